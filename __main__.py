@@ -1,0 +1,5 @@
+import sys
+
+from brink.cli import main
+
+sys.exit(main())

@@ -1,0 +1,62 @@
+"""The ``brink`` command: one subcommand per way in (run, view, sweep, classic, ...).
+
+Each area of the package registers its own subcommands through a ``register(subparsers)``
+function; this module only collects them and turns a user's mistake into one located line and
+exit status 2 (STYLE.md, Errors).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from brink import __version__
+from brink.errors import EXIT_USAGE, BrinkInputError
+
+# Modules that define ``register(subparsers)``; each adds its own subcommands.
+COMMAND_MODULES = (
+    "brink.scenarios.commands",
+    "brink.sim.commands",
+    "brink.experiments.commands",
+    "brink.viz.commands",
+    "brink.sim.classics.commands",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="brink",
+        description="Agent-based simulation of international crises and alliance dynamics.",
+    )
+    parser.add_argument("--version", action="version", version=f"brink {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module_name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as error:
+            if error.name == module_name:
+                continue  # that area has no commands yet
+            raise
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return int(args.handler(args) or 0)
+    except BrinkInputError as error:
+        print(f"brink: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("brink: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,191 @@
+"""What a scenario says, as plain frozen data (MODEL.md §3).
+
+The YAML loader (:mod:`brink.scenarios.loader`) turns a file into a :class:`Scenario`; the
+retrodiction builder makes them from historical records; the model reads nothing else. Days are
+counted from the scenario's start date: day 1 is the first step. A step is one day unless the
+scenario says ``step: week``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Regime = Literal["democracy", "anocracy", "autocracy"]
+AllianceKind = Literal["defense", "offense", "neutrality", "nonaggression", "consultation"]
+REGIMES = ("democracy", "anocracy", "autocracy")
+ALLIANCE_KINDS = ("defense", "offense", "neutrality", "nonaggression", "consultation")
+
+
+@dataclass(frozen=True)
+class ResolveSpec:
+    """How a state's private resolve r ∈ [0, 1] is drawn for each run (MODEL.md §3).
+
+    ``beta``: a Beta distribution with this mean and standard deviation ``spread``;
+    ``uniform``: uniform on [low, high]; ``fixed``: always ``mean``.
+    """
+
+    mean: float = 0.5
+    spread: float = 0.15
+    distribution: Literal["beta", "uniform", "fixed"] = "beta"
+    low: float = 0.0
+    high: float = 1.0
+
+
+@dataclass(frozen=True)
+class StateSpec:
+    code: str  # ISO 3166 alpha-3
+    name: str
+    ccode: int | None  # Correlates of War state number
+    regime: Regime
+    nuclear: bool
+    capability: float  # CINC share
+    troops: float  # thousands of military personnel
+    capital: tuple[float, float]  # (lat, lon) in degrees
+    resolve: ResolveSpec = ResolveSpec()
+    risk_tolerance: float = 0.5  # 0 averse … 1 acceptant; scales how a state weighs war risk
+    trade: dict[str, float] = field(default_factory=dict)  # partner code -> share of own GDP
+
+
+@dataclass(frozen=True)
+class Membership:
+    state: str
+    joined: int  # year of entry
+    left: int | None = None  # year of exit
+
+
+@dataclass(frozen=True)
+class AllianceSpec:
+    id: str  # short name used in references, e.g. NATO
+    name: str
+    kind: AllianceKind
+    members: tuple[Membership, ...]
+    reliability: float | None = None  # None: the model's base reliability for the kind
+    leader: str | None = None  # who decides for the alliance when it is a dispute's target
+
+
+@dataclass(frozen=True)
+class PerceptionSpec:
+    """An observer's prior over a subject's resolve, Beta(alpha, beta) (MODEL.md §5)."""
+
+    observer: str
+    subject: str
+    alpha: float
+    beta: float
+
+
+@dataclass(frozen=True)
+class DeploymentSpec:
+    id: str
+    owner: str
+    host: str  # on whose territory the troops stand
+    troops: float  # thousands
+    near: str | None = None  # troops massed at the border of this state count in its theatre
+    start: int = 0  # day it arrives (0: before the scenario starts)
+    end: int | None = None  # day it leaves
+
+
+@dataclass(frozen=True)
+class UltimatumSpec:
+    """What happens at a dispute's deadline (Fearon 1995; MODEL.md §4.5)."""
+
+    information: Literal["private", "complete"] = "private"
+
+
+@dataclass(frozen=True)
+class DemandSpec:
+    """A dispute: challenger demands a share ``size`` of an issue the target holds."""
+
+    id: str
+    by: str  # challenger state
+    on: str  # target: a state code or an alliance id
+    issue: str
+    size: float  # x ∈ (0, 1]
+    stakes_challenger: float = 1.0  # v_C, salience in issue units
+    stakes_target: float = 1.0  # v_T
+    public: bool = True  # a public demand ties the challenger's hands
+    deadline: int | None = None  # day of the ultimatum
+    ultimatum: UltimatumSpec = UltimatumSpec()
+    theatre: str | None = None  # state whose territory is fought over; default: the target state
+    initial_level: int = 2  # MID hostility level both sides start at (2: threat to use force)
+    day: int = 0  # day it is made (0: before the scenario starts)
+
+
+@dataclass(frozen=True)
+class SanctionSpec:
+    """Sanctions by ``senders`` on ``target``: threatened with a trigger, or imposed on a day."""
+
+    id: str
+    senders: tuple[str, ...]
+    target: str
+    severity: float  # σ ∈ [0, 1], share of bilateral trade cut
+    trigger_actor: str | None = None  # a threat: imposed when this state ...
+    trigger_against: str | None = None  # ... uses force (level ≥ 4) against this state
+    day: int = 0  # day it is declared
+
+
+@dataclass(frozen=True)
+class Event:
+    """One entry of the timeline. ``kind`` selects which fields matter:
+
+    - ``deploy`` (actor=owner, target=host, troops, near), ``withdraw`` (ref=deployment id),
+    - ``impose`` / ``lift`` (ref=sanction id),
+    - ``statement`` (actor, dispute, ties_hands, text),
+    - ``offer`` (actor, dispute, share: share of the demand offered to the challenger),
+    - ``join_alliance`` / ``leave_alliance`` (actor, ref=alliance id),
+    - ``talks`` (dispute, text): both sides meet; cheap talk, recorded, moves no belief.
+    Demands and sanctions declared on a day are in :attr:`Scenario.demands` and
+    :attr:`Scenario.sanctions` with their ``day``.
+    """
+
+    day: int
+    kind: Literal[
+        "deploy",
+        "withdraw",
+        "impose",
+        "lift",
+        "statement",
+        "offer",
+        "join_alliance",
+        "leave_alliance",
+        "talks",
+    ]
+    actor: str | None = None
+    target: str | None = None
+    ref: str | None = None
+    dispute: str | None = None
+    troops: float | None = None
+    near: str | None = None
+    share: float | None = None
+    ties_hands: bool = False
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class ArmsRaceSpec:
+    """Two rivals whose military effort follows Richardson (1960), per year."""
+
+    rivals: tuple[str, str]
+    reaction: tuple[float, float]  # a, b
+    fatigue: tuple[float, float]  # m, n
+    grievance: tuple[float, float]  # g, h
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    description: str
+    start_date: str  # ISO date
+    states: dict[str, StateSpec]
+    alliances: dict[str, AllianceSpec] = field(default_factory=dict)
+    demands: tuple[DemandSpec, ...] = ()
+    sanctions: tuple[SanctionSpec, ...] = ()
+    deployments: tuple[DeploymentSpec, ...] = ()
+    perceptions: tuple[PerceptionSpec, ...] = ()
+    events: tuple[Event, ...] = ()
+    arms_races: tuple[ArmsRaceSpec, ...] = ()
+    parameters: dict[str, Any] = field(default_factory=dict)  # overrides of ModelParams
+    sources: tuple[str, ...] = ()
+    step: Literal["day", "week"] = "day"
+    horizon: int | None = None  # None: the model parameter's default
+    path: str | None = None  # file it was read from
