@@ -50,124 +50,291 @@ class ModelParams:
     """The crisis model's parameters. Construct with :meth:`with_overrides` to validate input."""
 
     # -- time (MODEL.md §2) --
-    horizon: int = _p(180, 1, 3650, "steps", "how many steps a run lasts at most", integer=True,
-                      group="time")
-    step_days: int = _p(1, 1, 7, "days", "days in one step (7 for a weekly scenario)",
-                        integer=True, group="time")
-    planning_days: float = _p(30.0, 1.0, 365.0, "days",
-                              "how far ahead a state looks when it weighs a standoff's risks and "
-                              "running costs", group="decision")
+    horizon: int = _p(
+        180, 1, 3650, "steps", "how many steps a run lasts at most", integer=True, group="time"
+    )
+    step_days: int = _p(
+        1, 1, 7, "days", "days in one step (7 for a weekly scenario)", integer=True, group="time"
+    )
+    planning_days: float = _p(
+        30.0,
+        1.0,
+        365.0,
+        "days",
+        "how far ahead a state looks when it weighs a standoff's risks and running costs",
+        group="decision",
+    )
 
     # -- decisions (§4.4) --
-    precision: float = _p(12.0, 0.0, 200.0, "1/issue unit",
-                          "quantal-response precision λ; 0 picks options at random, large values "
-                          "are fully rational", group="decision")
-    display_hazard: float = _p(0.002, 0.0, 0.2, "1/day",
-                               "daily chance that a display of force (level 3) slides into war",
-                               group="decision")
-    spiral_hazard: float = _p(0.02, 0.0, 0.5, "1/day",
-                              "daily chance that a use of force (level 4) spirals into war "
-                              "without a decision (Schelling 1960)", group="decision")
-    escalation_cost: float = _p(0.004, 0.0, 0.1, "issue units/day per level",
-                                "running cost of holding a hostility level above 1 (mobilisation, "
-                                "upkeep), per level", group="decision")
-    offer_share: float = _p(0.5, 0.05, 0.95, "share of demand",
-                            "share of the demand a target offers when it proposes a compromise",
-                            group="decision")
+    precision: float = _p(
+        12.0,
+        0.0,
+        200.0,
+        "1/issue unit",
+        "quantal-response precision λ; 0 picks options at random, large values are fully rational",
+        group="decision",
+    )
+    display_hazard: float = _p(
+        0.002,
+        0.0,
+        0.2,
+        "1/day",
+        "daily chance that a display of force (level 3) slides into war",
+        group="decision",
+    )
+    spiral_hazard: float = _p(
+        0.02,
+        0.0,
+        0.5,
+        "1/day",
+        "daily chance that a use of force (level 4) spirals into war "
+        "without a decision (Schelling 1960)",
+        group="decision",
+    )
+    escalation_cost: float = _p(
+        0.004,
+        0.0,
+        0.1,
+        "issue units/day per level",
+        "running cost of holding a hostility level above 1 (mobilisation, upkeep), per level",
+        group="decision",
+    )
+    offer_share: float = _p(
+        0.5,
+        0.05,
+        0.95,
+        "share of demand",
+        "share of the demand a target offers when it proposes a compromise",
+        group="decision",
+    )
 
     # -- audience costs (Fearon 1994) --
-    audience_cost_democracy: float = _p(0.35, 0.0, 2.0, "issue units per commitment",
-                                        "cost to a democracy of backing down after a public "
-                                        "commitment", group="audience")
-    audience_cost_anocracy: float = _p(0.15, 0.0, 2.0, "issue units per commitment",
-                                       "cost to an anocracy of backing down after a public "
-                                       "commitment", group="audience")
-    audience_cost_autocracy: float = _p(0.08, 0.0, 2.0, "issue units per commitment",
-                                        "cost to an autocracy of backing down after a public "
-                                        "commitment (Weeks 2008: not zero)", group="audience")
+    audience_cost_democracy: float = _p(
+        0.35,
+        0.0,
+        2.0,
+        "issue units per commitment",
+        "cost to a democracy of backing down after a public commitment",
+        group="audience",
+    )
+    audience_cost_anocracy: float = _p(
+        0.15,
+        0.0,
+        2.0,
+        "issue units per commitment",
+        "cost to an anocracy of backing down after a public commitment",
+        group="audience",
+    )
+    audience_cost_autocracy: float = _p(
+        0.08,
+        0.0,
+        2.0,
+        "issue units per commitment",
+        "cost to an autocracy of backing down after a public commitment (Weeks 2008: not zero)",
+        group="audience",
+    )
 
     # -- who would fight for whom (§4.2) --
-    join_intercept: float = _p(-3.0, -10.0, 5.0, "log-odds", "b0: log-odds that an unrelated "
-                               "state joins a war", group="coalitions")
-    join_pact: float = _p(4.0, 0.0, 10.0, "log-odds per unit commitment",
-                          "b_pact: weight of an alliance commitment", group="coalitions")
-    join_tripwire: float = _p(1.2, 0.0, 5.0, "log-odds per log(1 + thousand troops)",
-                              "b_trip: weight of own troops deployed on the side's territory "
-                              "(Schelling 1966)", group="coalitions")
-    join_affinity: float = _p(1.5, 0.0, 10.0, "log-odds per unit affinity",
-                              "b_aff: weight of affinity (shared alliances, regime, trade)",
-                              group="coalitions")
-    join_cost: float = _p(1.0, 0.0, 10.0, "log-odds per unit cost",
-                          "b_cost: weight of the cost of joining (distance, nuclear opponent)",
-                          group="coalitions")
-    nuclear_join_cost: float = _p(1.0, 0.0, 10.0, "cost units",
-                                  "added cost of joining against a nuclear power",
-                                  group="coalitions")
-    reliability_defense: float = _p(0.75, 0.0, 1.0, "probability",
-                                    "base reliability of a defence pact (Leeds, Long & Mitchell "
-                                    "2000: 75 % honoured)", group="coalitions")
-    reliability_offense: float = _p(0.5, 0.0, 1.0, "probability",
-                                    "base reliability of an offence pact", group="coalitions")
-    reliability_consultation: float = _p(0.2, 0.0, 1.0, "probability",
-                                         "base reliability of a consultation pact",
-                                         group="coalitions")
-    credibility_gain: float = _p(0.05, 0.0, 1.0, "credibility",
-                                 "credibility an ally gains by joining when its partner is "
-                                 "attacked", group="coalitions")
-    credibility_loss: float = _p(0.15, 0.0, 1.0, "credibility",
-                                 "credibility an ally loses by staying out", group="coalitions")
+    join_intercept: float = _p(
+        -3.0,
+        -10.0,
+        5.0,
+        "log-odds",
+        "b0: log-odds that an unrelated state joins a war",
+        group="coalitions",
+    )
+    join_pact: float = _p(
+        4.0,
+        0.0,
+        10.0,
+        "log-odds per unit commitment",
+        "b_pact: weight of an alliance commitment",
+        group="coalitions",
+    )
+    join_tripwire: float = _p(
+        1.2,
+        0.0,
+        5.0,
+        "log-odds per log(1 + thousand troops)",
+        "b_trip: weight of own troops deployed on the side's territory (Schelling 1966)",
+        group="coalitions",
+    )
+    join_affinity: float = _p(
+        1.5,
+        0.0,
+        10.0,
+        "log-odds per unit affinity",
+        "b_aff: weight of affinity (shared alliances, regime, trade)",
+        group="coalitions",
+    )
+    join_cost: float = _p(
+        1.0,
+        0.0,
+        10.0,
+        "log-odds per unit cost",
+        "b_cost: weight of the cost of joining (distance, nuclear opponent)",
+        group="coalitions",
+    )
+    nuclear_join_cost: float = _p(
+        1.0,
+        0.0,
+        10.0,
+        "cost units",
+        "added cost of joining against a nuclear power",
+        group="coalitions",
+    )
+    reliability_defense: float = _p(
+        0.75,
+        0.0,
+        1.0,
+        "probability",
+        "base reliability of a defence pact (Leeds, Long & Mitchell 2000: 75 % honoured)",
+        group="coalitions",
+    )
+    reliability_offense: float = _p(
+        0.5, 0.0, 1.0, "probability", "base reliability of an offence pact", group="coalitions"
+    )
+    reliability_consultation: float = _p(
+        0.2, 0.0, 1.0, "probability", "base reliability of a consultation pact", group="coalitions"
+    )
+    credibility_gain: float = _p(
+        0.05,
+        0.0,
+        1.0,
+        "credibility",
+        "credibility an ally gains by joining when its partner is attacked",
+        group="coalitions",
+    )
+    credibility_loss: float = _p(
+        0.15,
+        0.0,
+        1.0,
+        "credibility",
+        "credibility an ally loses by staying out",
+        group="coalitions",
+    )
 
     # -- balance of power (§4.3) --
-    gradient_km: float = _p(2500.0, 100.0, 20000.0, "km",
-                            "D in Boulding's loss-of-strength gradient exp(-d/D)", group="power")
+    gradient_km: float = _p(
+        2500.0,
+        100.0,
+        20000.0,
+        "km",
+        "D in Boulding's loss-of-strength gradient exp(-d/D)",
+        group="power",
+    )
 
     # -- war costs and war (§4.4, §6) --
-    war_cost_scale: float = _p(0.6, 0.0, 5.0, "issue units",
-                               "scale of a state's war cost (grows with the opponent's power, "
-                               "falls with resolve)", group="war")
-    nuclear_war_cost: float = _p(3.0, 0.0, 20.0, "issue units",
-                                 "added war cost when both principals are nuclear powers",
-                                 group="war")
-    lanchester_effectiveness: float = _p(0.02, 0.001, 0.5, "1/day",
-                                         "attrition rate of the Lanchester square law per unit "
-                                         "of relative quality", group="war")
-    break_point: float = _p(0.25, 0.02, 0.9, "share of forces",
-                            "losses at which a side of average resolve breaks (scaled up by "
-                            "resolve)", group="war")
-    settle_rate: float = _p(0.02, 0.0, 1.0, "1/day",
-                            "daily chance that the sides of a war negotiate a settlement",
-                            group="war")
+    war_cost_scale: float = _p(
+        0.6,
+        0.0,
+        5.0,
+        "issue units",
+        "scale of a state's war cost (grows with the opponent's power, falls with resolve)",
+        group="war",
+    )
+    nuclear_war_cost: float = _p(
+        3.0,
+        0.0,
+        20.0,
+        "issue units",
+        "added war cost when both principals are nuclear powers",
+        group="war",
+    )
+    lanchester_effectiveness: float = _p(
+        0.02,
+        0.001,
+        0.5,
+        "1/day",
+        "attrition rate of the Lanchester square law per unit of relative quality",
+        group="war",
+    )
+    break_point: float = _p(
+        0.25,
+        0.02,
+        0.9,
+        "share of forces",
+        "losses at which a side of average resolve breaks (scaled up by resolve)",
+        group="war",
+    )
+    settle_rate: float = _p(
+        0.02,
+        0.0,
+        1.0,
+        "1/day",
+        "daily chance that the sides of a war negotiate a settlement",
+        group="war",
+    )
 
     # -- sanctions (§3, §4.4) --
-    sanctions_effectiveness: float = _p(6.0, 0.0, 50.0, "issue units per unit trade share",
-                                        "what a cut of one unit of trade share (σ × exposure) "
-                                        "costs over the planning horizon", group="sanctions")
-    threat_credibility: float = _p(0.8, 0.0, 1.0, "probability",
-                                   "how likely a state believes a sanctions threat will be "
-                                   "carried out", group="sanctions")
-    trade_gravity_scale: float = _p(2.5, 0.0, 50.0, "GDP share per (CINC share / 1000 km)",
-                                    "gravity proxy of trade exposure when a scenario gives none",
-                                    group="sanctions")
+    sanctions_effectiveness: float = _p(
+        6.0,
+        0.0,
+        50.0,
+        "issue units per unit trade share",
+        "what a cut of one unit of trade share (σ × exposure) costs over the planning horizon",
+        group="sanctions",
+    )
+    threat_credibility: float = _p(
+        0.8,
+        0.0,
+        1.0,
+        "probability",
+        "how likely a state believes a sanctions threat will be carried out",
+        group="sanctions",
+    )
+    trade_gravity_scale: float = _p(
+        2.5,
+        0.0,
+        50.0,
+        "GDP share per (CINC share / 1000 km)",
+        "gravity proxy of trade exposure when a scenario gives none",
+        group="sanctions",
+    )
 
     # -- beliefs (§5) --
-    belief_learning_rate: float = _p(2.0, 0.0, 20.0, "pseudo-observations per unit signal",
-                                     "how far a costly signal moves observers' Beta beliefs",
-                                     group="beliefs")
+    belief_learning_rate: float = _p(
+        2.0,
+        0.0,
+        20.0,
+        "pseudo-observations per unit signal",
+        "how far a costly signal moves observers' Beta beliefs",
+        group="beliefs",
+    )
 
     # -- ultimatum, Fearon 1995 (§4.5); when set they replace the derived values --
-    win_probability: float | None = _p(None, 0.0, 1.0, "probability",
-                                       "fix the challenger's chance of winning a war instead of "
-                                       "deriving it from the balance of power", group="ultimatum")
-    challenger_cost: float | None = _p(None, 0.0, 5.0, "issue units",
-                                       "fix the challenger's war cost c_A", group="ultimatum")
-    target_cost_max: float | None = _p(None, 0.0, 5.0, "issue units",
-                                       "fix the target's war cost to c̄·(1 − resolve), uniform "
-                                       "on [0, c̄] for uniform resolve", group="ultimatum")
+    win_probability: float | None = _p(
+        None,
+        0.0,
+        1.0,
+        "probability",
+        "fix the challenger's chance of winning a war instead of "
+        "deriving it from the balance of power",
+        group="ultimatum",
+    )
+    challenger_cost: float | None = _p(
+        None, 0.0, 5.0, "issue units", "fix the challenger's war cost c_A", group="ultimatum"
+    )
+    target_cost_max: float | None = _p(
+        None,
+        0.0,
+        5.0,
+        "issue units",
+        "fix the target's war cost to c̄·(1 − resolve), uniform on [0, c̄] for uniform resolve",
+        group="ultimatum",
+    )
 
     # -- arming, Richardson 1960 (§7) --
-    arming: int = _p(1, 0, 1, "switch", "1 lets rivals' military effort follow Richardson's "
-                     "equations where a scenario declares an arms race", integer=True,
-                     group="arming")
+    arming: int = _p(
+        1,
+        0,
+        1,
+        "switch",
+        "1 lets rivals' military effort follow Richardson's "
+        "equations where a scenario declares an arms race",
+        integer=True,
+        group="arming",
+    )
 
     def audience_cost(self, regime: str) -> float:
         """Audience cost per public commitment for a regime type (Fearon 1994; Weeks 2008)."""

@@ -1,0 +1,84 @@
+"""What one run reports (MODEL.md §8): three tables of plain rows.
+
+The model appends to a :class:`RunRecord` as it runs; writers, figures, sweeps and the browser
+view read these rows and nothing else of the model, so a figure drawn from a live run and one
+drawn from a file on disk are the same figure (STYLE.md: figures take data frames).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+#: One row per run and dispute (``runs.parquet``).
+RUN_COLUMNS = (
+    "run",  # replication index within the ensemble
+    "seed",  # the run's own seed (from SeedSequence(root).spawn)
+    "dispute",  # dispute id from the scenario
+    "challenger",
+    "target",  # a state code or an alliance id
+    "outcome",  # see OUTCOMES
+    "max_level",  # highest MID hostility level reached by either side, 1–5
+    "challenger_level",  # highest level the challenger reached
+    "target_level",  # highest level the target side reached
+    "war",  # bool: the dispute ended in or passed through war
+    "side_challenger",  # ';'-joined codes of the states that fought on the challenger's side
+    "side_target",  # ';'-joined codes of the states that fought on the target's side
+    "duration",  # steps from the dispute's start to its end (or to the horizon)
+    "casualties",  # thousands of personnel lost in war, both sides
+    "demand",  # the demand on the table at the end (the ultimatum's demand, if one was made)
+    "settlement",  # share of the issue the challenger got (0: status quo)
+    "sanctions_imposed",  # ';'-joined ids of sanctions imposed during the run
+    "end_step",  # step at which the dispute ended (horizon if it did not)
+)
+
+#: One row per run, step and state (``steps.parquet``).
+STEP_COLUMNS = (
+    "run",
+    "step",
+    "state",
+    "posture",  # highest hostility level the state holds in any open dispute (1–5)
+    "troops_abroad",  # thousands deployed on others' territory
+    "sanctions_cost",  # issue units lost to sanctions this step (as target or sender)
+    "escalation",  # this state's escalation score this step (Rivera et al. 2024 scale)
+    "escalation_score",  # the system's escalation score this step (sum over states)
+    "cohesion",  # mean alliance cohesion this step (0–1)
+    "at_war",  # bool
+)
+
+#: One row per scheduled event and per decision (``events.parquet``).
+EVENT_COLUMNS = (
+    "run",
+    "step",
+    "actor",
+    "action",
+    "target",
+    "dispute",
+    "level",  # hostility level after the action, where it has one
+    "amount",  # troops (thousands) for deployments, severity for sanctions, share for offers
+    "detail",  # free text: a statement, the reason for an outcome
+)
+
+#: One row per run, step, observer and subject (``beliefs.parquet``): believed resolve vs truth.
+BELIEF_COLUMNS = ("run", "step", "observer", "subject", "believed", "true")
+
+OUTCOMES = (
+    "victory_challenger",
+    "victory_target",
+    "yield_challenger",
+    "yield_target",
+    "compromise",
+    "stalemate",
+)
+
+
+@dataclass
+class RunRecord:
+    """Everything one run reports; rows are dicts keyed by the column tuples above."""
+
+    run: int
+    seed: int
+    runs: list[dict[str, Any]] = field(default_factory=list)
+    steps: list[dict[str, Any]] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    beliefs: list[dict[str, Any]] = field(default_factory=list)
