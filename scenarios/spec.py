@@ -1,9 +1,11 @@
 """What a scenario says, as plain frozen data (MODEL.md §3).
 
 The YAML loader (:mod:`brink.scenarios.loader`) turns a file into a :class:`Scenario`; the
-retrodiction builder makes them from historical records; the model reads nothing else. Days are
-counted from the scenario's start date: day 1 is the first step. A step is one day unless the
-scenario says ``step: week``.
+retrodiction builder makes them from historical records; the model reads nothing else.
+
+Time: every ``day`` field below is a *step number*. Step 1 is the first step after the start
+date; ``day: 0`` means "already so when the scenario starts". A step is one day unless the
+scenario says ``step: week``, in which case the loader converts calendar dates into week numbers.
 """
 
 from __future__ import annotations
