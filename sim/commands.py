@@ -1,0 +1,225 @@
+"""``brink run``: an ensemble of one scenario, written to a run directory with its summary.
+
+Parameters are resolved in one order, each layer checked against :data:`PARAMETERS`: the model's
+defaults, then the scenario's ``parameters:`` block (and its ``horizon``), then ``--set
+NAME=VALUE``, then ``--horizon``. The directory gets ``manifest.json`` first (status
+``running``), then the tables, ``summary.md`` and ``figures/``, and the manifest again (status
+``complete``). A directory that holds a different run is never overwritten without ``--force``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+import time
+from dataclasses import fields
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from brink.errors import BrinkInputError, Location, did_you_mean
+from brink.scenarios.loader import load_scenario, resolve_scenario_path
+from brink.scenarios.spec import Scenario
+from brink.sim import output
+from brink.sim.ensemble import draw_root_seed, run_ensemble, spawn_seeds
+from brink.sim.params import ModelParams, parse_assignments
+from brink.sim.summary import summarize
+
+COMMAND_LINE = "command line"
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``brink run`` to the ``brink`` command."""
+    parser = subparsers.add_parser(
+        "run",
+        help="run an ensemble of a scenario and summarise it",
+        description=(
+            "Run many replications of a scenario; write manifest.json, runs/steps/events/"
+            "beliefs tables, summary.md and figures/ to DIR, and print the summary."
+        ),
+    )
+    parser.add_argument("scenario", metavar="SCENARIO", help="a scenario file or a bundled name")
+    parser.add_argument("--runs", default="100", metavar="N", help="replications (default 100)")
+    parser.add_argument(
+        "--seed", default=None, metavar="S", help="root seed (default: drawn and recorded)"
+    )
+    parser.add_argument("--horizon", default=None, metavar="T", help="steps per run at most")
+    parser.add_argument(
+        "--set",
+        dest="assignments",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a model parameter (repeatable; `brink params` lists them)",
+    )
+    parser.add_argument(
+        "--out", default=None, metavar="DIR", help="output directory (default out/NAME-TIME)"
+    )
+    parser.add_argument("--jobs", default="1", metavar="J", help="worker processes (default 1)")
+    parser.add_argument(
+        "--format", dest="fmt", default="parquet", metavar="FMT", help="parquet (default) or csv"
+    )
+    parser.add_argument(
+        "--force", action="store_true", help="overwrite a directory that holds another run"
+    )
+    parser.add_argument(
+        "--no-progress", dest="progress", action="store_false", help="no progress bar"
+    )
+    parser.set_defaults(handler=run_command)
+
+
+def whole_number(text: str | None, flag: str, low: int, high: int | None = None) -> int:
+    """A command-line integer in ``[low, high]``, or a one-line located error."""
+    where = Location(file=COMMAND_LINE, key=flag)
+    try:
+        value = int(str(text).strip())
+    except ValueError:
+        raise BrinkInputError(f"'{text}' is not a whole number", where) from None
+    if value < low or (high is not None and value > high):
+        allowed = f"at least {low}" if high is None else f"{low}–{high}"
+        raise BrinkInputError(f"{value} is out of range (use {allowed})", where)
+    return value
+
+
+def resolve_parameters(
+    scenario: Scenario, assignments: list[str], horizon: str | None
+) -> ModelParams:
+    """Defaults ← scenario (``step``, ``horizon``, ``parameters:``) ← ``--set`` ← ``--horizon``."""
+    from brink.sim.model import scenario_params
+
+    params = scenario_params(scenario, parse_assignments(assignments))
+    if horizon is not None:
+        params = params.with_overrides(
+            {"horizon": horizon}, {"horizon": Location(file=COMMAND_LINE, key="--horizon")}
+        )
+    return params
+
+
+def parameters_json(params: ModelParams) -> dict[str, Any]:
+    """The resolved parameters, in declaration order, as JSON values."""
+    return {f.name: getattr(params, f.name) for f in fields(params)}
+
+
+def prepare_directory(directory: Path, identity: dict[str, Any], force: bool) -> None:
+    """Make ``directory``, refusing one that holds anything but this same run (unless forced)."""
+    if directory.exists() and not directory.is_dir():
+        raise BrinkInputError("exists and is not a directory", Location(file=str(directory)))
+    if directory.is_dir() and any(directory.iterdir()) and not force:
+        try:
+            previous = output.run_identity(output.read_manifest(directory))
+        except (BrinkInputError, ValueError):
+            previous = None
+        if previous is None:
+            what = "is not empty and holds no Brink run"
+        elif previous != identity:
+            what = "already holds a different run"
+        else:
+            what = ""
+        if what:
+            raise BrinkInputError(
+                f"{what}; choose another --out, or add --force to overwrite",
+                Location(file=str(directory)),
+            )
+    directory.mkdir(parents=True, exist_ok=True)
+
+
+def reproducing_command(args: argparse.Namespace, root: int, directory: Path) -> str:
+    """The ``brink run`` command line as given, with the root seed made explicit."""
+    words = ["brink", "run", args.scenario, "--runs", str(args.runs), "--seed", str(root)]
+    if args.horizon is not None:
+        words += ["--horizon", str(args.horizon)]
+    for assignment in args.assignments:
+        words += ["--set", assignment]
+    words += ["--out", str(directory), "--jobs", str(args.jobs), "--format", str(args.fmt)]
+    return shlex.join(words)
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """Handler of ``brink run``."""
+    runs = whole_number(args.runs, "--runs", 1, 10_000_000)
+    jobs = whole_number(args.jobs, "--jobs", 1, 512)
+    seed = None if args.seed is None else whole_number(args.seed, "--seed", 0, 2**128 - 1)
+    fmt = str(args.fmt).lower()
+    if fmt not in output.FORMATS:
+        raise BrinkInputError(
+            f"'{args.fmt}' is not a table format{did_you_mean(fmt, output.FORMATS)}",
+            Location(file=COMMAND_LINE, key="--format"),
+        )
+    path = resolve_scenario_path(args.scenario)
+    scenario = load_scenario(path)
+    params = resolve_parameters(scenario, args.assignments, args.horizon)
+    root = draw_root_seed() if seed is None else seed
+    started = output.now_iso()
+    clock = time.perf_counter()
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    directory = Path(args.out) if args.out else Path("out") / f"{path.stem}-{stamp}"
+
+    manifest: dict[str, Any] = {
+        "status": "running",
+        "versions": output.software_versions(),
+        "git_commit": output.git_commit(),
+        "command_line": reproducing_command(args, root, directory),
+        "argv": sys.argv,
+        "scenario": scenario.name,
+        "scenario_file": str(path.resolve()),
+        "scenario_sha256": output.file_sha256(path),
+        "parameters": parameters_json(params),
+        "root_seed": root,
+        "seed_given": seed is not None,
+        "runs": runs,
+        "jobs": jobs,
+        "format": fmt,
+        "started": started,
+        "finished": None,
+    }
+    prepare_directory(directory, output.run_identity(manifest), args.force)
+    manifest["seeds"] = spawn_seeds(root, runs)
+    output.write_manifest(directory, manifest)
+
+    result = run_ensemble(
+        scenario,
+        params,
+        runs=runs,
+        directory=directory,
+        root_seed=root,
+        jobs=jobs,
+        fmt=fmt,
+        progress=args.progress,
+    )
+    summary = summarize(
+        scenario,
+        result.runs,
+        result.escalation,
+        result.actions,
+        root_seed=root,
+        horizon=params.horizon,
+    )
+    text = summary.markdown()
+    output.write_text_atomic(directory / output.SUMMARY, text)
+    from brink.viz.figures import write_figures
+
+    figures = write_figures(
+        directory / output.FIGURES,
+        result.runs,
+        result.escalation,
+        summary.names,
+        horizon=params.horizon,
+        step_unit=scenario.step,
+    )
+    for stale in output.stale_outputs(directory, fmt):
+        stale.unlink()
+    manifest.update(
+        status="complete",
+        finished=output.now_iso(),
+        seconds=round(time.perf_counter() - clock, 3),
+        rows=result.rows,
+        files=sorted(
+            str(p.relative_to(directory))
+            for p in [*result.files.values(), *figures, directory / output.SUMMARY]
+        ),
+    )
+    output.write_manifest(directory, manifest)
+    sys.stdout.write(text)
+    print(f"brink: wrote {directory}", file=sys.stderr)
+    return 0

@@ -1,0 +1,500 @@
+"""What an ensemble says, in an analyst's words (``summary.md`` and the terminal).
+
+Every probability is a share of runs with a Wilson score 95 % interval (Wilson 1927; Brown,
+Cai & DasGupta 2001 recommend it over the normal interval for the small and extreme shares a
+crisis ensemble produces). The summary is computed from data frames only (the runs table, the
+system escalation score per step, the distinct actions of each run) and the scenario, so it can
+be recomputed from a run directory on disk.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from brink.scenarios.spec import Scenario
+from brink.sim.record import OUTCOMES
+
+Z95 = 1.959963984540054  # standard normal quantile for a two-sided 95 % interval
+
+#: Hostility level of a use of force on the MID scale (MODEL.md §3).
+USE_OF_FORCE = 4
+
+
+def wilson_interval(successes: int, trials: int, z: float = Z95) -> tuple[float, float]:
+    """Wilson score interval for a binomial share (Wilson 1927).
+
+    Returns:
+        tuple[float, float]: lower and upper bound in [0, 1]; (0, 1) when ``trials`` is 0.
+    """
+    if trials <= 0:
+        return 0.0, 1.0
+    share = successes / trials
+    z2 = z * z
+    denominator = 1 + z2 / trials
+    centre = (share + z2 / (2 * trials)) / denominator
+    half = z / denominator * math.sqrt(share * (1 - share) / trials + z2 / (4 * trials * trials))
+    # Clamped to hold the share itself: rounding can put the bound a hair past 0 or 1.
+    return max(0.0, min(share, centre - half)), min(1.0, max(share, centre + half))
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A share of runs with its Wilson 95 % interval, and the words that say what it counts."""
+
+    label: str
+    successes: int
+    trials: int
+
+    @property
+    def share(self) -> float:
+        return self.successes / self.trials if self.trials else float("nan")
+
+    @property
+    def interval(self) -> tuple[float, float]:
+        return wilson_interval(self.successes, self.trials)
+
+    def text(self) -> str:
+        """``"Russia uses force against Ukraine: 23.4 % (95 % CI 20.9–26.1)"``."""
+        low, high = self.interval
+        return f"{self.label}: {percent(self.share)} (95 % CI {low * 100:.1f}–{high * 100:.1f})"
+
+
+def percent(share: float) -> str:
+    """A share as ``"23.4 %"``."""
+    return f"{share * 100:.1f} %"
+
+
+def split_codes(text: object) -> list[str]:
+    """The codes of a ``;``-joined cell (empty, None or NaN: none)."""
+    if not isinstance(text, str) or not text:
+        return []
+    return [code for code in text.split(";") if code]
+
+
+def actor_name(scenario: Scenario, code: str) -> str:
+    """A state's or an alliance's name, or the code itself when the scenario has neither."""
+    if code in scenario.states:
+        return scenario.states[code].name
+    if code in scenario.alliances:
+        return scenario.alliances[code].id
+    return code
+
+
+def members_in_force(scenario: Scenario, alliance: str) -> set[str]:
+    """Members of ``alliance`` at the scenario's start, plus those its timeline admits.
+
+    A member counts if it joined in or before the start year and had not left by then; a
+    ``join_alliance`` event in the timeline adds a state (e.g. Finland and NATO).
+    """
+    spec = scenario.alliances[alliance]
+    year = int(scenario.start_date[:4])
+    members = {
+        m.state for m in spec.members if m.joined <= year and (m.left is None or m.left > year)
+    }
+    for event in scenario.events:
+        if event.kind == "join_alliance" and event.ref == alliance and event.actor:
+            members.add(event.actor)
+    return members
+
+
+def outcome_table(runs: pd.DataFrame) -> pd.DataFrame:
+    """Share of runs ending in each outcome, per dispute, with Wilson intervals.
+
+    Returns:
+        pd.DataFrame: dispute, challenger, target, outcome, count, runs, share, low, high; every
+        outcome of :data:`~brink.sim.record.OUTCOMES` appears for every dispute, zeros included.
+    """
+    rows = []
+    for dispute, group in runs.groupby("dispute", sort=False):
+        trials = len(group)
+        counts = group["outcome"].value_counts()
+        for outcome in OUTCOMES:
+            count = int(counts.get(outcome, 0))
+            low, high = wilson_interval(count, trials)
+            rows.append(
+                dict(
+                    dispute=dispute,
+                    challenger=group["challenger"].iloc[0],
+                    target=group["target"].iloc[0],
+                    outcome=outcome,
+                    count=count,
+                    runs=trials,
+                    share=count / trials,
+                    low=low,
+                    high=high,
+                )
+            )
+    return pd.DataFrame(rows)
+
+
+def side_table(runs: pd.DataFrame) -> pd.DataFrame:
+    """For each dispute and state, the share of runs in which it fought on each side.
+
+    Returns:
+        pd.DataFrame: dispute, challenger, target, state, side (``challenger`` or ``target``),
+        count, runs, share; only states that fought at least once.
+    """
+    rows = []
+    for dispute, group in runs.groupby("dispute", sort=False):
+        trials = len(group)
+        for side in ("challenger", "target"):
+            counts: dict[str, int] = {}
+            for cell in group[f"side_{side}"]:
+                for code in set(split_codes(cell)):
+                    counts[code] = counts.get(code, 0) + 1
+            for code, count in counts.items():
+                rows.append(
+                    dict(
+                        dispute=dispute,
+                        challenger=group["challenger"].iloc[0],
+                        target=group["target"].iloc[0],
+                        state=code,
+                        side=side,
+                        count=count,
+                        runs=trials,
+                        share=count / trials,
+                    )
+                )
+    columns = ["dispute", "challenger", "target", "state", "side", "count", "runs", "share"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def escalation_bands(escalation: pd.DataFrame, horizon: int | None = None) -> pd.DataFrame:
+    """Median and 50 % / 90 % bands of the system escalation score at each step.
+
+    A run that ended before the horizon holds the status quo (score 0, Rivera et al. 2024)
+    for its remaining steps, so every step summarises every run.
+
+    Args:
+        escalation: run, step, escalation_score (one row per run and step).
+        horizon: last step to show; default the last step any run reached.
+
+    Returns:
+        pd.DataFrame: step, median, q05, q25, q75, q95, mean, active (share of runs still going).
+    """
+    if escalation.empty:
+        columns = ["step", "median", "q05", "q25", "q75", "q95", "mean", "active"]
+        return pd.DataFrame(columns=columns)
+    wide = escalation.pivot_table(
+        index="run", columns="step", values="escalation_score", aggfunc="first"
+    )
+    first = int(wide.columns.min())
+    last = int(horizon if horizon is not None else wide.columns.max())
+    steps = np.arange(first, last + 1)
+    wide = wide.reindex(columns=steps)
+    active = wide.notna().mean(axis=0).to_numpy()
+    values = wide.fillna(0.0).to_numpy(dtype=float)
+    q05, q25, median, q75, q95 = np.quantile(values, [0.05, 0.25, 0.5, 0.75, 0.95], axis=0)
+    return pd.DataFrame(
+        dict(
+            step=steps,
+            median=median,
+            q05=q05,
+            q25=q25,
+            q75=q75,
+            q95=q95,
+            mean=values.mean(axis=0),
+            active=active,
+        )
+    )
+
+
+@dataclass
+class DisputeSummary:
+    """The estimates of one dispute."""
+
+    dispute: str
+    title: str
+    headline: list[Estimate]
+    outcomes: list[Estimate]
+    levels: dict[int, float]  # share of runs whose highest level was each MID level
+
+
+@dataclass
+class Summary:
+    """Everything the analyst summary states; :meth:`markdown` renders it."""
+
+    scenario: str
+    runs: int
+    root_seed: int | None
+    horizon: int | None
+    disputes: list[DisputeSummary]
+    alliance_wars: list[Estimate]
+    sanctions: list[Estimate]
+    withdrawals: list[Estimate]
+    sides: pd.DataFrame
+    names: dict[str, str]
+    escalation: dict[str, float] = field(default_factory=dict)
+    actions: list[Estimate] = field(default_factory=list)
+
+    def headline(self) -> list[Estimate]:
+        """The few numbers an analyst asks for first."""
+        lines = [estimate for d in self.disputes for estimate in d.headline]
+        return lines + self.alliance_wars + self.withdrawals + self.sanctions
+
+    def markdown(self) -> str:
+        """The summary as Markdown, also readable as plain text in a terminal."""
+        out = [f"# {self.scenario}: {self.runs} runs", ""]
+        about = f"{self.runs} runs"
+        if self.horizon is not None:
+            about += f" of at most {self.horizon} steps"
+        if self.root_seed is not None:
+            about += f", root seed {self.root_seed}"
+        out += [
+            about + ". Each figure is the share of runs, with its 95 % confidence interval "
+            "(Wilson).",
+            "",
+            "## Headline",
+            "",
+        ]
+        out += [f"- {estimate.text()}" for estimate in self.headline()]
+        for dispute in self.disputes:
+            out += ["", f"## {dispute.title}", "", "| outcome | share of runs | 95 % CI |"]
+            out += ["|---|---:|---:|"]
+            for estimate in dispute.outcomes:
+                low, high = estimate.interval
+                out.append(
+                    f"| {estimate.label} | {percent(estimate.share)} | "
+                    f"{low * 100:.1f}–{high * 100:.1f} |"
+                )
+            levels = ", ".join(
+                f"{level} {LEVEL_NAMES[level]}: {percent(share)}"
+                for level, share in dispute.levels.items()
+            )
+            out += ["", f"Highest hostility level reached (MID scale): {levels}."]
+        out += ["", "## Who fought on which side", ""]
+        out += self._sides_markdown()
+        if self.escalation:
+            e = self.escalation
+            out += [
+                "",
+                "## Escalation",
+                "",
+                f"Peak system escalation score (Rivera et al. 2024 scale): median "
+                f"{e['peak_median']:.0f}, 90 % of runs between {e['peak_q05']:.0f} and "
+                f"{e['peak_q95']:.0f}. Runs lasted a median of {e['duration_median']:.0f} steps"
+                f"; {percent(e['war_share'])} saw a war, with median casualties "
+                f"{e['casualties_median']:.1f} thousand in those runs.",
+            ]
+        if self.actions:
+            out += ["", "## What states did (share of runs in which each did it at least once)"]
+            out += [""] + [f"- {estimate.text()}" for estimate in self.actions]
+        return "\n".join(out) + "\n"
+
+    def _sides_markdown(self) -> list[str]:
+        if self.sides.empty:
+            return ["No state fought in any run."]
+        lines = []
+        for dispute, group in self.sides.groupby("dispute", sort=False):
+            challenger = self.names.get(group["challenger"].iloc[0], group["challenger"].iloc[0])
+            target = self.names.get(group["target"].iloc[0], group["target"].iloc[0])
+            wide = group.pivot_table(index="state", columns="side", values="share", aggfunc="sum")
+            wide = wide.reindex(columns=["challenger", "target"]).fillna(0.0)
+            wide = wide.assign(total=wide.sum(axis=1)).sort_values(
+                ["total", "challenger"], ascending=False
+            )
+            lines += [
+                f"Dispute `{dispute}`: share of all runs in which each state fought.",
+                "",
+                f"| state | with {challenger} | with {target} |",
+                "|---|---:|---:|",
+            ]
+            for state, row in wide.iterrows():
+                lines.append(
+                    f"| {self.names.get(state, state)} | {percent(row['challenger'])} | "
+                    f"{percent(row['target'])} |"
+                )
+            lines.append("")
+        return lines[:-1]
+
+
+LEVEL_NAMES = {1: "none", 2: "threat", 3: "display", 4: "use of force", 5: "war"}
+
+
+def _outcome_label(outcome: str, challenger: str, target: str) -> str:
+    return {
+        "victory_challenger": f"victory for {challenger}",
+        "victory_target": f"victory for {target}",
+        "yield_challenger": f"{challenger} backs down",
+        "yield_target": f"{target} gives in",
+        "compromise": "compromise",
+        "stalemate": "stalemate (no settlement)",
+    }[outcome]
+
+
+def _run_sets(runs: pd.DataFrame, column: str) -> dict[int, set[str]]:
+    result: dict[int, set[str]] = {}
+    for run, cell in zip(runs["run"], runs[column], strict=True):
+        result.setdefault(int(run), set()).update(split_codes(cell))
+    return result
+
+
+def _hostile_pairs(runs: pd.DataFrame) -> dict[int, set[tuple[str, str]]]:
+    """For each run, the unordered pairs of states that fought on opposite sides."""
+    pairs: dict[int, set[tuple[str, str]]] = {int(run): set() for run in runs["run"]}
+    fought = runs[runs["war"].astype(bool)]
+    for run, left, right in zip(
+        fought["run"], fought["side_challenger"], fought["side_target"], strict=True
+    ):
+        for a in split_codes(left):
+            for b in split_codes(right):
+                pairs[int(run)].add((a, b))
+                pairs[int(run)].add((b, a))
+    return pairs
+
+
+def summarize(
+    scenario: Scenario,
+    runs: pd.DataFrame,
+    escalation: pd.DataFrame | None = None,
+    actions: pd.DataFrame | None = None,
+    *,
+    root_seed: int | None = None,
+    horizon: int | None = None,
+) -> Summary:
+    """Compute the analyst summary of an ensemble.
+
+    Args:
+        scenario: the scenario the runs simulated (names, alliances, sanctions).
+        runs: the runs table (one row per run and dispute).
+        escalation: run, step, escalation_score, for the escalation paragraph.
+        actions: run, actor, action, target (distinct per run), for withdrawals and actions.
+        root_seed: the ensemble's root seed, to print.
+        horizon: the runs' horizon in steps, to print.
+
+    Returns:
+        Summary: the estimates; ``summary.markdown()`` is the text of ``summary.md``.
+    """
+    n = int(runs["run"].nunique())
+    names = {code: actor_name(scenario, code) for code in [*scenario.states, *scenario.alliances]}
+
+    def name(code: str) -> str:
+        return names.get(code, code)
+
+    disputes = []
+    issues = {demand.id: demand.issue for demand in scenario.demands}
+    for dispute, group in runs.groupby("dispute", sort=False):
+        c, t = name(group["challenger"].iloc[0]), name(group["target"].iloc[0])
+        trials = len(group)
+        force = int((group["challenger_level"] >= USE_OF_FORCE).sum())
+        war = int(group["war"].astype(bool).sum())
+        gives_in = int((group["outcome"] == "yield_target").sum())
+        issue = issues.get(dispute, "")
+        headline = [
+            Estimate(f"{c} uses force against {t}", force, trials),
+            Estimate(f"War between {c} and {t}", war, trials),
+            Estimate(f"{t} gives in to {c}" + (f" ({issue})" if issue else ""), gives_in, trials),
+        ]
+        outcomes = [
+            Estimate(_outcome_label(o, c, t), int((group["outcome"] == o).sum()), trials)
+            for o in OUTCOMES
+        ]
+        levels = {
+            level: float((group["max_level"] == level).mean()) for level in sorted(LEVEL_NAMES)
+        }
+        title = f"Dispute `{dispute}`: {c} against {t}" + (f": {issue}" if issue else "")
+        disputes.append(DisputeSummary(dispute, title, headline, outcomes, levels))
+
+    pairs = _hostile_pairs(runs)
+    alliance_wars = []
+    for challenger in dict.fromkeys(runs["challenger"]):
+        for alliance in scenario.alliances:
+            members = members_in_force(scenario, alliance)
+            if challenger in members or not members:
+                continue
+            count = sum(
+                any(a == challenger and b in members for a, b in run_pairs)
+                for run_pairs in pairs.values()
+            )
+            alliance_wars.append(
+                Estimate(f"War between {name(challenger)} and a {alliance} member", count, n)
+            )
+
+    imposed = _run_sets(runs, "sanctions_imposed")
+    sanction_ids = [s.id for s in scenario.sanctions]
+    sanction_ids += sorted({i for ids in imposed.values() for i in ids} - set(sanction_ids))
+    specs = {s.id: s for s in scenario.sanctions}
+    sanctions = []
+    for sanction in sanction_ids:
+        count = sum(sanction in ids for ids in imposed.values())
+        spec = specs.get(sanction)
+        if spec is None:
+            label = f"Sanctions `{sanction}` imposed"
+        else:
+            senders = (
+                ", ".join(name(s) for s in spec.senders)
+                if len(spec.senders) <= 3
+                else f"{len(spec.senders)} states"
+            )
+            label = (
+                f"Sanctions `{sanction}` on {name(spec.target)} by {senders} "
+                f"(severity {spec.severity:g}) imposed"
+            )
+        sanctions.append(Estimate(label, count, n))
+
+    withdrawals: list[Estimate] = []
+    action_estimates: list[Estimate] = []
+    if actions is not None and not actions.empty:
+        withdrawals = _withdrawals(scenario, actions, n, name)
+        action_estimates = _action_estimates(actions, n, name)
+
+    return Summary(
+        scenario=scenario.name,
+        runs=n,
+        root_seed=root_seed,
+        horizon=horizon,
+        disputes=disputes,
+        alliance_wars=alliance_wars,
+        sanctions=sanctions,
+        withdrawals=withdrawals,
+        sides=side_table(runs),
+        names=names,
+        escalation=_escalation_facts(runs, escalation),
+        actions=action_estimates,
+    )
+
+
+WITHDRAW_ACTIONS = ("withdraw",)
+
+
+def _withdrawals(scenario: Scenario, actions: pd.DataFrame, n: int, name) -> list[Estimate]:
+    """Share of runs in which some member of each alliance withdrew forces."""
+    withdrawn = actions[actions["action"].isin(WITHDRAW_ACTIONS)]
+    result = []
+    for alliance in scenario.alliances:
+        members = members_in_force(scenario, alliance)
+        count = int(withdrawn[withdrawn["actor"].isin(members)]["run"].nunique())
+        if count or any(d.on == alliance for d in scenario.demands):
+            result.append(Estimate(f"A {alliance} member withdraws forces", count, n))
+    return result
+
+
+def _action_estimates(actions: pd.DataFrame, n: int, name) -> list[Estimate]:
+    """Share of runs in which each state took each action at least once, most frequent first."""
+    acted = actions.dropna(subset=["actor", "action"])
+    counts = acted.groupby(["actor", "action"])["run"].nunique().sort_values(ascending=False)
+    return [
+        Estimate(f"{name(actor)}: {action.replace('_', ' ')}", int(count), n)
+        for (actor, action), count in counts.items()
+    ]
+
+
+def _escalation_facts(runs: pd.DataFrame, escalation: pd.DataFrame | None) -> dict[str, float]:
+    if escalation is None or escalation.empty:
+        return {}
+    peaks = escalation.groupby("run")["escalation_score"].max()
+    per_run = runs.groupby("run").agg(
+        duration=("duration", "max"), war=("war", "any"), casualties=("casualties", "sum")
+    )
+    war_runs = per_run[per_run["war"].astype(bool)]
+    return dict(
+        peak_median=float(peaks.median()),
+        peak_q05=float(peaks.quantile(0.05)),
+        peak_q95=float(peaks.quantile(0.95)),
+        duration_median=float(per_run["duration"].median()),
+        war_share=float(per_run["war"].astype(bool).mean()),
+        casualties_median=float(war_runs["casualties"].median()) if len(war_runs) else 0.0,
+    )

@@ -1,0 +1,204 @@
+"""The figures of an ensemble, drawn from data frames only (STYLE.md: never a live model).
+
+- :func:`outcome_figure`: how each dispute ends, share of runs with 95 % intervals;
+- :func:`escalation_figure`: the system escalation score over time, median and 50 % / 90 % bands;
+- :func:`sides_figure`: who joined whom, the share of runs in which each state fought on each side.
+
+Each takes the tables ``brink run`` writes (or :func:`brink.sim.output.read_run_dir` reads back)
+and returns a :class:`matplotlib.figure.Figure` in the house style of :mod:`brink.viz.style`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from brink.sim.record import OUTCOMES
+from brink.sim.summary import escalation_bands, outcome_table, side_table
+from brink.viz import style
+from matplotlib.figure import Figure
+
+OUTCOME_WORDS = {
+    "victory_challenger": "victory, {c}",
+    "victory_target": "victory, {t}",
+    "yield_challenger": "{c} backs down",
+    "yield_target": "{t} gives in",
+    "compromise": "compromise",
+    "stalemate": "stalemate",
+}
+
+
+def _namer(names: Mapping[str, str] | None):
+    names = names or {}
+    return lambda code: names.get(code, code)
+
+
+def outcome_figure(runs: pd.DataFrame, names: Mapping[str, str] | None = None) -> Figure:
+    """How each dispute ends: share of runs per outcome with Wilson 95 % intervals.
+
+    Args:
+        runs: the runs table (dispute, challenger, target, outcome per run).
+        names: display names of state and alliance codes.
+    """
+    name = _namer(names)
+    table = outcome_table(runs)
+    disputes = list(dict.fromkeys(table["dispute"]))
+    with style.house_style():
+        height = 0.35 + 1.55 * len(disputes)
+        fig, axes = style.figure(
+            style.SINGLE_COLUMN + 1.3, height, nrows=len(disputes), squeeze=False
+        )
+        for ax, dispute in zip(axes[:, 0], disputes, strict=True):
+            rows = table[table["dispute"] == dispute].set_index("outcome").loc[list(OUTCOMES)]
+            c, t = name(rows["challenger"].iloc[0]), name(rows["target"].iloc[0])
+            y = np.arange(len(OUTCOMES))[::-1]
+            share = rows["share"].to_numpy()
+            error = np.vstack([share - rows["low"].to_numpy(), rows["high"].to_numpy() - share])
+            colours = [style.OUTCOME_COLOURS[o] for o in OUTCOMES]
+            ax.barh(y, share, color=colours, height=0.7)
+            ax.errorbar(share, y, xerr=error, fmt="none", ecolor="black", elinewidth=0.7, capsize=2)
+            for yi, s, high in zip(y, share, rows["high"], strict=True):
+                ax.text(high + 0.015, yi, f"{s * 100:.1f} %", va="center", fontsize=6.5)
+            ax.set_yticks(y, [OUTCOME_WORDS[o].format(c=c, t=t) for o in OUTCOMES])
+            ax.set_xlim(0, 1.12)
+            ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0], ["0", "25", "50", "75", "100 %"])
+            ax.set_title(f"{c} against {t} ({dispute})", fontsize=8)
+            ax.tick_params(axis="y", length=0)
+        axes[-1, 0].set_xlabel(
+            f"share of runs (n = {int(table['runs'].iloc[0])}), bars: 95 % Wilson interval"
+        )
+    return fig
+
+
+def escalation_figure(
+    escalation: pd.DataFrame, horizon: int | None = None, step_unit: str = "day"
+) -> Figure:
+    """The system escalation score over time: median line, 50 % and 90 % bands across runs.
+
+    Args:
+        escalation: run, step, escalation_score (one row per run and step).
+        horizon: last step to draw; a run that ended earlier counts as status quo (0).
+        step_unit: what one step is, for the axis label.
+    """
+    bands = escalation_bands(escalation, horizon)
+    runs = int(escalation["run"].nunique()) if not escalation.empty else 0
+    with style.house_style():
+        fig, (ax, below) = style.figure(
+            style.DOUBLE_COLUMN * 0.75,
+            3.2,
+            nrows=2,
+            sharex=True,
+            gridspec_kw=dict(height_ratios=[3, 1]),
+        )
+        colour = style.PALETTE["vermilion"]
+        steps = bands["step"].to_numpy()
+        ax.fill_between(steps, bands["q05"], bands["q95"], color=colour, alpha=0.18, lw=0)
+        ax.fill_between(steps, bands["q25"], bands["q75"], color=colour, alpha=0.38, lw=0)
+        ax.plot(steps, bands["median"], color=colour)
+        ax.plot(steps, bands["mean"], color="black", lw=0.8, ls="--")
+        handles = [
+            style.patch(colour, 0.18, "90 % of runs"),
+            style.patch(colour, 0.38, "50 % of runs"),
+            style.line(colour, "-", "median"),
+            style.line("black", "--", "mean"),
+        ]
+        ax.legend(handles=handles, loc="upper left", ncols=4)
+        ax.set_ylabel("system escalation score")
+        ax.set_title(f"Escalation over time ({runs} runs)")
+        ax.axhline(0, color="#999999", lw=0.5)
+        low, high = ax.get_ylim()
+        ax.set_ylim(low, high + 0.18 * (high - low))  # room for the legend above the bands
+        below.plot(steps, bands["active"] * 100, color=style.PALETTE["blue"])
+        below.set_ylim(0, 105)
+        below.set_ylabel("runs going (%)")
+        below.set_xlabel(f"{step_unit} (ended runs count as status quo, 0)")
+        below.set_xlim(steps.min() if len(steps) else 0, steps.max() if len(steps) else 1)
+    return fig
+
+
+def sides_figure(runs: pd.DataFrame, names: Mapping[str, str] | None = None) -> Figure:
+    """Who joined whom: share of runs in which each state fought on each side of each dispute.
+
+    Args:
+        runs: the runs table (side_challenger, side_target per run and dispute).
+        names: display names of state and alliance codes.
+    """
+    name = _namer(names)
+    sides = side_table(runs)
+    columns = []
+    fought = set(sides["dispute"])
+    for dispute, group in runs.groupby("dispute", sort=False):
+        if fought and dispute not in fought:
+            continue  # no state fought in this dispute in any run
+        c, t = name(group["challenger"].iloc[0]), name(group["target"].iloc[0])
+        label = f"\n({dispute})" if len(fought) > 1 else ""
+        columns += [
+            (dispute, "challenger", f"with {c}{label}"),
+            (dispute, "target", f"with {t}{label}"),
+        ]
+    states = (
+        sides.groupby("state")["share"].sum().sort_values(ascending=False).index.tolist()
+        if not sides.empty
+        else []
+    )
+    grid = np.zeros((len(states), len(columns)))
+    for row in sides.itertuples():
+        j = next(i for i, (d, s, _) in enumerate(columns) if d == row.dispute and s == row.side)
+        grid[states.index(row.state), j] = row.share
+    n = int(runs["run"].nunique())
+    with style.house_style():
+        fig, ax = style.figure(1.6 + 1.1 * len(columns), 0.9 + 0.24 * max(len(states), 1))
+        image = ax.imshow(grid, cmap=style.SEQUENTIAL, vmin=0, vmax=1, aspect="auto")
+        ax.set_xticks(range(len(columns)), [label for *_, label in columns])
+        ax.set_yticks(range(len(states)), [name(s) for s in states])
+        ax.xaxis.tick_top()
+        ax.tick_params(length=0)
+        for spine in ax.spines.values():
+            spine.set_visible(False)
+        for i in range(len(states)):
+            for j in range(len(columns)):
+                value = grid[i, j]
+                ax.text(
+                    j,
+                    i,
+                    f"{value * 100:.0f} %" if value >= 0.0005 else "–",
+                    ha="center",
+                    va="center",
+                    fontsize=6.5,
+                    color="white" if value > 0.55 else "black",
+                )
+        bar = fig.colorbar(image, ax=ax, shrink=0.8, pad=0.02)
+        bar.set_label("share of runs")
+        bar.set_ticks([0, 0.5, 1], labels=["0", "50", "100 %"])
+        ax.set_title(f"Who fought on which side ({n} runs)")
+        if not states:
+            ax.text(0.5, 0.5, "no state fought in any run", transform=ax.transAxes, ha="center")
+    return fig
+
+
+def write_figures(
+    directory: Path | str,
+    runs: pd.DataFrame,
+    escalation: pd.DataFrame,
+    names: Mapping[str, str] | None = None,
+    horizon: int | None = None,
+    step_unit: str = "day",
+) -> list[Path]:
+    """Draw the three ensemble figures into ``directory`` as PNG (200 dpi) and PDF.
+
+    Returns:
+        list[Path]: the files written.
+    """
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    figures = {
+        "outcomes": outcome_figure(runs, names),
+        "escalation": escalation_figure(escalation, horizon, step_unit),
+        "sides": sides_figure(runs, names),
+    }
+    written = []
+    for stem, fig in figures.items():
+        written += style.save(fig, directory / stem)
+    return written
