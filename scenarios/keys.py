@@ -1,0 +1,626 @@
+"""Every key a scenario file may hold, declared once (STYLE.md, One place for each fact).
+
+The table below says, for each key, its type, range, default and meaning. The loader
+(:mod:`brink.scenarios.loader`) checks files against it, :mod:`brink.scenarios.schema` turns it
+into a JSON Schema and :mod:`brink.scenarios.reference` into ``scenarios/REFERENCE.md``, so the
+three cannot disagree. Defaults shown for a key come from the dataclasses of
+:mod:`brink.scenarios.spec`, which the loader leaves to apply.
+"""
+
+from __future__ import annotations
+
+from dataclasses import MISSING, dataclass, fields
+from typing import Any
+
+from brink.scenarios import spec
+from brink.sim.params import PARAMETERS
+
+# -- the type vocabulary ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Text:
+    """A string. ``ref`` names what it must refer to (checked after the whole file is read)."""
+
+    pattern: str | None = None
+    choices: tuple[str, ...] = ()
+    ref: str | None = None  # state, alliance, party, deployment, sanction, dispute
+    hint: str = "text"
+
+
+@dataclass(frozen=True)
+class Number:
+    """A number in the closed range ``[low, high]`` (``low`` excluded if ``open_low``)."""
+
+    low: float
+    high: float
+    unit: str
+    integer: bool = False
+    open_low: bool = False
+
+
+@dataclass(frozen=True)
+class Flag:
+    """``true`` or ``false``."""
+
+
+@dataclass(frozen=True)
+class Date:
+    """An ISO date, ``2022-01-21``."""
+
+
+@dataclass(frozen=True)
+class When:
+    """A day number (0 = before the start) or an ISO date, converted to a day."""
+
+
+@dataclass(frozen=True)
+class ListOf:
+    item: Any
+    min_items: int = 0
+    max_items: int | None = None
+
+
+@dataclass(frozen=True)
+class Key:
+    """One key of a record: its name, type, whether it must be given, and what it means."""
+
+    name: str
+    kind: Any
+    doc: str
+    required: bool = False
+    default: Any = None  # shown in the reference; the loader leaves defaults to spec.py
+
+
+@dataclass(frozen=True)
+class Record:
+    """A mapping with fixed keys.
+
+    ``exclusive``: groups of keys of which at most one group may be given (``require_one``:
+    exactly one). ``choose_one``: keys of which exactly one must be given.
+    """
+
+    name: str
+    keys: tuple[Key, ...]
+    doc: str = ""
+    exclusive: tuple[tuple[str, ...], ...] = ()
+    require_one: bool = False
+    choose_one: tuple[str, ...] = ()
+
+    def key(self, name: str) -> Key:
+        return next(k for k in self.keys if k.name == name)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(k.name for k in self.keys)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A mapping from names the user chooses (state codes, ids) to values of one kind."""
+
+    key: Text
+    value: Any
+    min_items: int = 0
+
+
+@dataclass(frozen=True)
+class Either:
+    """A scalar (e.g. a reference by id) or a record, told apart by the YAML node's shape."""
+
+    scalar: Any
+    record: Any
+
+
+@dataclass(frozen=True)
+class Parameters:
+    """The ``parameters:`` block, checked by :func:`brink.sim.params.coerce_parameter`."""
+
+
+def default_of(cls: type, name: str) -> Any:
+    """The default of a field of a spec dataclass, so the reference never restates one."""
+    for f in fields(cls):
+        if f.name == name:
+            if f.default is not MISSING:
+                return f.default
+            if f.default_factory is not MISSING:
+                return f.default_factory()
+    raise KeyError(name)
+
+
+# -- common kinds ----------------------------------------------------------------------------
+
+STATE_CODE = Text(pattern=r"^[A-Z]{3}$", hint="a state code, three capital letters")
+STATE = Text(pattern=r"^[A-Z]{3}$", ref="state", hint="a declared state code")
+ALLIANCE = Text(ref="alliance", hint="a declared alliance id")
+PARTY = Text(ref="party", hint="a declared state code or alliance id")
+DEPLOYMENT = Text(ref="deployment", hint="a declared deployment id")
+SANCTION = Text(ref="sanction", hint="a declared sanction id")
+DISPUTE = Text(ref="dispute", hint="a declared demand id")
+IDENTIFIER = Text(
+    pattern=r"^[A-Za-z][A-Za-z0-9_-]*$",
+    hint="an id: a letter, then letters, digits, _ or -",
+)
+PROBABILITY = Number(0.0, 1.0, "a probability")
+SHARE = Number(0.0, 1.0, "a share")
+THOUSANDS = Number(0.0, 20000.0, "thousands of troops")
+DAY = Number(0, 100000, "a day number", integer=True)
+YEAR = Number(1816, 2100, "a year", integer=True)
+PAIR = ListOf(Number(-1000.0, 1000.0, "a coefficient per year"), min_items=2, max_items=2)
+
+WHEN_KEYS = (
+    Key("day", DAY, "day it happens: day 1 is the first step after the start (0: before)"),
+    Key("date", Date(), "ISO date it happens; converted to a day counted from `start`"),
+)
+
+# -- states ----------------------------------------------------------------------------------
+
+RESOLVE = Record(
+    "resolve",
+    (
+        Key(
+            "mean",
+            PROBABILITY,
+            "mean resolve; with `spread`, a Beta draw per run",
+            default=default_of(spec.ResolveSpec, "mean"),
+        ),
+        Key(
+            "spread",
+            Number(0.0, 0.5, "a standard deviation", open_low=True),
+            "standard deviation of the Beta draw; needs spread² < mean·(1 − mean)",
+            default=default_of(spec.ResolveSpec, "spread"),
+        ),
+        Key("low", PROBABILITY, "lower end of a uniform draw (with `high`)"),
+        Key("high", PROBABILITY, "upper end of a uniform draw (with `low`)"),
+        Key("fixed", PROBABILITY, "the same resolve in every run"),
+    ),
+    doc="A state's private resolve r ∈ [0, 1], drawn anew for each run (MODEL.md §3). Give "
+    "`mean` (and `spread`), or `low` and `high`, or `fixed`.",
+    exclusive=(("mean", "spread"), ("low", "high"), ("fixed",)),
+)
+
+STATE_RECORD = Record(
+    "state",
+    (
+        Key("name", Text(), "the state's name", required=True),
+        Key(
+            "cow",
+            Number(1, 999, "a COW state number", integer=True),
+            "Correlates of War state number; fills capability and troops from NMC",
+        ),
+        Key(
+            "regime",
+            Text(choices=spec.REGIMES),
+            "regime type; sets the audience cost",
+            required=True,
+        ),
+        Key("nuclear", Flag(), "whether it holds nuclear weapons", default=False),
+        Key(
+            "capital",
+            ListOf(Number(-180.0, 180.0, "degrees"), min_items=2, max_items=2),
+            "capital location [latitude, longitude] in degrees",
+            required=True,
+        ),
+        Key(
+            "capability",
+            Number(0.0, 1.0, "a CINC share"),
+            "CINC share of world capabilities; default from `capabilities`",
+        ),
+        Key("troops", THOUSANDS, "military personnel, thousands; default NMC `milper`"),
+        Key(
+            "resolve",
+            RESOLVE,
+            "private resolve, drawn per run",
+            default="Beta(mean 0.5, spread 0.15)",
+        ),
+        Key(
+            "risk_tolerance",
+            PROBABILITY,
+            "0 risk-averse … 1 risk-acceptant",
+            default=default_of(spec.StateSpec, "risk_tolerance"),
+        ),
+        Key(
+            "trade",
+            Table(STATE, SHARE),
+            "trade with each partner as a share of own GDP; default a gravity proxy",
+        ),
+    ),
+    doc="A state, keyed by its ISO 3166 alpha-3 code.",
+)
+
+# -- alliances -------------------------------------------------------------------------------
+
+MEMBERSHIP = Record(
+    "membership",
+    (
+        Key("joined", YEAR, "year of entry", required=True),
+        Key("left", YEAR, "year of exit"),
+    ),
+    doc="Membership with an exit year; a bare year means joined that year and still in.",
+)
+
+ALLIANCE_RECORD = Record(
+    "alliance",
+    (
+        Key("name", Text(), "the treaty or organisation's name", required=True),
+        Key("kind", Text(choices=spec.ALLIANCE_KINDS), "obligation type as in ATOP", required=True),
+        Key(
+            "members",
+            Table(STATE, Either(YEAR, MEMBERSHIP), min_items=2),
+            "member state → year of entry (or {joined, left})",
+            required=True,
+        ),
+        Key(
+            "reliability",
+            PROBABILITY,
+            "chance members honour it; default by kind (parameters reliability_*)",
+        ),
+        Key("leader", STATE, "member who answers for the alliance when it is a demand's target"),
+        Key(
+            "atop",
+            Number(1000, 99999, "an ATOP id", integer=True),
+            "ATOP alliance id (documentation only)",
+        ),
+    ),
+    doc="An alliance, keyed by a short id such as NATO.",
+)
+
+# -- perceptions -----------------------------------------------------------------------------
+
+PERCEPTION = Record(
+    "perception",
+    (
+        Key("observer", STATE, "who holds the belief", required=True),
+        Key("subject", STATE, "whose resolve it is about", required=True),
+        Key("alpha", Number(0.0, 1000.0, "a Beta parameter", open_low=True), "Beta α"),
+        Key("beta", Number(0.0, 1000.0, "a Beta parameter", open_low=True), "Beta β"),
+        Key(
+            "mean",
+            Number(0.0, 1.0, "a probability", open_low=True),
+            "believed mean resolve (with `strength`)",
+        ),
+        Key(
+            "strength",
+            Number(0.0, 1000.0, "pseudo-observations", open_low=True),
+            "weight of the prior, α + β (with `mean`)",
+        ),
+    ),
+    doc="An observer's prior Beta belief over a subject's resolve (MODEL.md §5); default "
+    "Beta(2, 2). Give `alpha` and `beta`, or `mean` and `strength`.",
+    exclusive=(("alpha", "beta"), ("mean", "strength")),
+    require_one=True,
+)
+
+# -- deployments -----------------------------------------------------------------------------
+
+DEPLOYMENT_KEYS = (
+    Key("owner", STATE, "whose troops", required=True),
+    Key("host", STATE, "on whose territory they stand", required=True),
+    Key("troops", THOUSANDS, "how many, thousands", required=True),
+    Key("near", STATE, "troops massed at this state's border count in its theatre"),
+)
+
+DEPLOYMENT_RECORD = Record(
+    "deployment",
+    (
+        *DEPLOYMENT_KEYS,
+        Key("arrives", When(), "day or date it arrives", default="before the start"),
+        Key("leaves", When(), "day or date it leaves", default="stays"),
+    ),
+    doc="Troops of one state on a territory, keyed by an id.",
+)
+
+# -- demands ---------------------------------------------------------------------------------
+
+STAKES = Record(
+    "stakes",
+    (
+        Key(
+            "challenger",
+            Number(0.0, 10.0, "issue units"),
+            "salience of the issue to the challenger, v_C",
+            default=default_of(spec.DemandSpec, "stakes_challenger"),
+        ),
+        Key(
+            "target",
+            Number(0.0, 10.0, "issue units"),
+            "salience of the issue to the target, v_T",
+            default=default_of(spec.DemandSpec, "stakes_target"),
+        ),
+    ),
+    doc="What the issue is worth to each side.",
+)
+
+DEMAND_KEYS = (
+    Key("by", STATE, "the challenger", required=True),
+    Key(
+        "on", PARTY, "the target: a state, or an alliance (every member is a target)", required=True
+    ),
+    Key("issue", Text(), "what is demanded", required=True),
+    Key(
+        "size",
+        Number(0.0, 1.0, "a share of the issue", open_low=True),
+        "x ∈ (0, 1]: share of the issue demanded",
+        required=True,
+    ),
+    Key("stakes", STAKES, "salience per side"),
+    Key(
+        "public",
+        Flag(),
+        "a public demand ties the challenger's hands",
+        default=default_of(spec.DemandSpec, "public"),
+    ),
+    Key("deadline", When(), "day or date of the ultimatum"),
+    Key(
+        "information",
+        Text(choices=("private", "complete")),
+        "what the challenger knows of the target's war cost at the deadline",
+        default=default_of(spec.UltimatumSpec, "information"),
+    ),
+    Key("theatre", STATE, "state whose territory is fought over", default="the target"),
+    Key(
+        "level",
+        Number(1, 4, "a MID hostility level", integer=True),
+        "hostility level both sides start at: 1 none, 2 threat, 3 display, 4 use of force",
+        default=default_of(spec.DemandSpec, "initial_level"),
+    ),
+)
+
+DEMAND_RECORD = Record(
+    "demand",
+    (*DEMAND_KEYS, *WHEN_KEYS),
+    doc="A dispute: the challenger demands a share of an issue the target holds, keyed by id.",
+    exclusive=(("day",), ("date",)),
+)
+
+# -- sanctions -------------------------------------------------------------------------------
+
+TRIGGER = Record(
+    "trigger",
+    (
+        Key("actor", STATE, "the state whose act triggers the sanctions", required=True),
+        Key(
+            "uses_force_against",
+            STATE,
+            "... when it uses force (level ≥ 4) against this state",
+            required=True,
+        ),
+    ),
+    doc="The act that turns a threat into imposed sanctions.",
+)
+
+SANCTION_KEYS = (
+    Key("senders", ListOf(STATE, min_items=1), "who sanctions", required=True),
+    Key("target", STATE, "who is sanctioned", required=True),
+    Key("severity", SHARE, "σ: share of bilateral trade cut", required=True),
+)
+
+SANCTION_RECORD = Record(
+    "sanction",
+    (
+        *SANCTION_KEYS,
+        Key("if", TRIGGER, "makes it a threat, imposed when this happens"),
+        *WHEN_KEYS,
+    ),
+    doc="Sanctions keyed by id: threatened (with `if`) or imposed on their day.",
+    exclusive=(("day",), ("date",)),
+)
+
+# -- arms races ------------------------------------------------------------------------------
+
+ARMS_RACE = Record(
+    "arms_race",
+    (
+        Key(
+            "rivals", ListOf(STATE, min_items=2, max_items=2), "the two rivals x, y", required=True
+        ),
+        Key("reaction", PAIR, "a, b: how each responds to the other's arms", required=True),
+        Key("fatigue", PAIR, "m, n: how each one's own burden restrains it", required=True),
+        Key("grievance", PAIR, "g, h: standing grievance of each", required=True),
+    ),
+    doc="Two rivals whose arms follow Richardson's equations dx/dt = a·y − m·x + g, "
+    "dy/dt = b·x − n·y + h (MODEL.md §7).",
+)
+
+# -- timeline --------------------------------------------------------------------------------
+
+TEXT_KEY = Key("text", Text(), "what was said or done, for the log")
+
+ACTIONS = {
+    "demand": Record(
+        "demand_event",
+        (Key("id", IDENTIFIER, "id of the new dispute", required=True), *DEMAND_KEYS),
+        doc="A demand made on this day (same keys as `demands`, plus `id`).",
+    ),
+    "threaten": Record(
+        "threat_event",
+        (
+            Key("id", IDENTIFIER, "id of the sanctions threatened", required=True),
+            *SANCTION_KEYS,
+            Key("if", TRIGGER, "the act that triggers them", required=True),
+        ),
+        doc="A conditional sanctions threat made on this day.",
+    ),
+    "impose": Either(
+        SANCTION,
+        Record(
+            "impose_event",
+            (Key("id", IDENTIFIER, "id of the new sanctions", required=True), *SANCTION_KEYS),
+            doc="New sanctions imposed on this day.",
+        ),
+    ),
+    "lift": SANCTION,
+    "deploy": Record(
+        "deploy_event",
+        (
+            Key("id", IDENTIFIER, "id, so a later `withdraw` can name it"),
+            *DEPLOYMENT_KEYS,
+            TEXT_KEY,
+        ),
+        doc="Troops arrive.",
+    ),
+    "withdraw": DEPLOYMENT,
+    "statement": Record(
+        "statement_event",
+        (
+            Key("by", STATE, "the speaker", required=True),
+            Key("dispute", DISPUTE, "the dispute it is about"),
+            Key(
+                "ties_hands",
+                Flag(),
+                "a public commitment that raises the speaker's audience "
+                "cost of backing down (Fearon 1994)",
+                default=False,
+            ),
+            TEXT_KEY,
+        ),
+        doc="A public statement; cheap talk unless it ties hands.",
+    ),
+    "offer": Record(
+        "offer_event",
+        (
+            Key("by", STATE, "who offers", required=True),
+            Key("dispute", DISPUTE, "the dispute", required=True),
+            Key("share", SHARE, "share of the demand offered to the challenger", required=True),
+            TEXT_KEY,
+        ),
+        doc="A compromise offered in a dispute.",
+    ),
+    "join_alliance": Record(
+        "join_event",
+        (
+            Key("state", STATE, "who joins", required=True),
+            Key("alliance", ALLIANCE, "which alliance", required=True),
+        ),
+        doc="A state accedes to an alliance.",
+    ),
+    "leave_alliance": Record(
+        "leave_event",
+        (
+            Key("state", STATE, "who leaves", required=True),
+            Key("alliance", ALLIANCE, "which alliance", required=True),
+        ),
+        doc="A state leaves an alliance.",
+    ),
+    "talks": Record(
+        "talks_event",
+        (
+            Key("dispute", DISPUTE, "the dispute discussed", required=True),
+            Key("between", ListOf(STATE, min_items=2, max_items=2), "the two delegations"),
+            TEXT_KEY,
+        ),
+        doc="Both sides meet; recorded, cheap talk: it moves no belief.",
+    ),
+}
+
+ACTION_DOCS = {
+    "demand": "a new demand (keys as in `demands`, plus `id`)",
+    "threaten": "a sanctions threat with its trigger",
+    "impose": "impose declared sanctions (their id) or new ones (a record with `id`)",
+    "lift": "lift sanctions (their id)",
+    "deploy": "troops arrive",
+    "withdraw": "a deployment leaves (its id)",
+    "statement": "a public statement",
+    "offer": "a compromise offer",
+    "join_alliance": "alliance accession",
+    "leave_alliance": "alliance exit",
+    "talks": "talks between the sides",
+}
+
+TIMELINE_ENTRY = Record(
+    "event",
+    (
+        *WHEN_KEYS,
+        *(Key(name, ACTIONS[name], ACTION_DOCS[name]) for name in ACTIONS),
+        Key("note", Text(), "a comment kept with the file"),
+    ),
+    doc="One dated entry: `day` or `date`, and exactly one action.",
+    exclusive=(("day",), ("date",)),
+    require_one=True,
+    choose_one=tuple(ACTIONS),
+)
+
+CAPABILITIES = Record(
+    "capabilities",
+    (
+        Key(
+            "source",
+            Text(choices=("cow-nmc",)),
+            "the data set: COW National Material Capabilities v6.0",
+            required=True,
+        ),
+        Key("year", YEAR, "the year to read (NMC v6.0 covers 1816–2016)", required=True),
+    ),
+    doc="Fill `capability` (cinc) and `troops` (milper) of every state with a `cow` code "
+    "that does not give them.",
+)
+
+SCENARIO = Record(
+    "scenario",
+    (
+        Key("name", Text(), "short name", default="the file name"),
+        Key(
+            "description",
+            Text(),
+            "what the crisis is; the first line is its summary",
+            required=True,
+        ),
+        Key("sources", ListOf(Text()), "where the facts come from"),
+        Key("start", Date(), "the date of day 0", required=True),
+        Key(
+            "step",
+            Text(choices=("day", "week")),
+            "length of one step",
+            default=default_of(spec.Scenario, "step"),
+        ),
+        Key(
+            "horizon",
+            Number(1, 3650, "steps", integer=True),
+            "steps a run lasts at most",
+            default=f"{PARAMETERS['horizon'].default} (parameter horizon)",
+        ),
+        Key("capabilities", CAPABILITIES, "fill capabilities from a data set"),
+        Key(
+            "parameters",
+            Parameters(),
+            "overrides of model parameters (`brink run --set` overrides these)",
+        ),
+        Key(
+            "states",
+            Table(STATE_CODE, STATE_RECORD, min_items=2),
+            "the states, by code",
+            required=True,
+        ),
+        Key("alliances", Table(IDENTIFIER, ALLIANCE_RECORD), "alliances, by id"),
+        Key("perceptions", ListOf(PERCEPTION), "priors over others' resolve"),
+        Key("deployments", Table(IDENTIFIER, DEPLOYMENT_RECORD), "troops abroad or massed, by id"),
+        Key("demands", Table(IDENTIFIER, DEMAND_RECORD), "disputes, by id"),
+        Key("sanctions", Table(IDENTIFIER, SANCTION_RECORD), "sanctions, by id"),
+        Key("timeline", ListOf(TIMELINE_ENTRY), "what happens on which day"),
+        Key("arms_races", ListOf(ARMS_RACE), "Richardson arms races"),
+    ),
+    doc="A scenario file.",
+)
+
+
+def records() -> list[Record]:
+    """Every record type reachable from :data:`SCENARIO`, each once, in reading order."""
+    found: list[Record] = []
+
+    def visit(kind: Any) -> None:
+        if isinstance(kind, Record):
+            if kind in found:
+                return
+            found.append(kind)
+            for key in kind.keys:
+                visit(key.kind)
+        elif isinstance(kind, ListOf):
+            visit(kind.item)
+        elif isinstance(kind, Table):
+            visit(kind.value)
+        elif isinstance(kind, Either):
+            visit(kind.scalar)
+            visit(kind.record)
+
+    visit(SCENARIO)
+    return found

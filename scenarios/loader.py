@@ -1,0 +1,993 @@
+"""Read a scenario file into a :class:`~brink.scenarios.spec.Scenario`, or fail on one line.
+
+The file is YAML, read with PyYAML's safe loader down to nodes only, so every value keeps its
+line and column and nothing but plain data is ever constructed. Before anything is read, the
+file's size, nesting depth (aliases included) and node count are bounded, so a hostile file
+(a billion laughs, a recursive alias, ten thousand nested lists) fails cleanly. Every value is
+then checked against the key table of :mod:`brink.scenarios.keys`; every mistake raises a
+:class:`~brink.errors.BrinkInputError` naming ``file:line:column``, the dotted key, the value and
+what is allowed (STYLE.md, Errors).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from brink.errors import BrinkInputError, Location, did_you_mean
+from brink.scenarios import keys as K
+from brink.scenarios import spec
+from brink.scenarios.datasets import nmc_record
+from brink.sim.params import PARAMETERS, coerce_parameter
+from yaml import MappingNode, Node, ScalarNode, SequenceNode
+
+SCENARIO_DIR = Path(__file__).resolve().parent
+MAX_BYTES = 2_000_000  # no real scenario comes near; a bigger file is a mistake or an attack
+MAX_DEPTH = 32  # nesting of mappings and lists, aliases expanded
+MAX_NODES = 100_000  # values in the document, aliases expanded (billion laughs)
+
+_YAML = "tag:yaml.org,2002:"
+_PLAIN_TAGS = {
+    _YAML + t for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
+}
+_WORDS = {ScalarNode: "a single value", SequenceNode: "a list", MappingNode: "a mapping"}
+
+
+# -- finding files ---------------------------------------------------------------------------
+
+
+def bundled_scenarios() -> dict[str, Path]:
+    """The scenarios that ship with Brink, by name (``black_sea_2022``,
+    ``classics/fearon_ultimatum``)."""
+    found = {}
+    for path in sorted(SCENARIO_DIR.rglob("*.yaml")):
+        name = path.relative_to(SCENARIO_DIR).with_suffix("").as_posix()
+        found[name] = path
+    return found
+
+
+def resolve_scenario_path(name_or_path: str | Path) -> Path:
+    """A scenario file's path from a path, or from the name of a bundled scenario.
+
+    Raises:
+        BrinkInputError: if it is neither an existing file nor a bundled scenario's name.
+    """
+    path = Path(name_or_path)
+    if path.is_file():
+        return path
+    bundled = bundled_scenarios()
+    name = str(name_or_path).removesuffix(".yaml")
+    if name in bundled:
+        return bundled[name]
+    raise BrinkInputError(
+        f"no scenario file or bundled scenario '{name_or_path}'{did_you_mean(name, bundled)}",
+        Location(file=str(name_or_path)),
+    )
+
+
+def load_scenario(path_or_name: str | Path) -> spec.Scenario:
+    """Load and check a scenario file, given its path or a bundled scenario's name.
+
+    Raises:
+        BrinkInputError: for any mistake in the file, located ``file:line:column``.
+    """
+    path = resolve_scenario_path(path_or_name)
+    where = Location(file=str(path))
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise BrinkInputError(
+                f"file is {size:,} bytes; a scenario may have at most {MAX_BYTES:,}", where
+            )
+        data = path.read_bytes()
+    except OSError as error:
+        raise BrinkInputError(f"cannot read the file: {error.strerror}", where) from None
+    name = _bundled_name(path) or path.stem
+    return load_scenario_text(data, file=str(path), name=name)
+
+
+def _bundled_name(path: Path) -> str | None:
+    try:
+        relative = path.resolve().relative_to(SCENARIO_DIR)
+    except ValueError:
+        return None
+    return relative.with_suffix("").as_posix()
+
+
+def load_scenario_text(
+    text: str | bytes, file: str = "<scenario>", name: str | None = None
+) -> spec.Scenario:
+    """Load a scenario from its text; ``file`` is the name used in error locations.
+
+    Raises:
+        BrinkInputError: for any mistake, located ``file:line:column``.
+    """
+    root = _compose(text, file)
+    reader = _Reader(file)
+    document = reader.read(root, K.SCENARIO, "")
+    return _Builder(reader, document, root, name or Path(file).stem).build()
+
+
+# -- YAML to nodes, safely -------------------------------------------------------------------
+
+
+def _decode(data: str | bytes, file: str) -> str:
+    if isinstance(data, str):
+        text = data
+    else:
+        if len(data) > MAX_BYTES:
+            raise BrinkInputError(
+                f"file is {len(data):,} bytes; a scenario may have at most {MAX_BYTES:,}",
+                Location(file=file),
+            )
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            line = data[: error.start].count(b"\n") + 1
+            column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+            raise BrinkInputError(
+                f"not UTF-8 text (byte 0x{data[error.start]:02x}); save the file as UTF-8",
+                Location(file=file, line=line, column=column),
+            ) from None
+    if len(text) > MAX_BYTES:
+        raise BrinkInputError(
+            f"text is {len(text):,} characters; a scenario may have at most {MAX_BYTES:,}",
+            Location(file=file),
+        )
+    return text
+
+
+def _yaml_error(error: yaml.YAMLError, text: str, file: str) -> BrinkInputError:
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    if isinstance(error, yaml.reader.ReaderError):
+        line = text.count("\n", 0, error.position) + 1
+        column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
+        return BrinkInputError(
+            f"not valid YAML: character {_codepoint(error.character)} is not allowed",
+            Location(file=file, line=line, column=column),
+        )
+    problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+    context = getattr(error, "context", None)
+    message = f"not valid YAML: {context + ', ' if context else ''}{problem}"
+    if mark is None:
+        return BrinkInputError(message, Location(file=file))
+    return BrinkInputError(message, Location(file=file, line=mark.line + 1, column=mark.column + 1))
+
+
+def _codepoint(character: str | int) -> str:
+    code = character if isinstance(character, int) else ord(character)
+    return f"U+{code:04X}"
+
+
+def _compose(data: str | bytes, file: str) -> Node:
+    """Parse to a node tree: one document, bounded in depth and size, plain tags only."""
+    text = _decode(data, file)
+    try:
+        # The event stream is read without recursion, so depth is bounded before the
+        # (recursive) composer sees the document.
+        depth = 0
+        for events, event in enumerate(yaml.parse(text, Loader=yaml.SafeLoader), start=1):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise BrinkInputError(
+                        f"nested more than {MAX_DEPTH} levels deep",
+                        _mark_location(file, event.start_mark),
+                    )
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+            if events > MAX_NODES:
+                raise BrinkInputError(
+                    f"more than {MAX_NODES:,} values; a scenario needs far fewer",
+                    _mark_location(file, event.start_mark),
+                )
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as error:
+        raise _yaml_error(error, text, file) from None
+    if root is None:
+        raise BrinkInputError(
+            "the file is empty; a scenario needs at least description, start and states",
+            Location(file=file, line=1, column=1),
+        )
+    _measure(root, file)
+    return root
+
+
+def _mark_location(file: str, mark: Any, key: str | None = None) -> Location:
+    return Location(file=file, line=mark.line + 1, column=mark.column + 1, key=key or None)
+
+
+def _children(node: Node) -> list[Node]:
+    if isinstance(node, SequenceNode):
+        return list(node.value)
+    if isinstance(node, MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
+
+
+def _measure(root: Node, file: str) -> None:
+    """Check tags, and bound size and depth with aliases expanded, without recursion."""
+    size: dict[int, int] = {}
+    height: dict[int, int] = {}
+    on_path: set[int] = set()
+    stack: list[tuple[Node, bool]] = [(root, False)]
+    while stack:
+        node, finished = stack.pop()
+        key = id(node)
+        if finished:
+            on_path.discard(key)
+            kids = _children(node)
+            size[key] = 1 + sum(size[id(kid)] for kid in kids)
+            height[key] = 1 + max((height[id(kid)] for kid in kids), default=0)
+            if size[key] > MAX_NODES:
+                raise BrinkInputError(
+                    f"expands to more than {MAX_NODES:,} values (aliases repeated); "
+                    "a scenario needs far fewer",
+                    _mark_location(file, node.start_mark),
+                )
+            if height[key] > MAX_DEPTH + 1:
+                raise BrinkInputError(
+                    f"nested more than {MAX_DEPTH} levels deep (aliases expanded)",
+                    _mark_location(file, node.start_mark),
+                )
+            continue
+        if key in size:
+            continue
+        if key in on_path:
+            raise BrinkInputError(
+                "an alias refers to a mapping or list that contains it",
+                _mark_location(file, node.start_mark),
+            )
+        _check_tag(node, file)
+        on_path.add(key)
+        stack.append((node, True))
+        stack.extend((kid, False) for kid in _children(node) if id(kid) not in size)
+
+
+def _check_tag(node: Node, file: str) -> None:
+    if node.tag in _PLAIN_TAGS:
+        return
+    if node.tag == _YAML + "merge":
+        message = "merge keys (<<) are not supported; write the keys out"
+    else:
+        message = (
+            f"tag {node.tag.replace(_YAML, '!!')} is not allowed; scenario files hold plain "
+            "data (text, numbers, true/false, dates, lists, mappings)"
+        )
+    raise BrinkInputError(message, _mark_location(file, node.start_mark))
+
+
+# -- nodes to checked values -----------------------------------------------------------------
+
+
+def _join(path: str, name: str) -> str:
+    return f"{path}.{name}" if path else name
+
+
+@dataclass(frozen=True)
+class _Ref:
+    kind: str
+    name: str
+    path: str
+
+
+class _Reader:
+    """Check nodes against the key table; remember where every value stood."""
+
+    def __init__(self, file: str):
+        self.file = file
+        self.nodes: dict[str, Node] = {}
+        self.refs: list[_Ref] = []
+        self._constructor = yaml.SafeLoader("")
+
+    def where(self, path: str) -> Location:
+        node = self.nodes[path]
+        return _mark_location(self.file, node.start_mark, path)
+
+    def fail(self, message: str, path: str) -> BrinkInputError:
+        return BrinkInputError(message, self.where(path))
+
+    def read(self, node: Node, kind: Any, path: str) -> Any:
+        self.nodes[path] = node
+        if isinstance(node, ScalarNode) and node.tag == _YAML + "null":
+            raise self.fail(f"no value given (expected {_expected(kind)})", path)
+        reader = getattr(self, "_read_" + type(kind).__name__.lower())
+        return reader(node, kind, path)
+
+    def _expect(self, node: Node, node_type: type, kind: Any, path: str) -> None:
+        if not isinstance(node, node_type):
+            raise self.fail(
+                f"got {_WORDS[type(node)]}{_show(node)}, expected {_expected(kind)}", path
+            )
+
+    def _scalar(self, node: ScalarNode, path: str) -> Any:
+        try:
+            return self._constructor.construct_object(node)
+        except (ValueError, OverflowError, yaml.YAMLError) as error:
+            message = str(error).splitlines()[0]
+            if "digits" in message:
+                message = "too many digits"
+            raise self.fail(f"cannot read {node.value[:40]!r}: {message[:80]}", path) from None
+
+    def _pairs(self, node: MappingNode, path: str) -> list[tuple[str, str, Node]]:
+        """(name, path, value node) for each pair, rejecting duplicate and non-text keys."""
+        seen: dict[str, Node] = {}
+        pairs = []
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                raise BrinkInputError(
+                    f"a key must be a name, got {_WORDS[type(key_node)]}",
+                    _mark_location(self.file, key_node.start_mark, path),
+                )
+            name = key_node.value
+            key_path = _join(path, name)
+            if name in seen:
+                first = seen[name].start_mark.line + 1
+                raise BrinkInputError(
+                    f"duplicate key '{name}' (first given on line {first})",
+                    _mark_location(self.file, key_node.start_mark, key_path),
+                )
+            seen[name] = key_node
+            self.nodes[key_path] = key_node
+            pairs.append((name, key_path, value_node))
+        return pairs
+
+    def _read_record(self, node: Node, kind: K.Record, path: str) -> dict[str, Any]:
+        self._expect(node, MappingNode, kind, path)
+        result: dict[str, Any] = {}
+        for name, key_path, value_node in self._pairs(node, path):
+            if name not in kind.names:
+                raise self.fail(f"unknown key '{name}'{did_you_mean(name, kind.names)}", key_path)
+            result[name] = self.read(value_node, kind.key(name).kind, key_path)
+        for key in kind.keys:
+            if key.required and key.name not in result:
+                raise self.fail(f"missing key '{key.name}' ({key.doc})", path)
+        self._check_groups(kind, result, path)
+        return result
+
+    def _check_groups(self, kind: K.Record, result: dict[str, Any], path: str) -> None:
+        present = [group for group in kind.exclusive if any(k in result for k in group)]
+        options = " or ".join("/".join(group) for group in kind.exclusive)
+        if len(present) > 1:
+            second = next(k for k in present[1] if k in result)
+            first = next(k for k in present[0] if k in result)
+            raise self.fail(
+                f"'{second}' cannot be given with '{first}' (give {options})",
+                _join(path, second),
+            )
+        if kind.require_one and not present:
+            raise self.fail(f"needs {options}", path)
+        chosen = [k for k in kind.choose_one if k in result]
+        if kind.choose_one and len(chosen) != 1:
+            if chosen:
+                raise self.fail(
+                    f"'{chosen[1]}' cannot be given with '{chosen[0]}': one action per entry",
+                    _join(path, chosen[1]),
+                )
+            raise self.fail(f"needs one of: {', '.join(kind.choose_one)}", path)
+
+    def _read_table(self, node: Node, kind: K.Table, path: str) -> dict[str, Any]:
+        self._expect(node, MappingNode, kind, path)
+        result = {}
+        for name, key_path, value_node in self._pairs(node, path):
+            self._check_text(name, kind.key, key_path)
+            result[name] = self.read(value_node, kind.value, key_path)
+        if len(result) < kind.min_items:
+            raise self.fail(f"needs at least {kind.min_items} entries", path)
+        return result
+
+    def _read_listof(self, node: Node, kind: K.ListOf, path: str) -> list[Any]:
+        self._expect(node, SequenceNode, kind, path)
+        items = [self.read(item, kind.item, f"{path}[{i}]") for i, item in enumerate(node.value)]
+        if len(items) < kind.min_items or (
+            kind.max_items is not None and len(items) > kind.max_items
+        ):
+            raise self.fail(
+                f"has {len(items)} items, expected {_count(kind.min_items, kind.max_items)}",
+                path,
+            )
+        return items
+
+    def _read_either(self, node: Node, kind: K.Either, path: str) -> Any:
+        if isinstance(node, ScalarNode):
+            return self.read(node, kind.scalar, path)
+        if isinstance(node, MappingNode):
+            return self.read(node, kind.record, path)
+        raise self.fail(f"got a list, expected {_expected(kind)}", path)
+
+    def _read_text(self, node: Node, kind: K.Text, path: str) -> str:
+        self._expect(node, ScalarNode, kind, path)
+        self._check_text(node.value, kind, path)
+        return node.value
+
+    def _check_text(self, value: str, kind: K.Text, path: str) -> None:
+        if kind.choices and value not in kind.choices:
+            raise self.fail(
+                f"'{value}' is not one of {', '.join(kind.choices)}"
+                f"{did_you_mean(value, kind.choices)}",
+                path,
+            )
+        if kind.pattern and not re.fullmatch(kind.pattern, value):
+            raise self.fail(f"'{value}' is not {kind.hint}", path)
+        if kind.ref:
+            self.refs.append(_Ref(kind.ref, value, path))
+
+    def _read_number(self, node: Node, kind: K.Number, path: str) -> float | int:
+        self._expect(node, ScalarNode, kind, path)
+        value = self._scalar(node, path)
+        hint = _range_hint(kind)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self.fail(f"{node.value!r} is not a number ({hint})", path)
+        if math.isnan(value):
+            raise self.fail(f"{node.value} is not a number ({hint})", path)
+        if kind.integer:
+            if not float(value).is_integer():
+                raise self.fail(f"{value:g} is not a whole number ({hint})", path)
+            value = int(value)
+        else:
+            value = float(value)
+        if value < kind.low or (kind.open_low and value == kind.low):
+            word = "not above" if kind.open_low and value == kind.low else "below"
+            raise self.fail(f"{value:g} is {word} {kind.low:g} ({hint})", path)
+        if value > kind.high:
+            raise self.fail(f"{value:g} is above {kind.high:g} ({hint})", path)
+        return value
+
+    def _read_flag(self, node: Node, kind: K.Flag, path: str) -> bool:
+        self._expect(node, ScalarNode, kind, path)
+        value = self._scalar(node, path)
+        if not isinstance(value, bool):
+            raise self.fail(f"{node.value!r} is not true or false", path)
+        return value
+
+    def _read_date(self, node: Node, kind: K.Date, path: str) -> dt.date:
+        self._expect(node, ScalarNode, kind, path)
+        value = self._scalar(node, path)
+        if isinstance(value, dt.datetime):
+            raise self.fail(f"{node.value!r} has a time; give a date, YYYY-MM-DD", path)
+        if isinstance(value, str):
+            with contextlib.suppress(ValueError):
+                value = dt.date.fromisoformat(value)
+        if not isinstance(value, dt.date):
+            raise self.fail(f"{node.value!r} is not a date (YYYY-MM-DD)", path)
+        return value
+
+    def _read_when(self, node: Node, kind: K.When, path: str) -> int | dt.date:
+        self._expect(node, ScalarNode, kind, path)
+        if node.tag == _YAML + "int":
+            return self._read_number(node, K.DAY, path)
+        return self._read_date(node, K.Date(), path)
+
+    def _read_parameters(self, node: Node, kind: K.Parameters, path: str) -> dict[str, Any]:
+        self._expect(node, MappingNode, kind, path)
+        result = {}
+        for name, key_path, value_node in self._pairs(node, path):
+            if name not in PARAMETERS:  # coerce_parameter names the nearest; point at the key
+                coerce_parameter(name, None, self.where(key_path))
+            self.nodes[key_path] = value_node
+            self._expect(value_node, ScalarNode, kind, key_path)
+            value = self._scalar(value_node, key_path)
+            if isinstance(value, dt.date):
+                value = value_node.value
+            result[name] = coerce_parameter(name, value, self.where(key_path))
+        return result
+
+
+def _count(low: int, high: int | None) -> str:
+    if high is None:
+        return f"at least {low}"
+    return f"exactly {low}" if low == high else f"{low} to {high}"
+
+
+def _range_hint(kind: K.Number) -> str:
+    whole = "a whole number, " if kind.integer else ""
+    return f"{kind.unit}, {whole}{kind.low:g}–{kind.high:g}"
+
+
+def _expected(kind: Any) -> str:
+    if isinstance(kind, K.Record):
+        return f"a mapping with keys {', '.join(kind.names)}"
+    if isinstance(kind, K.Table | K.Parameters):
+        return "a mapping"
+    if isinstance(kind, K.ListOf):
+        return f"a list of {_expected(kind.item)}"
+    if isinstance(kind, K.Either):
+        return f"{_expected(kind.scalar)} or {_expected(kind.record)}"
+    if isinstance(kind, K.Number):
+        return f"a number ({_range_hint(kind)})"
+    if isinstance(kind, K.Text):
+        return f"one of {', '.join(kind.choices)}" if kind.choices else kind.hint
+    if isinstance(kind, K.Flag):
+        return "true or false"
+    if isinstance(kind, K.Date):
+        return "a date, YYYY-MM-DD"
+    return "a day number or a date"
+
+
+def _show(node: Node) -> str:
+    if isinstance(node, ScalarNode):
+        return f" {node.value[:40]!r}"
+    return ""
+
+
+# -- checked values to a Scenario ------------------------------------------------------------
+
+
+class _Builder:
+    """Turn the checked document into spec dataclasses; check what crosses keys."""
+
+    def __init__(self, reader: _Reader, doc: dict[str, Any], root: Node, name: str):
+        self.reader = reader
+        self.doc = doc
+        self.root = root
+        self.name = name
+        self.start: dt.date = doc["start"]
+        self.step_days = 7 if doc.get("step") == "week" else 1
+        self.horizon: int | None = doc.get("horizon")
+        self.members: dict[str, set[str]] = {}  # alliance id -> every state ever a member
+        # ids declared anywhere, by kind, with the day they exist from
+        self.declared: dict[str, dict[str, int]] = {
+            "deployment": {},
+            "sanction": {},
+            "dispute": {},
+        }
+
+    def fail(self, message: str, path: str) -> BrinkInputError:
+        return self.reader.fail(message, path)
+
+    def day(self, when: int | dt.date, path: str) -> int:
+        """A day number from a day or a date: day n is ``start + n`` steps (dates round up)."""
+        if isinstance(when, dt.date):
+            days = (when - self.start).days
+            day = 0 if days <= 0 else -(-days // self.step_days)
+        else:
+            day = when
+        if self.horizon is not None and day > self.horizon:
+            raise self.fail(
+                f"day {day} is after the horizon ({self.horizon} steps from {self.start})", path
+            )
+        return day
+
+    def when(self, record: dict[str, Any], path: str) -> int:
+        if "day" in record:
+            return self.day(record["day"], _join(path, "day"))
+        if "date" in record:
+            return self.day(record["date"], _join(path, "date"))
+        return 0
+
+    def build(self) -> spec.Scenario:
+        doc = self.doc
+        states = self.states()
+        alliances = self.alliances(states)
+        self.members = {id_: {m.state for m in a.members} for id_, a in alliances.items()}
+        overlap = set(states) & set(alliances)
+        if overlap:
+            code = sorted(overlap)[0]
+            raise self.fail(f"'{code}' names both a state and an alliance", f"alliances.{code}")
+        deployments = [
+            self.deployment(id_, record, f"deployments.{id_}")
+            for id_, record in doc.get("deployments", {}).items()
+        ]
+        demands = [
+            self.demand(id_, record, f"demands.{id_}", self.when(record, f"demands.{id_}"))
+            for id_, record in doc.get("demands", {}).items()
+        ]
+        sanctions = [
+            self.sanction(id_, record, f"sanctions.{id_}", self.when(record, f"sanctions.{id_}"))
+            for id_, record in doc.get("sanctions", {}).items()
+        ]
+        dated_events = self.timeline(demands, sanctions)
+        self.check_refs(states, alliances)
+        self.check_events(dated_events, demands, alliances)
+        return spec.Scenario(
+            name=doc.get("name", self.name),
+            description=doc["description"].strip(),
+            start_date=self.start.isoformat(),
+            states=states,
+            alliances=alliances,
+            demands=tuple(demands),
+            sanctions=tuple(sanctions),
+            deployments=tuple(deployments),
+            perceptions=tuple(self.perceptions()),
+            events=tuple(event for event, _ in dated_events),
+            arms_races=tuple(self.arms_races()),
+            parameters=dict(doc.get("parameters", {})),
+            sources=tuple(doc.get("sources", ())),
+            step=doc.get("step", "day"),
+            horizon=self.horizon,
+            path=self.reader.file,
+        )
+
+    # -- states and alliances --
+
+    def states(self) -> dict[str, spec.StateSpec]:
+        capabilities = self.doc.get("capabilities")
+        states = {}
+        for code, record in self.doc["states"].items():
+            path = f"states.{code}"
+            filled = dict(record)
+            if capabilities and "cow" in record:
+                year = capabilities["year"]
+                row = nmc_record(record["cow"], year, self.reader.where(_join(path, "cow")))
+                for key, column in (("capability", "cinc"), ("troops", "milper")):
+                    if key not in filled:
+                        if math.isnan(row[column]):
+                            raise self.fail(
+                                f"NMC has no {column} for COW {record['cow']} in {year}; "
+                                f"give {key}",
+                                path,
+                            )
+                        filled[key] = float(row[column])
+            for key in ("capability", "troops"):
+                if key not in filled:
+                    raise self.fail(
+                        f"missing key '{key}': give it, or a `cow` code with a top-level "
+                        "`capabilities: {source: cow-nmc, year: ...}`",
+                        path,
+                    )
+            extra = {}
+            if "resolve" in record:
+                extra["resolve"] = self.resolve(record["resolve"], _join(path, "resolve"))
+            if "risk_tolerance" in record:
+                extra["risk_tolerance"] = record["risk_tolerance"]
+            if "trade" in record:
+                for partner in record["trade"]:
+                    if partner == code:
+                        raise self.fail("a state does not trade with itself", f"{path}.trade")
+                extra["trade"] = dict(record["trade"])
+            latitude, longitude = record["capital"]
+            if not -90 <= latitude <= 90:
+                raise self.fail(f"latitude {latitude:g} is outside −90–90", f"{path}.capital")
+            states[code] = spec.StateSpec(
+                code=code,
+                name=record["name"],
+                ccode=record.get("cow"),
+                regime=record["regime"],
+                nuclear=record.get("nuclear", False),
+                capability=filled["capability"],
+                troops=filled["troops"],
+                capital=(float(latitude), float(longitude)),
+                **extra,
+            )
+        return states
+
+    def resolve(self, record: dict[str, Any], path: str) -> spec.ResolveSpec:
+        if "fixed" in record:
+            return spec.ResolveSpec(mean=record["fixed"], spread=0.0, distribution="fixed")
+        if "low" in record or "high" in record:
+            for key in ("low", "high"):
+                if key not in record:
+                    raise self.fail(f"missing key '{key}' of a uniform resolve", path)
+            if record["low"] >= record["high"]:
+                raise self.fail(
+                    f"low {record['low']:g} is not below high {record['high']:g}",
+                    _join(path, "low"),
+                )
+            low, high = record["low"], record["high"]
+            return spec.ResolveSpec(
+                mean=(low + high) / 2,
+                spread=(high - low) / math.sqrt(12),  # standard deviation of a uniform
+                distribution="uniform",
+                low=low,
+                high=high,
+            )
+        default = spec.ResolveSpec()
+        mean = record.get("mean", default.mean)
+        spread = record.get("spread", default.spread)
+        # A Beta with mean m has variance below m(1 − m) (Johnson, Kotz & Balakrishnan 1995).
+        if spread**2 >= mean * (1 - mean):
+            key = "spread" if "spread" in record else "mean"
+            limit = math.sqrt(mean * (1 - mean))
+            raise self.fail(
+                f"spread {spread:g} is too wide for mean {mean:g}: a Beta needs spread below "
+                f"√(mean·(1 − mean)) = {limit:.3g}",
+                _join(path, key),
+            )
+        return spec.ResolveSpec(mean=mean, spread=spread)
+
+    def alliances(self, states: Mapping[str, spec.StateSpec]) -> dict[str, spec.AllianceSpec]:
+        alliances = {}
+        for id_, record in self.doc.get("alliances", {}).items():
+            path = f"alliances.{id_}"
+            members = []
+            for code, entry in record["members"].items():
+                member_path = f"{path}.members.{code}"
+                if isinstance(entry, dict):
+                    joined, left = entry["joined"], entry.get("left")
+                    if left is not None and left < joined:
+                        raise self.fail(
+                            f"left {left} is before joined {joined}", f"{member_path}.left"
+                        )
+                else:
+                    joined, left = entry, None
+                members.append(spec.Membership(state=code, joined=joined, left=left))
+            leader = record.get("leader")
+            if leader is not None and leader not in record["members"]:
+                raise self.fail(f"leader '{leader}' is not a member", f"{path}.leader")
+            alliances[id_] = spec.AllianceSpec(
+                id=id_,
+                name=record["name"],
+                kind=record["kind"],
+                members=tuple(members),
+                reliability=record.get("reliability"),
+                leader=leader,
+            )
+        return alliances
+
+    # -- deployments, demands, sanctions --
+
+    def deployment(
+        self, id_: str, record: dict[str, Any], path: str, start: int | None = None
+    ) -> spec.DeploymentSpec:
+        if start is None:
+            start = self.day(record["arrives"], f"{path}.arrives") if "arrives" in record else 0
+        end = self.day(record["leaves"], f"{path}.leaves") if "leaves" in record else None
+        if end is not None and end <= start:
+            raise self.fail(f"leaves on day {end}, not after it arrives (day {start})", path)
+        self.declare("deployment", id_, start, path)
+        return spec.DeploymentSpec(
+            id=id_,
+            owner=record["owner"],
+            host=record["host"],
+            troops=record["troops"],
+            near=record.get("near"),
+            start=start,
+            end=end,
+        )
+
+    def declare(self, kind: str, id_: str, day: int, path: str) -> None:
+        if id_ in self.declared[kind]:
+            raise self.fail(f"{kind} '{id_}' is declared twice", path)
+        self.declared[kind][id_] = day
+
+    def demand(self, id_: str, record: dict[str, Any], path: str, day: int) -> spec.DemandSpec:
+        stakes = record.get("stakes", {})
+        extra = {}
+        if "stakes" in record:
+            extra = {f"stakes_{side}": value for side, value in stakes.items()}
+        if "deadline" in record:
+            deadline = self.day(record["deadline"], f"{path}.deadline")
+            if deadline < max(day, 1):
+                raise self.fail(
+                    f"the deadline (day {deadline}) is before the demand is made "
+                    f"(day {day}) or the first step",
+                    f"{path}.deadline",
+                )
+            extra["deadline"] = deadline
+        for key in ("public", "theatre"):
+            if key in record:
+                extra[key] = record[key]
+        if "information" in record:
+            extra["ultimatum"] = spec.UltimatumSpec(information=record["information"])
+        if "level" in record:
+            extra["initial_level"] = record["level"]
+        if record["by"] == record["on"]:
+            raise self.fail("a state cannot make a demand on itself", f"{path}.on")
+        if record["by"] in self.members.get(record["on"], ()):
+            raise self.fail(
+                f"'{record['by']}' is a member of {record['on']}, the alliance it makes a "
+                "demand on",
+                f"{path}.on",
+            )
+        self.declare("dispute", id_, day, path)
+        return spec.DemandSpec(
+            id=id_,
+            by=record["by"],
+            on=record["on"],
+            issue=record["issue"].strip(),
+            size=record["size"],
+            day=day,
+            **extra,
+        )
+
+    def sanction(self, id_: str, record: dict[str, Any], path: str, day: int) -> spec.SanctionSpec:
+        if record["target"] in record["senders"]:
+            raise self.fail(f"'{record['target']}' cannot sanction itself", f"{path}.senders")
+        if len(set(record["senders"])) != len(record["senders"]):
+            raise self.fail("a sender is listed twice", f"{path}.senders")
+        trigger = record.get("if", {})
+        if trigger and trigger["actor"] == trigger["uses_force_against"]:
+            raise self.fail("a state cannot use force against itself", f"{path}.if")
+        self.declare("sanction", id_, day, path)
+        return spec.SanctionSpec(
+            id=id_,
+            senders=tuple(record["senders"]),
+            target=record["target"],
+            severity=record["severity"],
+            trigger_actor=trigger.get("actor"),
+            trigger_against=trigger.get("uses_force_against"),
+            day=day,
+        )
+
+    # -- timeline --
+
+    def timeline(
+        self, demands: list[spec.DemandSpec], sanctions: list[spec.SanctionSpec]
+    ) -> list[tuple[spec.Event, str]]:
+        """The timeline's events in day order, each with its key path; demands and sanctions
+        made on a day join ``demands`` and ``sanctions``."""
+        dated = []
+        for index, entry in enumerate(self.doc.get("timeline", [])):
+            path = f"timeline[{index}]"
+            day = self.when(entry, path)
+            if day < 1:
+                raise self.fail(
+                    f"{'date' if 'date' in entry else 'day'} is day {day}; timeline entries "
+                    "happen on day 1 or later (what stands at the start belongs under "
+                    "deployments, demands or sanctions)",
+                    _join(path, "date" if "date" in entry else "day"),
+                )
+            dated.append((day, index, entry, path))
+        dated.sort(key=lambda item: (item[0], item[1]))
+        events = []
+        for day, _, entry, path in dated:
+            action = next(name for name in K.ACTIONS if name in entry)
+            value = entry[action]
+            action_path = _join(path, action)
+            if action == "demand":
+                demands.append(self.demand(value["id"], value, action_path, day))
+            elif action == "threaten" or (action == "impose" and isinstance(value, dict)):
+                sanctions.append(self.sanction(value["id"], value, action_path, day))
+            else:
+                events.append((self.event(action, value, day, action_path), action_path))
+        return events
+
+    def event(self, action: str, value: Any, day: int, path: str) -> spec.Event:
+        if action in ("withdraw", "impose", "lift"):
+            return spec.Event(day=day, kind=action, ref=value)
+        if action == "deploy":
+            if "id" in value:
+                self.declare("deployment", value["id"], day, path)
+            return spec.Event(
+                day=day,
+                kind="deploy",
+                actor=value["owner"],
+                target=value["host"],
+                ref=value.get("id"),
+                troops=value["troops"],
+                near=value.get("near"),
+                text=value.get("text", ""),
+            )
+        if action in ("join_alliance", "leave_alliance"):
+            return spec.Event(day=day, kind=action, actor=value["state"], ref=value["alliance"])
+        if action == "talks":
+            between = value.get("between", [None, None])
+            return spec.Event(
+                day=day,
+                kind="talks",
+                actor=between[0],
+                target=between[1],
+                dispute=value["dispute"],
+                text=value.get("text", ""),
+            )
+        return spec.Event(
+            day=day,
+            kind=action,
+            actor=value["by"],
+            dispute=value.get("dispute"),
+            share=value.get("share"),
+            ties_hands=value.get("ties_hands", False),
+            text=value.get("text", ""),
+        )
+
+    # -- checks across keys --
+
+    def check_refs(self, states: Mapping[str, Any], alliances: Mapping[str, Any]) -> None:
+        names = {
+            "state": set(states),
+            "alliance": set(alliances),
+            "party": set(states) | set(alliances),
+            **{kind: set(ids) for kind, ids in self.declared.items()},
+        }
+        words = {"party": "state or alliance", "dispute": "demand"}
+        for ref in self.reader.refs:
+            if ref.name not in names[ref.kind]:
+                word = words.get(ref.kind, ref.kind)
+                raise self.fail(
+                    f"'{ref.name}' is not a declared {word}"
+                    f"{did_you_mean(ref.name, names[ref.kind])}",
+                    ref.path,
+                )
+
+    def check_events(
+        self,
+        events: list[tuple[spec.Event, str]],
+        demands: list[spec.DemandSpec],
+        alliances: Mapping[str, spec.AllianceSpec],
+    ) -> None:
+        disputes = {d.id: d for d in demands}
+        start_year = self.start.year
+        members = {
+            id_: {m.state for m in a.members if m.joined <= start_year and m.left is None}
+            for id_, a in alliances.items()
+        }
+        for event, path in events:
+            kinds = {"withdraw": "deployment", "impose": "sanction", "lift": "sanction"}
+            if event.kind in kinds:
+                since = self.declared[kinds[event.kind]][event.ref]
+                if since > event.day:
+                    raise self.fail(
+                        f"'{event.ref}' is only declared on day {since}, after this day "
+                        f"{event.day}",
+                        path,
+                    )
+            if event.dispute is not None:
+                dispute = disputes[event.dispute]
+                if dispute.day > event.day:
+                    raise self.fail(
+                        f"demand '{event.dispute}' is only made on day {dispute.day}, after "
+                        f"this day {event.day}",
+                        f"{path}.dispute",
+                    )
+                if event.kind == "offer":
+                    parties = {dispute.by, dispute.on} | members.get(dispute.on, set())
+                    if event.actor not in parties:
+                        raise self.fail(
+                            f"'{event.actor}' is not a party to '{event.dispute}' "
+                            f"({dispute.by} against {dispute.on})",
+                            f"{path}.by",
+                        )
+            if event.kind == "join_alliance":
+                if event.actor in members[event.ref]:
+                    raise self.fail(
+                        f"'{event.actor}' is already a member of {event.ref}", f"{path}.state"
+                    )
+                members[event.ref].add(event.actor)
+            if event.kind == "leave_alliance":
+                if event.actor not in members[event.ref]:
+                    raise self.fail(
+                        f"'{event.actor}' is not a member of {event.ref}", f"{path}.state"
+                    )
+                members[event.ref].discard(event.actor)
+
+    # -- perceptions and arms races --
+
+    def perceptions(self) -> list[spec.PerceptionSpec]:
+        result = []
+        seen = set()
+        for index, record in enumerate(self.doc.get("perceptions", [])):
+            path = f"perceptions[{index}]"
+            pair = (record["observer"], record["subject"])
+            if pair[0] == pair[1]:
+                raise self.fail("a state's belief about itself is its resolve", path)
+            if pair in seen:
+                raise self.fail(f"{pair[0]}'s prior over {pair[1]} is given twice", path)
+            seen.add(pair)
+            if "alpha" in record or "beta" in record:
+                for key in ("alpha", "beta"):
+                    if key not in record:
+                        raise self.fail(f"missing key '{key}' (give alpha and beta)", path)
+                alpha, beta = record["alpha"], record["beta"]
+            else:
+                for key in ("mean", "strength"):
+                    if key not in record:
+                        raise self.fail(f"missing key '{key}' (give mean and strength)", path)
+                if record["mean"] >= 1:
+                    raise self.fail("mean must be below 1 for a Beta prior", f"{path}.mean")
+                alpha = record["mean"] * record["strength"]
+                beta = (1 - record["mean"]) * record["strength"]
+            result.append(spec.PerceptionSpec(*pair, alpha=alpha, beta=beta))
+        return result
+
+    def arms_races(self) -> list[spec.ArmsRaceSpec]:
+        result = []
+        for index, record in enumerate(self.doc.get("arms_races", [])):
+            rivals = tuple(record["rivals"])
+            if rivals[0] == rivals[1]:
+                raise self.fail("a state does not race itself", f"arms_races[{index}].rivals")
+            result.append(
+                spec.ArmsRaceSpec(
+                    rivals=rivals,
+                    reaction=tuple(record["reaction"]),
+                    fatigue=tuple(record["fatigue"]),
+                    grievance=tuple(record["grievance"]),
+                )
+            )
+        return result
