@@ -1,0 +1,342 @@
+"""Readers for retrodiction: historical records recognised by their columns, ATOP, capitals.
+
+``brink retrodict`` accepts any CSV file in one of two formats and tells them apart by their
+column names, never by the file name:
+
+- the Gibler–Miller–Little dyadic MID file (Gibler, Miller & Little 2016, v2.03): one row per
+  directed dyad and year of a dispute, columns ``dispnum``, ``ccode1``, ``ccode2``, ``year``,
+  ``sidea1``, ``orig1``, ``hostlev``, ``outcome``, ...;
+- the International Crisis Behavior actor-level file (Brecher & Wilkenfeld; ICB v14): one row
+  per crisis actor, columns ``crisno``, ``cracid``, ``trigent``, ``viol``, ``outcom``, ...
+
+A file of neither format, or a cell that is not a number where one is needed, is a
+:class:`~brink.errors.BrinkInputError` that names the file and line. The alliance data (ATOP v4
+member level) and the capitals table (``data/cow-capitals.csv``, see ``data/cow-capitals.md``)
+are read from the package's ``data/`` folder.
+"""
+
+from __future__ import annotations
+
+import csv
+import itertools
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from brink.errors import BrinkInputError, Location
+from brink.scenarios.datasets import DATA_DIR, national_capabilities
+
+ATOP_MEMBER_FILE = DATA_DIR / "atop-v4-member-level.csv"
+CAPITALS_FILE = DATA_DIR / "cow-capitals.csv"
+
+RecordFormat = Literal["mid-dyadic", "icb-actor"]
+
+#: Columns a GML dyadic MID file must have; all hold whole numbers (-9 marks a missing value).
+MID_COLUMNS = (
+    "dispnum",
+    "ccode1",
+    "ccode2",
+    "year",
+    "sidea1",
+    "sidea2",
+    "revstate1",
+    "revtype11",
+    "orig1",
+    "orig2",
+    "hostlev",
+    "outcome",
+    "stmon",
+)
+#: Columns an ICB actor-level file must have (``datrig``/``systrgda`` may be empty).
+ICB_COLUMNS = (
+    "crisno",
+    "cracid",
+    "actor",
+    "trigent",
+    "systrgyr",
+    "systrgmo",
+    "viol",
+    "outcom",
+    "issue",
+    "gravty",
+)
+_ICB_TEXT_COLUMNS = frozenset({"actor"})
+#: Columns whose every cell must hold a number; in the others an empty cell or ``NA`` is missing.
+_REQUIRED_VALUES = frozenset(
+    {"dispnum", "ccode1", "ccode2", "year", "sidea1", "sidea2", "orig1", "orig2", "hostlev"}
+    | {"outcome", "crisno", "cracid", "trigent", "systrgyr", "viol", "outcom"}
+)
+_MISSING = frozenset({"", "NA", "NaN", "nan", "."})
+#: Columns of the ICB system-level file, to say so when a user gives it instead.
+_ICB_SYSTEM_HINT = frozenset({"crisno", "crisname", "gravcr", "cenviosy"})
+
+FORMAT_COLUMNS: dict[RecordFormat, tuple[str, ...]] = {
+    "mid-dyadic": MID_COLUMNS,
+    "icb-actor": ICB_COLUMNS,
+}
+FORMAT_NAMES: dict[RecordFormat, str] = {
+    "mid-dyadic": "Gibler–Miller–Little dyadic MID",
+    "icb-actor": "ICB actor-level",
+}
+
+
+@dataclass(frozen=True)
+class Records:
+    """A historical file, recognised: its format and rows (``line``: 1-based line in the file)."""
+
+    path: str
+    format: RecordFormat
+    frame: pd.DataFrame
+
+
+def _header(path: Path) -> list[str]:
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        try:
+            return [name.strip() for name in next(csv.reader(handle))]
+        except StopIteration:
+            raise BrinkInputError("the file is empty", Location(file=str(path), line=1)) from None
+        except (csv.Error, UnicodeDecodeError) as error:
+            raise BrinkInputError(
+                f"not a readable CSV file ({error})", Location(file=str(path), line=1)
+            ) from None
+
+
+def recognise(columns: list[str], path: str = "<input>") -> RecordFormat:
+    """Tell the format of a record file from its column names.
+
+    Raises:
+        BrinkInputError: at line 1 when the columns match neither format, naming the columns the
+            closer format lacks.
+    """
+    present = set(columns)
+    best: tuple[int, RecordFormat] | None = None
+    for name, required in FORMAT_COLUMNS.items():
+        missing = [column for column in required if column not in present]
+        if not missing:
+            return name
+        if best is None or len(missing) < best[0]:
+            best = (len(missing), name)
+    location = Location(file=path, line=1)
+    if present >= _ICB_SYSTEM_HINT:
+        raise BrinkInputError(
+            "this is the ICB system-level (crisis) file; retrodiction needs the ICB actor-level "
+            "file (one row per crisis actor, with columns cracid and trigent)",
+            location,
+        )
+    assert best is not None
+    closest = best[1]
+    missing = [column for column in FORMAT_COLUMNS[closest] if column not in present]
+    raise BrinkInputError(
+        "columns match no known record format: expected a Gibler–Miller–Little dyadic MID file "
+        "(dispnum, ccode1, ccode2, year, sidea1, orig1, hostlev, outcome, ...) or an ICB "
+        f"actor-level file (crisno, cracid, trigent, viol, outcom, ...); as a "
+        f"{FORMAT_NAMES[closest]} file it lacks {', '.join(missing)}",
+        location,
+    )
+
+
+def read_records(path: str | Path) -> Records:
+    """Read a MID dyadic or ICB actor-level file, recognised by its columns.
+
+    Every needed cell must be a number (``-9`` and, for ICB day fields, empty cells mean
+    missing). Rows keep their file line in a ``line`` column so that a case built from them can
+    say where it came from.
+
+    Raises:
+        BrinkInputError: for a missing or unreadable file, an unknown format or a malformed cell,
+            located at ``file:line``.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise BrinkInputError("no such file", Location(file=str(path)))
+    record_format = recognise(_header(path), str(path))
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (pd.errors.ParserError, UnicodeDecodeError) as error:
+        line = _parser_error_line(str(error))
+        raise BrinkInputError(
+            f"malformed CSV ({str(error).strip()})", Location(file=str(path), line=line)
+        ) from None
+    frame.columns = [str(column).strip() for column in frame.columns]
+    if frame.empty:
+        raise BrinkInputError(
+            f"the {FORMAT_NAMES[record_format]} file has a header but no records",
+            Location(file=str(path), line=2),
+        )
+    frame.insert(0, "line", np.arange(2, len(frame) + 2))
+    for column in FORMAT_COLUMNS[record_format]:
+        if column in _ICB_TEXT_COLUMNS:
+            continue
+        frame[column] = _numeric_column(frame, column, str(path))
+    for column in ("datrig", "systrgda", "revtype12", "revstate2", "numa", "numb", "midonset"):
+        if column in frame:
+            frame[column] = pd.to_numeric(frame[column].str.strip(), errors="coerce")
+    return Records(path=str(path), format=record_format, frame=frame)
+
+
+def _numeric_column(frame: pd.DataFrame, column: str, path: str) -> pd.Series:
+    text = frame[column].str.strip()
+    values = pd.to_numeric(text, errors="coerce")
+    missing = text.isin(_MISSING)
+    bad = values.isna() & ~missing
+    if column in _REQUIRED_VALUES:
+        bad |= missing
+    if bad.any():
+        row = int(np.flatnonzero(bad.to_numpy())[0])
+        raise BrinkInputError(
+            f"{text.iloc[row]!r} is not a number (this column holds codes or counts"
+            + (" and may not be empty)" if column in _REQUIRED_VALUES else ")"),
+            Location(
+                file=path,
+                line=int(frame["line"].iloc[row]),
+                column=list(frame.columns).index(column),  # 'line' was inserted first
+                key=column,
+            ),
+        )
+    return values
+
+
+def _parser_error_line(message: str) -> int | None:
+    # pandas: "Error tokenizing data. C error: Expected 3 fields in line 5, saw 4"
+    words = message.replace(",", " ").split()
+    for before, word in itertools.pairwise(words):
+        if before == "line" and word.isdigit():
+            return int(word)
+    return None
+
+
+@cache
+def atop_members() -> pd.DataFrame:
+    """ATOP v4 member-level rows (Leeds, Ritter, Mitchell & Long 2002), one per member phase.
+
+    Adds ``start`` and ``end`` as fractional years (year + (month − 1) / 12) of entry and exit;
+    an exit year of 0 (still in force in 2016) becomes +inf.
+    """
+    frame = pd.read_csv(ATOP_MEMBER_FILE)
+    entry_month, exit_month = "mo" + "ent", "mo" + "exit"  # ATOP's names (not "moment")
+    columns = ["atopid", "member", "yrent", entry_month, "yrexit", exit_month]
+    frame = frame[[*columns, *(column for column, _ in _ATOP_KINDS)]].copy()
+    frame["start"] = frame["yrent"] + (frame[entry_month].clip(lower=1) - 1) / 12
+    end = frame["yrexit"] + (frame[exit_month].clip(lower=1) - 1) / 12
+    frame["end"] = end.where(frame["yrexit"] > 0, np.inf)
+    return frame
+
+
+@dataclass(frozen=True)
+class Pact:
+    """One state's membership of one ATOP alliance (one phase of it)."""
+
+    atopid: int
+    member: int
+    start: float  # fractional year of entry
+    end: float  # fractional year of exit (+inf: in force in 2016)
+    joined: int
+    left: int | None
+    kind: str | None  # the strongest obligation: defense > offense > neutrality > ...
+
+
+_ATOP_KINDS = (
+    ("defense", "defense"),
+    ("offense", "offense"),
+    ("neutral", "neutrality"),
+    ("nonagg", "nonaggression"),
+    ("consul", "consultation"),
+)
+
+
+@cache
+def pacts_by_member() -> dict[int, tuple[Pact, ...]]:
+    """ATOP memberships grouped by member state, for fast look-ups per dispute."""
+    frame = atop_members()
+    result: dict[int, list[Pact]] = {}
+    for row in frame.itertuples(index=False):
+        kind = next((k for column, k in _ATOP_KINDS if getattr(row, column) == 1), None)
+        pact = Pact(
+            atopid=int(row.atopid),
+            member=int(row.member),
+            start=float(row.start),
+            end=float(row.end),
+            joined=int(row.yrent),
+            left=int(row.yrexit) if row.yrexit > 0 else None,
+            kind=kind,
+        )
+        result.setdefault(pact.member, []).append(pact)
+    return {member: tuple(pacts) for member, pacts in result.items()}
+
+
+def pacts_in_force(ccode: int, when: float) -> list[Pact]:
+    """The ATOP memberships of a state in force at a fractional year."""
+    return [p for p in pacts_by_member().get(ccode, ()) if p.start <= when <= p.end]
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """A state's NMC v6 record for one year (Singer, Bremer & Stuckey 1972)."""
+
+    stateabb: str
+    cinc: float
+    milper: float  # NaN when NMC has none
+
+
+@cache
+def _nmc_table() -> dict[tuple[int, int], Capabilities]:
+    frame = national_capabilities().reset_index()
+    return {
+        (int(row.ccode), int(row.year)): Capabilities(
+            str(row.stateabb), float(row.cinc), float(row.milper)
+        )
+        for row in frame.itertuples(index=False)
+        if not np.isnan(row.cinc)
+    }
+
+
+def capabilities(ccode: int, year: int) -> Capabilities | None:
+    """A state's NMC record in a year, or None when NMC has none (or no CINC)."""
+    return _nmc_table().get((ccode, year))
+
+
+@cache
+def _milper_years() -> dict[int, tuple[np.ndarray, np.ndarray]]:
+    frame = national_capabilities()["milper"].dropna().reset_index()
+    return {
+        int(ccode): (group["year"].to_numpy(), group["milper"].to_numpy())
+        for ccode, group in frame.groupby("ccode")
+    }
+
+
+def nearest_milper(ccode: int, year: int) -> tuple[int, float] | None:
+    """(year, milper) of the state's NMC year with a ``milper`` value nearest to ``year``."""
+    years = _milper_years().get(ccode)
+    if years is None:
+        return None
+    index = int(np.argmin(np.abs(years[0] - year)))
+    return int(years[0][index]), float(years[1][index])
+
+
+@cache
+def capitals() -> pd.DataFrame:
+    """The capitals table ``data/cow-capitals.csv`` (see ``data/cow-capitals.md``)."""
+    frame = pd.read_csv(CAPITALS_FILE)
+    frame["from_year"] = frame["from_year"].fillna(-np.inf)
+    frame["to_year"] = frame["to_year"].fillna(np.inf)
+    return frame
+
+
+@cache
+def _capital_spans() -> dict[int, tuple[tuple[float, float, float, float], ...]]:
+    result: dict[int, list[tuple[float, float, float, float]]] = {}
+    for row in capitals().itertuples(index=False):
+        span = (float(row.from_year), float(row.to_year), float(row.lat), float(row.lon))
+        result.setdefault(int(row.ccode), []).append(span)
+    return {ccode: tuple(spans) for ccode, spans in result.items()}
+
+
+def capital(ccode: int, year: int) -> tuple[float, float] | None:
+    """(lat, lon) of a COW state's capital in a year, or None when the table does not know it."""
+    for start, end, lat, lon in _capital_spans().get(ccode, ()):
+        if start <= year <= end:
+            return lat, lon
+    return None

@@ -1,0 +1,489 @@
+"""Retrodiction: run the crisis model on every historical dispute of a file and score it.
+
+``brink retrodict DATA`` reads a Gibler–Miller–Little dyadic MID file or an ICB actor-level file
+(:mod:`brink.experiments.retro_data`), turns each dispute or crisis into a scenario
+(:mod:`brink.experiments.retro_cases`), runs the model R times per case with default parameters
+(seeds from ``SeedSequence(root).spawn``, a process pool or a Dask cluster), and writes to the
+output folder:
+
+- ``cases.csv`` (streamed as cases finish, then rewritten in file order) and ``cases.parquet``:
+  per case, the predicted probability of war and of each outcome class beside what happened,
+  the baselines' forecasts and the covariates;
+- ``skipped.csv``: every record that could not become a scenario, with its line and reason;
+- ``scores.csv``: Brier score, log loss and AUC for war, Brier score and log loss for the
+  outcome class, for the model and, in the same run, the baselines;
+- ``calibration.png`` / ``calibration.pdf``: the reliability diagram;
+- ``retrodiction.md``: a summary with the command, the counts, the scores and the timings.
+
+Nothing here tunes a model parameter. The one calibrated forecaster, "model, recalibrated", maps
+the model's war probability through a logistic curve fitted on the other folds only (Platt
+1999), so every score is out of sample.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import platform
+import shlex
+import sys
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from brink.experiments.retro_cases import (
+    OTHER,
+    OUTCOME_CLASSES,
+    Case,
+    SkippedRecord,
+    build_cases,
+    model_outcome_class,
+)
+from brink.experiments.retro_data import FORMAT_NAMES, read_records
+from brink.experiments.retro_figure import calibration_figure
+from brink.experiments.retro_scores import (
+    auc,
+    brier,
+    cross_validated_baselines,
+    folds,
+    log_loss,
+    multiclass_brier,
+    multiclass_log_loss,
+    platt_cross_fitted,
+)
+from brink.scenarios.spec import Scenario
+from brink.sim.params import ModelParams
+from brink.sim.record import OUTCOMES
+from brink.viz.style import save
+
+DEFAULT_RUNS = 20
+DEFAULT_FOLDS = 5
+#: Tasks in flight per worker: enough to keep workers busy, few enough to stream results.
+IN_FLIGHT_PER_WORKER = 4
+
+
+@dataclass(frozen=True)
+class CaseTask:
+    """One case's runs: its scenario and one seed per replication."""
+
+    case_id: str
+    scenario: Scenario
+    seeds: tuple[int, ...]
+
+
+def run_case(task: CaseTask, params: ModelParams) -> dict[str, Any]:
+    """Run one case's replications; count wars, outcomes and levels (runs in a worker)."""
+    from brink.sim.model import simulate
+
+    start = time.perf_counter()
+    outcomes: Counter[str] = Counter()
+    wars = 0
+    levels = 0.0
+    for run, seed in enumerate(task.seeds):
+        record = simulate(task.scenario, params, seed=seed, run=run)
+        row = next(row for row in record.runs if row["dispute"] == "D1")
+        wars += bool(row["war"])
+        outcomes[row["outcome"]] += 1
+        levels += row["max_level"]
+    n = len(task.seeds)
+    result: dict[str, Any] = {"case_id": task.case_id, "runs": n, "wars": wars}
+    result.update({f"n_{outcome}": outcomes[outcome] for outcome in OUTCOMES})
+    result["mean_max_level"] = levels / n
+    result["seconds"] = time.perf_counter() - start
+    return result
+
+
+def case_seeds(root: int, n_cases: int, runs: int) -> list[tuple[int, ...]]:
+    """Seeds of every case's runs: case i gets ``SeedSequence(root).spawn(n)[i].spawn(runs)``.
+
+    Seeds are 63-bit so they fit a signed 64-bit column.
+    """
+    cases = np.random.SeedSequence(root).spawn(n_cases)
+    return [
+        tuple(
+            int(child.generate_state(1, dtype=np.uint64)[0] >> np.uint64(1))
+            for child in case.spawn(runs)
+        )
+        for case in cases
+    ]
+
+
+@dataclass
+class RetroResult:
+    """What a retrodiction leaves in memory once its files are written."""
+
+    cases: pd.DataFrame
+    skipped: pd.DataFrame
+    scores: pd.DataFrame
+    root_seed: int
+    seconds: float
+    simulate_seconds: float
+    files: dict[str, Path] = field(default_factory=dict)
+
+
+def _execute(
+    tasks: list[CaseTask],
+    params: ModelParams,
+    jobs: int | None,
+    scheduler: str | None,
+    on_result: Callable[[dict[str, Any]], None],
+) -> str:
+    """Run the tasks, in-process for one job or on a sweep executor; report each result."""
+    if scheduler is None and jobs == 1:
+        for task in tasks:
+            on_result(run_case(task, params))
+        return "in-process, 1 job"
+    from brink.experiments.executors import make_runner
+
+    with make_runner(jobs=jobs, scheduler=scheduler) as runner:
+        waiting = iter(tasks)
+        pending: deque = deque()
+        window = IN_FLIGHT_PER_WORKER * runner.workers
+        for task in waiting:
+            pending.append(runner.submit(run_case, task, params))
+            if len(pending) >= window:
+                break
+        while pending:
+            on_result(pending.popleft().result())
+            for task in waiting:
+                pending.append(runner.submit(run_case, task, params))
+                break
+        return runner.description
+
+
+def _predictions(case: Case, result: dict[str, Any]) -> dict[str, Any]:
+    n = result["runs"]
+    classes = OUTCOME_CLASSES[case.source]
+    shares = dict.fromkeys(classes, 0.0)
+    for outcome in OUTCOMES:
+        shares[model_outcome_class(outcome, case.source)] += result[f"n_{outcome}"] / n
+    row: dict[str, Any] = {"p_war": result["wars"] / n}
+    row.update({f"p_{cls}": share for cls, share in shares.items()})
+    row["mean_max_level"] = result["mean_max_level"]
+    row["runs"] = n
+    row["seconds"] = result["seconds"]
+    return row
+
+
+def _case_row(case: Case) -> dict[str, Any]:
+    return {
+        "case_id": case.case_id,
+        "key": case.key,
+        "line": case.line,
+        "year": case.year,
+        "challenger": case.challenger,
+        "target": case.target,
+        "states": len(case.scenario.states),
+        "alliances": len(case.scenario.alliances),
+        "issue": case.issue,
+        "observed_war": case.war,
+        "observed_outcome": case.outcome,
+        **case.covariates,
+        "notes": "; ".join(case.notes),
+    }
+
+
+def design_matrix(frame: pd.DataFrame, covariates: Iterable[str]) -> tuple[np.ndarray, list[str]]:
+    """Covariates plus a dummy per issue type (the most common issue is the reference)."""
+    columns = list(covariates)
+    matrix = [frame[c].to_numpy(dtype=float) for c in columns]
+    issues = frame["issue"].value_counts()
+    for issue in sorted(issues.index[1:]):
+        columns.append(f"issue_{issue}")
+        matrix.append((frame["issue"] == issue).to_numpy(dtype=float))
+    return np.column_stack(matrix), columns
+
+
+def score_table(frame: pd.DataFrame, classes: tuple[str, ...]) -> pd.DataFrame:
+    """Scores of every forecaster in ``frame`` (columns ``p_war*`` and ``p_<class>*``)."""
+    war = frame["observed_war"].to_numpy(dtype=float)
+    known = frame["observed_outcome"] != OTHER
+    labels = frame.loc[known, "observed_outcome"].map(classes.index).to_numpy(dtype=int)
+    forecasters = {
+        "crisis model": "",
+        "model, recalibrated out of fold (Platt)": "_recalibrated",
+        "base rate (training folds)": "_base_rate",
+        "logistic regression (cross-validated)": "_logistic",
+    }
+    rows = []
+    for name, suffix in forecasters.items():
+        p = frame[f"p_war{suffix}"].to_numpy(dtype=float)
+        row = {
+            "forecaster": name,
+            "war_brier": brier(p, war),
+            "war_log_loss": log_loss(p, war),
+            "war_auc": auc(p, war),
+            "outcome_brier": math.nan,
+            "outcome_log_loss": math.nan,
+            "cases": len(frame),
+            "cases_with_outcome": int(known.sum()),
+        }
+        columns = [f"p_{cls}{suffix}" for cls in classes]
+        if all(column in frame for column in columns) and known.any():
+            matrix = frame.loc[known, columns].to_numpy(dtype=float)
+            row["outcome_brier"] = multiclass_brier(matrix, labels)
+            row["outcome_log_loss"] = multiclass_log_loss(matrix, labels)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def add_baselines(frame: pd.DataFrame, classes: tuple[str, ...], k: int, seed: int) -> None:
+    """Add out-of-fold baseline and recalibrated forecasts to ``frame`` (in place)."""
+    x, _ = design_matrix(frame, COVARIATES)
+    fold = folds(len(frame), k, seed)
+    frame["fold"] = fold
+    war = frame["observed_war"].to_numpy(dtype=int)
+    base, logistic = cross_validated_baselines(x, war, 2, fold)
+    frame["p_war_base_rate"] = base[:, 1]
+    frame["p_war_logistic"] = logistic[:, 1]
+    frame["p_war_recalibrated"] = platt_cross_fitted(frame["p_war"].to_numpy(), war, fold)
+    known = (frame["observed_outcome"] != OTHER).to_numpy()
+    labels = np.where(known, frame["observed_outcome"].map(_index(classes)).fillna(-1), -1)
+    base, logistic = cross_validated_baselines(x, labels.astype(int), len(classes), fold)
+    for i, cls in enumerate(classes):
+        frame[f"p_{cls}_base_rate"] = base[:, i]
+        frame[f"p_{cls}_logistic"] = logistic[:, i]
+
+
+def _index(classes: tuple[str, ...]) -> dict[str, int]:
+    return {cls: i for i, cls in enumerate(classes)}
+
+
+#: Covariates of the logistic baseline: what the scenario tells the model, as numbers.
+COVARIATES = (
+    "capability_share",
+    "log_distance",
+    "allied",
+    "challenger_nuclear",
+    "target_nuclear",
+    "log_states",
+)
+
+
+def retrodict(
+    data: str | Path,
+    *,
+    runs: int = DEFAULT_RUNS,
+    jobs: int | None = None,
+    scheduler: str | None = None,
+    out: str | Path | None = None,
+    seed: int | None = None,
+    horizon: int | None = None,
+    allies: int = 0,
+    limit: int | None = None,
+    k_folds: int = DEFAULT_FOLDS,
+    overrides: dict[str, Any] | None = None,
+    command: str | None = None,
+    progress: bool = False,
+) -> RetroResult:
+    """Retrodict every dispute or crisis of a historical file; write and return the scores.
+
+    Args:
+        data: a GML dyadic MID or ICB actor-level CSV file (recognised by its columns).
+        runs: replications per case.
+        jobs: worker processes (default: all cores); 1 runs in this process.
+        scheduler: a Dask scheduler address (``tcp://...``) instead of a process pool.
+        out: output folder (default ``out/retrodict-<file stem>``).
+        seed: root seed (default: drawn from the OS and recorded in the summary).
+        horizon: steps per run (default: the model parameter's default).
+        allies: add up to this many ATOP allies of each principal as third states.
+        limit: only the first ``limit`` disputes or crises of the file.
+        k_folds: folds of the cross-validated baselines and recalibration.
+        overrides: model parameter overrides (``--set``); none by default.
+        command: the command line, for the summary.
+        progress: print a line per hundred cases to stderr.
+    """
+    started = time.perf_counter()
+    records = read_records(data)
+    cases, skipped = build_cases(records, allies=allies, limit=limit)
+    settings: dict[str, Any] = dict(overrides or {})
+    if horizon is not None:
+        settings["horizon"] = horizon
+    params = ModelParams().with_overrides(settings)
+    if seed is None:
+        from brink.sim.ensemble import draw_root_seed
+
+        seed = draw_root_seed()
+    out_dir = Path(out) if out is not None else Path("out") / f"retrodict-{Path(data).stem}"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    files = {"skipped": out_dir / "skipped.csv", "cases_csv": out_dir / "cases.csv"}
+    skipped_frame = pd.DataFrame(
+        [vars(s) for s in skipped], columns=list(SkippedRecord.__dataclass_fields__)
+    )
+    skipped_frame.to_csv(files["skipped"], index=False)
+    classes = OUTCOME_CLASSES[records.format]
+    by_id = {case.case_id: case for case in cases}
+    tasks = [
+        CaseTask(case.case_id, case.scenario, seeds)
+        for case, seeds in zip(cases, case_seeds(seed, len(cases), runs), strict=True)
+    ]
+    rows: dict[str, dict[str, Any]] = {}
+    simulate_started = time.perf_counter()
+    with files["cases_csv"].open("w", newline="") as stream:
+        writer: csv.DictWriter | None = None
+
+        def on_result(result: dict[str, Any]) -> None:
+            nonlocal writer
+            case = by_id[result["case_id"]]
+            row = {**_case_row(case), **_predictions(case, result)}
+            rows[case.case_id] = row
+            if writer is None:
+                writer = csv.DictWriter(stream, fieldnames=list(row))
+                writer.writeheader()
+            writer.writerow(row)
+            stream.flush()
+            if progress and len(rows) % 100 == 0:
+                print(f"brink retrodict: {len(rows)}/{len(tasks)} cases", file=sys.stderr)
+
+        executor = _execute(tasks, params, jobs, scheduler, on_result)
+    simulate_seconds = time.perf_counter() - simulate_started
+    frame = pd.DataFrame([rows[case.case_id] for case in cases])
+    if frame.empty:
+        raise _no_cases(records.path, skipped)
+    add_baselines(frame, classes, k_folds, seed)
+    scores = score_table(frame, classes)
+    frame.to_csv(files["cases_csv"], index=False)
+    files["cases_parquet"] = out_dir / "cases.parquet"
+    frame.to_parquet(files["cases_parquet"], index=False)
+    files["scores"] = out_dir / "scores.csv"
+    scores.to_csv(files["scores"], index=False)
+    figure = calibration_figure(frame, title=f"War forecasts, {Path(data).name}")
+    for path in save(figure, out_dir / "calibration"):
+        files[f"calibration_{path.suffix[1:]}"] = path
+    result = RetroResult(
+        cases=frame,
+        skipped=skipped_frame,
+        scores=scores,
+        root_seed=seed,
+        seconds=time.perf_counter() - started,
+        simulate_seconds=simulate_seconds,
+        files=files,
+    )
+    files["summary"] = out_dir / "retrodiction.md"
+    files["summary"].write_text(
+        summary_markdown(
+            result,
+            data=str(data),
+            record_format=FORMAT_NAMES[records.format],
+            runs=runs,
+            params=params,
+            settings=settings,
+            executor=executor,
+            k_folds=k_folds,
+            allies=allies,
+            command=command,
+        )
+    )
+    return result
+
+
+def _no_cases(path: str, skipped: list[SkippedRecord]):
+    from brink.errors import BrinkInputError, Location
+
+    return BrinkInputError(
+        f"none of the {len(skipped)} records could be turned into a scenario; see skipped.csv",
+        Location(file=path),
+    )
+
+
+def _table(frame: pd.DataFrame) -> str:
+    header = "| " + " | ".join(frame.columns) + " |"
+    rule = "|" + "|".join("---" for _ in frame.columns) + "|"
+    lines = [header, rule]
+    for row in frame.itertuples(index=False):
+        cells = [f"{v:.4f}" if isinstance(v, float) else str(v) for v in row]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def summary_markdown(
+    result: RetroResult,
+    *,
+    data: str,
+    record_format: str,
+    runs: int,
+    params: ModelParams,
+    settings: dict[str, Any],
+    executor: str,
+    k_folds: int,
+    allies: int,
+    command: str | None,
+) -> str:
+    """The ``retrodiction.md`` summary."""
+    cases, skipped, scores = result.cases, result.skipped, result.scores
+    war_rate = cases["observed_war"].mean()
+    by_name = scores.set_index("forecaster")
+    base = by_name.loc["base rate (training folds)", "war_brier"]
+    model = by_name.loc["crisis model", "war_brier"]
+    recalibrated = by_name.loc["model, recalibrated out of fold (Platt)", "war_brier"]
+    reasons = (
+        skipped["reason"].str.replace(r"\d+", "N", regex=True).value_counts()
+        if len(skipped)
+        else pd.Series(dtype=int)
+    )
+    lines = [
+        f"# Retrodiction of `{Path(data).name}`",
+        "",
+        f"Command: `{command or 'brink retrodict ' + shlex.quote(data)}`",
+        "",
+        f"- Format: {record_format}, recognised by its columns.",
+        f"- Cases: {len(cases)} run, {len(skipped)} skipped (listed in `skipped.csv`).",
+        f"- Runs per case: {runs}; horizon {params.horizon} steps; root seed {result.root_seed}.",
+        "- Parameters: "
+        + (
+            "defaults, except " + ", ".join(f"{k}={v}" for k, v in settings.items())
+            if settings
+            else "all defaults"
+        )
+        + ".",
+        f"- Allies added per principal from ATOP: {allies}.",
+        f"- Executor: {executor}; wall time {result.seconds:.1f} s, of which simulation "
+        f"{result.simulate_seconds:.1f} s ({platform.node()}, Python "
+        f"{platform.python_version()}).",
+        f"- Observed: {war_rate:.1%} of cases reached war; the model predicted "
+        f"{cases['p_war'].mean():.1%} on average.",
+        "",
+        "## Scores",
+        "",
+        _table(scores),
+        "",
+        f"Brier skill of the crisis model against the base rate: {1 - model / base:+.3f} "
+        f"(positive is better than the base rate); recalibrated: {1 - recalibrated / base:+.3f}.",
+        "",
+        "Every score is out of sample: the base rate, the logistic regression (covariates "
+        f"{', '.join(COVARIATES)} and issue dummies) and the Platt recalibration of the model's "
+        f"war probability are fitted on {k_folds - 1} of {k_folds} folds (folds drawn by case, "
+        "seeded by the root seed) and scored on the held-out fold. No model parameter was "
+        "tuned. Probabilities are clipped to [0.001, 0.999] for the log loss. Outcome scores "
+        "use only cases whose recorded outcome is one of the classes "
+        f"({cases['observed_outcome'].ne(OTHER).sum()} cases); the others count for war only.",
+        "",
+        "## Outcome classes: predicted share (mean over cases) and observed share",
+        "",
+    ]
+    classes = [c[2:] for c in cases.columns if c.startswith("p_") and c[2:] in OUTCOMES]
+    observed = cases["observed_outcome"].value_counts(normalize=True)
+    share_rows = pd.DataFrame(
+        {
+            "outcome": [*classes, OTHER],
+            "model": [*(cases[f"p_{c}"].mean() for c in classes), math.nan],
+            "observed": [observed.get(c, 0.0) for c in [*classes, OTHER]],
+        }
+    )
+    lines += [_table(share_rows), "", "## Skipped records", ""]
+    if len(reasons):
+        lines += [f"- {count} × {reason}" for reason, count in reasons.items()]
+    else:
+        lines.append("None.")
+    lines += [
+        "",
+        "Files: `cases.csv`/`cases.parquet` (per case), `skipped.csv`, `scores.csv`, "
+        "`calibration.png`/`calibration.pdf`.",
+        "",
+    ]
+    return "\n".join(lines)
