@@ -139,7 +139,7 @@ SANCTION = Text(ref="sanction", hint="a declared sanction id")
 DISPUTE = Text(ref="dispute", hint="a declared demand id")
 IDENTIFIER = Text(
     pattern=r"^[A-Za-z][A-Za-z0-9_-]*$",
-    hint="an id: a letter, then letters, digits, _ or -",
+    hint="an id (a letter, then letters, digits, _ or -)",
 )
 PROBABILITY = Number(0.0, 1.0, "a probability")
 SHARE = Number(0.0, 1.0, "a share")
@@ -211,7 +211,8 @@ STATE_RECORD = Record(
             "resolve",
             RESOLVE,
             "private resolve, drawn per run",
-            default="Beta(mean 0.5, spread 0.15)",
+            default=f"Beta with mean {default_of(spec.ResolveSpec, 'mean')}, "
+            f"spread {default_of(spec.ResolveSpec, 'spread')}",
         ),
         Key(
             "risk_tolerance",
