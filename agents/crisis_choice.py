@@ -1,0 +1,285 @@
+"""How a party to a dispute values its options (MODEL.md §4.4).
+
+Utilities are in units of the issue. Settling at share s for the challenger is worth v_C·s to it
+and v_T·(1 − s) to the target; the status quo is s = 0. A war decides the contested share X (the
+demand as first made): it is worth W = p·X·v_C − c − S to the challenger and (1 − p·X)·v_T − c − S
+to the target — MODEL.md's p·v − c when the whole issue is at stake (X = 1) — with c the war cost
+(grows with the opponent's power, falls with resolve, jumps when both principals are nuclear)
+and S the expected cost of sanctions threatened against a use of force.
+
+A standoff at level ℓ carries a risk of war over the planning horizon H,
+q(ℓ) = 1 − (1 − h(ℓ))^H, with daily hazard h = 0 up to a threat, the display hazard at a display
+of force and the spiral hazard at a use of force (Schelling 1960, ch. 8: the threat that leaves
+something to chance), and costs the running cost of one's own level above a threat. Each side
+values standing at a rung ℓ' of the escalation ladder (Kahn 1965) as
+
+    V(ℓ') = π(ℓ) · G + (1 − π(ℓ)) · [q(ℓ) · W + (1 − q(ℓ)) · SQ − H · cost(ℓ')],  ℓ = max(ℓ', ℓ_opp)
+
+where G is what it gets when the opponent gives in, SQ what it gets in a stalemate, and π(ℓ) its
+belief that the opponent prefers giving in to standing firm at ℓ. That belief comes from its Beta
+belief over the opponent's resolve: the opponent gives in iff its resolve is below the threshold
+at which its war cost makes standing firm worse than yielding (the logic of Fearon 1995 applied
+to resolve rather than to cost). Escalating one level is valued at the best rung it opens
+(levels move one step at a time, §4.4), so a state can climb toward a use of force it values.
+
+Options — challenger: press, escalate, accept an open offer, back down; target: resist,
+counter-escalate, offer a compromise, concede.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from brink.agents.beliefs import ResolveBelief
+from brink.sim.dispute import CHALLENGER, TARGET, WAR, Dispute, other
+from brink.sim.sanctions import severity_cost
+
+#: War cost c(r) = scale · (OPPONENT_FLOOR + opponent's share of power) · (RESOLVE_CEILING − r):
+#: a state of average resolve (0.5) facing an equal opponent pays 0.75 × scale.
+OPPONENT_FLOOR = 0.25
+RESOLVE_CEILING = 1.5
+USE_OF_FORCE = 4
+
+CHALLENGER_OPTIONS = ("press", "escalate", "accept_offer", "back_down")
+TARGET_OPTIONS = ("resist", "counter_escalate", "offer_compromise", "concede")
+
+
+@dataclass(frozen=True)
+class WarCost:
+    """c(r) = slope · (ceiling − r) + fixed: a state's war cost as a function of its resolve."""
+
+    slope: float
+    ceiling: float
+    fixed: float
+
+    def at(self, resolve: float) -> float:
+        return max(0.0, self.slope * (self.ceiling - resolve) + self.fixed)
+
+
+def war_cost_function(model, dispute: Dispute, side: str) -> WarCost:
+    """The war cost of ``side``'s decider in ``dispute``, as a function of its resolve.
+
+    Fearon mode: ``challenger_cost`` fixes c_A; ``target_cost_max`` makes c_T = c̄ · (1 − r),
+    which is uniform on [0, c̄] when resolve is uniform.
+    """
+    params = model.params
+    if side == CHALLENGER and params.challenger_cost is not None:
+        return WarCost(0.0, 0.0, params.challenger_cost)
+    if side == TARGET and params.target_cost_max is not None:
+        return WarCost(params.target_cost_max, 1.0, 0.0)
+    p_side = dispute.win_probability if side == CHALLENGER else 1.0 - dispute.win_probability
+    decider = model.states[dispute.decider(side)]
+    slope = params.war_cost_scale * (OPPONENT_FLOOR + 1.0 - p_side) * decider.risk_factor()
+    both_nuclear = all(
+        any(model.states[s].nuclear for s in dispute.principals(which))
+        for which in (CHALLENGER, TARGET)
+    )
+    return WarCost(slope, RESOLVE_CEILING, params.nuclear_war_cost if both_nuclear else 0.0)
+
+
+def daily_hazard(model, level: int) -> float:
+    """Chance per day that a standoff at ``level`` becomes war without a decision."""
+    if level >= WAR:
+        return 1.0
+    if level == USE_OF_FORCE:
+        return model.params.spiral_hazard
+    if level == 3:
+        return model.params.display_hazard
+    return 0.0
+
+
+def war_risk(model, level: int) -> float:
+    """q(ℓ): chance of war over the planning horizon at a standoff level."""
+    return 1.0 - (1.0 - daily_hazard(model, level)) ** model.params.planning_days
+
+
+def running_cost(model, level: int) -> float:
+    """Cost over the planning horizon of holding one's own level (nothing up to a threat)."""
+    return model.params.escalation_cost * max(0, level - 2) * model.params.planning_days
+
+
+class Outlook:
+    """Everything one side of a dispute weighs this step, from its own point of view."""
+
+    def __init__(self, model, dispute: Dispute, side: str):
+        self.model = model
+        self.dispute = dispute
+        self.side = side
+        self.opponent_side = other(side)
+        self.me = model.states[dispute.decider(side)]
+        self.opponent = model.states[dispute.decider(self.opponent_side)]
+        self.belief: ResolveBelief = self.me.belief_about(self.opponent.code)
+
+    # -- values of the outcomes, for either side --
+    def stakes(self, side: str) -> float:
+        return self.dispute.stakes(side)
+
+    def status_quo(self, side: str) -> float:
+        return 0.0 if side == CHALLENGER else self.stakes(TARGET)
+
+    def gain_if_opponent_yields(self, side: str) -> float:
+        if side == CHALLENGER:
+            return self.stakes(CHALLENGER) * self.dispute.demand
+        return self.stakes(TARGET)
+
+    def audience_cost(self, side: str) -> float:
+        """Cost of backing down after public commitments (Fearon 1994)."""
+        state = self.model.states[self.dispute.decider(side)]
+        commitments = state.commitments.get(self.dispute.id, 0)
+        return self.model.params.audience_cost(state.regime) * commitments
+
+    def yield_value(self, side: str) -> float:
+        """What giving in is worth: backing down (or the open offer) / conceding the demand."""
+        if side == CHALLENGER:
+            value = -self.audience_cost(CHALLENGER)
+            if self.dispute.offer is not None:
+                value = max(value, self.accept_offer_value())
+            return value
+        return self.stakes(TARGET) * (1.0 - self.dispute.demand) - self.audience_cost(TARGET)
+
+    def accept_offer_value(self, share: float | None = None) -> float:
+        """Challenger's value of settling at ``share``: partial audience cost for the shortfall."""
+        share = self.dispute.offer if share is None else share
+        demand = max(self.dispute.demand, 1e-9)
+        shortfall = max(0.0, 1.0 - share / demand)
+        return self.stakes(CHALLENGER) * share - self.audience_cost(CHALLENGER) * shortfall
+
+    def threatened_sanctions(self, side: str) -> float:
+        """Expected cost of sanctions threatened against this side's use of force."""
+        model = self.model
+        decider = self.dispute.decider(side)
+        territory = set(self.dispute.territory(other(side))) | {self.dispute.theatre}
+        total = 0.0
+        for sanction in model.sanctions.values():
+            spec = sanction.spec
+            if (
+                sanction.status == "threatened"
+                and spec.trigger_actor == decider
+                and spec.trigger_against in territory
+            ):
+                total += model.params.threat_credibility * severity_cost(
+                    model, decider, spec.senders, spec.severity
+                )
+        return total
+
+    def imposed_sanctions_cost(self, side: str) -> float:
+        """Cost over the planning horizon of sanctions now in force on this side's decider."""
+        return self.model.sanctions_burden(self.dispute.decider(side))
+
+    def war_value(self, side: str, resolve: float) -> float:
+        """W: a war decides the contested share X (the dispute's demand size) — won by the
+        challenger with probability p — minus the war cost and threatened sanctions. With X = 1
+        (the whole issue) this is MODEL.md's p·v_C − c_C and (1 − p)·v_T − c_T (Fearon 1995)."""
+        p = self.dispute.win_probability
+        disputed = self.dispute.spec.size
+        prize = p * disputed if side == CHALLENGER else 1.0 - p * disputed
+        cost = war_cost_function(self.model, self.dispute, side).at(resolve)
+        return prize * self.stakes(side) - cost - self.threatened_sanctions(side)
+
+    def continuation(self, side: str, own_level: int, level: int, resolve: float) -> float:
+        """Value of a standoff that neither side gives up, over the planning horizon."""
+        risk = war_risk(self.model, level)
+        return (
+            risk * self.war_value(side, resolve)
+            + (1.0 - risk) * self.status_quo(side)
+            - running_cost(self.model, own_level)
+            - self.imposed_sanctions_cost(side)
+        )
+
+    def _firm_parts(self, side: str, level: int) -> tuple[float, float, WarCost]:
+        """(F, q, c): ``side``'s continuation with the resolve-dependent war cost taken out, so
+        that continuation(r) = F − q · slope · (ceiling − r)."""
+        cost = war_cost_function(self.model, self.dispute, side)
+        own_level = self.dispute.level[side]
+        firm = self.continuation(side, own_level, level, cost.ceiling)
+        return firm, war_risk(self.model, level), cost
+
+    def naive_yield_probability(
+        self, observer_side: str, level: int, yield_value: float | None = None
+    ) -> float:
+        """The observer's belief that the other side gives in at ``level``, if the other side
+        expected the observer never to give in: it gives in iff Y ≥ continuation(r), i.e. iff
+        its resolve is below a threshold r*; the belief is the observer's Beta CDF at r*."""
+        subject = other(observer_side)
+        belief = self.model.states[self.dispute.decider(observer_side)].belief_about(
+            self.dispute.decider(subject)
+        )
+        if yield_value is None:
+            yield_value = self.yield_value(subject)
+        firm, risk, cost = self._firm_parts(subject, level)
+        if risk <= 0 or cost.slope <= 0:
+            return 1.0 if yield_value >= firm else 0.0
+        return belief.cdf(cost.ceiling - (firm - yield_value) / (risk * cost.slope))
+
+    def yield_probability(self, level: int, yield_value: float | None = None) -> float:
+        """π(ℓ): my belief that the opponent prefers giving in to standing firm at ``level``.
+
+        One level of strategic reasoning (a level-k view; Stahl & Wilson 1995): the opponent
+        stands firm if π'·G + (1 − π')·continuation(r) beats giving in, where π' is what it
+        believes of *my* giving in (its naive belief, from its Beta belief over my resolve —
+        beliefs move only on public acts, so each side can read the other's). Without this a
+        game of chicken between two nuclear powers has each side expecting the other to yield.
+        """
+        side = self.opponent_side
+        if yield_value is None:
+            yield_value = self.yield_value(side)
+        i_give_in = self.naive_yield_probability(side, level)
+        firm, risk, cost = self._firm_parts(side, level)
+        gain = self.gain_if_opponent_yields(side)
+        stand_firm_at_top = i_give_in * gain + (1.0 - i_give_in) * firm
+        weight = (1.0 - i_give_in) * risk * cost.slope
+        if weight <= 0:
+            return 1.0 if yield_value >= stand_firm_at_top else 0.0
+        return self.belief.cdf(cost.ceiling - (stand_firm_at_top - yield_value) / weight)
+
+    def rung_value(self, own_level: int) -> float:
+        """V(ℓ'): value of standing at ``own_level`` on the ladder (see module docstring)."""
+        if own_level >= WAR:
+            return self.war_value(self.side, self.me.resolve)
+        level = max(own_level, self.dispute.level[self.opponent_side])
+        if level >= WAR:
+            return self.war_value(self.side, self.me.resolve)
+        opponent_yields = self.yield_probability(level)
+        firm = self.continuation(self.side, own_level, level, self.me.resolve)
+        value = (
+            opponent_yields * self.gain_if_opponent_yields(self.side)
+            + (1.0 - opponent_yields) * firm
+        )
+        if own_level >= USE_OF_FORCE:
+            value -= self.threatened_sanctions(self.side)
+        return value
+
+    def option_utilities(self) -> dict[str, float]:
+        """Expected utility of each option open to this side now."""
+        own = self.dispute.level[self.side]
+        hold = self.rung_value(own)
+        escalate = (
+            max(self.rung_value(rung) for rung in range(own + 1, WAR + 1)) if own < WAR else None
+        )
+        utilities: dict[str, float] = {}
+        if self.side == CHALLENGER:
+            utilities["press"] = hold
+            if escalate is not None:
+                utilities["escalate"] = escalate
+            if self.dispute.offer is not None:
+                utilities["accept_offer"] = self.accept_offer_value()
+            utilities["back_down"] = -self.audience_cost(CHALLENGER)
+        else:
+            utilities["resist"] = hold
+            if escalate is not None:
+                utilities["counter_escalate"] = escalate
+            if self.dispute.offer is None:
+                utilities["offer_compromise"] = self.offer_value(hold)
+            utilities["concede"] = self.yield_value(TARGET)
+        return utilities
+
+    def compromise_share(self) -> float:
+        return self.model.params.offer_share * self.dispute.demand
+
+    def offer_value(self, hold: float) -> float:
+        """Target's value of offering a compromise: accepted with the believed probability that
+        the challenger prefers it to standing firm."""
+        share = self.compromise_share()
+        level = self.dispute.standoff_level
+        accepts = self.yield_probability(level, yield_value=self.accept_offer_value(share))
+        return accepts * self.stakes(TARGET) * (1.0 - share) + (1.0 - accepts) * hold

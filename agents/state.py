@@ -1,0 +1,84 @@
+"""A state: the Mesa agent of the crisis model (MODEL.md §3).
+
+A state knows its own capability, troops, regime, nuclear status, private resolve and risk
+tolerance, and holds a Beta belief over the resolve of every other state it faces. How it
+chooses among the options of a dispute is in :mod:`brink.agents.crisis_choice`.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+
+from brink.agents.beliefs import DEFAULT_PRIOR, ResolveBelief
+from brink.scenarios.spec import ResolveSpec, StateSpec
+
+if TYPE_CHECKING:
+    from brink.sim.model import CrisisModel
+
+
+def draw_resolve(spec: ResolveSpec, rng: np.random.Generator) -> float:
+    """Draw a state's private resolve for one run (MODEL.md §3: the main run-to-run variation).
+
+    ``beta``: method of moments, Beta(m·k, (1 − m)·k) with k = m(1 − m)/s² − 1, which has mean m
+    and standard deviation s; ``uniform`` on [low, high]; ``fixed``: the mean.
+    """
+    if spec.distribution == "fixed" or (spec.distribution == "beta" and spec.spread <= 0):
+        return float(spec.mean)
+    if spec.distribution == "uniform":
+        return float(rng.uniform(spec.low, spec.high))
+    mean = min(max(spec.mean, 1e-6), 1 - 1e-6)
+    concentration = mean * (1 - mean) / spec.spread**2 - 1
+    if concentration <= 0:  # the loader rejects this; keep the model total anyway
+        concentration = 1e-3
+    return float(rng.beta(mean * concentration, (1 - mean) * concentration))
+
+
+class State(mesa.Agent):
+    """One state in a crisis."""
+
+    def __init__(self, model: CrisisModel, spec: StateSpec):
+        super().__init__(model)
+        self.spec = spec
+        self.code = spec.code
+        self.name = spec.name
+        self.regime = spec.regime
+        self.nuclear = spec.nuclear
+        self.base_capability = spec.capability
+        self.troops = spec.troops
+        self.capital = spec.capital
+        self.risk_tolerance = spec.risk_tolerance
+        self.resolve = draw_resolve(spec.resolve, model.rng)
+        self.arming_multiplier = 1.0  # Richardson effort relative to the start (MODEL.md §7)
+        self.beliefs: dict[str, ResolveBelief] = {}
+        self.commitments: dict[str, int] = {}  # dispute id -> public hands-tying commitments
+
+    @property
+    def capability(self) -> float:
+        return self.base_capability * self.arming_multiplier
+
+    def belief_about(self, other: str) -> ResolveBelief:
+        """This state's belief over ``other``'s resolve (Beta(2, 2) unless a prior was set)."""
+        belief = self.beliefs.get(other)
+        if belief is None:
+            belief = self.beliefs[other] = ResolveBelief(*DEFAULT_PRIOR)
+        return belief
+
+    def risk_factor(self) -> float:
+        """How heavily the state weighs the cost of war: 1.25 for a risk-averse state (0) down
+        to 0.75 for a risk-acceptant one (1) — Bueno de Mesquita (1985) on risk attitudes."""
+        return 1.25 - 0.5 * self.risk_tolerance
+
+    def __repr__(self) -> str:
+        return f"State({self.code}, resolve={self.resolve:.2f})"
+
+
+def logistic(x: float) -> float:
+    """The logistic function, safe for large |x|."""
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    z = math.exp(x)
+    return z / (1.0 + z)

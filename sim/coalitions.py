@@ -1,0 +1,121 @@
+"""Who would fight for whom (MODEL.md §4.2).
+
+For every open dispute and every third state k, the probability that k joins side S against O if
+war comes is
+
+    P = logistic(b0 + b_pact·commitment(k, S) + b_trip·log(1 + troops of k on S's territory,
+                 in thousands) + b_aff·(affinity(k, S) − affinity(k, O)) − b_cost·cost(k)).
+
+- Commitment (Leeds 2003; Leeds, Long & Mitchell 2000): defence pacts bind a member to a partner
+  that is attacked, so they count for the target side; offence pacts for the challenger's side;
+  consultation pacts weakly for either. Neutrality and non-aggression pacts with the opponent
+  count against joining, as much as a consultation pact counts for it. The strongest promise to
+  any principal of S counts, weighted by reliability × credibility.
+- Tripwire (Schelling 1966, *Arms and Influence*, ch. 2): troops of k on the territory of S's
+  principals are in harm's way from the first day, so k's own forces are engaged.
+- Affinity: the mean over S's principals of one third each of shared alliances, the same regime
+  type, and trade (exposure of k, saturating at 5 % of GDP) — Bueno de Mesquita (1975) on
+  alliance portfolios; Russett & Oneal (2001) on regime and trade.
+- Cost: distance from k's capital to the theatre in units of the gradient D, plus a fixed cost
+  of joining against a nuclear power.
+"""
+
+from __future__ import annotations
+
+import math
+
+from brink.agents.state import logistic
+from brink.sim.dispute import CHALLENGER, TARGET, Dispute, other
+from brink.sim.sanctions import trade_exposure
+
+TRADE_SATURATION = 0.05  # share of GDP at which trade ties count fully toward affinity
+
+
+def commitment(
+    model, member: str, principals: tuple[str, ...], opponents: tuple[str, ...], side: str
+) -> float:
+    """Strongest alliance promise of ``member`` to any of ``principals`` on ``side``."""
+    params = model.params
+    best = 0.0
+    against = 0.0
+    for alliance in model.alliances.values():
+        if member not in alliance.members:
+            continue
+        shares_principal = any(p in alliance.members and p != member for p in principals)
+        shares_opponent = any(o in alliance.members and o != member for o in opponents)
+        if shares_principal:
+            binding = (
+                alliance.kind == "consultation"
+                or (alliance.kind == "defense" and side == TARGET)
+                or (alliance.kind == "offense" and side == CHALLENGER)
+            )
+            if binding:
+                best = max(best, alliance.commitment(member))
+        if shares_opponent and alliance.kind in ("neutrality", "nonaggression"):
+            against = max(
+                against, params.reliability_consultation * alliance.credibility.get(member, 1.0)
+            )
+    return best - against
+
+
+def affinity(model, member: str, principals: tuple[str, ...]) -> float:
+    """Mean affinity of ``member`` to the principals: shared alliances, regime, trade (0–1)."""
+    total = 0.0
+    state = model.states[member]
+    for principal in principals:
+        shared = sum(
+            1 for a in model.alliances.values() if member in a.members and principal in a.members
+        )
+        same_regime = 1.0 if model.states[principal].regime == state.regime else 0.0
+        trade = min(1.0, trade_exposure(model, member, principal) / TRADE_SATURATION)
+        total += (min(1.0, shared) + same_regime + trade) / 3.0
+    return total / len(principals)
+
+
+def troops_on_territory(model, owner: str, hosts: tuple[str, ...]) -> float:
+    """Thousands of ``owner``'s troops deployed on the territory of ``hosts``."""
+    return sum(
+        d.troops
+        for d in model.active_deployments()
+        if d.owner == owner and d.host in hosts and d.host != owner
+    )
+
+
+def join_logit(model, dispute: Dispute, member: str, side: str) -> float:
+    params = model.params
+    principals = dispute.principals(side)
+    opponents = dispute.principals(other(side))
+    commit = commitment(model, member, principals, opponents, side)
+    tripwire = math.log1p(troops_on_territory(model, member, dispute.territory(side)))
+    affinity_gap = affinity(model, member, principals) - affinity(model, member, opponents)
+    opponent_nuclear = any(model.states[o].nuclear for o in opponents)
+    cost = model.distance_to_theatre(member, dispute.theatre) / params.gradient_km + (
+        params.nuclear_join_cost if opponent_nuclear else 0.0
+    )
+    return (
+        params.join_intercept
+        + params.join_pact * commit
+        + params.join_tripwire * tripwire
+        + params.join_affinity * affinity_gap
+        - params.join_cost * cost
+    )
+
+
+def join_probabilities(model, dispute: Dispute) -> dict[str, tuple[float, float]]:
+    """For each third state: (P join challenger's side, P join target's side).
+
+    The two are computed independently from the logit above; when they add up to more than one
+    they are scaled down together, since a state fights on one side at most.
+    """
+    principals = set(dispute.principals(CHALLENGER)) | set(dispute.principals(TARGET))
+    result = {}
+    for code in model.state_codes:
+        if code in principals:
+            continue
+        p_challenger = logistic(join_logit(model, dispute, code, CHALLENGER))
+        p_target = logistic(join_logit(model, dispute, code, TARGET))
+        total = p_challenger + p_target
+        if total > 1.0:
+            p_challenger, p_target = p_challenger / total, p_target / total
+        result[code] = (p_challenger, p_target)
+    return result

@@ -1,0 +1,83 @@
+"""A dispute as it stands during a run (MODEL.md §3): who demands what of whom, at what level.
+
+Each side holds a MID hostility level (1 none, 2 threat to use force, 3 display of force, 4 use
+of force, 5 war). When the target is an alliance, its leader decides for it, and the state whose
+territory is contested (the theatre) is attacked directly; the other members choose whether to
+fight as third states do, with the alliance's commitment weighing on them (MODEL.md §4.2).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from brink.scenarios.spec import DemandSpec
+
+CHALLENGER = "challenger"
+TARGET = "target"
+NO_MILITARISED_ACTION = 1
+WAR = 5
+
+
+@dataclass
+class Dispute:
+    spec: DemandSpec
+    challenger: str
+    target_leader: str  # the state that decides for the target side
+    theatre: str  # the state whose territory is fought over
+    start_step: int
+    level: dict[str, int] = field(default_factory=dict)
+    max_level: dict[str, int] = field(default_factory=dict)
+    demand: float = 0.0
+    offer: float | None = None  # share of the issue offered to the challenger, open
+    status: str = "open"  # open, war, settled
+    outcome: str | None = None
+    settlement: float = 0.0
+    end_step: int | None = None
+    war: object | None = None  # sim.war.War while fighting
+    side_challenger: set[str] = field(default_factory=set)
+    side_target: set[str] = field(default_factory=set)
+    ever_war: bool = False
+    join_probabilities: dict[str, tuple[float, float]] = field(default_factory=dict)
+    win_probability: float = 0.5
+    target_territory: tuple[str, ...] = ()  # the target state, or every member of the alliance
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    def principals(self, side: str) -> tuple[str, ...]:
+        """States that are parties to the dispute on ``side`` (they fight if war comes)."""
+        if side == CHALLENGER:
+            return (self.challenger,)
+        if self.theatre != self.target_leader and self.theatre != self.challenger:
+            return (self.target_leader, self.theatre)
+        return (self.target_leader,)
+
+    def territory(self, side: str) -> tuple[str, ...]:
+        """States whose territory belongs to ``side``: an alliance target makes every member a
+        target (MODEL.md §3)."""
+        if side == CHALLENGER:
+            return (self.challenger,)
+        return self.target_territory or self.principals(TARGET)
+
+    def decider(self, side: str) -> str:
+        return self.challenger if side == CHALLENGER else self.target_leader
+
+    def stakes(self, side: str) -> float:
+        return self.spec.stakes_challenger if side == CHALLENGER else self.spec.stakes_target
+
+    def set_level(self, side: str, level: int) -> None:
+        self.level[side] = level
+        self.max_level[side] = max(self.max_level.get(side, level), level)
+
+    @property
+    def standoff_level(self) -> int:
+        """The level the crisis stands at: the higher of the two sides'."""
+        return max(self.level.values())
+
+    def is_open(self) -> bool:
+        return self.status == "open"
+
+
+def other(side: str) -> str:
+    return TARGET if side == CHALLENGER else CHALLENGER
