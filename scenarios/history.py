@@ -14,6 +14,7 @@ from functools import cache
 
 import numpy as np
 import pandas as pd
+
 from brink.scenarios.datasets import DATA_DIR
 
 ATOP_MEMBERS_FILE = DATA_DIR / "atop-v4-member-level.csv"
@@ -80,7 +81,9 @@ def interstate_wars() -> pd.DataFrame:
         ``side`` (0 initiator's side, 1 target's side), deduplicated.
     """
     wars = pd.read_csv(WARS_FILE, na_values=["NA"])
-    side_a = ["init_ccode"] + [c for c in wars.columns if c.startswith("ally") and c.endswith("ccode")]
+    side_a = ["init_ccode"] + [
+        c for c in wars.columns if c.startswith("ally") and c.endswith("ccode")
+    ]
     side_b = ["target_ccode"] + [
         c for c in wars.columns if c.startswith("adv") and c.endswith("ccode")
     ]
@@ -104,9 +107,7 @@ def interstate_wars() -> pd.DataFrame:
     return frame.drop_duplicates(ignore_index=True)
 
 
-def war_history(
-    ccodes: Iterable[int], before: int, since: int = 0
-) -> dict[Pair, dict[str, int]]:
+def war_history(ccodes: Iterable[int], before: int, since: int = 0) -> dict[Pair, dict[str, int]]:
     """How often each pair fought on opposite sides, or on the same side, in wars before a year.
 
     A larger war counts once per pair: as ``opposed`` if the two were on opposite sides of any of

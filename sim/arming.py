@@ -105,9 +105,27 @@ def richardson_step(
     Raises:
         ValueError: If an argument is not finite or ``dt`` is negative.
     """
-    _check_finite(x=x, y=y, a=a, b=b, m=m, n=n, g=g, h=h, dt=dt)
+    _check_finite(x=x, y=y)
+    return apply_richardson_propagator(richardson_propagator(a, b, m, n, g, h, dt), x, y)
+
+
+def richardson_propagator(
+    a: float, b: float, m: float, n: float, g: float, h: float, dt: float
+) -> np.ndarray:
+    """The 3×3 matrix that advances (x, y, 1) by ``dt``: exp([[M, c], [0, 0]]·dt).
+
+    Computing it once and applying it every step (:func:`apply_richardson_propagator`) is exact
+    and avoids a matrix exponential per step in long simulations.
+    """
+    _check_finite(a=a, b=b, m=m, n=n, g=g, h=h, dt=dt)
     if dt < 0:
         raise ValueError(f"dt must be >= 0, got {dt!r}")
     augmented = np.array([[-m, a, g], [b, -n, h], [0.0, 0.0, 0.0]], dtype=float)
-    x_new, y_new, _ = expm(augmented * dt) @ np.array([x, y, 1.0])
+    return expm(augmented * dt)
+
+
+def apply_richardson_propagator(propagator: np.ndarray, x: float, y: float) -> tuple[float, float]:
+    """One step with a precomputed propagator, efforts floored at 0."""
+    x_new = propagator[0, 0] * x + propagator[0, 1] * y + propagator[0, 2]
+    y_new = propagator[1, 0] * x + propagator[1, 1] * y + propagator[1, 2]
     return max(0.0, float(x_new)), max(0.0, float(y_new))

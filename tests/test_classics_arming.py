@@ -6,10 +6,11 @@ import itertools
 
 import numpy as np
 import pytest
-from brink.sim.arming import richardson_equilibrium, richardson_is_stable, richardson_step
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.integrate import solve_ivp
+
+from brink.sim.arming import richardson_equilibrium, richardson_is_stable, richardson_step
 
 
 def test_classics_example_rests_at_25_11_and_35_11_and_is_stable():

@@ -5,15 +5,16 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.integrate import solve_ivp
+
 from brink.sim.lanchester import (
     linear_law,
     square_law,
     square_law_survivors,
     square_law_winner,
 )
-from hypothesis import given, settings
-from hypothesis import strategies as st
-from scipy.integrate import solve_ivp
 
 sizes = st.floats(min_value=1.0, max_value=1e5)
 rates = st.floats(min_value=1e-4, max_value=1.0)

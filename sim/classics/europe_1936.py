@@ -206,7 +206,8 @@ def describe(landscape: Landscape, result: EuropeFinding) -> str:
         + " a local minimum",
     ]
     indifferent = [
-        name for name, row in zip(landscape.names, landscape.propensities, strict=True)
+        name
+        for name, row in zip(landscape.names, landscape.propensities, strict=True)
         if not row.any()
     ]
     if indifferent:

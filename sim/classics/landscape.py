@@ -23,7 +23,7 @@ from __future__ import annotations
 import csv
 import itertools
 import math
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +33,7 @@ import pandas as pd
 from brink.errors import BrinkInputError, Location
 
 Config = tuple[int, ...]
+LocateCell = Callable[..., Location]
 # Enumerate all 2^(n−1) splits up to this many actors (2^19 = 524,288 splits).
 MAX_EXHAUSTIVE = 20
 BATCH = 1 << 15
@@ -137,7 +138,10 @@ def descend(landscape: Landscape, config: Sequence[int]) -> list[tuple[Config, f
 
 
 def _all_configs(n: int, start: int, stop: int) -> np.ndarray:
-    """Rows ``start … stop − 1`` of the 2^(n−1) splits with actor 0 on side 0 (bit k → actor k+1)."""
+    """Rows ``start … stop − 1`` of the 2^(n−1) splits with actor 0 on side 0.
+
+    Bit k of the row number is the side of actor k + 1.
+    """
     codes = np.arange(start, stop, dtype=np.int64)
     configs = np.zeros((stop - start, n), dtype=np.int64)
     configs[:, 1:] = (codes[:, None] >> np.arange(n - 1)[None, :]) & 1
@@ -319,8 +323,7 @@ def lean_of_unaligned(
         pull = weights[mover] @ spins
         spins[mover] = 1.0 if pull > 0 else -1.0
     return {
-        names[i]: labels[0] if spins[i] > 0 else labels[1] if spins[i] < 0 else None
-        for i in free
+        names[i]: labels[0] if spins[i] > 0 else labels[1] if spins[i] < 0 else None for i in free
     }
 
 
@@ -340,20 +343,7 @@ def read_landscape(path: str | Path) -> Landscape:
         BrinkInputError: For a missing file or any malformed cell, naming file, line and column.
     """
     file = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as error:
-        raise BrinkInputError(f"cannot read the file ({error.strerror})", Location(file)) from None
-    raw = text.splitlines()
-    lines = [
-        (number, row)
-        for number, row in enumerate(csv.reader(raw), start=1)
-        if row and any(cell.strip() for cell in row) and not row[0].lstrip().startswith("#")
-    ]
-
-    def at(line: int, field: int, key: str | None = None) -> Location:
-        return Location(file, line, cell_column(raw[line - 1], field), key)
-
+    lines, at = read_csv_lines(path)
     if not lines:
         raise BrinkInputError("empty landscape file", Location(file, 1))
     header_line, header = lines[0]
@@ -373,9 +363,7 @@ def read_landscape(path: str | Path) -> Landscape:
         if not name:
             raise BrinkInputError("empty actor name", at(header_line, column))
         if names.index(name) != column - 3:
-            raise BrinkInputError(
-                f"actor {name!r} is named twice", at(header_line, column)
-            )
+            raise BrinkInputError(f"actor {name!r} is named twice", at(header_line, column))
     rows = lines[1:]
     if len(rows) != len(names):
         where = rows[-1][0] + 1 if rows else header_line + 1
@@ -400,9 +388,7 @@ def read_landscape(path: str | Path) -> Landscape:
             )
         sizes[k] = _number(row[1], at(line, 2, f"{name}.size"))
         if sizes[k] <= 0:
-            raise BrinkInputError(
-                f"size {row[1].strip()} must be > 0", at(line, 2, f"{name}.size")
-            )
+            raise BrinkInputError(f"size {row[1].strip()} must be > 0", at(line, 2, f"{name}.size"))
         for j, cell in enumerate(row[2:]):
             matrix[k, j] = _number(cell, at(line, j + 3, f"{name}.{names[j]}"))
     for k, j in itertools.combinations(range(len(names)), 2):
@@ -413,6 +399,36 @@ def read_landscape(path: str | Path) -> Landscape:
                 at(rows[j][0], k + 3, f"{names[j]}.{names[k]}"),
             )
     return Landscape(tuple(names), sizes, matrix)
+
+
+def read_csv_lines(path: str | Path) -> tuple[list[tuple[int, list[str]]], LocateCell]:
+    """The rows of a CSV file with their line numbers, and a function locating a cell.
+
+    Blank lines and lines starting with ``#`` are skipped; cells are stripped.
+
+    Returns:
+        ``(lines, at)``: ``lines`` are ``(line number, cells)``; ``at(line, field, key)`` is the
+        :class:`Location` of the ``field``-th (1-based) cell of a line.
+
+    Raises:
+        BrinkInputError: If the file cannot be read.
+    """
+    file = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except OSError as error:
+        raise BrinkInputError(f"cannot read the file ({error.strerror})", Location(file)) from None
+    raw = text.splitlines()
+    lines = [
+        (number, [cell.strip() for cell in row])
+        for number, row in enumerate(csv.reader(raw), start=1)
+        if row and any(cell.strip() for cell in row) and not row[0].lstrip().startswith("#")
+    ]
+
+    def at(line: int, field: int, key: str | None = None) -> Location:
+        return Location(file, line, cell_column(raw[line - 1], field), key)
+
+    return lines, at
 
 
 def cell_column(line: str, field: int) -> int:

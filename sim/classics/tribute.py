@@ -157,7 +157,10 @@ class TributeModel(mesa.Model):
             return None
         attackers, defenders = [i, *between], [j]
         taken = set(attackers) | {j}
-        for leader, other, side, step in ((i, j, attackers, -direction), (j, i, defenders, direction)):
+        for leader, other, side, step in (
+            (i, j, attackers, -direction),
+            (j, i, defenders, direction),
+        ):
             k = (leader + step) % self.n
             while k not in taken and self._joins(k, leader, other):
                 side.append(k)
@@ -335,7 +338,7 @@ def find_clusters(
         The clusters as sets of actor indices, sorted by their smallest member.
     """
     n = commitment.shape[0]
-    bound = (commitment >= threshold) & (commitment.T >= threshold)
+    bound = (commitment >= threshold) & (threshold <= commitment.T)
     arcs: set[frozenset[int]] = set()
     for start in range(n):
         members = [start]
@@ -497,11 +500,7 @@ def run_tribute(
     year_rows["clusters"] = [len(find_clusters(m, threshold)) for m in history.commitment]
     final = model.commitment.copy()
     commitment = pd.DataFrame(
-        [
-            (population, i, j, int(final[i, j]))
-            for i in range(n_actors)
-            for j in range(n_actors)
-        ],
+        [(population, i, j, int(final[i, j])) for i in range(n_actors) for j in range(n_actors)],
         columns=["population", "actor", "partner", "commitment"],
     )
     clusters = cluster_spells(history.commitment, threshold)
@@ -576,4 +575,3 @@ def cluster_summary(runs: Sequence[TributeRun], years: int) -> dict[str, float]:
         "size_mean": float(lasting["size"].mean()) if len(lasting) else float("nan"),
         "clusters_at_end_mean": float(np.mean(at_end)) if at_end else float("nan"),
     }
-

@@ -1,0 +1,190 @@
+"""``brink classic tribute|landscape|bdm``: the classic models from the command line."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from brink.errors import BrinkInputError, Location
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``brink classic`` and its three models."""
+    classic = subparsers.add_parser("classic", help="run a classic model (tribute, landscape, bdm)")
+    models = classic.add_subparsers(dest="classic", metavar="MODEL")
+    classic.set_defaults(handler=lambda _args: classic.print_help() or 2)
+
+    tribute = models.add_parser("tribute", help="Axelrod's tribute model (v4.0 rules)")
+    tribute.add_argument("--years", type=int, default=1000, help="years per population")
+    tribute.add_argument("--seed", type=int, default=0, help="root seed")
+    tribute.add_argument("--populations", type=int, default=10, help="independent populations")
+    tribute.add_argument("--actors", type=int, default=10, help="actors on the ring")
+    tribute.add_argument(
+        "--threshold", type=int, default=50, help="least mutual commitment (%%) in a cluster"
+    )
+    tribute.add_argument("--out", type=Path, default=None, help="directory for tables and figures")
+    tribute.set_defaults(handler=run_tribute_command)
+
+    landscape = models.add_parser("landscape", help="landscape theory of aggregation")
+    landscape.add_argument("file", nargs="?", type=Path, help="landscape CSV (actor,size,...)")
+    landscape.add_argument(
+        "--europe-1936", action="store_true", help="the bundled 1936 Europe case"
+    )
+    landscape.add_argument(
+        "--starts", type=int, default=None, help="random starts (default: all, n <= 20)"
+    )
+    landscape.add_argument("--seed", type=int, default=0, help="seed for random starts")
+    landscape.add_argument("--out", type=Path, default=None, help="directory for tables")
+    landscape.set_defaults(handler=run_landscape_command)
+
+    bdm = models.add_parser("bdm", help="Bueno de Mesquita's expected-utility model")
+    bdm.add_argument("file", type=Path, help="Actor,Capability,Position,Salience or KTAB CSV")
+    bdm.add_argument("--rounds", type=int, default=10, help="rounds of offers")
+    bdm.add_argument("--dimension", type=int, default=1, help="issue dimension of a KTAB file")
+    bdm.add_argument("--out", type=Path, default=None, help="directory for tables and figure")
+    bdm.set_defaults(handler=run_bdm_command)
+
+
+def _positive(value: int, flag: str, low: int = 1) -> None:
+    if value < low:
+        raise BrinkInputError(f"{value} must be >= {low}", Location(key=flag))
+
+
+def run_tribute_command(args: argparse.Namespace) -> int:
+    """Run the tribute model over populations; print a summary, write tables and figures."""
+    from brink.sim.classics.tribute import cluster_summary, run_populations
+    from brink.viz.classics import tribute_figures
+
+    _positive(args.years, "--years")
+    _positive(args.populations, "--populations")
+    _positive(args.actors, "--actors", 2)
+    if not 1 <= args.threshold <= 100:
+        raise BrinkInputError(f"{args.threshold} must be in 1–100", Location(key="--threshold"))
+    runs = run_populations(args.years, args.seed, args.populations, args.actors, args.threshold)
+    summary = cluster_summary(runs, args.years)
+    years = pd.concat([run.years for run in runs], ignore_index=True)
+    print(
+        f"Tribute model (Axelrod 1997, v4.0 rules): {args.populations} populations of "
+        f"{args.actors} actors, {args.years} years, root seed {args.seed}"
+    )
+    print(
+        f"  per population-year: {years['payments'].mean():.2f} payments, "
+        f"{years['fights'].mean():.2f} fights; wealth destroyed in fights "
+        f"{years['destroyed'].sum() / years['tribute'].sum():.1%} of tribute paid"
+    )
+    print(
+        f"  clusters (>= 2 adjacent actors, every pair committed >= {args.threshold}%, "
+        f"held >= 10 years): in {summary['with_cluster']} of {summary['populations']} "
+        f"populations; {summary['clusters_per_population']:.1f} per population"
+    )
+    print(
+        f"  first formed in year {summary['first_formed_median']:.0f} (median); held "
+        f"{summary['duration_median']:.0f} years (median); {summary['size_mean']:.1f} members "
+        f"(mean); {summary['holding_at_end']:.0%} still holding at the end; "
+        f"{summary['clusters_at_end_mean']:.1f} clusters standing in the last year (mean)"
+    )
+    if args.out:
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        pd.concat([r.wealth for r in runs]).to_csv(out / "wealth.csv", index=False)
+        years.to_csv(out / "years.csv", index=False)
+        pd.concat([r.events for r in runs]).to_csv(out / "events.csv", index=False)
+        pd.concat([r.commitment for r in runs]).to_csv(out / "commitment.csv", index=False)
+        pd.concat([r.clusters for r in runs]).to_csv(out / "clusters.csv", index=False)
+        written = tribute_figures(runs[0], pd.concat([r.clusters for r in runs]), out)
+        print(
+            f"  wrote wealth, years, events, commitment, clusters (.csv) and {len(written)} "
+            f"figures to {out}"
+        )
+    return 0
+
+
+def run_landscape_command(args: argparse.Namespace) -> int:
+    """Print every local minimum of a landscape with its energy and basin."""
+    from brink.sim.classics import europe_1936
+    from brink.sim.classics.landscape import (
+        MAX_EXHAUSTIVE,
+        basins,
+        enumerate_minima,
+        read_landscape,
+        sides_of,
+    )
+
+    if args.europe_1936 == (args.file is not None):
+        raise BrinkInputError("give a landscape FILE or --europe-1936 (one of them)")
+    landscape = read_landscape(europe_1936.BUNDLED if args.europe_1936 else args.file)
+    if args.starts is None and landscape.n > MAX_EXHAUSTIVE:
+        raise BrinkInputError(
+            f"{landscape.n} actors: too many to try every start; give --starts N",
+            Location(str(args.file)),
+        )
+    if args.starts is not None:
+        _positive(args.starts, "--starts")
+    rng = np.random.default_rng(args.seed)
+    found = basins(landscape, args.starts, rng)
+    how = "all starts" if args.starts is None else f"{args.starts} random starts"
+    print(f"{landscape.n} actors; descent from {how} finds {len(found)} local minima")
+    if landscape.n <= MAX_EXHAUSTIVE:
+        exhaustive = enumerate_minima(landscape)
+        agree = set(exhaustive["config"]) == set(found["config"])
+        print(
+            f"exhaustive enumeration of {2 ** (landscape.n - 1)} configurations finds "
+            f"{len(exhaustive)}: " + ("the same minima" if agree else "DIFFERENT minima")
+        )
+    for rank, row in found.iterrows():
+        side0, side1 = sides_of(landscape, row["config"])
+        print(
+            f"  #{rank + 1} energy {row['energy']:.6g}, basin {row['basin']} "
+            f"({row['share']:.1%}): {{{', '.join(side0)}}} vs {{{', '.join(side1)}}}"
+        )
+    if args.europe_1936:
+        print(europe_1936.describe(landscape, europe_1936.finding(landscape)))
+    if args.out:
+        Path(args.out).mkdir(parents=True, exist_ok=True)
+        table = found.copy()
+        table["side_a"] = [" ".join(sides_of(landscape, c)[0]) for c in table["config"]]
+        table["side_b"] = [" ".join(sides_of(landscape, c)[1]) for c in table["config"]]
+        table.drop(columns="config").to_csv(Path(args.out) / "minima.csv", index=False)
+    return 0
+
+
+def run_bdm_command(args: argparse.Namespace) -> int:
+    """Print the expected-utility forecast round by round."""
+    from brink.sim.classics.bdm import forecast, read_actors
+    from brink.viz.classics import bdm_figure
+
+    _positive(args.rounds, "--rounds", 0)
+    actors = read_actors(args.file, args.dimension)
+    result = forecast(actors, args.rounds)
+    print(f"{len(actors)} actors from {args.file}")
+    for _, row in result.summary.iterrows():
+        round_number = int(row["round"])
+        table = result.rounds[result.rounds["round"] == round_number]
+        print(
+            f"round {round_number}: forecast {row['forecast']:.6g}, weighted mean {row['mean']:.6g}"
+        )
+        print(
+            "  "
+            + "  ".join(
+                f"{r.actor} {r.position:.4g} (r={r.exponent:.2f})"
+                for r in table.itertuples(index=False)
+            )
+        )
+        for offer in result.offers:
+            if offer.round == round_number + 1 and offer.accepted:
+                print(
+                    f"  -> {offer.receiver} accepts {offer.sender}'s {offer.kind}: moves to "
+                    f"{offer.new_position:.4g}"
+                )
+    print(f"forecast settlement: {result.settlement:.6g}")
+    if args.out:
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        result.rounds.to_csv(out / "rounds.csv", index=False)
+        result.summary.to_csv(out / "forecast.csv", index=False)
+        pd.DataFrame([vars(o) for o in result.offers]).to_csv(out / "offers.csv", index=False)
+        bdm_figure(result.rounds, result.summary, out / "positions")
+    return 0
