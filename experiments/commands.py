@@ -1,0 +1,120 @@
+"""``brink sweep`` and ``brink analyze``: run an experiment file, then read what it produced."""
+
+from __future__ import annotations
+
+import signal
+import sys
+from pathlib import Path
+
+from brink.errors import BrinkInputError, Location
+
+EXIT_PARTIAL = 1
+
+
+def register(subparsers) -> None:
+    sweep = subparsers.add_parser(
+        "sweep",
+        help="run an experiment: many parameter points, many replications",
+        description="Run every design point and replication of an experiment file, streaming "
+        "one Parquet shard per run into --out. Interrupted sweeps finish with --resume. Exit "
+        "status: 0 all runs succeeded, 1 some runs failed (see DIR/failures.csv), 2 a mistake "
+        "in the input, 130 interrupted.",
+    )
+    sweep.add_argument("experiment", help="experiment file, or a bundled one's name (tripwire)")
+    sweep.add_argument("--out", type=Path, help="output directory (default: sweeps/NAME)")
+    sweep.add_argument("--jobs", type=int, help="worker processes (default: one per core)")
+    sweep.add_argument("--scheduler", help="address of a running Dask scheduler, tcp://HOST:PORT")
+    sweep.add_argument(
+        "--local-cluster", type=int, metavar="N", help="start a Dask LocalCluster of N workers"
+    )
+    sweep.add_argument("--resume", action="store_true", help="finish an interrupted sweep in --out")
+    sweep.add_argument(
+        "--samples",
+        type=int,
+        metavar="K",
+        help="design size: points of a Latin hypercube, base samples of a Sobol design, "
+        "trajectories of a Morris design, levels per ranged factor of a factorial design",
+    )
+    sweep.add_argument("--replications", type=int, metavar="R", help="runs per design point")
+    sweep.add_argument("--no-progress", action="store_true", help="no progress bar")
+    sweep.set_defaults(handler=sweep_command)
+
+    analyze = subparsers.add_parser(
+        "analyze",
+        help="outcome probabilities, sensitivity indices and figures of a sweep",
+        description="Read a sweep directory and write analysis.md, tables (CSV) and figures "
+        "(PNG and PDF) into it.",
+    )
+    analyze.add_argument("directory", type=Path, help="a directory written by brink sweep")
+    analyze.add_argument(
+        "--pair",
+        nargs=2,
+        metavar=("FACTOR", "FACTOR"),
+        help="the two factors of the heat map (default: the two most influential)",
+    )
+    analyze.set_defaults(handler=analyze_command)
+
+
+def _raise_interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
+def sweep_command(args) -> int:
+    from brink.experiments.executors import make_runner
+    from brink.experiments.experiment import load_experiment
+    from brink.experiments.sweep import SweepAborted, run_sweep
+
+    experiment = load_experiment(args.experiment).resized(args.samples, args.replications)
+    directory = args.out or Path("sweeps") / experiment.name
+    make_runner(args.jobs, args.scheduler, args.local_cluster, check_only=True)
+
+    def runner():
+        return make_runner(args.jobs, args.scheduler, args.local_cluster)
+
+    # `kill` (SIGTERM) stops a sweep as cleanly as Ctrl-C does: the manifest says where it got.
+    previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+    try:
+        result = run_sweep(
+            experiment,
+            directory,
+            runner,
+            resume=args.resume,
+            progress=not args.no_progress,
+            command=["brink", *sys.argv[1:]],
+        )
+    except KeyboardInterrupt:
+        print(
+            f"brink sweep: interrupted; finish it with: brink sweep {args.experiment} "
+            f"--out {directory} --resume",
+            file=sys.stderr,
+        )
+        raise
+    except SweepAborted as error:
+        print(f"brink sweep: stopped: {error}; resume with --resume", file=sys.stderr)
+        return EXIT_PARTIAL
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    print(
+        f"brink sweep: {result.done} of {result.total} runs in {result.directory} "
+        f"({result.failed} failed)"
+    )
+    if result.failed:
+        print(
+            f"brink sweep: {result.failed} of {result.total} runs failed; their errors are in "
+            f"{result.directory / 'failures.csv'}",
+            file=sys.stderr,
+        )
+        return EXIT_PARTIAL
+    return 0
+
+
+def analyze_command(args) -> int:
+    from brink.experiments.analysis import analyze_sweep
+
+    if not (args.directory / "manifest.json").exists():
+        raise BrinkInputError(
+            "not a sweep directory (no manifest.json)", Location(file=str(args.directory))
+        )
+    report = analyze_sweep(args.directory, pair=args.pair)
+    print(f"brink analyze: wrote {report}")
+    return 0

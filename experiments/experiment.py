@@ -1,0 +1,386 @@
+"""The experiment file: what a sweep varies, how, how often, and what it asks of each run.
+
+An experiment file is YAML::
+
+    name: tripwire
+    description: What a tripwire in Romania does to the chance of force against NATO.
+    scenario: black_sea_2022      # a bundled scenario's name, or a path relative to this file
+    seed: 20220224                # root seed: replication seeds are SeedSequence(seed).spawn(n)
+    replications: 40              # runs per design point
+    horizon: 180                  # steps per run (default: the scenario's)
+    design:
+      kind: factorial             # factorial | latin_hypercube | sobol | morris
+      levels: 5                   # factorial: levels of a factor given as a range;
+                                  # morris: levels of its grid (default 4)
+      samples: 64                 # latin_hypercube: points; sobol: base samples N
+                                  # (N·(k + 2) points); morris: trajectories (r·(k + 1) points)
+      second_order: false         # sobol: also second-order indices (N·(2k + 2) points)
+    factors:
+      deployments.fra_romania.troops: {levels: [0, 0.5, 1, 2, 4]}
+      alliances.NATO.reliability: {low: 0.3, high: 1.0}
+    outcomes:
+      force_on_nato: {kind: force, by: RUS, against: NATO}
+
+Factor names are listed in :mod:`brink.experiments.factors`, outcome kinds in
+:mod:`brink.experiments.outcomes`. Every mistake is reported with its file, line, column and key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from brink.errors import BrinkInputError, Location, did_you_mean
+from brink.experiments.factors import FactorTarget, resolve_factor
+from brink.experiments.located import LocatedDocument, load_located
+from brink.experiments.outcomes import OUTCOME_KINDS, OUTCOMES, OutcomeSpec, default_label
+from brink.scenarios.spec import Scenario
+
+DESIGN_KINDS = ("factorial", "latin_hypercube", "sobol", "morris")
+_DESIGN_ALIASES = {"lhs": "latin_hypercube", "full_factorial": "factorial", "saltelli": "sobol"}
+_TOP_KEYS = (
+    "name",
+    "description",
+    "scenario",
+    "seed",
+    "replications",
+    "horizon",
+    "design",
+    "factors",
+    "outcomes",
+)
+_DESIGN_KEYS = ("kind", "samples", "levels", "second_order", "optimization")
+_FACTOR_KEYS = ("low", "high", "levels")
+_OUTCOME_KEYS = ("kind", "label", "dispute", "by", "against", "value", "at_least")
+
+#: Where the bundled experiments live (package data).
+EXPERIMENT_DIR = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class DesignSpec:
+    """How design points are chosen (see the module docstring)."""
+
+    kind: str
+    samples: int | None = None
+    levels: int | None = None
+    second_order: bool = False
+    optimization: str | None = None  # latin_hypercube: scipy's "random-cd" or "lloyd"
+
+
+@dataclass(frozen=True)
+class FactorSpec:
+    """One factor: a range ``[low, high]`` or explicit ``levels``, and where it goes."""
+
+    name: str
+    target: FactorTarget
+    low: float | None = None
+    high: float | None = None
+    levels: tuple[float, ...] | None = None
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        if self.levels is not None:
+            return min(self.levels), max(self.levels)
+        return self.low, self.high
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """A parsed, checked experiment file."""
+
+    name: str
+    description: str
+    path: str
+    sha256: str
+    scenario_path: str
+    scenario: Scenario
+    seed: int
+    replications: int
+    horizon: int | None
+    design: DesignSpec
+    factors: tuple[FactorSpec, ...]
+    outcomes: tuple[OutcomeSpec, ...]
+
+    def resized(self, samples: int | None = None, replications: int | None = None) -> Experiment:
+        """A copy with ``--samples`` and ``--replications`` applied (None keeps the file's)."""
+        design = self.design
+        if samples is not None:
+            _check_count(samples, "--samples", _cli("--samples"))
+            if design.kind == "factorial":
+                design = replace(design, levels=samples)
+            else:
+                design = replace(design, samples=samples)
+        if replications is not None:
+            _check_count(replications, "--replications", _cli("--replications"))
+        resized = replace(
+            self,
+            design=design,
+            replications=self.replications if replications is None else replications,
+        )
+        _check_design(resized.design, resized.factors, None)
+        return resized
+
+
+def _cli(key: str) -> Location:
+    return Location(file="command line", key=key)
+
+
+def _check_count(value: Any, what: str, location: Location, minimum: int = 1) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise BrinkInputError(f"{value!r} is not a whole number ≥ {minimum} ({what})", location)
+    return value
+
+
+def _number(doc: LocatedDocument, value: Any, *path: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise doc.error(f"{value!r} is not a number", *path)
+    return float(value)
+
+
+def _mapping(doc: LocatedDocument, value: Any, allowed: tuple[str, ...], *path: Any) -> dict:
+    if not isinstance(value, dict):
+        raise doc.error(f"expected a mapping with keys {', '.join(allowed)}", *path)
+    for key in value:
+        if key not in allowed:
+            raise doc.error(f"unknown key '{key}'{did_you_mean(str(key), allowed)}", *path, key)
+    return value
+
+
+def find_scenario(reference: str, base: Path) -> Path | None:
+    """The scenario file a reference names: a path relative to ``base``, or a bundled name."""
+    from brink.scenarios.loader import bundled_scenarios
+
+    relative = base / reference
+    if relative.is_file():
+        return relative
+    return bundled_scenarios().get(reference.removesuffix(".yaml"))
+
+
+def find_experiment(reference: str) -> Path:
+    """An experiment file: a path, or the name of a bundled one (``tripwire``)."""
+    path = Path(reference)
+    if path.is_file():
+        return path
+    bundled = EXPERIMENT_DIR / (reference if reference.endswith(".yaml") else f"{reference}.yaml")
+    return bundled if bundled.is_file() else path
+
+
+def load_experiment(path: Path | str) -> Experiment:
+    """Read and check an experiment file (and load the scenario it names).
+
+    Raises:
+        BrinkInputError: for any mistake, located at its line and key.
+    """
+    from brink.scenarios.loader import load_scenario
+
+    path = find_experiment(str(path))
+    doc = load_located(path)
+    data = _mapping(doc, doc.data, _TOP_KEYS)
+    for key in ("scenario", "seed", "replications", "factors", "design"):
+        if key not in data:
+            raise doc.error(f"missing '{key}' (an experiment needs {key})", key)
+
+    reference = data["scenario"]
+    if not isinstance(reference, str):
+        raise doc.error(f"{reference!r} is not a scenario name or path", "scenario")
+    scenario_path = find_scenario(reference, path.parent)
+    if scenario_path is None:
+        from brink.scenarios.loader import bundled_scenarios
+
+        raise doc.error(
+            f"no scenario '{reference}': neither a file next to the experiment nor a bundled "
+            f"scenario{did_you_mean(reference, bundled_scenarios())}",
+            "scenario",
+        )
+    scenario = load_scenario(scenario_path)
+
+    seed = data["seed"]
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise doc.error(f"{seed!r} is not a whole number ≥ 0 (the root seed)", "seed")
+    replications = _check_count(data["replications"], "runs per point", doc.where("replications"))
+    horizon = data.get("horizon")
+    if horizon is not None:
+        horizon = _check_count(horizon, "steps", doc.where("horizon"))
+
+    design = _design(doc, data["design"])
+    factors = _factors(doc, data["factors"], scenario, design)
+    _check_design(design, factors, doc)
+    outcomes = _outcomes(doc, data.get("outcomes") or {"war": {"kind": "war"}}, scenario)
+
+    return Experiment(
+        name=str(data.get("name") or path.stem),
+        description=str(data.get("description") or ""),
+        path=str(path),
+        sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+        scenario_path=str(scenario_path.resolve()),
+        scenario=scenario,
+        seed=seed,
+        replications=replications,
+        horizon=horizon,
+        design=design,
+        factors=factors,
+        outcomes=outcomes,
+    )
+
+
+def _design(doc: LocatedDocument, value: Any) -> DesignSpec:
+    if isinstance(value, str):
+        value = {"kind": value}
+    value = _mapping(doc, value, _DESIGN_KEYS, "design")
+    kind = value.get("kind")
+    kind = _DESIGN_ALIASES.get(kind, kind)
+    if kind not in DESIGN_KINDS:
+        raise doc.error(
+            f"unknown design '{value.get('kind')}'{did_you_mean(str(kind), DESIGN_KINDS)}",
+            "design",
+            "kind",
+        )
+    samples = value.get("samples")
+    if samples is not None:
+        _check_count(samples, "design samples", doc.where("design", "samples"))
+    levels = value.get("levels")
+    if levels is not None:
+        _check_count(levels, "levels", doc.where("design", "levels"), minimum=2)
+    second_order = value.get("second_order", False)
+    if not isinstance(second_order, bool):
+        raise doc.error(f"{second_order!r} is not true or false", "design", "second_order")
+    optimization = value.get("optimization")
+    if optimization not in (None, "random-cd", "lloyd"):
+        raise doc.error(
+            f"'{optimization}' is not an optimization scipy knows (random-cd, lloyd)",
+            "design",
+            "optimization",
+        )
+    if kind != "factorial" and samples is None:
+        raise doc.error(f"a {kind} design needs 'samples'", "design")
+    return DesignSpec(kind, samples, levels, second_order, optimization)
+
+
+def _factors(
+    doc: LocatedDocument, value: Any, scenario: Scenario, design: DesignSpec
+) -> tuple[FactorSpec, ...]:
+    if not isinstance(value, dict) or not value:
+        raise doc.error("expected a mapping of factor names to ranges or levels", "factors")
+    factors = []
+    for name, body in value.items():
+        path = ("factors", name)
+        target = resolve_factor(name, scenario, doc.where(*path))
+        body = _mapping(doc, body, _FACTOR_KEYS, *path)
+        if "levels" in body:
+            if "low" in body or "high" in body:
+                raise doc.error("give either levels or low and high, not both", *path)
+            levels = body["levels"]
+            if not isinstance(levels, list) or len(levels) < 1:
+                raise doc.error("levels must be a list of numbers", *path, "levels")
+            numbers = tuple(
+                _number(doc, level, *path, "levels", index) for index, level in enumerate(levels)
+            )
+            for index, level in enumerate(numbers):
+                target.check(level, doc.where(*path, "levels", index))
+            if len(set(numbers)) != len(numbers):
+                raise doc.error("a level is given twice", *path, "levels")
+            factors.append(FactorSpec(name, target, levels=numbers))
+        else:
+            if "low" not in body or "high" not in body:
+                raise doc.error("a factor needs low and high, or levels", *path)
+            low = _number(doc, body["low"], *path, "low")
+            high = _number(doc, body["high"], *path, "high")
+            target.check(low, doc.where(*path, "low"))
+            target.check(high, doc.where(*path, "high"))
+            if not low < high:
+                raise doc.error(f"low {low:g} is not below high {high:g}", *path)
+            factors.append(FactorSpec(name, target, low=low, high=high))
+    return tuple(factors)
+
+
+def _check_design(
+    design: DesignSpec, factors: tuple[FactorSpec, ...], doc: LocatedDocument | None
+) -> None:
+    def fail(message: str, *path: Any) -> BrinkInputError:
+        if doc is None:
+            return BrinkInputError(message, _cli("--samples"))
+        return doc.error(message, *path)
+
+    if design.kind != "factorial":
+        for factor in factors:
+            if factor.levels is not None:
+                raise fail(
+                    f"a {design.kind} design samples a range: give low and high, not levels",
+                    "factors",
+                    factor.name,
+                )
+    if design.kind in ("sobol", "morris") and len(factors) < 2:
+        raise fail(f"a {design.kind} analysis needs at least two factors", "factors")
+    if design.kind == "latin_hypercube" and design.samples < 2:
+        raise fail("a latin_hypercube design needs at least 2 samples", "design", "samples")
+
+
+def _outcomes(doc: LocatedDocument, value: Any, scenario: Scenario) -> tuple[OutcomeSpec, ...]:
+    if not isinstance(value, dict) or not value:
+        raise doc.error("expected a mapping of outcome names to outcomes", "outcomes")
+    parties = set(scenario.states) | set(scenario.alliances)
+    disputes = [demand.id for demand in scenario.demands]
+    specs = []
+    for name, body in value.items():
+        path = ("outcomes", name)
+        if not isinstance(name, str) or not name.isidentifier():
+            raise doc.error("an outcome's name must be a plain identifier", *path)
+        if isinstance(body, str):
+            body = {"kind": body}
+        body = _mapping(doc, body, _OUTCOME_KEYS, *path)
+        kind = body.get("kind")
+        if kind not in OUTCOME_KINDS:
+            raise doc.error(
+                f"unknown outcome kind '{kind}'{did_you_mean(str(kind), OUTCOME_KINDS)}",
+                *path,
+                "kind",
+            )
+        dispute = body.get("dispute")
+        if dispute is not None and dispute not in disputes:
+            raise doc.error(
+                f"no dispute '{dispute}' in the scenario{did_you_mean(str(dispute), disputes)}",
+                *path,
+                "dispute",
+            )
+        by = body.get("by")
+        if by is not None and by not in scenario.states:
+            raise doc.error(
+                f"no state '{by}' in the scenario{did_you_mean(str(by), scenario.states)}",
+                *path,
+                "by",
+            )
+        against = body.get("against")
+        if against is not None and against not in parties:
+            raise doc.error(
+                f"no state or alliance '{against}' in the scenario"
+                f"{did_you_mean(str(against), parties)}",
+                *path,
+                "against",
+            )
+        outcome_value = body.get("value")
+        if kind == "outcome" and outcome_value not in OUTCOMES:
+            raise doc.error(
+                f"'{outcome_value}' is not an outcome{did_you_mean(str(outcome_value), OUTCOMES)}",
+                *path,
+                "value",
+            )
+        at_least = body.get("at_least")
+        if kind == "level":
+            _check_count(at_least, "a MID level 1–5", doc.where(*path, "at_least"))
+            if at_least > 5:
+                raise doc.error(f"{at_least} is above 5 (MID levels are 1–5)", *path, "at_least")
+        spec = OutcomeSpec(
+            name=name,
+            kind=kind,
+            label="",
+            dispute=dispute,
+            by=by,
+            against=against,
+            value=outcome_value,
+            at_least=at_least,
+        )
+        specs.append(replace(spec, label=str(body.get("label") or default_label(spec))))
+    return tuple(specs)

@@ -1,0 +1,112 @@
+"""Read a YAML file safely and remember where each value stood (file, line, column).
+
+Experiment files are small, so they are composed into YAML nodes with PyYAML's safe loader and
+turned into plain Python values by hand, keeping each node's position. A mistake found later (an
+unknown factor, a range the wrong way round) is then reported at its own line and column
+(STYLE.md, Errors). Only the safe YAML tags are accepted; duplicate keys are an error, not a
+silent overwrite.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from brink.errors import BrinkInputError, Location
+
+Path_ = tuple[Any, ...]
+MAX_BYTES = 1_000_000  # an experiment file is a page of YAML; a bigger one is a mistake
+
+
+@dataclass
+class LocatedDocument:
+    """A YAML document as plain values, with the place of every mapping key and value."""
+
+    file: str
+    data: Any
+    places: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+
+    def where(self, *path: Any) -> Location:
+        """The location of the value at ``path`` (or of its nearest enclosing value)."""
+        key = ".".join(str(part) for part in path) or None
+        probe = tuple(path)
+        while probe and probe not in self.places:
+            probe = probe[:-1]
+        line, column = self.places.get(probe, (None, None))
+        return Location(file=self.file, line=line, column=column, key=key)
+
+    def error(self, message: str, *path: Any) -> BrinkInputError:
+        """A located error about the value at ``path``."""
+        return BrinkInputError(message, self.where(*path))
+
+
+def load_located(path: Path | str) -> LocatedDocument:
+    """Read ``path`` as one safe YAML document, keeping the position of every value.
+
+    Raises:
+        BrinkInputError: if the file is missing, is not valid YAML, uses an unsafe tag or
+            repeats a key.
+    """
+    path = Path(path)
+    name = str(path)
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise BrinkInputError(f"larger than {MAX_BYTES:,} bytes", Location(file=name))
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise BrinkInputError("no such file", Location(file=name)) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise BrinkInputError(f"cannot read it: {error}", Location(file=name)) from None
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        document = LocatedDocument(file=name, data=None)
+        document.data = _value(node, (), loader, document) if node is not None else None
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        where = Location(
+            file=name,
+            line=mark.line + 1 if mark else None,
+            column=mark.column + 1 if mark else None,
+        )
+        raise BrinkInputError(f"not valid YAML: {error.problem or error}", where) from None
+    except yaml.YAMLError as error:
+        raise BrinkInputError(f"not valid YAML: {error}", Location(file=name)) from None
+    finally:
+        loader.dispose()
+    return document
+
+
+def _value(node: yaml.Node, path: Path_, loader: yaml.SafeLoader, doc: LocatedDocument) -> Any:
+    doc.places[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, yaml.MappingNode):
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            if isinstance(key, list | dict):
+                raise BrinkInputError(
+                    "a key must be a plain name",
+                    Location(
+                        file=doc.file,
+                        line=key_node.start_mark.line + 1,
+                        column=key_node.start_mark.column + 1,
+                    ),
+                )
+            if key in result:
+                raise BrinkInputError(
+                    "given twice (a key may appear once)",
+                    Location(
+                        file=doc.file,
+                        line=key_node.start_mark.line + 1,
+                        column=key_node.start_mark.column + 1,
+                        key=".".join(str(part) for part in (*path, key)),
+                    ),
+                )
+            result[key] = _value(value_node, (*path, key), loader, doc)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_value(item, (*path, index), loader, doc) for index, item in enumerate(node.value)]
+    return loader.construct_object(node, deep=True)

@@ -1,0 +1,181 @@
+"""Figures of a sweep, drawn from the analysis tables (data frames), in the house style.
+
+Every function takes the tables that :mod:`brink.experiments.analysis` writes as CSV and returns
+a :class:`matplotlib.figure.Figure`; :func:`brink.viz.style.save` writes it as PNG and PDF. The
+same tables read back from disk give the same figures.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from brink.viz.style import DOUBLE_COLUMN, PALETTE, SEQUENTIAL, SINGLE_COLUMN, figure, house_style
+
+_SERIES = [PALETTE[name] for name in ("blue", "vermilion", "green", "orange", "purple", "sky")]
+
+
+def factor_label(name: str, unit: str | None = None) -> str:
+    """An axis label for a factor: its name without ``parameters.``, and its unit."""
+    short = name.removeprefix("parameters.")
+    return f"{short} ({unit})" if unit else short
+
+
+def probability_by_factor(
+    marginal: pd.DataFrame, outcome: str, label: str, units: dict[str, str]
+) -> Figure:
+    """P(outcome) against each factor, with 95 % Wilson intervals, one panel per factor.
+
+    Args:
+        marginal: rows ``factor, outcome, x, n, p, low, high`` (see ``analysis.marginals``).
+        outcome: which outcome to draw.
+        label: the outcome's reading, for the y axis.
+        units: each factor's unit, for the x axis.
+    """
+    rows = marginal[marginal["outcome"] == outcome]
+    factors = list(dict.fromkeys(rows["factor"]))
+    columns = min(3, len(factors))
+    lines = -(-len(factors) // columns)
+    width = SINGLE_COLUMN if columns == 1 else DOUBLE_COLUMN
+    fig, axes = figure(
+        width, 2.1 * lines + 0.3, nrows=lines, ncols=columns, squeeze=False, sharey=True
+    )
+    top = max(0.05, float(rows["high"].max()) * 1.08) if len(rows) else 1.0
+    with house_style():
+        for index, ax in enumerate(axes.flat):
+            if index >= len(factors):
+                ax.set_visible(False)
+                continue
+            name = factors[index]
+            part = rows[rows["factor"] == name].sort_values("x")
+            ax.fill_between(
+                part["x"], part["low"], part["high"], color=PALETTE["blue"], alpha=0.18, linewidth=0
+            )
+            ax.plot(part["x"], part["p"], color=PALETTE["blue"], marker="o", markersize=3)
+            ax.set_xlabel(factor_label(name, units.get(name)))
+            ax.set_ylim(0, min(1.0, top))
+            if index % columns == 0:
+                ax.set_ylabel(f"P({label})")
+        fig.suptitle(
+            f"P({label}) by factor, with 95 % intervals",
+            x=0.0,
+            ha="left",
+            fontsize=9,
+            fontweight="bold",
+        )
+    return fig
+
+
+def heat_map(
+    cells: pd.DataFrame, outcome: str, label: str, pair: tuple[str, str], units: dict[str, str]
+) -> Figure:
+    """P(outcome) over two factors: rows ``x, y, n, p`` (cell centres), one colour per cell."""
+    part = cells[cells["outcome"] == outcome]
+    xs = sorted(part["x"].unique())
+    ys = sorted(part["y"].unique())
+    grid = np.full((len(ys), len(xs)), np.nan)
+    for row in part.itertuples():
+        grid[ys.index(row.y), xs.index(row.x)] = row.p
+    fig, ax = figure(SINGLE_COLUMN + 0.6, 2.9)
+    with house_style():
+        image = ax.imshow(
+            grid,
+            origin="lower",
+            cmap=SEQUENTIAL,
+            vmin=0,
+            vmax=max(0.05, float(np.nanmax(grid)) if np.isfinite(grid).any() else 1),
+            aspect="auto",
+        )
+        ax.set_xticks(range(len(xs)), [f"{value:.3g}" for value in xs])
+        ax.set_yticks(range(len(ys)), [f"{value:.3g}" for value in ys])
+        ax.set_xlabel(factor_label(pair[0], units.get(pair[0])))
+        ax.set_ylabel(factor_label(pair[1], units.get(pair[1])))
+        if len(xs) * len(ys) <= 64:
+            threshold = 0.6 * float(np.nanmax(grid)) if np.isfinite(grid).any() else 1
+            for (j, i), value in np.ndenumerate(grid):
+                if np.isfinite(value):
+                    ax.text(
+                        i,
+                        j,
+                        f"{value:.2f}",
+                        ha="center",
+                        va="center",
+                        fontsize=6,
+                        color="white" if value > threshold else "black",
+                    )
+        bar = fig.colorbar(image, ax=ax, shrink=0.9)
+        bar.set_label(f"P({label})")
+        ax.set_title(f"P({label})")
+    return fig
+
+
+def index_bars(
+    table: pd.DataFrame,
+    outcome: str,
+    label: str,
+    columns: list[tuple[str, str, str]],
+    title: str,
+    xlabel: str,
+) -> Figure:
+    """Horizontal bars of sensitivity indices per factor, with their confidence intervals.
+
+    Args:
+        table: rows ``outcome, factor`` and the index columns.
+        columns: ``(value column, interval, legend label)`` per series; the interval is a
+            column of half-widths, a pair of columns ``(low, high)`` of interval ends, or "".
+    """
+    part = table[table["outcome"] == outcome].copy()
+    part = part.assign(_size=part[columns[0][0]].abs()).sort_values("_size", ascending=True)
+    count = len(part)
+    fig, ax = figure(SINGLE_COLUMN + 0.9, 0.9 + 0.2 * count * max(1, len(columns) * 0.6))
+    height = 0.8 / len(columns)
+    positions = np.arange(count)
+    with house_style():
+        for index, (value, confidence, legend) in enumerate(columns):
+            offset = (index - (len(columns) - 1) / 2) * height
+            errors = None
+            if isinstance(confidence, tuple):
+                errors = np.vstack(
+                    [part[value] - part[confidence[0]], part[confidence[1]] - part[value]]
+                ).clip(min=0)
+            elif confidence:
+                errors = part[confidence].to_numpy()
+            ax.barh(
+                positions + offset,
+                part[value],
+                height=height,
+                xerr=errors,
+                color=_SERIES[index],
+                label=legend,
+                error_kw={"elinewidth": 0.6, "capsize": 1.5, "ecolor": "#333333"},
+            )
+        ax.set_yticks(positions, [factor_label(name) for name in part["factor"]])
+        ax.axvline(0, color="#555555", linewidth=0.5)
+        ax.set_xlabel(xlabel)
+        ax.set_title(f"{title}: P({label})")
+        if len(columns) > 1:
+            ax.legend(loc="lower right")
+    return fig
+
+
+def morris_plane(table: pd.DataFrame, outcome: str, label: str, annotate: int = 6) -> Figure:
+    """Morris's (μ*, σ) plane: far right is influential, high up is non-linear or interacting."""
+    part = table[table["outcome"] == outcome]
+    fig, ax = figure(SINGLE_COLUMN, 2.8)
+    with house_style():
+        ax.scatter(part["mu_star"], part["sigma"], s=12, color=PALETTE["blue"], zorder=3)
+        for row in part.nlargest(annotate, "mu_star").itertuples():
+            ax.annotate(
+                factor_label(row.factor),
+                (row.mu_star, row.sigma),
+                fontsize=6,
+                xytext=(3, 2),
+                textcoords="offset points",
+            )
+        ax.set_xlabel("μ* (mean absolute elementary effect)")
+        ax.set_ylabel("σ (spread of elementary effects)")
+        ax.set_xlim(left=0)
+        ax.set_ylim(bottom=0)
+        ax.set_title(f"Morris screening: P({label})")
+    return fig

@@ -1,0 +1,334 @@
+"""Run a sweep: every design point, every replication, each run's shard streamed to disk.
+
+The main process keeps a status table (which runs have a shard) and a bounded window of runs in
+flight, about two per worker, so its memory stays flat however many runs a sweep has. Runs go
+through a :class:`~brink.experiments.executors.Runner`. A run that raises is recorded with its
+error and the sweep goes on; a run lost with a dying worker is run again; an interrupted sweep is
+finished by ``--resume``, which runs only what has no shard yet. Each run's seed depends only on
+the root seed and its replication index (replication *r* has seed *r* of
+``SeedSequence(root).spawn(n)`` at every point: common random numbers, so two points differ by
+their factors and not by luck), so the results are the same with one worker or many, in one
+go or resumed.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, wait
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+from tqdm import tqdm
+
+from brink.errors import BrinkInputError, Location
+from brink.experiments import shards
+from brink.experiments.designs import Design, build_design
+from brink.experiments.executors import Runner
+from brink.experiments.experiment import Experiment
+from brink.experiments.worker import RunTask, SweepContext, run_task
+from brink.sim.ensemble import spawn_seeds
+from brink.sim.output import (
+    file_sha256,
+    git_commit,
+    now_iso,
+    read_manifest,
+    software_versions,
+    write_manifest,
+    write_text_atomic,
+)
+
+DESIGN_FILE = "design.parquet"
+EXPERIMENT_COPY = "experiment.yaml"
+FAILURES_FILE = "failures.csv"
+#: How often a task may be lost to a broken executor (not to its own error) before giving up.
+MAX_ATTEMPTS = 4
+#: Keys of the manifest that must match for ``--resume`` to continue a sweep.
+IDENTITY_KEYS = (
+    "experiment_sha256",
+    "scenario_sha256",
+    "root_seed",
+    "replications",
+    "design",
+    "points",
+    "horizon",
+)
+
+
+class SweepAborted(RuntimeError):
+    """The executor kept failing (not the model): the sweep stopped and can be resumed."""
+
+
+@dataclass
+class SweepResult:
+    """How a sweep ended."""
+
+    directory: Path
+    total: int
+    done: int
+    failed: int
+    manifest: dict[str, Any]
+
+    @property
+    def complete(self) -> bool:
+        return self.done == self.total
+
+
+def _versions() -> dict[str, str]:
+    from importlib.metadata import version
+
+    import dask
+    import scipy
+
+    versions = software_versions()
+    versions.update(scipy=scipy.__version__, SALib=version("SALib"), dask=dask.__version__)
+    return versions
+
+
+def _identity(experiment: Experiment, design: Design) -> dict[str, Any]:
+    return {
+        "experiment_sha256": experiment.sha256,
+        "scenario_sha256": file_sha256(experiment.scenario_path),
+        "root_seed": experiment.seed,
+        "replications": experiment.replications,
+        "design": asdict(experiment.design),
+        "points": len(design),
+        "horizon": experiment.horizon,
+    }
+
+
+def _prepare_directory(
+    directory: Path, identity: dict[str, Any], resume: bool
+) -> dict[str, Any] | None:
+    """Check ``directory`` can take this sweep; return the old manifest when resuming."""
+    where = Location(file=str(directory))
+    has_manifest = (directory / "manifest.json").exists()
+    if resume:
+        if not has_manifest:
+            raise BrinkInputError("nothing to resume here (no manifest.json)", where)
+        old = read_manifest(directory)
+        if old.get("kind") != "sweep":
+            raise BrinkInputError("not a sweep directory (its manifest is not a sweep's)", where)
+        differs = [key for key in IDENTITY_KEYS if old.get(key) != identity[key]]
+        if differs:
+            raise BrinkInputError(
+                f"holds a different sweep ({', '.join(differs)} differ); resume with the same "
+                "experiment file, --samples and --replications, or use another --out",
+                where,
+            )
+        return old
+    if has_manifest or shards.completed(directory):
+        raise BrinkInputError(
+            "already holds a sweep; add --resume to finish it, or choose another --out", where
+        )
+    return None
+
+
+def _tasks(
+    design: Design, seeds: list[int], skip: dict[tuple[int, int], bool]
+) -> Iterator[RunTask]:
+    for point in range(len(design)):
+        values = tuple(float(value) for value in design.points[point])
+        for replication, seed in enumerate(seeds):
+            if (point, replication) not in skip:
+                yield RunTask(point, replication, seed, values)
+
+
+def _shard_status(directory: Path, task: RunTask) -> bool | None:
+    """True/False if the task's shard exists (failed or not), None if it does not."""
+    folder = directory / shards.SHARD_DIR
+    if (folder / shards.shard_name(task.point, task.replication, failed=True)).exists():
+        return True
+    if (folder / shards.shard_name(task.point, task.replication)).exists():
+        return False
+    return None
+
+
+def run_sweep(
+    experiment: Experiment,
+    directory: Path | str,
+    runner: Runner | Callable[[], Runner],
+    *,
+    resume: bool = False,
+    progress: bool = True,
+    command: list[str] | None = None,
+) -> SweepResult:
+    """Run every missing run of ``experiment`` into ``directory`` through ``runner``.
+
+    Args:
+        experiment: the checked experiment (already resized by ``--samples``/``--replications``).
+        directory: the sweep's directory (created if missing).
+        runner: where runs execute, or a function that makes it (called once the directory
+            is checked, so a mistake is reported before workers start); closed at the end.
+        resume: continue the sweep already in ``directory``.
+        progress: show a progress bar (runs done, failures, time left) on standard error.
+        command: the command line, for the manifest.
+
+    Returns:
+        SweepResult: counts of runs, done and failed, and the manifest written.
+
+    Raises:
+        BrinkInputError: if ``directory`` holds another sweep, or nothing to resume.
+        KeyboardInterrupt: after recording the interruption in the manifest.
+    """
+    directory = Path(directory).resolve()
+    directory.mkdir(parents=True, exist_ok=True)
+    design = build_design(experiment)
+    identity = _identity(experiment, design)
+    old = _prepare_directory(directory, identity, resume)
+    (directory / shards.SHARD_DIR).mkdir(exist_ok=True)
+    if not isinstance(runner, Runner):
+        runner = runner()
+    seeds = spawn_seeds(experiment.seed, experiment.replications)
+    total = len(design) * experiment.replications
+
+    manifest: dict[str, Any] = {
+        "kind": "sweep",
+        **identity,
+        "experiment": experiment.name,
+        "experiment_path": str(Path(experiment.path).resolve()),
+        "scenario": experiment.scenario.name,
+        "scenario_path": experiment.scenario_path,
+        "seeds": "replication r has seed r of SeedSequence(root_seed).spawn(replications)",
+        "factors": [
+            {
+                "name": f.name,
+                "low": f.bounds[0],
+                "high": f.bounds[1],
+                "levels": f.levels,
+                "unit": f.target.unit,
+            }
+            for f in experiment.factors
+        ],
+        "outcomes": [asdict(spec) for spec in experiment.outcomes],
+        "max_column_correlation": design.max_correlation,
+        "runs_total": total,
+        "executor": runner.description,
+        "command": command or sys.argv,
+        "started": (old or {}).get("started", now_iso()),
+        "resumed": [*(old or {}).get("resumed", []), now_iso()] if old else [],
+        "finished": None,
+        "status": "running",
+        "software": _versions(),
+        "git_commit": git_commit(),
+    }
+    pq.write_table(
+        pa.Table.from_pandas(design.frame(), preserve_index=False), directory / DESIGN_FILE
+    )
+    shutil.copyfile(experiment.path, directory / EXPERIMENT_COPY)
+    write_manifest(directory, manifest)
+
+    context = SweepContext(
+        out_dir=str(directory),
+        scenario_path=experiment.scenario_path,
+        scenario_sha256=identity["scenario_sha256"],
+        horizon=experiment.horizon,
+        factor_names=design.names,
+        outcomes=experiment.outcomes,
+    )
+    done = shards.completed(directory)
+    failed = sum(done.values())
+    finished = len(done)
+    tasks = _tasks(design, seeds, done)
+    del done  # the shards on disk are the status table from here on
+    bar = tqdm(
+        total=total,
+        initial=finished,
+        unit="run",
+        desc="brink sweep",
+        file=sys.stderr,
+        disable=None if progress else True,  # None: only on a terminal
+        dynamic_ncols=True,
+    )
+    bar.set_postfix(failed=failed)
+    retry: deque[RunTask] = deque()
+    attempts: dict[tuple[int, int], int] = {}
+    status = "interrupted"
+    try:
+        with runner:
+            window = 2 * runner.workers + 2
+            in_flight: dict[Any, RunTask] = {}
+            while True:
+                while len(in_flight) < window:
+                    task = retry.popleft() if retry else next(tasks, None)
+                    if task is None:
+                        break
+                    in_flight[runner.submit(run_task, context, task)] = task
+                if not in_flight:
+                    break
+                ready, _ = wait(list(in_flight), return_when=FIRST_COMPLETED)
+                restart = False
+                for future in ready:
+                    task = in_flight.pop(future)
+                    try:
+                        outcome = future.result()
+                    except Exception as error:
+                        key = (task.point, task.replication)
+                        attempts[key] = attempts.get(key, 0) + 1
+                        if attempts[key] >= MAX_ATTEMPTS:
+                            raise SweepAborted(
+                                f"run {key} was lost {MAX_ATTEMPTS} times, last with "
+                                f"{type(error).__name__}: {error}"
+                            ) from error
+                        restart = restart or runner.lost_worker(error)
+                        retry.append(task)
+                        continue
+                    finished += 1
+                    failed += outcome.error is not None
+                    bar.update(1)
+                    bar.set_postfix(failed=failed, refresh=False)
+                if restart:
+                    if runner.loses_all_on_crash:
+                        # A broken process pool loses every run in flight: run them again.
+                        retry.extend(in_flight.values())
+                        in_flight.clear()
+                        runner.restart()
+                    # Runs whose shard was written before their worker died are done.
+                    pending, retry = list(retry), deque()
+                    for task in pending:
+                        written = _shard_status(directory, task)
+                        if written is None:
+                            retry.append(task)
+                        else:
+                            finished += 1
+                            failed += written
+                            bar.update(1)
+        status = "complete" if failed == 0 else "complete with failures"
+    finally:
+        bar.close()
+        on_disk = shards.completed(directory)
+        manifest.update(
+            status=status if len(on_disk) == total else "interrupted",
+            finished=now_iso(),
+            runs_done=len(on_disk),
+            runs_failed=sum(on_disk.values()),
+        )
+        _write_failures(directory, on_disk)
+        write_manifest(directory, manifest)
+    return SweepResult(directory, total, len(on_disk), sum(on_disk.values()), manifest)
+
+
+def _write_failures(directory: Path, on_disk: dict[tuple[int, int], bool]) -> None:
+    path = directory / FAILURES_FILE
+    if not any(on_disk.values()):
+        path.unlink(missing_ok=True)
+        return
+    frame = shards.read_shards(directory, failed=True)
+    keep = [
+        c for c in frame.columns if c not in ("run",) and not c.startswith(shards.OUTCOME_PREFIX)
+    ]
+    frame = frame[keep].dropna(axis=1, how="all")
+    columns = ["point", "replication", "seed", "error"]
+    frame = frame[columns + [c for c in frame.columns if c not in columns]]
+    write_text_atomic(path, frame.to_csv(index=False))
+
+
+def read_design(directory: Path | str) -> pd.DataFrame:
+    """The design points of a sweep directory (``point`` and one column per factor)."""
+    return pq.read_table(Path(directory) / DESIGN_FILE).to_pandas()
