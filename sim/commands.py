@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 from brink.errors import BrinkInputError, Location, did_you_mean
-from brink.scenarios.loader import load_scenario, resolve_scenario_path
 from brink.scenarios.spec import Scenario
 from brink.sim import output
 from brink.sim.ensemble import draw_root_seed, run_ensemble, spawn_seeds
@@ -146,6 +145,8 @@ def run_command(args: argparse.Namespace) -> int:
             f"'{args.fmt}' is not a table format{did_you_mean(fmt, output.FORMATS)}",
             Location(file=COMMAND_LINE, key="--format"),
         )
+    from brink.scenarios.loader import load_scenario, resolve_scenario_path
+
     path = resolve_scenario_path(args.scenario)
     scenario = load_scenario(path)
     params = resolve_parameters(scenario, args.assignments, args.horizon)
@@ -194,6 +195,7 @@ def run_command(args: argparse.Namespace) -> int:
         result.actions,
         root_seed=root,
         horizon=params.horizon,
+        step_unit=scenario.step,
     )
     text = summary.markdown()
     output.write_text_atomic(directory / output.SUMMARY, text)

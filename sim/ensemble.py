@@ -24,10 +24,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+from tqdm import tqdm
+
 from brink.scenarios.spec import Scenario
 from brink.sim.output import TABLE_COLUMNS, TableWriter, rows_to_table
 from brink.sim.params import ModelParams
-from tqdm import tqdm
 
 #: Most runs in one chunk of work; fewer when the ensemble is small so both cores get work.
 MAX_CHUNK = 8

@@ -26,6 +26,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
+
 from brink import __version__
 from brink.errors import BrinkInputError, Location
 from brink.sim.record import BELIEF_COLUMNS, EVENT_COLUMNS, RUN_COLUMNS, STEP_COLUMNS

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+
 from brink.scenarios.spec import Scenario
 from brink.sim.record import OUTCOMES
 
@@ -65,6 +66,13 @@ class Estimate:
 def percent(share: float) -> str:
     """A share as ``"23.4 %"``."""
     return f"{share * 100:.1f} %"
+
+
+def shorten(text: str, limit: int = 60) -> str:
+    """``text`` cut at a word boundary to at most ``limit`` characters, with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
 def split_codes(text: object) -> list[str]:
@@ -229,18 +237,20 @@ class Summary:
     names: dict[str, str]
     escalation: dict[str, float] = field(default_factory=dict)
     actions: list[Estimate] = field(default_factory=list)
+    step_unit: str = "day"
 
     def headline(self) -> list[Estimate]:
-        """The few numbers an analyst asks for first."""
-        lines = [estimate for d in self.disputes for estimate in d.headline]
-        return lines + self.alliance_wars + self.withdrawals + self.sanctions
+        """The few numbers an analyst asks for first: force and war, then concessions."""
+        force_and_war = [e for d in self.disputes for e in d.headline[:2]]
+        concessions = [e for d in self.disputes for e in d.headline[2:]]
+        return force_and_war + self.alliance_wars + concessions + self.withdrawals + self.sanctions
 
     def markdown(self) -> str:
         """The summary as Markdown, also readable as plain text in a terminal."""
         out = [f"# {self.scenario}: {self.runs} runs", ""]
         about = f"{self.runs} runs"
         if self.horizon is not None:
-            about += f" of at most {self.horizon} steps"
+            about += f" of at most {self.horizon} {self.step_unit}s"
         if self.root_seed is not None:
             about += f", root seed {self.root_seed}"
         out += [
@@ -275,12 +285,16 @@ class Summary:
                 "",
                 f"Peak system escalation score (Rivera et al. 2024 scale): median "
                 f"{e['peak_median']:.0f}, 90 % of runs between {e['peak_q05']:.0f} and "
-                f"{e['peak_q95']:.0f}. Runs lasted a median of {e['duration_median']:.0f} steps"
+                f"{e['peak_q95']:.0f}. Disputes lasted a median of "
+                f"{e['duration_median']:.0f} {self.step_unit}s"
                 f"; {percent(e['war_share'])} saw a war, with median casualties "
                 f"{e['casualties_median']:.1f} thousand in those runs.",
             ]
         if self.actions:
-            out += ["", "## What states did (share of runs in which each did it at least once)"]
+            out += [
+                "",
+                "## What the parties did (share of runs in which each did it at least once)",
+            ]
             out += [""] + [f"- {estimate.text()}" for estimate in self.actions]
         return "\n".join(out) + "\n"
 
@@ -293,9 +307,11 @@ class Summary:
             target = self.names.get(group["target"].iloc[0], group["target"].iloc[0])
             wide = group.pivot_table(index="state", columns="side", values="share", aggfunc="sum")
             wide = wide.reindex(columns=["challenger", "target"]).fillna(0.0)
-            wide = wide.assign(total=wide.sum(axis=1)).sort_values(
-                ["total", "challenger"], ascending=False
-            )
+            principals = [group["challenger"].iloc[0], group["target"].iloc[0]]
+            wide = wide.assign(
+                principal=[principals.index(s) if s in principals else 2 for s in wide.index],
+                total=wide.sum(axis=1),
+            ).sort_values(["principal", "total"], ascending=[True, False], kind="stable")
             lines += [
                 f"Dispute `{dispute}`: share of all runs in which each state fought.",
                 "",
@@ -354,6 +370,7 @@ def summarize(
     *,
     root_seed: int | None = None,
     horizon: int | None = None,
+    step_unit: str = "day",
 ) -> Summary:
     """Compute the analyst summary of an ensemble.
 
@@ -364,6 +381,7 @@ def summarize(
         actions: run, actor, action, target (distinct per run), for withdrawals and actions.
         root_seed: the ensemble's root seed, to print.
         horizon: the runs' horizon in steps, to print.
+        step_unit: what one step is (``day`` or ``week``).
 
     Returns:
         Summary: the estimates; ``summary.markdown()`` is the text of ``summary.md``.
@@ -386,7 +404,11 @@ def summarize(
         headline = [
             Estimate(f"{c} uses force against {t}", force, trials),
             Estimate(f"War between {c} and {t}", war, trials),
-            Estimate(f"{t} gives in to {c}" + (f" ({issue})" if issue else ""), gives_in, trials),
+            Estimate(
+                f"{t} gives in to {c}" + (f" ({shorten(issue)})" if issue else ""),
+                gives_in,
+                trials,
+            ),
         ]
         outcomes = [
             Estimate(_outcome_label(o, c, t), int((group["outcome"] == o).sum()), trials)
@@ -439,7 +461,9 @@ def summarize(
     action_estimates: list[Estimate] = []
     if actions is not None and not actions.empty:
         withdrawals = _withdrawals(scenario, actions, n, name)
-        action_estimates = _action_estimates(actions, n, name)
+        parties = set(runs["challenger"]) | set(runs["target"])
+        parties |= {a.leader for a in scenario.alliances.values() if a.id in parties and a.leader}
+        action_estimates = _action_estimates(actions[actions["actor"].isin(parties)], n, name)
 
     return Summary(
         scenario=scenario.name,
@@ -454,6 +478,7 @@ def summarize(
         names=names,
         escalation=_escalation_facts(runs, escalation),
         actions=action_estimates,
+        step_unit=step_unit,
     )
 
 
@@ -473,9 +498,14 @@ def _withdrawals(scenario: Scenario, actions: pd.DataFrame, n: int, name) -> lis
 
 
 def _action_estimates(actions: pd.DataFrame, n: int, name) -> list[Estimate]:
-    """Share of runs in which each state took each action at least once, most frequent first."""
+    """Share of runs in which each state took each action at least once, by state, most
+    frequent first."""
     acted = actions.dropna(subset=["actor", "action"])
-    counts = acted.groupby(["actor", "action"])["run"].nunique().sort_values(ascending=False)
+    counts = acted.groupby(["actor", "action"])["run"].nunique().reset_index()
+    order = list(dict.fromkeys(acted["actor"]))
+    counts["order"] = counts["actor"].map(order.index)
+    counts = counts.sort_values(["order", "run"], ascending=[True, False])
+    counts = counts.set_index(["actor", "action"])["run"]
     return [
         Estimate(f"{name(actor)}: {action.replace('_', ' ')}", int(count), n)
         for (actor, action), count in counts.items()

@@ -7,6 +7,10 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from PIL import Image
+
 from brink.scenarios.spec import (
     AllianceSpec,
     DemandSpec,
@@ -26,9 +30,6 @@ from brink.sim.summary import (
     wilson_interval,
 )
 from brink.viz.figures import write_figures
-from hypothesis import given
-from hypothesis import strategies as st
-from PIL import Image
 
 
 def _state(code: str, name: str) -> StateSpec:

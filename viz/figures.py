@@ -15,10 +15,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
+
 from brink.sim.record import OUTCOMES
 from brink.sim.summary import escalation_bands, outcome_table, side_table
 from brink.viz import style
-from matplotlib.figure import Figure
 
 OUTCOME_WORDS = {
     "victory_challenger": "victory, {c}",
@@ -84,6 +85,12 @@ def escalation_figure(
     """
     bands = escalation_bands(escalation, horizon)
     runs = int(escalation["run"].nunique()) if not escalation.empty else 0
+    going = bands["step"][bands["active"] > 0]
+    last = int(going.max()) if len(going) else int(bands["step"].max() if len(bands) else 1)
+    if horizon is not None and last < horizon:
+        # Every run has ended well before the horizon: show where things happen, and say so.
+        shown = min(horizon, max(last + max(2, last // 10), 10))
+        bands = bands[bands["step"] <= shown]
     with style.house_style():
         fig, (ax, below) = style.figure(
             style.DOUBLE_COLUMN * 0.75,
@@ -113,7 +120,10 @@ def escalation_figure(
         below.plot(steps, bands["active"] * 100, color=style.PALETTE["blue"])
         below.set_ylim(0, 105)
         below.set_ylabel("runs going (%)")
-        below.set_xlabel(f"{step_unit} (ended runs count as status quo, 0)")
+        note = "ended runs count as status quo, 0"
+        if horizon is not None and last < horizon:
+            note += f"; every run had ended by {step_unit} {last} of {horizon}"
+        below.set_xlabel(f"{step_unit} ({note})")
         below.set_xlim(steps.min() if len(steps) else 0, steps.max() if len(steps) else 1)
     return fig
 
@@ -138,11 +148,10 @@ def sides_figure(runs: pd.DataFrame, names: Mapping[str, str] | None = None) -> 
             (dispute, "challenger", f"with {c}{label}"),
             (dispute, "target", f"with {t}{label}"),
         ]
-    states = (
-        sides.groupby("state")["share"].sum().sort_values(ascending=False).index.tolist()
-        if not sides.empty
-        else []
-    )
+    totals = sides.groupby("state")["share"].sum().sort_values(ascending=False, kind="stable")
+    principals = [code for code in dict.fromkeys([*runs["challenger"], *runs["target"]])]
+    states = [code for code in principals if code in totals.index]
+    states += [code for code in totals.index if code not in states]
     grid = np.zeros((len(states), len(columns)))
     for row in sides.itertuples():
         j = next(i for i, (d, s, _) in enumerate(columns) if d == row.dispute and s == row.side)
@@ -163,19 +172,25 @@ def sides_figure(runs: pd.DataFrame, names: Mapping[str, str] | None = None) -> 
                 ax.text(
                     j,
                     i,
-                    f"{value * 100:.0f} %" if value >= 0.0005 else "–",
+                    _cell_text(value),
                     ha="center",
                     va="center",
                     fontsize=6.5,
                     color="white" if value > 0.55 else "black",
                 )
-        bar = fig.colorbar(image, ax=ax, shrink=0.8, pad=0.02)
+        bar = fig.colorbar(image, ax=ax, shrink=min(0.8, 4 / max(len(states), 1)), pad=0.02)
         bar.set_label("share of runs")
         bar.set_ticks([0, 0.5, 1], labels=["0", "50", "100 %"])
         ax.set_title(f"Who fought on which side ({n} runs)")
         if not states:
             ax.text(0.5, 0.5, "no state fought in any run", transform=ax.transAxes, ha="center")
     return fig
+
+
+def _cell_text(share: float) -> str:
+    if share <= 0:
+        return "–"
+    return f"{share * 100:.1f} %" if share < 0.1 else f"{share * 100:.0f} %"
 
 
 def write_figures(
