@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import math
 import re
 from collections.abc import Mapping
@@ -21,12 +22,13 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml import MappingNode, Node, ScalarNode, SequenceNode
+
 from brink.errors import BrinkInputError, Location, did_you_mean
 from brink.scenarios import keys as K
 from brink.scenarios import spec
 from brink.scenarios.datasets import nmc_record
 from brink.sim.params import PARAMETERS, coerce_parameter
-from yaml import MappingNode, Node, ScalarNode, SequenceNode
 
 SCENARIO_DIR = Path(__file__).resolve().parent
 MAX_BYTES = 2_000_000  # no real scenario comes near; a bigger file is a mistake or an attack
@@ -37,6 +39,7 @@ _YAML = "tag:yaml.org,2002:"
 _PLAIN_TAGS = {
     _YAML + t for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
 }
+_SIMPLE_NAME = re.compile(r"[\w-]+")
 _WORDS = {ScalarNode: "a single value", SequenceNode: "a list", MappingNode: "a mapping"}
 
 
@@ -66,7 +69,7 @@ def resolve_scenario_path(name_or_path: str | Path) -> Path:
     name = str(name_or_path).removesuffix(".yaml")
     if name in bundled:
         return bundled[name]
-    raise BrinkInputError(
+    raise _error(
         f"no scenario file or bundled scenario '{name_or_path}'{did_you_mean(name, bundled)}",
         Location(file=str(name_or_path)),
     )
@@ -83,12 +86,12 @@ def load_scenario(path_or_name: str | Path) -> spec.Scenario:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise BrinkInputError(
+            raise _error(
                 f"file is {size:,} bytes; a scenario may have at most {MAX_BYTES:,}", where
             )
         data = path.read_bytes()
     except OSError as error:
-        raise BrinkInputError(f"cannot read the file: {error.strerror}", where) from None
+        raise _error(f"cannot read the file: {error.strerror}", where) from None
     name = _bundled_name(path) or path.stem
     return load_scenario_text(data, file=str(path), name=name)
 
@@ -123,7 +126,7 @@ def _decode(data: str | bytes, file: str) -> str:
         text = data
     else:
         if len(data) > MAX_BYTES:
-            raise BrinkInputError(
+            raise _error(
                 f"file is {len(data):,} bytes; a scenario may have at most {MAX_BYTES:,}",
                 Location(file=file),
             )
@@ -132,12 +135,12 @@ def _decode(data: str | bytes, file: str) -> str:
         except UnicodeDecodeError as error:
             line = data[: error.start].count(b"\n") + 1
             column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
-            raise BrinkInputError(
+            raise _error(
                 f"not UTF-8 text (byte 0x{data[error.start]:02x}); save the file as UTF-8",
                 Location(file=file, line=line, column=column),
             ) from None
     if len(text) > MAX_BYTES:
-        raise BrinkInputError(
+        raise _error(
             f"text is {len(text):,} characters; a scenario may have at most {MAX_BYTES:,}",
             Location(file=file),
         )
@@ -149,7 +152,7 @@ def _yaml_error(error: yaml.YAMLError, text: str, file: str) -> BrinkInputError:
     if isinstance(error, yaml.reader.ReaderError):
         line = text.count("\n", 0, error.position) + 1
         column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
-        return BrinkInputError(
+        return _error(
             f"not valid YAML: character {_codepoint(error.character)} is not allowed",
             Location(file=file, line=line, column=column),
         )
@@ -157,8 +160,17 @@ def _yaml_error(error: yaml.YAMLError, text: str, file: str) -> BrinkInputError:
     context = getattr(error, "context", None)
     message = f"not valid YAML: {context + ', ' if context else ''}{problem}"
     if mark is None:
-        return BrinkInputError(message, Location(file=file))
-    return BrinkInputError(message, Location(file=file, line=mark.line + 1, column=mark.column + 1))
+        return _error(message, Location(file=file))
+    return _error(message, Location(file=file, line=mark.line + 1, column=mark.column + 1))
+
+
+def _error(message: str, location: Location) -> BrinkInputError:
+    """A located error whose text is one printable line, whatever the file held."""
+    return BrinkInputError(_clean(message), location)
+
+
+def _clean(text: str) -> str:
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def _codepoint(character: str | int) -> str:
@@ -177,14 +189,14 @@ def _compose(data: str | bytes, file: str) -> Node:
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    raise BrinkInputError(
+                    raise _error(
                         f"nested more than {MAX_DEPTH} levels deep",
                         _mark_location(file, event.start_mark),
                     )
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
             if events > MAX_NODES:
-                raise BrinkInputError(
+                raise _error(
                     f"more than {MAX_NODES:,} values; a scenario needs far fewer",
                     _mark_location(file, event.start_mark),
                 )
@@ -192,7 +204,7 @@ def _compose(data: str | bytes, file: str) -> Node:
     except yaml.YAMLError as error:
         raise _yaml_error(error, text, file) from None
     if root is None:
-        raise BrinkInputError(
+        raise _error(
             "the file is empty; a scenario needs at least description, start and states",
             Location(file=file, line=1, column=1),
         )
@@ -227,13 +239,13 @@ def _measure(root: Node, file: str) -> None:
             size[key] = 1 + sum(size[id(kid)] for kid in kids)
             height[key] = 1 + max((height[id(kid)] for kid in kids), default=0)
             if size[key] > MAX_NODES:
-                raise BrinkInputError(
+                raise _error(
                     f"expands to more than {MAX_NODES:,} values (aliases repeated); "
                     "a scenario needs far fewer",
                     _mark_location(file, node.start_mark),
                 )
             if height[key] > MAX_DEPTH + 1:
-                raise BrinkInputError(
+                raise _error(
                     f"nested more than {MAX_DEPTH} levels deep (aliases expanded)",
                     _mark_location(file, node.start_mark),
                 )
@@ -241,7 +253,7 @@ def _measure(root: Node, file: str) -> None:
         if key in size:
             continue
         if key in on_path:
-            raise BrinkInputError(
+            raise _error(
                 "an alias refers to a mapping or list that contains it",
                 _mark_location(file, node.start_mark),
             )
@@ -261,13 +273,15 @@ def _check_tag(node: Node, file: str) -> None:
             f"tag {node.tag.replace(_YAML, '!!')} is not allowed; scenario files hold plain "
             "data (text, numbers, true/false, dates, lists, mappings)"
         )
-    raise BrinkInputError(message, _mark_location(file, node.start_mark))
+    raise _error(message, _mark_location(file, node.start_mark))
 
 
 # -- nodes to checked values -----------------------------------------------------------------
 
 
 def _join(path: str, name: str) -> str:
+    if not _SIMPLE_NAME.fullmatch(name):
+        name = json.dumps(name, ensure_ascii=False)  # quoted, control characters escaped
     return f"{path}.{name}" if path else name
 
 
@@ -275,7 +289,7 @@ def _join(path: str, name: str) -> str:
 class _Ref:
     kind: str
     name: str
-    path: str
+    location: Location
 
 
 class _Reader:
@@ -283,21 +297,23 @@ class _Reader:
 
     def __init__(self, file: str):
         self.file = file
-        self.nodes: dict[str, Node] = {}
+        self.nodes: dict[str, Node] = {}  # dotted path -> its value's node
+        self.key_nodes: dict[str, Node] = {}  # dotted path -> its key's node
         self.refs: list[_Ref] = []
         self._constructor = yaml.SafeLoader("")
 
-    def where(self, path: str) -> Location:
-        node = self.nodes[path]
+    def where(self, path: str, at_key: bool = False) -> Location:
+        node = self.key_nodes[path] if at_key else self.nodes[path]
         return _mark_location(self.file, node.start_mark, path)
 
-    def fail(self, message: str, path: str) -> BrinkInputError:
-        return BrinkInputError(message, self.where(path))
+    def fail(self, message: str, path: str, at_key: bool = False) -> BrinkInputError:
+        return _error(message, self.where(path, at_key))
 
     def read(self, node: Node, kind: Any, path: str) -> Any:
-        self.nodes[path] = node
         if isinstance(node, ScalarNode) and node.tag == _YAML + "null":
+            self.nodes.setdefault(path, node)  # point at the key, if it has one
             raise self.fail(f"no value given (expected {_expected(kind)})", path)
+        self.nodes[path] = node
         reader = getattr(self, "_read_" + type(kind).__name__.lower())
         return reader(node, kind, path)
 
@@ -322,7 +338,7 @@ class _Reader:
         pairs = []
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
-                raise BrinkInputError(
+                raise _error(
                     f"a key must be a name, got {_WORDS[type(key_node)]}",
                     _mark_location(self.file, key_node.start_mark, path),
                 )
@@ -330,12 +346,12 @@ class _Reader:
             key_path = _join(path, name)
             if name in seen:
                 first = seen[name].start_mark.line + 1
-                raise BrinkInputError(
+                raise _error(
                     f"duplicate key '{name}' (first given on line {first})",
                     _mark_location(self.file, key_node.start_mark, key_path),
                 )
             seen[name] = key_node
-            self.nodes[key_path] = key_node
+            self.nodes[key_path] = self.key_nodes[key_path] = key_node
             pairs.append((name, key_path, value_node))
         return pairs
 
@@ -353,23 +369,28 @@ class _Reader:
         return result
 
     def _check_groups(self, kind: K.Record, result: dict[str, Any], path: str) -> None:
-        present = [group for group in kind.exclusive if any(k in result for k in group)]
+        """Exclusive groups and one-of keys, blaming the key that comes later in the file."""
+        group_of = {k: group for group in kind.exclusive for k in group}
         options = " or ".join("/".join(group) for group in kind.exclusive)
-        if len(present) > 1:
-            second = next(k for k in present[1] if k in result)
-            first = next(k for k in present[0] if k in result)
-            raise self.fail(
-                f"'{second}' cannot be given with '{first}' (give {options})",
-                _join(path, second),
-            )
-        if kind.require_one and not present:
+        first = None
+        for key in (k for k in result if k in group_of):
+            if first is None:
+                first = key
+            elif group_of[key] is not group_of[first]:
+                raise self.fail(
+                    f"'{key}' cannot be given with '{first}' (give {options})",
+                    _join(path, key),
+                    at_key=True,
+                )
+        if kind.require_one and first is None:
             raise self.fail(f"needs {options}", path)
-        chosen = [k for k in kind.choose_one if k in result]
+        chosen = [k for k in result if k in kind.choose_one]
         if kind.choose_one and len(chosen) != 1:
             if chosen:
                 raise self.fail(
                     f"'{chosen[1]}' cannot be given with '{chosen[0]}': one action per entry",
                     _join(path, chosen[1]),
+                    at_key=True,
                 )
             raise self.fail(f"needs one of: {', '.join(kind.choose_one)}", path)
 
@@ -417,7 +438,7 @@ class _Reader:
         if kind.pattern and not re.fullmatch(kind.pattern, value):
             raise self.fail(f"'{value}' is not {kind.hint}", path)
         if kind.ref:
-            self.refs.append(_Ref(kind.ref, value, path))
+            self.refs.append(_Ref(kind.ref, value, self.where(path)))
 
     def _read_number(self, node: Node, kind: K.Number, path: str) -> float | int:
         self._expect(node, ScalarNode, kind, path)
@@ -469,14 +490,17 @@ class _Reader:
         self._expect(node, MappingNode, kind, path)
         result = {}
         for name, key_path, value_node in self._pairs(node, path):
-            if name not in PARAMETERS:  # coerce_parameter names the nearest; point at the key
-                coerce_parameter(name, None, self.where(key_path))
-            self.nodes[key_path] = value_node
-            self._expect(value_node, ScalarNode, kind, key_path)
-            value = self._scalar(value_node, key_path)
-            if isinstance(value, dt.date):
-                value = value_node.value
-            result[name] = coerce_parameter(name, value, self.where(key_path))
+            try:
+                if name not in PARAMETERS:  # coerce_parameter names the nearest; at the key
+                    coerce_parameter(name, None, self.where(key_path))
+                self.nodes[key_path] = value_node
+                self._expect(value_node, ScalarNode, kind, key_path)
+                value = self._scalar(value_node, key_path)
+                if isinstance(value, dt.date):
+                    value = value_node.value
+                result[name] = coerce_parameter(name, value, self.where(key_path))
+            except BrinkInputError as error:
+                raise _error(error.message, error.location) from None
         return result
 
 
@@ -819,9 +843,9 @@ class _Builder:
             day = self.when(entry, path)
             if day < 1:
                 raise self.fail(
-                    f"{'date' if 'date' in entry else 'day'} is day {day}; timeline entries "
-                    "happen on day 1 or later (what stands at the start belongs under "
-                    "deployments, demands or sanctions)",
+                    f"this is day {day}, the start or before; timeline entries happen on day 1 "
+                    "or later (what stands at the start belongs under deployments, demands or "
+                    "sanctions)",
                     _join(path, "date" if "date" in entry else "day"),
                 )
             dated.append((day, index, entry, path))
@@ -890,10 +914,10 @@ class _Builder:
         for ref in self.reader.refs:
             if ref.name not in names[ref.kind]:
                 word = words.get(ref.kind, ref.kind)
-                raise self.fail(
+                raise _error(
                     f"'{ref.name}' is not a declared {word}"
                     f"{did_you_mean(ref.name, names[ref.kind])}",
-                    ref.path,
+                    ref.location,
                 )
 
     def check_events(
