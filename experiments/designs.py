@@ -82,7 +82,8 @@ def factor_levels(factor, default: int) -> tuple[float, ...]:
     values = np.linspace(factor.low, factor.high, default)
     if factor.target.integer:
         values = np.unique(np.round(values))
-    return tuple(float(value) for value in values)
+    # 12 significant digits: 0.6, not linspace's 0.6000000000000001, in tables and labels
+    return tuple(float(f"{value:.12g}") for value in values)
 
 
 def build_design(experiment) -> Design:

@@ -145,7 +145,9 @@ def _mapping(doc: LocatedDocument, value: Any, allowed: tuple[str, ...], *path: 
         raise doc.error(f"expected a mapping with keys {', '.join(allowed)}", *path)
     for key in value:
         if key not in allowed:
-            raise doc.error(f"unknown key '{key}'{did_you_mean(str(key), allowed)}", *path, key)
+            raise BrinkInputError(
+                f"unknown key '{key}'{did_you_mean(str(key), allowed)}", doc.where_key(*path, key)
+            )
     return value
 
 
@@ -267,7 +269,7 @@ def _factors(
     factors = []
     for name, body in value.items():
         path = ("factors", name)
-        target = resolve_factor(name, scenario, doc.where(*path))
+        target = resolve_factor(name, scenario, doc.where_key(*path))
         body = _mapping(doc, body, _FACTOR_KEYS, *path)
         if "levels" in body:
             if "low" in body or "high" in body:

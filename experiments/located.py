@@ -28,6 +28,7 @@ class LocatedDocument:
     file: str
     data: Any
     places: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    key_places: dict[Path_, tuple[int, int]] = field(default_factory=dict)
 
     def where(self, *path: Any) -> Location:
         """The location of the value at ``path`` (or of its nearest enclosing value)."""
@@ -37,6 +38,13 @@ class LocatedDocument:
             probe = probe[:-1]
         line, column = self.places.get(probe, (None, None))
         return Location(file=self.file, line=line, column=column, key=key)
+
+    def where_key(self, *path: Any) -> Location:
+        """The location of the mapping key that ends ``path`` (for a misspelt name)."""
+        if tuple(path) not in self.key_places:
+            return self.where(*path)
+        line, column = self.key_places[tuple(path)]
+        return Location(file=self.file, line=line, column=column, key=".".join(map(str, path)))
 
     def error(self, message: str, *path: Any) -> BrinkInputError:
         """A located error about the value at ``path``."""
@@ -105,6 +113,8 @@ def _value(node: yaml.Node, path: Path_, loader: yaml.SafeLoader, doc: LocatedDo
                         key=".".join(str(part) for part in (*path, key)),
                     ),
                 )
+            mark = key_node.start_mark
+            doc.key_places[(*path, key)] = (mark.line + 1, mark.column + 1)
             result[key] = _value(value_node, (*path, key), loader, doc)
         return result
     if isinstance(node, yaml.SequenceNode):
