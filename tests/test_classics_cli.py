@@ -82,3 +82,26 @@ def test_bdm_prints_rounds_and_writes_figure(tmp_path, capsys):
 def test_bundled_landscape_example_runs(capsys):
     assert main(["classic", "landscape", str(SCENARIOS / "landscape_example.csv")]) == 0
     assert "local minima" in capsys.readouterr().out
+
+
+def test_bdm_forecasts_talks_over_a_scenario_demand(capsys):
+    assert (
+        main(
+            [
+                "classic",
+                "bdm",
+                "--scenario",
+                "black_sea_2022",
+                "--demand",
+                "ukraine_neutrality",
+                "--rounds",
+                "2",
+            ]
+        )
+        == 0
+    )
+    printed = capsys.readouterr().out
+    assert "Talks over RUS's demand 'ukraine_neutrality' on UKR" in printed
+    assert "forecast settlement:" in printed
+    assert main(["classic", "bdm", "--scenario", "black_sea_2022", "--demand", "nato_rolback"]) == 2
+    assert "did you mean 'nato_rollback'" in capsys.readouterr().err

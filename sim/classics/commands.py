@@ -41,7 +41,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     landscape.set_defaults(handler=run_landscape_command)
 
     bdm = models.add_parser("bdm", help="Bueno de Mesquita's expected-utility model")
-    bdm.add_argument("file", type=Path, help="Actor,Capability,Position,Salience or KTAB CSV")
+    bdm.add_argument(
+        "file", nargs="?", type=Path, help="Actor,Capability,Position,Salience or KTAB CSV"
+    )
+    bdm.add_argument("--scenario", help="scenario file or bundled name (with --demand)")
+    bdm.add_argument("--demand", help="id of the scenario's demand to forecast talks over")
     bdm.add_argument("--rounds", type=int, default=10, help="rounds of offers")
     bdm.add_argument("--dimension", type=int, default=1, help="issue dimension of a KTAB file")
     bdm.add_argument("--out", type=Path, default=None, help="directory for tables and figure")
@@ -157,9 +161,26 @@ def run_bdm_command(args: argparse.Namespace) -> int:
     from brink.viz.classics import bdm_figure
 
     _positive(args.rounds, "--rounds", 0)
-    actors = read_actors(args.file, args.dimension)
-    result = forecast(actors, args.rounds)
-    print(f"{len(actors)} actors from {args.file}")
+    if (args.file is None) == (args.scenario is None):
+        raise BrinkInputError("give an actors FILE or --scenario with --demand (one of them)")
+    if args.scenario is not None:
+        from brink.scenarios.loader import load_scenario
+        from brink.sim.classics.talks import demand_actors, find_demand
+
+        if not args.demand:
+            raise BrinkInputError("--scenario needs --demand ID", Location(key="--demand"))
+        scenario = load_scenario(args.scenario)
+        demand = find_demand(scenario, args.demand)
+        actors = demand_actors(scenario, demand)
+        result = forecast(actors, args.rounds, spread=1.0)
+        print(
+            f"Talks over {demand.by}'s demand '{demand.id}' on {demand.on} "
+            f"(share conceded: 0 = none, {demand.size:g} = all demanded)"
+        )
+    else:
+        actors = read_actors(args.file, args.dimension)
+        result = forecast(actors, args.rounds)
+    print(f"{len(actors)} actors from {args.file or args.scenario}")
     for _, row in result.summary.iterrows():
         round_number = int(row["round"])
         table = result.rounds[result.rounds["round"] == round_number]
