@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+
 from brink.experiments.retro_data import (
     Capabilities,
     Pact,

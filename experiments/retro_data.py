@@ -26,6 +26,7 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
+
 from brink.errors import BrinkInputError, Location
 from brink.scenarios.datasets import DATA_DIR, national_capabilities
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from brink.experiments.retro_scores import reliability
-from brink.viz.style import PALETTE, SINGLE_COLUMN, figure, line
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+
+from brink.experiments.retro_scores import reliability
+from brink.viz.style import PALETTE, SINGLE_COLUMN, figure, line
 
 #: Forecast column of the per-case table → (label, colour, marker).
 FORECASTERS = {

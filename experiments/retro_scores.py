@@ -174,7 +174,7 @@ def cross_validated_baselines(
         test = fold == f
         train = ~test & (labels >= 0)
         counts = np.bincount(labels[train], minlength=n_classes).astype(float)
-        base[test] = (counts + 0.5) / (counts.sum() + 0.5 * n_classes)  # Jeffreys prior
+        base[test] = counts / counts.sum()
         model = fit_logistic(x[train], labels[train], n_classes)
         logistic[test] = model.predict(x[test])
     return base, logistic

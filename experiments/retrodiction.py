@@ -36,6 +36,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+
 from brink.experiments.retro_cases import (
     OTHER,
     OUTCOME_CLASSES,

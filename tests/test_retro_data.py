@@ -1,0 +1,154 @@
+"""Readers of historical records: format recognised by columns, located errors, look-ups."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from brink.errors import BrinkInputError
+from brink.experiments.retro_data import (
+    capabilities,
+    capital,
+    pacts_in_force,
+    read_records,
+    recognise,
+)
+from brink.scenarios.datasets import DATA_DIR
+
+MID = DATA_DIR / "gml-mid-dyadic-2.03.pre1990.csv"
+ICB = DATA_DIR / "icb-v14-actors.pre1990.csv"
+ICB_SYSTEM = DATA_DIR / "icb-v14-crises.pre1990.csv"
+
+
+def _subset(source: Path, target: Path, rows: int, columns: list[str] | None = None) -> Path:
+    frame = pd.read_csv(source, dtype=str, keep_default_na=False).head(rows)
+    if columns is not None:
+        frame = frame[columns]
+    frame.to_csv(target, index=False)
+    return target
+
+
+def test_bundled_files_are_recognised_with_their_lines():
+    mid = read_records(MID)
+    icb = read_records(ICB)
+    assert mid.format == "mid-dyadic"
+    assert icb.format == "icb-actor"
+    assert len(mid.frame) == 7986
+    assert mid.frame["dispnum"].nunique() == 1638
+    assert icb.frame["crisno"].nunique() == 391
+    # line numbers are file lines: the header is line 1
+    assert mid.frame["line"].iloc[0] == 2
+    assert mid.frame["line"].iloc[-1] == 7987
+
+
+def test_recognition_uses_columns_not_names_or_order(tmp_path):
+    header = list(pd.read_csv(MID, nrows=0).columns)
+    shuffled = list(reversed(header))
+    path = _subset(MID, tmp_path / "whatever.txt", 12, shuffled)
+    records = read_records(path)
+    assert records.format == "mid-dyadic"
+    assert records.frame["dispnum"].iloc[0] == 2
+    assert records.frame["hostlev"].iloc[0] == 3
+
+
+def test_unknown_format_is_a_located_error(tmp_path):
+    path = tmp_path / "scores.csv"
+    path.write_text("team,points\nA,3\n")
+    with pytest.raises(BrinkInputError) as error:
+        read_records(path)
+    message = str(error.value)
+    assert message.startswith(f"{path}:1:")
+    assert "no known record format" in message
+    assert "lacks" in message
+
+
+def test_a_near_miss_names_the_missing_columns(tmp_path):
+    header = [c for c in pd.read_csv(ICB, nrows=0).columns if c != "trigent"]
+    path = _subset(ICB, tmp_path / "icb.csv", 5, header)
+    with pytest.raises(BrinkInputError, match=r"ICB actor-level file it lacks trigent"):
+        read_records(path)
+
+
+def test_the_icb_system_file_gets_a_hint():
+    with pytest.raises(BrinkInputError, match="system-level"):
+        read_records(ICB_SYSTEM)
+
+
+def test_a_malformed_cell_names_file_line_column_and_key(tmp_path):
+    path = _subset(MID, tmp_path / "mid.csv", 6)
+    with path.open(newline="") as handle:
+        rows = list(csv.reader(handle))
+    column = rows[0].index("hostlev")
+    rows[4][column] = "high"  # file line 5
+    with path.open("w", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    with pytest.raises(BrinkInputError) as error:
+        read_records(path)
+    assert str(error.value).startswith(f"{path}:5:{column + 1}: hostlev: 'high' is not a number")
+
+
+def test_an_empty_required_cell_is_an_error_but_an_optional_one_is_missing(tmp_path):
+    path = _subset(ICB, tmp_path / "icb.csv", 4)
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame.loc[1, "gravty"] = "NA"  # optional: read as missing
+    frame.to_csv(path, index=False)
+    assert read_records(path).frame["gravty"].isna().sum() == 1
+    frame.loc[2, "cracid"] = ""
+    frame.to_csv(path, index=False)
+    with pytest.raises(BrinkInputError, match=r"icb.csv:4:\d+: cracid: .*may not be empty"):
+        read_records(path)
+
+
+def test_empty_and_header_only_files(tmp_path):
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    with pytest.raises(BrinkInputError, match=r"empty\.csv:1: the file is empty"):
+        read_records(empty)
+    header_only = _subset(MID, tmp_path / "header.csv", 0)
+    with pytest.raises(BrinkInputError, match=r"header\.csv:2: .*no records"):
+        read_records(header_only)
+    with pytest.raises(BrinkInputError, match="no such file"):
+        read_records(tmp_path / "absent.csv")
+
+
+def test_recognise_prefers_the_closer_format():
+    with pytest.raises(BrinkInputError, match="dyadic MID file it lacks outcome"):
+        recognise(
+            [
+                *("dispnum", "ccode1", "ccode2", "year", "sidea1", "sidea2", "revstate1"),
+                *("revtype11", "orig1", "orig2", "hostlev", "stmon"),  # no outcome
+            ]
+        )
+
+
+def test_capitals_follow_moves():
+    assert capital(365, 1900) == pytest.approx((59.93, 30.34))  # St Petersburg
+    assert capital(365, 1950) == pytest.approx((55.76, 37.62))  # Moscow
+    assert capital(640, 1922)[0] == pytest.approx(41.01)  # Istanbul
+    assert capital(640, 1923)[0] == pytest.approx(39.93)  # Ankara
+    assert capital(999, 1950) is None
+
+
+def test_every_nmc_state_has_a_capital_for_each_of_its_years():
+    frame = pd.read_csv(DATA_DIR / "cow-nmc-v6.csv")
+    missing = [
+        (row.ccode, row.year)
+        for row in frame[["ccode", "year"]].itertuples(index=False)
+        if capital(row.ccode, row.year) is None
+    ]
+    assert missing == []
+
+
+def test_nato_is_a_defence_pact_in_force_in_1960_and_capabilities_match_nmc():
+    nato = [p for p in pacts_in_force(2, 1960.0) if p.atopid == 3180]
+    assert len(nato) == 1
+    assert nato[0].kind == "defense"
+    assert pacts_in_force(2, 1948.0) == [p for p in pacts_in_force(2, 1948.0) if p.atopid != 3180]
+    usa = capabilities(2, 1816)
+    assert usa.stateabb == "USA"
+    assert usa.cinc == pytest.approx(0.039697491)
+    assert usa.milper == 17
+    assert capabilities(2, 1700) is None
