@@ -113,19 +113,46 @@ def test_weighted_mean_formula():
 
 
 def test_ktab_format_is_read_on_its_scale(tmp_path):
+    # KTAB's SMPModel::readCSVStream layout: a scenario line with counts, a header whose
+    # (position, salience) pairs carry dimension names, and a trailing comma on each line.
     path = tmp_path / "ktab.csv"
     path.write_text(
-        "EC,example,3,2\n"
-        "Actor,Description,Power,Pstn1,Sal1,Pstn2,Sal2\n"
-        "NL,Netherlands,8,40,70,10,20\n"
-        "BE,Belgium,8,70,40,20,30\n"
-        "LU,Luxembourg,3,40,20,30,40\n"
+        "EC,example,3,2,\n"
+        "Actor,Description,Power,Emissions,Sal1,Tax,Sal2,\n"
+        "NL,Netherlands,8,40,70,10,20,\n"
+        "BE,Belgium,8,70,40,20,30,\n"
+        "LU,Luxembourg,3,40,20,30,40,\n"
     )
     actors = read_actors(path)
     assert actors[0] == BdmActor("NL", 8.0, 40.0, 0.7)
     assert read_actors(path, dimension=2)[2] == BdmActor("LU", 3.0, 30.0, 0.4)
     with pytest.raises(BrinkInputError, match="dimension 3 asked for, the file has 2"):
         read_actors(path, dimension=3)
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "message"),
+    [
+        (
+            "EC,x,4,1,\nActor,Description,Power,P,S,\nA,a,1,10,50,\nB,b,1,20,50,\n",
+            ":1:6:",
+            "4 actors",
+        ),
+        (
+            "EC,x,2,3,\nActor,Description,Power,P,S,\nA,a,1,10,50,\nB,b,1,20,50,\n",
+            ":1:8:",
+            "3 dimensions",
+        ),
+        ("Actor,Description,Power,P,S\nA,a,1,120,50\nB,b,1,20,50\n", ":2:7: A.position:", "0–100"),
+    ],
+)
+def test_ktab_errors_are_located(tmp_path, text, where, message):
+    path = tmp_path / "bad_ktab.csv"
+    path.write_text(text)
+    with pytest.raises(BrinkInputError) as error:
+        read_actors(path)
+    assert str(error.value).startswith(f"{path}{where}")
+    assert message in str(error.value)
 
 
 @pytest.mark.parametrize(

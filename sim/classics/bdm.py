@@ -348,8 +348,9 @@ def read_actors(path: str | Path, dimension: int = 1) -> list[BdmActor]:
 
     The simple format gives salience in percent (0–100). KTAB's format is
     ``Actor,Description,Power,Pstn1,Sal1,Pstn2,Sal2,...`` with positions and saliences on 0–100;
-    its header may follow one preamble line (KTAB's scenario line), and ``dimension`` picks which
-    ``Pstn``/``Sal`` pair to read.
+    its header may follow KTAB's first line ``scenario,description,actors,dimensions`` (whose
+    counts are then checked), the (position, salience) pairs may have any names, and
+    ``dimension`` picks which pair to read.
 
     Args:
         path: The CSV file.
@@ -364,6 +365,8 @@ def read_actors(path: str | Path, dimension: int = 1) -> list[BdmActor]:
     file = str(path)
     lines, at = read_csv_lines(path)
 
+    # KTAB writes a trailing comma on each line; empty trailing cells carry nothing.
+    lines = [(number, _trim(row)) for number, row in lines]
     header_at = next((k for k, (_, row) in enumerate(lines[:2]) if row[0].lower() == "actor"), None)
     if header_at is None:
         where = lines[0][0] if lines else 1
@@ -374,21 +377,34 @@ def read_actors(path: str | Path, dimension: int = 1) -> list[BdmActor]:
         )
     header_line, header = lines[header_at]
     lowered = [cell.lower() for cell in header]
+    ktab = len(lowered) >= 5 and lowered[1] == "description" and lowered[2] == "power"
+    expected_actors = None
     if lowered[:4] == SIMPLE_HEADER:
         columns = {"capability": 1, "position": 2, "salience": 3}
-    elif len(lowered) >= 5 and lowered[1] == "description" and lowered[2] == "power":
-        positions = [k for k, h in enumerate(lowered) if h.startswith(("pstn", "pos"))]
-        saliences = [k for k, h in enumerate(lowered) if h.startswith("sal")]
-        if dimension < 1 or dimension > min(len(positions), len(saliences)):
+    elif ktab:
+        # KTAB's SMPModel::readCSVStream: after Actor, Description, Power come (position,
+        # salience) pairs, one per dimension, whatever their names; an optional first line
+        # "scenario,description,actors,dimensions" gives the counts.
+        dimensions = (len(header) - 3) // 2
+        if header_at == 1:
+            preamble_line, preamble = lines[0]
+            expected_actors = _count(preamble, 2, "actors", at(preamble_line, 3))
+            stated = _count(preamble, 3, "dimensions", at(preamble_line, 4))
+            if stated is not None and stated != dimensions:
+                raise BrinkInputError(
+                    f"{stated} dimensions stated, but the header has {dimensions} "
+                    "(position, salience) pairs",
+                    at(preamble_line, 4),
+                )
+        if not 1 <= dimension <= dimensions:
             raise BrinkInputError(
-                f"dimension {dimension} asked for, the file has "
-                f"{min(len(positions), len(saliences))}",
+                f"dimension {dimension} asked for, the file has {dimensions}",
                 at(header_line, 4),
             )
         columns = {
             "capability": 2,
-            "position": positions[dimension - 1],
-            "salience": saliences[dimension - 1],
+            "position": 3 + 2 * (dimension - 1),
+            "salience": 4 + 2 * (dimension - 1),
         }
     else:
         raise BrinkInputError(
@@ -429,11 +445,38 @@ def read_actors(path: str | Path, dimension: int = 1) -> list[BdmActor]:
                 f"salience {values['salience']:g} must be in 0–100 (percent)",
                 at(line, columns["salience"] + 1, f"{name}.salience"),
             )
+        if ktab and not 0 <= values["position"] <= 100:
+            raise BrinkInputError(
+                f"position {values['position']:g} must be in 0–100 (KTAB's scale)",
+                at(line, columns["position"] + 1, f"{name}.position"),
+            )
         actors.append(
             BdmActor(name, values["capability"], values["position"], values["salience"] / 100)
+        )
+    if expected_actors is not None and expected_actors != len(actors):
+        raise BrinkInputError(
+            f"{expected_actors} actors stated on the first line, {len(actors)} rows follow",
+            at(lines[0][0], 3),
         )
     if len(actors) < 2:
         raise BrinkInputError(
             f"{len(actors)} actor(s); the model needs at least two", Location(file, header_line)
         )
     return actors
+
+
+def _trim(row: list[str]) -> list[str]:
+    end = len(row)
+    while end > 1 and not row[end - 1]:
+        end -= 1
+    return row[:end]
+
+
+def _count(row: list[str], index: int, what: str, location: Location) -> int | None:
+    """A count from KTAB's first line, or None if the line does not give it."""
+    if len(row) <= index or not row[index]:
+        return None
+    try:
+        return int(row[index])
+    except ValueError:
+        raise BrinkInputError(f"{row[index]!r} is not a whole number of {what}", location) from None
