@@ -1,0 +1,232 @@
+"""The crisis map: outlines, Crimea, what stands where on a step, and the drawing itself."""
+
+from __future__ import annotations
+
+import io
+import math
+
+import numpy as np
+import pytest
+from matplotlib.collections import PolyCollection
+from matplotlib.colors import to_rgba
+from matplotlib.figure import Figure
+from view_scenario import black_sea, event, events_frame, steps_frame
+
+from brink.viz.map import (
+    CRIMEA_BOX,
+    OTHER_LAND,
+    POSTURE_COLOURS,
+    _rings_in,
+    alliance_ties,
+    anchor,
+    border_point,
+    contains,
+    display_name,
+    dispute_label,
+    draw_map,
+    map_extent,
+    map_figure,
+    situation,
+    world,
+)
+
+
+def test_crimea_is_taken_out_of_russia_and_kept_apart():
+    countries = world()
+    crimea = countries["CRIMEA"].rings
+    assert len(crimea) == 1
+    ring = crimea[0]
+    lon_min, lon_max, lat_min, lat_max = CRIMEA_BOX
+    assert lon_min - 0.1 <= ring[:, 0].min() and ring[:, 0].max() <= lon_max + 0.1
+    assert lat_min - 0.1 <= ring[:, 1].min() and ring[:, 1].max() <= lat_max + 0.1
+    # Simferopol is in the Crimea ring, and no longer inside any ring of Russia.
+    assert contains("CRIMEA", 34.1, 44.95)
+    assert not contains("RUS", 34.1, 44.95)
+    assert contains("RUS", 37.62, 55.76)  # Moscow still is
+
+
+def test_france_and_norway_are_found_by_adm0_code():
+    # Their ISO_A3 is -99 in Natural Earth; the map keys by ADM0_A3.
+    assert contains("FRA", 2.35, 48.86)
+    assert "NOR" in world()
+
+
+def test_situation_before_the_first_step_comes_from_the_scenario():
+    scenario = black_sea()
+    state = situation(scenario, None, None, 0)
+    troops = {(d.owner, d.host): d.troops for d in state.deployments}
+    assert troops == {("RUS", "BLR"): 30.0, ("RUS", "RUS"): 100.0}
+    assert {d.near for d in state.deployments} == {"UKR"}
+    assert [(s.senders, s.status) for s in state.sanctions] == [(("USA", "FRA"), "threatened")]
+    assert state.postures["RUS"] == 2 and state.postures["UKR"] == 2
+    assert state.postures["FRA"] == 1
+    assert set(state.alliances["NATO"]) == {"USA", "FRA", "POL", "ROU"}
+
+
+def test_situation_follows_the_event_log():
+    scenario = black_sea()
+    events = events_frame(
+        [
+            event(3, "FRA", "deploy", "ROU", amount=1.0),
+            event(4, "RUS", "escalate", "UKR", "ukraine", level=3),
+            event(6, "RUS", "withdraw", "BLR", amount=30.0),
+            event(7, "USA", "impose_sanctions", "RUS", amount=0.3, detail="west"),
+            event(7, "FRA", "impose_sanctions", "RUS", amount=0.3, detail="west"),
+            event(8, "RUS", "war", "UKR", "ukraine", level=5),
+            event(9, "RUS", "back_down", "USA", "nato", level=2),
+        ]
+    )
+    steps = steps_frame({8: {"RUS": 5, "UKR": 5, "FRA": 1}})
+    early = situation(scenario, steps, events, 3)
+    assert ("FRA", "ROU") in {(d.owner, d.host) for d in early.deployments}
+    assert early.sanctions[0].status == "threatened"
+    late = situation(scenario, steps, events, 9)
+    hosts = {(d.owner, d.host): d.troops for d in late.deployments}
+    assert ("RUS", "BLR") not in hosts and hosts[("FRA", "ROU")] == 1.0
+    assert [s.status for s in late.sanctions] == ["imposed"]
+    demands = {d.dispute: d for d in late.demands}
+    assert demands["ukraine"].status == "war" and demands["ukraine"].level == 5
+    assert demands["nato"].status == "over"
+    assert late.postures["RUS"] == 5 and late.postures["UKR"] == 5
+
+
+def test_joining_and_leaving_an_alliance_change_the_ties():
+    scenario = black_sea()
+    events = events_frame(
+        [event(2, "UKR", "join_alliance", "NATO"), event(5, "ROU", "leave_alliance", "NATO")]
+    )
+    assert "UKR" in situation(scenario, None, events, 2).alliances["NATO"]
+    assert "ROU" not in situation(scenario, None, events, 5).alliances["NATO"]
+    assert "ROU" in situation(scenario, None, events, 4).alliances["NATO"]
+
+
+def test_extent_holds_the_theatre_and_puts_far_states_on_the_edge():
+    scenario = black_sea()
+    extent = map_extent(scenario)
+    for code in ("RUS", "UKR", "BLR", "POL", "ROU", "FRA"):
+        lat, lon = scenario.states[code].capital
+        assert extent.inside(lon, lat), code
+    lon, lat, on_map = anchor(scenario, "USA", extent)
+    assert not on_map
+    assert extent.inside(lon, lat)
+    assert lon < extent.lon_min + 0.1 * (extent.lon_max - extent.lon_min)  # the western edge
+
+
+def test_troops_massed_near_a_neighbour_stand_at_the_border():
+    scenario = black_sea()
+    moscow = scenario.states["RUS"].capital[::-1]
+    kyiv = scenario.states["UKR"].capital[::-1]
+    lon, lat = border_point("RUS", moscow, kyiv)
+    assert contains("RUS", lon, lat)
+    # Much nearer Kyiv than Moscow is: on the border, not at the capital.
+    assert math.dist((lon, lat), kyiv) < 0.5 * math.dist(moscow, kyiv)
+
+
+def test_alliance_ties_form_a_spanning_tree_of_short_lines():
+    points = {"A": (0.0, 0.0), "B": (1.0, 0.0), "C": (10.0, 0.0), "D": (11.0, 0.0)}
+    ties = alliance_ties(points)
+    assert len(ties) == len(points) - 1
+    assert {frozenset(t) for t in ties} == {
+        frozenset("AB"),
+        frozenset("BC"),
+        frozenset("CD"),
+    }
+    assert alliance_ties({"A": (0.0, 0.0)}) == []
+
+
+def _face_of(ax, code: str, extent) -> np.ndarray:
+    rings = _rings_in(extent)
+    collection = next(c for c in ax.collections if isinstance(c, PolyCollection))
+    index = next(i for i, (ring_code, _) in enumerate(rings) if ring_code == code)
+    return collection.get_facecolors()[index]
+
+
+def test_states_are_coloured_by_posture_and_others_grey():
+    scenario = black_sea()
+    steps = steps_frame({4: {"RUS": 4, "UKR": 3, "BLR": 2, "POL": 1, "ROU": 1, "FRA": 1}})
+    figure = Figure()
+    ax = figure.add_subplot()
+    extent = map_extent(scenario)
+    draw_map(ax, scenario, steps, None, 4, extent=extent)
+    assert np.allclose(_face_of(ax, "RUS", extent), to_rgba(POSTURE_COLOURS[4]))
+    assert np.allclose(_face_of(ax, "UKR", extent), to_rgba(POSTURE_COLOURS[3]))
+    assert np.allclose(_face_of(ax, "DEU", extent), to_rgba(OTHER_LAND))
+
+
+def test_crimea_is_hatched_in_ukraines_colour_and_the_caption_says_so():
+    scenario = black_sea()
+    steps = steps_frame({4: {"RUS": 4, "UKR": 3}})
+    figure = Figure()
+    ax = figure.add_subplot()
+    draw_map(ax, scenario, steps, None, 4)
+    hatched = [c for c in ax.collections if isinstance(c, PolyCollection) and c.get_hatch()]
+    assert len(hatched) == 1
+    assert np.allclose(hatched[0].get_facecolors()[0], to_rgba(POSTURE_COLOURS[3]))
+    texts = " ".join(t.get_text() for t in ax.texts)
+    assert "Crimea" in texts and "Ukrainian territory under Russian control since 2014" in texts
+
+
+def test_the_map_names_the_day_and_draws_demands_sanctions_and_troops():
+    scenario = black_sea()
+    events = events_frame([event(12, "FRA", "deploy", "ROU", amount=1.0)])
+    figure = Figure()
+    ax = figure.add_subplot()
+    draw_map(ax, scenario, None, events, 12)
+    assert ax.get_title(loc="left") == "Black Sea test crisis — Day 12 · 13 January 2022"
+    texts = [t.get_text() for t in ax.texts]
+    assert "demand: Ukraine" in texts  # dispute id "ukraine" named after the state
+    assert "demand: NATO" in texts
+    assert "sanctions threatened by 2 states" in texts
+    assert "FRA 1k" in texts and "RUS 100k" in texts and "RUS 30k" in texts
+    assert "United States (off map)" in texts
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "5 war" in legend and "NATO (defense)" in legend
+
+
+def test_a_war_is_drawn_as_war():
+    scenario = black_sea()
+    events = events_frame([event(5, "RUS", "war", "UKR", "ukraine", level=5)])
+    figure = Figure()
+    ax = figure.add_subplot()
+    draw_map(ax, scenario, None, events, 5)
+    assert "WAR: Ukraine" in [t.get_text() for t in ax.texts]
+
+
+@pytest.mark.parametrize(
+    ("dispute", "label"),
+    [("nato_rollback", "NATO rollback"), ("ukraine", "Ukraine"), ("the-issue", "The issue")],
+)
+def test_dispute_labels(dispute, label):
+    assert dispute_label(black_sea(), dispute) == label
+
+
+def test_display_name():
+    assert display_name(black_sea()) == "Black Sea test crisis"
+    scenario = black_sea()
+    from dataclasses import replace
+
+    assert display_name(replace(scenario, name="black_sea_2022")) == "Black Sea 2022"
+    assert display_name(replace(scenario, name="classics/fearon_ultimatum")) == "Fearon Ultimatum"
+
+
+def test_a_scenario_without_outlines_still_renders():
+    from dataclasses import replace
+
+    scenario = black_sea()
+    states = {
+        "AAA": replace(scenario.states["FRA"], code="AAA", name="State A", capital=(0.0, 0.0)),
+        "BBB": replace(scenario.states["FRA"], code="BBB", name="State B", capital=(0.0, 5.0)),
+    }
+    from brink.scenarios.spec import DemandSpec
+
+    bare = replace(
+        scenario,
+        states=states,
+        alliances={},
+        sanctions=(),
+        deployments=(),
+        demands=(DemandSpec(id="x", by="AAA", on="BBB", issue="a good", size=1.0),),
+    )
+    buffer = io.BytesIO()
+    map_figure(bare, None, None, 0).savefig(buffer, format="png")
+    assert buffer.getvalue()[:8] == b"\x89PNG\r\n\x1a\n"

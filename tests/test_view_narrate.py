@@ -1,0 +1,136 @@
+"""The event log in words."""
+
+from __future__ import annotations
+
+from view_scenario import black_sea, event
+
+from brink.viz.narrate import (
+    PHRASES,
+    merge_rows,
+    narrate,
+    narrate_all,
+    step_heading,
+    troops_text,
+)
+
+# Every action the model logs (the team contract of the events table).
+ACTIONS = (
+    "demand",
+    "deploy",
+    "withdraw",
+    "threaten_sanctions",
+    "impose_sanctions",
+    "lift_sanctions",
+    "statement",
+    "offer",
+    "talks",
+    "join_alliance",
+    "leave_alliance",
+    "press",
+    "escalate",
+    "accept_offer",
+    "back_down",
+    "resist",
+    "counter_escalate",
+    "offer_compromise",
+    "concede",
+    "ultimatum",
+    "accept_ultimatum",
+    "reject_ultimatum",
+    "war",
+    "join_war",
+    "stay_out",
+    "settle",
+    "break",
+    "spiral",
+)
+
+
+def test_the_issue_examples_read_as_written():
+    scenario = black_sea()
+    assert (
+        narrate(event(12, "FRA", "deploy", "ROU", amount=1.0), scenario)
+        == "Day 12 — France deploys 1,000 troops to Romania"
+    )
+    assert (
+        narrate(event(31, "RUS", "escalate", "UKR", "ukraine", level=3), scenario)
+        == "Day 31 — Russia escalates against Ukraine to a display of force"
+    )
+
+
+def test_every_logged_action_has_its_own_sentence():
+    assert set(ACTIONS) <= set(PHRASES)
+    scenario = black_sea()
+    sentences = {
+        narrate(event(1, "RUS", action, "UKR", "ukraine", level=4, amount=0.4), scenario)
+        for action in ACTIONS
+    }
+    assert len(sentences) == len(ACTIONS)  # no two actions read the same
+    assert all("Russia" in text or "Ukraine" in text for text in sentences)
+
+
+def test_sentences_name_amounts_and_levels():
+    scenario = black_sea()
+    assert narrate(event(3, "RUS", "withdraw", "BLR", amount=30.0), scenario) == (
+        "Day 3 — Russia withdraws 30,000 troops from Belarus"
+    )
+    assert narrate(event(4, "RUS", "deploy", "RUS", amount=100.0), scenario) == (
+        "Day 4 — Russia masses 100,000 troops on its own territory"
+    )
+    assert narrate(
+        event(5, "UKR", "offer_compromise", "RUS", "ukraine", amount=0.25), scenario
+    ) == ("Day 5 — Ukraine offers Russia a compromise: 25 % of the issue")
+    assert narrate(event(6, "RUS", "demand", "NATO", "nato"), scenario) == (
+        "Day 6 — Russia demands of NATO: no NATO enlargement"
+    )
+    assert narrate(event(7, "USA", "statement", detail="We stand with Ukraine"), scenario) == (
+        'Day 7 — United States declares: "We stand with Ukraine"'
+    )
+
+
+def test_many_senders_of_one_sanction_make_one_sentence():
+    scenario = black_sea()
+    rows = [
+        event(9, code, "impose_sanctions", "RUS", amount=0.3, detail="west")
+        for code in ("USA", "FRA")
+    ]
+    assert narrate_all(rows, scenario) == [
+        "Day 9 — United States and France impose sanctions on Russia (cutting 30 % of trade)"
+    ]
+    many = [
+        event(9, code, "threaten_sanctions", "RUS", amount=0.3, detail="west")
+        for code in ("USA", "FRA", "POL", "ROU", "UKR")
+    ]
+    (line,) = narrate_all(many, scenario)
+    assert line.startswith("Day 9 — United States, France, Poland and 2 others threaten sanctions")
+    # Different sanctions or days stay apart.
+    apart = [rows[0], {**rows[1], "detail": "other"}]
+    assert len(merge_rows(apart)) == 2
+
+
+def test_routine_moves_are_left_out_unless_asked():
+    scenario = black_sea()
+    rows = [
+        event(2, "RUS", "press", "UKR", "ukraine", level=2),
+        event(2, "UKR", "resist", "RUS", "ukraine", level=2),
+        event(3, "RUS", "escalate", "UKR", "ukraine", level=3),
+    ]
+    assert narrate_all(rows, scenario) == [
+        "Day 3 — Russia escalates against Ukraine to a display of force"
+    ]
+    assert len(narrate_all(rows, scenario, routine=True)) == 3
+
+
+def test_without_a_scenario_codes_stand_in_for_names():
+    assert narrate(event(2, "AAA", "concede", "BBB")) == "Day 2 — AAA concedes to BBB"
+    assert narrate(event(2, "AAA", "novel_action", "BBB")) == "Day 2 — AAA novel action (BBB)"
+
+
+def test_headings_give_the_date_of_a_step():
+    from dataclasses import replace
+
+    scenario = black_sea()
+    assert step_heading(scenario, 0) == "Day 0 · 1 January 2022"
+    assert step_heading(scenario, 12) == "Day 12 · 13 January 2022"
+    assert step_heading(replace(scenario, step="week"), 2) == "Week 2 · 15 January 2022"
+    assert troops_text(0.5) == "500 troops"

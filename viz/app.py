@@ -1,0 +1,591 @@
+"""The browser view of a crisis: ``brink view`` serves this Solara page (no network needed).
+
+Two modes, chosen by environment variables that ``brink view`` sets:
+
+- **live** (``BRINK_VIEW_SCENARIO``: a bundled scenario's name or a file): a
+  :class:`~brink.sim.model.CrisisModel` stepped from the page, with step, play, pause, reset,
+  a seed, sliders for every model parameter (built from :data:`brink.sim.params.PARAMETERS`, so
+  no default is written twice) and a picker of the bundled scenarios;
+- **replay** (``BRINK_VIEW_RUN``: a run directory written by ``brink run``): the recorded runs,
+  with a timeline to scrub and a run picker.
+
+The page only draws: the map (:mod:`brink.viz.map`), the panels over time
+(:mod:`brink.viz.timeline`) and the event log (:mod:`brink.viz.narrate`) all take data frames
+of the run's rows. The outcome estimate is the share of an ensemble of runs with the same
+scenario, parameters and root seed in each main outcome by each day: computed in the
+background in live mode (``BRINK_VIEW_ENSEMBLE`` runs, default 40), read from the run directory
+in replay mode. Only matplotlib components are used: Mesa's altair components need vega from a
+CDN (TOOLCHAIN.md), and SolaraViz rebuilds a model from keyword arguments, which does not fit
+a model built from a scenario and one parameter object.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import solara
+import solara.lab
+from matplotlib.figure import Figure
+
+from brink.errors import BrinkInputError
+from brink.scenarios.loader import bundled_scenarios, load_scenario
+from brink.scenarios.spec import Scenario
+from brink.sim.ensemble import spawn_seeds
+from brink.sim.model import CrisisModel, scenario_params, simulate
+from brink.sim.output import read_run_dir
+from brink.sim.params import PARAMETERS, ModelParams, ParameterSpec
+from brink.sim.record import BELIEF_COLUMNS, EVENT_COLUMNS, STEP_COLUMNS
+from brink.viz.map import display_name, map_figure
+from brink.viz.narrate import (
+    ROUTINE_ACTIONS,
+    merge_rows,
+    narrate,
+    sentence,
+    step_heading,
+    step_unit,
+)
+from brink.viz.timeline import outcome_shares, panels_figure
+
+ENV_SCENARIO = "BRINK_VIEW_SCENARIO"
+ENV_RUN_DIR = "BRINK_VIEW_RUN"
+ENV_ENSEMBLE = "BRINK_VIEW_ENSEMBLE"
+DEFAULT_SCENARIO = "black_sea_2022"
+DEFAULT_ENSEMBLE = 40
+DEFAULT_SEED = 1
+PLAY_INTERVAL = 0.25  # seconds between steps while playing
+LOG_LINES = 300  # most recent lines shown in the event log
+
+
+def png(figure: Figure) -> bytes:
+    """A figure as PNG bytes (fast zlib level: the view redraws every step)."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", pil_kwargs={"compress_level": 1})
+    return buffer.getvalue()
+
+
+# -- what the page shows: a live model or a recorded run ----------------------------------------
+
+
+@dataclass
+class Tables:
+    """The rows the figures draw: one run's steps, events and beliefs, and how far it got."""
+
+    steps: pd.DataFrame
+    events: pd.DataFrame
+    beliefs: pd.DataFrame
+    step: int
+    running: bool
+
+
+class LiveRun:
+    """A crisis model stepped from the page; its record's rows become data frames on demand."""
+
+    def __init__(self, scenario: Scenario, params: ModelParams, seed: int):
+        self.scenario = scenario
+        self.params = params
+        self.seed = seed
+        self.model = CrisisModel(scenario, params, seed=seed, run=0)
+        self.lock = threading.Lock()
+
+    def step(self) -> None:
+        with self.lock:
+            if self.model.running:
+                self.model.step()
+
+    @property
+    def running(self) -> bool:
+        return bool(self.model.running)
+
+    def tables(self) -> Tables:
+        with self.lock:
+            record = self.model.record
+            return Tables(
+                pd.DataFrame(record.steps, columns=list(STEP_COLUMNS)),
+                pd.DataFrame(record.events, columns=list(EVENT_COLUMNS)),
+                pd.DataFrame(record.beliefs, columns=list(BELIEF_COLUMNS)),
+                int(self.model.steps_done),
+                bool(self.model.running),
+            )
+
+
+def ensemble_shares(scenario: Scenario, params: ModelParams, seed: int, runs: int):
+    """The outcome estimate of the live view: ``runs`` replications from root ``seed``."""
+    records = [
+        simulate(scenario, params, run_seed, run=index)
+        for index, run_seed in enumerate(spawn_seeds(seed, runs))
+    ]
+    runs_frame = pd.DataFrame([row for record in records for row in record.runs])
+    events_frame = pd.DataFrame(
+        [row for record in records for row in record.events if row["action"] in ("war", "spiral")]
+    )
+    dispute = scenario.demands[0].id if scenario.demands else ""
+    return outcome_shares(runs_frame, events_frame, dispute, params.horizon), runs_frame
+
+
+@dataclass
+class Recorded:
+    """A run directory read back for replay."""
+
+    directory: Path
+    scenario: Scenario
+    params: ModelParams
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, directory: str | Path) -> Recorded:
+        data = read_run_dir(directory)
+        manifest = data["manifest"]
+        source = manifest.get("scenario_file") or manifest.get("scenario")
+        scenario = load_scenario(source)
+        params = ModelParams().with_overrides(
+            {
+                name: value
+                for name, value in (manifest.get("parameters") or {}).items()
+                if name in PARAMETERS
+            }
+        )
+        empty = pd.DataFrame(columns=["run", "step"])
+        tables = {name: data.get(name, empty) for name in ("runs", "steps", "events", "beliefs")}
+        return cls(Path(directory), scenario, params, tables)
+
+    @property
+    def run_ids(self) -> list[int]:
+        frame = self.tables["steps"]
+        return sorted(int(run) for run in frame["run"].unique()) if len(frame) else [0]
+
+    def last_step(self, run: int) -> int:
+        frame = self.tables["steps"]
+        rows = frame[frame["run"] == run]
+        return int(rows["step"].max()) if len(rows) else 0
+
+    def tables_for(self, run: int, step: int) -> Tables:
+        def upto(frame: pd.DataFrame) -> pd.DataFrame:
+            if len(frame) == 0:
+                return frame
+            return frame[(frame["run"] == run) & (frame["step"] <= step)]
+
+        return Tables(
+            upto(self.tables["steps"]),
+            upto(self.tables["events"]),
+            upto(self.tables["beliefs"]),
+            step,
+            step < self.last_step(run),
+        )
+
+    def shares(self) -> pd.DataFrame:
+        dispute = self.scenario.demands[0].id if self.scenario.demands else ""
+        return outcome_shares(
+            self.tables["runs"], self.tables["events"], dispute, self.params.horizon
+        )
+
+
+# -- the event log ----------------------------------------------------------------------------
+
+
+def log_lines(events: pd.DataFrame, scenario: Scenario) -> list[str]:
+    """The event log, newest first: every notable event, and on a day with only routine moves
+    (press, resist, stay out) one line saying the standoff goes on."""
+    if len(events) == 0:
+        return []
+    lines: list[str] = []
+    for step, rows in events.groupby("step", sort=True):
+        records = merge_rows(rows.to_dict("records"))
+        notable = [row for row in records if row["action"] not in ROUTINE_ACTIONS]
+        if notable:
+            lines.extend(narrate(row, scenario) for row in notable)
+        else:
+            moves = "; ".join(sentence(row, scenario) for row in records)
+            lines.append(f"{step_unit(scenario)} {int(step)} — the standoff goes on: {moves}")
+    return lines[::-1]
+
+
+# -- page state (each browser tab has its own: Solara scopes reactives per connection) ---------
+
+
+def _initial_scenario_name() -> str:
+    wanted = os.environ.get(ENV_SCENARIO)
+    if wanted:
+        return wanted
+    names = list(bundled_scenarios())
+    return DEFAULT_SCENARIO if DEFAULT_SCENARIO in names else (names[0] if names else "")
+
+
+scenario_name = solara.reactive(_initial_scenario_name())
+seed = solara.reactive(DEFAULT_SEED)
+overrides: solara.Reactive[dict[str, Any]] = solara.reactive({})
+applied: solara.Reactive[dict[str, Any]] = solara.reactive({})
+live: solara.Reactive[LiveRun | None] = solara.reactive(None)
+tick = solara.reactive(0)
+playing = solara.reactive(False)
+replay_run = solara.reactive(0)
+replay_step = solara.reactive(0)
+error = solara.reactive("")
+
+
+def _ensemble_size() -> int:
+    try:
+        return max(0, int(os.environ.get(ENV_ENSEMBLE, DEFAULT_ENSEMBLE)))
+    except ValueError:
+        return DEFAULT_ENSEMBLE
+
+
+def start_live(name: str, chosen: dict[str, Any], root_seed: int) -> None:
+    """Build a fresh model of scenario ``name`` with the slider values ``chosen``."""
+    try:
+        scenario = load_scenario(name)
+        params = scenario_params(scenario, chosen)
+    except BrinkInputError as problem:
+        error.set(str(problem))
+        return
+    error.set("")
+    playing.set(False)
+    applied.set(dict(chosen))
+    live.set(LiveRun(scenario, params, int(root_seed)))
+    tick.set(tick.value + 1)
+
+
+def step_once() -> None:
+    run = live.value
+    if run is not None and run.running:
+        run.step()
+        tick.set(tick.value + 1)
+
+
+def reset() -> None:
+    start_live(scenario_name.value, overrides.value, seed.value)
+
+
+def choose_scenario(name: str) -> None:
+    scenario_name.set(name)
+    overrides.set({})
+    start_live(name, {}, seed.value)
+
+
+# -- components ------------------------------------------------------------------------------
+
+
+def slider_step(spec: ParameterSpec) -> float:
+    """A slider step of about 1/200 of the range, rounded to one significant figure."""
+    if spec.integer:
+        return 1
+    raw = (spec.high - spec.low) / 200
+    magnitude = 10 ** int(f"{raw:e}".split("e")[1])
+    return round(raw / magnitude) * magnitude or magnitude
+
+
+def slider_groups() -> dict[str, list[ParameterSpec]]:
+    """The sliders, by group: every parameter of :data:`PARAMETERS` but the optional ones
+    (whose default ``None`` means "derive it from the scenario", which a slider cannot say)."""
+    groups: dict[str, list[ParameterSpec]] = {}
+    for spec in PARAMETERS.values():
+        if not spec.optional:
+            groups.setdefault(spec.group, []).append(spec)
+    return groups
+
+
+@solara.component
+def ParameterSliders(params: ModelParams):
+    """One slider per parameter, grouped as :data:`PARAMETERS` groups them; the value shown is
+    the run's (defaults ← scenario ← sliders). Changes take effect on Reset."""
+    groups = slider_groups()
+
+    def setter(name: str):
+        def set_value(value):
+            overrides.set({**overrides.value, name: value})
+
+        return set_value
+
+    with solara.v.ExpansionPanels(accordion=True, multiple=True):
+        for group, specs in groups.items():
+            with solara.v.ExpansionPanel():
+                solara.v.ExpansionPanelHeader(children=[group])
+                with solara.v.ExpansionPanelContent():
+                    for spec in specs:
+                        value = overrides.value.get(spec.name, getattr(params, spec.name))
+                        label = f"{spec.name} ({spec.unit})"
+                        if spec.integer:
+                            solara.SliderInt(
+                                label,
+                                value=int(value),
+                                min=int(spec.low),
+                                max=int(spec.high),
+                                step=1,
+                                on_value=setter(spec.name),
+                            )
+                        else:
+                            solara.SliderFloat(
+                                label,
+                                value=float(value),
+                                min=spec.low,
+                                max=spec.high,
+                                step=slider_step(spec),
+                                on_value=setter(spec.name),
+                            )
+                        solara.Text(spec.meaning, style={"font-size": "11px", "color": "#666"})
+
+
+@solara.component
+def CrisisMap(scenario: Scenario, tables: Tables, key: Any):
+    image = solara.use_memo(
+        lambda: png(map_figure(scenario, tables.steps, tables.events, tables.step)), [key]
+    )
+    solara.Image(image, width="100%", classes=["brink-map"])
+
+
+@solara.component
+def Panels(
+    scenario: Scenario, tables: Tables, shares: pd.DataFrame, runs: int, horizon: int, key: Any
+):
+    # Drawn in a thread after the map, so a step shows on the map first.
+    def draw() -> bytes:
+        return png(
+            panels_figure(
+                scenario,
+                tables.steps,
+                tables.events,
+                tables.beliefs,
+                shares,
+                tables.step,
+                _span(tables.step, shares, horizon),
+                ensemble_runs=runs,
+            )
+        )
+
+    task = solara.lab.use_task(draw, dependencies=[key, id(shares)], prefer_threaded=True)
+    if task.latest is not None:
+        solara.Image(task.latest, width="100%", classes=["brink-panels"])
+    else:
+        solara.Text("drawing…")
+
+
+def _span(step: int, shares: pd.DataFrame, horizon: int) -> int:
+    """Days the time axes show: past the current day and most runs' ends, within the horizon."""
+    settled = 0
+    if len(shares):
+        done = shares.index[shares["ongoing"] <= 0.05]
+        settled = int(done[0]) if len(done) else horizon
+    return int(min(horizon, max(30, step + 10, settled * 1.2)))
+
+
+def log_html(lines: list[str]) -> str:
+    """The log as one block of HTML (one widget, not one per line: the view redraws per step)."""
+    if not lines:
+        return '<div class="brink-log-empty">Nothing has happened yet: press Step or Play.</div>'
+    return "".join(
+        f'<div class="brink-log-line" style="padding:3px 0;border-bottom:1px solid #eee">'
+        f"{html.escape(line)}</div>"
+        for line in lines
+    )
+
+
+@solara.component
+def EventLog(scenario: Scenario, tables: Tables, key: Any):
+    lines = solara.use_memo(lambda: log_lines(tables.events, scenario)[:LOG_LINES], [key])
+    with solara.Card("Event log"):
+        solara.HTML(
+            tag="div",
+            unsafe_innerHTML=log_html(lines),
+            classes=["brink-log"],
+            style="max-height: 560px; overflow-y: auto; font-size: 13px; line-height: 1.35;",
+        )
+
+
+@solara.component
+def Heading(scenario: Scenario, tables: Tables, note: str = ""):
+    text = step_heading(scenario, tables.step)
+    if not tables.running and tables.step > 0:
+        text += " — the run is over"
+    solara.v.Html(tag="h2", class_="brink-day", children=[text], style_="margin: 4px 0;")
+    if note:
+        solara.Text(note, style={"color": "#555", "font-size": "13px"})
+
+
+@solara.component
+def Player(advance, can_advance: bool):
+    """Play runs ``advance`` every :data:`PLAY_INTERVAL` seconds until paused or finished."""
+
+    def loop():
+        while playing.value and can_advance:
+            started = time.perf_counter()
+            if not advance():
+                playing.set(False)
+                return
+            time.sleep(max(0.0, PLAY_INTERVAL - (time.perf_counter() - started)))
+
+    solara.lab.use_task(loop, dependencies=[playing.value, can_advance], prefer_threaded=True)
+
+
+@solara.component
+def Controls(run: LiveRun):
+    """Step, play, pause, reset and the seed; re-rendered each step (``tick``)."""
+    tick.get()  # subscribe: whether the run goes on changes with each step
+    running = run.running
+
+    def advance() -> bool:
+        step_once()
+        return live.value is not None and live.value.running
+
+    Player(advance, running)
+    with solara.Row():
+        solara.Button(
+            "Step", on_click=step_once, color="primary", disabled=playing.value or not running
+        )
+        if playing.value:
+            solara.Button("Pause", on_click=lambda: playing.set(False), color="primary")
+        else:
+            solara.Button(
+                "Play", on_click=lambda: playing.set(True), color="primary", disabled=not running
+            )
+        solara.Button("Reset", on_click=reset, color="secondary")
+    solara.InputInt("Seed", value=seed.value, on_value=seed.set)
+    solara.Text(
+        "Seed and parameter changes take effect on Reset.",
+        style={"font-size": "12px", "color": "#666"},
+    )
+
+
+@solara.component
+def LiveBody(run: LiveRun):
+    """The map, the log and the panels of a live run; the only part that reads ``tick``."""
+    key = (id(run), tick.value)
+    tables = solara.use_memo(run.tables, [key])
+    runs = _ensemble_size()
+
+    def estimate():
+        if runs == 0 or not run.scenario.demands:
+            return None
+        return ensemble_shares(run.scenario, run.params, run.seed, runs)
+
+    estimate_task = solara.lab.use_task(estimate, dependencies=[id(run)], prefer_threaded=True)
+    shares = estimate_task.latest[0] if estimate_task.latest is not None else pd.DataFrame()
+    _Body(run.scenario, tables, key, shares, runs, run.params.horizon, _changes(run))
+
+
+@solara.component
+def LivePage():
+    run = live.value
+    solara.use_effect(lambda: None if live.value is not None else reset(), [])
+    if run is None:
+        solara.Text(error.value or "Loading…")
+        return
+    with solara.Sidebar():
+        with solara.Card("Crisis"):
+            names = list(bundled_scenarios())
+            if scenario_name.value not in names:
+                names.insert(0, scenario_name.value)
+            solara.Select(
+                "Scenario", values=names, value=scenario_name.value, on_value=choose_scenario
+            )
+            solara.Text(run.scenario.description[:300], style={"font-size": "12px"})
+        with solara.Card("Run"):
+            Controls(run)
+        with solara.Card("Parameters"):
+            ParameterSliders(run.params)
+    LiveBody(run)
+
+
+def _changes(run: LiveRun) -> str:
+    chosen = {
+        name: value
+        for name, value in applied.value.items()
+        if value != getattr(scenario_params(run.scenario), name)
+    }
+    text = f"seed {run.seed}"
+    if chosen:
+        text += "; changed: " + ", ".join(f"{name} = {value:g}" for name, value in chosen.items())
+    return text
+
+
+@solara.component
+def _Body(scenario, tables, key, shares, runs, horizon, note):
+    if error.value:
+        solara.Error(error.value)
+    Heading(scenario, tables, note)
+    with solara.Columns([8, 4]):
+        CrisisMap(scenario, tables, key)
+        EventLog(scenario, tables, key)
+    Panels(scenario, tables, shares, runs, horizon, key)
+
+
+@solara.component
+def ReplayPage(recorded: Recorded):
+    run_ids = recorded.run_ids
+    run = replay_run.value if replay_run.value in run_ids else run_ids[0]
+    last = recorded.last_step(run)
+    step = min(replay_step.value, last)
+    tables = solara.use_memo(lambda: recorded.tables_for(run, step), [run, step])
+    shares = solara.use_memo(recorded.shares, [])
+    n_runs = len(run_ids)
+
+    def advance() -> bool:
+        if replay_step.value >= last:
+            return False
+        replay_step.set(replay_step.value + 1)
+        return replay_step.value < last
+
+    Player(advance, step < last)
+    with solara.Sidebar(), solara.Card("Recorded run"):
+        solara.Text(str(recorded.directory), style={"font-size": "12px"})
+        solara.Select(
+            "Run",
+            values=[str(r) for r in run_ids],
+            value=str(run),
+            on_value=lambda value: replay_run.set(int(value)),
+        )
+        solara.SliderInt(
+            f"{step_unit(recorded.scenario)}",
+            value=step,
+            min=0,
+            max=last,
+            on_value=replay_step.set,
+        )
+        with solara.Row():
+            solara.Button(
+                "Back", on_click=lambda: replay_step.set(max(0, step - 1)), disabled=step <= 0
+            )
+            solara.Button(
+                "Forward",
+                on_click=lambda: replay_step.set(min(last, step + 1)),
+                disabled=step >= last,
+            )
+            if playing.value:
+                solara.Button("Pause", on_click=lambda: playing.set(False), color="primary")
+            else:
+                solara.Button(
+                    "Play",
+                    on_click=lambda: playing.set(True),
+                    color="primary",
+                    disabled=step >= last,
+                )
+    _Body(
+        recorded.scenario,
+        tables,
+        ("replay", run, step),
+        shares,
+        n_runs,
+        recorded.params.horizon,
+        f"replay of run {run} of {n_runs}",
+    )
+
+
+@solara.component
+def Page():
+    run_dir = os.environ.get(ENV_RUN_DIR)
+    recorded = solara.use_memo(lambda: Recorded.read(run_dir) if run_dir else None, [run_dir])
+    scenario = recorded.scenario if recorded else (live.value.scenario if live.value else None)
+    title = f"Brink — {display_name(scenario)}" if scenario else "Brink"
+    solara.Title(title)
+    with solara.AppBar():
+        solara.AppBarTitle(title)
+    if recorded is not None:
+        ReplayPage(recorded)
+    else:
+        LivePage()

@@ -1,0 +1,317 @@
+"""The view's panels over time, drawn from the run's tables (never a live model, STYLE.md).
+
+- :func:`draw_escalation`: the system escalation score (Rivera et al. 2024 scale, MODEL.md §8);
+- :func:`draw_hostility`: each dispute's MID hostility level, step by step;
+- :func:`draw_outcomes`: the share of an ensemble's runs in each main outcome by each day;
+- :func:`draw_beliefs`: what each principal believes about the other's resolve, beside the truth.
+
+:func:`panels_figure` puts the four together as the browser view and the animation show them.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from brink.scenarios.spec import Scenario
+from brink.viz.map import ENDING_ACTIONS, POSTURE_COLOURS, WAR_ACTIONS
+from brink.viz.narrate import LEVEL_LABELS, state_name, step_unit
+
+#: The main outcomes of a dispute as the view groups them, in stacking order, with colours.
+OUTCOME_GROUPS = ("war", "challenger", "compromise", "target", "ongoing")
+OUTCOME_GROUP_COLOURS = {
+    "war": POSTURE_COLOURS[5],
+    "challenger": "#e08214",
+    "compromise": "#b2abd2",
+    "target": "#4393c3",
+    "ongoing": "#d9d9d9",
+}
+# Runs-table outcomes (sim/record.py OUTCOMES) in the view's groups.
+GROUP_OF_OUTCOME = {
+    "victory_challenger": "challenger",
+    "yield_target": "challenger",
+    "victory_target": "target",
+    "yield_challenger": "target",
+    "compromise": "compromise",
+    "stalemate": "ongoing",
+}
+DISPUTE_COLOURS = ("#54278f", "#d95f02", "#1b9e77", "#e7298a", "#66a61e")
+
+
+def _one_run(frame: pd.DataFrame | None, run: int | None) -> pd.DataFrame:
+    if frame is None or len(frame) == 0:
+        return pd.DataFrame()
+    if run is not None and "run" in frame.columns:
+        return frame[frame["run"] == run]
+    return frame
+
+
+def escalation_series(steps: pd.DataFrame | None, run: int | None = None) -> pd.Series:
+    """The system escalation score per step (one value per step in the steps table)."""
+    rows = _one_run(steps, run)
+    if len(rows) == 0:
+        return pd.Series(dtype=float)
+    return rows.groupby("step")["escalation_score"].first().sort_index()
+
+
+def hostility_series(
+    scenario: Scenario, events: pd.DataFrame | None, last_step: int, run: int | None = None
+) -> pd.DataFrame:
+    """Each dispute's hostility level (the higher side's) per step from 0 to ``last_step``.
+
+    A dispute starts at its initial level on the day it is made, follows the levels its parties'
+    actions report, and drops out (NaN) once it is settled.
+    """
+    rows = _one_run(events, run)
+    index = pd.RangeIndex(0, max(0, last_step) + 1, name="step")
+    table = pd.DataFrame(index=index)
+    for demand in scenario.demands:
+        levels = pd.Series(np.nan, index=index)
+        side_levels: dict[str, int] = {}
+        current = float(demand.initial_level)
+        over_from = None
+        dispute_rows = (
+            rows[rows["dispute"] == demand.id].sort_values("step", kind="stable").to_dict("records")
+            if len(rows)
+            else []
+        )
+        changes: dict[int, float] = {}
+        for row in dispute_rows:
+            level = row.get("level")
+            if level is not None and not (isinstance(level, float) and math.isnan(level)):
+                side_levels[str(row.get("actor"))] = int(level)
+                current = float(max(side_levels.values()))
+            if row.get("action") in WAR_ACTIONS:
+                current = 5.0
+            changes[int(row["step"])] = current
+            if row.get("action") in ENDING_ACTIONS and over_from is None:
+                over_from = int(row["step"]) + 1
+        value = float(demand.initial_level)
+        for step in index:
+            if step < demand.day:
+                continue
+            if over_from is not None and step >= over_from:
+                break
+            value = changes.get(step, value)
+            levels[step] = value
+        table[demand.id] = levels
+    return table
+
+
+def outcome_shares(
+    runs: pd.DataFrame | None,
+    events: pd.DataFrame | None,
+    dispute: str,
+    horizon: int,
+) -> pd.DataFrame:
+    """Share of runs in each main outcome of ``dispute`` by each step, 0 … ``horizon``.
+
+    A run counts as ``war`` from the step its war began (war is the outcome a seminar asks about
+    first, whatever followed), as its settled outcome from its end step, and as ``ongoing``
+    before that or when it ran to the horizon (a stalemate).
+
+    Returns:
+        pd.DataFrame: index step, columns :data:`OUTCOME_GROUPS`, rows summing to 1 (empty
+        when there are no runs).
+    """
+    index = pd.RangeIndex(0, horizon + 1, name="step")
+    if runs is None or len(runs) == 0:
+        return pd.DataFrame(columns=list(OUTCOME_GROUPS), index=index[:0], dtype=float)
+    rows = runs[runs["dispute"] == dispute]
+    war_start: dict[int, int] = {}
+    if events is not None and len(events):
+        wars = events[(events["dispute"] == dispute) & events["action"].isin(WAR_ACTIONS)]
+        war_start = wars.groupby("run")["step"].min().to_dict()
+    counts = pd.DataFrame(0.0, index=index, columns=list(OUTCOME_GROUPS))
+    steps = index.to_numpy()
+    for row in rows.to_dict("records"):
+        group = GROUP_OF_OUTCOME.get(row["outcome"], "ongoing")
+        end = int(row["end_step"])
+        start_war = war_start.get(row["run"])
+        if start_war is None and bool(row.get("war")):
+            start_war = end
+        label = np.full(len(steps), "ongoing", dtype=object)
+        label[steps >= end] = group
+        if start_war is not None:
+            label[steps >= start_war] = "war"
+        for name in OUTCOME_GROUPS:
+            counts[name] += label == name
+    return counts / len(rows) if len(rows) else counts
+
+
+def latest_beliefs(beliefs: pd.DataFrame | None, step: int, run: int | None = None) -> pd.DataFrame:
+    """The latest belief rows at or before ``step``, one per observer and subject."""
+    rows = _one_run(beliefs, run)
+    if len(rows) == 0:
+        return pd.DataFrame(columns=["observer", "subject", "believed", "true", "step"])
+    rows = rows[rows["step"] <= step]
+    if len(rows) == 0:
+        return pd.DataFrame(columns=["observer", "subject", "believed", "true", "step"])
+    last = rows.sort_values("step").groupby(["observer", "subject"], sort=True).tail(1)
+    return last.reset_index(drop=True)
+
+
+# -- drawing ----------------------------------------------------------------------------------
+
+
+def _cursor(ax: Axes, step: int) -> None:
+    ax.axvline(step, color="#333333", lw=0.8, ls=":", zorder=0)
+
+
+def draw_escalation(
+    ax: Axes,
+    scenario: Scenario,
+    steps: pd.DataFrame | None,
+    step: int,
+    horizon: int,
+    run: int | None = None,
+) -> None:
+    series = escalation_series(steps, run)
+    if len(series):
+        ax.fill_between(series.index, series.to_numpy(), step="post", color="#fdae61", alpha=0.5)
+        ax.step(series.index, series.to_numpy(), where="post", color="#d94801", lw=1.4)
+    _cursor(ax, step)
+    ax.set_xlim(0, horizon)
+    ax.set_ylim(bottom=min(0.0, float(series.min()) if len(series) else 0.0))
+    ax.set_title("Escalation score (Rivera et al. 2024 scale)", fontsize=9, loc="left")
+    ax.set_xlabel(step_unit(scenario).lower(), fontsize=8)
+    ax.tick_params(labelsize=7.5)
+
+
+def draw_hostility(
+    ax: Axes,
+    scenario: Scenario,
+    events: pd.DataFrame | None,
+    step: int,
+    horizon: int,
+    run: int | None = None,
+) -> None:
+    table = hostility_series(scenario, events, step, run)
+    for index, demand in enumerate(scenario.demands):
+        colour = DISPUTE_COLOURS[index % len(DISPUTE_COLOURS)]
+        series = table[demand.id]
+        label = f"{state_name(scenario, demand.by)} vs {state_name(scenario, demand.on)}"
+        ax.step(series.index, series.to_numpy(), where="post", color=colour, lw=1.8, label=label)
+    _cursor(ax, step)
+    ax.set_xlim(0, horizon)
+    ax.set_ylim(0.7, 5.3)
+    ax.set_yticks(range(1, 6), [LEVEL_LABELS[level] for level in range(1, 6)], fontsize=7)
+    ax.set_title("Hostility level of each dispute (MID scale)", fontsize=9, loc="left")
+    ax.set_xlabel(step_unit(scenario).lower(), fontsize=8)
+    ax.tick_params(axis="x", labelsize=7.5)
+    if scenario.demands:
+        ax.legend(fontsize=7, loc="upper left", framealpha=0.8)
+
+
+def draw_outcomes(
+    ax: Axes, scenario: Scenario, shares: pd.DataFrame, step: int, horizon: int, runs: int
+) -> None:
+    demand = scenario.demands[0] if scenario.demands else None
+    challenger = state_name(scenario, demand.by) if demand else "challenger"
+    target = state_name(scenario, demand.on) if demand else "target"
+    names = {
+        "war": "war",
+        "challenger": f"{challenger} prevails",
+        "compromise": "compromise",
+        "target": f"{target} prevails",
+        "ongoing": "no settlement yet",
+    }
+    if len(shares):
+        ax.stackplot(
+            shares.index,
+            *[shares[name].to_numpy() for name in OUTCOME_GROUPS],
+            colors=[OUTCOME_GROUP_COLOURS[name] for name in OUTCOME_GROUPS],
+            labels=[names[name] for name in OUTCOME_GROUPS],
+            step="post",
+        )
+        at = shares.loc[min(step, shares.index.max())]
+        ax.text(
+            0.99,
+            0.04,
+            f"by {step_unit(scenario).lower()} {step}: war {at['war']:.0%}",
+            transform=ax.transAxes,
+            ha="right",
+            fontsize=8,
+            fontweight="bold",
+            bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="none", alpha=0.8),
+        )
+        ax.legend(fontsize=6.5, loc="upper right", framealpha=0.85, ncol=1)
+    else:
+        ax.text(0.5, 0.5, "estimating…", transform=ax.transAxes, ha="center", fontsize=9)
+    _cursor(ax, step)
+    ax.set_xlim(0, horizon)
+    ax.set_ylim(0, 1)
+    issue = demand.issue if demand else ""
+    if len(issue) > 38:
+        issue = issue[:37] + "…"
+    ax.set_title(f"How '{issue}' ends: share of {runs} runs", fontsize=9, loc="left")
+    ax.set_xlabel(step_unit(scenario).lower(), fontsize=8)
+    ax.tick_params(labelsize=7.5)
+
+
+def draw_beliefs(
+    ax: Axes,
+    scenario: Scenario,
+    beliefs: pd.DataFrame | None,
+    step: int,
+    run: int | None = None,
+) -> None:
+    rows = latest_beliefs(beliefs, step, run)
+    if len(rows) == 0:
+        ax.text(0.5, 0.5, "no open dispute", transform=ax.transAxes, ha="center", fontsize=9)
+        ax.set_yticks([])
+    else:
+        y = np.arange(len(rows))[::-1]
+        believed = rows["believed"].to_numpy(dtype=float)
+        truth = rows["true"].to_numpy(dtype=float)
+        misjudged = np.abs(believed - truth) > 0.15
+        colours = np.where(misjudged, "#d6604d", "#4393c3")
+        ax.barh(y, believed, color=colours, height=0.55, label="believed")
+        ax.scatter(
+            truth,
+            y,
+            marker="|",
+            s=260,
+            color="black",
+            linewidths=2.2,
+            zorder=3,
+            label="true resolve",
+        )
+        labels = [
+            f"{state_name(scenario, o)} on {state_name(scenario, s)}"
+            for o, s in zip(rows["observer"], rows["subject"], strict=True)
+        ]
+        ax.set_yticks(y, labels, fontsize=7.5)
+        ax.legend(fontsize=7, loc="lower right", framealpha=0.85)
+    ax.set_xlim(0, 1)
+    ax.set_title("Believed resolve of the other side (red: off by > 0.15)", fontsize=9, loc="left")
+    ax.tick_params(axis="x", labelsize=7.5)
+
+
+def panels_figure(
+    scenario: Scenario,
+    steps: pd.DataFrame | None,
+    events: pd.DataFrame | None,
+    beliefs: pd.DataFrame | None,
+    shares: pd.DataFrame,
+    step: int,
+    horizon: int,
+    *,
+    ensemble_runs: int,
+    run: int | None = None,
+    size: tuple[float, float] = (11.0, 5.6),
+    dpi: int = 80,
+) -> Figure:
+    """The four panels in a 2 × 2 grid, as the browser view shows them under the map."""
+    figure = Figure(figsize=size, dpi=dpi)
+    axes = figure.subplots(2, 2)
+    figure.subplots_adjust(left=0.13, right=0.98, top=0.93, bottom=0.09, hspace=0.5, wspace=0.3)
+    draw_escalation(axes[0, 0], scenario, steps, step, horizon, run)
+    draw_hostility(axes[0, 1], scenario, events, step, horizon, run)
+    draw_outcomes(axes[1, 0], scenario, shares, step, horizon, ensemble_runs)
+    draw_beliefs(axes[1, 1], scenario, beliefs, step, run)
+    return figure
