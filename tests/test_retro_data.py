@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import csv
+import tempfile
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from brink.errors import BrinkInputError
 from brink.experiments.retro_data import (
@@ -152,3 +155,33 @@ def test_nato_is_a_defence_pact_in_force_in_1960_and_capabilities_match_nmc():
     assert usa.cinc == pytest.approx(0.039697491)
     assert usa.milper == 17
     assert capabilities(2, 1700) is None
+
+
+_MID_HEADER = list(pd.read_csv(MID, nrows=0).columns)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    keep=st.one_of(
+        st.permutations(_MID_HEADER),
+        st.lists(st.sampled_from(_MID_HEADER), min_size=1, max_size=20, unique=True),
+    ),
+    cells=st.lists(
+        st.one_of(st.integers(-9, 3000).map(str), st.sampled_from(["", "NA", "x", "1.5", '"'])),
+        min_size=1,
+        max_size=60,
+    ),
+)
+def test_any_csv_either_loads_or_fails_with_a_located_error(keep, cells):
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "random.csv"
+        width = len(keep)
+        rows = [cells[i : i + width] for i in range(0, len(cells), width)]
+        path.write_text("\n".join(",".join(row) for row in [keep, *rows]) + "\n")
+        try:
+            records = read_records(path)
+        except BrinkInputError as error:
+            assert str(error).startswith(f"{path}:")
+        else:
+            assert records.format == "mid-dyadic"
+            assert records.frame["dispnum"].notna().all()
