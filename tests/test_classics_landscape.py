@@ -144,3 +144,17 @@ def test_europe_finding_is_reported_against_both_references():
     text = europe_1936.describe(land, result)
     assert f"placed as published: {result.as_published} of 17" in text
     assert europe_1936.chance_agreement(2) == pytest.approx(1.5)
+
+
+@pytest.mark.slow
+def test_europe_ablation_covers_every_source_and_matches_the_full_build():
+    table = europe_1936.ablation()
+    assert len(table) == 1 + 2 * len(europe_1936.SOURCES)
+    assert table["as_published"].between(9, 17).all() and table["as_1939"].between(9, 17).all()
+    full = europe_1936.finding(europe_1936.build())
+    first = table.iloc[0]
+    assert (first["as_published"], first["as_1939"]) == (full.as_published, full.as_1939)
+    # Leaving out a source changes the landscape.
+    assert not np.array_equal(
+        europe_1936.build(("pact",)).propensities, europe_1936.build().propensities
+    )

@@ -148,3 +148,14 @@ def test_populations_use_spawned_seeds_and_clusters_emerge():
     assert years["total_wealth"].iloc[-1] == pytest.approx(
         runs[0].wealth.query("year == 0")["wealth"].sum() + 300 * 200 - years["destroyed"].sum()
     )
+
+
+@pytest.mark.slow
+def test_long_runs_conserve_wealth_year_by_year():
+    for run in run_populations(years=2000, seed=11, populations=3):
+        years = run.years
+        start = run.wealth.query("year == 0")["wealth"].sum()
+        expected = start + 200 * years["year"] - years["destroyed"].cumsum()
+        np.testing.assert_allclose(years["total_wealth"], expected, rtol=1e-9)
+        assert (run.wealth["wealth"] >= 0).all()
+        assert run.commitment["commitment"].between(0, 100).all()

@@ -146,6 +146,13 @@ def run_landscape_command(args: argparse.Namespace) -> int:
         )
     if args.europe_1936:
         print(europe_1936.describe(landscape, europe_1936.finding(landscape)))
+        table = europe_1936.ablation()
+        print("  each data source alone and left out (states placed as published / as in 1939):")
+        for row in table.itertuples(index=False):
+            print(
+                f"    {row.variant:36s} {row.as_published:2d} / {row.as_1939:2d} of 17 "
+                f"({row.minima} local minima)"
+            )
     if args.out:
         Path(args.out).mkdir(parents=True, exist_ok=True)
         table = found.copy()

@@ -225,11 +225,15 @@ def basins(
             raise ValueError("random starts need a numpy Generator")
         finals = _descend_all(landscape, rng.integers(0, 2, size=(starts, landscape.n)))
         total = starts
-    counts: dict[Config, int] = {}
-    for row in finals:
-        key = canonical(row)
-        counts[key] = counts.get(key, 0) + 1
-    frame = pd.DataFrame({"config": list(counts), "basin": list(counts.values())})
+    finals = np.where(finals[:, :1] == 1, 1 - finals, finals)  # canonical: actor 0 on side 0
+    bits = np.int64(1) << np.arange(landscape.n, dtype=np.int64)
+    codes, counts = np.unique(finals.astype(np.int64) @ bits, return_counts=True)
+    frame = pd.DataFrame(
+        {
+            "config": [tuple(int(c >> k) & 1 for k in range(landscape.n)) for c in codes],
+            "basin": counts.astype(int),
+        }
+    )
     frame["energy"] = [energy(landscape, c) for c in frame["config"]]
     frame["share"] = frame["basin"] / total
     return frame[["config", "energy", "basin", "share"]].sort_values(
