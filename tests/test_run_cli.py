@@ -19,11 +19,26 @@ SCENARIO = "classics/fearon_ultimatum"  # two states, one step per run: fast
 RUNS = "40"
 
 
-def brink_run(tmp_path, name, *extra):
+def brink_run(tmp_path, name, *extra, runs=RUNS):
     out = tmp_path / name
-    code = main(["run", SCENARIO, "--runs", RUNS, "--out", str(out), "--no-progress", *extra])
+    code = main(["run", SCENARIO, "--runs", runs, "--out", str(out), "--no-progress", *extra])
     assert code == 0
     return out
+
+
+def ensemble_dir(tmp_path, name, seed, jobs=1, fmt="parquet", runs=int(RUNS)):
+    """Tables only (no summary, no figures): the ensemble runner called directly."""
+    from brink.scenarios.loader import load_scenario
+    from brink.sim.model import scenario_params
+
+    scenario = load_scenario(SCENARIO)
+    out = tmp_path / name
+    out.mkdir()
+    result = ensemble.run_ensemble(
+        scenario, scenario_params(scenario), runs=runs, directory=out, root_seed=seed,
+        jobs=jobs, fmt=fmt, progress=False,
+    )  # fmt: skip
+    return out, result
 
 
 def test_seeds_come_from_spawned_seed_sequences():
@@ -43,30 +58,42 @@ def test_chunks_do_not_depend_on_the_number_of_jobs():
 
 
 @pytest.mark.slow
-def test_same_seed_same_tables_with_one_or_two_jobs(tmp_path, capsys):
-    one = brink_run(tmp_path, "one", "--seed", "11", "--jobs", "1")
-    two = brink_run(tmp_path, "two", "--seed", "11", "--jobs", "2")
-    other = brink_run(tmp_path, "other", "--seed", "12", "--jobs", "1")
-    capsys.readouterr()
-    a, b, c = read_run_dir(one), read_run_dir(two), read_run_dir(other)
+def test_same_seed_same_tables_with_one_or_two_jobs(tmp_path):
+    one, first = ensemble_dir(tmp_path, "one", seed=11, jobs=1)
+    two, second = ensemble_dir(tmp_path, "two", seed=11, jobs=2)
+    other, third = ensemble_dir(tmp_path, "other", seed=12, runs=8)
     for name in TABLE_COLUMNS:
-        pd.testing.assert_frame_equal(a[name], b[name], check_exact=True)
+        pd.testing.assert_frame_equal(
+            read_table(one, name), read_table(two, name), check_exact=True
+        )
     assert (one / "runs.parquet").read_bytes() == (two / "runs.parquet").read_bytes()
-    assert list(a["runs"].columns[: len(RUN_COLUMNS)]) == list(RUN_COLUMNS)
-    assert a["runs"]["run"].tolist() == sorted(a["runs"]["run"])
-    assert a["runs"]["seed"].tolist() == a["manifest"]["seeds"]
-    assert not a["runs"]["seed"].equals(c["runs"]["seed"])
-    assert (one / "summary.md").read_text() == (two / "summary.md").read_text()
+    pd.testing.assert_frame_equal(first.runs, second.runs, check_exact=True)
+    pd.testing.assert_frame_equal(first.escalation, second.escalation, check_exact=True)
+    runs = read_table(one, "runs")
+    assert list(runs.columns[: len(RUN_COLUMNS)]) == list(RUN_COLUMNS)
+    assert runs["run"].tolist() == sorted(runs["run"]) and runs["run"].nunique() == int(RUNS)
+    assert runs["seed"].tolist() == ensemble.spawn_seeds(11, int(RUNS))
+    assert read_table(other, "runs")["seed"].head(8).tolist() != runs["seed"].head(8).tolist()
+    assert first.rows == second.rows and third.rows["runs"] == 8
 
 
-def test_csv_holds_the_same_tables_as_parquet(tmp_path, capsys):
-    parquet = brink_run(tmp_path, "parquet", "--seed", "3")
-    csv = brink_run(tmp_path, "csv", "--seed", "3", "--format", "csv")
-    capsys.readouterr()
+def test_csv_holds_the_same_tables_as_parquet(tmp_path):
+    parquet, _ = ensemble_dir(tmp_path, "parquet", seed=3, runs=12)
+    csv, _ = ensemble_dir(tmp_path, "csv", seed=3, fmt="csv", runs=12)
     assert (csv / "runs.csv").exists() and not (csv / "runs.parquet").exists()
     assert (csv / "runs.csv").read_text().splitlines()[0].split(",")[0] == '"run"'
     for name in TABLE_COLUMNS:
         pd.testing.assert_frame_equal(read_table(parquet, name), read_table(csv, name))
+
+
+def test_the_csv_format_from_the_command_line(tmp_path, capsys):
+    out = brink_run(tmp_path, "csv", "--seed", "3", "--format", "csv", runs="6")
+    capsys.readouterr()
+    assert sorted(p.name for p in out.glob("*.csv")) == [
+        "beliefs.csv", "events.csv", "runs.csv", "steps.csv",
+    ]  # fmt: skip
+    assert not list(out.glob("*.parquet"))
+    assert len(read_run_dir(out)["runs"]) == 6
 
 
 def test_manifest_records_what_reproduces_the_run(tmp_path, capsys):
@@ -136,14 +163,14 @@ def test_an_unknown_scenario_is_one_line_and_exit_2(tmp_path, capsys):
 
 
 def test_a_directory_holding_another_run_is_not_overwritten(tmp_path, capsys):
-    out = brink_run(tmp_path, "keep", "--seed", "1")
+    out = brink_run(tmp_path, "keep", "--seed", "1", runs="6")
     before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
-    code = main(["run", SCENARIO, "--runs", RUNS, "--seed", "2", "--out", str(out)])
+    code = main(["run", SCENARIO, "--runs", "6", "--seed", "2", "--out", str(out)])
     assert code == 2
     assert "already holds a different run" in capsys.readouterr().err
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
-    brink_run(tmp_path, "keep", "--seed", "1")  # the same run may be written again
-    brink_run(tmp_path, "keep", "--seed", "2", "--force", "--format", "csv")
+    brink_run(tmp_path, "keep", "--seed", "1", runs="6")  # the same run may be written again
+    brink_run(tmp_path, "keep", "--seed", "2", "--force", "--format", "csv", runs="6")
     assert json.loads((out / "manifest.json").read_text())["root_seed"] == 2
     assert not (out / "runs.parquet").exists() and (out / "runs.csv").exists()
     stranger = tmp_path / "stranger"
