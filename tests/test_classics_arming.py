@@ -96,3 +96,17 @@ def test_steps_compose_while_efforts_stay_positive(t1, t2, x0, y0):
     two = richardson_step(*mid, *coefficients, t2)
     one = richardson_step(x0, y0, *coefficients, t1 + t2)
     assert two == pytest.approx(one, rel=1e-9, abs=1e-9)
+
+
+def test_precomputed_propagator_steps_like_richardson_step():
+    from brink.sim.arming import apply_richardson_propagator, richardson_propagator
+
+    coefficients = (2, 2, 5, 3, 5, 5)
+    propagator = richardson_propagator(*coefficients, 0.25)
+    x, y = 9.0, 0.0
+    u, v = 9.0, 0.0
+    for _ in range(40):
+        x, y = apply_richardson_propagator(propagator, x, y)
+        u, v = richardson_step(u, v, *coefficients, 0.25)
+        assert (x, y) == pytest.approx((u, v), rel=1e-12)
+    assert (x, y) == pytest.approx((25 / 11, 35 / 11), rel=1e-9)
