@@ -482,7 +482,7 @@ class _Reader:
 
     def _read_when(self, node: Node, kind: K.When, path: str) -> int | dt.date:
         self._expect(node, ScalarNode, kind, path)
-        if node.tag == _YAML + "int":
+        if node.tag in (_YAML + "int", _YAML + "float"):
             return self._read_number(node, K.DAY, path)
         return self._read_date(node, K.Date(), path)
 
@@ -586,8 +586,29 @@ class _Builder:
             return self.day(record["date"], _join(path, "date"))
         return 0
 
+    def check_time(self) -> None:
+        """``step`` and ``horizon`` may also be model parameters; they must not disagree."""
+        parameters = self.doc.get("parameters", {})
+        step_days = parameters.get("step_days")
+        if step_days is not None and step_days != self.step_days:
+            raise self.fail(
+                f"step_days {step_days} contradicts step: {self.doc.get('step', 'day')}; "
+                "give the step once, as `step`",
+                "parameters.step_days",
+            )
+        horizon = parameters.get("horizon")
+        if horizon is not None and self.horizon is not None and horizon != self.horizon:
+            raise self.fail(
+                f"horizon {horizon} contradicts the scenario's horizon {self.horizon}; "
+                "give it once",
+                "parameters.horizon",
+            )
+        if self.horizon is None:
+            self.horizon = horizon
+
     def build(self) -> spec.Scenario:
         doc = self.doc
+        self.check_time()
         states = self.states()
         alliances = self.alliances(states)
         self.members = {id_: {m.state for m in a.members} for id_, a in alliances.items()}
@@ -625,7 +646,7 @@ class _Builder:
             parameters=dict(doc.get("parameters", {})),
             sources=tuple(doc.get("sources", ())),
             step=doc.get("step", "day"),
-            horizon=self.horizon,
+            horizon=doc.get("horizon"),
             path=self.reader.file,
         )
 

@@ -396,6 +396,24 @@ def test_unknown_bundled_name_suggests_the_nearest():
             "missing key 'description'",
         ),
         (
+            "precision: 8",
+            "precision: 8\n  step_days: 7",
+            "7\ncapabilities",
+            "parameters.step_days: step_days 7 contradicts step: day; give the step once",
+        ),
+        (
+            "precision: 8",
+            "precision: 8\n  horizon: 90",
+            "90",
+            "parameters.horizon: horizon 90 contradicts the scenario's horizon 60",
+        ),
+        (
+            "deadline: 2022-02-16",
+            "deadline: 2.5",
+            "2.5",
+            "demands.baltic.deadline: 2.5 is not a whole number (a day number",
+        ),
+        (
             "rivals: [RUS, GBR]",
             "rivals: [RUS, GBR, EST]",
             "[RUS, GBR, EST]",
