@@ -52,7 +52,7 @@ from brink.viz.narrate import (
     step_heading,
     step_unit,
 )
-from brink.viz.timeline import outcome_shares, panels_figure
+from brink.viz.timeline import main_dispute, outcome_shares, panels_figure
 
 ENV_SCENARIO = "BRINK_VIEW_SCENARIO"
 ENV_RUN_DIR = "BRINK_VIEW_RUN"
@@ -126,8 +126,8 @@ def ensemble_shares(scenario: Scenario, params: ModelParams, seed: int, runs: in
     events_frame = pd.DataFrame(
         [row for record in records for row in record.events if row["action"] in ("war", "spiral")]
     )
-    dispute = scenario.demands[0].id if scenario.demands else ""
-    return outcome_shares(runs_frame, events_frame, dispute, params.horizon), runs_frame
+    dispute = main_dispute(scenario, runs_frame)
+    return outcome_shares(runs_frame, events_frame, dispute, params.horizon), dispute
 
 
 @dataclass
@@ -180,10 +180,14 @@ class Recorded:
             step < self.last_step(run),
         )
 
+    @property
+    def dispute(self) -> str:
+        """The dispute the outcome panel follows (:func:`main_dispute`)."""
+        return main_dispute(self.scenario, self.tables["runs"])
+
     def shares(self) -> pd.DataFrame:
-        dispute = self.scenario.demands[0].id if self.scenario.demands else ""
         return outcome_shares(
-            self.tables["runs"], self.tables["events"], dispute, self.params.horizon
+            self.tables["runs"], self.tables["events"], self.dispute, self.params.horizon
         )
 
 
@@ -342,7 +346,13 @@ def CrisisMap(scenario: Scenario, tables: Tables, key: Any):
 
 @solara.component
 def Panels(
-    scenario: Scenario, tables: Tables, shares: pd.DataFrame, runs: int, horizon: int, key: Any
+    scenario: Scenario,
+    tables: Tables,
+    shares: pd.DataFrame,
+    runs: int,
+    horizon: int,
+    key: Any,
+    dispute: str | None = None,
 ):
     # Drawn in a thread after the map, so a step shows on the map first.
     def draw() -> bytes:
@@ -356,6 +366,7 @@ def Panels(
                 tables.step,
                 _span(tables.step, shares, horizon),
                 ensemble_runs=runs,
+                dispute=dispute,
             )
         )
 
@@ -465,8 +476,10 @@ def LiveBody(run: LiveRun):
         return ensemble_shares(run.scenario, run.params, run.seed, runs)
 
     estimate_task = solara.lab.use_task(estimate, dependencies=[id(run)], prefer_threaded=True)
-    shares = estimate_task.latest[0] if estimate_task.latest is not None else pd.DataFrame()
-    _Body(run.scenario, tables, key, shares, runs, run.params.horizon, _changes(run))
+    estimate = estimate_task.latest
+    shares = estimate[0] if estimate is not None else pd.DataFrame()
+    dispute = estimate[1] if estimate is not None else None
+    _Body(run.scenario, tables, key, shares, runs, run.params.horizon, _changes(run), dispute)
 
 
 @solara.component
@@ -505,14 +518,14 @@ def _changes(run: LiveRun) -> str:
 
 
 @solara.component
-def _Body(scenario, tables, key, shares, runs, horizon, note):
+def _Body(scenario, tables, key, shares, runs, horizon, note, dispute=None):
     if error.value:
         solara.Error(error.value)
     Heading(scenario, tables, note)
     with solara.Columns([8, 4]):
         CrisisMap(scenario, tables, key)
         EventLog(scenario, tables, key)
-    Panels(scenario, tables, shares, runs, horizon, key)
+    Panels(scenario, tables, shares, runs, horizon, key, dispute)
 
 
 @solara.component
@@ -573,6 +586,7 @@ def ReplayPage(recorded: Recorded):
         n_runs,
         recorded.params.horizon,
         f"replay of run {run} of {n_runs}",
+        recorded.dispute,
     )
 
 

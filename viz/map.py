@@ -640,11 +640,13 @@ def _draw_capitals(ax: Axes, scenario: Scenario, extent: Extent) -> None:
                 bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.65),
             )
         else:
+            left_half = lon < (extent.lon_min + extent.lon_max) / 2
             ax.annotate(
                 f"{spec.name} (off map)",
                 (lon, lat),
                 fontsize=8,
-                ha="center",
+                # Grow away from the nearer edge so a long name stays on the map.
+                ha="left" if left_half else "right",
                 va="center",
                 color="#222222",
                 zorder=7,

@@ -18,7 +18,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from brink.scenarios.spec import Scenario
-from brink.viz.map import ENDING_ACTIONS, POSTURE_COLOURS, WAR_ACTIONS
+from brink.viz.map import ENDING_ACTIONS, POSTURE_COLOURS, WAR_ACTIONS, dispute_label
 from brink.viz.narrate import LEVEL_LABELS, state_name, step_unit
 
 #: The main outcomes of a dispute as the view groups them, in stacking order, with colours.
@@ -207,10 +207,32 @@ def draw_hostility(
         ax.legend(fontsize=7, loc="upper left", framealpha=0.8)
 
 
+def main_dispute(scenario: Scenario, runs: pd.DataFrame | None) -> str:
+    """The dispute the outcome panel follows: the one that most often ended in war in the
+    ensemble (the first one when none did or there are no runs yet)."""
+    if not scenario.demands:
+        return ""
+    first = scenario.demands[0].id
+    if runs is None or len(runs) == 0 or "war" not in runs.columns:
+        return first
+    wars = runs.groupby("dispute")["war"].mean()
+    order = [demand.id for demand in scenario.demands if demand.id in wars.index]
+    if not order or wars.max() <= 0:
+        return first
+    return max(order, key=lambda dispute: wars[dispute])
+
+
 def draw_outcomes(
-    ax: Axes, scenario: Scenario, shares: pd.DataFrame, step: int, horizon: int, runs: int
+    ax: Axes,
+    scenario: Scenario,
+    shares: pd.DataFrame,
+    step: int,
+    horizon: int,
+    runs: int,
+    dispute: str | None = None,
 ) -> None:
-    demand = scenario.demands[0] if scenario.demands else None
+    demands = {demand.id: demand for demand in scenario.demands}
+    demand = demands.get(dispute) or (scenario.demands[0] if scenario.demands else None)
     challenger = state_name(scenario, demand.by) if demand else "challenger"
     target = state_name(scenario, demand.on) if demand else "target"
     names = {
@@ -245,10 +267,8 @@ def draw_outcomes(
     _cursor(ax, step)
     ax.set_xlim(0, horizon)
     ax.set_ylim(0, 1)
-    issue = demand.issue if demand else ""
-    if len(issue) > 38:
-        issue = issue[:37] + "…"
-    ax.set_title(f"How '{issue}' ends: share of {runs} runs", fontsize=9, loc="left")
+    name = dispute_label(scenario, demand.id) if demand else ""
+    ax.set_title(f"How '{name}' ends: share of {runs} runs", fontsize=9, loc="left")
     ax.set_xlabel(step_unit(scenario).lower(), fontsize=8)
     ax.tick_params(labelsize=7.5)
 
@@ -302,6 +322,7 @@ def panels_figure(
     horizon: int,
     *,
     ensemble_runs: int,
+    dispute: str | None = None,
     run: int | None = None,
     size: tuple[float, float] = (11.0, 5.6),
     dpi: int = 80,
@@ -312,6 +333,6 @@ def panels_figure(
     figure.subplots_adjust(left=0.13, right=0.98, top=0.93, bottom=0.09, hspace=0.5, wspace=0.3)
     draw_escalation(axes[0, 0], scenario, steps, step, horizon, run)
     draw_hostility(axes[0, 1], scenario, events, step, horizon, run)
-    draw_outcomes(axes[1, 0], scenario, shares, step, horizon, ensemble_runs)
+    draw_outcomes(axes[1, 0], scenario, shares, step, horizon, ensemble_runs, dispute)
     draw_beliefs(axes[1, 1], scenario, beliefs, step, run)
     return figure

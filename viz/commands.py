@@ -1,0 +1,129 @@
+"""``brink view`` (the crisis in the browser) and ``brink animate`` (a recorded run as a GIF).
+
+``brink view`` starts Solara's server on this machine (127.0.0.1 unless told otherwise) in
+production mode, with telemetry and the version check off, so it needs no network; the page is
+:mod:`brink.viz.app`, told what to show by environment variables.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from brink.errors import BrinkInputError, Location
+
+DEFAULT_PORT = 8765
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    view = subparsers.add_parser(
+        "view",
+        help="open a crisis in the browser (live model, or replay of a recorded run)",
+        description=(
+            "Serve the browser view of a scenario (step, play, sliders for every parameter) "
+            "or, with --run, replay a directory written by 'brink run'. Works with no network."
+        ),
+    )
+    view.add_argument(
+        "scenario",
+        nargs="?",
+        metavar="SCENARIO",
+        help="a scenario file or a bundled scenario's name (default: black_sea_2022)",
+    )
+    view.add_argument("--run", dest="run_dir", metavar="DIR", help="replay a 'brink run' output")
+    view.add_argument("--host", default="127.0.0.1", help="address to serve on (127.0.0.1)")
+    view.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port ({DEFAULT_PORT})")
+    view.set_defaults(handler=view_command)
+
+    animate = subparsers.add_parser(
+        "animate",
+        help="write a recorded run as an animated GIF (or MP4 where ffmpeg exists)",
+        description="Draw the view's map and panels for each step of one run of a run directory.",
+    )
+    animate.add_argument("run_dir", metavar="DIR", help="a directory written by 'brink run'")
+    animate.add_argument("--out", required=True, metavar="FILE", help="FILE.gif or FILE.mp4")
+    animate.add_argument("--run", type=int, default=None, help="which run (default: the first)")
+    animate.add_argument("--fps", type=float, default=4.0, help="frames per second (4)")
+    animate.set_defaults(handler=animate_command)
+
+
+def view_environment(args: argparse.Namespace) -> dict[str, str]:
+    """The environment that tells :mod:`brink.viz.app` what to show; checks the inputs first.
+
+    Raises:
+        BrinkInputError: for a scenario that does not exist, a directory that is not a run
+            directory, both at once, or a port outside 0–65535.
+    """
+    from brink.viz import app
+
+    if not 0 <= args.port <= 65535:
+        raise BrinkInputError(
+            f"port {args.port} is outside 0–65535", Location(file="command line", key="--port")
+        )
+    environment = {app.ENV_SCENARIO: "", app.ENV_RUN_DIR: ""}
+    if args.run_dir and args.scenario:
+        raise BrinkInputError(
+            "give a SCENARIO or --run DIR, not both (a replay reads its scenario from the run)",
+            Location(file="command line", key="--run"),
+        )
+    if args.run_dir:
+        from brink.sim.output import read_manifest
+
+        read_manifest(args.run_dir)  # a located error if it is not a run directory
+        environment[app.ENV_RUN_DIR] = str(Path(args.run_dir).resolve())
+    else:
+        from brink.scenarios.loader import load_scenario, resolve_scenario_path
+
+        name = args.scenario or app.DEFAULT_SCENARIO
+        path = resolve_scenario_path(name)
+        load_scenario(path)  # a located error now, not a blank page later
+        environment[app.ENV_SCENARIO] = str(path.resolve()) if Path(name).is_file() else name
+    return environment
+
+
+def server_command(host: str, port: int) -> list[str]:
+    """The ``solara run`` command line of the view (production mode, no version check)."""
+    return [
+        sys.executable,
+        "-m",
+        "solara",
+        "run",
+        "brink.viz.app",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--production",
+        "--no-check-version",
+    ]
+
+
+def view_command(args: argparse.Namespace) -> int:
+    environment = {**os.environ, **view_environment(args)}
+    # Solara's usage telemetry would call out to the network (TOOLCHAIN.md).
+    environment["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "False"
+    shown = args.run_dir or args.scenario or "black_sea_2022"
+    print(f"brink view: {shown} at http://{args.host}:{args.port}/ (Ctrl-C stops)", flush=True)
+    return subprocess.call(server_command(args.host, args.port), env=environment)
+
+
+def animate_command(args: argparse.Namespace) -> int:
+    from brink.viz.animate import animate_run
+    from brink.viz.app import Recorded
+
+    recorded = Recorded.read(args.run_dir)
+    run = args.run if args.run is not None else recorded.run_ids[0]
+    frames = animate_run(
+        recorded.scenario,
+        recorded.tables,
+        recorded.shares(),
+        Path(args.out),
+        run=run,
+        dispute=recorded.dispute,
+        fps=args.fps,
+    )
+    print(f"brink animate: {frames} frames of run {run} written to {args.out}")
+    return 0
