@@ -196,6 +196,7 @@ def run_command(args: argparse.Namespace) -> int:
         root_seed=root,
         horizon=params.horizon,
         step_unit=scenario.step,
+        n_runs=runs,
     )
     text = summary.markdown()
     output.write_text_atomic(directory / output.SUMMARY, text)
@@ -208,6 +209,7 @@ def run_command(args: argparse.Namespace) -> int:
         summary.names,
         horizon=params.horizon,
         step_unit=scenario.step,
+        n_runs=runs,
     )
     for stale in output.stale_outputs(directory, fmt):
         stale.unlink()

@@ -135,7 +135,8 @@ def outcome_table(runs: pd.DataFrame) -> pd.DataFrame:
                     high=high,
                 )
             )
-    return pd.DataFrame(rows)
+    columns = ["dispute", "challenger", "target", "outcome", "count", "runs", "share", "low"]
+    return pd.DataFrame(rows, columns=[*columns, "high"])
 
 
 def side_table(runs: pd.DataFrame) -> pd.DataFrame:
@@ -254,7 +255,7 @@ class Summary:
         if self.root_seed is not None:
             about += f", root seed {self.root_seed}"
         out += [
-            about + ". Each figure is the share of runs, with its 95 % confidence interval "
+            about + ". Each number is the share of runs, with its 95 % confidence interval "
             "(Wilson).",
             "",
             "## Headline",
@@ -371,6 +372,7 @@ def summarize(
     root_seed: int | None = None,
     horizon: int | None = None,
     step_unit: str = "day",
+    n_runs: int | None = None,
 ) -> Summary:
     """Compute the analyst summary of an ensemble.
 
@@ -382,11 +384,13 @@ def summarize(
         root_seed: the ensemble's root seed, to print.
         horizon: the runs' horizon in steps, to print.
         step_unit: what one step is (``day`` or ``week``).
+        n_runs: how many runs the ensemble had; default: the runs in ``runs`` (a run of a
+            scenario without disputes has no row there).
 
     Returns:
         Summary: the estimates; ``summary.markdown()`` is the text of ``summary.md``.
     """
-    n = int(runs["run"].nunique())
+    n = int(runs["run"].nunique()) if n_runs is None else n_runs
     names = {code: actor_name(scenario, code) for code in [*scenario.states, *scenario.alliances]}
 
     def name(code: str) -> str:

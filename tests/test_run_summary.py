@@ -215,3 +215,14 @@ def test_figures_are_written_as_png_and_pdf(tmp_path):
         assert image.std() > 10  # not blank
         assert not math.isnan(image.mean())
     assert not list(tmp_path.glob(".*partial*"))
+
+
+def test_a_scenario_without_disputes_still_gets_a_summary_and_figures(tmp_path):
+    runs = pd.DataFrame(columns=list(RUN_COLUMNS))
+    summary = summarize(crisis(), runs, toy_escalation(), n_runs=10)
+    text = summary.markdown()
+    assert text.startswith("# toy crisis: 10 runs")
+    assert "imposed: 0.0 % (95 % CI 0.0–27.8)" in text
+    assert "No state fought in any run." in text
+    written = write_figures(tmp_path, runs, toy_escalation().iloc[:0], horizon=5)
+    assert len(written) == 6 and all(p.stat().st_size > 1000 for p in written)

@@ -46,6 +46,8 @@ def outcome_figure(runs: pd.DataFrame, names: Mapping[str, str] | None = None) -
     name = _namer(names)
     table = outcome_table(runs)
     disputes = list(dict.fromkeys(table["dispute"]))
+    if not disputes:
+        return _message_figure("Outcomes", "no dispute was made in any run")
     with style.house_style():
         height = 0.35 + 1.55 * len(disputes)
         fig, axes = style.figure(
@@ -83,8 +85,10 @@ def escalation_figure(
         horizon: last step to draw; a run that ended earlier counts as status quo (0).
         step_unit: what one step is, for the axis label.
     """
+    if escalation.empty:
+        return _message_figure("Escalation over time", "no step was recorded")
     bands = escalation_bands(escalation, horizon)
-    runs = int(escalation["run"].nunique()) if not escalation.empty else 0
+    runs = int(escalation["run"].nunique())
     going = bands["step"][bands["active"] > 0]
     last = int(going.max()) if len(going) else int(bands["step"].max() if len(bands) else 1)
     if horizon is not None and last < horizon:
@@ -137,6 +141,8 @@ def sides_figure(runs: pd.DataFrame, names: Mapping[str, str] | None = None) -> 
     """
     name = _namer(names)
     sides = side_table(runs)
+    if sides.empty:
+        return _message_figure("Who fought on which side", "no state fought in any run")
     columns = []
     fought = set(sides["dispute"])
     for dispute, group in runs.groupby("dispute", sort=False):
@@ -182,8 +188,16 @@ def sides_figure(runs: pd.DataFrame, names: Mapping[str, str] | None = None) -> 
         bar.set_label("share of runs")
         bar.set_ticks([0, 0.5, 1], labels=["0", "50", "100 %"])
         ax.set_title(f"Who fought on which side ({n} runs)")
-        if not states:
-            ax.text(0.5, 0.5, "no state fought in any run", transform=ax.transAxes, ha="center")
+    return fig
+
+
+def _message_figure(title: str, message: str) -> Figure:
+    """A small figure that says why there is nothing to draw."""
+    with style.house_style():
+        fig, ax = style.figure(style.SINGLE_COLUMN, 1.2)
+        ax.set_axis_off()
+        ax.set_title(title)
+        ax.text(0.5, 0.4, message, transform=ax.transAxes, ha="center", va="center")
     return fig
 
 
