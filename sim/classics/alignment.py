@@ -20,6 +20,7 @@ from collections.abc import Hashable, Mapping
 from brink.scenarios.spec import Scenario
 from brink.sim.classics.europe_1936 import WEIGHTS
 from brink.sim.classics.landscape import lean_of_unaligned
+from brink.sim.classics.talks import members_in_force
 
 REGIME_SAME = 0.5
 REGIME_OPPOSED = -0.5
@@ -41,11 +42,7 @@ def scenario_propensities(scenario: Scenario) -> dict[tuple[str, str], float]:
             values[key] = values.get(key, 0.0) + amount
 
     for alliance in scenario.alliances.values():
-        members = sorted(
-            m.state
-            for m in alliance.members
-            if m.joined <= year and (m.left is None or m.left > year)
-        )
+        members = sorted(members_in_force(alliance, year))
         weight = WEIGHTS["pact"] if alliance.kind in PACT_KINDS else WEIGHTS["other_pact"]
         for a, b in itertools.combinations(members, 2):
             add(a, b, weight)

@@ -23,7 +23,8 @@ from brink.sim.classics.bdm import DEFAULT_ROUNDS, BdmActor, Forecast, forecast
 ALLY_SALIENCE = 0.5
 
 
-def _members_in_force(alliance: AllianceSpec, year: int) -> list[str]:
+def members_in_force(alliance: AllianceSpec, year: int) -> list[str]:
+    """Members of ``alliance`` in force in ``year``."""
     return [
         m.state for m in alliance.members if m.joined <= year and (m.left is None or m.left > year)
     ]
@@ -32,7 +33,7 @@ def _members_in_force(alliance: AllianceSpec, year: int) -> list[str]:
 def _partners(scenario: Scenario, state: str, year: int) -> set[str]:
     partners: set[str] = set()
     for alliance in scenario.alliances.values():
-        members = _members_in_force(alliance, year)
+        members = members_in_force(alliance, year)
         if state in members:
             partners.update(members)
     partners.discard(state)
@@ -70,10 +71,10 @@ def demand_actors(
     camp: dict[str, tuple[float, float]] = {demand.by: (demand.size, challenger_salience)}
     if demand.on in scenario.alliances:
         alliance = scenario.alliances[demand.on]
-        for member in _members_in_force(alliance, year):
+        for member in members_in_force(alliance, year):
             leads = alliance.leader in (None, member)
             camp[member] = (0.0, target_salience * (1.0 if leads else ally_salience))
-        target_side = set(_members_in_force(alliance, year))
+        target_side = set(members_in_force(alliance, year))
     else:
         camp[demand.on] = (0.0, target_salience)
         target_side = {demand.on}
