@@ -209,7 +209,6 @@ def run_command(args: argparse.Namespace) -> int:
         summary.names,
         horizon=params.horizon,
         step_unit=scenario.step,
-        n_runs=runs,
     )
     for stale in output.stale_outputs(directory, fmt):
         stale.unlink()
