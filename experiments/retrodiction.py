@@ -26,6 +26,7 @@ import csv
 import math
 import platform
 import shlex
+import subprocess
 import sys
 import time
 from collections import Counter, deque
@@ -383,6 +384,31 @@ def retrodict(
     return result
 
 
+def model_version() -> str:
+    """The package version and, in a git checkout, the commit (``+dirty`` if files changed)."""
+    from brink import __version__
+
+    here = Path(__file__).resolve().parent.parent
+    try:
+        commit = subprocess.run(
+            ["git", "-C", str(here), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(here), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return f"brink {__version__}"
+    return f"brink {__version__}, commit {commit}{'+dirty' if dirty else ''}"
+
+
 def _no_cases(path: str, skipped: list[SkippedRecord]):
     from brink.errors import BrinkInputError, Location
 
@@ -390,6 +416,11 @@ def _no_cases(path: str, skipped: list[SkippedRecord]):
         f"none of the {len(skipped)} records could be turned into a scenario; see skipped.csv",
         Location(file=path),
     )
+
+
+def _skill(score: float, reference: float) -> str:
+    """Brier skill score 1 − score / reference, or "n/a" when the reference is 0."""
+    return f"{1 - score / reference:+.3f}" if reference > 0 else "n/a (no war in the file)"
 
 
 def _table(frame: pd.DataFrame) -> str:
@@ -443,6 +474,7 @@ def summary_markdown(
         )
         + ".",
         f"- Allies added per principal from ATOP: {allies}.",
+        f"- Model: {model_version()}.",
         f"- Executor: {executor}; wall time {result.seconds:.1f} s, of which simulation "
         f"{result.simulate_seconds:.1f} s ({platform.node()}, Python "
         f"{platform.python_version()}).",
@@ -453,8 +485,10 @@ def summary_markdown(
         "",
         _table(scores),
         "",
-        f"Brier skill of the crisis model against the base rate: {1 - model / base:+.3f} "
-        f"(positive is better than the base rate); recalibrated: {1 - recalibrated / base:+.3f}.",
+        f"Brier skill of the crisis model against the base rate: {_skill(model, base)} "
+        f"(positive is better than the base rate); recalibrated: {_skill(recalibrated, base)}. "
+        "The base rate's AUC differs from 0.5 only because the training folds' rates differ "
+        "a little from fold to fold; it carries no information.",
         "",
         "Every score is out of sample: the base rate, the logistic regression (covariates "
         f"{', '.join(COVARIATES)} and issue dummies) and the Platt recalibration of the model's "

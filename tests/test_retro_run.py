@@ -134,3 +134,24 @@ def test_calibration_report_sets_shares_beside_mid_base_rates():
     assert report.equals(calibration_report(disputes=40, seed=1))  # dyads are cached
     text = format_report(report, 40, 1, 180)
     assert "6.4%" in text
+
+
+@pytest.mark.slow
+@pytest.mark.cluster
+def test_dask_scheduler_gives_the_same_forecasts(small, tmp_path):
+    import logging
+
+    from distributed import LocalCluster
+
+    with LocalCluster(
+        n_workers=1,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=None,
+        silence_logs=logging.ERROR,
+    ) as cluster:
+        remote = retrodict(
+            MID, runs=3, scheduler=cluster.scheduler_address, limit=5, seed=5, out=tmp_path
+        )
+    assert remote.cases["p_war"].tolist() == small[0].cases["p_war"].head(5).tolist()

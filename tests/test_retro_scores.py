@@ -124,3 +124,12 @@ def test_scores_are_bounded_and_perfect_forecasts_score_best(p, data):
     assert brier(y, y) <= brier(p, y)
     value = auc(p, y)
     assert math.isnan(value) or 0.0 <= value <= 1.0
+
+
+def test_a_fold_with_nothing_known_to_train_on_gets_a_uniform_forecast():
+    labels = np.array([-1, -1, 0, 1])
+    fold = np.array([1, 1, 0, 0])
+    base, logistic = cross_validated_baselines(np.arange(4.0)[:, None], labels, 2, fold)
+    assert np.allclose(base[fold == 0], 0.5)
+    assert np.allclose(logistic[fold == 0], 0.5)
+    assert np.allclose(base[fold == 1], [0.5, 0.5])  # trained on fold 0: one of each
