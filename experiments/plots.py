@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from matplotlib.colors import BoundaryNorm
 from matplotlib.figure import Figure
 
 from brink.viz.style import DOUBLE_COLUMN, PALETTE, SEQUENTIAL, SINGLE_COLUMN, figure, house_style
@@ -78,21 +79,26 @@ def heat_map(
     for row in part.itertuples():
         grid[ys.index(row.y), xs.index(row.x)] = row.p
     fig, ax = figure(SINGLE_COLUMN + 0.6, 2.9)
+    top = float(np.nanmax(grid)) if np.isfinite(grid).any() else 1.0
+    # Ten colour steps of equal width from 0: cells and colour bar stay vector in the PDF.
+    bounds = np.linspace(0, max(0.05, top), 11)
+    norm = BoundaryNorm(bounds, ncolors=256)
     with house_style():
-        image = ax.imshow(
-            grid,
-            origin="lower",
+        image = ax.pcolormesh(
+            np.arange(len(xs) + 1) - 0.5,
+            np.arange(len(ys) + 1) - 0.5,
+            np.ma.masked_invalid(grid),
             cmap=SEQUENTIAL,
-            vmin=0,
-            vmax=max(0.05, float(np.nanmax(grid)) if np.isfinite(grid).any() else 1),
-            aspect="auto",
+            norm=norm,
+            edgecolors="white",
+            linewidth=0.5,
         )
         ax.set_xticks(range(len(xs)), [f"{value:.3g}" for value in xs])
         ax.set_yticks(range(len(ys)), [f"{value:.3g}" for value in ys])
         ax.set_xlabel(factor_label(pair[0], units.get(pair[0])))
         ax.set_ylabel(factor_label(pair[1], units.get(pair[1])))
         if len(xs) * len(ys) <= 64:
-            threshold = 0.6 * float(np.nanmax(grid)) if np.isfinite(grid).any() else 1
+            threshold = 0.6 * top
             for (j, i), value in np.ndenumerate(grid):
                 if np.isfinite(value):
                     ax.text(
@@ -104,7 +110,7 @@ def heat_map(
                         fontsize=6,
                         color="white" if value > threshold else "black",
                     )
-        bar = fig.colorbar(image, ax=ax, shrink=0.9)
+        bar = fig.colorbar(image, ax=ax, shrink=0.9, format="%.2g")
         bar.set_label(f"P({label})")
         ax.set_title(f"P({label})")
     return fig

@@ -83,11 +83,8 @@ class SweepResult:
 def _versions() -> dict[str, str]:
     from importlib.metadata import version
 
-    import dask
-    import scipy
-
     versions = software_versions()
-    versions.update(scipy=scipy.__version__, SALib=version("SALib"), dask=dask.__version__)
+    versions.update({name: version(name) for name in ("scipy", "SALib", "dask")})
     return versions
 
 
@@ -252,9 +249,10 @@ def run_sweep(
     status = "interrupted"
     try:
         with runner:
-            window = 2 * runner.workers + 2
             in_flight: dict[Any, RunTask] = {}
             while True:
+                # about two runs per worker in flight; a cluster's workers may come and go
+                window = 2 * runner.workers + 2
                 while len(in_flight) < window:
                     task = retry.popleft() if retry else next(tasks, None)
                     if task is None:

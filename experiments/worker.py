@@ -9,10 +9,11 @@ escapes, and the sweep then runs the task again.
 
 from __future__ import annotations
 
+import multiprocessing
+import multiprocessing.connection
 import os
 import signal
 import threading
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -153,20 +154,21 @@ def run_task(context: SweepContext, task: RunTask) -> RunStatus:
     return RunStatus(task.point, task.replication, error)
 
 
-def _exit_when_orphaned(parent: int) -> None:
-    while True:
-        time.sleep(0.5)
-        if os.getppid() != parent:
-            os._exit(1)
+def _exit_with_parent(sentinel: int) -> None:
+    multiprocessing.connection.wait([sentinel])  # readable once the main process is gone
+    os._exit(1)
 
 
 def init_pool_worker() -> None:
     """Initializer of a process-pool worker.
 
     Ctrl-C reaches every process of the terminal's group: the worker ignores it and lets the
-    main process stop the sweep. If the main process is killed outright, the worker notices it
-    has lost its parent and exits instead of running on unseen.
+    main process stop the sweep. If the main process is killed outright, the worker sees its
+    parent's sentinel close and exits instead of running on unseen (a fork-server child cannot
+    rely on its parent process id: its parent is the fork server, which outlives the sweep).
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    watcher = threading.Thread(target=_exit_when_orphaned, args=(os.getppid(),), daemon=True)
-    watcher.start()
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        watcher = threading.Thread(target=_exit_with_parent, args=(parent.sentinel,), daemon=True)
+        watcher.start()

@@ -1,0 +1,214 @@
+"""One sweep of the crisis model through ``brink sweep`` and through ``mesa.batch_run``.
+
+Both run the same full-factorial design (US troops in Romania × NATO's reliability, on the
+``black_sea_2022`` scenario), the same replications with the same seeds, on 1 and on 2 worker
+processes. Each variant runs in a fresh child process, so its time includes starting its
+workers and its memory is its own. Printed per variant: runs per second (wall clock, start of
+the call to its return), the driver's peak resident memory (where results pile up) and the
+largest worker's peak; then the parallel efficiency of 2 workers against 1,
+``T(1) / (2 · T(2))``.
+
+    .venv/bin/python benchmarks/bench_sweep.py [--replications R] [--horizon H]
+
+Targets (issue 4): at least batch_run's throughput, at a fraction of its memory, and a
+parallel efficiency of 80 % or better.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TROOPS = (0.0, 1.0, 3.0, 10.0)  # thousands: US troops in Romania
+RELIABILITY = (0.5, 1.0)  # NATO's reliability
+ROOT_SEED = 20220124
+_CACHE: dict[str, object] = {}
+
+EXPERIMENT = """\
+name: bench
+scenario: black_sea_2022
+seed: {seed}
+replications: {replications}
+horizon: {horizon}
+design: {{kind: factorial}}
+factors:
+  deployments.usa_in_romania.troops: {{levels: {troops}}}
+  alliances.NATO.reliability: {{levels: {reliability}}}
+outcomes:
+  war: {{kind: war}}
+  force_on_nato: {{kind: force, by: RUS, against: NATO}}
+"""
+
+
+def _batch_model_class():
+    """A thin mesa.Model for batch_run: its keyword arguments are the sweep's factors."""
+    import mesa
+
+    from brink.errors import Location
+    from brink.experiments.factors import apply_factors, resolve_factor
+    from brink.scenarios.loader import load_scenario
+    from brink.sim.model import CrisisModel, scenario_params
+
+    class BatchCrisis(CrisisModel):
+        horizon = 90
+
+        def __init__(self, troops=0.9, reliability=0.75, rng=None):
+            # loaded once per process, as a brink worker does
+            if "scenario" not in _CACHE:
+                _CACHE["scenario"] = load_scenario("black_sea_2022")
+            scenario = _CACHE["scenario"]
+            params = scenario_params(scenario, {"horizon": BatchCrisis.horizon})
+            names = ("deployments.usa_in_romania.troops", "alliances.NATO.reliability")
+            targets = {name: resolve_factor(name, scenario, Location()) for name in names}
+            values = dict(zip(names, (troops, reliability), strict=True))
+            scenario, params = apply_factors(scenario, params, values, targets)
+            super().__init__(scenario, params, seed=rng, run=0)
+            # batch_run reads results from a DataCollector: the runs rows, as brink keeps them
+            self.datacollector = mesa.DataCollector(
+                model_reporters={
+                    "runs": lambda model: list(model.record.runs),
+                    "war": lambda model: any(row["war"] for row in model.record.runs),
+                }
+            )
+
+        def step(self):
+            super().step()
+            if not self.running:
+                self.finish()
+                self.datacollector.collect(self)
+
+    return BatchCrisis
+
+
+def run_mesa(jobs: int, replications: int, horizon: int) -> int:
+    import mesa
+
+    from brink.sim.ensemble import spawn_seeds
+
+    model = _batch_model_class()
+    model.horizon = horizon
+    results = mesa.batch_run(
+        model,
+        parameters={"troops": list(TROOPS), "reliability": list(RELIABILITY)},
+        number_processes=jobs,
+        rng=spawn_seeds(ROOT_SEED, replications),
+        max_steps=horizon + 1,
+        display_progress=False,
+    )
+    return len(results)
+
+
+def run_brink(jobs: int, replications: int, horizon: int) -> int:
+    from brink.cli import main as brink
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "bench.yaml"
+        path.write_text(
+            EXPERIMENT.format(
+                seed=ROOT_SEED,
+                replications=replications,
+                horizon=horizon,
+                troops=list(TROOPS),
+                reliability=list(RELIABILITY),
+            ),
+            encoding="utf-8",
+        )
+        code = brink(
+            ["sweep", str(path), "--out", f"{folder}/out", "--jobs", str(jobs), "--no-progress"]
+        )
+        if code != 0:
+            raise SystemExit(f"brink sweep failed with status {code}")
+        return sum(1 for _ in (Path(folder) / "out" / "shards").glob("*.parquet"))
+
+
+def child(variant: str, jobs: int, replications: int, horizon: int) -> None:
+    """Run one variant in this (fresh) process and print its measures as JSON."""
+    runner = {"brink": run_brink, "mesa": run_mesa}[variant]
+    start = time.perf_counter()
+    runs = runner(jobs, replications, horizon)
+    seconds = time.perf_counter() - start
+    print(
+        json.dumps(
+            {
+                "variant": variant,
+                "jobs": jobs,
+                "runs": runs,
+                "seconds": seconds,
+                # Linux reports ru_maxrss in KiB
+                "driver_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                "worker_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+            }
+        )
+    )
+
+
+def measure(variant: str, jobs: int, replications: int, horizon: int) -> dict:
+    done = subprocess.run(
+        [
+            sys.executable,
+            __file__,
+            "--child",
+            variant,
+            "--jobs",
+            str(jobs),
+            "--replications",
+            str(replications),
+            "--horizon",
+            str(horizon),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--replications", type=int, default=25, help="runs per design point")
+    parser.add_argument("--horizon", type=int, default=90, help="steps per run")
+    parser.add_argument("--child", choices=("brink", "mesa"), help=argparse.SUPPRESS)
+    parser.add_argument("--jobs", type=int, default=1, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        child(args.child, args.jobs, args.replications, args.horizon)
+        return 0
+
+    points = len(TROOPS) * len(RELIABILITY)
+    total = points * args.replications
+    print(
+        f"sweep: black_sea_2022, {points} points × {args.replications} replications = "
+        f"{total} runs, horizon {args.horizon}"
+    )
+    print(
+        f"{'variant':<22}{'workers':>8}{'runs':>6}{'seconds':>9}{'runs/s':>8}"
+        f"{'driver MiB':>12}{'worker MiB':>12}"
+    )
+    table = {}
+    for variant, name in (("brink", "brink sweep"), ("mesa", "mesa.batch_run")):
+        for jobs in (1, 2):
+            result = measure(variant, jobs, args.replications, args.horizon)
+            table[variant, jobs] = result
+            print(
+                f"{name:<22}{jobs:>8}{result['runs']:>6}{result['seconds']:>9.2f}"
+                f"{result['runs'] / result['seconds']:>8.1f}{result['driver_mib']:>12.0f}"
+                f"{result['worker_mib']:>12.0f}"
+            )
+    for variant, name in (("brink", "brink sweep"), ("mesa", "mesa.batch_run")):
+        efficiency = table[variant, 1]["seconds"] / (2 * table[variant, 2]["seconds"])
+        print(f"parallel efficiency of 2 workers, {name}: {efficiency:.0%}")
+    ratio = table["brink", 2]["seconds"] and (
+        table["mesa", 2]["seconds"] / table["brink", 2]["seconds"]
+    )
+    print(f"throughput of brink sweep / batch_run with 2 workers: {ratio:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
