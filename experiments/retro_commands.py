@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import shlex
-import sys
 
 from brink.errors import BrinkInputError, Location
 from brink.experiments.retrodiction import DEFAULT_FOLDS, DEFAULT_RUNS
@@ -84,6 +83,22 @@ def _at_least(value: int | None, low: int, flag: str) -> None:
         raise BrinkInputError(f"{value} is below {low}", Location(file="command line", key=flag))
 
 
+def _command_line(args: argparse.Namespace) -> str:
+    """The command as the user could type it again, from the parsed arguments."""
+    words = ["brink", "retrodict", args.data, "--runs", str(args.runs)]
+    for flag in ("jobs", "scheduler", "out", "seed", "horizon", "limit"):
+        value = getattr(args, flag)
+        if value is not None:
+            words += [f"--{flag}", str(value)]
+    if args.allies:
+        words += ["--allies", str(args.allies)]
+    if args.folds != DEFAULT_FOLDS:
+        words += ["--folds", str(args.folds)]
+    for assignment in args.set:
+        words += ["--set", assignment]
+    return " ".join(shlex.quote(word) for word in words)
+
+
 def retrodict_command(args: argparse.Namespace) -> int:
     from brink.experiments.retrodiction import retrodict
 
@@ -106,9 +121,7 @@ def retrodict_command(args: argparse.Namespace) -> int:
         limit=args.limit,
         k_folds=args.folds,
         overrides=overrides,
-        command="brink retrodict " + " ".join(shlex.quote(a) for a in sys.argv[2:])
-        if len(sys.argv) > 2
-        else None,
+        command=_command_line(args),
         progress=True,
     )
     scores = result.scores.set_index("forecaster")

@@ -119,7 +119,10 @@ def test_cli_runs_a_subset(tmp_path, capsys):
     assert args.handler(args) == 0
     printed = capsys.readouterr().out
     assert "8 cases, 0 skipped" in printed
-    assert "horizon 60 steps" in (out / "retrodiction.md").read_text()
+    summary = (out / "retrodiction.md").read_text()
+    assert "horizon 60 steps" in summary
+    command = f"brink retrodict {MID} --runs 2 --jobs 1 --out {out} --seed 2 --horizon 60 --limit 8"
+    assert f"Command: `{command}`" in summary
 
 
 def test_calibration_report_sets_shares_beside_mid_base_rates():
