@@ -50,7 +50,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         action="append",
         default=[],
         metavar="NAME=VALUE",
-        help="override a model parameter (repeatable; `brink params` lists them)",
+        help="override a model parameter, e.g. --set spiral_hazard=0.05 (repeatable)",
     )
     parser.add_argument(
         "--out", default=None, metavar="DIR", help="output directory (default out/NAME-TIME)"
