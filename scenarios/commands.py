@@ -1,4 +1,7 @@
-"""``brink validate``, ``brink schema`` and ``brink list``: the scenario language's commands."""
+"""``brink validate``, ``brink schema`` and ``brink list``: the scenario language's commands.
+
+The loader is imported by the handlers, not here, so ``brink --help`` stays quick.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +9,6 @@ import argparse
 import sys
 
 from brink.errors import EXIT_USAGE, BrinkInputError
-from brink.scenarios.loader import bundled_scenarios, load_scenario
-from brink.scenarios.reference import reference_markdown
-from brink.scenarios.schema import schema_json
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -46,6 +46,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def validate_command(args: argparse.Namespace) -> int:
     """Load each file; ``ok: FILE (...)`` for a good one, the located error for a bad one."""
+    from brink.scenarios.loader import load_scenario
+
     status = 0
     for file in args.files:
         try:
@@ -63,12 +65,17 @@ def validate_command(args: argparse.Namespace) -> int:
 
 def schema_command(args: argparse.Namespace) -> int:
     """Print the JSON Schema, or the Markdown key reference."""
+    from brink.scenarios.reference import reference_markdown
+    from brink.scenarios.schema import schema_json
+
     sys.stdout.write(reference_markdown() if args.format == "markdown" else schema_json())
     return 0
 
 
 def list_command(args: argparse.Namespace) -> int:
     """Print each bundled scenario's name and the first sentence of its description."""
+    from brink.scenarios.loader import bundled_scenarios, load_scenario
+
     scenarios = bundled_scenarios()
     width = max(map(len, scenarios), default=0)
     for name in scenarios:

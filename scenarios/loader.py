@@ -27,7 +27,6 @@ from yaml import MappingNode, Node, ScalarNode, SequenceNode
 from brink.errors import BrinkInputError, Location, did_you_mean
 from brink.scenarios import keys as K
 from brink.scenarios import spec
-from brink.scenarios.datasets import nmc_record
 from brink.sim.params import PARAMETERS, coerce_parameter
 
 SCENARIO_DIR = Path(__file__).resolve().parent
@@ -654,6 +653,9 @@ class _Builder:
 
     def states(self) -> dict[str, spec.StateSpec]:
         capabilities = self.doc.get("capabilities")
+        if capabilities:
+            # pandas loads only when a scenario asks for the data (it takes seconds to import)
+            from brink.scenarios.datasets import nmc_record
         states = {}
         for code, record in self.doc["states"].items():
             path = f"states.{code}"
