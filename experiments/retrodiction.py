@@ -510,7 +510,23 @@ def summary_markdown(
             "observed": [observed.get(c, 0.0) for c in [*classes, OTHER]],
         }
     )
-    lines += [_table(share_rows), "", "## Skipped records", ""]
+    by_issue = (
+        cases.groupby("issue")
+        .agg(cases=("case_id", "size"), observed_war=("observed_war", "mean"))
+        .join(cases.groupby("issue")[["p_war", "p_war_logistic"]].mean())
+        .reset_index()
+        .sort_values("cases", ascending=False)
+    )
+    lines += [
+        _table(share_rows),
+        "",
+        "## War by issue: observed share and mean forecasts",
+        "",
+        _table(by_issue),
+        "",
+        "## Skipped records",
+        "",
+    ]
     if len(reasons):
         lines += [f"- {count} × {reason}" for reason, count in reasons.items()]
     else:
