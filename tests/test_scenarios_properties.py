@@ -206,3 +206,38 @@ def test_a_typo_in_any_key_is_an_error_naming_the_key(path, position):
 
 def test_the_unmutated_base_loads():
     assert isinstance(outcome(yaml.safe_dump(BASE_DATA)), spec.Scenario)
+
+
+# -- what loads is what was written --
+
+
+@SETTINGS
+@given(
+    st.floats(min_value=0.0, max_value=1.0),
+    st.floats(min_value=0.001, max_value=0.5),
+)
+def test_beta_resolve_loads_exactly_when_feasible(mean, spread):
+    text = BASE.replace(
+        "resolve: {mean: 0.6, spread: 0.1}", f"resolve: {{mean: {mean!r}, spread: {spread!r}}}"
+    )
+    result = outcome(text)
+    if spread**2 < mean * (1 - mean):
+        assert isinstance(result, spec.Scenario), result
+        assert result.states["RUS"].resolve == spec.ResolveSpec(mean=mean, spread=spread)
+    else:
+        assert isinstance(result, str) and "too wide" in result
+
+
+@SETTINGS
+@given(st.integers(min_value=1, max_value=400), st.sampled_from(["day", "week"]))
+def test_a_date_becomes_the_first_step_on_or_after_it(offset, step):
+    start = dt.date(2022, 1, 17)
+    date = start + dt.timedelta(days=offset)
+    text = BASE.replace("horizon: 60", f"step: {step}\nhorizon: 3650").replace(
+        "  - date: 2022-01-20\n", f"  - date: {date.isoformat()}\n"
+    )
+    scenario = outcome(text)
+    assert isinstance(scenario, spec.Scenario), scenario
+    step_days = 7 if step == "week" else 1
+    (statement,) = [e for e in scenario.events if e.kind == "statement"]
+    assert (statement.day - 1) * step_days < offset <= statement.day * step_days
