@@ -21,6 +21,7 @@ a model built from a scenario and one parameter object.
 
 from __future__ import annotations
 
+import asyncio
 import html
 import io
 import os
@@ -60,7 +61,8 @@ ENV_ENSEMBLE = "BRINK_VIEW_ENSEMBLE"
 DEFAULT_SCENARIO = "black_sea_2022"
 DEFAULT_ENSEMBLE = 40
 DEFAULT_SEED = 1
-PLAY_INTERVAL = 0.25  # seconds between steps while playing
+ENV_PLAY_INTERVAL = "BRINK_VIEW_PLAY_INTERVAL"
+PLAY_INTERVAL = 0.25  # seconds between steps while playing (default)
 LOG_LINES = 300  # most recent lines shown in the event log
 
 
@@ -232,6 +234,13 @@ playing = solara.reactive(False)
 replay_run = solara.reactive(0)
 replay_step = solara.reactive(0)
 error = solara.reactive("")
+
+
+def _play_interval() -> float:
+    try:
+        return max(0.0, float(os.environ.get(ENV_PLAY_INTERVAL, PLAY_INTERVAL)))
+    except ValueError:
+        return PLAY_INTERVAL
 
 
 def _ensemble_size() -> int:
@@ -423,15 +432,19 @@ def Heading(scenario: Scenario, tables: Tables, note: str = ""):
 def Player(advance, can_advance: bool):
     """Play runs ``advance`` every :data:`PLAY_INTERVAL` seconds until paused or finished."""
 
-    def loop():
+    interval = _play_interval()
+
+    async def loop():
+        # On the server's event loop, like a click: a step and its drawing never run beside
+        # another render.
         while playing.value and can_advance:
             started = time.perf_counter()
             if not advance():
                 playing.set(False)
                 return
-            time.sleep(max(0.0, PLAY_INTERVAL - (time.perf_counter() - started)))
+            await asyncio.sleep(max(0.0, interval - (time.perf_counter() - started)))
 
-    solara.lab.use_task(loop, dependencies=[playing.value, can_advance], prefer_threaded=True)
+    solara.lab.use_task(loop, dependencies=[playing.value, can_advance], prefer_threaded=False)
 
 
 @solara.component

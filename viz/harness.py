@@ -1,0 +1,145 @@
+"""Drive the browser view in headless Chromium: for the browser tests, the benchmark and the
+README's screenshots.
+
+:func:`serve` starts ``solara run`` on a free port of 127.0.0.1 and stops it afterwards;
+:func:`open_browser` launches Debian's Chromium through Playwright (its own browser download
+does not work on these machines, TOOLCHAIN.md); :class:`RequestWatch` records every request
+that failed or left this machine, which must be none for the view to work air-gapped.
+Playwright is a development dependency, imported only here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from brink.viz.commands import server_command
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+)
+MAP = "img.brink-map"
+LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serve(*environments: dict[str, str], timeout: float = 180.0) -> Iterator[list[str]]:
+    """Run one server of the view per environment (added to this one), all at once; yield
+    their URLs when every one answers; stop them all on exit."""
+    servers = []
+    try:
+        for environment in environments:
+            port = free_port()
+            env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False", **environment}
+            log = Path(tempfile.gettempdir()) / f"brink-view-{port}.log"
+            with open(log, "w") as output:
+                process = subprocess.Popen(
+                    server_command("127.0.0.1", port),
+                    env=env,
+                    stdout=output,
+                    stderr=subprocess.STDOUT,
+                )
+            servers.append((process, f"http://127.0.0.1:{port}/", log))
+        deadline = time.monotonic() + timeout
+        for process, url, log in servers:
+            _wait_ready(process, url, log, deadline)
+        yield [url for _, url, _ in servers]
+    finally:
+        for process, _, _ in servers:
+            process.terminate()
+        for process, _, _ in servers:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def _wait_ready(process: subprocess.Popen, url: str, log: Path, deadline: float) -> None:
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(f"the view's server exited: {log.read_text()[-2000:]}")
+        with contextlib.suppress(OSError), urllib.request.urlopen(url, timeout=5) as answer:
+            if answer.status == 200:
+                return
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the view's server at {url} did not answer in time ({log})")
+        time.sleep(0.5)
+
+
+@contextlib.contextmanager
+def open_browser():
+    """Headless Chromium (Debian's) under Playwright; yields the browser."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_ARGS))
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@dataclass
+class RequestWatch:
+    """Requests of a page that failed, answered with an error, or went off this machine."""
+
+    failed: list[str] = field(default_factory=list)
+    external: list[str] = field(default_factory=list)
+
+    def attach(self, page) -> None:
+        page.on("requestfailed", lambda request: self.failed.append(request.url))
+        page.on(
+            "response",
+            lambda response: (
+                self.failed.append(f"{response.status} {response.url}")
+                if response.status >= 400
+                else None
+            ),
+        )
+        page.on(
+            "request",
+            lambda request: (
+                None if request.url.startswith(LOCAL) else self.external.append(request.url)
+            ),
+        )
+
+
+def map_source(page) -> str:
+    """The current ``src`` of the map image (a new blob URL each time the map is redrawn)."""
+    return page.evaluate(f"document.querySelector('{MAP}').src")
+
+
+def wait_for_new_map(page, old: str, timeout: float = 30_000) -> None:
+    """Wait until the map image shows something other than ``old``."""
+    page.wait_for_function(
+        f"(old) => document.querySelector('{MAP}').src !== old", arg=old, timeout=timeout
+    )
+
+
+def day_text(page) -> str:
+    """The heading above the map: ``Day 3 · 20 January 2022``."""
+    return page.locator(".brink-day").inner_text()
+
+
+def day_number(page) -> int:
+    return int(day_text(page).split("·")[0].split()[1])
