@@ -207,9 +207,10 @@ class Outlook:
         if yield_value is None:
             yield_value = self.yield_value(subject)
         firm, risk, cost = self._firm_parts(subject, level)
-        if risk <= 0 or cost.slope <= 0:
+        weight = risk * cost.slope
+        if weight <= 0:
             return 1.0 if yield_value >= firm else 0.0
-        return belief.cdf(cost.ceiling - (firm - yield_value) / (risk * cost.slope))
+        return belief.cdf(cost.ceiling - (firm - yield_value) / weight)
 
     def yield_probability(self, level: int, yield_value: float | None = None) -> float:
         """π(ℓ): my belief that the opponent prefers giving in to standing firm at ``level``.
@@ -253,9 +254,13 @@ class Outlook:
         """Expected utility of each option open to this side now."""
         own = self.dispute.level[self.side]
         hold = self.rung_value(own)
-        escalate = (
-            max(self.rung_value(rung) for rung in range(own + 1, WAR + 1)) if own < WAR else None
-        )
+        escalate = None
+        if own < WAR:
+            escalate = max(self.rung_value(rung) for rung in range(own + 1, WAR + 1))
+            # Holding keeps the option of climbing later (Kahn 1965: the ladder can be climbed
+            # at any time), worth a share δ of the best higher rung.
+            hold = max(hold, self.model.params.option_value * escalate)
+
         utilities: dict[str, float] = {}
         if self.side == CHALLENGER:
             utilities["press"] = hold

@@ -15,7 +15,9 @@ war comes is
   principals are in harm's way from the first day, so k's own forces are engaged.
 - Affinity: the mean over S's principals of one third each of shared alliances, the same regime
   type, and trade (exposure of k, saturating at 5 % of GDP) — Bueno de Mesquita (1975) on
-  alliance portfolios; Russett & Oneal (2001) on regime and trade.
+  alliance portfolios; Russett & Oneal (2001) on regime and trade — and −1 toward a principal
+  that k faces on the other side of another open dispute (a member of an alliance Russia makes
+  demands of does not fight for Russia elsewhere).
 - Cost: distance from k's capital to the theatre in units of the gradient D, plus a fixed cost
   of joining against a nuclear power.
 """
@@ -58,11 +60,30 @@ def commitment(
     return best - against
 
 
+def rivals(model, a: str, b: str) -> bool:
+    """Whether two states stand on opposite sides of an open dispute or a war."""
+    for dispute in model.disputes.values():
+        if dispute.status == "settled":
+            continue
+        challenger_side = set(dispute.principals(CHALLENGER)) | dispute.side_challenger
+        target_side = set(dispute.territory(TARGET)) | dispute.side_target
+        if (a in challenger_side and b in target_side) or (
+            b in challenger_side and a in target_side
+        ):
+            return True
+    return False
+
+
 def affinity(model, member: str, principals: tuple[str, ...]) -> float:
-    """Mean affinity of ``member`` to the principals: shared alliances, regime, trade (0–1)."""
+    """Mean affinity of ``member`` to the principals: shared alliances, regime, trade (0–1);
+    −1 toward a rival it faces in another open dispute (Diehl & Goertz 2000: rivals do not
+    align with each other)."""
     total = 0.0
     state = model.states[member]
     for principal in principals:
+        if rivals(model, member, principal):
+            total -= 1.0
+            continue
         shared = sum(
             1 for a in model.alliances.values() if member in a.members and principal in a.members
         )

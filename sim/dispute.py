@@ -39,6 +39,7 @@ class Dispute:
     ever_war: bool = False
     join_probabilities: dict[str, tuple[float, float]] = field(default_factory=dict)
     win_probability: float = 0.5
+    review_due: set[str] = field(default_factory=lambda: {CHALLENGER, TARGET})
     target_territory: tuple[str, ...] = ()  # the target state, or every member of the alliance
 
     @property

@@ -40,7 +40,7 @@ from brink.agents.state import State
 from brink.scenarios.spec import DemandSpec, DeploymentSpec, Event, SanctionSpec, Scenario
 from brink.sim import escalation
 from brink.sim.alliances import Alliance
-from brink.sim.arming import richardson_step
+from brink.sim.arming import apply_richardson_propagator, richardson_propagator
 from brink.sim.bargaining import optimal_demand
 from brink.sim.coalitions import join_probabilities
 from brink.sim.dispute import CHALLENGER, TARGET, WAR, Dispute, other
@@ -87,7 +87,8 @@ class Deployment:
 class ArmsRace:
     rivals: tuple[str, str]
     coefficients: tuple[float, float, float, float, float, float]  # a, b, m, n, g, h
-    effort: tuple[float, float] = (1.0, 1.0)
+    effort: tuple[float, float] = (1.0, 1.0)  # relative to the start of the run
+    propagator: np.ndarray | None = None  # exact one-step map (Richardson 1960), made once
 
 
 class CrisisModel(mesa.Model):
@@ -137,6 +138,7 @@ class CrisisModel(mesa.Model):
             ArmsRace(r.rivals, (*r.reaction, *r.fatigue, *r.grievance)) for r in scenario.arms_races
         ]
         self._pending_demands = 0
+        self._callbacks = []
         self._actions: dict[str, list[tuple[str, int | None]]] = {}
         self._escalated_last_step: set[tuple[str, str]] = set()
         self.steps_done = 0
@@ -219,7 +221,12 @@ class CrisisModel(mesa.Model):
     def _schedule(self, day: int, function, argument) -> None:
         # MODEL.md §2: events fire at the start of their step, before states decide. Step n
         # runs at Mesa time n, so the event is placed half a step earlier.
-        self.schedule_event(lambda: function(argument), at=day - 0.5)
+        # Mesa holds only a weak reference to the callback, so the model keeps it alive.
+        def callback():
+            function(argument)
+
+        self._callbacks.append(callback)
+        self.schedule_event(callback, at=day - 0.5)
 
     def _add_deployment(self, spec: DeploymentSpec, log: bool = True) -> None:
         self.deployments.append(Deployment(spec.id, spec.owner, spec.host, spec.troops, spec.near))
@@ -325,6 +332,8 @@ class CrisisModel(mesa.Model):
 
     def _fire(self, event: Event, log: bool = True) -> None:
         kind = event.kind
+        if event.dispute in self.disputes:
+            self.disputes[event.dispute].review_due = {CHALLENGER, TARGET}
         if kind == "deploy":
             spec = DeploymentSpec(
                 id=event.ref or f"{event.actor}-{event.target}-{event.day}",
@@ -456,13 +465,29 @@ class CrisisModel(mesa.Model):
 
     # ------------------------------------------------------------------ decisions (§4.4)
     def _decide(self, dispute: Dispute) -> None:
+        """Each party that reviews its course this step picks an option by quantal response.
+
+        A party reviews when the dispute has just opened, when its opponent moved or something
+        happened in the dispute last step, and otherwise with a daily chance ``review_rate``:
+        governments reconsider a crisis course at decision points, not every morning, and noise
+        in daily choices would otherwise pile up over a long standoff.
+        """
+        review_chance = 1.0 - (1.0 - self.params.review_rate) ** self.params.step_days
         choices = {}
         for side in (CHALLENGER, TARGET):
-            utilities = Outlook(self, dispute, side).option_utilities()
-            choices[side] = quantal_choice(utilities, self.params.precision, self.rng)
+            draw = self.rng.random()
+            if side in dispute.review_due or draw < review_chance:
+                utilities = Outlook(self, dispute, side).option_utilities()
+                choices[side] = quantal_choice(utilities, self.params.precision, self.rng)
+            else:
+                choices[side] = "hold"
+        dispute.review_due = set()
         levels_before = dict(dispute.level)
         for side in (CHALLENGER, TARGET):
-            self._apply_choice(dispute, side, choices[side], levels_before)
+            if choices[side] != "hold":
+                self._apply_choice(dispute, side, choices[side], levels_before)
+            if choices[side] in ("escalate", "counter_escalate", "offer_compromise"):
+                dispute.review_due.add(other(side))
         challenger_yields = choices[CHALLENGER] in ("back_down", "accept_offer")
         target_yields = choices[TARGET] == "concede"
         if challenger_yields and target_yields:
@@ -700,8 +725,9 @@ class CrisisModel(mesa.Model):
             return
         years = self.params.step_days / DAYS_PER_YEAR
         for race in self.arms_races:
-            a, b, m, n, g, h = race.coefficients
-            x, y = richardson_step(*race.effort, a, b, m, n, g, h, years)
+            if race.propagator is None:
+                race.propagator = richardson_propagator(*race.coefficients, years)
+            x, y = apply_richardson_propagator(race.propagator, *race.effort)
             race.effort = (x, y)
             first, second = race.rivals
             self.states[first].arming_multiplier = max(0.05, x)

@@ -99,6 +99,24 @@ class ModelParams:
         "running cost of holding a hostility level above 1 (mobilisation, upkeep), per level",
         group="decision",
     )
+    review_rate: float = _p(
+        0.2,
+        0.01,
+        1.0,
+        "1/day",
+        "daily chance that a party reconsiders its course when nothing new has happened (it "
+        "always does when the opponent moves)",
+        group="decision",
+    )
+    option_value: float = _p(
+        0.9,
+        0.0,
+        1.0,
+        "share",
+        "share of the value of climbing later that holding one's level keeps (the option to "
+        "escalate)",
+        group="decision",
+    )
     offer_share: float = _p(
         0.5,
         0.05,

@@ -106,3 +106,156 @@ def protected_state_scenario(
         deployments=deployments,
         horizon=horizon,
     )
+
+
+def fearon_scenario(*, information="private", deadline=1):
+    """Two states and an ultimatum on day 1, the target's resolve uniform on [0, 1], the
+    challenger's prior over it Beta(1, 1): Fearon's (1995) game inside the full model."""
+    from dataclasses import replace
+
+    from brink.scenarios.spec import PerceptionSpec, UltimatumSpec
+
+    challenger = state("AAA", 0.1, 100, (50.0, 10.0))
+    target = replace(
+        state("BBB", 0.1, 100, (50.0, 12.0)),
+        resolve=ResolveSpec(distribution="uniform", low=0.0, high=1.0),
+    )
+    demand = DemandSpec(
+        id="ultimatum",
+        by="AAA",
+        on="BBB",
+        issue="the whole issue",
+        size=1.0,
+        deadline=deadline,
+        public=False,
+        ultimatum=UltimatumSpec(information=information),
+    )
+    return Scenario(
+        name="fearon",
+        description="test",
+        start_date="2000-01-01",
+        states={"AAA": challenger, "BBB": target},
+        demands=(demand,),
+        horizon=5,
+        perceptions=(PerceptionSpec("AAA", "BBB", 1.0, 1.0),),
+        parameters={"win_probability": 0.5, "challenger_cost": 0.1, "target_cost_max": 0.4},
+    )
+
+
+def kitchen_sink_scenario():
+    """Every mechanism at once, so that every parameter has something to act on: an autocratic
+    nuclear challenger, a democratic target with a hands-tying statement and an ally with a
+    tripwire, an anocratic challenger in a second dispute made later, a sanctions threat, an
+    arms race, offers and an ultimatum."""
+    from brink.scenarios.spec import ArmsRaceSpec, Event
+
+    base = protected_state_scenario(sanctions_severity=0.4, trade_share=0.05, horizon=150)
+    states = dict(base.states)
+    states["ANO"] = state("ANO", 0.01, 150, (41.0, 29.0), regime="anocracy", resolve=0.55)
+    states["NBR"] = state("NBR", 0.008, 120, (44.4, 26.1), regime="democracy", resolve=0.5)
+    states["VCT"] = state(
+        "VCT", 0.03, 400, (53.9, 27.57), regime="anocracy", nuclear=True, resolve=0.5, spread=0.25
+    )
+    demands = (
+        *base.demands,
+        DemandSpec(id="strait", by="ANO", on="NBR", issue="passage", size=0.6, day=20, deadline=90),
+        DemandSpec(
+            id="annex", by="GRT", on="VCT", issue="union", size=1.0, day=2, deadline=4, public=False
+        ),
+        DemandSpec(id="late", by="ANO", on="SML", issue="fishing rights", size=0.3, day=100),
+    )
+    sanctions = (
+        *base.sanctions,
+        SanctionSpec(
+            id="strait_threat",
+            senders=("NBR", "ALY"),
+            target="ANO",
+            severity=0.6,
+            trigger_actor="ANO",
+            trigger_against="NBR",
+            day=21,
+        ),
+    )
+    events = (
+        Event(
+            day=0,
+            kind="statement",
+            actor="SML",
+            dispute="border",
+            ties_hands=True,
+            text="not one inch",
+        ),
+        Event(
+            day=25,
+            kind="statement",
+            actor="ANO",
+            dispute="strait",
+            ties_hands=True,
+            text="the strait is ours",
+        ),
+        Event(day=30, kind="offer", actor="NBR", dispute="strait", share=0.3),
+        Event(day=5, kind="deploy", actor="ALY", target="SML", troops=3.0, ref="reinforce"),
+        Event(day=40, kind="withdraw", ref="reinforce"),
+        Event(day=10, kind="talks", actor="GRT", target="ALY", dispute="border"),
+    )
+    arms = (
+        ArmsRaceSpec(
+            rivals=("GRT", "ALY"), reaction=(0.3, 0.2), fatigue=(0.5, 0.4), grievance=(0.2, 0.1)
+        ),
+    )
+    alliances = dict(base.alliances)
+    alliances["PACT2"] = AllianceSpec(
+        id="PACT2",
+        name="Second pact",
+        kind="defense",
+        members=(Membership("NBR", 2004), Membership("ALY", 1949), Membership("VCT", 2010)),
+    )
+    alliances["AXIS"] = AllianceSpec(
+        id="AXIS",
+        name="Axis",
+        kind="offense",
+        members=(Membership("GRT", 1990), Membership("ANO", 1990)),
+    )
+    alliances["TALK"] = AllianceSpec(
+        id="TALK",
+        name="Talking shop",
+        kind="consultation",
+        members=(Membership("SML", 1990), Membership("NBR", 1990), Membership("ANO", 1995)),
+    )
+    from dataclasses import replace
+
+    return replace(
+        base,
+        states=states,
+        demands=demands,
+        events=events,
+        arms_races=arms,
+        alliances=alliances,
+        sanctions=sanctions,
+    )
+
+
+def war_scenario():
+    """A great power that does not fear war makes demands of two small members of a defence
+    pact in turn: the first often ends in war, and in the second the ally's record from the
+    first counts. The test bed of the war parameters (MODEL.md §6)."""
+    from dataclasses import replace
+
+    base = protected_state_scenario(horizon=150)
+    states = dict(base.states)
+    states["NBR"] = state("NBR", 0.008, 120, (44.4, 26.1), regime="democracy", resolve=0.5)
+    alliances = dict(base.alliances)
+    alliances["PACT"] = replace(
+        alliances["PACT"], members=(*alliances["PACT"].members, Membership("NBR", 2004))
+    )
+    demands = (
+        DemandSpec(id="first", by="GRT", on="NBR", issue="the delta", size=0.4),
+        DemandSpec(id="later", by="GRT", on="SML", issue="the border", size=0.4, day=90),
+    )
+    return replace(
+        base,
+        states=states,
+        alliances=alliances,
+        demands=demands,
+        parameters={"challenger_cost": 0.0},
+    )

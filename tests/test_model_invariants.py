@@ -1,0 +1,105 @@
+"""Invariants of the crisis model under Hypothesis (issue 3), and reproducibility."""
+
+from __future__ import annotations
+
+import itertools
+
+import pandas as pd
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from scenario_factory import fearon_scenario, kitchen_sink_scenario
+
+from brink.sim.model import CrisisModel, scenario_params, simulate
+from brink.sim.params import PARAMETERS, ModelParams
+
+KITCHEN_SINK = kitchen_sink_scenario()
+
+# Levels may jump straight to war only by these rules: an ultimatum refused, the spiral
+# hazard, or a war joined; otherwise a side moves at most one level per step (MODEL.md §4.4).
+JUMPS_TO_WAR = {"war", "spiral", "join_war"}
+
+
+def parameter_strategy():
+    """Random values of a few influential parameters, anywhere in their allowed range."""
+    names = [
+        "precision",
+        "spiral_hazard",
+        "display_hazard",
+        "war_cost_scale",
+        "join_pact",
+        "join_tripwire",
+        "lanchester_effectiveness",
+        "break_point",
+        "settle_rate",
+        "belief_learning_rate",
+        "escalation_cost",
+        "sanctions_effectiveness",
+    ]
+    return st.fixed_dictionaries(
+        {
+            name: st.floats(PARAMETERS[name].low, PARAMETERS[name].high, allow_nan=False)
+            for name in names
+        }
+    )
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(overrides=parameter_strategy(), seed=st.integers(0, 2**32 - 1))
+def test_levels_costs_and_casualties_stay_in_range(overrides, seed):
+    params = scenario_params(KITCHEN_SINK, {**overrides, "horizon": 90})
+    record = simulate(KITCHEN_SINK, params, seed=seed)
+    steps = pd.DataFrame(record.steps)
+    assert steps["posture"].between(1, 5).all()
+    assert (steps["sanctions_cost"] >= 0).all()
+    assert (steps["troops_abroad"] >= 0).all()
+    assert steps["cohesion"].between(0, 1).all()
+    for row in record.runs:
+        assert 1 <= row["max_level"] <= 5
+        assert row["casualties"] >= 0
+        assert 0 <= row["settlement"] <= 1
+        assert row["outcome"] in {
+            "victory_challenger",
+            "victory_target",
+            "yield_challenger",
+            "yield_target",
+            "compromise",
+            "stalemate",
+        }
+        assert row["war"] == (row["max_level"] == 5)
+    events = pd.DataFrame(record.events)
+    decisions = events[events["action"].isin(["escalate", "counter_escalate"])]
+    for (_, actor), moves in decisions.groupby(["dispute", "actor"]):
+        levels = moves["level"].tolist()
+        assert all(b == a + 1 for a, b in itertools.pairwise(levels)), (actor, levels)
+
+
+@settings(max_examples=10, deadline=None)
+@given(seed=st.integers(0, 2**63 - 1))
+def test_same_seed_gives_the_same_run(seed):
+    first = simulate(KITCHEN_SINK, seed=seed)
+    second = simulate(KITCHEN_SINK, seed=seed)
+    assert first.runs == second.runs
+    assert first.steps == second.steps
+    assert first.events == second.events
+    assert first.beliefs == second.beliefs
+
+
+def test_different_seeds_give_different_runs():
+    outcomes = {tuple(r["outcome"] for r in simulate(KITCHEN_SINK, seed=s).runs) for s in range(30)}
+    assert len(outcomes) > 1
+
+
+def test_seed_is_recorded_when_none_is_given():
+    model = CrisisModel(fearon_scenario())
+    assert isinstance(model.seed, int)
+    again = simulate(fearon_scenario(), seed=model.seed)
+    while model.running:
+        model.step()
+    assert model.finish().runs == again.runs
+
+
+def test_default_parameters_lie_in_their_ranges():
+    for spec in PARAMETERS.values():
+        if spec.default is not None:
+            assert spec.low <= spec.default <= spec.high, spec.name
+    assert ModelParams().as_dict().keys() == PARAMETERS.keys()

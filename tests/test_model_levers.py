@@ -1,0 +1,108 @@
+"""Levers move the odds the way the literature expects (issue 3).
+
+Each lever is shown on a pair of scenarios that differ only in the lever, run with common random
+numbers (the same seeds), so that the paired difference isolates the lever's effect. A lever
+passes when the effect has the expected sign, is at least the stated size, and is more than
+three standard errors of the paired difference away from zero.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import pytest
+from scenario_factory import protected_state_scenario
+
+from brink.scenarios.spec import Event
+from brink.sim.model import simulate
+
+RUNS = 300
+
+
+def uses_force(row):
+    return row["challenger_level"] >= 4
+
+
+def paired_effect(without, with_lever, indicator, runs=RUNS):
+    """Mean of indicator(with) − indicator(without) over common seeds, and its standard error."""
+    differences = []
+    for seed in range(runs):
+        a = indicator(simulate(without, seed=seed).runs[0])
+        b = indicator(simulate(with_lever, seed=seed).runs[0])
+        differences.append(float(b) - float(a))
+    mean = sum(differences) / runs
+    variance = sum((d - mean) ** 2 for d in differences) / (runs - 1)
+    return mean, math.sqrt(variance / runs)
+
+
+def assert_effect(effect, standard_error, at_most):
+    """The effect is a decrease of at least ``-at_most`` and significant."""
+    mean = effect
+    assert mean <= at_most, f"effect {mean:+.3f} is not a decrease of at least {-at_most:.2f}"
+    assert abs(mean) > 3 * standard_error, f"effect {mean:+.3f} ± {standard_error:.3f}"
+
+
+@pytest.mark.slow
+def test_tripwire_deployment_deters_attack():
+    # Schelling 1966: an ally's troops on the protected state's soil engage the ally from the
+    # first day, raising the chance it fights; 5,000 troops.
+    effect, se = paired_effect(
+        protected_state_scenario(), protected_state_scenario(tripwire_troops=5.0), uses_force
+    )
+    assert_effect(effect, se, at_most=-0.10)
+
+
+@pytest.mark.slow
+def test_defence_pact_deters_and_more_when_credible():
+    no_pact = protected_state_scenario(pact=False)
+    weak = protected_state_scenario(pact_reliability=0.3)
+    strong = protected_state_scenario(pact_reliability=1.0)
+    effect_weak, se_weak = paired_effect(no_pact, weak, uses_force)
+    effect_strong, se_strong = paired_effect(weak, strong, uses_force)
+    assert_effect(effect_weak, se_weak, at_most=-0.03)
+    assert_effect(effect_strong, se_strong, at_most=-0.20)
+
+
+@pytest.mark.slow
+def test_public_commitment_makes_a_democracy_less_likely_to_back_down():
+    # Fearon 1994: a public, hands-tying statement creates an audience cost of backing down.
+    base = protected_state_scenario(pact=False)
+    committed = replace(
+        base,
+        events=(
+            Event(
+                day=0,
+                kind="statement",
+                actor="SML",
+                dispute="border",
+                ties_hands=True,
+                text="we will not cede an inch",
+            ),
+        ),
+    )
+    effect, se = paired_effect(base, committed, lambda row: row["outcome"] == "yield_target")
+    assert_effect(effect, se, at_most=-0.15)
+
+
+@pytest.mark.slow
+def test_sanctions_threat_deters_when_trade_exposure_is_high():
+    exposed = protected_state_scenario(trade_share=0.2)
+    threatened = protected_state_scenario(trade_share=0.2, sanctions_severity=0.8)
+    effect, se = paired_effect(exposed, threatened, uses_force)
+    assert_effect(effect, se, at_most=-0.15)
+    # With little trade at stake the same threat deters much less.
+    closed = protected_state_scenario(trade_share=0.0)
+    closed_threatened = protected_state_scenario(trade_share=0.0, sanctions_severity=0.8)
+    weak_effect, _ = paired_effect(closed, closed_threatened, uses_force)
+    assert weak_effect > effect + 0.05
+
+
+@pytest.mark.slow
+def test_two_nuclear_principals_almost_never_fight():
+    conventional = protected_state_scenario()
+    nuclear = protected_state_scenario(nuclear_target=True)
+    runs = [simulate(nuclear, seed=seed).runs[0]["war"] for seed in range(RUNS)]
+    assert sum(runs) / RUNS <= 0.02
+    effect, se = paired_effect(conventional, nuclear, lambda row: row["war"])
+    assert_effect(effect, se, at_most=-0.03)
