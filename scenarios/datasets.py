@@ -10,7 +10,6 @@ from functools import cache
 from pathlib import Path
 
 import pandas as pd
-
 from brink.errors import BrinkInputError, Location
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
