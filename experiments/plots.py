@@ -20,7 +20,7 @@ _SERIES = [PALETTE[name] for name in ("blue", "vermilion", "green", "orange", "p
 def factor_label(name: str, unit: str | None = None) -> str:
     """An axis label for a factor: its name without ``parameters.``, and its unit."""
     short = name.removeprefix("parameters.")
-    return f"{short} ({unit})" if unit else short
+    return f"{short}\n({unit})" if unit else short
 
 
 def probability_by_factor(
@@ -36,7 +36,7 @@ def probability_by_factor(
     """
     rows = marginal[marginal["outcome"] == outcome]
     factors = list(dict.fromkeys(rows["factor"]))
-    columns = min(3, len(factors))
+    columns = 2 if len(factors) in (2, 4) else min(3, len(factors))
     lines = -(-len(factors) // columns)
     width = SINGLE_COLUMN if columns == 1 else DOUBLE_COLUMN
     fig, axes = figure(
@@ -80,8 +80,12 @@ def heat_map(
         grid[ys.index(row.y), xs.index(row.x)] = row.p
     fig, ax = figure(SINGLE_COLUMN + 0.6, 2.9)
     top = float(np.nanmax(grid)) if np.isfinite(grid).any() else 1.0
-    # Ten colour steps of equal width from 0: cells and colour bar stay vector in the PDF.
-    bounds = np.linspace(0, max(0.05, top), 11)
+    # At most ten colour steps of a round width from 0, so the colour bar reads 0, 0.1, 0.2 …
+    # and cells and colour bar stay vector in the PDF.
+    step = next(w for w in (0.005, 0.01, 0.02, 0.025, 0.05, 0.1) if top / w <= 10)
+    bounds = np.arange(0, step * (np.ceil(top / step) + 1) - step / 2, step)
+    if len(bounds) < 2:
+        bounds = np.array([0.0, step])
     norm = BoundaryNorm(bounds, ncolors=256)
     with house_style():
         image = ax.pcolormesh(
@@ -110,7 +114,8 @@ def heat_map(
                         fontsize=6,
                         color="white" if value > threshold else "black",
                     )
-        bar = fig.colorbar(image, ax=ax, shrink=0.9, format="%.2g")
+        bar = fig.colorbar(image, ax=ax, shrink=0.9, format="%.3g")
+        bar.set_ticks(bounds[:: 2 if len(bounds) > 6 else 1])
         bar.set_label(f"P({label})")
         ax.set_title(f"P({label})")
     return fig

@@ -22,6 +22,7 @@ import psutil
 import pytest
 from test_sweep_experiment import EXPERIMENT, write
 
+from brink.errors import BrinkInputError
 from brink.experiments import shards
 from brink.experiments.analysis import analyze_sweep, wilson
 from brink.experiments.executors import Runner
@@ -79,7 +80,7 @@ def world(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def reference(world, tmp_path_factory) -> pd.DataFrame:
+def reference_dir(world, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("reference") / "sweep"
     done = brink("sweep", str(world), "--out", str(out), "--jobs", "2")
     assert done.returncode == 0, done.stderr
@@ -93,7 +94,12 @@ def reference(world, tmp_path_factory) -> pd.DataFrame:
     assert frame["error"].isna().all()
     assert frame.groupby("replication")["seed"].nunique().eq(1).all()  # common random numbers
     assert frame["seed"].nunique() == 40
-    return frame
+    return out
+
+
+@pytest.fixture(scope="module")
+def reference(reference_dir) -> pd.DataFrame:
+    return results(reference_dir)
 
 
 @pytest.mark.slow
@@ -151,13 +157,14 @@ def test_a_killed_worker_has_its_runs_done_again(world, reference, tmp_path):
     assert_same_runs(out, reference)
 
 
-def test_resume_refuses_another_experiment(world, reference, tmp_path):
+def test_resume_refuses_another_experiment(world, tmp_path):
     out = tmp_path / "sweep"
-    first = brink("sweep", str(world), "--out", str(out), "--replications", "1", "--jobs", "1")
-    assert first.returncode == 0, first.stderr
-    other = brink("sweep", str(world), "--out", str(out), "--resume", "--replications", "2")
-    assert other.returncode == 2
-    assert "holds a different sweep (replications differ)" in other.stderr
+    experiment = load_experiment(world).resized(replications=1)
+    assert run_sweep(experiment, out, InProcess(), progress=False).complete
+    with pytest.raises(BrinkInputError, match=r"holds a different sweep \(replications differ\)"):
+        run_sweep(experiment.resized(replications=2), out, InProcess(), resume=True)
+    with pytest.raises(BrinkInputError, match="already holds a sweep; add --resume"):
+        run_sweep(experiment, out, InProcess())
 
 
 @pytest.mark.slow
@@ -189,14 +196,12 @@ def test_a_failing_run_is_recorded_and_the_sweep_goes_on(tmp_path):
 
 
 @pytest.mark.slow
-def test_analysis_writes_probabilities_heat_map_importance_and_figures(reference, world, tmp_path):
-    out = tmp_path / "sweep"
-    done = brink("sweep", str(world), "--out", str(out), "--replications", "12")
-    assert done.returncode == 0, done.stderr
+def test_analysis_writes_probabilities_heat_map_importance_and_figures(reference_dir):
+    out = reference_dir
     analyzed = brink("analyze", str(out))
     assert analyzed.returncode == 0, analyzed.stderr
     report = (out / "analysis.md").read_text()
-    assert "design **factorial** with 9 points × 12 replications = 108 runs" in report
+    assert "design **factorial** with 9 points × 40 replications = 360 runs" in report
     for stem in ("war_by_factor", "force_on_pact_heat_map", "force_on_pact_importance"):
         assert (out / "figures" / f"{stem}.png").read_bytes().startswith(b"\x89PNG")
         pdf = (out / "figures" / f"{stem}.pdf").read_bytes()
@@ -210,11 +215,11 @@ def test_analysis_writes_probabilities_heat_map_importance_and_figures(reference
         row = table[(table["factor"] == name) & (table["outcome"] == "force_on_pact")]
         row = row[np.isclose(row["x"], level)].iloc[0]
         k = int(group["y.force_on_pact"].sum())
-        assert row["n"] == len(group) == 36 and row["p"] == pytest.approx(k / 36)
-        low, high = wilson(k, 36)
+        assert row["n"] == len(group) == 120 and row["p"] == pytest.approx(k / 120)
+        low, high = wilson(k, 120)
         assert (row["low"], row["high"]) == (pytest.approx(low), pytest.approx(high))
     heat = pd.read_csv(out / "tables" / "heat_map.csv")
-    assert len(heat[heat["outcome"] == "war"]) == 9 and (heat["n"] == 12).all()
+    assert len(heat[heat["outcome"] == "war"]) == 9 and (heat["n"] == 40).all()
     importance = pd.read_csv(out / "tables" / "importance.csv")
     assert set(importance["factor"]) == {name, "deployments.tripwire.troops"}
 
