@@ -31,6 +31,7 @@ from brink.errors import BrinkInputError, Location
 from brink.scenarios.datasets import DATA_DIR, national_capabilities
 
 ATOP_MEMBER_FILE = DATA_DIR / "atop-v4-member-level.csv"
+ATOP_ALLIANCE_FILE = DATA_DIR / "atop-v4-alliance-level.csv"
 CAPITALS_FILE = DATA_DIR / "cow-capitals.csv"
 
 RecordFormat = Literal["mid-dyadic", "icb-actor"]
@@ -213,16 +214,24 @@ def _parser_error_line(message: str) -> int | None:
 def atop_members() -> pd.DataFrame:
     """ATOP v4 member-level rows (Leeds, Ritter, Mitchell & Long 2002), one per member phase.
 
-    Adds ``start`` and ``end`` as fractional years (year + (month − 1) / 12) of entry and exit;
-    an exit year of 0 (still in force in 2016) becomes +inf.
+    Adds ``start`` and ``end`` as fractional years (year + (month − 1) / 12) of entry and exit,
+    and ``last_year``. ATOP codebook: a member's exit year of 0 means it stayed in until the
+    alliance ended, so its exit is the alliance's end (alliance-level ``endyr``/``endmo``); an
+    alliance end year of 0 means still in force in 2016, here +inf.
     """
     frame = pd.read_csv(ATOP_MEMBER_FILE)
     entry_month, exit_month = "mo" + "ent", "mo" + "exit"  # ATOP's names (not "moment")
     columns = ["atopid", "member", "yrent", entry_month, "yrexit", exit_month]
     frame = frame[[*columns, *(column for column, _ in _ATOP_KINDS)]].copy()
+    ends = pd.read_csv(ATOP_ALLIANCE_FILE, usecols=["atopid", "endyr", "endmo"])
+    frame = frame.merge(ends, on="atopid", how="left", validate="many_to_one")
     frame["start"] = frame["yrent"] + (frame[entry_month].clip(lower=1) - 1) / 12
-    end = frame["yrexit"] + (frame[exit_month].clip(lower=1) - 1) / 12
-    frame["end"] = end.where(frame["yrexit"] > 0, np.inf)
+    stayed = frame["yrexit"] <= 0
+    exit_year = frame["yrexit"].where(~stayed, frame["endyr"].fillna(0))
+    exit_month_value = frame[exit_month].where(~stayed, frame["endmo"].fillna(0))
+    end = exit_year + (exit_month_value.clip(lower=1) - 1) / 12
+    frame["end"] = end.where(exit_year > 0, np.inf)
+    frame["last_year"] = exit_year.where(exit_year > 0, np.nan)
     return frame
 
 
@@ -261,7 +270,7 @@ def pacts_by_member() -> dict[int, tuple[Pact, ...]]:
             start=float(row.start),
             end=float(row.end),
             joined=int(row.yrent),
-            left=int(row.yrexit) if row.yrexit > 0 else None,
+            left=None if np.isnan(row.last_year) else int(row.last_year),
             kind=kind,
         )
         result.setdefault(pact.member, []).append(pact)
