@@ -110,6 +110,12 @@ class Experiment:
         if samples is not None:
             _check_count(samples, "--samples", _cli("--samples"))
             if design.kind == "factorial":
+                if all(factor.levels is not None for factor in self.factors):
+                    raise BrinkInputError(
+                        "every factor of this factorial design lists its levels, so --samples "
+                        "changes nothing; edit the levels in the experiment file instead",
+                        _cli("--samples"),
+                    )
                 design = replace(design, levels=samples)
             else:
                 design = replace(design, samples=samples)

@@ -288,3 +288,17 @@ def test_bundled_experiments_load_against_the_2022_scenario(name):
         assert design.kind == "morris"
         assert len(design) == experiment.design.samples * (len(experiment.factors) + 1)
         assert all(f.name.startswith("parameters.") for f in experiment.factors)
+
+
+def test_samples_and_replications_resize_the_design(tmp_path):
+    experiment = load_experiment(write(tmp_path))
+    grown = experiment.resized(samples=5, replications=2)
+    assert len(build_design(grown)) == 3 * 5  # listed levels kept, the range gets 5 levels
+    assert grown.replications == 2
+    lhs = _experiment_with(tmp_path, "latin_hypercube", "samples: 20")
+    assert len(build_design(lhs.resized(samples=7))) == 7
+    listed = EXPERIMENT.replace("{low: 0.2, high: 1.0}", "{levels: [0.2, 1.0]}")
+    with pytest.raises(BrinkInputError, match="changes nothing"):
+        load_experiment(write(tmp_path, listed)).resized(samples=4)
+    with pytest.raises(BrinkInputError, match="--replications"):
+        experiment.resized(replications=0)
