@@ -20,6 +20,10 @@ war comes is
   demands of does not fight for Russia elsewhere).
 - Cost: distance from k's capital to the theatre in units of the gradient D, plus a fixed cost
   of joining against a nuclear power.
+- Joining the challenger — the revisionist side, which demands a change of the status quo —
+  carries a further penalty: states seldom join an attacker without an offence pact (Leeds 2003,
+  "Do Alliances Deter Aggression?"). MODEL.md's formula has no such term; without it, states
+  with no ties to either side drift toward the stronger trading partner, the attacker included.
 """
 
 from __future__ import annotations
@@ -113,8 +117,10 @@ def join_logit(model, dispute: Dispute, member: str, side: str) -> float:
     cost = model.distance_to_theatre(member, dispute.theatre) / params.gradient_km + (
         params.nuclear_join_cost if opponent_nuclear else 0.0
     )
+    revisionist = params.join_revisionist_cost if side == CHALLENGER else 0.0
     return (
         params.join_intercept
+        - revisionist
         + params.join_pact * commit
         + params.join_tripwire * tripwire
         + params.join_affinity * affinity_gap

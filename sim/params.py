@@ -193,6 +193,15 @@ class ModelParams:
         "b_cost: weight of the cost of joining (distance, nuclear opponent)",
         group="coalitions",
     )
+    join_revisionist_cost: float = _p(
+        1.5,
+        0.0,
+        10.0,
+        "log-odds",
+        "penalty for joining the challenger, the side demanding change: third states seldom join "
+        "a revisionist's war without an offence pact (Leeds 2003)",
+        group="coalitions",
+    )
     nuclear_join_cost: float = _p(
         1.0,
         0.0,
