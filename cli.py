@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "brink.scenarios.commands",
     "brink.sim.commands",
     "brink.experiments.commands",
+    "brink.experiments.retro_commands",
     "brink.viz.commands",
     "brink.sim.classics.commands",
 )
