@@ -25,6 +25,14 @@ import tempfile
 import time
 from pathlib import Path
 
+import mesa
+
+from brink.errors import Location
+from brink.experiments.factors import apply_factors, resolve_factor
+from brink.scenarios.loader import load_scenario
+from brink.sim.ensemble import spawn_seeds
+from brink.sim.model import CrisisModel, scenario_params
+
 TROOPS = (0.0, 1.0, 3.0, 10.0)  # thousands: US troops in Romania
 RELIABILITY = (0.5, 1.0)  # NATO's reliability
 ROOT_SEED = 20220124
@@ -46,56 +54,41 @@ outcomes:
 """
 
 
-def _batch_model_class():
+class BatchCrisis(CrisisModel):
     """A thin mesa.Model for batch_run: its keyword arguments are the sweep's factors."""
-    import mesa
 
-    from brink.errors import Location
-    from brink.experiments.factors import apply_factors, resolve_factor
-    from brink.scenarios.loader import load_scenario
-    from brink.sim.model import CrisisModel, scenario_params
+    def __init__(self, troops=0.9, reliability=0.75, horizon=90, rng=None):
+        # the scenario is loaded once per process, as a brink worker does
+        if "scenario" not in _CACHE:
+            _CACHE["scenario"] = load_scenario("black_sea_2022")
+        scenario = _CACHE["scenario"]
+        params = scenario_params(scenario, {"horizon": horizon})
+        names = ("deployments.usa_in_romania.troops", "alliances.NATO.reliability")
+        targets = {name: resolve_factor(name, scenario, Location()) for name in names}
+        values = dict(zip(names, (troops, reliability), strict=True))
+        scenario, params = apply_factors(scenario, params, values, targets)
+        super().__init__(scenario, params, seed=rng, run=0)
+        # batch_run reads results from a DataCollector: the runs rows, as brink keeps them
+        self.datacollector = mesa.DataCollector(
+            model_reporters={
+                "runs": lambda model: list(model.record.runs),
+                "war": lambda model: any(row["war"] for row in model.record.runs),
+            }
+        )
 
-    class BatchCrisis(CrisisModel):
-        horizon = 90
-
-        def __init__(self, troops=0.9, reliability=0.75, rng=None):
-            # loaded once per process, as a brink worker does
-            if "scenario" not in _CACHE:
-                _CACHE["scenario"] = load_scenario("black_sea_2022")
-            scenario = _CACHE["scenario"]
-            params = scenario_params(scenario, {"horizon": BatchCrisis.horizon})
-            names = ("deployments.usa_in_romania.troops", "alliances.NATO.reliability")
-            targets = {name: resolve_factor(name, scenario, Location()) for name in names}
-            values = dict(zip(names, (troops, reliability), strict=True))
-            scenario, params = apply_factors(scenario, params, values, targets)
-            super().__init__(scenario, params, seed=rng, run=0)
-            # batch_run reads results from a DataCollector: the runs rows, as brink keeps them
-            self.datacollector = mesa.DataCollector(
-                model_reporters={
-                    "runs": lambda model: list(model.record.runs),
-                    "war": lambda model: any(row["war"] for row in model.record.runs),
-                }
-            )
-
-        def step(self):
-            super().step()
-            if not self.running:
-                self.finish()
-                self.datacollector.collect(self)
-
-    return BatchCrisis
+    def step(self):
+        super().step()
+        if not self.running:
+            self.finish()
+            self.datacollector.collect(self)
 
 
 def run_mesa(jobs: int, replications: int, horizon: int) -> int:
     import mesa
 
-    from brink.sim.ensemble import spawn_seeds
-
-    model = _batch_model_class()
-    model.horizon = horizon
     results = mesa.batch_run(
-        model,
-        parameters={"troops": list(TROOPS), "reliability": list(RELIABILITY)},
+        BatchCrisis,
+        parameters={"troops": list(TROOPS), "reliability": list(RELIABILITY), "horizon": horizon},
         number_processes=jobs,
         rng=spawn_seeds(ROOT_SEED, replications),
         max_steps=horizon + 1,
@@ -164,8 +157,9 @@ def measure(variant: str, jobs: int, replications: int, horizon: int) -> dict:
         ],
         capture_output=True,
         text=True,
-        check=True,
     )
+    if done.returncode != 0:
+        raise SystemExit(f"{variant} with {jobs} workers failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 

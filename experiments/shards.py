@@ -49,7 +49,8 @@ def write_shard(directory: Path | str, point: int, replication: int, table: pa.T
     folder = Path(directory) / SHARD_DIR
     final = folder / shard_name(point, replication, failed)
     temporary = folder / f".{final.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.partial"
-    pq.write_table(table, temporary, compression="zstd")
+    # uncompressed: a shard is a few rows, and compressing it costs more than it saves
+    pq.write_table(table, temporary, compression="none")
     os.replace(temporary, final)
     return final
 
