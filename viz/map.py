@@ -25,6 +25,7 @@ matplotlib.use("Agg")  # the view and the CLI draw off screen; never open a wind
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -526,6 +527,7 @@ def draw_map(
     extent: Extent | None = None,
     title: bool = True,
     legend: bool = True,
+    layer: str = "all",
 ) -> Situation:
     """Draw the crisis on ``ax`` as it stands after ``step``; return what was drawn.
 
@@ -539,59 +541,73 @@ def draw_map(
         extent: The region; by default :func:`map_extent` of the scenario.
         title: Put the scenario's name, the step and its date above the map.
         legend: Draw the legend of postures and symbols.
+        layer: ``all``; or one of the three layers :func:`map_figure` stacks: ``bottom`` (sea
+            and every outline in grey, the same for every step), ``middle`` (what changes: the
+            scenario's states in their postures, Crimea, ties, demands, sanctions, troops,
+            title) and ``top`` (capitals, names, legend and caption, the same for every step).
     """
     extent = extent or map_extent(scenario)
     state = situation(scenario, steps, events, step, run)
-    ax.set_facecolor(SEA)
     # Fix the limits first: with autoscaling off, adding artists does not recompute them.
     ax.set_xlim(extent.lon_min, extent.lon_max)
     ax.set_ylim(extent.lat_min, extent.lat_max)
     ax.set_autoscale_on(False)
-    rings = _rings_in(extent)
-    faces = [
-        POSTURE_COLOURS.get(state.postures[code], OTHER_LAND)
-        if code in state.postures
-        else OTHER_LAND
-        for code, _ in rings
-    ]
-    ax.add_collection(
-        PolyCollection(
-            [ring for _, ring in rings],
-            facecolors=faces,
-            edgecolors=BORDER,
-            linewidths=0.5,
-            zorder=1,
-        )
-    )
-    _draw_crimea(ax, state)
     ax.set_aspect(extent.aspect)
     ax.set_xticks([])
     ax.set_yticks([])
-
-    _draw_alliances(ax, scenario, state, extent)
-    _draw_sanctions(ax, scenario, state, extent)
-    _draw_demands(ax, scenario, state, extent)
-    _draw_deployments(ax, scenario, state, extent)
-    _draw_capitals(ax, scenario, extent)
-    if title:
-        ax.set_title(
-            f"{display_name(scenario)} — {step_heading(scenario, step)}",
-            fontsize=13,
-            fontweight="bold",
-            loc="left",
+    if layer == "all" or layer == "bottom":
+        ax.set_facecolor(SEA)
+    else:
+        ax.patch.set_visible(False)
+    if layer == "top":
+        for spine in ax.spines.values():
+            spine.set_visible(False)
+    rings = _rings_in(extent)
+    if layer in ("all", "bottom", "middle"):
+        if layer == "middle":
+            rings = tuple((code, ring) for code, ring in rings if code in state.postures)
+        faces = [
+            POSTURE_COLOURS.get(state.postures[code], OTHER_LAND)
+            if code in state.postures and layer != "bottom"
+            else OTHER_LAND
+            for code, _ in rings
+        ]
+        ax.add_collection(
+            PolyCollection(
+                [ring for _, ring in rings],
+                facecolors=faces,
+                edgecolors=BORDER,
+                linewidths=0.5,
+                zorder=1,
+            )
         )
-    if legend:
-        _draw_legend(ax, scenario, state)
-    ax.text(
-        0.0,
-        -0.01,
-        CRIMEA_CAPTION,
-        transform=ax.transAxes,
-        fontsize=7.5,
-        color="#555555",
-        va="top",
-        ha="left",
-    )
+    if layer in ("all", "middle"):
+        _draw_crimea(ax, state)
+        _draw_alliances(ax, scenario, state, extent)
+        _draw_sanctions(ax, scenario, state, extent)
+        _draw_demands(ax, scenario, state, extent)
+        _draw_deployments(ax, scenario, state, extent)
+        if title:
+            ax.set_title(
+                f"{display_name(scenario)} — {step_heading(scenario, step)}",
+                fontsize=13,
+                fontweight="bold",
+                loc="left",
+            )
+    if layer in ("all", "top"):
+        _draw_capitals(ax, scenario, extent)
+        if legend:
+            _draw_legend(ax, scenario, state)
+        ax.text(
+            0.0,
+            -0.01,
+            CRIMEA_CAPTION,
+            transform=ax.transAxes,
+            fontsize=7.5,
+            color="#555555",
+            va="top",
+            ha="left",
+        )
     return state
 
 
@@ -902,6 +918,36 @@ def _draw_legend(ax: Axes, scenario: Scenario, state: Situation) -> None:
     )
 
 
+#: Where the map's axes stand in its figure (left, bottom, width, height), the same in every
+#: layer so the layers line up pixel for pixel.
+MAP_AXES = (0.01, 0.035, 0.98, 0.915)
+_LAYER_CACHE: dict[tuple, tuple[Scenario, np.ndarray, np.ndarray]] = {}
+
+
+def _static_layers(
+    scenario: Scenario, extent: Extent, size: tuple[float, float], dpi: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The bottom and top layers of a scenario's map as RGBA pixels, drawn once and kept."""
+    key = (id(scenario), extent, size, dpi)
+    cached = _LAYER_CACHE.get(key)
+    if cached is not None and cached[0] is scenario:
+        return cached[1], cached[2]
+    layers = []
+    for layer in ("bottom", "top"):
+        figure = Figure(figsize=size, dpi=dpi)
+        if layer == "top":
+            figure.patch.set_visible(False)
+        ax = figure.add_axes(MAP_AXES)
+        draw_map(ax, scenario, None, None, 0, extent=extent, layer=layer)
+        canvas = FigureCanvasAgg(figure)
+        canvas.draw()
+        layers.append(np.asarray(canvas.buffer_rgba()).copy())
+    if len(_LAYER_CACHE) >= 8:
+        _LAYER_CACHE.pop(next(iter(_LAYER_CACHE)))
+    _LAYER_CACHE[key] = (scenario, layers[0], layers[1])
+    return layers[0], layers[1]
+
+
 def map_figure(
     scenario: Scenario,
     steps: pd.DataFrame | None,
@@ -912,8 +958,17 @@ def map_figure(
     size: tuple[float, float] = (9.0, 6.4),
     dpi: int = 100,
 ) -> Figure:
-    """A figure holding only the map (for the view and for saving)."""
-    figure = Figure(figsize=size, dpi=dpi, layout="constrained")
-    ax = figure.add_subplot()
-    draw_map(ax, scenario, steps, events, step, run=run)
+    """A figure holding only the map, for the view and for saving.
+
+    What does not change from step to step (outlines, names, legend, caption) is drawn once per
+    scenario and pasted in as pixels below and above what does, so a step redraws only the
+    crisis itself (the view redraws the map on every step).
+    """
+    extent = map_extent(scenario)
+    bottom, top = _static_layers(scenario, extent, size, dpi)
+    figure = Figure(figsize=size, dpi=dpi)
+    figure.figimage(bottom, zorder=-1, origin="upper")
+    figure.figimage(top, zorder=10, origin="upper")
+    ax = figure.add_axes(MAP_AXES)
+    draw_map(ax, scenario, steps, events, step, run=run, extent=extent, layer="middle")
     return figure
