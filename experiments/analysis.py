@@ -178,7 +178,7 @@ def src_importance(
 def _src(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
     sx = x.std(axis=0)
     sy = y.std()
-    if sy == 0:
+    if np.ptp(y) < 1e-12:  # the outcome does not vary over the design: nothing to explain
         return np.zeros(x.shape[1]), float("nan")
     z = np.where(sx > 0, (x - x.mean(axis=0)) / np.where(sx > 0, sx, 1), 0.0)
     design = np.column_stack([np.ones(len(y)), z])

@@ -112,7 +112,7 @@ def test_unknown_parameter_factor_suggests_the_parameter(tmp_path):
         (("seed: 7", "seed: 7\nseed: 8"), 4, "given twice"),
         (("design: {kind: factorial, levels: 3}", "design: {kind: sobol}"), 5, "needs 'samples'"),
         (("levels: [0, 5, 20]", "levels: [0, 5, 5]"), 7, "a level is given twice"),
-        (("scenario: world.yaml", "scenario: wrold.yaml"), 2, "no scenario 'wrold.yaml'"),
+        (("scenario: world.yaml", "scenario: elsewhere.yaml"), 2, "no scenario 'elsewhere.yaml'"),
     ],
 )
 def test_mistakes_are_located_errors(tmp_path, change, line, message):
@@ -302,3 +302,9 @@ def test_samples_and_replications_resize_the_design(tmp_path):
         load_experiment(write(tmp_path, listed)).resized(samples=4)
     with pytest.raises(BrinkInputError, match="--replications"):
         experiment.resized(replications=0)
+
+
+def test_an_outcome_that_never_varies_has_no_importance():
+    x = np.random.default_rng(1).uniform(0, 1, (20, 2))
+    coefficients, r2 = _src(x, np.full(20, 0.2) + np.arange(20) * 1e-18)
+    assert np.array_equal(coefficients, np.zeros(2)) and np.isnan(r2)
