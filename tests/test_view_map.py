@@ -22,13 +22,13 @@ from brink.viz.map import (
     border_point,
     contains,
     display_name,
-    dispute_label,
     draw_map,
     map_extent,
     map_figure,
     situation,
     world,
 )
+from brink.viz.narrate import dispute_label
 
 
 def test_crimea_is_taken_out_of_russia_and_kept_apart():

@@ -134,3 +134,27 @@ def test_headings_give_the_date_of_a_step():
     assert step_heading(scenario, 12) == "Day 12 · 13 January 2022"
     assert step_heading(replace(scenario, step="week"), 2) == "Week 2 · 15 January 2022"
     assert troops_text(0.5) == "500 troops"
+
+
+def test_the_view_log_puts_the_newest_day_first_and_says_when_nothing_changed():
+    from view_scenario import events_frame
+
+    from brink.viz.app import log_html, log_lines
+
+    scenario = black_sea()
+    events = events_frame(
+        [
+            event(1, "RUS", "escalate", "UKR", "ukraine", level=3),
+            event(1, "UKR", "counter_escalate", "RUS", "ukraine", level=3),
+            event(2, "RUS", "press", "UKR", "ukraine", level=3),
+            event(2, "UKR", "resist", "RUS", "ukraine", level=3),
+        ]
+    )
+    assert log_lines(events, scenario) == [
+        "Day 2 — the standoff goes on: Russia keeps up the pressure on Ukraine; "
+        "Ukraine holds firm against Russia",
+        "Day 1 — Russia escalates against Ukraine to a display of force",
+        "Day 1 — Ukraine answers Russia with a display of force",
+    ]
+    html = log_html(["Day 1 — A <b> & B"])
+    assert html.count('class="brink-log-line"') == 1 and "&lt;b&gt; &amp; B" in html

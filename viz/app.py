@@ -201,16 +201,17 @@ def log_lines(events: pd.DataFrame, scenario: Scenario) -> list[str]:
     (press, resist, stay out) one line saying the standoff goes on."""
     if len(events) == 0:
         return []
-    lines: list[str] = []
+    days: list[list[str]] = []
     for step, rows in events.groupby("step", sort=True):
         records = merge_rows(rows.to_dict("records"))
         notable = [row for row in records if row["action"] not in ROUTINE_ACTIONS]
         if notable:
-            lines.extend(narrate(row, scenario) for row in notable)
+            days.append([narrate(row, scenario) for row in notable])
         else:
             moves = "; ".join(sentence(row, scenario) for row in records)
-            lines.append(f"{step_unit(scenario)} {int(step)} — the standoff goes on: {moves}")
-    return lines[::-1]
+            days.append([f"{step_unit(scenario)} {int(step)} — the standoff goes on: {moves}"])
+    # Newest day first; within a day, in the order things happened.
+    return [line for day in reversed(days) for line in day]
 
 
 # -- page state (each browser tab has its own: Solara scopes reactives per connection) ---------

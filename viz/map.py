@@ -33,7 +33,7 @@ from matplotlib.patches import Patch
 from matplotlib.path import Path as MplPath
 
 from brink.scenarios.spec import Scenario
-from brink.viz.narrate import LEVEL_LABELS, step_heading, troops_text
+from brink.viz.narrate import LEVEL_LABELS, dispute_label, step_heading, troops_text
 
 WORLD_FILE = Path(__file__).resolve().parent.parent / "data" / "naturalearth-110m-countries.geojson"
 
@@ -741,22 +741,6 @@ def _label(ax: Axes, x: float, y: float, text: str, colour: str, *, alpha: float
         zorder=8,
         bbox=dict(boxstyle="round,pad=0.2", fc="white", ec=colour, lw=0.6, alpha=0.85 * alpha),
     )
-
-
-def dispute_label(scenario: Scenario, dispute: str) -> str:
-    """A short name for a dispute from its id: ``nato_rollback`` → ``NATO rollback``."""
-    names = {spec.name.lower(): spec.name for spec in scenario.states.values()}
-    codes = set(scenario.states) | set(scenario.alliances)
-    words = []
-    for word in dispute.replace("-", "_").split("_"):
-        if word.upper() in codes:
-            words.append(word.upper())
-        elif word.lower() in names:
-            words.append(names[word.lower()])
-        else:
-            words.append(word)
-    text = " ".join(words)
-    return text[:1].upper() + text[1:]
 
 
 def _draw_demands(ax: Axes, scenario: Scenario, state: Situation, extent: Extent) -> None:

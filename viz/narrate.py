@@ -133,6 +133,22 @@ def _issue(scenario: Scenario | None, dispute: Any) -> str:
     return text
 
 
+def dispute_label(scenario: Scenario, dispute: str) -> str:
+    """A short name for a dispute from its id: ``nato_rollback`` → ``NATO rollback``."""
+    names = {spec.name.lower(): spec.name for spec in scenario.states.values()}
+    codes = set(scenario.states) | set(scenario.alliances)
+    words = []
+    for word in dispute.replace("-", "_").split("_"):
+        if word.upper() in codes:
+            words.append(word.upper())
+        elif word.lower() in names:
+            words.append(names[word.lower()])
+        else:
+            words.append(word)
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
+
+
 # Each phrase gets (actor name, target name, row, scenario) and returns the sentence after the
 # heading. Sentences follow the event vocabulary of MODEL.md §4–6.
 Phrase = Callable[[str, str, Mapping[str, Any], "Scenario | None"], str]
@@ -207,8 +223,10 @@ def _settle(actor: str, target: str, row: Mapping[str, Any], scenario: Scenario 
 
 
 def _talks(actor: str, target: str, row: Mapping[str, Any], scenario: Scenario | None) -> str:
-    issue = _issue(scenario, row.get("dispute"))
-    return f"{actor} and {target} hold talks" + (f" on {issue}" if issue else "")
+    dispute = _text(row.get("dispute"))
+    if dispute and scenario is not None:
+        dispute = dispute_label(scenario, dispute)
+    return f"{actor} and {target} hold talks" + (f" on {dispute}" if dispute else "")
 
 
 def _simple(template: str, plural: str | None = None) -> Phrase:
