@@ -344,8 +344,9 @@ def analyze_sweep(directory: Path | str, pair: list[str] | None = None) -> Path:
     files += [tables_dir / "points.csv", tables_dir / "by_factor.csv"]
     shown = ranking[:6]
     for outcome in outcomes:
+        note = f" (the {len(shown)} most influential)" if len(shown) < len(factors) else ""
         fig = plots.probability_by_factor(
-            margins[margins["factor"].isin(shown)], outcome, labels[outcome], units
+            margins, outcome, labels[outcome], units, order=shown, note=note
         )
         files += save(fig, figures_dir / f"{outcome}_by_factor")
     cells = None
@@ -380,6 +381,7 @@ def analyze_sweep(directory: Path | str, pair: list[str] | None = None) -> Path:
                     [("mu_star", "mu_star_conf", "μ*")],
                     "Morris μ*",
                     "μ* (change in probability)",
+                    nonnegative=True,
                 )
                 files += save(
                     plots.morris_plane(sensitivity, outcome, labels[outcome]),

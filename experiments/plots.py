@@ -24,7 +24,12 @@ def factor_label(name: str, unit: str | None = None) -> str:
 
 
 def probability_by_factor(
-    marginal: pd.DataFrame, outcome: str, label: str, units: dict[str, str]
+    marginal: pd.DataFrame,
+    outcome: str,
+    label: str,
+    units: dict[str, str],
+    order: list[str] | None = None,
+    note: str = "",
 ) -> Figure:
     """P(outcome) against each factor, with 95 % Wilson intervals, one panel per factor.
 
@@ -33,9 +38,11 @@ def probability_by_factor(
         outcome: which outcome to draw.
         label: the outcome's reading, for the y axis.
         units: each factor's unit, for the x axis.
+        order: the factors to draw, in panel order (default: all, as in ``marginal``).
+        note: appended to the title (e.g. which factors are shown).
     """
     rows = marginal[marginal["outcome"] == outcome]
-    factors = list(dict.fromkeys(rows["factor"]))
+    factors = list(order or dict.fromkeys(rows["factor"]))
     columns = 2 if len(factors) in (2, 4) else min(3, len(factors))
     lines = -(-len(factors) // columns)
     width = SINGLE_COLUMN if columns == 1 else DOUBLE_COLUMN
@@ -59,7 +66,7 @@ def probability_by_factor(
             if index % columns == 0:
                 ax.set_ylabel(f"P({label})")
         fig.suptitle(
-            f"P({label}) by factor, with 95 % intervals",
+            f"P({label}) by factor, with 95 % intervals{note}",
             x=0.0,
             ha="left",
             fontsize=9,
@@ -128,8 +135,12 @@ def index_bars(
     columns: list[tuple[str, str, str]],
     title: str,
     xlabel: str,
+    nonnegative: bool = False,
 ) -> Figure:
     """Horizontal bars of sensitivity indices per factor, with their confidence intervals.
+
+    With ``nonnegative`` (an index that cannot be below 0, such as Morris μ*), an interval is
+    cut at 0 instead of drawn into impossible values.
 
     Args:
         table: rows ``outcome, factor`` and the index columns.
@@ -139,7 +150,7 @@ def index_bars(
     part = table[table["outcome"] == outcome].copy()
     part = part.assign(_size=part[columns[0][0]].abs()).sort_values("_size", ascending=True)
     count = len(part)
-    fig, ax = figure(SINGLE_COLUMN + 0.9, 0.9 + 0.2 * count * max(1, len(columns) * 0.6))
+    fig, ax = figure(SINGLE_COLUMN + 0.9, 0.9 + 0.17 * count * max(1, len(columns) * 0.6))
     height = 0.8 / len(columns)
     positions = np.arange(count)
     with house_style():
@@ -151,7 +162,9 @@ def index_bars(
                     [part[value] - part[confidence[0]], part[confidence[1]] - part[value]]
                 ).clip(min=0)
             elif confidence:
-                errors = part[confidence].to_numpy()
+                half = part[confidence].to_numpy()
+                low = np.minimum(half, part[value].to_numpy()) if nonnegative else half
+                errors = np.vstack([low, half])
             ax.barh(
                 positions + offset,
                 part[value],
@@ -176,12 +189,13 @@ def morris_plane(table: pd.DataFrame, outcome: str, label: str, annotate: int = 
     fig, ax = figure(SINGLE_COLUMN, 2.8)
     with house_style():
         ax.scatter(part["mu_star"], part["sigma"], s=12, color=PALETTE["blue"], zorder=3)
-        for row in part.nlargest(annotate, "mu_star").itertuples():
+        # labels alternate above and below their point, so close neighbours stay legible
+        for rank, row in enumerate(part.nlargest(annotate, "mu_star").itertuples()):
             ax.annotate(
                 factor_label(row.factor),
                 (row.mu_star, row.sigma),
                 fontsize=6,
-                xytext=(3, 2),
+                xytext=(3, 3 if rank % 2 == 0 else -8),
                 textcoords="offset points",
             )
         ax.set_xlabel("μ* (mean absolute elementary effect)")
