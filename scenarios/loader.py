@@ -45,6 +45,10 @@ _WORDS = {ScalarNode: "a single value", SequenceNode: "a list", MappingNode: "a 
 # -- finding files ---------------------------------------------------------------------------
 
 
+#: A plain scalar that YAML 1.2 reads as a number (exponents without a dot included).
+YAML12_NUMBER = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
+
+
 def bundled_scenarios() -> dict[str, Path]:
     """The scenarios that ship with Brink, by name (``black_sea_2022``,
     ``classics/fearon_ultimatum``)."""
@@ -443,6 +447,10 @@ class _Reader:
         self._expect(node, ScalarNode, kind, path)
         value = self._scalar(node, path)
         hint = _range_hint(kind)
+        if isinstance(value, str) and node.style is None and YAML12_NUMBER.fullmatch(value):
+            # PyYAML follows YAML 1.1, where `1e-3` (no dot) is a string; YAML 1.2 and every
+            # reader of a scenario file take it for a number.
+            value = float(value)
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise self.fail(f"{node.value!r} is not a number ({hint})", path)
         if math.isnan(value):

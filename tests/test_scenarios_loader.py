@@ -542,3 +542,14 @@ def test_huge_number_is_refused():
     error = error_of(BASE.replace("horizon: 60", "horizon: " + "9" * 5000))
     assert error.startswith("x.yaml:4:10: horizon: cannot read")
     assert "too many digits" in error
+
+
+def test_exponent_without_a_dot_is_a_number():
+    # YAML 1.1 (PyYAML) reads `13e-3` as a string; a scenario author means a number.
+    scenario = load_scenario_text(
+        BASE.replace("capability: 0.013", "capability: 13e-3"), file="x.yaml"
+    )
+    assert scenario.states["GBR"].capability == pytest.approx(0.013)
+    quoted = BASE.replace("capability: 0.013", "capability: '13e-3'")
+    with pytest.raises(BrinkInputError, match="is not a number"):
+        load_scenario_text(quoted, file="x.yaml")
