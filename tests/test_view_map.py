@@ -230,3 +230,34 @@ def test_a_scenario_without_outlines_still_renders():
     buffer = io.BytesIO()
     map_figure(bare, None, None, 0).savefig(buffer, format="png")
     assert buffer.getvalue()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_state_that_no_longer_exists_is_drawn_on_todays_outlines():
+    from dataclasses import replace
+
+    from brink.viz.map import crimea_caption, outline_owners
+
+    scenario = black_sea()
+    soviet = replace(scenario.states["RUS"], code="SUN", name="Soviet Union")
+    cold_war = replace(
+        scenario,
+        start_date="1962-10-16",
+        states={"SUN": soviet, "UKR": scenario.states["UKR"], "USA": scenario.states["USA"]},
+        alliances={},
+        sanctions=(),
+        deployments=(),
+        demands=(),
+    )
+    owners = outline_owners(cold_war)
+    assert owners["RUS"] == "SUN" and owners["KAZ"] == "SUN"
+    assert owners["UKR"] == "UKR"  # a state the scenario has keeps its own outline
+    assert "before 2014" in crimea_caption(cold_war)
+    assert "since 2014" in crimea_caption(scenario)
+    steps = steps_frame({1: {"SUN": 4, "UKR": 1, "USA": 1}})
+    figure = Figure()
+    ax = figure.add_subplot()
+    extent = map_extent(cold_war)
+    draw_map(ax, cold_war, steps, None, 1, extent=extent)
+    assert np.allclose(_face_of(ax, "RUS", extent), to_rgba(POSTURE_COLOURS[4]))
+    # Before 2014 Crimea is not hatched.
+    assert not [c for c in ax.collections if isinstance(c, PolyCollection) and c.get_hatch()]

@@ -44,6 +44,24 @@ CRIMEA_CAPTION = (
     "under Russian control since 2014."
 )
 
+CRIMEA_CAPTION_BEFORE_2014 = (
+    "Borders: Natural Earth 1:110m (today's outlines). Crimea is shown as part of Ukraine, "
+    "as it was before 2014."
+)
+#: The year from which the map shows Crimea as Ukrainian territory under Russian control.
+CRIMEA_ANNEXATION_YEAR = 2014
+
+#: States that no longer exist, drawn with the outlines of today's states on their territory
+#: (ISO 3166-3 codes): the Soviet Union, Yugoslavia, Czechoslovakia.
+HISTORICAL_OUTLINES = {
+    "SUN": (
+        "RUS", "UKR", "BLR", "MDA", "EST", "LVA", "LTU", "GEO", "ARM", "AZE",
+        "KAZ", "UZB", "TKM", "KGZ", "TJK",
+    ),
+    "YUG": ("SRB", "HRV", "BIH", "SVN", "MKD", "MNE", "KOS"),
+    "CSK": ("CZE", "SVK"),
+}  # fmt: skip
+
 #: Posture colours by MID hostility level: calm blue to war red (ColorBrewer RdYlBu, reversed).
 POSTURE_COLOURS = {
     1: "#abd9e9",
@@ -434,8 +452,9 @@ def map_extent(scenario: Scenario, reach_km: float = 2500.0, ratio: float = 1.45
     ]
     lats = [states[c].capital[0] for c in chosen]
     lons = [states[c].capital[1] for c in chosen]
-    lat_min, lat_max = min(lats) - 4.0, max(lats) + 4.0
-    lon_min, lon_max = min(lons) - 6.0, max(lons) + 6.0
+    # Margins leave room for names, troop labels and arrows next to the outermost capitals.
+    lat_min, lat_max = min(lats) - 4.5, max(lats) + 4.5
+    lon_min, lon_max = min(lons) - 9.0, max(lons) + 9.0
     # Widen the shorter side so the map fills a figure of the given ratio.
     aspect = 1.0 / math.cos(math.radians((lat_min + lat_max) / 2))
     width, height = lon_max - lon_min, (lat_max - lat_min) * aspect
@@ -563,12 +582,13 @@ def draw_map(
         for spine in ax.spines.values():
             spine.set_visible(False)
     rings = _rings_in(extent)
+    owners = outline_owners(scenario)
     if layer in ("all", "bottom", "middle"):
         if layer == "middle":
-            rings = tuple((code, ring) for code, ring in rings if code in state.postures)
+            rings = tuple((code, ring) for code, ring in rings if code in owners)
         faces = [
-            POSTURE_COLOURS.get(state.postures[code], OTHER_LAND)
-            if code in state.postures and layer != "bottom"
+            POSTURE_COLOURS.get(state.postures.get(owners[code], 0), OTHER_LAND)
+            if code in owners and layer != "bottom"
             else OTHER_LAND
             for code, _ in rings
         ]
@@ -582,7 +602,7 @@ def draw_map(
             )
         )
     if layer in ("all", "middle"):
-        _draw_crimea(ax, state)
+        _draw_crimea(ax, scenario, state)
         _draw_alliances(ax, scenario, state, extent)
         _draw_sanctions(ax, scenario, state, extent)
         _draw_demands(ax, scenario, state, extent)
@@ -601,7 +621,7 @@ def draw_map(
         ax.text(
             0.0,
             -0.01,
-            CRIMEA_CAPTION,
+            crimea_caption(scenario),
             transform=ax.transAxes,
             fontsize=7.5,
             color="#555555",
@@ -611,13 +631,47 @@ def draw_map(
     return state
 
 
-def _draw_crimea(ax: Axes, state: Situation) -> None:
+def outline_owners(scenario: Scenario) -> dict[str, str]:
+    """Which scenario state each Natural Earth outline is coloured for: a state's own outline,
+    and for a state that no longer exists (:data:`HISTORICAL_OUTLINES`) those of today's states
+    on its territory, unless the scenario has that state itself."""
+    owners: dict[str, str] = {}
+    for code in scenario.states:
+        for outline in HISTORICAL_OUTLINES.get(code, ()):
+            if outline not in scenario.states:
+                owners[outline] = code
+    owners.update({code: code for code in scenario.states})
+    return owners
+
+
+def crimea_caption(scenario: Scenario) -> str:
+    """The caption's statement of the view the map takes of Crimea (``data/README.md``)."""
+    if _start_year(scenario) < CRIMEA_ANNEXATION_YEAR:
+        return CRIMEA_CAPTION_BEFORE_2014
+    return CRIMEA_CAPTION
+
+
+def _draw_crimea(ax: Axes, scenario: Scenario, state: Situation) -> None:
     crimea = world().get("CRIMEA")
     if crimea is None or not crimea.rings:
         return
-    # Ukraine's colour, hatched in Russia's posture colour: Ukrainian, under Russian control.
-    face = POSTURE_COLOURS.get(state.postures.get("UKR", 0), OTHER_LAND)
-    hatch_colour = POSTURE_COLOURS.get(state.postures.get("RUS", 0), "#777777")
+    owners = outline_owners(scenario)
+
+    def colour(outline: str, default: str) -> str:
+        owner = owners.get(outline)
+        return POSTURE_COLOURS.get(state.postures.get(owner, 0), default) if owner else default
+
+    face = colour("UKR", OTHER_LAND)
+    if _start_year(scenario) < CRIMEA_ANNEXATION_YEAR:
+        # Before 2014 Crimea is simply part of Ukraine.
+        ax.add_collection(
+            PolyCollection(
+                list(crimea.rings), facecolors=face, edgecolors=BORDER, linewidths=0.5, zorder=1.5
+            )
+        )
+        return
+    # Ukraine's colour, hatched in Russia's: Ukrainian territory under Russian control.
+    hatch_colour = colour("RUS", "#777777")
     if hatch_colour == face:
         hatch_colour = "#555555"
     ax.add_collection(
@@ -644,10 +698,12 @@ def _draw_capitals(ax: Axes, scenario: Scenario, extent: Extent) -> None:
             off_map.append((lon, lat))
         if on_map:
             ax.plot(lon, lat, "o", ms=3.5, color="#222222", zorder=6)
+            near_right = lon > extent.lon_max - 0.18 * (extent.lon_max - extent.lon_min)
             ax.annotate(
                 spec.name,
                 (lon, lat),
-                xytext=(4, 4),
+                xytext=(-4, 4) if near_right else (4, 4),
+                ha="right" if near_right else "left",
                 textcoords="offset points",
                 fontsize=8.5,
                 fontweight="bold",
@@ -892,7 +948,7 @@ def _draw_legend(ax: Axes, scenario: Scenario, state: Situation) -> None:
     )
     ax.legend(
         handles=handles,
-        loc="lower left",
+        loc="best",  # drawn once per scenario (top layer), where it hides fewest names
         fontsize=7.5,
         title="Posture (MID hostility level)",
         title_fontsize=8,
