@@ -134,8 +134,8 @@ def recognise(columns: list[str], path: str = "<input>") -> RecordFormat:
     raise BrinkInputError(
         "columns match no known record format: expected a Gibler–Miller–Little dyadic MID file "
         "(dispnum, ccode1, ccode2, year, sidea1, orig1, hostlev, outcome, ...) or an ICB "
-        f"actor-level file (crisno, cracid, trigent, viol, outcom, ...); as a "
-        f"{FORMAT_NAMES[closest]} file it lacks {', '.join(missing)}",
+        f"actor-level file (crisno, cracid, trigent, viol, outcom, ...); read as the "
+        f"{FORMAT_NAMES[closest]} format it lacks {', '.join(missing)}",
         location,
     )
 

@@ -71,7 +71,7 @@ def test_unknown_format_is_a_located_error(tmp_path):
 def test_a_near_miss_names_the_missing_columns(tmp_path):
     header = [c for c in pd.read_csv(ICB, nrows=0).columns if c != "trigent"]
     path = _subset(ICB, tmp_path / "icb.csv", 5, header)
-    with pytest.raises(BrinkInputError, match=r"ICB actor-level file it lacks trigent"):
+    with pytest.raises(BrinkInputError, match=r"ICB actor-level format it lacks trigent"):
         read_records(path)
 
 
@@ -118,7 +118,7 @@ def test_empty_and_header_only_files(tmp_path):
 
 
 def test_recognise_prefers_the_closer_format():
-    with pytest.raises(BrinkInputError, match="dyadic MID file it lacks outcome"):
+    with pytest.raises(BrinkInputError, match="dyadic MID format it lacks outcome"):
         recognise(
             [
                 *("dispnum", "ccode1", "ccode2", "year", "sidea1", "sidea2", "revstate1"),
