@@ -496,7 +496,7 @@ class CrisisModel(mesa.Model):
         elif choices[CHALLENGER] == "accept_offer":
             self._settle(dispute, "compromise", dispute.offer)
         elif choices[CHALLENGER] == "back_down":
-            self._settle(dispute, "yield_challenger", 0.0)
+            self._settle(dispute, self._backing_down_outcome(dispute), 0.0)
         elif target_yields:
             self._settle(dispute, "yield_target", dispute.demand)
         elif max(dispute.level.values()) >= WAR:
@@ -541,6 +541,17 @@ class CrisisModel(mesa.Model):
             self.log_event(actor, choice, opponent, dispute.id, level)
             if (dispute.id, other(side)) in self._escalated_last_step:
                 self._signal_weakness(actor, HESITATION_WEIGHT)
+
+    @staticmethod
+    def _backing_down_outcome(dispute: Dispute) -> str:
+        """How a challenger's backing down is coded, by the MID rules (Jones, Bremer & Singer
+        1996): a yield is a visible capitulation. A challenger that never went beyond threats
+        and drops them concedes nothing anyone can see: its demand lapses, the issue stays
+        unresolved, and the dispute is a stalemate. One that displayed or used force and then
+        stands down has yielded."""
+        if dispute.max_level[CHALLENGER] <= 2:
+            return "stalemate"
+        return "yield_challenger"
 
     def _settle(self, dispute: Dispute, outcome: str, settlement: float) -> None:
         dispute.status = "settled"

@@ -154,7 +154,7 @@ class ModelParams:
 
     # -- who would fight for whom (§4.2) --
     join_intercept: float = _p(
-        -3.0,
+        -4.5,
         -10.0,
         5.0,
         "log-odds",
@@ -162,7 +162,7 @@ class ModelParams:
         group="coalitions",
     )
     join_pact: float = _p(
-        4.0,
+        5.0,
         0.0,
         10.0,
         "log-odds per unit commitment",
@@ -186,7 +186,7 @@ class ModelParams:
         group="coalitions",
     )
     join_cost: float = _p(
-        1.0,
+        0.5,
         0.0,
         10.0,
         "log-odds per unit cost",
