@@ -7,7 +7,8 @@ Starts ``brink view``'s server on a free port of 127.0.0.1, opens the page and c
 ``--steps`` times, timing each click until the map image has been replaced (the new PNG is in
 the page); the next click waits until the panels under the map are redrawn too, so each step
 starts from an idle server. When a run ends before that, Reset starts a new one (not timed).
-Prints each time and the median; target: median under 0.5 s; exits 1 if it is missed.
+Prints each time and the median (and, for comparison, the median time the server spends on a
+step and its map without a browser); target: median under 0.5 s; exits 1 if it is missed.
 
 With ``--screenshots DIR`` it also saves PNG screenshots of the page at the start, after three
 steps and at the end of a run (each under 300 KB).
@@ -85,6 +86,30 @@ def time_steps(page, steps: int) -> list[float]:
 MAX_SCREENSHOT_BYTES = 290_000
 
 
+def server_side(scenario: str, steps: int) -> list[float]:
+    """Seconds the server spends per step on the model step, its tables and the map PNG, in
+    this process (no browser): the part of a step that does not depend on the network."""
+    from brink.scenarios.loader import load_scenario
+    from brink.sim.model import scenario_params
+    from brink.viz.app import LiveRun, png
+    from brink.viz.map import map_figure
+
+    crisis = load_scenario(scenario)
+    params = scenario_params(crisis)
+    run = LiveRun(crisis, params, seed=1)
+    png(map_figure(crisis, None, None, 0))  # the static layers are drawn once per scenario
+    times = []
+    while len(times) < steps:
+        if not run.running:
+            run = LiveRun(crisis, params, seed=len(times) + 2)
+        started = time.perf_counter()
+        run.step()
+        tables = run.tables()
+        png(map_figure(crisis, tables.steps, tables.events, tables.step))
+        times.append(time.perf_counter() - started)
+    return times
+
+
 def save_screenshot(page, path: Path) -> int:
     """A PNG of the page, in full colour when that stays under :data:`MAX_SCREENSHOT_BYTES`,
     else with 256 dithered colours; returns its size in bytes."""
@@ -146,6 +171,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.screenshots is not None:
             screenshots(page, args.screenshots)
         page.close()
+    server = statistics.median(server_side(args.scenario, args.steps))
+    print(f"server side (step + tables + map PNG, no browser): median {server:.3f} s")
     median = statistics.median(times)
     print("click to updated map (s): " + " ".join(f"{t:.3f}" for t in times))
     print(

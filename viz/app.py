@@ -64,6 +64,7 @@ DEFAULT_SEED = 1
 ENV_PLAY_INTERVAL = "BRINK_VIEW_PLAY_INTERVAL"
 PLAY_INTERVAL = 0.25  # seconds between steps while playing (default)
 LOG_LINES = 300  # most recent lines shown in the event log
+PANELS_DELAY = 0.15  # seconds the panels wait for the map to go out first
 
 
 def png(figure: Figure) -> bytes:
@@ -364,8 +365,10 @@ def Panels(
     key: Any,
     dispute: str | None = None,
 ):
-    # Drawn in a thread after the map, so a step shows on the map first.
+    # Drawn in a thread after the map, so a step shows on the map first: the short wait lets
+    # the server send the new map before this thread competes with it for the interpreter.
     def draw() -> bytes:
+        time.sleep(PANELS_DELAY)
         return png(
             panels_figure(
                 scenario,
