@@ -18,6 +18,7 @@ An experiment file is YAML::
     factors:
       deployments.fra_romania.troops: {levels: [0, 0.5, 1, 2, 4]}
       alliances.NATO.reliability: {low: 0.3, high: 1.0}
+      parameters.spiral_hazard: {relative: 0.5}   # its value ± 50 %, within its range
     outcomes:
       force_on_nato: {kind: force, by: RUS, against: NATO}
 
@@ -33,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from brink.errors import BrinkInputError, Location, did_you_mean
-from brink.experiments.factors import FactorTarget, resolve_factor
+from brink.experiments.factors import FactorTarget, base_value, resolve_factor
 from brink.experiments.located import LocatedDocument, load_located
 from brink.experiments.outcomes import OUTCOME_KINDS, OUTCOMES, OutcomeSpec, default_label
 from brink.scenarios.spec import Scenario
@@ -52,7 +53,7 @@ _TOP_KEYS = (
     "outcomes",
 )
 _DESIGN_KEYS = ("kind", "samples", "levels", "second_order", "optimization")
-_FACTOR_KEYS = ("low", "high", "levels")
+_FACTOR_KEYS = ("low", "high", "levels", "relative")
 _OUTCOME_KEYS = ("kind", "label", "dispute", "by", "against", "value", "at_least")
 
 #: Where the bundled experiments live (package data).
@@ -291,6 +292,21 @@ def _factors(
             if len(set(numbers)) != len(numbers):
                 raise doc.error("a level is given twice", *path, "levels")
             factors.append(FactorSpec(name, target, levels=numbers))
+        elif "relative" in body:
+            if len(body) > 1:
+                raise doc.error("give relative alone (it sets low and high)", *path)
+            share = _number(doc, body["relative"], *path, "relative")
+            if not 0 < share < 1:
+                raise doc.error(f"{share:g} is not a share between 0 and 1", *path, "relative")
+            base = base_value(target, scenario)
+            if base is None or base == 0:
+                raise doc.error(
+                    f"has base value {base!r}, so a relative range is empty; give low and high",
+                    *path,
+                )
+            low, high = sorted((base * (1 - share), base * (1 + share)))
+            low, high = max(low, target.low), min(high, target.high)
+            factors.append(FactorSpec(name, target, low=low, high=high))
         else:
             if "low" not in body or "high" not in body:
                 raise doc.error("a factor needs low and high, or levels", *path)

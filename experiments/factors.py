@@ -162,6 +162,32 @@ def resolve_factor(name: str, scenario: Scenario, location: Location) -> FactorT
     )
 
 
+def base_value(target: FactorTarget, scenario: Scenario) -> float | None:
+    """The value a factor has in the base scenario (a parameter: as the scenario sets it)."""
+    from brink.sim.model import scenario_params
+
+    params = scenario_params(scenario)
+    if target.section == "parameters":
+        return getattr(params, target.fields[0])
+    if target.section == "states":
+        holder = scenario.states[target.ident]
+    elif target.section == "alliances":
+        alliance = scenario.alliances[target.ident]
+        return (
+            alliance.reliability
+            if alliance.reliability is not None
+            else (params.reliability(alliance.kind))
+        )
+    elif target.section == "deployments" and target.ident in _deploy_events(scenario):
+        events = (e for e in scenario.events if e.kind == "deploy" and e.ref == target.ident)
+        return next(events).troops
+    else:
+        holder = next(i for i in getattr(scenario, target.section) if i.id == target.ident)
+    for name in target.fields:
+        holder = getattr(holder, name)
+    return holder
+
+
 def _coerce(target: FactorTarget, value: float) -> float | int:
     return round(value) if target.integer else float(value)
 

@@ -308,3 +308,28 @@ def test_an_outcome_that_never_varies_has_no_importance():
     x = np.random.default_rng(1).uniform(0, 1, (20, 2))
     coefficients, r2 = _src(x, np.full(20, 0.2) + np.arange(20) * 1e-18)
     assert np.array_equal(coefficients, np.zeros(2)) and np.isnan(r2)
+
+
+def test_a_relative_range_is_built_around_the_scenario_value(tmp_path):
+    text = EXPERIMENT.replace(
+        "alliances.PACT.reliability: {low: 0.2, high: 1.0}",
+        "alliances.PACT.reliability: {relative: 0.5}\n"
+        "  parameters.spiral_hazard: {relative: 0.5}\n"
+        "  deployments.reinforcement.troops: {relative: 0.2}",
+    )
+    factors = {f.name: f for f in load_experiment(write(tmp_path, text)).factors}
+    scenario = load_scenario(tmp_path / "world.yaml")
+    params = scenario_params(scenario)
+    # no reliability in the file: the base is the model's defence-pact reliability, capped at 1
+    base = params.reliability_defense
+    assert factors["alliances.PACT.reliability"].bounds == (base * 0.5, min(1.0, base * 1.5))
+    assert factors["parameters.spiral_hazard"].bounds == (
+        params.spiral_hazard * 0.5,
+        params.spiral_hazard * 1.5,
+    )
+    assert factors["deployments.reinforcement.troops"].bounds == (
+        pytest.approx(1.2),
+        pytest.approx(1.8),
+    )
+    error = error_of(tmp_path, EXPERIMENT.replace("{low: 0.2, high: 1.0}", "{relative: 1.5}"))
+    assert "not a share between 0 and 1" in str(error) and error.location.line == 8
