@@ -617,7 +617,7 @@ def draw_map(
     if layer in ("all", "top"):
         _draw_capitals(ax, scenario, extent)
         if legend:
-            _draw_legend(ax, scenario, state)
+            _draw_legend(ax, scenario, state, extent)
         ax.text(
             0.0,
             -0.01,
@@ -920,7 +920,21 @@ def _troops_short(thousands: float) -> str:
     return f"{thousands:,.1f}k".replace(".0k", "k")
 
 
-def _draw_legend(ax: Axes, scenario: Scenario, state: Situation) -> None:
+def _legend_corner(scenario: Scenario, extent: Extent) -> str:
+    """Lower left (open sea in most crises) unless a capital stands there; then matplotlib's
+    best place, which hides the fewest names."""
+    for code in scenario.states:
+        lon, lat, on_map = anchor(scenario, code, extent)
+        if (
+            on_map
+            and lon < extent.lon_min + 0.3 * (extent.lon_max - extent.lon_min)
+            and lat < extent.lat_min + 0.45 * (extent.lat_max - extent.lat_min)
+        ):
+            return "best"
+    return "lower left"
+
+
+def _draw_legend(ax: Axes, scenario: Scenario, state: Situation, extent: Extent) -> None:
     handles = [
         Patch(facecolor=POSTURE_COLOURS[level], edgecolor=BORDER, label=LEVEL_LABELS[level])
         for level in range(1, 6)
@@ -948,7 +962,7 @@ def _draw_legend(ax: Axes, scenario: Scenario, state: Situation) -> None:
     )
     ax.legend(
         handles=handles,
-        loc="best",  # drawn once per scenario (top layer), where it hides fewest names
+        loc=_legend_corner(scenario, extent),
         fontsize=7.5,
         title="Posture (MID hostility level)",
         title_fontsize=8,
