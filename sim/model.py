@@ -139,6 +139,7 @@ class CrisisModel(mesa.Model):
         ]
         self._pending_demands = 0
         self._callbacks = []
+        self._event_step: int | None = None
         self._actions: dict[str, list[tuple[str, int | None]]] = {}
         self._escalated_last_step: set[tuple[str, str]] = set()
         self.steps_done = 0
@@ -201,10 +202,11 @@ class CrisisModel(mesa.Model):
 
     # ------------------------------------------------------------------ the event log
     def log_event(self, actor, action, target, dispute, level, amount=None, detail=""):
+        step = self._event_step if self._event_step is not None else self.steps_done
         self.record.events.append(
             {
                 "run": self.run_index,
-                "step": self.steps_done,
+                "step": step,
                 "actor": actor,
                 "action": action,
                 "target": target,
@@ -223,7 +225,9 @@ class CrisisModel(mesa.Model):
         # runs at Mesa time n, so the event is placed half a step earlier.
         # Mesa holds only a weak reference to the callback, so the model keeps it alive.
         def callback():
+            self._event_step = day  # what it logs belongs to the step it opens
             function(argument)
+            self._event_step = None
 
         self._callbacks.append(callback)
         self.schedule_event(callback, at=day - 0.5)
@@ -307,7 +311,7 @@ class CrisisModel(mesa.Model):
             challenger=spec.by,
             target_leader=leader,
             theatre=spec.theatre or default_theatre,
-            start_step=self.steps_done,
+            start_step=self._event_step if self._event_step is not None else self.steps_done,
             demand=spec.size,
             target_territory=territory,
         )
@@ -432,7 +436,6 @@ class CrisisModel(mesa.Model):
     # ------------------------------------------------------------------ the step
     def step(self) -> None:
         self.steps_done += 1
-        self._actions = {}
         self._impose_triggered_sanctions()
         open_disputes = [d for d in self.disputes.values() if d.is_open()]
         for dispute in open_disputes:
@@ -830,6 +833,7 @@ class CrisisModel(mesa.Model):
                         "true": subject.resolve,
                     }
                 )
+        self._actions = {}  # this step's actions are scored; the next step's events start anew
 
     def finish(self) -> RunRecord:
         """Write one runs row per dispute that was made; open ones end in stalemate."""

@@ -220,6 +220,8 @@ class DisputeSummary:
     headline: list[Estimate]
     outcomes: list[Estimate]
     levels: dict[int, float]  # share of runs whose highest level was each MID level
+    demand: tuple[float, float, float] | None = None  # mean, min, max of the final demand
+    settlement: float | None = None  # mean share of the issue the challenger got
 
 
 @dataclass
@@ -276,6 +278,15 @@ class Summary:
                 for level, share in dispute.levels.items()
             )
             out += ["", f"Highest hostility level reached (MID scale): {levels}."]
+            if dispute.demand is not None:
+                mean, low, high = dispute.demand
+                spread = "" if high - low < 5e-4 else f" (from {low:.3f} to {high:.3f})"
+                out += [
+                    "",
+                    f"Demand on the table at the end (share of the issue; an ultimatum's demand "
+                    f"where one was made): mean {mean:.3f}{spread}. Share the challenger got: "
+                    f"mean {dispute.settlement:.3f}.",
+                ]
         out += ["", "## Who fought on which side", ""]
         out += self._sides_markdown()
         if self.escalation:
@@ -422,7 +433,14 @@ def summarize(
             level: float((group["max_level"] == level).mean()) for level in sorted(LEVEL_NAMES)
         }
         title = f"Dispute `{dispute}`: {c} against {t}" + (f": {issue}" if issue else "")
-        disputes.append(DisputeSummary(dispute, title, headline, outcomes, levels))
+        demand = None
+        if "demand" in group:
+            values = group["demand"].astype(float)
+            demand = (float(values.mean()), float(values.min()), float(values.max()))
+        settlement = float(group["settlement"].mean()) if "settlement" in group else None
+        disputes.append(
+            DisputeSummary(dispute, title, headline, outcomes, levels, demand, settlement)
+        )
 
     pairs = _hostile_pairs(runs)
     alliance_wars = []

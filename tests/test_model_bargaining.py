@@ -79,3 +79,43 @@ def test_complete_information_means_no_war():
     assert war == 0.0
     # With complete information each run's demand is p + c_B: it varies with the target's cost.
     assert len(demands) > 100
+
+
+@pytest.mark.slow
+def test_bundled_fearon_scenario_through_the_command_line(tmp_path):
+    from brink.cli import main
+    from brink.sim.output import read_run_dir
+
+    out = tmp_path / "fearon"
+    status = main(
+        [
+            "run",
+            "scenarios/classics/fearon_ultimatum.yaml",
+            "--runs",
+            "1500",
+            "--seed",
+            "3",
+            "--set",
+            "win_probability=0.5",
+            "--set",
+            "challenger_cost=0.1",
+            "--set",
+            "target_cost_max=0.4",
+            "--out",
+            str(out),
+            "--no-progress",
+        ]
+    )
+    assert status == 0
+    runs = read_run_dir(out)["runs"]
+    standard_error = math.sqrt(0.375 * 0.625 / len(runs))
+    assert abs(runs["war"].mean() - 0.375) < 4 * standard_error
+    assert runs["demand"].to_numpy() == pytest.approx(0.65, abs=1e-6)
+    assert "mean 0.650" in (out / "summary.md").read_text()
+
+
+def test_bundled_complete_information_scenario_has_no_war():
+    from brink.scenarios.loader import load_scenario
+
+    scenario = load_scenario("classics/fearon_complete_information")
+    assert not any(simulate(scenario, seed=seed).runs[0]["war"] for seed in range(200))

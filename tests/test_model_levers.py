@@ -106,3 +106,73 @@ def test_two_nuclear_principals_almost_never_fight():
     assert sum(runs) / RUNS <= 0.02
     effect, se = paired_effect(conventional, nuclear, lambda row: row["war"])
     assert_effect(effect, se, at_most=-0.03)
+
+
+def effect_table() -> list[tuple[str, float, float]]:
+    """Every lever's paired effect and standard error, as the README reports them."""
+    base = protected_state_scenario(pact=False)
+    committed = replace(
+        base,
+        events=(
+            Event(
+                day=0,
+                kind="statement",
+                actor="SML",
+                dispute="border",
+                ties_hands=True,
+                text="we will not cede an inch",
+            ),
+        ),
+    )
+    cases = [
+        (
+            "5,000 allied troops on the protected state's soil → P(use of force)",
+            protected_state_scenario(),
+            protected_state_scenario(tripwire_troops=5.0),
+            uses_force,
+        ),
+        (
+            "defence pact (reliability 0.3) vs none → P(use of force)",
+            protected_state_scenario(pact=False),
+            protected_state_scenario(pact_reliability=0.3),
+            uses_force,
+        ),
+        (
+            "pact reliability 1.0 vs 0.3 → P(use of force)",
+            protected_state_scenario(pact_reliability=0.3),
+            protected_state_scenario(pact_reliability=1.0),
+            uses_force,
+        ),
+        (
+            "a democratic target's hands-tying statement → P(it concedes)",
+            base,
+            committed,
+            lambda row: row["outcome"] == "yield_target",
+        ),
+        (
+            "sanctions threat σ = 0.8, trade 20 % of GDP → P(use of force)",
+            protected_state_scenario(trade_share=0.2),
+            protected_state_scenario(trade_share=0.2, sanctions_severity=0.8),
+            uses_force,
+        ),
+        (
+            "sanctions threat σ = 0.8, no trade → P(use of force)",
+            protected_state_scenario(trade_share=0.0),
+            protected_state_scenario(trade_share=0.0, sanctions_severity=0.8),
+            uses_force,
+        ),
+        (
+            "nuclear target vs conventional → P(war)",
+            protected_state_scenario(),
+            protected_state_scenario(nuclear_target=True),
+            lambda row: row["war"],
+        ),
+    ]
+    return [(name, *paired_effect(a, b, indicator)) for name, a, b, indicator in cases]
+
+
+if __name__ == "__main__":
+    # .venv/bin/python tests/test_model_levers.py prints the README's table of effects.
+    print("| lever | effect | standard error |\n|---|---:|---:|")
+    for name, effect, standard_error in effect_table():
+        print(f"| {name} | {effect * 100:+.1f} pp | {standard_error * 100:.1f} pp |")
