@@ -26,7 +26,6 @@ import csv
 import math
 import platform
 import shlex
-import subprocess
 import sys
 import time
 from collections import Counter, deque
@@ -385,28 +384,16 @@ def retrodict(
 
 
 def model_version() -> str:
-    """The package version and, in a git checkout, the commit (``+dirty`` if files changed)."""
+    """The package version and, in a git checkout, the (short) commit, ``+dirty`` if edited."""
     from brink import __version__
+    from brink.sim.output import git_commit
 
-    here = Path(__file__).resolve().parent.parent
-    try:
-        commit = subprocess.run(
-            ["git", "-C", str(here), "rev-parse", "--short", "HEAD"],
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=True,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "-C", str(here), "status", "--porcelain", "--untracked-files=no"],
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
+    commit = git_commit()
+    if commit is None:
         return f"brink {__version__}"
-    return f"brink {__version__}, commit {commit}{'+dirty' if dirty else ''}"
+    return (
+        f"brink {__version__}, commit {commit[:7]}{'+dirty' if commit.endswith('+dirty') else ''}"
+    )
 
 
 def _no_cases(path: str, skipped: list[SkippedRecord]):
