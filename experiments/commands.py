@@ -60,10 +60,12 @@ def _raise_interrupt(signum, frame) -> None:
 
 
 def sweep_command(args) -> int:
-    from brink.experiments.executors import make_runner
+    from brink.experiments.executors import make_runner, start_fork_server
     from brink.experiments.experiment import load_experiment
     from brink.experiments.sweep import SweepAborted, run_sweep
 
+    if args.scheduler is None and args.local_cluster is None:
+        start_fork_server()
     experiment = load_experiment(args.experiment).resized(args.samples, args.replications)
     directory = args.out or Path("sweeps") / experiment.name
     make_runner(args.jobs, args.scheduler, args.local_cluster, check_only=True)

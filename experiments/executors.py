@@ -13,8 +13,10 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import threading
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from multiprocessing import forkserver
 from typing import Any
 
 from brink.errors import BrinkInputError, Location
@@ -51,6 +53,20 @@ class Runner:
         self.close(cancel=kind is not None)
 
 
+#: Modules a process-pool worker needs, imported once by the fork server before it forks.
+WORKER_MODULES = ["brink.experiments.worker", "brink.sim.model", "brink.scenarios.loader"]
+
+
+def start_fork_server() -> threading.Thread:
+    """Start the fork server in the background, so it imports the model while the main process
+    reads the experiment (it takes seconds; the two overlap on a machine with two cores)."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(WORKER_MODULES)
+    thread = threading.Thread(target=forkserver.ensure_running, daemon=True)
+    thread.start()
+    return thread
+
+
 class ProcessRunner(Runner):
     """A :class:`ProcessPoolExecutor` of ``jobs`` processes, started through a fork server.
 
@@ -64,9 +80,7 @@ class ProcessRunner(Runner):
         self.jobs = jobs
         self.description = f"process pool, {jobs} worker{'s' if jobs != 1 else ''}"
         self._context = multiprocessing.get_context("forkserver")
-        self._context.set_forkserver_preload(
-            ["brink.experiments.worker", "brink.sim.model", "brink.scenarios.loader"]
-        )
+        self._context.set_forkserver_preload(WORKER_MODULES)
         self._pool = self._new_pool()
 
     def _new_pool(self) -> ProcessPoolExecutor:
