@@ -10,6 +10,7 @@ from functools import cache
 from pathlib import Path
 
 import pandas as pd
+
 from brink.errors import BrinkInputError, Location
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -33,15 +34,12 @@ def nmc_record(ccode: int, year: int, location: Location | None = None) -> pd.Se
     try:
         return frame.loc[(ccode, year)]
     except KeyError:
-        years = frame.index.get_level_values("year")[
-            frame.index.get_level_values("ccode") == ccode
-        ]
+        years = frame.index.get_level_values("year")[frame.index.get_level_values("ccode") == ccode]
         if len(years) == 0:
             raise BrinkInputError(
                 f"COW code {ccode} is not in the NMC data (cow-nmc-v6.csv)", location
             ) from None
         raise BrinkInputError(
-            f"COW code {ccode} has no NMC record for {year} "
-            f"(it has {years.min()}–{years.max()})",
+            f"COW code {ccode} has no NMC record for {year} (it has {years.min()}–{years.max()})",
             location,
         ) from None
