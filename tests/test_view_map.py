@@ -10,6 +10,7 @@ import pytest
 from matplotlib.collections import PolyCollection
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
+from PIL import Image
 from view_scenario import black_sea, event, events_frame, steps_frame
 
 from brink.viz.map import (
@@ -25,6 +26,7 @@ from brink.viz.map import (
     draw_map,
     map_extent,
     map_figure,
+    map_png,
     situation,
     world,
 )
@@ -261,3 +263,35 @@ def test_a_state_that_no_longer_exists_is_drawn_on_todays_outlines():
     assert np.allclose(_face_of(ax, "RUS", extent), to_rgba(POSTURE_COLOURS[4]))
     # Before 2014 Crimea is not hatched.
     assert not [c for c in ax.collections if isinstance(c, PolyCollection) and c.get_hatch()]
+
+
+def _pixels(png: bytes) -> np.ndarray:
+    with Image.open(io.BytesIO(png)) as image:
+        return np.asarray(image.convert("RGB")).astype(int)
+
+
+def _figure_pixels(figure: Figure) -> np.ndarray:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return _pixels(buffer.getvalue())
+
+
+def test_the_fast_map_png_shows_what_the_map_figure_shows_on_every_step():
+    # map_png keeps the picture below the title while the situation stays the same: days 12
+    # and 13 share it (nothing happened on day 13), day 14 does not (a deployment).
+    scenario = black_sea()
+    events = events_frame(
+        [event(12, "FRA", "deploy", "ROU", amount=1.0), event(14, "RUS", "war", "UKR", "ukraine")]
+    )
+    drawn = {}
+    for step in (12, 13, 14, 12):
+        fast = _pixels(map_png(scenario, None, events, step))
+        slow = _figure_pixels(map_figure(scenario, None, events, step))
+        assert fast.shape == slow.shape
+        assert np.abs(fast - slow).max() <= 3, f"day {step}"
+        drawn[step] = fast
+    # Only the title (the top rows) tells day 12 from day 13; the war changes the map itself.
+    differ_12_13 = np.nonzero(np.abs(drawn[12] - drawn[13]).max(axis=2) > 3)[0]
+    assert len(differ_12_13) and differ_12_13.max() < 40
+    differ_13_14 = np.nonzero(np.abs(drawn[13] - drawn[14]).max(axis=2) > 3)[0]
+    assert differ_13_14.max() > 100

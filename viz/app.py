@@ -12,9 +12,11 @@ Two modes, chosen by environment variables that ``brink view`` sets:
 The page only draws: the map (:mod:`brink.viz.map`), the panels over time
 (:mod:`brink.viz.timeline`) and the event log (:mod:`brink.viz.narrate`) all take data frames
 of the run's rows. The outcome estimate is the share of an ensemble of runs with the same
-scenario, parameters and root seed in each main outcome by each day: computed in the
-background in live mode (``BRINK_VIEW_ENSEMBLE`` runs, default 40), read from the run directory
-in replay mode. Only matplotlib components are used: Mesa's altair components need vega from a
+scenario, parameters and root seed in each main outcome by each day: computed in live mode
+(``BRINK_VIEW_ENSEMBLE`` runs, default 40) by a worker process of lower priority
+(:func:`ensemble_pool`), so steps stay quick meanwhile; read from the run directory in replay
+mode. The map is redrawn on each step by :func:`brink.viz.map.map_png`, which redraws only
+what changed. Only matplotlib components are used: Mesa's altair components need vega from a
 CDN (TOOLCHAIN.md), and SolaraViz rebuilds a model from keyword arguments, which does not fit
 a model built from a scenario and one parameter object.
 """
@@ -22,11 +24,14 @@ a model built from a scenario and one parameter object.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import html
 import io
+import multiprocessing
 import os
 import threading
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,7 +49,7 @@ from brink.sim.model import CrisisModel, scenario_params, simulate
 from brink.sim.output import read_run_dir
 from brink.sim.params import PARAMETERS, ModelParams, ParameterSpec
 from brink.sim.record import BELIEF_COLUMNS, EVENT_COLUMNS, STEP_COLUMNS
-from brink.viz.map import display_name, map_figure
+from brink.viz.map import display_name, map_png
 from brink.viz.narrate import (
     ROUTINE_ACTIONS,
     merge_rows,
@@ -65,6 +70,7 @@ ENV_PLAY_INTERVAL = "BRINK_VIEW_PLAY_INTERVAL"
 PLAY_INTERVAL = 0.25  # seconds between steps while playing (default)
 LOG_LINES = 300  # most recent lines shown in the event log
 PANELS_DELAY = 0.15  # seconds the panels wait for the map to go out first
+ENSEMBLE_NICE = 10  # how much lower the ensemble's process runs than the page's
 
 
 def png(figure: Figure) -> bytes:
@@ -131,6 +137,50 @@ def ensemble_shares(scenario: Scenario, params: ModelParams, seed: int, runs: in
     )
     dispute = main_dispute(scenario, runs_frame)
     return outcome_shares(runs_frame, events_frame, dispute, params.horizon), dispute
+
+
+_ENSEMBLE_POOL: ProcessPoolExecutor | None = None
+_ENSEMBLE_POOL_LOCK = threading.Lock()
+
+
+def _start_worker(server: int) -> None:
+    """Run the ensemble's process below the page's, so a step is drawn first (``nice`` is
+    Unix only), and end it when the server ``server`` has gone, however it went."""
+    if hasattr(os, "nice"):
+        os.nice(ENSEMBLE_NICE)
+    threading.Thread(target=_exit_with, args=(server,), daemon=True).start()
+
+
+def _exit_with(server: int) -> None:
+    # A pool's idle worker does not notice that its parent was killed; its parent changes then.
+    while os.getppid() == server:
+        time.sleep(1.0)
+    os._exit(0)
+
+
+def _ready() -> bool:
+    return True
+
+
+def ensemble_pool() -> ProcessPoolExecutor:
+    """One worker process, shared by every tab, that computes the outcome estimates.
+
+    In a thread of the server, the ensemble's runs would hold the interpreter lock for seconds
+    and slow every step drawn meanwhile; in a process of lower priority they do not. Spawned
+    (not forked: the server runs threads) on first use; it imports the model once and stays.
+    """
+    global _ENSEMBLE_POOL
+    with _ENSEMBLE_POOL_LOCK:
+        if _ENSEMBLE_POOL is None:
+            _ENSEMBLE_POOL = ProcessPoolExecutor(
+                max_workers=1,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_start_worker,
+                initargs=(os.getpid(),),
+            )
+            _ENSEMBLE_POOL.submit(_ready)  # start it (and its imports) now, not on first use
+            atexit.register(_ENSEMBLE_POOL.shutdown, cancel_futures=True)
+        return _ENSEMBLE_POOL
 
 
 @dataclass
@@ -350,7 +400,7 @@ def ParameterSliders(params: ModelParams):
 @solara.component
 def CrisisMap(scenario: Scenario, tables: Tables, key: Any):
     image = solara.use_memo(
-        lambda: png(map_figure(scenario, tables.steps, tables.events, tables.step)), [key]
+        lambda: map_png(scenario, tables.steps, tables.events, tables.step), [key]
     )
     solara.Image(image, width="100%", classes=["brink-map"])
 
@@ -490,7 +540,8 @@ def LiveBody(run: LiveRun):
     def estimate():
         if runs == 0 or not run.scenario.demands:
             return None
-        return ensemble_shares(run.scenario, run.params, run.seed, runs)
+        job = ensemble_pool().submit(ensemble_shares, run.scenario, run.params, run.seed, runs)
+        return job.result()
 
     estimate_task = solara.lab.use_task(estimate, dependencies=[id(run)], prefer_threaded=True)
     estimate = estimate_task.latest
@@ -502,6 +553,8 @@ def LiveBody(run: LiveRun):
 @solara.component
 def LivePage():
     run = live.value
+    if _ensemble_size() > 0:
+        ensemble_pool()  # the worker starts while the page loads
     solara.use_effect(lambda: None if live.value is not None else reset(), [])
     if run is None:
         solara.Text(error.value or "Loading…")
