@@ -6,7 +6,9 @@ processes. Each variant runs in a fresh child process, so its time includes star
 workers and its memory is its own. Printed per variant: runs per second (wall clock, start of
 the call to its return), the driver's peak resident memory (where results pile up) and the
 largest worker's peak; then the parallel efficiency of 2 workers against 1,
-``T(1) / (2 · T(2))``.
+``T(1) / (2 · T(2))``. The brink variant's clock includes importing brink (its process imports
+nothing else before); the batch_run variant imports Mesa and the model before its clock starts,
+as a user of batch_run already has them imported.
 
     .venv/bin/python benchmarks/bench_sweep.py [--replications R] [--horizon H]
 
@@ -25,18 +27,9 @@ import tempfile
 import time
 from pathlib import Path
 
-import mesa
-
-from brink.errors import Location
-from brink.experiments.factors import apply_factors, resolve_factor
-from brink.scenarios.loader import load_scenario
-from brink.sim.ensemble import spawn_seeds
-from brink.sim.model import CrisisModel, scenario_params
-
 TROOPS = (0.0, 1.0, 3.0, 10.0)  # thousands: US troops in Romania
 RELIABILITY = (0.5, 1.0)  # NATO's reliability
 ROOT_SEED = 20220124
-_CACHE: dict[str, object] = {}
 
 EXPERIMENT = """\
 name: bench
@@ -54,37 +47,11 @@ outcomes:
 """
 
 
-class BatchCrisis(CrisisModel):
-    """A thin mesa.Model for batch_run: its keyword arguments are the sweep's factors."""
-
-    def __init__(self, troops=0.9, reliability=0.75, horizon=90, rng=None):
-        # the scenario is loaded once per process, as a brink worker does
-        if "scenario" not in _CACHE:
-            _CACHE["scenario"] = load_scenario("black_sea_2022")
-        scenario = _CACHE["scenario"]
-        params = scenario_params(scenario, {"horizon": horizon})
-        names = ("deployments.usa_in_romania.troops", "alliances.NATO.reliability")
-        targets = {name: resolve_factor(name, scenario, Location()) for name in names}
-        values = dict(zip(names, (troops, reliability), strict=True))
-        scenario, params = apply_factors(scenario, params, values, targets)
-        super().__init__(scenario, params, seed=rng, run=0)
-        # batch_run reads results from a DataCollector: the runs rows, as brink keeps them
-        self.datacollector = mesa.DataCollector(
-            model_reporters={
-                "runs": lambda model: list(model.record.runs),
-                "war": lambda model: any(row["war"] for row in model.record.runs),
-            }
-        )
-
-    def step(self):
-        super().step()
-        if not self.running:
-            self.finish()
-            self.datacollector.collect(self)
-
-
 def run_mesa(jobs: int, replications: int, horizon: int) -> int:
     import mesa
+    from sweep_batch import BatchCrisis
+
+    from brink.sim.ensemble import spawn_seeds
 
     results = mesa.batch_run(
         BatchCrisis,
@@ -117,12 +84,16 @@ def run_brink(jobs: int, replications: int, horizon: int) -> int:
         )
         if code != 0:
             raise SystemExit(f"brink sweep failed with status {code}")
-        return sum(1 for _ in (Path(folder) / "out" / "shards").glob("*.parquet"))
+        from brink.experiments import shards
+
+        return len(shards.completed(Path(folder) / "out"))  # runs, from the shards' names
 
 
 def child(variant: str, jobs: int, replications: int, horizon: int) -> None:
     """Run one variant in this (fresh) process and print its measures as JSON."""
     runner = {"brink": run_brink, "mesa": run_mesa}[variant]
+    if variant == "mesa":
+        import sweep_batch  # noqa: F401 (Mesa and the model, imported before the clock starts)
     start = time.perf_counter()
     runs = runner(jobs, replications, horizon)
     seconds = time.perf_counter() - start

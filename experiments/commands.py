@@ -16,9 +16,9 @@ def register(subparsers) -> None:
         "sweep",
         help="run an experiment: many parameter points, many replications",
         description="Run every design point and replication of an experiment file, streaming "
-        "one Parquet shard per run into --out. Interrupted sweeps finish with --resume. Exit "
-        "status: 0 all runs succeeded, 1 some runs failed (see DIR/failures.csv), 2 a mistake "
-        "in the input, 130 interrupted.",
+        "Parquet shards (blocks of up to ten runs of a point) into --out. Interrupted sweeps "
+        "finish with --resume. Exit status: 0 all runs succeeded, 1 some runs failed (see "
+        "DIR/failures.csv), 2 a mistake in the input, 130 interrupted.",
     )
     sweep.add_argument("experiment", help="experiment file, or a bundled one's name (tripwire)")
     sweep.add_argument("--out", type=Path, help="output directory (default: sweeps/NAME)")
@@ -61,11 +61,12 @@ def _raise_interrupt(signum, frame) -> None:
 
 def sweep_command(args) -> int:
     from brink.experiments.executors import make_runner, start_fork_server
+
+    if args.scheduler is None and args.local_cluster is None:
+        start_fork_server()  # it imports the model while this process imports the rest
     from brink.experiments.experiment import load_experiment
     from brink.experiments.sweep import SweepAborted, run_sweep
 
-    if args.scheduler is None and args.local_cluster is None:
-        start_fork_server()
     experiment = load_experiment(args.experiment).resized(args.samples, args.replications)
     directory = args.out or Path("sweeps") / experiment.name
     make_runner(args.jobs, args.scheduler, args.local_cluster, check_only=True)

@@ -15,7 +15,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.stats import qmc
 
 #: Spawn key of the design's random stream under the root seed (far above any replication).
 DESIGN_STREAM = 2**31 - 1
@@ -99,6 +98,8 @@ def build_design(experiment) -> Design:
         points = np.array(list(itertools.product(*grid)), dtype=float)
         return Design(spec.kind, names, points, problem, max_correlation=0.0)
     if spec.kind == "latin_hypercube":
+        from scipy.stats import qmc  # imported here: SciPy's stats take seconds to import
+
         sampler = qmc.LatinHypercube(d=len(factors), optimization=spec.optimization, rng=rng)
         unit = sampler.random(spec.samples)
         low, high = np.array(bounds).T

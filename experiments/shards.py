@@ -1,11 +1,15 @@
-"""A sweep's results on disk: one small Parquet file (a shard) per run.
+"""A sweep's results on disk: small Parquet files (shards), each holding a block of runs.
 
-Each run writes ``DIR/shards/p<point>_r<replication>.parquet`` (``.failed.parquet`` when the run
-raised): the run's rows of the runs table, with the point, the replication, the factor values
-and the outcomes of interest as extra columns. A shard is written under a temporary name and
-renamed into place, so a file under a real name is always complete, and a run's name is
-unique, so a run done twice (a worker that died after writing, a resumed sweep) leaves one file.
-Which runs are done is read from the file names alone; nothing else is kept in memory.
+A shard holds the consecutive replications ``first`` to ``last`` of one design point:
+``DIR/shards/p<point>_r<first>-<last>.parquet``, or ``p<point>_r<first>.parquet`` when it holds
+one run (``.failed.parquet`` when one of its runs raised). Its rows are the runs' rows of the
+runs table, with the point, the replication, the factor values and the outcomes of interest as
+extra columns. A shard is written under a temporary name and renamed into place, so a file
+under a real name is always complete and its name says exactly which runs it holds. The sweep
+cuts each point's replications into fixed blocks (:func:`blocks`), so a block done twice (a
+worker that died after writing, a resumed sweep) leaves one file. Which runs are done is read
+from the file names alone (and, for a shard with a failure, from its ``error`` column); nothing
+else is kept in memory.
 """
 
 from __future__ import annotations
@@ -25,12 +29,37 @@ from brink.sim.record import RUN_COLUMNS
 
 SHARD_DIR = "shards"
 OUTCOME_PREFIX = "y."
-_NAME = re.compile(r"^p(\d+)_r(\d+)(\.failed)?\.parquet$")
+#: Replications per shard: a sweep cuts each point's replications into blocks of this many.
+#: One shard per run costs about 4 ms of Parquet writing on a 15 ms run; a block of ten
+#: spreads that over ten runs and still keeps two blocks per worker small in memory.
+RUNS_PER_SHARD = 10
+_NAME = re.compile(r"^p(\d+)_r(\d+)(?:-(\d+))?(\.failed)?\.parquet$")
 
 
-def shard_name(point: int, replication: int, failed: bool = False) -> str:
-    """The file name of one run's shard."""
-    return f"p{point:07d}_r{replication:05d}{'.failed' if failed else ''}.parquet"
+def blocks(missing: list[int]) -> list[tuple[int, int]]:
+    """Cut a point's missing replications (sorted) into shard blocks ``(first, last)``.
+
+    Blocks never cross a multiple of :data:`RUNS_PER_SHARD` and never span a replication that
+    is done, so they depend only on the replication count and on which runs are on disk: two
+    blocks never share a run, and a block is the same whenever its runs are all missing.
+    """
+    found: list[tuple[int, int]] = []
+    for replication in missing:
+        if (
+            found
+            and replication == found[-1][1] + 1
+            and replication // RUNS_PER_SHARD == found[-1][0] // RUNS_PER_SHARD
+        ):
+            found[-1] = (found[-1][0], replication)
+        else:
+            found.append((replication, replication))
+    return found
+
+
+def shard_name(point: int, first: int, last: int | None = None, failed: bool = False) -> str:
+    """The file name of the shard of replications ``first`` to ``last`` of ``point``."""
+    span = f"r{first:05d}" if last is None or last == first else f"r{first:05d}-{last:05d}"
+    return f"p{point:07d}_{span}{'.failed' if failed else ''}.parquet"
 
 
 def shard_schema(factor_names: tuple[str, ...], outcome_names: tuple[str, ...]) -> pa.Schema:
@@ -43,29 +72,53 @@ def shard_schema(factor_names: tuple[str, ...], outcome_names: tuple[str, ...]) 
     return pa.schema(fields)
 
 
-def write_shard(directory: Path | str, point: int, replication: int, table: pa.Table) -> Path:
-    """Write one run's shard atomically (temporary file, then rename)."""
+def write_shard(directory: Path | str, point: int, first: int, last: int, table: pa.Table) -> Path:
+    """Write the shard of replications ``first`` to ``last`` atomically (temporary, rename)."""
     failed = table.num_rows > 0 and table.column("error").null_count < table.num_rows
     folder = Path(directory) / SHARD_DIR
-    final = folder / shard_name(point, replication, failed)
+    final = folder / shard_name(point, first, last, failed)
     temporary = folder / f".{final.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.partial"
-    # uncompressed: a shard is a few rows, and compressing it costs more than it saves
-    pq.write_table(table, temporary, compression="none")
+    # uncompressed and without statistics: a shard is a few dozen rows, read whole
+    pq.write_table(table, temporary, compression="none", write_statistics=False)
     os.replace(temporary, final)
     return final
 
 
+def failed_runs(path: Path | str) -> set[int]:
+    """The replications of a shard whose run raised (they have an ``error``)."""
+    table = pq.read_table(path, columns=["replication", "error"])
+    errors = table.column("error").is_valid().to_pylist()
+    return {
+        replication
+        for replication, failed in zip(table.column("replication").to_pylist(), errors, strict=True)
+        if failed
+    }
+
+
+def shard_runs(folder: Path, name: str) -> dict[tuple[int, int], bool]:
+    """``{(point, replication): failed}`` of the shard ``name`` in ``folder`` (empty if
+    ``name`` is not a shard's)."""
+    match = _NAME.match(name)
+    if not match:
+        return {}
+    point, first = int(match[1]), int(match[2])
+    last = int(match[3]) if match[3] else first
+    failed = set()
+    if match[4]:
+        failed = {first} if first == last else failed_runs(folder / name)
+    return {(point, r): r in failed for r in range(first, last + 1)}
+
+
 def completed(directory: Path | str) -> dict[tuple[int, int], bool]:
-    """``{(point, replication): failed}`` for every run with a shard, from the file names."""
+    """``{(point, replication): failed}`` for every run with a shard, from the file names
+    (and the ``error`` column of a shard with failures among several runs)."""
     folder = Path(directory) / SHARD_DIR
     done: dict[tuple[int, int], bool] = {}
     if not folder.is_dir():
         return done
     with os.scandir(folder) as entries:
         for entry in entries:
-            match = _NAME.match(entry.name)
-            if match:
-                done[(int(match[1]), int(match[2]))] = bool(match[3])
+            done.update(shard_runs(folder, entry.name))
     return done
 
 
@@ -83,11 +136,16 @@ def read_shards(
     files = sorted(
         str(folder / name)
         for name in os.listdir(folder)
-        if _NAME.match(name) and (failed is None or name.endswith(".failed.parquet") == failed)
+        # a shard without ".failed" in its name holds no failed run
+        if _NAME.match(name) and (failed is not True or name.endswith(".failed.parquet"))
     )
     if not files:
         return pd.DataFrame(columns=columns or [])
     dataset = ds.dataset(files, format="parquet")
-    frame = dataset.to_table(columns=columns).to_pandas()
+    table = dataset.to_table(
+        columns=columns,
+        filter=None if failed is None else ds.field("error").is_valid() == failed,
+    )
+    frame = table.to_pandas()
     order = [name for name in ("point", "replication", "dispute") if name in frame.columns]
     return frame.sort_values(order, kind="stable").reset_index(drop=True)

@@ -1,11 +1,12 @@
-"""Run a sweep: every design point, every replication, each run's shard streamed to disk.
+"""Run a sweep: every design point, every replication, shards of runs streamed to disk.
 
-The main process keeps a status table (which runs have a shard) and a bounded window of runs in
-flight, about two per worker, so its memory stays flat however many runs a sweep has. Runs go
+Each task is a block of up to :data:`~brink.experiments.shards.RUNS_PER_SHARD` replications of
+one point, written as one shard. The main process keeps a bounded window of blocks in flight,
+about two per worker, so its memory stays flat however many runs a sweep has. Blocks go
 through a :class:`~brink.experiments.executors.Runner`. A run that raises is recorded with its
-error and the sweep goes on; a run lost with a dying worker is run again; an interrupted sweep is
-finished by ``--resume``, which runs only what has no shard yet. Each run's seed depends only on
-the root seed and its replication index (replication *r* has seed *r* of
+error and the sweep goes on; a block lost with a dying worker is run again; an interrupted
+sweep is finished by ``--resume``, which runs only the runs that no shard holds yet. Each run's
+seed depends only on the root seed and its replication index (replication *r* has seed *r* of
 ``SeedSequence(root).spawn(n)`` at every point: common random numbers, so two points differ by
 their factors and not by luck), so the results are the same with one worker or many, in one
 go or resumed.
@@ -130,20 +131,22 @@ def _prepare_directory(
 def _tasks(
     design: Design, seeds: list[int], skip: dict[tuple[int, int], bool]
 ) -> Iterator[RunTask]:
+    """The blocks of runs with no shard yet, point by point (see :func:`shards.blocks`)."""
     for point in range(len(design)):
         values = tuple(float(value) for value in design.points[point])
-        for replication, seed in enumerate(seeds):
-            if (point, replication) not in skip:
-                yield RunTask(point, replication, seed, values)
+        missing = [r for r in range(len(seeds)) if (point, r) not in skip]
+        for first, last in shards.blocks(missing):
+            yield RunTask(point, first, tuple(seeds[first : last + 1]), values)
 
 
-def _shard_status(directory: Path, task: RunTask) -> bool | None:
-    """True/False if the task's shard exists (failed or not), None if it does not."""
+def _shard_status(directory: Path, task: RunTask) -> int | None:
+    """How many of the block's runs failed if its shard exists, None if it does not."""
     folder = directory / shards.SHARD_DIR
-    if (folder / shards.shard_name(task.point, task.replication, failed=True)).exists():
-        return True
-    if (folder / shards.shard_name(task.point, task.replication)).exists():
-        return False
+    failed = folder / shards.shard_name(task.point, task.first, task.last, failed=True)
+    if failed.exists():
+        return sum(shards.shard_runs(folder, failed.name).values())
+    if (folder / shards.shard_name(task.point, task.first, task.last)).exists():
+        return 0
     return None
 
 
@@ -267,19 +270,19 @@ def run_sweep(
                     try:
                         outcome = future.result()
                     except Exception as error:
-                        key = (task.point, task.replication)
+                        key = (task.point, task.first)
                         attempts[key] = attempts.get(key, 0) + 1
                         if attempts[key] >= MAX_ATTEMPTS:
                             raise SweepAborted(
-                                f"run {key} was lost {MAX_ATTEMPTS} times, last with "
-                                f"{type(error).__name__}: {error}"
+                                f"runs {task.first}–{task.last} of point {task.point} were lost "
+                                f"{MAX_ATTEMPTS} times, last with {type(error).__name__}: {error}"
                             ) from error
                         restart = restart or runner.lost_worker(error)
                         retry.append(task)
                         continue
-                    finished += 1
-                    failed += outcome.error is not None
-                    bar.update(1)
+                    finished += outcome.runs
+                    failed += outcome.failed
+                    bar.update(outcome.runs)
                     bar.set_postfix(failed=failed, refresh=False)
                 if restart:
                     if runner.loses_all_on_crash:
@@ -287,16 +290,16 @@ def run_sweep(
                         retry.extend(in_flight.values())
                         in_flight.clear()
                         runner.restart()
-                    # Runs whose shard was written before their worker died are done.
+                    # Blocks whose shard was written before their worker died are done.
                     pending, retry = list(retry), deque()
                     for task in pending:
                         written = _shard_status(directory, task)
                         if written is None:
                             retry.append(task)
                         else:
-                            finished += 1
+                            finished += task.runs
                             failed += written
-                            bar.update(1)
+                            bar.update(task.runs)
         status = "complete" if failed == 0 else "complete with failures"
     finally:
         bar.close()

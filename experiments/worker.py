@@ -1,10 +1,11 @@
-"""One run of a sweep, as a worker process does it: apply the factors, simulate, write a shard.
+"""A block of runs of a sweep, as a worker process does it: apply the factors, simulate each
+replication, write the block's shard.
 
 This module is what executors import in their worker processes (process pool or Dask workers),
 so it lives in an importable module, never ``__main__`` (TOOLCHAIN.md, Dask). A worker loads the
-scenario once and keeps it for every run it is given. A run whose model or factors raise is
-written as a failed shard with the error's message; only a failure to write the shard itself
-escapes, and the sweep then runs the task again.
+scenario once and keeps it for every block it is given. A run whose model or factors raise is
+written into the shard with the error's message (the shard is then named ``.failed``); only a
+failure to write the shard itself escapes, and the sweep then runs the whole block again.
 """
 
 from __future__ import annotations
@@ -41,21 +42,32 @@ class SweepContext:
 
 @dataclass(frozen=True)
 class RunTask:
-    """One run: a design point, a replication, its seed and the point's factor values."""
+    """A block of runs: a design point, its consecutive replications ``first`` onwards (one
+    per seed), their seeds and the point's factor values."""
 
     point: int
-    replication: int
-    seed: int
+    first: int
+    seeds: tuple[int, ...]
     values: tuple[float, ...]
+
+    @property
+    def last(self) -> int:
+        """The block's last replication."""
+        return self.first + len(self.seeds) - 1
+
+    @property
+    def runs(self) -> int:
+        return len(self.seeds)
 
 
 @dataclass(frozen=True)
 class RunStatus:
-    """What a worker reports back: which run, and its error if it failed."""
+    """What a worker reports back: which block, and how many of its runs failed."""
 
     point: int
-    replication: int
-    error: str | None = None
+    first: int
+    runs: int
+    failed: int = 0
 
 
 @dataclass
@@ -108,50 +120,54 @@ def _prepare(context: SweepContext) -> _Prepared:
     return prepared
 
 
-def simulate_rows(context: SweepContext, task: RunTask) -> list[dict[str, Any]]:
-    """Run one task and return its shard's rows (raises what the model or the factors raise)."""
+def simulate_rows(
+    context: SweepContext, point: int, replication: int, seed: int, values: tuple[float, ...]
+) -> list[dict[str, Any]]:
+    """Run one replication of a point and return its shard rows (raises what the model or the
+    factors raise)."""
     from brink.sim.model import simulate
 
     prepared = _prepare(context)
-    values = dict(zip(context.factor_names, task.values, strict=True))
-    scenario, params = apply_factors(prepared.scenario, prepared.params, values, prepared.targets)
-    record = simulate(scenario, params, task.seed, run=task.replication)
+    factors = dict(zip(context.factor_names, values, strict=True))
+    scenario, params = apply_factors(prepared.scenario, prepared.params, factors, prepared.targets)
+    record = simulate(scenario, params, seed, run=replication)
     outcomes = prepared.evaluator.evaluate(record.runs)
-    extra = {"point": task.point, "replication": task.replication, **values}
+    extra = {"point": point, "replication": replication, **factors}
     extra.update({shards.OUTCOME_PREFIX + name: value for name, value in outcomes.items()})
     return [{**{column: row.get(column) for column in RUN_COLUMNS}, **extra} for row in record.runs]
 
 
 def run_task(context: SweepContext, task: RunTask) -> RunStatus:
-    """Do one run and write its shard; a run that raises is written as a failed shard.
+    """Do a block of runs and write its shard; a run that raises is written with its error.
 
     Returns:
-        RunStatus: the run's point and replication, and the error's text if it failed.
+        RunStatus: the block's point, first replication and size, and how many runs failed.
     """
     prepared = _prepare(context)
-    error = None
-    try:
-        rows = simulate_rows(context, task)
-    except Exception as exception:  # recorded with the run, the sweep goes on
-        error = f"{type(exception).__name__}: {exception}"
-        values = dict(zip(context.factor_names, task.values, strict=True))
-        rows = [
-            {
-                "point": task.point,
-                "replication": task.replication,
-                "run": task.replication,
-                "seed": task.seed,
-                "error": error,
-                **values,
-            }
-        ]
-    columns = {
-        field.name: pa.array([row.get(field.name) for row in rows], type=field.type)
+    rows: list[dict[str, Any]] = []
+    failed = 0
+    for replication, seed in enumerate(task.seeds, start=task.first):
+        try:
+            rows += simulate_rows(context, task.point, replication, seed, task.values)
+        except Exception as exception:  # recorded with the run, the sweep goes on
+            failed += 1
+            rows.append(
+                {
+                    "point": task.point,
+                    "replication": replication,
+                    "run": replication,
+                    "seed": seed,
+                    "error": f"{type(exception).__name__}: {exception}",
+                    **dict(zip(context.factor_names, task.values, strict=True)),
+                }
+            )
+    columns = [
+        pa.array([row.get(field.name) for row in rows], type=field.type)
         for field in prepared.schema
-    }
-    table = pa.table(columns, schema=prepared.schema)
-    shards.write_shard(context.out_dir, task.point, task.replication, table)
-    return RunStatus(task.point, task.replication, error)
+    ]
+    table = pa.Table.from_arrays(columns, schema=prepared.schema)
+    shards.write_shard(context.out_dir, task.point, task.first, task.last, table)
+    return RunStatus(task.point, task.first, task.runs, failed)
 
 
 def _exit_with_parent(sentinel: int) -> None:

@@ -16,14 +16,13 @@ import time
 from dataclasses import fields
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from brink.errors import BrinkInputError, Location, did_you_mean
-from brink.scenarios.spec import Scenario
-from brink.sim import output
-from brink.sim.ensemble import draw_root_seed, run_ensemble, spawn_seeds
 from brink.sim.params import ModelParams, parse_assignments
-from brink.sim.summary import summarize
+
+if TYPE_CHECKING:
+    from brink.scenarios.spec import Scenario
 
 COMMAND_LINE = "command line"
 
@@ -105,6 +104,8 @@ def prepare_directory(directory: Path, identity: dict[str, Any], force: bool) ->
     if directory.exists() and not directory.is_dir():
         raise BrinkInputError("exists and is not a directory", Location(file=str(directory)))
     if directory.is_dir() and any(directory.iterdir()) and not force:
+        from brink.sim import output
+
         try:
             previous = output.run_identity(output.read_manifest(directory))
         except (BrinkInputError, ValueError):
@@ -136,6 +137,10 @@ def reproducing_command(args: argparse.Namespace, root: int, directory: Path) ->
 
 def run_command(args: argparse.Namespace) -> int:
     """Handler of ``brink run``."""
+    from brink.sim import output
+    from brink.sim.ensemble import draw_root_seed, run_ensemble, spawn_seeds
+    from brink.sim.summary import summarize
+
     runs = whole_number(args.runs, "--runs", 1, 10_000_000)
     jobs = whole_number(args.jobs, "--jobs", 1, 512)
     seed = None if args.seed is None else whole_number(args.seed, "--seed", 0, 2**128 - 1)

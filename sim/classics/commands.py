@@ -5,9 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
-
 from brink.errors import BrinkInputError, Location
 
 
@@ -59,6 +56,8 @@ def _positive(value: int, flag: str, low: int = 1) -> None:
 
 def run_tribute_command(args: argparse.Namespace) -> int:
     """Run the tribute model over populations; print a summary, write tables and figures."""
+    import pandas as pd
+
     from brink.sim.classics.tribute import cluster_summary, run_populations
     from brink.viz.classics import tribute_figures
 
@@ -108,6 +107,8 @@ def run_tribute_command(args: argparse.Namespace) -> int:
 
 def run_landscape_command(args: argparse.Namespace) -> int:
     """Print every local minimum of a landscape with its energy and basin."""
+    import numpy as np
+
     from brink.sim.classics import europe_1936
     from brink.sim.classics.landscape import (
         MAX_EXHAUSTIVE,
@@ -164,6 +165,8 @@ def run_landscape_command(args: argparse.Namespace) -> int:
 
 def run_bdm_command(args: argparse.Namespace) -> int:
     """Print the expected-utility forecast round by round."""
+    import pandas as pd
+
     from brink.sim.classics.bdm import forecast, read_actors
     from brink.viz.classics import bdm_figure
 
