@@ -70,7 +70,7 @@ ENV_PLAY_INTERVAL = "BRINK_VIEW_PLAY_INTERVAL"
 PLAY_INTERVAL = 0.25  # seconds between steps while playing (default)
 LOG_LINES = 300  # most recent lines shown in the event log
 PANELS_DELAY = 0.15  # seconds the panels wait for the map to go out first
-ENSEMBLE_NICE = 10  # how much lower the ensemble's process runs than the page's
+ENSEMBLE_NICE = 19  # the ensemble's process runs at the lowest priority: the page goes first
 
 
 def png(figure: Figure) -> bytes:
