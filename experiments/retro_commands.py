@@ -11,7 +11,7 @@ import argparse
 import shlex
 
 from brink.errors import BrinkInputError, Location
-from brink.experiments.retrodiction import DEFAULT_FOLDS, DEFAULT_RUNS
+from brink.experiments.retro_defaults import DEFAULT_FOLDS, DEFAULT_RUNS
 from brink.sim.params import ModelParams, parse_assignments
 
 

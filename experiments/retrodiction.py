@@ -46,6 +46,7 @@ from brink.experiments.retro_cases import (
     model_outcome_class,
 )
 from brink.experiments.retro_data import FORMAT_NAMES, read_records
+from brink.experiments.retro_defaults import DEFAULT_FOLDS, DEFAULT_RUNS
 from brink.experiments.retro_figure import calibration_figure
 from brink.experiments.retro_scores import (
     auc,
@@ -62,8 +63,6 @@ from brink.sim.params import ModelParams
 from brink.sim.record import OUTCOMES
 from brink.viz.style import save
 
-DEFAULT_RUNS = 20
-DEFAULT_FOLDS = 5
 #: Tasks in flight per worker: enough to keep workers busy, few enough to stream results.
 IN_FLIGHT_PER_WORKER = 4
 

@@ -320,12 +320,13 @@ def git_commit() -> str | None:
 
 def software_versions() -> dict[str, str]:
     """Versions of Brink, Mesa, Python and the libraries whose numbers a run depends on."""
-    import mesa
+    from importlib.metadata import version
+
     import numpy
 
     return {
         "brink": __version__,
-        "mesa": mesa.__version__,
+        "mesa": version("mesa"),  # read without importing Mesa into the driver
         "python": platform.python_version(),
         "numpy": numpy.__version__,
         "pandas": pd.__version__,
