@@ -136,7 +136,7 @@ def measure(variant: str, jobs: int, replications: int, horizon: int) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--replications", type=int, default=25, help="runs per design point")
+    parser.add_argument("--replications", type=int, default=100, help="runs per design point")
     parser.add_argument("--horizon", type=int, default=90, help="steps per run")
     parser.add_argument("--child", choices=("brink", "mesa"), help=argparse.SUPPRESS)
     parser.add_argument("--jobs", type=int, default=1, help=argparse.SUPPRESS)
@@ -172,7 +172,23 @@ def main(argv: list[str] | None = None) -> int:
         table["mesa", 2]["seconds"] / table["brink", 2]["seconds"]
     )
     print(f"throughput of brink sweep / batch_run with 2 workers: {ratio:.2f}")
-    return 0
+    # Issue 4's targets, judged here in the same run: at least batch_run's throughput (same
+    # workers), a fraction of its memory (the driver, where results pile up), and a parallel
+    # efficiency of 80 % or better.
+    brink_efficiency = table["brink", 1]["seconds"] / (2 * table["brink", 2]["seconds"])
+    memory_ratio = max(table["brink", j]["driver_mib"] for j in (1, 2)) / min(
+        table["mesa", j]["driver_mib"] for j in (1, 2)
+    )
+    verdicts = {
+        "throughput ≥ batch_run's with 2 workers": ratio >= 1.0,
+        f"driver memory a fraction of batch_run's (ratio {memory_ratio:.2f} < 1)": (
+            memory_ratio < 1.0
+        ),
+        f"parallel efficiency ≥ 80 % ({brink_efficiency:.0%})": brink_efficiency >= 0.8,
+    }
+    for target, met in verdicts.items():
+        print(f"target {target}: {'met' if met else 'MISSED'}")
+    return 0 if all(verdicts.values()) else 1
 
 
 if __name__ == "__main__":
