@@ -20,6 +20,19 @@ from brink.sim.model import simulate
 RUNS = 300
 
 
+def with_hands_tied(scenario):
+    """The scenario with the target declaring, before it starts, that it will not give in."""
+    statement = Event(
+        day=0,
+        kind="statement",
+        actor="SML",
+        dispute="border",
+        ties_hands=True,
+        text="we will not cede an inch",
+    )
+    return replace(scenario, events=(*scenario.events, statement))
+
+
 def uses_force(row):
     return row["challenger_level"] >= 4
 
@@ -68,19 +81,7 @@ def test_defence_pact_deters_and_more_when_credible():
 def test_public_commitment_makes_a_democracy_less_likely_to_back_down():
     # Fearon 1994: a public, hands-tying statement creates an audience cost of backing down.
     base = protected_state_scenario(pact=False)
-    committed = replace(
-        base,
-        events=(
-            Event(
-                day=0,
-                kind="statement",
-                actor="SML",
-                dispute="border",
-                ties_hands=True,
-                text="we will not cede an inch",
-            ),
-        ),
-    )
+    committed = with_hands_tied(base)
     effect, se = paired_effect(base, committed, lambda row: row["outcome"] == "yield_target")
     assert_effect(effect, se, at_most=-0.15)
 
@@ -111,19 +112,7 @@ def test_two_nuclear_principals_almost_never_fight():
 def effect_table() -> list[tuple[str, float, float]]:
     """Every lever's paired effect and standard error, as the README reports them."""
     base = protected_state_scenario(pact=False)
-    committed = replace(
-        base,
-        events=(
-            Event(
-                day=0,
-                kind="statement",
-                actor="SML",
-                dispute="border",
-                ties_hands=True,
-                text="we will not cede an inch",
-            ),
-        ),
-    )
+    committed = with_hands_tied(base)
     cases = [
         (
             "5,000 allied troops on the protected state's soil → P(use of force)",
