@@ -39,6 +39,9 @@ from brink.sim.sanctions import severity_cost
 OPPONENT_FLOOR = 0.25
 RESOLVE_CEILING = 1.5
 USE_OF_FORCE = 4
+#: Below this, a war cost is treated as not depending on resolve at all (dividing by it would
+#: overflow): a difference of 1e-12 issue units changes no decision.
+FLAT_SLOPE = 1e-12
 
 CHALLENGER_OPTIONS = ("press", "escalate", "accept_offer", "back_down")
 TARGET_OPTIONS = ("resist", "counter_escalate", "offer_compromise", "concede")
@@ -208,7 +211,7 @@ class Outlook:
             yield_value = self.yield_value(subject)
         firm, risk, cost = self._firm_parts(subject, level)
         weight = risk * cost.slope
-        if weight <= 0:
+        if weight <= FLAT_SLOPE:
             return 1.0 if yield_value >= firm else 0.0
         return belief.cdf(cost.ceiling - (firm - yield_value) / weight)
 
@@ -229,7 +232,7 @@ class Outlook:
         gain = self.gain_if_opponent_yields(side)
         stand_firm_at_top = i_give_in * gain + (1.0 - i_give_in) * firm
         weight = (1.0 - i_give_in) * risk * cost.slope
-        if weight <= 0:
+        if weight <= FLAT_SLOPE:
             return 1.0 if yield_value >= stand_firm_at_top else 0.0
         return self.belief.cdf(cost.ceiling - (stand_firm_at_top - yield_value) / weight)
 

@@ -30,6 +30,7 @@ from scipy.special import betainc
 
 from brink.agents.beliefs import BACKING_DOWN_WEIGHT, HESITATION_WEIGHT, ResolveBelief
 from brink.agents.crisis_choice import (
+    FLAT_SLOPE,
     Outlook,
     daily_hazard,
     running_cost,
@@ -585,7 +586,7 @@ class CrisisModel(mesa.Model):
                 - stakes_target * (1 - demand)
                 + audience_target
             )
-            if target_cost.slope <= 0:
+            if target_cost.slope <= FLAT_SLOPE:
                 return np.where(target_cost.fixed >= needed, 2.0, -1.0)
             return target_cost.ceiling - (needed - target_cost.fixed) / target_cost.slope
 
