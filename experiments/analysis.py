@@ -198,17 +198,7 @@ def sobol_indices(points, manifest, design_problem, outcomes, seed) -> pd.DataFr
     for outcome in outcomes:
         y = point_means(points, outcome)
         result = sobol.analyze(design_problem, y, calc_second_order=second, seed=seed)
-        for index, name in enumerate(design_problem["names"]):
-            rows.append(
-                {
-                    "outcome": outcome,
-                    "factor": name,
-                    "S1": result["S1"][index],
-                    "S1_conf": result["S1_conf"][index],
-                    "ST": result["ST"][index],
-                    "ST_conf": result["ST_conf"][index],
-                }
-            )
+        rows += _index_rows(outcome, design_problem["names"], result, SOBOL_KEYS)
     return pd.DataFrame(rows)
 
 
@@ -221,18 +211,20 @@ def morris_indices(points, design, design_problem, levels, outcomes, seed) -> pd
     for outcome in outcomes:
         y = point_means(points, outcome)
         result = morris.analyze(design_problem, x, y, num_levels=levels, seed=seed)
-        for index, name in enumerate(design_problem["names"]):
-            rows.append(
-                {
-                    "outcome": outcome,
-                    "factor": name,
-                    "mu_star": result["mu_star"][index],
-                    "mu_star_conf": result["mu_star_conf"][index],
-                    "mu": result["mu"][index],
-                    "sigma": result["sigma"][index],
-                }
-            )
+        rows += _index_rows(outcome, design_problem["names"], result, MORRIS_KEYS)
     return pd.DataFrame(rows)
+
+
+SOBOL_KEYS = ("S1", "S1_conf", "ST", "ST_conf")
+MORRIS_KEYS = ("mu_star", "mu_star_conf", "mu", "sigma")
+
+
+def _index_rows(outcome: str, names, result, keys) -> list[dict[str, Any]]:
+    """One row per factor of a SALib result: the outcome, the factor and the chosen indices."""
+    return [
+        {"outcome": outcome, "factor": name, **{key: result[key][index] for key in keys}}
+        for index, name in enumerate(names)
+    ]
 
 
 def _markdown_table(frame: pd.DataFrame, digits: int = 3) -> str:

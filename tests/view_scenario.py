@@ -17,6 +17,7 @@ from brink.scenarios.spec import (
     Scenario,
     StateSpec,
 )
+from brink.sim.record import EVENT_COLUMNS
 
 
 def _state(code, name, capital, *, regime="democracy", nuclear=False, capability=0.01):
@@ -94,20 +95,7 @@ def event(step, actor, action, target=None, dispute=None, level=None, amount=Non
 
 
 def events_frame(rows) -> pd.DataFrame:
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "run",
-            "step",
-            "actor",
-            "action",
-            "target",
-            "dispute",
-            "level",
-            "amount",
-            "detail",
-        ],
-    )
+    return pd.DataFrame(rows, columns=list(EVENT_COLUMNS))
 
 
 def steps_frame(postures_by_step: dict[int, dict[str, int]]) -> pd.DataFrame:
