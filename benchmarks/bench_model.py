@@ -36,8 +36,9 @@ _WRAPPER = (
 def time_one_run(scenario_name: str, repeats: int, horizon: int) -> list[float]:
     """Wall times in seconds of ``repeats`` whole runs, one after another in this process."""
     from brink.scenarios.loader import load_scenario
-    from brink.sim.ensemble import spawn_seeds
-    from brink.sim.model import scenario_params, simulate
+    from brink.sim.model import simulate
+    from brink.sim.params import scenario_params
+    from brink.sim.seeds import spawn_seeds
 
     scenario = load_scenario(scenario_name)
     params = scenario_params(scenario, {"horizon": horizon})

@@ -90,7 +90,7 @@ def server_side(scenario: str, steps: int) -> list[float]:
     """Seconds the server spends per step on the model step, its tables and the map PNG, in
     this process (no browser): the part of a step that does not depend on the network."""
     from brink.scenarios.loader import load_scenario
-    from brink.sim.model import scenario_params
+    from brink.sim.params import scenario_params
     from brink.viz.app import LiveRun
     from brink.viz.map import map_png
 

@@ -11,7 +11,8 @@ import mesa
 from brink.errors import Location
 from brink.experiments.factors import apply_factors, resolve_factor
 from brink.scenarios.loader import load_scenario
-from brink.sim.model import CrisisModel, scenario_params
+from brink.sim.model import CrisisModel
+from brink.sim.params import scenario_params
 
 _CACHE: dict[str, object] = {}
 

@@ -164,7 +164,7 @@ def resolve_factor(name: str, scenario: Scenario, location: Location) -> FactorT
 
 def base_value(target: FactorTarget, scenario: Scenario) -> float | None:
     """The value a factor has in the base scenario (a parameter: as the scenario sets it)."""
-    from brink.sim.model import scenario_params
+    from brink.sim.params import scenario_params
 
     params = scenario_params(scenario)
     if target.section == "parameters":

@@ -306,7 +306,7 @@ def retrodict(
         settings["horizon"] = horizon
     params = ModelParams().with_overrides(settings)
     if seed is None:
-        from brink.sim.ensemble import draw_root_seed
+        from brink.sim.seeds import draw_root_seed
 
         seed = draw_root_seed()
     out_dir = Path(out) if out is not None else Path("out") / f"retrodict-{Path(data).stem}"

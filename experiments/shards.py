@@ -18,14 +18,17 @@ import os
 import re
 import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import pyarrow as pa
-import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from brink.sim.output import COLUMN_TYPES
 from brink.sim.record import RUN_COLUMNS
+
+if TYPE_CHECKING:
+    import pandas as pd
+
 
 SHARD_DIR = "shards"
 OUTCOME_PREFIX = "y."
@@ -139,6 +142,11 @@ def read_shards(
         # a shard without ".failed" in its name holds no failed run
         if _NAME.match(name) and (failed is not True or name.endswith(".failed.parquet"))
     )
+    # imported here, not at the top: a sweep's main process reads shards' names and never
+    # needs pandas, which pyarrow.dataset imports too (see Design.table)
+    import pandas as pd
+    import pyarrow.dataset as ds
+
     if not files:
         return pd.DataFrame(columns=columns or [])
     dataset = ds.dataset(files, format="parquet")

@@ -21,10 +21,8 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, wait
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-import pyarrow as pa
 import pyarrow.parquet as pq
 from tqdm import tqdm
 
@@ -34,7 +32,6 @@ from brink.experiments.designs import Design, build_design
 from brink.experiments.executors import Runner
 from brink.experiments.experiment import Experiment
 from brink.experiments.worker import RunTask, SweepContext, run_task
-from brink.sim.ensemble import spawn_seeds
 from brink.sim.output import (
     file_sha256,
     git_commit,
@@ -44,6 +41,10 @@ from brink.sim.output import (
     write_manifest,
     write_text_atomic,
 )
+from brink.sim.seeds import spawn_seeds
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 DESIGN_FILE = "design.parquet"
 EXPERIMENT_COPY = "experiment.yaml"
@@ -218,9 +219,7 @@ def run_sweep(
         "software": _versions(),
         "git_commit": git_commit(),
     }
-    pq.write_table(
-        pa.Table.from_pandas(design.frame(), preserve_index=False), directory / DESIGN_FILE
-    )
+    pq.write_table(design.table(), directory / DESIGN_FILE)
     shutil.copyfile(experiment.path, directory / EXPERIMENT_COPY)
     write_manifest(directory, manifest)
 

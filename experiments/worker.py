@@ -85,7 +85,7 @@ _PREPARED: dict[SweepContext, _Prepared] = {}
 def base_parameters(scenario, horizon: int | None) -> ModelParams:
     """Model parameters of a sweep's runs: as ``brink run`` sets them for the scenario, with
     the experiment's horizon (when it gives one) in place of the scenario's."""
-    from brink.sim.model import scenario_params
+    from brink.sim.params import scenario_params
 
     return scenario_params(scenario, {"horizon": horizon} if horizon is not None else None)
 

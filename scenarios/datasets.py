@@ -1,17 +1,20 @@
 """Readers of the research data bundled in ``data/`` (see ``data/README.md`` for citations).
 
-Each reader loads its file once per process and returns pandas objects; nothing here touches
-the network.
+Each reader loads its file once per process; nothing here touches the network.
 """
 
 from __future__ import annotations
 
+import csv
+import math
 from functools import cache
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from brink.errors import BrinkInputError, Location
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 NMC_FILE = DATA_DIR / "cow-nmc-v6.csv"
@@ -24,22 +27,45 @@ def national_capabilities() -> pd.DataFrame:
     Singer, Bremer & Stuckey (1972); NMC v6.0 (2021). ``milper`` is thousands of personnel,
     ``cinc`` the composite capability share; -9 marks a missing value and becomes NaN.
     """
+    import pandas as pd  # here: scenario loading reads NMC without pandas (see _nmc_rows)
+
     frame = pd.read_csv(NMC_FILE, na_values=[-9])
     return frame.set_index(["ccode", "year"]).sort_index()
 
 
-def nmc_record(ccode: int, year: int, location: Location | None = None) -> pd.Series:
-    """The NMC row of one state in one year, or a located error naming the years available."""
-    frame = national_capabilities()
-    try:
-        return frame.loc[(ccode, year)]
-    except KeyError:
-        years = frame.index.get_level_values("year")[frame.index.get_level_values("ccode") == ccode]
-        if len(years) == 0:
-            raise BrinkInputError(
-                f"COW code {ccode} is not in the NMC data (cow-nmc-v6.csv)", location
-            ) from None
-        raise BrinkInputError(
-            f"COW code {ccode} has no NMC record for {year} (it has {years.min()}–{years.max()})",
-            location,
-        ) from None
+@cache
+def _nmc_rows() -> dict[tuple[int, int], dict[str, float]]:
+    """NMC as plain rows keyed by (ccode, year), read with the csv module.
+
+    Scenario loading needs a handful of rows; reading them without pandas keeps pandas out of
+    processes that only load scenarios, such as a sweep's main process (see
+    :meth:`brink.experiments.designs.Design.table`). Values as :func:`national_capabilities`
+    has them: -9 becomes NaN.
+    """
+    rows: dict[tuple[int, int], dict[str, float]] = {}
+    with open(NMC_FILE, newline="", encoding="utf-8") as handle:
+        for record in csv.DictReader(handle):
+            values = {}
+            for column, text in record.items():
+                if column == "stateabb":
+                    continue
+                number = float(text) if text else math.nan
+                values[column] = math.nan if number == -9 else number
+            rows[int(record["ccode"]), int(record["year"])] = values
+    return rows
+
+
+def nmc_record(ccode: int, year: int, location: Location | None = None) -> dict[str, float]:
+    """The NMC row of one state in one year (column → number, NaN where missing), or a
+    located error naming the years available."""
+    rows = _nmc_rows()
+    row = rows.get((ccode, year))
+    if row is not None:
+        return row
+    years = [known_year for known_ccode, known_year in rows if known_ccode == ccode]
+    if not years:
+        raise BrinkInputError(f"COW code {ccode} is not in the NMC data (cow-nmc-v6.csv)", location)
+    raise BrinkInputError(
+        f"COW code {ccode} has no NMC record for {year} (it has {min(years)}–{max(years)})",
+        location,
+    )

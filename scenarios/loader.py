@@ -662,7 +662,7 @@ class _Builder:
     def states(self) -> dict[str, spec.StateSpec]:
         capabilities = self.doc.get("capabilities")
         if capabilities:
-            # pandas loads only when a scenario asks for the data (it takes seconds to import)
+            # the data are read only when a scenario asks for them
             from brink.scenarios.datasets import nmc_record
         states = {}
         for code, record in self.doc["states"].items():

@@ -84,7 +84,7 @@ def resolve_parameters(
     scenario: Scenario, assignments: list[str], horizon: str | None
 ) -> ModelParams:
     """Defaults ← scenario (``step``, ``horizon``, ``parameters:``) ← ``--set`` ← ``--horizon``."""
-    from brink.sim.model import scenario_params
+    from brink.sim.params import scenario_params
 
     params = scenario_params(scenario, parse_assignments(assignments))
     if horizon is not None:
@@ -138,7 +138,8 @@ def reproducing_command(args: argparse.Namespace, root: int, directory: Path) ->
 def run_command(args: argparse.Namespace) -> int:
     """Handler of ``brink run``."""
     from brink.sim import output
-    from brink.sim.ensemble import draw_root_seed, run_ensemble, spawn_seeds
+    from brink.sim.ensemble import run_ensemble
+    from brink.sim.seeds import draw_root_seed, spawn_seeds
     from brink.sim.summary import summarize
 
     runs = whole_number(args.runs, "--runs", 1, 10_000_000)

@@ -12,7 +12,6 @@ score per run and step, and which state took which action) is kept; the rest is 
 from __future__ import annotations
 
 import multiprocessing
-import secrets
 import sys
 from collections import deque
 from collections.abc import Iterator
@@ -21,7 +20,6 @@ from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 from tqdm import tqdm
@@ -29,23 +27,10 @@ from tqdm import tqdm
 from brink.scenarios.spec import Scenario
 from brink.sim.output import TABLE_COLUMNS, TableWriter, rows_to_table
 from brink.sim.params import ModelParams
+from brink.sim.seeds import draw_root_seed, spawn_seeds
 
 #: Most runs in one chunk of work; fewer when the ensemble is small so both cores get work.
 MAX_CHUNK = 8
-
-
-def draw_root_seed() -> int:
-    """A fresh root seed from the operating system's entropy (recorded in the manifest)."""
-    return secrets.randbits(63)
-
-
-def spawn_seeds(root: int, n: int) -> list[int]:
-    """The seeds of ``n`` replications: ``SeedSequence(root).spawn(n)``, one 63-bit int each.
-
-    The top bit is dropped so that every seed fits a signed 64-bit column in Parquet and CSV.
-    """
-    children = np.random.SeedSequence(root).spawn(n)
-    return [int(child.generate_state(1, dtype=np.uint64)[0] >> np.uint64(1)) for child in children]
 
 
 def chunk_size(runs: int) -> int:

@@ -46,7 +46,7 @@ from brink.sim.bargaining import optimal_demand
 from brink.sim.coalitions import join_probabilities
 from brink.sim.dispute import CHALLENGER, TARGET, WAR, Dispute, other
 from brink.sim.geography import great_circle_km
-from brink.sim.params import ModelParams
+from brink.sim.params import ModelParams, scenario_params
 from brink.sim.power import win_probability
 from brink.sim.record import RunRecord
 from brink.sim.sanctions import Sanction, severity_cost
@@ -54,24 +54,6 @@ from brink.sim.war import War, fight_one_step, start_war
 
 DAYS_PER_YEAR = 365.25
 DEPLOYMENT_SIGNAL_TROOPS = 10.0  # thousands: a deployment this large signals like a mobilisation
-
-
-def scenario_params(
-    scenario: Scenario, overrides: dict | None = None, base: ModelParams | None = None
-) -> ModelParams:
-    """Parameters for a scenario: defaults ← the scenario's own ← ``overrides`` (e.g. ``--set``).
-
-    A weekly scenario sets ``step_days`` to 7; a scenario horizon replaces the default horizon.
-    """
-    params = base or ModelParams()
-    implied = {}
-    if scenario.step == "week":
-        implied["step_days"] = 7
-    if scenario.horizon is not None:
-        implied["horizon"] = scenario.horizon
-    params = params.with_overrides(implied)
-    params = params.with_overrides(scenario.parameters)
-    return params.with_overrides(overrides or {})
 
 
 @dataclass

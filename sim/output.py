@@ -22,7 +22,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
@@ -329,7 +328,7 @@ def software_versions() -> dict[str, str]:
         "mesa": version("mesa"),  # read without importing Mesa into the driver
         "python": platform.python_version(),
         "numpy": numpy.__version__,
-        "pandas": pd.__version__,
+        "pandas": version("pandas"),  # read without importing pandas
         "pyarrow": pa.__version__,
     }
 

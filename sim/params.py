@@ -10,9 +10,12 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from brink.errors import BrinkInputError, Location, did_you_mean
+
+if TYPE_CHECKING:
+    from brink.scenarios.spec import Scenario
 
 
 @dataclass(frozen=True)
@@ -464,3 +467,21 @@ def parse_assignments(assignments: list[str]) -> dict[str, float | int | None]:
             name, value, Location(file="command line", key=f"--set {name}")
         )
     return result
+
+
+def scenario_params(
+    scenario: Scenario, overrides: dict | None = None, base: ModelParams | None = None
+) -> ModelParams:
+    """Parameters for a scenario: defaults ← the scenario's own ← ``overrides`` (e.g. ``--set``).
+
+    A weekly scenario sets ``step_days`` to 7; a scenario horizon replaces the default horizon.
+    """
+    params = base or ModelParams()
+    implied = {}
+    if scenario.step == "week":
+        implied["step_days"] = 7
+    if scenario.horizon is not None:
+        implied["horizon"] = scenario.horizon
+    params = params.with_overrides(implied)
+    params = params.with_overrides(scenario.parameters)
+    return params.with_overrides(overrides or {})

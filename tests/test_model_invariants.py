@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from scenario_factory import fearon_scenario, kitchen_sink_scenario
 
-from brink.sim.model import CrisisModel, scenario_params, simulate
-from brink.sim.params import PARAMETERS, ModelParams
+from brink.sim.model import CrisisModel, simulate
+from brink.sim.params import PARAMETERS, ModelParams, scenario_params
 from brink.sim.record import OUTCOMES
 
 KITCHEN_SINK = kitchen_sink_scenario()

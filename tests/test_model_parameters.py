@@ -7,8 +7,8 @@ import pytest
 from scenario_factory import kitchen_sink_scenario, war_scenario
 
 from brink.errors import BrinkInputError
-from brink.sim.model import scenario_params, simulate
-from brink.sim.params import PARAMETERS, ModelParams, parse_assignments
+from brink.sim.model import simulate
+from brink.sim.params import PARAMETERS, ModelParams, parse_assignments, scenario_params
 
 SCENARIOS = (kitchen_sink_scenario(), war_scenario())
 SEEDS = range(12)

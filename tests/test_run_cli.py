@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from brink.cli import main
-from brink.sim import ensemble
+from brink.sim import ensemble, seeds
 from brink.sim.output import TABLE_COLUMNS, file_sha256, read_run_dir, read_table
 from brink.sim.record import OUTCOMES, RUN_COLUMNS
 
@@ -29,7 +29,7 @@ def brink_run(tmp_path, name, *extra, runs=RUNS):
 def ensemble_dir(tmp_path, name, seed, jobs=1, fmt="parquet", runs=int(RUNS)):
     """Tables only (no summary, no figures): the ensemble runner called directly."""
     from brink.scenarios.loader import load_scenario
-    from brink.sim.model import scenario_params
+    from brink.sim.params import scenario_params
 
     scenario = load_scenario(SCENARIO)
     out = tmp_path / name
@@ -42,13 +42,13 @@ def ensemble_dir(tmp_path, name, seed, jobs=1, fmt="parquet", runs=int(RUNS)):
 
 
 def test_seeds_come_from_spawned_seed_sequences():
-    seeds = ensemble.spawn_seeds(2024, 5)
+    drawn = seeds.spawn_seeds(2024, 5)
     children = np.random.SeedSequence(2024).spawn(5)
     expected = [int(c.generate_state(1, dtype=np.uint64)[0]) >> 1 for c in children]
-    assert seeds == expected
-    assert len(set(seeds)) == 5 and all(0 <= s < 2**63 for s in seeds)
-    assert ensemble.spawn_seeds(2024, 8)[:5] == seeds  # a longer ensemble extends a shorter one
-    assert ensemble.spawn_seeds(2025, 5) != seeds
+    assert drawn == expected
+    assert len(set(drawn)) == 5 and all(0 <= s < 2**63 for s in drawn)
+    assert seeds.spawn_seeds(2024, 8)[:5] == drawn  # a longer ensemble extends a shorter one
+    assert seeds.spawn_seeds(2025, 5) != drawn
 
 
 def test_chunks_do_not_depend_on_the_number_of_jobs():
@@ -72,7 +72,7 @@ def test_same_seed_same_tables_with_one_or_two_jobs(tmp_path):
     runs = read_table(one, "runs")
     assert list(runs.columns[: len(RUN_COLUMNS)]) == list(RUN_COLUMNS)
     assert runs["run"].tolist() == sorted(runs["run"]) and runs["run"].nunique() == int(RUNS)
-    assert runs["seed"].tolist() == ensemble.spawn_seeds(11, int(RUNS))
+    assert runs["seed"].tolist() == seeds.spawn_seeds(11, int(RUNS))
     assert read_table(other, "runs")["seed"].head(8).tolist() != runs["seed"].head(8).tolist()
     assert first.rows == second.rows and third.rows["runs"] == 8
 
@@ -110,7 +110,7 @@ def test_manifest_records_what_reproduces_the_run(tmp_path, capsys):
     assert manifest["versions"]["python"] == ".".join(map(str, sys.version_info[:3]))
     assert manifest["scenario_sha256"] == file_sha256(resolve_scenario_path(SCENARIO))
     assert manifest["root_seed"] == 99 and manifest["seed_given"] is True
-    assert manifest["seeds"] == ensemble.spawn_seeds(99, int(RUNS))
+    assert manifest["seeds"] == seeds.spawn_seeds(99, int(RUNS))
     params = manifest["parameters"]
     assert params["precision"] == 3.0
     assert params["horizon"] == 12  # --horizon is applied after --set
@@ -129,7 +129,7 @@ def test_a_drawn_root_seed_is_recorded(tmp_path, capsys):
     capsys.readouterr()
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["seed_given"] is False
-    assert manifest["seeds"] == ensemble.spawn_seeds(manifest["root_seed"], int(RUNS))
+    assert manifest["seeds"] == seeds.spawn_seeds(manifest["root_seed"], int(RUNS))
     runs = read_table(out, "runs")
     assert runs["seed"].tolist() == manifest["seeds"]
 

@@ -17,7 +17,7 @@ from brink.experiments.experiment import load_experiment
 from brink.experiments.factors import apply_factors, resolve_factor
 from brink.experiments.outcomes import OutcomeEvaluator, OutcomeSpec
 from brink.scenarios.loader import load_scenario
-from brink.sim.model import scenario_params
+from brink.sim.params import scenario_params
 
 WORLD = """\
 name: world

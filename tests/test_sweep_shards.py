@@ -20,8 +20,8 @@ from brink.experiments.designs import build_design
 from brink.experiments.experiment import load_experiment
 from brink.experiments.sweep import run_sweep
 from brink.experiments.worker import RunTask, SweepContext, run_task
-from brink.sim.ensemble import spawn_seeds
 from brink.sim.output import file_sha256
+from brink.sim.seeds import spawn_seeds
 
 SIZE = shards.RUNS_PER_SHARD
 

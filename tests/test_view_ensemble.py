@@ -13,7 +13,7 @@ import psutil
 import pytest
 
 from brink.scenarios.loader import load_scenario
-from brink.sim.model import scenario_params
+from brink.sim.params import scenario_params
 from brink.viz.app import ENSEMBLE_NICE, ensemble_pool, ensemble_shares
 
 WORKER_SCRIPT = """

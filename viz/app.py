@@ -44,11 +44,11 @@ from matplotlib.figure import Figure
 from brink.errors import BrinkInputError
 from brink.scenarios.loader import bundled_scenarios, load_scenario
 from brink.scenarios.spec import Scenario
-from brink.sim.ensemble import spawn_seeds
-from brink.sim.model import CrisisModel, scenario_params, simulate
+from brink.sim.model import CrisisModel, simulate
 from brink.sim.output import read_run_dir
-from brink.sim.params import PARAMETERS, ModelParams, ParameterSpec
+from brink.sim.params import PARAMETERS, ModelParams, ParameterSpec, scenario_params
 from brink.sim.record import BELIEF_COLUMNS, EVENT_COLUMNS, STEP_COLUMNS
+from brink.sim.seeds import spawn_seeds
 from brink.viz.map import display_name, map_png
 from brink.viz.narrate import (
     ROUTINE_ACTIONS,
