@@ -102,6 +102,35 @@ def reference(reference_dir) -> pd.DataFrame:
     return results(reference_dir)
 
 
+DRIVER = """
+import json, sys
+from brink.cli import main
+
+if __name__ == "__main__":  # the fork server's workers import this file again
+    code = main(["sweep", sys.argv[1], "--out", sys.argv[2], "--jobs", "1", "--no-progress"])
+    heavy = sorted(name for name in ("pandas", "mesa", "brink.sim.model") if name in sys.modules)
+    print(json.dumps({"code": code, "heavy": heavy}))
+"""
+
+
+def test_the_main_process_of_a_sweep_imports_neither_pandas_nor_the_model(tmp_path):
+    """Results stream to disk from the workers; the driver keeps a status table, so it needs
+    neither the model nor pandas (their memory would be its memory; see bench_sweep.py)."""
+    experiment = write(tmp_path, EXPERIMENT)
+    script = tmp_path / "driver.py"
+    script.write_text(DRIVER, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, str(script), str(experiment), str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report == {"code": 0, "heavy": []}
+    assert len(shards.completed(tmp_path / "out")) == 9 * 3
+
+
 @pytest.mark.slow
 def test_one_worker_gives_the_same_runs_as_two(world, reference, tmp_path):
     done = brink("sweep", str(world), "--out", str(tmp_path / "one"), "--jobs", "1")
