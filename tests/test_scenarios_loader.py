@@ -384,6 +384,18 @@ def test_unknown_bundled_name_suggests_the_nearest():
             "states.RUS.cow: COW code 365 has no NMC record for 2017 (it has 1816–2016)",
         ),
         (
+            "    cow: 365\n",
+            "    cow: 3\n",  # no state has COW number 3
+            "3\n",
+            "states.RUS.cow: COW code 3 is not in the NMC data (cow-nmc-v6.csv)",
+        ),
+        (
+            "    cow: 365\n",
+            "    cow: 403\n",  # São Tomé and Príncipe: NMC codes its 2016 personnel -9, missing
+            "name: Russia",
+            "states.RUS: NMC has no milper for COW 403 in 2016; give troops",
+        ),
+        (
             "    capability: 0.013\n",
             "",
             "name: United Kingdom",
