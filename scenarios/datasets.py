@@ -61,7 +61,7 @@ def nmc_record(ccode: int, year: int, location: Location | None = None) -> dict[
     rows = _nmc_rows()
     row = rows.get((ccode, year))
     if row is not None:
-        return row
+        return dict(row)  # a copy: the cached rows stay as read
     years = [known_year for known_ccode, known_year in rows if known_ccode == ccode]
     if not years:
         raise BrinkInputError(f"COW code {ccode} is not in the NMC data (cow-nmc-v6.csv)", location)
