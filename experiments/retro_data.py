@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import itertools
+import math
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -28,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from brink.errors import BrinkInputError, Location
-from brink.scenarios.datasets import DATA_DIR, national_capabilities
+from brink.scenarios.datasets import DATA_DIR, national_capabilities, nmc_rows
 
 ATOP_MEMBER_FILE = DATA_DIR / "atop-v4-member-level.csv"
 ATOP_ALLIANCE_FILE = DATA_DIR / "atop-v4-alliance-level.csv"
@@ -293,13 +294,10 @@ class Capabilities:
 
 @cache
 def _nmc_table() -> dict[tuple[int, int], Capabilities]:
-    frame = national_capabilities().reset_index()
     return {
-        (int(row.ccode), int(row.year)): Capabilities(
-            str(row.stateabb), float(row.cinc), float(row.milper)
-        )
-        for row in frame.itertuples(index=False)
-        if not np.isnan(row.cinc)
+        key: Capabilities(str(row["stateabb"]), float(row["cinc"]), float(row["milper"]))
+        for key, row in nmc_rows().items()
+        if not math.isnan(row["cinc"])
     }
 
 

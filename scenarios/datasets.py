@@ -27,38 +27,37 @@ def national_capabilities() -> pd.DataFrame:
     Singer, Bremer & Stuckey (1972); NMC v6.0 (2021). ``milper`` is thousands of personnel,
     ``cinc`` the composite capability share; -9 marks a missing value and becomes NaN.
     """
-    import pandas as pd  # here: scenario loading reads NMC without pandas (see _nmc_rows)
+    import pandas as pd  # here: scenario loading reads NMC without pandas (see nmc_rows)
 
     frame = pd.read_csv(NMC_FILE, na_values=[-9])
     return frame.set_index(["ccode", "year"]).sort_index()
 
 
 @cache
-def _nmc_rows() -> dict[tuple[int, int], dict[str, float]]:
-    """NMC as plain rows keyed by (ccode, year), read with the csv module.
+def nmc_rows() -> dict[tuple[int, int], dict[str, float | str]]:
+    """COW NMC v6.0 as plain rows keyed by (ccode, year), read with the csv module.
 
-    Scenario loading needs a handful of rows; reading them without pandas keeps pandas out of
-    processes that only load scenarios, such as a sweep's main process (see
-    :meth:`brink.experiments.designs.Design.table`). Values as :func:`national_capabilities`
-    has them: -9 becomes NaN.
+    Each row maps a column to its number (``stateabb`` stays text); -9 becomes NaN, as in
+    :func:`national_capabilities`, and the numbers are the same. Scenario loading and the
+    retrodiction's case building need rows, not a frame; reading them without pandas keeps
+    pandas out of processes that only load scenarios, such as a sweep's main process (see
+    :meth:`brink.experiments.designs.Design.table`). The rows are shared: do not change them.
     """
-    rows: dict[tuple[int, int], dict[str, float]] = {}
+    rows: dict[tuple[int, int], dict[str, float | str]] = {}
     with open(NMC_FILE, newline="", encoding="utf-8") as handle:
         for record in csv.DictReader(handle):
-            values = {}
+            values: dict[str, float | str] = {"stateabb": record.pop("stateabb")}
             for column, text in record.items():
-                if column == "stateabb":
-                    continue
                 number = float(text) if text else math.nan
                 values[column] = math.nan if number == -9 else number
-            rows[int(record["ccode"]), int(record["year"])] = values
+            rows[int(values["ccode"]), int(values["year"])] = values
     return rows
 
 
-def nmc_record(ccode: int, year: int, location: Location | None = None) -> dict[str, float]:
-    """The NMC row of one state in one year (column → number, NaN where missing), or a
-    located error naming the years available."""
-    rows = _nmc_rows()
+def nmc_record(ccode: int, year: int, location: Location | None = None) -> dict[str, float | str]:
+    """The NMC row of one state in one year (see :func:`nmc_rows`), or a located error naming
+    the years available."""
+    rows = nmc_rows()
     row = rows.get((ccode, year))
     if row is not None:
         return dict(row)  # a copy: the cached rows stay as read
