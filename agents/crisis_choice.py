@@ -59,25 +59,35 @@ class WarCost:
         return max(0.0, self.slope * (self.ceiling - resolve) + self.fixed)
 
 
-def war_cost_function(model, dispute: Dispute, side: str) -> WarCost:
-    """The war cost of ``side``'s decider in ``dispute``, as a function of its resolve.
+def war_cost_function(model, dispute: Dispute, side: str, viewer: str | None = None) -> WarCost:
+    """The war cost of ``side``'s decider in ``dispute``, as a function of its resolve, as
+    ``viewer`` (default: the side itself) sees it.
+
+    From the war model (:mod:`brink.sim.war_outlook`): the projected days of fighting, weighted
+    by the opponent's strength, times ``war_cost_scale`` per 100 days and the state's risk
+    factor, falling with resolve; plus the risk of a war between nuclear-armed coalitions.
 
     Fearon mode: ``challenger_cost`` fixes c_A; ``target_cost_max`` makes c_T = c̄ · (1 − r),
-    which is uniform on [0, c̄] when resolve is uniform.
+    which is uniform on [0, c̄] when resolve is uniform; with ``win_probability`` fixed the
+    cost is MODEL.md's first form, scale · (floor + opponent's share of power) · (ceiling − r).
     """
     params = model.params
     if side == CHALLENGER and params.challenger_cost is not None:
         return WarCost(0.0, 0.0, params.challenger_cost)
     if side == TARGET and params.target_cost_max is not None:
         return WarCost(params.target_cost_max, 1.0, 0.0)
-    p_side = dispute.win_probability if side == CHALLENGER else 1.0 - dispute.win_probability
     decider = model.states[dispute.decider(side)]
-    slope = params.war_cost_scale * (OPPONENT_FLOOR + 1.0 - p_side) * decider.risk_factor()
-    both_nuclear = all(
-        any(model.states[s].nuclear for s in dispute.principals(which))
-        for which in (CHALLENGER, TARGET)
-    )
-    return WarCost(slope, RESOLVE_CEILING, params.nuclear_war_cost if both_nuclear else 0.0)
+    if params.win_probability is not None or not dispute.war_views:
+        p_side = dispute.win_probability if side == CHALLENGER else 1.0 - dispute.win_probability
+        slope = params.war_cost_scale * (OPPONENT_FLOOR + 1.0 - p_side) * decider.risk_factor()
+        both_nuclear = all(
+            any(model.states[s].nuclear for s in dispute.principals(which))
+            for which in (CHALLENGER, TARGET)
+        )
+        return WarCost(slope, RESOLVE_CEILING, params.nuclear_war_cost if both_nuclear else 0.0)
+    view = dispute.war_views[viewer or side]
+    slope = view.cost_weight[side] * decider.risk_factor()
+    return WarCost(slope, RESOLVE_CEILING, dispute.nuclear_risk)
 
 
 def daily_hazard(model, level: int) -> float:
@@ -169,14 +179,22 @@ class Outlook:
         """Cost over the planning horizon of sanctions now in force on this side's decider."""
         return self.model.sanctions_burden(self.dispute.decider(side))
 
+    def war_share(self) -> float:
+        """p: the share of the contested issue this side expects a war to give the challenger
+        (the war model's projection from its point of view; fixed in Fearon mode)."""
+        if self.model.params.win_probability is not None or not self.dispute.war_views:
+            return self.dispute.win_probability
+        return self.dispute.war_views[self.side].share
+
     def war_value(self, side: str, resolve: float) -> float:
-        """W: a war decides the contested share X (the dispute's demand size) — won by the
-        challenger with probability p — minus the war cost and threatened sanctions. With X = 1
-        (the whole issue) this is MODEL.md's p·v_C − c_C and (1 − p)·v_T − c_T (Fearon 1995)."""
-        p = self.dispute.win_probability
+        """W: a war decides the contested share X (the dispute's demand size), of which the
+        challenger expects to end up with p — minus the war cost and threatened sanctions. With
+        X = 1 (the whole issue) this is MODEL.md's p·v_C − c_C and (1 − p)·v_T − c_T
+        (Fearon 1995), with p now what the war is expected to bring, not a chance of winning."""
+        p = self.war_share()
         disputed = self.dispute.spec.size
         prize = p * disputed if side == CHALLENGER else 1.0 - p * disputed
-        cost = war_cost_function(self.model, self.dispute, side).at(resolve)
+        cost = war_cost_function(self.model, self.dispute, side, self.side).at(resolve)
         return prize * self.stakes(side) - cost - self.threatened_sanctions(side)
 
     def continuation(self, side: str, own_level: int, level: int, resolve: float) -> float:
@@ -192,7 +210,7 @@ class Outlook:
     def _firm_parts(self, side: str, level: int) -> tuple[float, float, WarCost]:
         """(F, q, c): ``side``'s continuation with the resolve-dependent war cost taken out, so
         that continuation(r) = F − q · slope · (ceiling − r)."""
-        cost = war_cost_function(self.model, self.dispute, side)
+        cost = war_cost_function(self.model, self.dispute, side, self.side)
         own_level = self.dispute.level[side]
         firm = self.continuation(side, own_level, level, cost.ceiling)
         return firm, war_risk(self.model, level), cost

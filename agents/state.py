@@ -52,6 +52,9 @@ class State(mesa.Agent):
         self.capital = spec.capital
         self.risk_tolerance = spec.risk_tolerance
         self.resolve = draw_resolve(spec.resolve, model.rng)
+        # Its private overestimate of its own military edge, in log power ratio: half-normal,
+        # so every state errs toward optimism (Blainey 1973; see sim/war_termination.py).
+        self.optimism = model.params.optimism * abs(float(model.rng.standard_normal()))
         self.arming_multiplier = 1.0  # Richardson effort relative to the start (MODEL.md §7)
         self.beliefs: dict[str, ResolveBelief] = {}
         self.commitments: dict[str, int] = {}  # dispute id -> public hands-tying commitments

@@ -60,7 +60,7 @@ from brink.experiments.retro_scores import (
 )
 from brink.scenarios.spec import Scenario
 from brink.sim.params import ModelParams
-from brink.sim.record import OUTCOMES
+from brink.sim.record import OUTCOMES, mid_outcome
 from brink.viz.style import save
 
 #: Tasks in flight per worker: enough to keep workers busy, few enough to stream results.
@@ -84,16 +84,23 @@ def run_case(task: CaseTask, params: ModelParams) -> dict[str, Any]:
     outcomes: Counter[str] = Counter()
     wars = 0
     levels = 0.0
+    war_days: list[float] = []
+    challenger_wins = 0
     for run, seed in enumerate(task.seeds):
         record = simulate(task.scenario, params, seed=seed, run=run)
         row = next(row for row in record.runs if row["dispute"] == "D1")
         wars += bool(row["war"])
-        outcomes[row["outcome"]] += 1
+        outcomes[mid_outcome(row["outcome"])] += 1
         levels += row["max_level"]
+        if row["war"]:
+            war_days.append(float(row["war_days"]))
+            challenger_wins += row["outcome"] in ("victory_challenger", "yield_target")
     n = len(task.seeds)
     result: dict[str, Any] = {"case_id": task.case_id, "runs": n, "wars": wars}
     result.update({f"n_{outcome}": outcomes[outcome] for outcome in OUTCOMES})
     result["mean_max_level"] = levels / n
+    result["war_days"] = war_days
+    result["challenger_won_wars"] = challenger_wins
     result["seconds"] = time.perf_counter() - start
     return result
 

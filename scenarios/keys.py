@@ -225,6 +225,18 @@ STATE_RECORD = Record(
             Table(STATE, SHARE),
             "trade with each partner as a share of own GDP; default a gravity proxy",
         ),
+        Key(
+            "committable",
+            Number(0.0, 1.0, "a share of its troops", open_low=True),
+            "share of its troops it can send to a war abroad",
+            default=f"{PARAMETERS['committable_share'].default} (parameter committable_share)",
+        ),
+        Key(
+            "reserves",
+            THOUSANDS,
+            "reservists it calls up to fight on its own soil, thousands",
+            default=f"{PARAMETERS['reserve_ratio'].default} × troops (parameter reserve_ratio)",
+        ),
     ),
     doc="A state, keyed by its ISO 3166 alpha-3 code.",
 )
@@ -404,6 +416,27 @@ SANCTION_RECORD = Record(
         *WHEN_KEYS,
     ),
     doc="Sanctions keyed by id: threatened (with `if`) or imposed on their day.",
+    exclusive=(("day",), ("date",)),
+)
+
+# -- aid -------------------------------------------------------------------------------------
+
+AID_RECORD = Record(
+    "aid",
+    (
+        Key("by", STATE, "the donor", required=True),
+        Key("to", STATE, "the recipient", required=True),
+        Key(
+            "level",
+            Number(0.0, 1.0, "a share", open_low=True),
+            "share of the most the donor could send (1: all-out help short of war)",
+            required=True,
+        ),
+        *WHEN_KEYS,
+        Key("until", When(), "day or date it stops", default="goes on"),
+    ),
+    doc="Help short of war — arms, money, intelligence — keyed by id. It strengthens the "
+    "recipient in any war it fights, more as the donor is richer than the recipient.",
     exclusive=(("day",), ("date",)),
 )
 
@@ -597,6 +630,7 @@ SCENARIO = Record(
         Key("deployments", Table(IDENTIFIER, DEPLOYMENT_RECORD), "troops abroad or massed, by id"),
         Key("demands", Table(IDENTIFIER, DEMAND_RECORD), "disputes, by id"),
         Key("sanctions", Table(IDENTIFIER, SANCTION_RECORD), "sanctions, by id"),
+        Key("aid", Table(IDENTIFIER, AID_RECORD), "help short of war, by id"),
         Key("timeline", ListOf(TIMELINE_ENTRY), "what happens on which day"),
         Key("arms_races", ListOf(ARMS_RACE), "Richardson arms races"),
     ),

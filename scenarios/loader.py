@@ -635,6 +635,10 @@ class _Builder:
             self.sanction(id_, record, f"sanctions.{id_}", self.when(record, f"sanctions.{id_}"))
             for id_, record in doc.get("sanctions", {}).items()
         ]
+        aid = [
+            self.aid(id_, record, f"aid.{id_}", self.when(record, f"aid.{id_}"))
+            for id_, record in doc.get("aid", {}).items()
+        ]
         dated_events = self.timeline(demands, sanctions)
         self.check_refs(states, alliances)
         self.check_events(dated_events, demands, alliances)
@@ -647,6 +651,7 @@ class _Builder:
             demands=tuple(demands),
             sanctions=tuple(sanctions),
             deployments=tuple(deployments),
+            aid=tuple(aid),
             perceptions=tuple(self.perceptions()),
             events=tuple(event for event, _ in dated_events),
             arms_races=tuple(self.arms_races()),
@@ -690,8 +695,9 @@ class _Builder:
             extra = {}
             if "resolve" in record:
                 extra["resolve"] = self.resolve(record["resolve"], _join(path, "resolve"))
-            if "risk_tolerance" in record:
-                extra["risk_tolerance"] = record["risk_tolerance"]
+            for key in ("risk_tolerance", "committable", "reserves"):
+                if key in record:
+                    extra[key] = record[key]
             if "trade" in record:
                 for partner in record["trade"]:
                     if partner == code:
@@ -794,6 +800,21 @@ class _Builder:
             troops=record["troops"],
             near=record.get("near"),
             start=start,
+            end=end,
+        )
+
+    def aid(self, id_: str, record: dict[str, Any], path: str, start: int) -> spec.AidSpec:
+        end = self.day(record["until"], f"{path}.until") if "until" in record else None
+        if end is not None and end <= start:
+            raise self.fail(f"stops on day {end}, not after it starts (day {start})", path)
+        if record["by"] == record["to"]:
+            raise self.fail("a state does not aid itself", f"{path}.to")
+        return spec.AidSpec(
+            id=id_,
+            donor=record["by"],
+            recipient=record["to"],
+            level=record["level"],
+            day=start,
             end=end,
         )
 

@@ -47,6 +47,8 @@ class StateSpec:
     resolve: ResolveSpec = ResolveSpec()
     risk_tolerance: float = 0.5  # 0 averse … 1 acceptant; scales how a state weighs war risk
     trade: dict[str, float] = field(default_factory=dict)  # partner code -> share of own GDP
+    committable: float | None = None  # share of troops it can send to a war abroad (None: default)
+    reserves: float | None = None  # thousands of reservists it calls up on its own soil
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,18 @@ class DemandSpec:
     theatre: str | None = None  # state whose territory is fought over; default: the target state
     initial_level: int = 2  # MID hostility level both sides start at (2: threat to use force)
     day: int = 0  # day it is made (0: before the scenario starts)
+
+
+@dataclass(frozen=True)
+class AidSpec:
+    """Help short of war: ``donor`` sends arms and money to ``recipient`` from ``day`` on."""
+
+    id: str
+    donor: str
+    recipient: str
+    level: float  # share of what the donor could send at most (0–1)
+    day: int = 0  # day it starts (0: before the scenario starts)
+    end: int | None = None  # day it stops
 
 
 @dataclass(frozen=True)
@@ -183,6 +197,7 @@ class Scenario:
     demands: tuple[DemandSpec, ...] = ()
     sanctions: tuple[SanctionSpec, ...] = ()
     deployments: tuple[DeploymentSpec, ...] = ()
+    aid: tuple[AidSpec, ...] = ()
     perceptions: tuple[PerceptionSpec, ...] = ()
     events: tuple[Event, ...] = ()
     arms_races: tuple[ArmsRaceSpec, ...] = ()

@@ -128,19 +128,47 @@ def join_logit(model, dispute: Dispute, member: str, side: str) -> float:
     )
 
 
+BINDING_KINDS = ("defense", "offense", "consultation")
+
+
+def barred(model, dispute: Dispute, member: str, side: str) -> bool:
+    """Whether ``member`` may never fight on ``side``: it holds a pact with a principal of the
+    other side and none binding it to this one, or it faces one of this side's principals in an
+    open dispute. States do not fight against their own allies or for their adversaries (Leeds
+    2003; Diehl & Goertz 2000) unless a pact with this side says otherwise."""
+    principals = dispute.principals(side)
+    opponents = dispute.principals(other(side))
+    tied_to_opponent = tied_to_side = False
+    for alliance in model.alliances.values():
+        if member not in alliance.members or alliance.kind not in BINDING_KINDS:
+            continue
+        if any(o in alliance.members and o != member for o in opponents):
+            tied_to_opponent = True
+        binds_here = alliance.kind == ("offense" if side == CHALLENGER else "defense")
+        if binds_here and any(p in alliance.members and p != member for p in principals):
+            tied_to_side = True
+    if tied_to_opponent and not tied_to_side:
+        return True
+    return any(rivals(model, member, p) for p in principals)
+
+
 def join_probabilities(model, dispute: Dispute) -> dict[str, tuple[float, float]]:
     """For each third state: (P join challenger's side, P join target's side).
 
     The two are computed independently from the logit above; when they add up to more than one
-    they are scaled down together, since a state fights on one side at most.
+    they are scaled down together, since a state fights on one side at most. A side the state
+    may never join (:func:`barred`) gets 0.
     """
     principals = set(dispute.principals(CHALLENGER)) | set(dispute.principals(TARGET))
     result = {}
     for code in model.state_codes:
         if code in principals:
             continue
-        p_challenger = logistic(join_logit(model, dispute, code, CHALLENGER))
-        p_target = logistic(join_logit(model, dispute, code, TARGET))
+        p_challenger = p_target = 0.0
+        if not barred(model, dispute, code, CHALLENGER):
+            p_challenger = logistic(join_logit(model, dispute, code, CHALLENGER))
+        if not barred(model, dispute, code, TARGET):
+            p_target = logistic(join_logit(model, dispute, code, TARGET))
         total = p_challenger + p_target
         if total > 1.0:
             p_challenger, p_target = p_challenger / total, p_target / total

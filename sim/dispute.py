@@ -38,7 +38,9 @@ class Dispute:
     side_target: set[str] = field(default_factory=set)
     ever_war: bool = False
     join_probabilities: dict[str, tuple[float, float]] = field(default_factory=dict)
-    win_probability: float = 0.5
+    win_probability: float = 0.5  # the challenger's expected share of a war (its own view)
+    war_views: dict = field(default_factory=dict)  # side -> sim.war.WarProjection, this step
+    nuclear_risk: float = 0.0  # expected nuclear cost of a war now (sim.war_outlook)
     review_due: set[str] = field(default_factory=lambda: {CHALLENGER, TARGET})
     target_territory: tuple[str, ...] = ()  # the target state, or every member of the alliance
 
@@ -50,7 +52,11 @@ class Dispute:
         """States that are parties to the dispute on ``side`` (they fight if war comes)."""
         if side == CHALLENGER:
             return (self.challenger,)
-        if self.theatre != self.target_leader and self.theatre != self.challenger:
+        # The theatre's state is a party only when its soil is the target's: a dispute fought
+        # over a third state's land does not put that state on a side (it may join as others do).
+        if self.theatre not in (self.target_leader, self.challenger) and (
+            self.theatre in self.target_territory
+        ):
             return (self.target_leader, self.theatre)
         return (self.target_leader,)
 

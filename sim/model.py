@@ -50,10 +50,12 @@ from brink.sim.params import ModelParams, scenario_params
 from brink.sim.power import win_probability
 from brink.sim.record import RunRecord
 from brink.sim.sanctions import Sanction, severity_cost
-from brink.sim.war import War, fight_one_step, start_war
+from brink.sim.war import War
+from brink.sim.war_outlook import nuclear_risk, war_views
 
 DAYS_PER_YEAR = 365.25
 DEPLOYMENT_SIGNAL_TROOPS = 10.0  # thousands: a deployment this large signals like a mobilisation
+STAY_OUT_LOGGED = 0.05  # a third state's staying out of a war is logged when it had this chance
 
 
 @dataclass
@@ -126,6 +128,7 @@ class CrisisModel(mesa.Model):
         self._actions: dict[str, list[tuple[str, int | None]]] = {}
         self._escalated_last_step: set[tuple[str, str]] = set()
         self.steps_done = 0
+        self.war_view_cache: dict = {}
 
         for deployment in scenario.deployments:
             if deployment.start <= 0:
@@ -423,7 +426,12 @@ class CrisisModel(mesa.Model):
         open_disputes = [d for d in self.disputes.values() if d.is_open()]
         for dispute in open_disputes:
             dispute.join_probabilities = join_probabilities(self, dispute)
-            dispute.win_probability = win_probability(self, dispute, dispute.join_probabilities)
+            if self.params.win_probability is not None:  # Fearon mode: p is given
+                dispute.win_probability = win_probability(self, dispute, dispute.join_probabilities)
+            else:
+                dispute.war_views = war_views(self, dispute)
+                dispute.nuclear_risk = nuclear_risk(self, dispute)
+                dispute.win_probability = dispute.war_views[CHALLENGER].share
         for dispute in open_disputes:
             if dispute.spec.deadline == self.steps_done:
                 # At its deadline the ultimatum takes the place of the day's decisions (§4.5).
@@ -435,9 +443,9 @@ class CrisisModel(mesa.Model):
                 self._spiral(dispute)
         for dispute in list(self.disputes.values()):
             if dispute.status == "war" and dispute.war.start_step < self.steps_done:
-                outcome = fight_one_step(self, dispute.war)
-                if outcome is not None:
-                    self._end_war(dispute, outcome)
+                ended = dispute.war.step(self)
+                if ended is not None:
+                    self._end_war(dispute, *ended)
         self._check_sanction_triggers()
         self._arm()
         self._record_step()
@@ -661,23 +669,37 @@ class CrisisModel(mesa.Model):
         )
         if not dispute.join_probabilities:
             dispute.join_probabilities = join_probabilities(self, dispute)
-        dispute.war = start_war(self, dispute)
+        war = War.begin(self, dispute)
+        dispute.war = war
+        members = war.members
+        dispute.side_challenger = set(members[CHALLENGER])
+        dispute.side_target = set(members[TARGET])
 
-    def _end_war(self, dispute: Dispute, outcome: str) -> None:
+    def _end_war(self, dispute: Dispute, outcome: str, share: float) -> None:
         war: War = dispute.war
-        settlement = {"victory_challenger": dispute.demand, "victory_target": 0.0}.get(
-            outcome, war.force_share() * dispute.demand
-        )
+        settlement = share * dispute.demand
         self.log_event(
             dispute.challenger,
-            "settle" if outcome == "compromise" else "break",
+            "settle" if war.end_reason == "settlement" else "break",
             dispute.target_leader,
             dispute.id,
             WAR,
             settlement,
-            detail=outcome,
+            detail=f"{outcome} after {war.days:.0f} days of war ({war.end_reason})",
         )
         self._settle(dispute, outcome, settlement)
+        war.stayed_out = sorted(war.candidates)
+        for code in war.stayed_out:
+            p_challenger, p_target = dispute.join_probabilities.get(code, (0.0, 0.0))
+            if max(p_challenger, p_target) >= STAY_OUT_LOGGED:
+                self.log_event(
+                    code,
+                    "stay_out",
+                    None,
+                    dispute.id,
+                    None,
+                    detail=f"stayed out of the war (P join = {p_challenger + p_target:.2f})",
+                )
         self._update_credibility(dispute, war)
 
     def _update_credibility(self, dispute: Dispute, war: War) -> None:
@@ -816,15 +838,42 @@ class CrisisModel(mesa.Model):
                         "true": subject.resolve,
                     }
                 )
+        for dispute in self.disputes.values():
+            war = dispute.war
+            if war is None or (dispute.status != "war" and dispute.end_step != self.steps_done):
+                continue
+            members = war.members
+            self.record.fronts.append(
+                {
+                    "run": self.run_index,
+                    "step": self.steps_done,
+                    "dispute": dispute.id,
+                    "day": war.days,
+                    "control": war.control,
+                    "forces_challenger": war.forces(CHALLENGER),
+                    "forces_target": war.forces(TARGET),
+                    "casualties_challenger": war.casualties(CHALLENGER),
+                    "casualties_target": war.casualties(TARGET),
+                    "aid_challenger": war.aid_factor(self, CHALLENGER),
+                    "aid_target": war.aid_factor(self, TARGET),
+                    "belligerents": ";".join(members[CHALLENGER])
+                    + "|"
+                    + ";".join(members[TARGET]),
+                }
+            )
         self._actions = {}  # this step's actions are scored; the next step's events start anew
 
     def finish(self) -> RunRecord:
         """Write one runs row per dispute that was made; open ones end in stalemate."""
         imposed = ";".join(sorted(s.spec.id for s in self.sanctions.values() if s.ever_imposed))
         for dispute in self.disputes.values():
-            outcome = dispute.outcome or "stalemate"
+            outcome = dispute.outcome or (
+                "war_ongoing" if dispute.status == "war" else "stalemate"
+            )
             end = dispute.end_step if dispute.end_step is not None else self.steps_done
-            casualties = dispute.war.casualties if dispute.war is not None else 0.0
+            war = dispute.war
+            casualties = war.casualties() if war is not None else 0.0
+            ongoing = dispute.status == "war"
             self.record.runs.append(
                 {
                     "run": self.run_index,
@@ -845,6 +894,15 @@ class CrisisModel(mesa.Model):
                     "settlement": dispute.settlement,
                     "sanctions_imposed": imposed,
                     "end_step": end,
+                    "war_start_step": war.start_step if war is not None else None,
+                    "war_days": war.days if war is not None else None,
+                    "war_ongoing": ongoing,
+                    "war_end": (
+                        ("still going" if ongoing else war.end_reason) if war is not None else None
+                    ),
+                    "casualties_challenger": war.casualties(CHALLENGER) if war else None,
+                    "casualties_target": war.casualties(TARGET) if war else None,
+                    "control": war.control if war is not None else None,
                 }
             )
         return self.record

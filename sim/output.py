@@ -28,7 +28,13 @@ import pyarrow.parquet as pq
 
 from brink import __version__
 from brink.errors import BrinkInputError, Location
-from brink.sim.record import BELIEF_COLUMNS, EVENT_COLUMNS, RUN_COLUMNS, STEP_COLUMNS
+from brink.sim.record import (
+    BELIEF_COLUMNS,
+    EVENT_COLUMNS,
+    FRONT_COLUMNS,
+    RUN_COLUMNS,
+    STEP_COLUMNS,
+)
 
 FORMATS = ("parquet", "csv")
 MANIFEST = "manifest.json"
@@ -41,6 +47,7 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "steps": STEP_COLUMNS,
     "events": EVENT_COLUMNS,
     "beliefs": BELIEF_COLUMNS,
+    "fronts": FRONT_COLUMNS,
 }
 
 # Arrow type of every declared column. A column the model adds later that is not listed here
@@ -86,6 +93,19 @@ COLUMN_TYPES: dict[str, pa.DataType] = {
     "subject": _TEXT,
     "believed": _FLOAT,
     "true": _FLOAT,
+    "war_start_step": _INT,
+    "war_days": _FLOAT,
+    "war_ongoing": _BOOL,
+    "war_end": _TEXT,
+    "casualties_challenger": _FLOAT,
+    "casualties_target": _FLOAT,
+    "control": _FLOAT,
+    "day": _FLOAT,
+    "forces_challenger": _FLOAT,
+    "forces_target": _FLOAT,
+    "aid_challenger": _FLOAT,
+    "aid_target": _FLOAT,
+    "belligerents": _TEXT,
 }
 
 

@@ -1,4 +1,4 @@
-"""What one run reports (MODEL.md §8): three tables of plain rows.
+"""What one run reports (MODEL.md §8): five tables of plain rows.
 
 The model appends to a :class:`RunRecord` as it runs; writers, figures, sweeps and the browser
 view read these rows and nothing else of the model, so a figure drawn from a live run and one
@@ -30,6 +30,13 @@ RUN_COLUMNS = (
     "settlement",  # share of the issue the challenger got (0: status quo)
     "sanctions_imposed",  # ';'-joined ids of sanctions imposed during the run
     "end_step",  # step at which the dispute ended (horizon if it did not)
+    "war_start_step",  # step the war began (null if there was none)
+    "war_days",  # days of fighting (to the end of the run if still going)
+    "war_ongoing",  # bool: the war was still being fought when the run ended
+    "war_end",  # how the war ended: settlement, collapse of a side, conquest, or still going
+    "casualties_challenger",  # thousands lost by the challenger's side
+    "casualties_target",  # thousands lost by the target's side
+    "control",  # share of the contested territory the challenger held when the war ended
 )
 
 #: One row per run, step and state (``steps.parquet``).
@@ -62,6 +69,22 @@ EVENT_COLUMNS = (
 #: One row per run, step, observer and subject (``beliefs.parquet``): believed resolve vs truth.
 BELIEF_COLUMNS = ("run", "step", "observer", "subject", "believed", "true")
 
+#: One row per run, step and war (``fronts.parquet``): the war as it stands at the step's end.
+FRONT_COLUMNS = (
+    "run",
+    "step",
+    "dispute",
+    "day",  # day of the war
+    "control",  # share of the contested territory the challenger holds
+    "forces_challenger",  # thousands of the challenger's side in the theatre
+    "forces_target",  # thousands of the target's side in the theatre
+    "casualties_challenger",  # thousands lost so far
+    "casualties_target",
+    "aid_challenger",  # combat-power factor aid gives the side (1: none)
+    "aid_target",
+    "belligerents",  # ';'-joined codes fighting, challenger's side first, then '|', target's
+)
+
 OUTCOMES = (
     "victory_challenger",
     "victory_target",
@@ -70,6 +93,14 @@ OUTCOMES = (
     "compromise",
     "stalemate",
 )
+#: Every outcome a run can report: the MID classes, and a war still being fought at the end.
+RUN_OUTCOMES = (*OUTCOMES, "war_ongoing")
+
+
+def mid_outcome(outcome: str) -> str:
+    """The MID class of a run's outcome: a war unresolved at the horizon is a stalemate, as the
+    MID project codes a dispute that ends with no settlement (Jones, Bremer & Singer 1996)."""
+    return "stalemate" if outcome == "war_ongoing" else outcome
 
 
 @dataclass
@@ -82,3 +113,4 @@ class RunRecord:
     steps: list[dict[str, Any]] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
     beliefs: list[dict[str, Any]] = field(default_factory=list)
+    fronts: list[dict[str, Any]] = field(default_factory=list)

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from brink.scenarios.spec import Scenario
-from brink.sim.record import OUTCOMES
+from brink.sim.record import RUN_OUTCOMES as OUTCOMES
 
 Z95 = 1.959963984540054  # standard normal quantile for a two-sided 95 % interval
 
@@ -350,6 +350,7 @@ def _outcome_label(outcome: str, challenger: str, target: str) -> str:
         "yield_target": f"{target} gives in",
         "compromise": "compromise",
         "stalemate": "stalemate (no settlement)",
+        "war_ongoing": "war still going at the end of the run",
     }[outcome]
 
 

@@ -1,136 +1,489 @@
-"""War between two coalitions, day by day (MODEL.md §6).
+"""War as a process: forces arrive, fight, move the front, and the sides bargain as they fight.
 
-When war starts, every third state draws against its probability of joining each side
-(§4.2); each join or stay-out is an event. The coalitions' effective forces in the theatre then
-wear each other down by Lanchester's (1916) square law, dA/dt = −β·B, dB/dt = −α·A, solved
-exactly over each step (:func:`brink.sim.lanchester.square_law`). A side's fighting quality is
-its power per soldier relative to the average of both sides, so a side with more capability per
-soldier kills more efficiently. A side breaks when its losses pass its break point, which grows
-with its principal's resolve; the other side then wins. Each day the sides may also negotiate a
-settlement at the share the current balance of forces supports (a compromise). A war still going
-at the horizon is a stalemate.
+This replaces the whole-force Lanchester war of MODEL.md §6 (see ``docs/war.md`` for the model in
+words and its sources). A :class:`War` holds one contingent per belligerent
+(:mod:`brink.sim.forces`), the share of the contested territory the challenger controls, and what
+each side believes of the balance. Each day:
+
+1. third states may join a side, and aid flows (:mod:`brink.sim.support`);
+2. reinforcements arrive (:mod:`brink.sim.forces`);
+3. the sides fight: losses and the movement of control (:mod:`brink.sim.combat`);
+4. the war may end — by collapse, conquest or a settlement the sides both prefer to fighting on
+   (:mod:`brink.sim.war_termination`); a war still going at the horizon is reported as such.
+
+The same class projects a war that has not started, deterministically and in expectation
+(:meth:`War.project`): third states enter with weights equal to their chance of joining, battle
+luck is left out, and the chance of a settlement on each day is carried as probability mass.
+Decisions value war from that projection (:mod:`brink.sim.war_outlook`), so states weigh the war
+they would actually start.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
-from brink.sim.dispute import CHALLENGER, TARGET, Dispute
-from brink.sim.lanchester import square_law
-from brink.sim.power import projected_capability, projected_force
+from brink.sim import combat, support, war_termination
+from brink.sim.coalitions import join_logit
+from brink.sim.dispute import CHALLENGER, TARGET, Dispute, other
+from brink.sim.forces import Contingent, raise_contingent
 
-MAX_BREAK_POINT = 0.95
+SIDES = (CHALLENGER, TARGET)
+
+
+@dataclass
+class WarProjection:
+    """What a war is expected to bring, from one point of view (all in expectation)."""
+
+    share: float  # share of the demand the challenger ends up with
+    days: float  # duration (capped at the projection's horizon)
+    casualties: dict[str, float]  # thousands lost per side
+    cost_weight: dict[str, float]  # Σ days × (floor + opponent's power share) × scale/100
+    still_running: float  # probability mass of a war still going at the horizon
 
 
 @dataclass
 class War:
     dispute: Dispute
     start_step: int
-    members: dict[str, list[str]] = field(default_factory=dict)  # side -> states fighting
-    initial: dict[str, float] = field(default_factory=dict)  # side -> thousands of troops
-    forces: dict[str, float] = field(default_factory=dict)
-    effectiveness: dict[str, float] = field(default_factory=dict)
-    break_point: dict[str, float] = field(default_factory=dict)
+    theatre: str
+    home_side: str | None  # the side fighting on its own soil (defender's advantage), if any
+    contingents: dict[str, Contingent] = field(default_factory=dict)
+    weights: dict[str, float] = field(default_factory=dict)  # 1 for belligerents
+    employment: dict[str, float] = field(default_factory=dict)  # side -> force employment
+    optimism: dict[str, float] = field(default_factory=dict)  # side -> misperception now
+    resolve: dict[str, float] = field(default_factory=dict)
+    risk: dict[str, float] = field(default_factory=dict)
+    capability: dict[str, float] = field(default_factory=dict)  # code -> capability
+    candidates: dict[str, tuple[float, float]] = field(default_factory=dict)  # code -> logits
+    engaged_at_once: set[str] = field(default_factory=set)  # (tripwire) codes, by side below
+    tripwire_side: dict[str, str] = field(default_factory=dict)
     stayed_out: list[str] = field(default_factory=list)
+    control: float = 0.0
+    days: float = 0.0
+    log_shift: float = 0.0  # a viewer's bias added to the true balance (projections only)
+    last_log_ratio: float = 0.0
+    aid_flows: dict[str, list[tuple[str, float, float]]] = field(default_factory=dict)
+    sanctions_cut: dict[str, float] = field(default_factory=dict)  # code -> GDP share cut
+    sanctions_seen: tuple = ()
+    end_reason: str | None = None
 
+    # -------------------------------------------------------------- who is in it
     @property
-    def casualties(self) -> float:
-        return sum(self.initial[s] - self.forces[s] for s in (CHALLENGER, TARGET))
+    def members(self) -> dict[str, list[str]]:
+        """Side -> states fighting on it (weight 1)."""
+        result: dict[str, list[str]] = {CHALLENGER: [], TARGET: []}
+        for code, contingent in self.contingents.items():
+            if self.weights.get(code, 1.0) >= 1.0:
+                result[contingent.side].append(code)
+        return result
 
-    def losses(self, side: str) -> float:
-        return (self.initial[side] - self.forces[side]) / max(self.initial[side], 1e-9)
-
-    def force_share(self) -> float:
-        """The challenger's share of the fighting strength now: the share a settlement gets it."""
-        a = self.forces[CHALLENGER] * self.effectiveness[CHALLENGER]
-        b = self.forces[TARGET] * self.effectiveness[TARGET]
-        return a / (a + b) if a + b > 0 else 0.5
-
-
-def start_war(model, dispute: Dispute) -> War:
-    """Form the coalitions (third states draw against P(join)) and their forces in theatre."""
-    war = War(dispute=dispute, start_step=model.steps_done)
-    members = {
-        CHALLENGER: list(dispute.principals(CHALLENGER)),
-        TARGET: list(dispute.principals(TARGET)),
-    }
-    for code in sorted(dispute.join_probabilities):
-        p_challenger, p_target = dispute.join_probabilities[code]
-        draw = model.rng.random()
-        if draw < p_target:
-            members[TARGET].append(code)
-            model.log_event(
-                code,
-                "join_war",
-                dispute.decider(TARGET),
-                dispute.id,
-                5,
-                detail=f"joins {dispute.decider(TARGET)} (P = {p_target:.2f})",
-            )
-        elif draw < p_target + p_challenger:
-            members[CHALLENGER].append(code)
-            model.log_event(
-                code,
-                "join_war",
-                dispute.challenger,
-                dispute.id,
-                5,
-                detail=f"joins {dispute.challenger} (P = {p_challenger:.2f})",
-            )
-        else:
-            war.stayed_out.append(code)
-            model.log_event(
-                code,
-                "stay_out",
-                None,
-                dispute.id,
-                None,
-                detail=f"stays out (P = {p_challenger + p_target:.2f})",
-            )
-    war.members = members
-    power = {}
-    for side in (CHALLENGER, TARGET):
-        war.initial[side] = sum(projected_force(model, k, dispute.theatre) for k in members[side])
-        war.forces[side] = war.initial[side]
-        power[side] = sum(projected_capability(model, k, dispute.theatre) for k in members[side])
-    total_power = power[CHALLENGER] + power[TARGET]
-    total_force = war.initial[CHALLENGER] + war.initial[TARGET]
-    for side in (CHALLENGER, TARGET):
-        per_soldier = power[side] / max(war.initial[side], 1e-9)
-        average = total_power / max(total_force, 1e-9)
-        quality = per_soldier / average if average > 0 else 1.0
-        war.effectiveness[side] = model.params.lanchester_effectiveness * quality
-        resolve = model.states[dispute.decider(side)].resolve
-        war.break_point[side] = min(MAX_BREAK_POINT, model.params.break_point * (0.5 + resolve))
-    dispute.side_challenger = set(members[CHALLENGER])
-    dispute.side_target = set(members[TARGET])
-    return war
-
-
-def fight_one_step(model, war: War) -> str | None:
-    """Attrition over one step; returns the outcome if the war ended, else None."""
-    days = model.params.step_days
-    war.forces[CHALLENGER], war.forces[TARGET] = square_law(
-        war.forces[CHALLENGER],
-        war.forces[TARGET],
-        war.effectiveness[CHALLENGER],
-        war.effectiveness[TARGET],
-        days,
-    )
-    challenger_broke = war.losses(CHALLENGER) >= war.break_point[CHALLENGER]
-    target_broke = war.losses(TARGET) >= war.break_point[TARGET]
-    if challenger_broke and target_broke:
-        # Both past their break point in the same step: the one further past it breaks.
-        challenger_broke = (
-            war.losses(CHALLENGER) - war.break_point[CHALLENGER]
-            >= war.losses(TARGET) - war.break_point[TARGET]
+    def casualties(self, side: str | None = None) -> float:
+        return sum(
+            c.lost * self.weights.get(code, 1.0)
+            for code, c in self.contingents.items()
+            if side is None or c.side == side
         )
-        target_broke = not challenger_broke
-    if target_broke:
-        return "victory_challenger"
-    if challenger_broke:
-        return "victory_target"
-    settle_chance = 1.0 - (1.0 - model.params.settle_rate) ** days
-    if model.rng.random() < settle_chance:
-        return "compromise"
+
+    def forces(self, side: str) -> float:
+        return sum(
+            c.in_theatre * self.weights.get(code, 1.0)
+            for code, c in self.contingents.items()
+            if c.side == side
+        )
+
+    def _side_capability(self, side: str) -> float:
+        return sum(
+            self.capability[code] * self.weights.get(code, 1.0)
+            for code, c in self.contingents.items()
+            if c.side == side
+        )
+
+    # -------------------------------------------------------------- combat power
+    def power(self, model, side: str) -> float:
+        """Combat power of a side in the theatre (see :mod:`brink.sim.combat`)."""
+        total = 0.0
+        for code, contingent in self.contingents.items():
+            if contingent.side != side:
+                continue
+            drain = support.sanctions_drain(
+                model.params, self.sanctions_cut.get(code, 0.0), self.days
+            )
+            total += (
+                contingent.in_theatre
+                * contingent.quality
+                * self.weights.get(code, 1.0)
+                * (1.0 - drain)
+            )
+        total *= self.employment.get(side, 1.0)
+        if side == self.home_side:
+            total *= model.params.defender_advantage
+        return total * self.aid_factor(model, side)
+
+    def aid_factor(self, model, side: str) -> float:
+        received = sum(
+            level * self.capability_of(model, donor) * support.ramp(self.days - start, model.params)
+            for donor, level, start in self.aid_flows.get(side, ())
+        )
+        return support.aid_multiplier(received, self._side_capability(side), model.params)
+
+    def capability_of(self, model, code: str) -> float:
+        if code not in self.capability:
+            self.capability[code] = model.states[code].capability
+        return self.capability[code]
+
+    def future_log_ratio(self, model) -> float:
+        """ln(power ratio) once every committed force has arrived (no further losses)."""
+        saved = {code: (c.in_theatre, c.pool) for code, c in self.contingents.items()}
+        for c in self.contingents.values():
+            c.in_theatre, c.pool = c.in_theatre + c.pool, 0.0
+        ratio = self.log_ratio(model)
+        for code, (in_theatre, pool) in saved.items():
+            self.contingents[code].in_theatre, self.contingents[code].pool = in_theatre, pool
+        return ratio
+
+    def log_ratio(self, model) -> float:
+        challenger = max(self.power(model, CHALLENGER), combat.MIN_POWER)
+        target = max(self.power(model, TARGET), combat.MIN_POWER)
+        return math.log(challenger / target) + self.log_shift
+
+    # -------------------------------------------------------------- setting up
+    @classmethod
+    def begin(cls, model, dispute: Dispute, *, projection_view: str | None = None) -> War:
+        """A war over ``dispute`` from today: principals' contingents, third states waiting.
+
+        With ``projection_view`` (a side, or "neutral") the war is set up for :meth:`project`:
+        third states enter as weighted contingents and misperceptions are their expectations.
+        """
+        theatre = dispute.theatre
+        home_side = None
+        for side in SIDES:
+            if theatre in dispute.territory(side) or theatre in dispute.principals(side):
+                home_side = side
+        war = cls(dispute=dispute, start_step=model.steps_done, theatre=theatre, home_side=home_side)
+        for side in SIDES:
+            for code in dispute.principals(side):
+                war.add(model, code, side, weight=1.0)
+            decider = model.states[dispute.decider(side)]
+            war.resolve[side] = decider.resolve
+            war.risk[side] = decider.risk_factor()
+        params = model.params
+        for code in sorted(dispute.join_probabilities):
+            if code in war.contingents:
+                continue
+            war.candidates[code] = (
+                join_logit(model, dispute, code, CHALLENGER),
+                join_logit(model, dispute, code, TARGET),
+            )
+            p_challenger, p_target = dispute.join_probabilities[code]
+            if p_challenger <= 0.0:
+                war.candidates[code] = (-math.inf, war.candidates[code][1])
+            if p_target <= 0.0:
+                war.candidates[code] = (war.candidates[code][0], -math.inf)
+            engaged = _troops_at_risk(model, code, dispute)
+            if engaged is not None:
+                war.tripwire_side[code] = engaged
+        if projection_view is None:
+            for side in SIDES:
+                war.employment[side] = math.exp(
+                    params.force_employment_spread * model.rng.standard_normal()
+                )
+                war.optimism[side] = model.states[dispute.decider(side)].optimism
+        else:
+            expected = params.optimism * war_termination.HALF_NORMAL_MEAN
+            for side in SIDES:
+                war.employment[side] = 1.0
+                own = model.states[dispute.decider(side)].optimism
+                war.optimism[side] = expected if projection_view != side else 0.0
+                if projection_view == side:
+                    # the viewer takes its own estimate for the truth
+                    war.log_shift = own if side == CHALLENGER else -own
+                elif projection_view == "neutral":
+                    war.optimism[side] = own
+        war.refresh_sanctions(model, expect_threats=projection_view is not None)
+        war.aid_flows = {side: [] for side in SIDES}
+        war._scenario_aid(model)
+        war._sympathetic_aid(model)
+        war._set_quality(model)
+        return war
+
+    def refresh_sanctions(self, model, expect_threats: bool = False) -> None:
+        """What share of each belligerent's GDP the sanctions in force cut; a projection also
+        counts the threats this war would trigger."""
+        seen = tuple(s.status for s in model.sanctions.values())
+        if seen == self.sanctions_seen and self.sanctions_cut:
+            return
+        self.sanctions_seen = seen
+        territory = {side: set(self.dispute.territory(side)) for side in SIDES}
+        self.sanctions_cut = {}
+        for sanction in model.sanctions.values():
+            spec = sanction.spec
+            applies = sanction.status == "imposed"
+            if expect_threats and sanction.status == "threatened":
+                for side in SIDES:
+                    if spec.trigger_actor in self.dispute.principals(side) and (
+                        spec.trigger_against in territory[other(side)]
+                        or spec.trigger_against == self.theatre
+                    ):
+                        applies = True
+            if applies:
+                self.sanctions_cut[spec.target] = self.sanctions_cut.get(
+                    spec.target, 0.0
+                ) + support.sanctions_cut(model, spec)
+
+    def add(self, model, code: str, side: str, weight: float) -> Contingent:
+        contingent = raise_contingent(model, code, side, self.theatre, model.steps_done)
+        self.contingents[code] = contingent
+        self.weights[code] = weight
+        self.capability[code] = model.states[code].capability
+        if hasattr(self, "_average_per_soldier"):
+            contingent.quality = combat.quality(
+                model.states[code].capability, model.states[code].troops, self._average_per_soldier
+            )
+        return contingent
+
+    def _set_quality(self, model) -> None:
+        capability = sum(model.states[c].capability for c in self.contingents)
+        troops = sum(model.states[c].troops for c in self.contingents)
+        self._average_per_soldier = capability / troops if troops > 0 else 0.0
+        for code, contingent in self.contingents.items():
+            state = model.states[code]
+            contingent.quality = combat.quality(
+                state.capability, state.troops, self._average_per_soldier
+            )
+
+    def _scenario_aid(self, model) -> None:
+        for side in SIDES:
+            members = set(self.dispute.principals(side))
+            for donor, level, day in support.scenario_aid(model, members, model.steps_done):
+                started = (day - self.start_step) * model.params.step_days
+                self.aid_flows[side].append((donor, level, started))
+
+    def _sympathetic_aid(self, model) -> None:
+        """Third states that would rather one side won send aid from the war's start."""
+        propensity = model.params.aid_propensity
+        if propensity <= 0:
+            return
+        for code, (p_challenger, p_target) in self.dispute.join_probabilities.items():
+            for side, chance in ((CHALLENGER, p_challenger), (TARGET, p_target)):
+                level = min(1.0, propensity * chance)
+                if level > 0.0 and code not in self.contingents:
+                    self.aid_flows[side].append((code, level, 0.0))
+
+    # -------------------------------------------------------------- a day of war
+    def joins_today(self, model, days: float) -> list[tuple[str, str]]:
+        """Third states that enter the war over the next ``days`` (random draws)."""
+        entering = []
+        window = model.params.join_window_days
+        for code in sorted(self.candidates):
+            logits = self.candidates[code]
+            for index, side in enumerate(SIDES):
+                if logits[index] == -math.inf:
+                    continue
+                lost = self.control if side == TARGET else 0.0
+                chance = support.join_chance(logits[index], lost, model.params)
+                if self.tripwire_side.get(code) == side:
+                    hazard = chance if self.days == 0 else 0.0
+                else:
+                    hazard = support.join_hazard(chance, self.days, self.days + days, window)
+                if model.rng.random() < hazard:
+                    entering.append((code, side))
+                    break
+        for code, _ in entering:
+            del self.candidates[code]
+        return entering
+
+    def enter(self, model, code: str, side: str) -> None:
+        self.add(model, code, side, weight=1.0)
+        (self.dispute.side_challenger if side == CHALLENGER else self.dispute.side_target).add(code)
+        self.aid_flows[side] = [f for f in self.aid_flows[side] if f[0] != code]
+        self.aid_flows[other(side)] = [f for f in self.aid_flows[other(side)] if f[0] != code]
+
+    def fight(self, model, days: float, luck: float = 0.0) -> None:
+        """Reinforcements arrive, then ``days`` of losses and movement of the front."""
+        params = model.params
+        for contingent in self.contingents.values():
+            contingent.reinforce(days)
+        challenger = self.power(model, CHALLENGER)
+        target = self.power(model, TARGET)
+        shift = math.exp(self.log_shift + luck)
+        challenger_loss = combat.daily_loss_share(challenger * shift, target, params)
+        target_loss = combat.daily_loss_share(target, challenger * shift, params)
+        for contingent in self.contingents.values():
+            share = challenger_loss if contingent.side == CHALLENGER else target_loss
+            lost = contingent.in_theatre * -math.expm1(-share * days)
+            contingent.in_theatre -= lost
+            contingent.lost += lost
+        self.last_log_ratio = math.log(max(challenger * shift, combat.MIN_POWER)) - math.log(
+            max(target, combat.MIN_POWER)
+        )
+        change = combat.control_change(challenger * shift, target, params) * days
+        self.control = min(1.0, max(0.0, self.control + change))
+        self.days += days
+
+    def collapsed(self, side: str, model) -> bool:
+        sent = sum(
+            c.sent * self.weights.get(code, 1.0)
+            for code, c in self.contingents.items()
+            if c.side == side
+        )
+        lost = self.casualties(side)
+        if sent > 0 and lost / sent >= war_termination.break_point(model.params, self.resolve[side]):
+            return True
+        # Outnumbered twenty to one with nothing more on the way: the front gives (a side whose
+        # forces are still mostly on their way has not yet fought).
+        own, opponent = self.forces(side), self.forces(other(side))
+        coming = sum(
+            c.pool * self.weights.get(code, 1.0)
+            for code, c in self.contingents.items()
+            if c.side == side
+        )
+        return opponent > 0 and coming < own and own < war_termination.COLLAPSE_RATIO * opponent
+
+    def believed_log_ratios(self, model) -> tuple[float, float]:
+        """Each side's estimate of ln(challenger's power / target's): truth ± misperception."""
+        params = model.params
+        truth = self.log_ratio(model)
+        challenger = truth + war_termination.misperception(
+            self.optimism[CHALLENGER], self.days, params
+        )
+        target = truth - war_termination.misperception(self.optimism[TARGET], self.days, params)
+        return challenger, target
+
+    def offer_range(self, model) -> tuple[float, float] | None:
+        """The bargaining range today, or None (no overlap, or a commitment problem)."""
+        params = model.params
+        now = self.log_ratio(model)
+        if war_termination.commitment_problem(now, self.future_log_ratio(model), params):
+            return None
+        challenger_view, target_view = self.believed_log_ratios(model)
+        share_c = 1.0 / (1.0 + math.exp(-now))
+        delay = war_termination.delay_days(params)
+        costs = {}
+        for side, opponent_share in ((CHALLENGER, 1.0 - share_c), (TARGET, share_c)):
+            daily = war_termination.daily_war_cost(
+                params, opponent_share, self.risk[side], self.resolve[side]
+            )
+            stake = self.dispute.stakes(side) * max(self.dispute.spec.size, 1e-9)
+            costs[side] = daily * delay / max(stake, 1e-9)
+        return war_termination.bargaining_range(
+            self.control, challenger_view, target_view, costs[CHALLENGER], costs[TARGET], params
+        )
+
+    def step(self, model) -> tuple[str, float] | None:
+        """One step of war with its random draws; returns (outcome, share) when it ends."""
+        params = model.params
+        days = params.step_days
+        self.refresh_sanctions(model)
+        for code, side in self.joins_today(model, days):
+            self.enter(model, code, side)
+            model.log_event(
+                code,
+                "join_war",
+                self.dispute.decider(side),
+                self.dispute.id,
+                5,
+                detail=f"joins {self.dispute.decider(side)} on day {int(self.days) + 1} of the war",
+            )
+        luck = params.battle_noise * model.rng.standard_normal()
+        self.fight(model, days, luck)
+        ended = self._decisive_end(model)
+        if ended is not None:
+            return ended
+        bargain = self.offer_range(model)
+        if bargain is not None:
+            offer_chance = -math.expm1(days * math.log1p(-min(params.offer_rate, 1 - 1e-12)))
+            if model.rng.random() < offer_chance:
+                share = (bargain[0] + bargain[1]) / 2.0
+                self.end_reason = "settlement"
+                return war_termination.settlement_outcome(share), share
+        return None
+
+    def _decisive_end(self, model) -> tuple[str, float] | None:
+        challenger_broke = self.collapsed(CHALLENGER, model)
+        target_broke = self.collapsed(TARGET, model)
+        if challenger_broke and not target_broke:
+            self.end_reason = "collapse of the challenger"
+            return "victory_target", 0.0
+        if target_broke:
+            self.end_reason = "collapse of the target"
+            return "victory_challenger", 1.0
+        if self.control >= 1.0:
+            self.end_reason = "conquest"
+            return "victory_challenger", 1.0
+        return None
+
+    # -------------------------------------------------------------- expectation
+    def project(self, model, horizon_days: float, stride: float = 3.0) -> WarProjection:
+        """Deterministic, expected course of this (weighted) war up to ``horizon_days``.
+
+        Third states' weights grow as their would-be joining does; the chance of a settlement
+        each day is carried as probability mass; battle luck averages out.
+        """
+        params = model.params
+        window = params.join_window_days
+        third = {}
+        for code, logits in self.candidates.items():
+            for index, side in enumerate(SIDES):
+                if logits[index] > -math.inf:
+                    third.setdefault(code, []).append((side, logits[index]))
+        # each candidate enters as a weighted contingent on its likelier side
+        for code, options in third.items():
+            side, logit = max(options, key=lambda item: item[1])
+            self.add(model, code, side, weight=0.0)
+            third[code] = (side, logit)
+        self.candidates = {}
+        alive = 1.0
+        share = days = 0.0
+        cost_weight = dict.fromkeys(SIDES, 0.0)
+        offer_chance = -math.expm1(stride * math.log1p(-min(params.offer_rate, 1 - 1e-12)))
+        while self.days < horizon_days and alive > 1e-4:
+            for code, (side, logit) in third.items():
+                lost = self.control if side == TARGET else 0.0
+                chance = support.join_chance(logit, lost, params)
+                if self.tripwire_side.get(code) == side:
+                    self.weights[code] = chance
+                else:
+                    self.weights[code] = chance * support.entered_by(self.days + stride, window)
+            self.fight(model, stride)
+            share_c = 1.0 / (1.0 + math.exp(-self.last_log_ratio))
+            for side, opponent_share in ((CHALLENGER, 1.0 - share_c), (TARGET, share_c)):
+                cost_weight[side] += (
+                    alive
+                    * stride
+                    * params.war_cost_scale
+                    / 100.0
+                    * (war_termination.OPPONENT_FLOOR + opponent_share)
+                )
+            ended = self._decisive_end(model)
+            if ended is not None:
+                share += alive * ended[1]
+                days += alive * self.days
+                alive = 0.0
+                break
+            bargain = self.offer_range(model)
+            if bargain is not None:
+                settled = alive * offer_chance
+                share += settled * (bargain[0] + bargain[1]) / 2.0
+                days += settled * self.days
+                alive -= settled
+        share += alive * self.control
+        days += alive * self.days
+        return WarProjection(
+            share=share,
+            days=days,
+            casualties={side: self.casualties(side) for side in SIDES},
+            cost_weight=cost_weight,
+            still_running=alive,
+        )
+
+
+def _troops_at_risk(model, code: str, dispute: Dispute) -> str | None:
+    """The side on whose soil in the theatre ``code`` has troops (a tripwire), if any."""
+    for deployment in model.active_deployments():
+        if deployment.owner != code or deployment.host == code:
+            continue
+        for side in SIDES:
+            if deployment.host in dispute.principals(side) and deployment.host == dispute.theatre:
+                return side
     return None

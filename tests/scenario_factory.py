@@ -237,25 +237,32 @@ def kitchen_sink_scenario():
 
 def war_scenario():
     """A great power that does not fear war makes demands of two small members of a defence
-    pact in turn: the first often ends in war, and in the second the ally's record from the
-    first counts. The test bed of the war parameters (MODEL.md §6)."""
+    pact in turn, under a sanctions threat, with the ally's troops in the second: the first
+    often ends in war, and in the second the ally's record from the first counts. The test bed
+    of the war parameters (docs/war.md)."""
     from dataclasses import replace
 
-    base = protected_state_scenario(horizon=150)
+    base = protected_state_scenario(
+        horizon=150, tripwire_troops=2.0, sanctions_severity=0.8, trade_share=0.05
+    )
     states = dict(base.states)
-    states["NBR"] = state("NBR", 0.008, 120, (44.4, 26.1), regime="democracy", resolve=0.5)
+    states["NBR"] = state("NBR", 0.008, 120, (44.4, 26.1), regime="democracy", resolve=0.9)
     alliances = dict(base.alliances)
     alliances["PACT"] = replace(
         alliances["PACT"], members=(*alliances["PACT"].members, Membership("NBR", 2004))
     )
+    # Issues the targets hold dear (stakes 3), so they fight rather than give in.
     demands = (
-        DemandSpec(id="first", by="GRT", on="NBR", issue="the delta", size=0.4),
-        DemandSpec(id="later", by="GRT", on="SML", issue="the border", size=0.4, day=90),
+        DemandSpec(id="first", by="GRT", on="NBR", issue="the delta", size=0.4, stakes_target=3.0),
+        DemandSpec(
+            id="later", by="GRT", on="SML", issue="the border", size=0.4, day=90, stakes_target=3.0
+        ),
     )
     return replace(
         base,
         states=states,
         alliances=alliances,
         demands=demands,
-        parameters={"challenger_cost": 0.0},
+        # a challenger that fears no war and a standoff that slides into war quickly
+        parameters={"challenger_cost": 0.0, "spiral_hazard": 0.3, "display_hazard": 0.1},
     )

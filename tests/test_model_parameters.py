@@ -19,7 +19,7 @@ def outputs(overrides):
     for scenario in SCENARIOS:
         params = scenario_params(scenario, overrides)
         records += [simulate(scenario, params, seed=seed) for seed in SEEDS]
-    return [(r.runs, r.steps, r.events, r.beliefs) for r in records]
+    return [(r.runs, r.steps, r.events, r.beliefs, r.fronts) for r in records]
 
 
 def extremes(name):

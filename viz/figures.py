@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from brink.sim.record import OUTCOMES
+from brink.sim.record import RUN_OUTCOMES as OUTCOMES
 from brink.sim.summary import escalation_bands, outcome_table, side_table
 from brink.viz import style
 
@@ -28,6 +28,7 @@ OUTCOME_WORDS = {
     "yield_target": "{t} gives in",
     "compromise": "compromise",
     "stalemate": "stalemate",
+    "war_ongoing": "war still going",
 }
 
 

@@ -44,6 +44,7 @@ OUTCOME_COLOURS = {
     "yield_target": PALETTE["orange"],
     "compromise": PALETTE["green"],
     "stalemate": "#7f7f7f",
+    "war_ongoing": PALETTE["purple"],
 }
 SEQUENTIAL = "Blues"
 

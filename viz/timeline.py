@@ -38,6 +38,7 @@ GROUP_OF_OUTCOME = {
     "yield_challenger": "target",
     "compromise": "compromise",
     "stalemate": "ongoing",
+    "war_ongoing": "ongoing",
 }
 DISPUTE_COLOURS = ("#54278f", "#d95f02", "#1b9e77", "#e7298a", "#66a61e")
 
