@@ -243,7 +243,7 @@ def war_scenario():
     from dataclasses import replace
 
     base = protected_state_scenario(
-        horizon=150, tripwire_troops=2.0, sanctions_severity=0.8, trade_share=0.05
+        horizon=200, tripwire_troops=2.0, sanctions_severity=0.8, trade_share=0.05
     )
     states = dict(base.states)
     states["NBR"] = state("NBR", 0.008, 120, (44.4, 26.1), regime="democracy", resolve=0.9)
@@ -255,7 +255,10 @@ def war_scenario():
     demands = (
         DemandSpec(id="first", by="GRT", on="NBR", issue="the delta", size=0.4, stakes_target=3.0),
         DemandSpec(
-            id="later", by="GRT", on="SML", issue="the border", size=0.4, day=90, stakes_target=3.0
+            id="later", by="GRT", on="SML", issue="the border", size=0.4, day=60, stakes_target=3.0
+        ),
+        DemandSpec(
+            id="again", by="GRT", on="NBR", issue="the coast", size=0.4, day=120, stakes_target=3.0
         ),
     )
     return replace(
