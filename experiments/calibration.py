@@ -25,6 +25,7 @@ import pandas as pd
 from brink.experiments.retro_cases import MID_OUTCOMES, OTHER, build_cases, state_spec
 from brink.experiments.retro_data import read_records
 from brink.experiments.retrodiction import CaseTask, run_case
+from brink.experiments.war_durations import duration_report
 from brink.scenarios.datasets import DATA_DIR
 from brink.scenarios.spec import DemandSpec, Scenario
 from brink.sim.params import ModelParams
@@ -122,11 +123,15 @@ def calibration_report(
     children = np.random.SeedSequence(seed).spawn(disputes)
     wars = 0
     counts = dict.fromkeys(OUTCOMES, 0)
+    war_days: list[float] = []
+    challenger_wins = 0
     for i, dyad in drawn.iterrows():
         run_seed = int(children[i].generate_state(1, dtype=np.uint64)[0] >> np.uint64(1))
         task = CaseTask(f"generic {i}", generic_scenario(dyad, f"generic {i}"), (run_seed,))
         result = run_case(task, params)
         wars += result["wars"]
+        war_days += result["war_days"]
+        challenger_wins += result["challenger_won_wars"]
         for outcome in OUTCOMES:
             counts[outcome] += result[f"n_{outcome}"]
     rates = base_rates(path)
@@ -141,7 +146,9 @@ def calibration_report(
         }
         for key in ("war", *OUTCOMES, OTHER)
     ]
-    return pd.DataFrame(rows)
+    report = pd.DataFrame(rows)
+    report.attrs["wars"] = duration_report(war_days, challenger_wins)
+    return report
 
 
 def format_report(report: pd.DataFrame, disputes: int, seed: int, horizon: int) -> str:
@@ -156,4 +163,26 @@ def format_report(report: pd.DataFrame, disputes: int, seed: int, horizon: int) 
     lines.append(
         "MID shares are dispute-level shares of the file (hostlev 5; outcome 1–6, other = 7–9)."
     )
+    wars = report.attrs.get("wars")
+    if wars is not None:
+        lines += ["", f"{'wars':<28} {'model':>8} {'COW':>8} {'MID':>8}"]
+        for row in wars.itertuples(index=False):
+            if row.measure == "wars won by the challenger":
+                cells = [_percent(v) for v in (row.model, row.cow, row.mid)]
+            else:
+                cells = [_number(v) for v in (row.model, row.cow, row.mid)]
+            lines.append(f"{row.measure:<28} {cells[0]:>8} {cells[1]:>8} {cells[2]:>8}")
+        lines.append(
+            "Model wars last until settlement, collapse or conquest, or the horizon (a war still "
+            "going counts its days so far). COW: interstate wars v4.0 (first entry to last "
+            "exit); MID: war-level disputes' maxdur; who won: victory or yield of the other side."
+        )
     return "\n".join(lines)
+
+
+def _number(value: float) -> str:
+    return "–" if value != value else f"{value:.0f}"
+
+
+def _percent(value: float) -> str:
+    return "–" if value != value else f"{value:.0%}"

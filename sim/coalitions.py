@@ -161,16 +161,21 @@ def join_probabilities(model, dispute: Dispute) -> dict[str, tuple[float, float]
     """
     principals = set(dispute.principals(CHALLENGER)) | set(dispute.principals(TARGET))
     result = {}
+    logits: dict[str, tuple[float, float]] = {}
     for code in model.state_codes:
         if code in principals:
             continue
-        p_challenger = p_target = 0.0
+        logit_challenger = logit_target = -math.inf
         if not barred(model, dispute, code, CHALLENGER):
-            p_challenger = logistic(join_logit(model, dispute, code, CHALLENGER))
+            logit_challenger = join_logit(model, dispute, code, CHALLENGER)
         if not barred(model, dispute, code, TARGET):
-            p_target = logistic(join_logit(model, dispute, code, TARGET))
+            logit_target = join_logit(model, dispute, code, TARGET)
+        logits[code] = (logit_challenger, logit_target)
+        p_challenger = 0.0 if logit_challenger == -math.inf else logistic(logit_challenger)
+        p_target = 0.0 if logit_target == -math.inf else logistic(logit_target)
         total = p_challenger + p_target
         if total > 1.0:
             p_challenger, p_target = p_challenger / total, p_target / total
         result[code] = (p_challenger, p_target)
+    dispute.join_logits = logits
     return result

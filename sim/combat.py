@@ -35,6 +35,10 @@ import math
 
 QUALITY_ELASTICITY = 0.5
 MIN_POWER = 1e-9
+#: Superiority beyond which losses grow no further: a force outnumbered more than this avoids
+#: battle, withdraws or surrenders rather than being destroyed faster (Dupuy 1990, *Attrition*:
+#: historical daily casualty rates of a defeated force seldom exceed a few per cent).
+MAX_ATTRITION_RATIO = 10.0
 
 
 def quality(capability: float, troops: float, average_per_soldier: float) -> float:
@@ -48,8 +52,8 @@ def daily_loss_share(own_power: float, opponent_power: float, params) -> float:
     """Share of a side's forces in the theatre lost in one day of fighting (Helmbold 1964)."""
     if opponent_power <= 0:
         return 0.0
-    ratio = opponent_power / max(own_power, MIN_POWER)
-    return min(0.5, params.attrition_rate * ratio**params.attrition_exponent)
+    ratio = min(MAX_ATTRITION_RATIO, opponent_power / max(own_power, MIN_POWER))
+    return params.attrition_rate * ratio**params.attrition_exponent
 
 
 def control_change(challenger_power: float, target_power: float, params) -> float:

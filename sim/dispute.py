@@ -15,6 +15,7 @@ from brink.scenarios.spec import DemandSpec
 CHALLENGER = "challenger"
 TARGET = "target"
 NO_MILITARISED_ACTION = 1
+DISPLAY_OF_FORCE = 3
 WAR = 5
 
 
@@ -38,11 +39,13 @@ class Dispute:
     side_target: set[str] = field(default_factory=set)
     ever_war: bool = False
     join_probabilities: dict[str, tuple[float, float]] = field(default_factory=dict)
+    join_logits: dict[str, tuple[float, float]] = field(default_factory=dict)  # −inf: barred
     win_probability: float = 0.5  # the challenger's expected share of a war (its own view)
     war_views: dict = field(default_factory=dict)  # side -> sim.war.WarProjection, this step
     nuclear_risk: float = 0.0  # expected nuclear cost of a war now (sim.war_outlook)
     review_due: set[str] = field(default_factory=lambda: {CHALLENGER, TARGET})
     target_territory: tuple[str, ...] = ()  # the target state, or every member of the alliance
+    displayed_since: dict[str, int] = field(default_factory=dict)  # side -> step of level ≥ 3
 
     @property
     def id(self) -> str:
@@ -73,9 +76,13 @@ class Dispute:
     def stakes(self, side: str) -> float:
         return self.spec.stakes_challenger if side == CHALLENGER else self.spec.stakes_target
 
-    def set_level(self, side: str, level: int) -> None:
+    def set_level(self, side: str, level: int, step: int | None = None) -> None:
         self.level[side] = level
         self.max_level[side] = max(self.max_level.get(side, level), level)
+        if level >= DISPLAY_OF_FORCE and side not in self.displayed_since:
+            # A display of force is mobilisation and movement of troops (MID hiact 7–13):
+            # from this step the side's forces start toward the theatre (sim/forces.py).
+            self.displayed_since[side] = self.start_step if step is None else step
 
     @property
     def standoff_level(self) -> int:

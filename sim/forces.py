@@ -14,7 +14,10 @@ mobilisation toward what the state can commit to this one war:
   the rest holds its other borders and commitments), of which what is already in the theatre
   counts first.
 
-What is not yet in the theatre arrives at a rate that falls with distance: the pool shrinks as
+Mobilisation starts with a display of force — the MID project's level 3 is mobilisation and
+the movement of troops (Jones, Bremer & Singer 1996) — so a principal that has stood at level 3
+or above for a while enters a war with what has arrived since. What is not yet in the theatre
+arrives at a rate that falls with distance: the pool shrinks as
 e^(−t/τ) with τ = ``mobilisation_days`` × (1 + d / ``logistics_km``), d the distance from the
 state's capital to the theatre. The exponential is the simplest arrival law with a time scale;
 the distance term is the logistics side of Boulding's (1962) loss-of-strength gradient, which
@@ -79,20 +82,29 @@ def arrival_days(model, code: str, theatre: str) -> float:
     return params.mobilisation_days * (1.0 + distance / params.logistics_km)
 
 
-def raise_contingent(model, code: str, side: str, theatre: str, step: int) -> Contingent:
-    """The contingent ``code`` brings to a war on the day it enters it."""
+def raise_contingent(
+    model, code: str, side: str, theatre: str, step: int, mobilised_days: float = 0.0
+) -> Contingent:
+    """The contingent ``code`` brings to a war on the day it enters it.
+
+    ``mobilised_days``: days since the state began to mobilise for this dispute (its side's
+    display of force); what would have arrived by now is already in the theatre.
+    """
     state = model.states[code]
+    total = committable_forces(model, code, theatre)
+    tau = arrival_days(model, code, theatre)
     if code == theatre:
         first_day = model.params.home_ready_share * state.troops
     else:
         first_day = min(troops_in_theatre(model, code, theatre), state.troops)
-    total = committable_forces(model, code, theatre)
+    if mobilised_days > 0:
+        first_day += (total - first_day) * -math.expm1(-mobilised_days / tau)
     return Contingent(
         code=code,
         side=side,
         in_theatre=first_day,
         pool=max(0.0, total - first_day),
-        arrival_days=arrival_days(model, code, theatre),
+        arrival_days=tau,
         joined_step=step,
         sent=first_day,
     )

@@ -128,7 +128,8 @@ class CrisisModel(mesa.Model):
         self._actions: dict[str, list[tuple[str, int | None]]] = {}
         self._escalated_last_step: set[tuple[str, str]] = set()
         self.steps_done = 0
-        self.war_view_cache: dict = {}
+        self.war_view_cache: dict = {}  # sim.war_outlook: projections by what they depend on
+        self.sanctions_cut_cache: dict = {}  # sim.war: GDP shares cut, by sanctions' statuses
 
         for deployment in scenario.deployments:
             if deployment.start <= 0:
@@ -509,7 +510,7 @@ class CrisisModel(mesa.Model):
         level = dispute.level[side]
         if choice in ("escalate", "counter_escalate"):
             new_level = min(WAR, level + 1)
-            dispute.set_level(side, new_level)
+            dispute.set_level(side, new_level, self.steps_done)
             self.log_event(actor, choice, opponent, dispute.id, new_level)
             added_cost = running_cost(self, new_level) - running_cost(self, level)
             if new_level == 4:
@@ -663,7 +664,7 @@ class CrisisModel(mesa.Model):
         dispute.status = "war"
         dispute.ever_war = True
         for side in (CHALLENGER, TARGET):
-            dispute.set_level(side, WAR)
+            dispute.set_level(side, WAR, self.steps_done)
         self.log_event(
             dispute.challenger, "war", dispute.target_leader, dispute.id, WAR, detail=detail
         )
@@ -856,9 +857,7 @@ class CrisisModel(mesa.Model):
                     "casualties_target": war.casualties(TARGET),
                     "aid_challenger": war.aid_factor(self, CHALLENGER),
                     "aid_target": war.aid_factor(self, TARGET),
-                    "belligerents": ";".join(members[CHALLENGER])
-                    + "|"
-                    + ";".join(members[TARGET]),
+                    "belligerents": ";".join(members[CHALLENGER]) + "|" + ";".join(members[TARGET]),
                 }
             )
         self._actions = {}  # this step's actions are scored; the next step's events start anew
@@ -867,9 +866,7 @@ class CrisisModel(mesa.Model):
         """Write one runs row per dispute that was made; open ones end in stalemate."""
         imposed = ";".join(sorted(s.spec.id for s in self.sanctions.values() if s.ever_imposed))
         for dispute in self.disputes.values():
-            outcome = dispute.outcome or (
-                "war_ongoing" if dispute.status == "war" else "stalemate"
-            )
+            outcome = dispute.outcome or ("war_ongoing" if dispute.status == "war" else "stalemate")
             end = dispute.end_step if dispute.end_step is not None else self.steps_done
             war = dispute.war
             casualties = war.casualties() if war is not None else 0.0

@@ -260,8 +260,7 @@ class ModelParams:
         0.0,
         5.0,
         "issue units per 100 days of war",
-        "scale of a state's cost of fighting (grows with the opponent's power, falls with "
-        "resolve)",
+        "scale of a state's cost of fighting (grows with the opponent's power, falls with resolve)",
         group="war",
     )
     nuclear_war_cost: float = _p(

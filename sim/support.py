@@ -61,7 +61,9 @@ def join_hazard(chance: float, days_before: float, days_after: float, window: fl
     return max(0.0, (after - before) / (1.0 - before))
 
 
-def scenario_aid(model, recipient_side_members: set[str], step: int) -> list[tuple[str, float, int]]:
+def scenario_aid(
+    model, recipient_side_members: set[str], step: int
+) -> list[tuple[str, float, int]]:
     """(donor, level, start step) of the scenario's aid to any member of a side, active now."""
     flows = []
     for aid in model.crisis.aid:
@@ -98,4 +100,3 @@ def sanctions_drain(params, gdp_share_cut: float, days_of_war: float) -> float:
         return 0.0
     drain = params.sanctions_war_effect * gdp_share_cut * days_of_war / DAYS_PER_YEAR
     return min(MAX_SANCTIONS_DRAIN, drain)
-

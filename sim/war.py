@@ -24,7 +24,6 @@ import math
 from dataclasses import dataclass, field
 
 from brink.sim import combat, support, war_termination
-from brink.sim.coalitions import join_logit
 from brink.sim.dispute import CHALLENGER, TARGET, Dispute, other
 from brink.sim.forces import Contingent, raise_contingent
 
@@ -67,6 +66,8 @@ class War:
     sanctions_cut: dict[str, float] = field(default_factory=dict)  # code -> GDP share cut
     sanctions_seen: tuple = ()
     end_reason: str | None = None
+    _aid_cache: dict = field(default_factory=dict)
+    _power_memo: dict = field(default_factory=dict)  # side -> power, until forces change
 
     # -------------------------------------------------------------- who is in it
     @property
@@ -100,8 +101,15 @@ class War:
         )
 
     # -------------------------------------------------------------- combat power
+    def changed(self) -> None:
+        """Forces, weights or the day changed: combat power must be computed anew."""
+        self._power_memo.clear()
+
     def power(self, model, side: str) -> float:
         """Combat power of a side in the theatre (see :mod:`brink.sim.combat`)."""
+        memo = self._power_memo.get(side)
+        if memo is not None:
+            return memo
         total = 0.0
         for code, contingent in self.contingents.items():
             if contingent.side != side:
@@ -118,14 +126,28 @@ class War:
         total *= self.employment.get(side, 1.0)
         if side == self.home_side:
             total *= model.params.defender_advantage
-        return total * self.aid_factor(model, side)
+        total *= self.aid_factor(model, side)
+        self._power_memo[side] = total
+        return total
 
     def aid_factor(self, model, side: str) -> float:
+        """Combat-power factor of the aid ``side`` receives today (cached for the day)."""
+        key = (side, self.days, len(self.contingents))
+        cached = self._aid_cache.get(key)
+        if cached is not None:
+            return cached
+        by_start: dict[float, float] = {}
+        for donor, level, start in self.aid_flows.get(side, ()):
+            by_start[start] = by_start.get(start, 0.0) + level * self.capability_of(model, donor)
         received = sum(
-            level * self.capability_of(model, donor) * support.ramp(self.days - start, model.params)
-            for donor, level, start in self.aid_flows.get(side, ())
+            amount * support.ramp(self.days - start, model.params)
+            for start, amount in by_start.items()
         )
-        return support.aid_multiplier(received, self._side_capability(side), model.params)
+        factor = support.aid_multiplier(received, self._side_capability(side), model.params)
+        if len(self._aid_cache) > 64:
+            self._aid_cache.clear()
+        self._aid_cache[key] = factor
+        return factor
 
     def capability_of(self, model, code: str) -> float:
         if code not in self.capability:
@@ -135,11 +157,14 @@ class War:
     def future_log_ratio(self, model) -> float:
         """ln(power ratio) once every committed force has arrived (no further losses)."""
         saved = {code: (c.in_theatre, c.pool) for code, c in self.contingents.items()}
+        memo = dict(self._power_memo)
         for c in self.contingents.values():
             c.in_theatre, c.pool = c.in_theatre + c.pool, 0.0
+        self.changed()
         ratio = self.log_ratio(model)
         for code, (in_theatre, pool) in saved.items():
             self.contingents[code].in_theatre, self.contingents[code].pool = in_theatre, pool
+        self._power_memo = memo
         return ratio
 
     def log_ratio(self, model) -> float:
@@ -160,7 +185,9 @@ class War:
         for side in SIDES:
             if theatre in dispute.territory(side) or theatre in dispute.principals(side):
                 home_side = side
-        war = cls(dispute=dispute, start_step=model.steps_done, theatre=theatre, home_side=home_side)
+        war = cls(
+            dispute=dispute, start_step=model.steps_done, theatre=theatre, home_side=home_side
+        )
         for side in SIDES:
             for code in dispute.principals(side):
                 war.add(model, code, side, weight=1.0)
@@ -171,15 +198,7 @@ class War:
         for code in sorted(dispute.join_probabilities):
             if code in war.contingents:
                 continue
-            war.candidates[code] = (
-                join_logit(model, dispute, code, CHALLENGER),
-                join_logit(model, dispute, code, TARGET),
-            )
-            p_challenger, p_target = dispute.join_probabilities[code]
-            if p_challenger <= 0.0:
-                war.candidates[code] = (-math.inf, war.candidates[code][1])
-            if p_target <= 0.0:
-                war.candidates[code] = (war.candidates[code][0], -math.inf)
+            war.candidates[code] = dispute.join_logits[code]
             engaged = _troops_at_risk(model, code, dispute)
             if engaged is not None:
                 war.tripwire_side[code] = engaged
@@ -214,6 +233,11 @@ class War:
         if seen == self.sanctions_seen and self.sanctions_cut:
             return
         self.sanctions_seen = seen
+        key = (self.dispute.id, seen, expect_threats)
+        cached = model.sanctions_cut_cache.get(key)
+        if cached is not None:
+            self.sanctions_cut = cached
+            return
         territory = {side: set(self.dispute.territory(side)) for side in SIDES}
         self.sanctions_cut = {}
         for sanction in model.sanctions.values():
@@ -230,10 +254,20 @@ class War:
                 self.sanctions_cut[spec.target] = self.sanctions_cut.get(
                     spec.target, 0.0
                 ) + support.sanctions_cut(model, spec)
+        model.sanctions_cut_cache[key] = self.sanctions_cut
 
     def add(self, model, code: str, side: str, weight: float) -> Contingent:
-        contingent = raise_contingent(model, code, side, self.theatre, model.steps_done)
+        since = (
+            self.dispute.displayed_since.get(side)
+            if code in self.dispute.principals(side)
+            else None
+        )
+        mobilised = 0.0 if since is None else (model.steps_done - since) * model.params.step_days
+        contingent = raise_contingent(
+            model, code, side, self.theatre, model.steps_done, mobilised_days=mobilised
+        )
         self.contingents[code] = contingent
+        self.changed()
         self.weights[code] = weight
         self.capability[code] = model.states[code].capability
         if hasattr(self, "_average_per_soldier"):
@@ -251,6 +285,7 @@ class War:
             contingent.quality = combat.quality(
                 state.capability, state.troops, self._average_per_soldier
             )
+        self.changed()
 
     def _scenario_aid(self, model) -> None:
         for side in SIDES:
@@ -304,6 +339,7 @@ class War:
         params = model.params
         for contingent in self.contingents.values():
             contingent.reinforce(days)
+        self.changed()
         challenger = self.power(model, CHALLENGER)
         target = self.power(model, TARGET)
         shift = math.exp(self.log_shift + luck)
@@ -320,6 +356,7 @@ class War:
         change = combat.control_change(challenger * shift, target, params) * days
         self.control = min(1.0, max(0.0, self.control + change))
         self.days += days
+        self.changed()
 
     def collapsed(self, side: str, model) -> bool:
         sent = sum(
@@ -328,7 +365,9 @@ class War:
             if c.side == side
         )
         lost = self.casualties(side)
-        if sent > 0 and lost / sent >= war_termination.break_point(model.params, self.resolve[side]):
+        if sent > 0 and lost / sent >= war_termination.break_point(
+            model.params, self.resolve[side]
+        ):
             return True
         # Outnumbered twenty to one with nothing more on the way: the front gives (a side whose
         # forces are still mostly on their way has not yet fought).
@@ -340,10 +379,11 @@ class War:
         )
         return opponent > 0 and coming < own and own < war_termination.COLLAPSE_RATIO * opponent
 
-    def believed_log_ratios(self, model) -> tuple[float, float]:
+    def believed_log_ratios(self, model, truth: float | None = None) -> tuple[float, float]:
         """Each side's estimate of ln(challenger's power / target's): truth ± misperception."""
         params = model.params
-        truth = self.log_ratio(model)
+        if truth is None:
+            truth = self.log_ratio(model)
         challenger = truth + war_termination.misperception(
             self.optimism[CHALLENGER], self.days, params
         )
@@ -356,7 +396,7 @@ class War:
         now = self.log_ratio(model)
         if war_termination.commitment_problem(now, self.future_log_ratio(model), params):
             return None
-        challenger_view, target_view = self.believed_log_ratios(model)
+        challenger_view, target_view = self.believed_log_ratios(model, now)
         share_c = 1.0 / (1.0 + math.exp(-now))
         delay = war_termination.delay_days(params)
         costs = {}
@@ -414,37 +454,32 @@ class War:
         return None
 
     # -------------------------------------------------------------- expectation
-    def project(self, model, horizon_days: float, stride: float = 3.0) -> WarProjection:
-        """Deterministic, expected course of this (weighted) war up to ``horizon_days``.
+    def project(
+        self, model, horizon_days: float, joiners: dict[str, str], stride: float = 3.0
+    ) -> WarProjection:
+        """Deterministic, expected course of this war up to ``horizon_days`` if exactly the third
+        states in ``joiners`` (code -> side) join.
 
-        Third states' weights grow as their would-be joining does; the chance of a settlement
-        each day is carried as probability mass; battle luck averages out.
+        Joiners enter as their would-be joining does over time (at once for a tripwire); the
+        chance of a settlement each day is carried as probability mass; battle luck averages
+        out. :mod:`brink.sim.war_outlook` averages this over sampled coalitions.
         """
         params = model.params
         window = params.join_window_days
-        third = {}
-        for code, logits in self.candidates.items():
-            for index, side in enumerate(SIDES):
-                if logits[index] > -math.inf:
-                    third.setdefault(code, []).append((side, logits[index]))
-        # each candidate enters as a weighted contingent on its likelier side
-        for code, options in third.items():
-            side, logit = max(options, key=lambda item: item[1])
+        for code, side in sorted(joiners.items()):
             self.add(model, code, side, weight=0.0)
-            third[code] = (side, logit)
         self.candidates = {}
         alive = 1.0
         share = days = 0.0
         cost_weight = dict.fromkeys(SIDES, 0.0)
         offer_chance = -math.expm1(stride * math.log1p(-min(params.offer_rate, 1 - 1e-12)))
         while self.days < horizon_days and alive > 1e-4:
-            for code, (side, logit) in third.items():
-                lost = self.control if side == TARGET else 0.0
-                chance = support.join_chance(logit, lost, params)
+            for code, side in joiners.items():
                 if self.tripwire_side.get(code) == side:
-                    self.weights[code] = chance
+                    self.weights[code] = 1.0
                 else:
-                    self.weights[code] = chance * support.entered_by(self.days + stride, window)
+                    self.weights[code] = support.entered_by(self.days + stride, window)
+            self.changed()
             self.fight(model, stride)
             share_c = 1.0 / (1.0 + math.exp(-self.last_log_ratio))
             for side, opponent_share in ((CHALLENGER, 1.0 - share_c), (TARGET, share_c)):

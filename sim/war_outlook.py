@@ -24,11 +24,16 @@ still costs one projection per side, not one a day.
 
 from __future__ import annotations
 
+from collections import Counter
+
 from brink.sim.dispute import CHALLENGER, TARGET, Dispute
 from brink.sim.war import SIDES, War, WarProjection
 
 JOIN_CHANCE_STEP = 0.02
-PROJECTION_STRIDE_DAYS = 3.0
+PROJECTION_STRIDE_DAYS = 5.0
+#: Coalitions sampled per projection; each third state's draws are stratified over them.
+COALITION_SAMPLES = 8
+GOLDEN = 0.618_033_988_749_895  # shifts each state's strata so that draws are not aligned
 
 
 def _signature(model, dispute: Dispute) -> tuple:
@@ -49,21 +54,58 @@ def war_views(model, dispute: Dispute) -> dict[str, WarProjection]:
     cache = model.war_view_cache
     views = cache.get(key)
     if views is None:
-        horizon_days = model.params.horizon * model.params.step_days
-        views = {}
-        for side in SIDES:
-            war = War.begin(model, dispute, projection_view=side)
-            views[side] = war.project(model, horizon_days, stride=PROJECTION_STRIDE_DAYS)
+        views = {side: expected_war(model, dispute, side) for side in SIDES}
         cache[key] = views
     return views
 
 
-def neutral_projection(model, dispute: Dispute) -> WarProjection:
-    """The expected war from no one's point of view: true balance, each side's actual
-    misperception (used to check the projection against simulated wars)."""
-    war = War.begin(model, dispute, projection_view="neutral")
+def coalitions(dispute: Dispute, samples: int = COALITION_SAMPLES) -> Counter:
+    """Which third states join which side, as ``samples`` stratified draws from their chances
+    of joining: a Counter of frozen {code: side} coalitions. Deterministic (it draws nothing
+    from the run's generator), so a projection never changes the run it informs."""
+    drawn: Counter = Counter()
+    codes = sorted(dispute.join_probabilities)
+    for j in range(samples):
+        joiners = []
+        for i, code in enumerate(codes):
+            p_challenger, p_target = dispute.join_probabilities[code]
+            u = ((j + 0.5) / samples + i * GOLDEN) % 1.0
+            if u < p_target:
+                joiners.append((code, TARGET))
+            elif u < p_target + p_challenger:
+                joiners.append((code, CHALLENGER))
+        drawn[frozenset(joiners)] += 1
+    return drawn
+
+
+def expected_war(model, dispute: Dispute, view: str) -> WarProjection:
+    """The war over ``dispute`` from ``view`` (a side, or "neutral": the true balance and each
+    side's actual misperception), averaged over sampled coalitions. Averaging outcomes over
+    coalitions rather than fighting one war with fractional allies matters: a war against a
+    strong ally who may not come is not a war against a fraction of that ally."""
     horizon_days = model.params.horizon * model.params.step_days
-    return war.project(model, horizon_days, stride=PROJECTION_STRIDE_DAYS)
+    drawn = coalitions(dispute)
+    count = sum(drawn.values())
+    share = days = running = 0.0
+    casualties = dict.fromkeys(SIDES, 0.0)
+    cost_weight = dict.fromkeys(SIDES, 0.0)
+    for joiners, times in drawn.items():
+        war = War.begin(model, dispute, projection_view=view)
+        projection = war.project(model, horizon_days, dict(joiners), PROJECTION_STRIDE_DAYS)
+        weight = times / count
+        share += weight * projection.share
+        days += weight * projection.days
+        running += weight * projection.still_running
+        for side in SIDES:
+            casualties[side] += weight * projection.casualties[side]
+            cost_weight[side] += weight * projection.cost_weight[side]
+    return WarProjection(share, days, casualties, cost_weight, running)
+
+
+def neutral_projection(model, dispute: Dispute) -> WarProjection:
+    """The expected war from no one's point of view (used to check the projection against
+    simulated wars)."""
+    return expected_war(model, dispute, "neutral")
 
 
 def nuclear_risk(model, dispute: Dispute) -> float:

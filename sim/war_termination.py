@@ -30,8 +30,10 @@ Reiter 2009, *How Wars End*). Here:
 - **Conquest.** A challenger holding all the contested territory has won.
 
 A settled war is coded in the MID vocabulary (Jones, Bremer & Singer 1996) by the share the
-challenger obtains: at most ``YIELD_SHARE`` is a yield by the challenger, at least
-1 − ``YIELD_SHARE`` a yield by the target, anything between a compromise.
+challenger obtains: at most ``DECISIVE_SHARE`` is a victory for the target, at least
+1 − ``DECISIVE_SHARE`` a victory for the challenger — terms dictated by the course of the war,
+as the MID and COW projects code a war's winner — and anything between a compromise. Yields are
+left for concessions made without war.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ import math
 
 MAX_BREAK_POINT = 0.95
 COLLAPSE_RATIO = 0.05
-YIELD_SHARE = 0.15
+DECISIVE_SHARE = 0.15
 RESOLVE_CEILING = 1.5  # as in agents.crisis_choice: cost weight (1.5 − resolve)
 OPPONENT_FLOOR = 0.25
 #: Mean of a half-normal misperception of scale 1 (√(2/π)).
@@ -69,7 +71,9 @@ def projected_control(control: float, log_ratio: float, params) -> float:
     return min(1.0, max(0.0, control + params.advance_rate * log_ratio * params.war_planning_days))
 
 
-def daily_war_cost(params, opponent_power_share: float, risk_factor: float, resolve: float) -> float:
+def daily_war_cost(
+    params, opponent_power_share: float, risk_factor: float, resolve: float
+) -> float:
     """Issue units one side pays per day of war: ``war_cost_scale`` per 100 days, more against a
     stronger opponent and for a risk-averse state, less for a resolved one."""
     return (
@@ -109,8 +113,8 @@ def commitment_problem(log_ratio_now: float, log_ratio_future: float, params) ->
 
 def settlement_outcome(share: float) -> str:
     """MID outcome of a war settled with the challenger getting ``share`` of its demand."""
-    if share <= YIELD_SHARE:
-        return "yield_challenger"
-    if share >= 1.0 - YIELD_SHARE:
-        return "yield_target"
+    if share <= DECISIVE_SHARE:
+        return "victory_target"
+    if share >= 1.0 - DECISIVE_SHARE:
+        return "victory_challenger"
     return "compromise"

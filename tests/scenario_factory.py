@@ -49,6 +49,8 @@ def protected_state_scenario(
     trade_share=0.0,
     public_target_commitment=False,
     horizon=120,
+    massed=30.0,
+    nuclear_ally=False,
 ):
     """A great power (GRT) demands territory of a small neighbour (SML) that a distant ally
     (ALY) may defend: the test bed of the levers in MODEL.md §4.2."""
@@ -64,7 +66,7 @@ def protected_state_scenario(
             trade={"ALY": trade_share},
         ),
         "SML": state("SML", 0.004, 40, (54.69, 25.28), nuclear=nuclear_target),
-        "ALY": state("ALY", 0.12, 1300, (48.86, 2.35), nuclear=True),
+        "ALY": state("ALY", 0.12, 1300, (48.86, 2.35), nuclear=nuclear_ally),
     }
     alliances = {}
     if pact:
@@ -75,9 +77,12 @@ def protected_state_scenario(
             members=(Membership("SML", 2004), Membership("ALY", 1949)),
             reliability=pact_reliability,
         )
-    deployments = ()
+    # The great power has massed an army at the border, as crises of this kind begin
+    # (Russia at Ukraine's border in 2021–22): it could strike before the ally's army arrives.
+    deployments = (DeploymentSpec(id="massed", owner="GRT", host="GRT", near="SML", troops=massed),)
     if tripwire_troops:
         deployments = (
+            *deployments,
             DeploymentSpec(id="tripwire", owner="ALY", host="SML", troops=tripwire_troops),
         )
     sanctions = ()
@@ -261,11 +266,16 @@ def war_scenario():
             id="again", by="GRT", on="NBR", issue="the coast", size=0.4, day=120, stakes_target=3.0
         ),
     )
+    deployments = (
+        *base.deployments,
+        DeploymentSpec(id="massed_nbr", owner="GRT", host="GRT", near="NBR", troops=100.0),
+    )
     return replace(
         base,
         states=states,
         alliances=alliances,
         demands=demands,
+        deployments=deployments,
         # a challenger that fears no war and a standoff that slides into war quickly
         parameters={"challenger_cost": 0.0, "spiral_hazard": 0.3, "display_hazard": 0.1},
     )

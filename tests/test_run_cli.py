@@ -90,7 +90,7 @@ def test_the_csv_format_from_the_command_line(tmp_path, capsys):
     out = brink_run(tmp_path, "csv", "--seed", "3", "--format", "csv", runs="6")
     capsys.readouterr()
     assert sorted(p.name for p in out.glob("*.csv")) == [
-        "beliefs.csv", "events.csv", "runs.csv", "steps.csv",
+        "beliefs.csv", "events.csv", "fronts.csv", "runs.csv", "steps.csv",
     ]  # fmt: skip
     assert not list(out.glob("*.parquet"))
     assert len(read_run_dir(out)["runs"]) == 6

@@ -20,7 +20,8 @@ from brink.scenarios.spec import (
     Scenario,
     StateSpec,
 )
-from brink.sim.record import OUTCOMES, RUN_COLUMNS
+from brink.sim.record import RUN_COLUMNS
+from brink.sim.record import RUN_OUTCOMES as OUTCOMES
 from brink.sim.summary import (
     escalation_bands,
     members_in_force,

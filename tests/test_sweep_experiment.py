@@ -28,11 +28,12 @@ states:
   GRT: {name: Great, regime: autocracy, nuclear: true, capital: [55.75, 37.62],
         capability: 0.04, troops: 800, resolve: {mean: 0.6, spread: 0.15}}
   SML: {name: Small, regime: democracy, capital: [54.69, 25.28], capability: 0.004, troops: 40}
-  ALY: {name: Ally, regime: democracy, nuclear: true, capital: [38.9, -77.04],
+  ALY: {name: Ally, regime: democracy, capital: [38.9, -77.04],
         capability: 0.12, troops: 1300}
 alliances:
   PACT: {name: Pact, kind: defense, members: {SML: 2004, ALY: 1949}}
 deployments:
+  massed: {owner: GRT, host: GRT, near: SML, troops: 100}
   tripwire: {owner: ALY, host: SML, troops: 2}
 demands:
   border: {by: GRT, on: SML, issue: border districts, size: 0.3}
