@@ -162,6 +162,7 @@ def join_probabilities(model, dispute: Dispute) -> dict[str, tuple[float, float]
     principals = set(dispute.principals(CHALLENGER)) | set(dispute.principals(TARGET))
     result = {}
     logits: dict[str, tuple[float, float]] = {}
+    sympathy: dict[str, tuple[float, float]] = {}
     for code in model.state_codes:
         if code in principals:
             continue
@@ -171,6 +172,13 @@ def join_probabilities(model, dispute: Dispute) -> dict[str, tuple[float, float]
         if not barred(model, dispute, code, TARGET):
             logit_target = join_logit(model, dispute, code, TARGET)
         logits[code] = (logit_challenger, logit_target)
+        gap = affinity(model, code, dispute.principals(TARGET)) - affinity(
+            model, code, dispute.principals(CHALLENGER)
+        )
+        sympathy[code] = (
+            0.0 if logit_challenger == -math.inf else max(0.0, -gap),
+            0.0 if logit_target == -math.inf else max(0.0, gap),
+        )
         p_challenger = 0.0 if logit_challenger == -math.inf else logistic(logit_challenger)
         p_target = 0.0 if logit_target == -math.inf else logistic(logit_target)
         total = p_challenger + p_target
@@ -178,4 +186,5 @@ def join_probabilities(model, dispute: Dispute) -> dict[str, tuple[float, float]
             p_challenger, p_target = p_challenger / total, p_target / total
         result[code] = (p_challenger, p_target)
     dispute.join_logits = logits
+    dispute.sympathy = sympathy
     return result

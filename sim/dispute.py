@@ -40,6 +40,7 @@ class Dispute:
     ever_war: bool = False
     join_probabilities: dict[str, tuple[float, float]] = field(default_factory=dict)
     join_logits: dict[str, tuple[float, float]] = field(default_factory=dict)  # −inf: barred
+    sympathy: dict[str, tuple[float, float]] = field(default_factory=dict)  # affinity gap ≥ 0
     win_probability: float = 0.5  # the challenger's expected share of a war (its own view)
     war_views: dict = field(default_factory=dict)  # side -> sim.war.WarProjection, this step
     nuclear_risk: float = 0.0  # expected nuclear cost of a war now (sim.war_outlook)

@@ -46,7 +46,7 @@ class EnsembleResult:
     seeds: list[int]
     runs: pd.DataFrame  # the whole runs table (one row per run and dispute)
     escalation: pd.DataFrame  # run, step, escalation_score: one row per run and step
-    actions: pd.DataFrame  # run, actor, action, target: each distinct act once per run
+    actions: pd.DataFrame  # run, actor, action, target, dispute: each act once per run
     files: dict[str, Path] = field(default_factory=dict)
     rows: dict[str, int] = field(default_factory=dict)
 
@@ -121,8 +121,8 @@ def escalation_series(steps: pd.DataFrame) -> pd.DataFrame:
 
 
 def distinct_actions(events: pd.DataFrame) -> pd.DataFrame:
-    """Each distinct (actor, action, target) of each run once, from an events table."""
-    acts = events[["run", "actor", "action", "target"]].drop_duplicates()
+    """Each distinct (actor, action, target, dispute) of each run once, from an events table."""
+    acts = events[["run", "actor", "action", "target", "dispute"]].drop_duplicates()
     return acts.reset_index(drop=True)
 
 
@@ -166,7 +166,8 @@ def run_ensemble(
             kept["runs"].append(tables["runs"].to_pandas())
             steps = tables["steps"].select(["run", "step", "escalation_score"]).to_pandas()
             kept["escalation"].append(escalation_series(steps))
-            events = tables["events"].select(["run", "actor", "action", "target"]).to_pandas()
+            events = tables["events"].select(["run", "actor", "action", "target", "dispute"])
+            events = events.to_pandas()
             kept["actions"].append(distinct_actions(events))
             bar.update(len(chunk))
         files = {name: writer.close() for name, writer in writers.items()}

@@ -55,6 +55,8 @@ from brink.sim.war_outlook import nuclear_risk, war_views
 
 DAYS_PER_YEAR = 365.25
 DEPLOYMENT_SIGNAL_TROOPS = 10.0  # thousands: a deployment this large signals like a mobilisation
+#: Timeline entries that mean nothing once their dispute has ended.
+MOOT_WHEN_SETTLED = ("statement", "offer", "talks")
 STAY_OUT_LOGGED = 0.05  # a third state's staying out of a war is logged when it had this chance
 
 
@@ -323,6 +325,10 @@ class CrisisModel(mesa.Model):
 
     def _fire(self, event: Event, log: bool = True) -> None:
         kind = event.kind
+        if kind in MOOT_WHEN_SETTLED and self._settled(event.dispute):
+            # Words about a dispute that has ended in this run are not said: the timeline is
+            # what was scheduled, and a run may have moved past it (the summary counts these).
+            return
         if event.dispute in self.disputes:
             self.disputes[event.dispute].review_due = {CHALLENGER, TARGET}
         if kind == "deploy":
@@ -392,6 +398,10 @@ class CrisisModel(mesa.Model):
             self.log_event(
                 event.actor, "talks", event.target, event.dispute, None, detail=event.text
             )
+
+    def _settled(self, dispute_id: str | None) -> bool:
+        dispute = self.disputes.get(dispute_id) if dispute_id is not None else None
+        return dispute is not None and dispute.status == "settled"
 
     # ------------------------------------------------------------------ signals (§5)
     def _stakes_of(self, code: str) -> float:

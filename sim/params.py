@@ -453,9 +453,9 @@ class ModelParams:
         0.5,
         0.0,
         5.0,
-        "aid level per P(join)",
-        "how much sympathetic third states that stay out send in aid, per unit of their "
-        "chance of joining",
+        "aid level per unit of affinity gap",
+        "how much third states that stay out send in aid to the side they feel closer to, per "
+        "unit of the gap in their affinity to the two sides",
         group="aid",
     )
     aid_ramp_days: float = _p(

@@ -241,6 +241,8 @@ class Summary:
     escalation: dict[str, float] = field(default_factory=dict)
     actions: list[Estimate] = field(default_factory=list)
     step_unit: str = "day"
+    wars: list[str] = field(default_factory=list)  # the section on the wars (sim/war_report.py)
+    timeline: list[Estimate] = field(default_factory=list)  # scheduled entries reached
 
     def headline(self) -> list[Estimate]:
         """The few numbers an analyst asks for first: force and war, then concessions."""
@@ -289,6 +291,18 @@ class Summary:
                 ]
         out += ["", "## Who fought on which side", ""]
         out += self._sides_markdown()
+        if self.wars:
+            out += ["", *self.wars]
+        if self.timeline:
+            out += [
+                "",
+                "## The scheduled timeline",
+                "",
+                "Share of runs in which each scheduled entry took place: a run ends when every "
+                "dispute is settled, and words about a settled dispute are not said.",
+                "",
+            ]
+            out += [f"- {estimate.text()}" for estimate in self.timeline]
         if self.escalation:
             e = self.escalation
             out += [
@@ -419,7 +433,7 @@ def summarize(
         issue = issues.get(dispute, "")
         headline = [
             Estimate(f"{c} uses force against {t}", force, trials),
-            Estimate(f"War between {c} and {t}", war, trials),
+            Estimate(f"War between {c} and {t} over `{dispute}`", war, trials),
             Estimate(
                 f"{t} gives in to {c}" + (f" ({shorten(issue)})" if issue else ""),
                 gives_in,
@@ -455,7 +469,11 @@ def summarize(
                 for run_pairs in pairs.values()
             )
             alliance_wars.append(
-                Estimate(f"War between {name(challenger)} and a {alliance} member", count, n)
+                Estimate(
+                    f"War between {name(challenger)} and a {alliance} member, in any dispute",
+                    count,
+                    n,
+                )
             )
 
     imposed = _run_sets(runs, "sanctions_imposed")
@@ -488,7 +506,11 @@ def summarize(
         parties |= {a.leader for a in scenario.alliances.values() if a.id in parties and a.leader}
         action_estimates = _action_estimates(actions[actions["actor"].isin(parties)], n, name)
 
+    from brink.sim.war_report import war_facts, war_markdown
+
     return Summary(
+        wars=war_markdown(war_facts(runs, names)),
+        timeline=_timeline_reached(scenario, runs, n, name),
         scenario=scenario.name,
         runs=n,
         root_seed=root_seed,
@@ -506,6 +528,34 @@ def summarize(
 
 
 WITHDRAW_ACTIONS = ("withdraw",)
+MOOT_WHEN_SETTLED = ("statement", "offer", "talks")  # as sim/model.py
+
+
+def _timeline_reached(scenario: Scenario, runs: pd.DataFrame, n: int, name) -> list[Estimate]:
+    """For each scheduled timeline entry after day 0: the share of runs that reached its day
+    (and, for words about a dispute, with that dispute still unsettled)."""
+    if "end_step" not in runs or not scenario.events:
+        return []
+    last_step = runs.groupby("run")["end_step"].max()
+    # a dispute still open when the run stopped has its end at the run's last step
+    ends = runs.set_index(["run", "dispute"])["end_step"]
+    result = []
+    for event in scenario.events:
+        if event.day <= 0:
+            continue
+        reached = last_step >= event.day
+        if event.kind in MOOT_WHEN_SETTLED and event.dispute is not None:
+            for run in reached.index[reached]:
+                key = (run, event.dispute)
+                if key in ends.index and ends[key] < event.day:
+                    reached[run] = False
+        what = event.kind.replace("_", " ")
+        who = name(event.actor) if event.actor else ""
+        label = f"day {event.day}: {who} {what}".replace("  ", " ")
+        if event.text:
+            label += f" ({shorten(event.text, 50)})"
+        result.append(Estimate(label, int(reached.sum()), n))
+    return result
 
 
 def _withdrawals(scenario: Scenario, actions: pd.DataFrame, n: int, name) -> list[Estimate]:
@@ -522,16 +572,24 @@ def _withdrawals(scenario: Scenario, actions: pd.DataFrame, n: int, name) -> lis
 
 def _action_estimates(actions: pd.DataFrame, n: int, name) -> list[Estimate]:
     """Share of runs in which each state took each action at least once, by state, most
-    frequent first."""
-    acted = actions.dropna(subset=["actor", "action"])
-    counts = acted.groupby(["actor", "action"])["run"].nunique().reset_index()
+    frequent first; an act within a dispute is counted per dispute, so "backs down" in one
+    dispute is not read as backing down in another."""
+    acted = actions.dropna(subset=["actor", "action"]).copy()
+    if "dispute" not in acted:
+        acted["dispute"] = None
+    acted["dispute"] = acted["dispute"].fillna("")
+    counts = acted.groupby(["actor", "action", "dispute"])["run"].nunique().reset_index()
     order = list(dict.fromkeys(acted["actor"]))
     counts["order"] = counts["actor"].map(order.index)
     counts = counts.sort_values(["order", "run"], ascending=[True, False])
-    counts = counts.set_index(["actor", "action"])["run"]
+    counts = counts.set_index(["actor", "action", "dispute"])["run"]
     return [
-        Estimate(f"{name(actor)}: {action.replace('_', ' ')}", int(count), n)
-        for (actor, action), count in counts.items()
+        Estimate(
+            f"{name(actor)}: {action.replace('_', ' ')}" + (f" (`{dispute}`)" if dispute else ""),
+            int(count),
+            n,
+        )
+        for (actor, action, dispute), count in counts.items()
     ]
 
 

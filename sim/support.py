@@ -13,7 +13,10 @@ Sides a state may never join are set to zero in :func:`brink.sim.coalitions.join
 
 **Aid.** Third states that stay out may still help a side with arms and money. A scenario's
 ``aid:`` entries say who helps whom from which day; besides them, every sympathetic third state
-sends aid at a level ``aid_propensity`` × P(it would join that side), from the war's start. Aid
+sends aid at a level ``aid_propensity`` × its sympathy, the gap between its affinity to that side
+and to the other (:func:`brink.sim.coalitions.affinity`: shared alliances, regime, trade, and −1
+toward a rival), from the war's start — the enemy of one's enemy helps even when it will not
+fight (Walt 1987; Regan 2002, *Civil Wars and Foreign Powers*, on outside support). Aid
 is weighted by the donor's capability and takes ``aid_ramp_days`` to reach the front; it raises
 the recipient's combat power by the factor 1 + a · S / (S + C), with S the aid received, C the
 side's own capability and a = ``aid_effect``: a recipient can absorb only so much (arms need

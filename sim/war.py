@@ -295,14 +295,18 @@ class War:
                 self.aid_flows[side].append((donor, level, started))
 
     def _sympathetic_aid(self, model) -> None:
-        """Third states that would rather one side won send aid from the war's start."""
+        """Third states that would rather one side won send aid from the war's start: the level
+        is ``aid_propensity`` × the gap in their affinity to the two sides (a rival of one side's
+        principal has affinity −1 to it, so the enemy of an enemy helps)."""
         propensity = model.params.aid_propensity
         if propensity <= 0:
             return
-        for code, (p_challenger, p_target) in self.dispute.join_probabilities.items():
-            for side, chance in ((CHALLENGER, p_challenger), (TARGET, p_target)):
-                level = min(1.0, propensity * chance)
-                if level > 0.0 and code not in self.contingents:
+        for code, gaps in sorted(self.dispute.sympathy.items()):
+            if code in self.contingents:
+                continue
+            for side, gap in zip(SIDES, gaps, strict=True):
+                level = min(1.0, propensity * gap)
+                if level > 0.0:
                     self.aid_flows[side].append((code, level, 0.0))
 
     # -------------------------------------------------------------- a day of war

@@ -13,7 +13,8 @@ import pytest
 from brink.cli import main
 from brink.sim import ensemble, seeds
 from brink.sim.output import TABLE_COLUMNS, file_sha256, read_run_dir, read_table
-from brink.sim.record import OUTCOMES, RUN_COLUMNS
+from brink.sim.record import RUN_COLUMNS
+from brink.sim.record import RUN_OUTCOMES as OUTCOMES
 
 SCENARIO = "classics/fearon_ultimatum"  # two states, one step per run: fast
 RUNS = "40"
@@ -229,7 +230,7 @@ def test_the_2022_summary_answers_the_analysts_questions(tmp_path, capsys):
     assert text == (out / "summary.md").read_text()
     for question in (
         "- Russia uses force against Ukraine: ",
-        "- War between Russia and a NATO member: ",
+        "- War between Russia and a NATO member, in any dispute: ",
         "- NATO gives in to Russia (",
         "- A NATO member withdraws forces: ",
         "- Sanctions `",

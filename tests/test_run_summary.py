@@ -177,9 +177,11 @@ def test_summary_states_the_analysts_numbers():
     summary = summarize(crisis(), toy_runs(), toy_escalation(), root_seed=7, horizon=6)
     text = summary.markdown()
     assert "- Russia uses force against Ukraine: 40.0 % (95 % CI 16.8–68.7)" in text
-    assert "- War between Russia and Ukraine: 30.0 %" in text
+    assert "- War between Russia and Ukraine over `ukr`: 30.0 %" in text
     # Only run 0 has a NATO member (Poland) fighting Russia.
-    assert "- War between Russia and a NATO member: 10.0 % (95 % CI 1.8–40.4)" in text
+    assert (
+        "- War between Russia and a NATO member, in any dispute: 10.0 % (95 % CI 1.8–40.4)" in text
+    )
     assert "NATO gives in to Russia (withdraw forces): 10.0 %" in text
     sanction = "Sanctions `eu` on Russia by Poland, United States (severity 0.4) imposed"
     assert f"{sanction}: 40.0 %" in text
@@ -205,7 +207,9 @@ def test_figures_are_written_as_png_and_pdf(tmp_path):
     names = {code: spec.name for code, spec in crisis().states.items()}
     written = write_figures(tmp_path, toy_runs(), toy_escalation(), names, horizon=8)
     assert sorted(p.name for p in written) == sorted(
-        f"{stem}.{fmt}" for stem in ("outcomes", "escalation", "sides") for fmt in ("png", "pdf")
+        f"{stem}.{fmt}"
+        for stem in ("outcomes", "escalation", "sides", "wars")
+        for fmt in ("png", "pdf")
     )
     for path in written:
         if path.suffix == ".pdf":
@@ -226,4 +230,4 @@ def test_a_scenario_without_disputes_still_gets_a_summary_and_figures(tmp_path):
     assert "imposed: 0.0 % (95 % CI 0.0–27.8)" in text
     assert "No state fought in any run." in text
     written = write_figures(tmp_path, runs, toy_escalation().iloc[:0], horizon=5)
-    assert len(written) == 6 and all(p.stat().st_size > 1000 for p in written)
+    assert len(written) == 8 and all(p.stat().st_size > 1000 for p in written)

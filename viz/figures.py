@@ -192,6 +192,57 @@ def sides_figure(runs: pd.DataFrame, names: Mapping[str, str] | None = None) -> 
     return fig
 
 
+def war_duration_figure(runs: pd.DataFrame, names: Mapping[str, str] | None = None) -> Figure:
+    """How long the wars lasted: the share of each dispute's wars still being fought after
+    each day, beside COW's interstate wars (1823–2003) for scale.
+
+    Args:
+        runs: the runs table (war, war_days, war_ongoing per run and dispute).
+        names: display names of state and alliance codes.
+    """
+    from brink.experiments.war_durations import cow_war_days
+
+    name = _namer(names)
+    if "war_days" not in runs or not runs["war"].astype(bool).any():
+        return _message_figure("How long the wars lasted", "no war was fought in any run")
+    with style.house_style():
+        fig, ax = style.figure(style.DOUBLE_COLUMN * 0.75, 3.0)
+        colours = list(style.PALETTE.values())
+        longest = 1.0
+        for index, (_, group) in enumerate(runs.groupby("dispute", sort=False)):
+            wars = group[group["war"].astype(bool)]
+            if wars.empty:
+                continue
+            days = np.sort(wars["war_days"].astype(float).to_numpy())
+            going = 1.0 - np.arange(1, len(days) + 1) / len(days)
+            colour = colours[(index + 5) % len(colours)]
+            label = (
+                f"{name(group['challenger'].iloc[0])} vs {name(group['target'].iloc[0])} "
+                f"({len(days)} war{'' if len(days) == 1 else 's'}; "
+                f"{int(wars['war_ongoing'].astype(bool).sum())} still going)"
+            )
+            ax.step(np.r_[0.0, days], np.r_[1.0, going], where="post", color=colour, label=label)
+            longest = max(longest, float(days.max()))
+        history = np.sort(np.asarray(cow_war_days()))
+        shown = history[history <= max(longest * 1.5, 60.0)]
+        going = 1.0 - np.arange(1, len(history) + 1) / len(history)
+        ax.step(
+            np.r_[0.0, history],
+            np.r_[1.0, going],
+            where="post",
+            color="#999999",
+            ls="--",
+            label=f"COW interstate wars, 1823–2003 ({len(history)})",
+        )
+        ax.set_xlim(0, max(longest * 1.5, 60.0) if len(shown) else longest)
+        ax.set_ylim(0, 1.02)
+        ax.set_xlabel("days of fighting")
+        ax.set_ylabel("share of wars still being fought")
+        ax.set_title("How long the wars lasted")
+        ax.legend(loc="upper right")
+    return fig
+
+
 def _message_figure(title: str, message: str) -> Figure:
     """A small figure that says why there is nothing to draw."""
     with style.house_style():
@@ -216,7 +267,7 @@ def write_figures(
     horizon: int | None = None,
     step_unit: str = "day",
 ) -> list[Path]:
-    """Draw the three ensemble figures into ``directory`` as PNG (200 dpi) and PDF.
+    """Draw the four ensemble figures into ``directory`` as PNG (200 dpi) and PDF.
 
     Returns:
         list[Path]: the files written.
@@ -227,6 +278,7 @@ def write_figures(
         "outcomes": outcome_figure(runs, names),
         "escalation": escalation_figure(escalation, horizon, step_unit),
         "sides": sides_figure(runs, names),
+        "wars": war_duration_figure(runs, names),
     }
     written = []
     for stem, fig in figures.items():
