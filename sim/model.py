@@ -488,6 +488,7 @@ class CrisisModel(mesa.Model):
                 choices[side] = "hold"
         dispute.review_due = set()
         levels_before = dict(dispute.level)
+        highest_before = dict(dispute.max_level)
         for side in (CHALLENGER, TARGET):
             if choices[side] != "hold":
                 self._apply_choice(dispute, side, choices[side], levels_before)
@@ -506,6 +507,13 @@ class CrisisModel(mesa.Model):
             self._settle(dispute, "yield_target", dispute.demand)
         elif max(dispute.level.values()) >= WAR:
             self._begin_war(dispute, detail="chose war")
+        if dispute.status == "settled":
+            # Settled the same day one side moved to war: no war was fought, so the highest
+            # level stays below war (MID hostility level 5 means a war took place).
+            for side in (CHALLENGER, TARGET):
+                if dispute.level[side] >= WAR:
+                    dispute.level[side] = WAR - 1
+                    dispute.max_level[side] = max(highest_before.get(side, 1), WAR - 1)
         self._escalated_last_step = {
             (dispute.id, side)
             for side in (CHALLENGER, TARGET)

@@ -23,9 +23,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from brink.sim import combat, support, war_termination
 from brink.sim.dispute import CHALLENGER, TARGET, Dispute, other
-from brink.sim.forces import Contingent, raise_contingent
+from brink.sim.forces import raise_contingent
+from brink.sim.theatre import Theatre
 
 SIDES = (CHALLENGER, TARGET)
 
@@ -47,13 +50,12 @@ class War:
     start_step: int
     theatre: str
     home_side: str | None  # the side fighting on its own soil (defender's advantage), if any
-    contingents: dict[str, Contingent] = field(default_factory=dict)
-    weights: dict[str, float] = field(default_factory=dict)  # 1 for belligerents
+    theatre_forces: Theatre = field(default_factory=Theatre)  # one slot per belligerent
     employment: dict[str, float] = field(default_factory=dict)  # side -> force employment
     optimism: dict[str, float] = field(default_factory=dict)  # side -> misperception now
     resolve: dict[str, float] = field(default_factory=dict)
     risk: dict[str, float] = field(default_factory=dict)
-    capability: dict[str, float] = field(default_factory=dict)  # code -> capability
+    capability: dict[str, float] = field(default_factory=dict)  # donors' capability, by code
     candidates: dict[str, tuple[float, float]] = field(default_factory=dict)  # code -> logits
     engaged_at_once: set[str] = field(default_factory=set)  # (tripwire) codes, by side below
     tripwire_side: dict[str, str] = field(default_factory=dict)
@@ -68,82 +70,83 @@ class War:
     end_reason: str | None = None
     _aid_cache: dict = field(default_factory=dict)
     _power_memo: dict = field(default_factory=dict)  # side -> power, until forces change
+    _average_per_soldier: float | None = None
+    _aid_groups: dict = field(default_factory=dict)  # side -> [(start, amount)], from aid_flows
 
     # -------------------------------------------------------------- who is in it
     @property
     def members(self) -> dict[str, list[str]]:
         """Side -> states fighting on it (weight 1)."""
         result: dict[str, list[str]] = {CHALLENGER: [], TARGET: []}
-        for code, contingent in self.contingents.items():
-            if self.weights.get(code, 1.0) >= 1.0:
-                result[contingent.side].append(code)
+        forces = self.theatre_forces
+        for slot, code in enumerate(forces.codes):
+            if forces.weight[slot] >= 1.0:
+                result[CHALLENGER if forces.challenger[slot] else TARGET].append(code)
         return result
 
+    def __contains__(self, code: str) -> bool:
+        return code in self.theatre_forces
+
     def casualties(self, side: str | None = None) -> float:
-        return sum(
-            c.lost * self.weights.get(code, 1.0)
-            for code, c in self.contingents.items()
-            if side is None or c.side == side
-        )
+        forces = self.theatre_forces
+        both = forces.by_side(forces.lost * forces.weight)
+        return sum(both) if side is None else both[SIDES.index(side)]
 
     def forces(self, side: str) -> float:
-        return sum(
-            c.in_theatre * self.weights.get(code, 1.0)
-            for code, c in self.contingents.items()
-            if c.side == side
-        )
+        forces = self.theatre_forces
+        return forces.by_side(forces.in_theatre * forces.weight)[SIDES.index(side)]
 
     def _side_capability(self, side: str) -> float:
-        return sum(
-            self.capability[code] * self.weights.get(code, 1.0)
-            for code, c in self.contingents.items()
-            if c.side == side
-        )
+        forces = self.theatre_forces
+        return forces.by_side(forces.capability * forces.weight)[SIDES.index(side)]
 
     # -------------------------------------------------------------- combat power
     def changed(self) -> None:
         """Forces, weights or the day changed: combat power must be computed anew."""
         self._power_memo.clear()
+        self._aid_cache.clear()
 
-    def power(self, model, side: str) -> float:
-        """Combat power of a side in the theatre (see :mod:`brink.sim.combat`)."""
-        memo = self._power_memo.get(side)
+    def powers(self, model, everything: bool = False) -> tuple[float, float]:
+        """(challenger's, target's) combat power in the theatre (see :mod:`brink.sim.combat`);
+        with ``everything``, as if every committed force had arrived."""
+        key = "everything" if everything else "now"
+        memo = self._power_memo.get(key)
         if memo is not None:
             return memo
-        total = 0.0
-        for code, contingent in self.contingents.items():
-            if contingent.side != side:
-                continue
-            drain = support.sanctions_drain(
-                model.params, self.sanctions_cut.get(code, 0.0), self.days
-            )
-            total += (
-                contingent.in_theatre
-                * contingent.quality
-                * self.weights.get(code, 1.0)
-                * (1.0 - drain)
-            )
-        total *= self.employment.get(side, 1.0)
-        if side == self.home_side:
-            total *= model.params.defender_advantage
-        total *= self.aid_factor(model, side)
-        self._power_memo[side] = total
-        return total
+        params = model.params
+        base = self.theatre_forces.base_power(self.days, params.sanctions_war_effect, everything)
+        result = []
+        for side, value in zip(SIDES, base, strict=True):
+            value *= self.employment.get(side, 1.0)
+            if side == self.home_side:
+                value *= params.defender_advantage
+            result.append(value * self.aid_factor(model, side))
+        self._power_memo[key] = (result[0], result[1])
+        return self._power_memo[key]
+
+    def power(self, model, side: str) -> float:
+        return self.powers(model)[SIDES.index(side)]
 
     def aid_factor(self, model, side: str) -> float:
         """Combat-power factor of the aid ``side`` receives today (cached for the day)."""
-        key = (side, self.days, len(self.contingents))
+        key = (side, self.days)
         cached = self._aid_cache.get(key)
         if cached is not None:
             return cached
-        by_start: dict[float, float] = {}
-        for donor, level, start in self.aid_flows.get(side, ()):
-            by_start[start] = by_start.get(start, 0.0) + level * self.capability_of(model, donor)
-        received = sum(
-            amount * support.ramp(self.days - start, model.params)
-            for start, amount in by_start.items()
-        )
-        factor = support.aid_multiplier(received, self._side_capability(side), model.params)
+        groups = self._aid_groups.get(side)
+        if groups is None:
+            by_start: dict[float, float] = {}
+            for donor, level, start in self.aid_flows.get(side, ()):
+                amount = level * self.capability_of(model, donor)
+                by_start[start] = by_start.get(start, 0.0) + amount
+            groups = self._aid_groups[side] = sorted(by_start.items())
+        if not groups:
+            factor = 1.0
+        else:
+            received = sum(
+                amount * support.ramp(self.days - start, model.params) for start, amount in groups
+            )
+            factor = support.aid_multiplier(received, self._side_capability(side), model.params)
         if len(self._aid_cache) > 64:
             self._aid_cache.clear()
         self._aid_cache[key] = factor
@@ -156,21 +159,18 @@ class War:
 
     def future_log_ratio(self, model) -> float:
         """ln(power ratio) once every committed force has arrived (no further losses)."""
-        saved = {code: (c.in_theatre, c.pool) for code, c in self.contingents.items()}
-        memo = dict(self._power_memo)
-        for c in self.contingents.values():
-            c.in_theatre, c.pool = c.in_theatre + c.pool, 0.0
-        self.changed()
-        ratio = self.log_ratio(model)
-        for code, (in_theatre, pool) in saved.items():
-            self.contingents[code].in_theatre, self.contingents[code].pool = in_theatre, pool
-        self._power_memo = memo
-        return ratio
+        challenger, target = self.powers(model, everything=True)
+        return (
+            math.log(max(challenger, combat.MIN_POWER) / max(target, combat.MIN_POWER))
+            + self.log_shift
+        )
 
     def log_ratio(self, model) -> float:
-        challenger = max(self.power(model, CHALLENGER), combat.MIN_POWER)
-        target = max(self.power(model, TARGET), combat.MIN_POWER)
-        return math.log(challenger / target) + self.log_shift
+        challenger, target = self.powers(model)
+        return (
+            math.log(max(challenger, combat.MIN_POWER) / max(target, combat.MIN_POWER))
+            + self.log_shift
+        )
 
     # -------------------------------------------------------------- setting up
     @classmethod
@@ -196,7 +196,7 @@ class War:
             war.risk[side] = decider.risk_factor()
         params = model.params
         for code in sorted(dispute.join_probabilities):
-            if code in war.contingents:
+            if code in war:
                 continue
             war.candidates[code] = dispute.join_logits[code]
             engaged = _troops_at_risk(model, code, dispute)
@@ -237,6 +237,7 @@ class War:
         cached = model.sanctions_cut_cache.get(key)
         if cached is not None:
             self.sanctions_cut = cached
+            self._apply_cuts()
             return
         territory = {side: set(self.dispute.territory(side)) for side in SIDES}
         self.sanctions_cut = {}
@@ -255,8 +256,14 @@ class War:
                     spec.target, 0.0
                 ) + support.sanctions_cut(model, spec)
         model.sanctions_cut_cache[key] = self.sanctions_cut
+        self._apply_cuts()
 
-    def add(self, model, code: str, side: str, weight: float) -> Contingent:
+    def _apply_cuts(self) -> None:
+        forces = self.theatre_forces
+        forces.cut = np.array([self.sanctions_cut.get(code, 0.0) for code in forces.codes])
+        self.changed()
+
+    def add(self, model, code: str, side: str, weight: float) -> None:
         since = (
             self.dispute.displayed_since.get(side)
             if code in self.dispute.principals(side)
@@ -266,25 +273,28 @@ class War:
         contingent = raise_contingent(
             model, code, side, self.theatre, model.steps_done, mobilised_days=mobilised
         )
-        self.contingents[code] = contingent
-        self.changed()
-        self.weights[code] = weight
-        self.capability[code] = model.states[code].capability
-        if hasattr(self, "_average_per_soldier"):
-            contingent.quality = combat.quality(
-                model.states[code].capability, model.states[code].troops, self._average_per_soldier
-            )
-        return contingent
-
-    def _set_quality(self, model) -> None:
-        capability = sum(model.states[c].capability for c in self.contingents)
-        troops = sum(model.states[c].troops for c in self.contingents)
-        self._average_per_soldier = capability / troops if troops > 0 else 0.0
-        for code, contingent in self.contingents.items():
-            state = model.states[code]
+        state = model.states[code]
+        if self._average_per_soldier is not None:
             contingent.quality = combat.quality(
                 state.capability, state.troops, self._average_per_soldier
             )
+        slot = self.theatre_forces.add(contingent, weight, state.capability)
+        self.theatre_forces.cut[slot] = self.sanctions_cut.get(code, 0.0)
+        self.changed()
+
+    def _set_quality(self, model) -> None:
+        forces = self.theatre_forces
+        capability = sum(model.states[c].capability for c in forces.codes)
+        troops = sum(model.states[c].troops for c in forces.codes)
+        self._average_per_soldier = capability / troops if troops > 0 else 0.0
+        forces.quality = np.array(
+            [
+                combat.quality(
+                    model.states[c].capability, model.states[c].troops, self._average_per_soldier
+                )
+                for c in forces.codes
+            ]
+        )
         self.changed()
 
     def _scenario_aid(self, model) -> None:
@@ -302,7 +312,7 @@ class War:
         if propensity <= 0:
             return
         for code, gaps in sorted(self.dispute.sympathy.items()):
-            if code in self.contingents:
+            if code in self:
                 continue
             for side, gap in zip(SIDES, gaps, strict=True):
                 level = min(1.0, propensity * gap)
@@ -337,23 +347,18 @@ class War:
         (self.dispute.side_challenger if side == CHALLENGER else self.dispute.side_target).add(code)
         self.aid_flows[side] = [f for f in self.aid_flows[side] if f[0] != code]
         self.aid_flows[other(side)] = [f for f in self.aid_flows[other(side)] if f[0] != code]
+        self._aid_groups = {}
 
     def fight(self, model, days: float, luck: float = 0.0) -> None:
         """Reinforcements arrive, then ``days`` of losses and movement of the front."""
         params = model.params
-        for contingent in self.contingents.values():
-            contingent.reinforce(days)
+        self.theatre_forces.reinforce(days)
         self.changed()
-        challenger = self.power(model, CHALLENGER)
-        target = self.power(model, TARGET)
+        challenger, target = self.powers(model)
         shift = math.exp(self.log_shift + luck)
         challenger_loss = combat.daily_loss_share(challenger * shift, target, params)
         target_loss = combat.daily_loss_share(target, challenger * shift, params)
-        for contingent in self.contingents.values():
-            share = challenger_loss if contingent.side == CHALLENGER else target_loss
-            lost = contingent.in_theatre * -math.expm1(-share * days)
-            contingent.in_theatre -= lost
-            contingent.lost += lost
+        self.theatre_forces.attrit(challenger_loss, target_loss, days)
         self.last_log_ratio = math.log(max(challenger * shift, combat.MIN_POWER)) - math.log(
             max(target, combat.MIN_POWER)
         )
@@ -362,25 +367,15 @@ class War:
         self.days += days
         self.changed()
 
-    def collapsed(self, side: str, model) -> bool:
-        sent = sum(
-            c.sent * self.weights.get(code, 1.0)
-            for code, c in self.contingents.items()
-            if c.side == side
-        )
-        lost = self.casualties(side)
-        if sent > 0 and lost / sent >= war_termination.break_point(
-            model.params, self.resolve[side]
-        ):
+    def collapsed(self, side: str, model, tallies=None) -> bool:
+        tallies = tallies or self.theatre_forces.tally()
+        sent, lost, own, coming = tallies[side]
+        limit = war_termination.break_point(model.params, self.resolve[side])
+        if sent > 0 and lost / sent >= limit:
             return True
         # Outnumbered twenty to one with nothing more on the way: the front gives (a side whose
         # forces are still mostly on their way has not yet fought).
-        own, opponent = self.forces(side), self.forces(other(side))
-        coming = sum(
-            c.pool * self.weights.get(code, 1.0)
-            for code, c in self.contingents.items()
-            if c.side == side
-        )
+        opponent = tallies[other(side)][2]
         return opponent > 0 and coming < own and own < war_termination.COLLAPSE_RATIO * opponent
 
     def believed_log_ratios(self, model, truth: float | None = None) -> tuple[float, float]:
@@ -444,8 +439,9 @@ class War:
         return None
 
     def _decisive_end(self, model) -> tuple[str, float] | None:
-        challenger_broke = self.collapsed(CHALLENGER, model)
-        target_broke = self.collapsed(TARGET, model)
+        tallies = self.theatre_forces.tally()
+        challenger_broke = self.collapsed(CHALLENGER, model, tallies)
+        target_broke = self.collapsed(TARGET, model, tallies)
         if challenger_broke and not target_broke:
             self.end_reason = "collapse of the challenger"
             return "victory_target", 0.0
@@ -470,20 +466,22 @@ class War:
         """
         params = model.params
         window = params.join_window_days
+        forces = self.theatre_forces
+        gradual = []
         for code, side in sorted(joiners.items()):
             self.add(model, code, side, weight=0.0)
+            gradual.append((forces.slot[code], self.tripwire_side.get(code) == side))
         self.candidates = {}
         alive = 1.0
         share = days = 0.0
         cost_weight = dict.fromkeys(SIDES, 0.0)
         offer_chance = -math.expm1(stride * math.log1p(-min(params.offer_rate, 1 - 1e-12)))
         while self.days < horizon_days and alive > 1e-4:
-            for code, side in joiners.items():
-                if self.tripwire_side.get(code) == side:
-                    self.weights[code] = 1.0
-                else:
-                    self.weights[code] = support.entered_by(self.days + stride, window)
-            self.changed()
+            if joiners:
+                entered = support.entered_by(self.days + stride, window)
+                for slot, tripwire in gradual:
+                    forces.weight[slot] = 1.0 if tripwire else entered
+                self.changed()
             self.fight(model, stride)
             share_c = 1.0 / (1.0 + math.exp(-self.last_log_ratio))
             for side, opponent_share in ((CHALLENGER, 1.0 - share_c), (TARGET, share_c)):

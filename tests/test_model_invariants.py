@@ -5,13 +5,14 @@ from __future__ import annotations
 import itertools
 
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from scenario_factory import fearon_scenario, kitchen_sink_scenario
 
 from brink.sim.model import CrisisModel, simulate
 from brink.sim.params import PARAMETERS, ModelParams, scenario_params
-from brink.sim.record import OUTCOMES
+from brink.sim.record import RUN_OUTCOMES
 
 KITCHEN_SINK = kitchen_sink_scenario()
 
@@ -80,8 +81,18 @@ def test_levels_costs_and_casualties_stay_in_range(overrides, seed):
         assert 1 <= row["max_level"] <= 5
         assert row["casualties"] >= 0
         assert 0 <= row["settlement"] <= 1
-        assert row["outcome"] in OUTCOMES
+        assert row["outcome"] in RUN_OUTCOMES
         assert row["war"] == (row["max_level"] == 5)
+        assert row["war_ongoing"] == (row["outcome"] == "war_ongoing")
+        if row["war"]:
+            assert row["war_days"] >= 0 and 0 <= row["control"] <= 1
+            assert row["casualties_challenger"] >= 0 and row["casualties_target"] >= 0
+            assert row["casualties"] == pytest.approx(
+                row["casualties_challenger"] + row["casualties_target"]
+            )
+    for front in record.fronts:
+        assert front["forces_challenger"] >= 0 and front["forces_target"] >= 0
+        assert 0 <= front["control"] <= 1 and front["aid_target"] >= 1
     events = pd.DataFrame(record.events)
     decisions = events[events["action"].isin(["escalate", "counter_escalate"])]
     for (_, actor), moves in decisions.groupby(["dispute", "actor"]):
@@ -98,6 +109,7 @@ def test_same_seed_gives_the_same_run(seed):
     assert first.steps == second.steps
     assert first.events == second.events
     assert first.beliefs == second.beliefs
+    assert first.fronts == second.fronts
 
 
 def test_different_seeds_give_different_runs():
