@@ -63,6 +63,14 @@ class Contingent:
 
 def committable_forces(model, code: str, theatre: str) -> float:
     """Thousands that ``code`` can commit to a war in ``theatre`` in all (first day included)."""
+    key = (code, theatre, model.steps_done, len(model.deployments))
+    cached = model.forces_cache.get(key)
+    if cached is None:
+        cached = model.forces_cache[key] = _committable(model, code, theatre)
+    return cached
+
+
+def _committable(model, code: str, theatre: str) -> float:
     state = model.states[code]
     if code == theatre:
         reserves = state.spec.reserves
@@ -72,7 +80,15 @@ def committable_forces(model, code: str, theatre: str) -> float:
     share = state.spec.committable
     if share is None:
         share = model.params.committable_share
-    return max(share * state.troops, troops_in_theatre(model, code, theatre))
+    return max(share * state.troops, _in_theatre(model, code, theatre))
+
+
+def _in_theatre(model, code: str, theatre: str) -> float:
+    key = ("in", code, theatre, model.steps_done, len(model.deployments))
+    cached = model.forces_cache.get(key)
+    if cached is None:
+        cached = model.forces_cache[key] = troops_in_theatre(model, code, theatre)
+    return cached
 
 
 def arrival_days(model, code: str, theatre: str) -> float:
@@ -96,7 +112,7 @@ def raise_contingent(
     if code == theatre:
         first_day = model.params.home_ready_share * state.troops
     else:
-        first_day = min(troops_in_theatre(model, code, theatre), state.troops)
+        first_day = min(_in_theatre(model, code, theatre), state.troops)
     if mobilised_days > 0:
         first_day += (total - first_day) * -math.expm1(-mobilised_days / tau)
     return Contingent(

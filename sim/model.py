@@ -132,6 +132,7 @@ class CrisisModel(mesa.Model):
         self.steps_done = 0
         self.war_view_cache: dict = {}  # sim.war_outlook: projections by what they depend on
         self.sanctions_cut_cache: dict = {}  # sim.war: GDP shares cut, by sanctions' statuses
+        self.forces_cache: dict = {}  # sim.forces: what each state can commit, this step
 
         for deployment in scenario.deployments:
             if deployment.start <= 0:

@@ -97,8 +97,13 @@ class War:
         return forces.by_side(forces.in_theatre * forces.weight)[SIDES.index(side)]
 
     def _side_capability(self, side: str) -> float:
-        forces = self.theatre_forces
-        return forces.by_side(forces.capability * forces.weight)[SIDES.index(side)]
+        both = self._power_memo.get("capability")
+        if both is None:
+            forces = self.theatre_forces
+            both = self._power_memo["capability"] = forces.by_side(
+                forces.capability * forces.weight
+            )
+        return both[SIDES.index(side)]
 
     # -------------------------------------------------------------- combat power
     def changed(self) -> None:
