@@ -268,7 +268,7 @@ def war_scenario():
     )
     deployments = (
         *base.deployments,
-        DeploymentSpec(id="massed_nbr", owner="GRT", host="GRT", near="NBR", troops=100.0),
+        DeploymentSpec(id="massed_nbr", owner="GRT", host="GRT", near="NBR", troops=300.0),
     )
     return replace(
         base,

@@ -266,7 +266,7 @@ def test_validate_good_files(capsys):
     lines = out.splitlines()
     assert len(lines) == len(files)
     black_sea = next(line for line in lines if "black_sea_2022" in line)
-    expected = r"ok: .*black_sea_2022\.yaml \(22 states, 2 disputes, 12 events\)"
+    expected = r"ok: .*black_sea_2022\.yaml \(22 states, 2 disputes, 13 events\)"
     assert re.fullmatch(expected, black_sea)
 
 

@@ -33,8 +33,8 @@ states:
 alliances:
   PACT: {name: Pact, kind: defense, members: {SML: 2004, ALY: 1949}}
 deployments:
-  massed: {owner: GRT, host: GRT, near: SML, troops: 100}
   tripwire: {owner: ALY, host: SML, troops: 2}
+  massed: {owner: GRT, host: GRT, near: SML, troops: 100}
 demands:
   border: {by: GRT, on: SML, issue: border districts, size: 0.3}
 timeline:
