@@ -133,6 +133,7 @@ class CrisisModel(mesa.Model):
         self.war_view_cache: dict = {}  # sim.war_outlook: projections by what they depend on
         self.sanctions_cut_cache: dict = {}  # sim.war: GDP shares cut, by sanctions' statuses
         self.forces_cache: dict = {}  # sim.forces: what each state can commit, this step
+        self.trade_cache: dict = {}  # sim.sanctions: trade exposure, until capabilities change
 
         for deployment in scenario.deployments:
             if deployment.start <= 0:
@@ -768,6 +769,7 @@ class CrisisModel(mesa.Model):
                 race.propagator = richardson_propagator(*race.coefficients, years)
             x, y = apply_richardson_propagator(race.propagator, *race.effort)
             race.effort = (x, y)
+            self.trade_cache.clear()  # gravity trade follows capability
             first, second = race.rivals
             self.states[first].arming_multiplier = max(0.05, x)
             self.states[second].arming_multiplier = max(0.05, y)

@@ -42,7 +42,19 @@ class Sanction:
 
 
 def trade_exposure(model, home: str, partner: str) -> float:
-    """Share of ``home``'s GDP in trade with ``partner``: the scenario's figure, else gravity."""
+    """Share of ``home``'s GDP in trade with ``partner``: the scenario's figure, else gravity
+    (cached on the model until capabilities change)."""
+    cache = getattr(model, "trade_cache", None)
+    if cache is None:
+        return _trade_exposure(model, home, partner)
+    key = (home, partner)
+    value = cache.get(key)
+    if value is None:
+        value = cache[key] = _trade_exposure(model, home, partner)
+    return value
+
+
+def _trade_exposure(model, home: str, partner: str) -> float:
     state = model.states[home]
     given = state.spec.trade.get(partner)
     if given is not None:

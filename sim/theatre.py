@@ -36,7 +36,7 @@ class Theatre:
         self.challenger = np.zeros(0, dtype=bool)
         for name in _FIELDS:
             setattr(self, name, np.zeros(0))
-        self._side_mask = np.zeros(0)
+        self._sides = np.zeros((0, 2))  # columns: on the challenger's side, on the target's
 
     def __contains__(self, code: str) -> bool:
         return code in self.slot
@@ -62,7 +62,8 @@ class Theatre:
         }
         for name in _FIELDS:
             setattr(self, name, np.append(getattr(self, name), values[name]))
-        self._side_mask = self.challenger.astype(float)
+        on_challenger = self.challenger.astype(float)
+        self._sides = np.column_stack([on_challenger, 1.0 - on_challenger])
         return self.slot[contingent.code]
 
     def side_of(self, code: str) -> str:
@@ -70,8 +71,8 @@ class Theatre:
 
     def by_side(self, values: np.ndarray) -> tuple[float, float]:
         """(challenger's sum, target's sum) of per-slot values."""
-        challenger = float(values @ self._side_mask)
-        return challenger, float(values.sum()) - challenger
+        challenger, target = (values @ self._sides).tolist()
+        return challenger, target
 
     def reinforce(self, days: float) -> None:
         """Move what arrives over ``days`` from the pools into the theatre."""
@@ -105,11 +106,6 @@ class Theatre:
 
     def tally(self) -> dict[str, tuple[float, ...]]:
         """Side -> (sent, lost, in the theatre, still to come), weighted."""
-        sums = [self.by_side(values * self.weight) for values in self._tallied()]
-        return {
-            "challenger": tuple(pair[0] for pair in sums),
-            "target": tuple(pair[1] for pair in sums),
-        }
-
-    def _tallied(self):
-        return (self.sent, self.lost, self.in_theatre, self.pool)
+        rows = np.array((self.sent, self.lost, self.in_theatre, self.pool)) * self.weight
+        sums = (rows @ self._sides).T.tolist()
+        return {"challenger": tuple(sums[0]), "target": tuple(sums[1])}

@@ -72,6 +72,7 @@ class War:
     _power_memo: dict = field(default_factory=dict)  # side -> power, until forces change
     _average_per_soldier: float | None = None
     _aid_groups: dict = field(default_factory=dict)  # side -> [(start, amount)], from aid_flows
+    _weights_version: int = 0  # bumped whenever who is in the war, or how much, changes
 
     # -------------------------------------------------------------- who is in it
     @property
@@ -109,7 +110,6 @@ class War:
     def changed(self) -> None:
         """Forces, weights or the day changed: combat power must be computed anew."""
         self._power_memo.clear()
-        self._aid_cache.clear()
 
     def powers(self, model, everything: bool = False) -> tuple[float, float]:
         """(challenger's, target's) combat power in the theatre (see :mod:`brink.sim.combat`);
@@ -134,7 +134,7 @@ class War:
 
     def aid_factor(self, model, side: str) -> float:
         """Combat-power factor of the aid ``side`` receives today (cached for the day)."""
-        key = (side, self.days)
+        key = (side, self.days, self._weights_version)
         cached = self._aid_cache.get(key)
         if cached is not None:
             return cached
@@ -285,6 +285,7 @@ class War:
             )
         slot = self.theatre_forces.add(contingent, weight, state.capability)
         self.theatre_forces.cut[slot] = self.sanctions_cut.get(code, 0.0)
+        self._weights_version += 1
         self.changed()
 
     def _set_quality(self, model) -> None:
@@ -353,6 +354,7 @@ class War:
         self.aid_flows[side] = [f for f in self.aid_flows[side] if f[0] != code]
         self.aid_flows[other(side)] = [f for f in self.aid_flows[other(side)] if f[0] != code]
         self._aid_groups = {}
+        self._weights_version += 1
 
     def fight(self, model, days: float, luck: float = 0.0) -> None:
         """Reinforcements arrive, then ``days`` of losses and movement of the front."""
@@ -486,6 +488,7 @@ class War:
                 entered = support.entered_by(self.days + stride, window)
                 for slot, tripwire in gradual:
                     forces.weight[slot] = 1.0 if tripwire else entered
+                self._weights_version += 1
                 self.changed()
             self.fight(model, stride)
             share_c = 1.0 / (1.0 + math.exp(-self.last_log_ratio))
