@@ -154,14 +154,17 @@ def label_overlaps(page) -> list[tuple[str, str]]:
 
 
 def map_source(page) -> str:
-    """The current version of the map (its ``data-key``: new each time the map is redrawn)."""
-    return page.evaluate(f"document.querySelector('{MAP}').dataset.key")
+    """The version of the map shown, with its labels placed (``data-placed``: new each time
+    the map is redrawn)."""
+    return page.evaluate(f"document.querySelector('{MAP}').dataset.placed")
 
 
 def wait_for_new_map(page, old: str, timeout: float = 30_000) -> None:
-    """Wait until the map shows something other than version ``old``."""
+    """Wait until the map shows a version other than ``old``, its labels placed."""
     page.wait_for_function(
-        f"(old) => document.querySelector('{MAP}').dataset.key !== old", arg=old, timeout=timeout
+        f"(old) => document.querySelector('{MAP}').dataset.placed !== old",
+        arg=old,
+        timeout=timeout,
     )
 
 

@@ -32,6 +32,7 @@ import pandas as pd
 from brink.scenarios.spec import Scenario
 from brink.viz.map import (
     ALLIANCE_COLOURS,
+    ALLIANCE_KINDS,
     CRIMEA_ANNEXATION_YEAR,
     DEMAND_COLOUR,
     OTHER_LAND,
@@ -54,13 +55,6 @@ from brink.viz.map import (
 from brink.viz.narrate import LEVEL_LABELS, dispute_label, state_name
 
 WIDTH = 1000.0  # the SVG's user units across; the page scales it to its column
-ALLIANCE_KINDS = {
-    "defense": "defence pact",
-    "offense": "offensive pact",
-    "neutrality": "neutrality pact",
-    "nonaggression": "non-aggression pact",
-    "consultation": "consultation pact",
-}
 
 
 @dataclass(frozen=True)
