@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from brink.cli import main
 from brink.scenarios.loader import load_scenario
 from brink.sim.params import PARAMETERS, scenario_params
-from brink.viz.app import ENV_ENSEMBLE, ENV_RUN_DIR, ENV_SCENARIO, slider_groups
+from brink.viz.app import ENV_ENSEMBLE, ENV_RUN_DIR, ENV_SCENARIO
 from brink.viz.harness import (
     MAP,
     RequestWatch,
@@ -26,6 +26,7 @@ from brink.viz.harness import (
     wait_for_new_map,
 )
 from brink.viz.map import POSTURE_COLOURS, situation
+from brink.viz.widgets import slider_groups
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

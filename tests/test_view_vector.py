@@ -11,10 +11,11 @@ import pytest
 from brink.scenarios.loader import load_scenario
 from brink.sim.params import PARAMETERS, scenario_params
 from brink.sim.power import troops_in_theatre
-from brink.viz.app import LiveRun, log_html, slider_groups, slider_step
+from brink.viz.app import LiveRun, log_html
 from brink.viz.map import POSTURE_COLOURS, situation
 from brink.viz.statepanel import panel_html
 from brink.viz.vector import base_svg, forces_in_theatre, legend, step_map, theatres
+from brink.viz.widgets import slider_groups, slider_step
 
 
 @pytest.fixture(scope="module")

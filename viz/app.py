@@ -26,7 +26,6 @@ from __future__ import annotations
 import atexit
 import html
 import io
-import math
 import multiprocessing
 import os
 import threading
@@ -63,6 +62,7 @@ from brink.viz.statepanel import panel_html
 from brink.viz.timeline import main_dispute, outcome_shares, panels_figure
 from brink.viz.vector import WIDTH, base_svg, projection, step_map
 from brink.viz.vector import legend as map_legend
+from brink.viz.widgets import ControlsView, MapView, ParameterSliders
 
 ENV_SCENARIO = "BRINK_VIEW_SCENARIO"
 ENV_RUN_DIR = "BRINK_VIEW_RUN"
@@ -387,45 +387,6 @@ def choose_scenario(name: str) -> None:
 # -- components ------------------------------------------------------------------------------
 
 
-def slider_step(spec: ParameterSpec, *values: float) -> float:
-    """A slider step of 1, 2 or 5 times a power of ten giving 100–1,000 positions, on whose
-    grid (``low + k × step``) the default and ``values`` lie, so the slider never moves a value
-    the user did not touch (a slider snaps its value to its grid)."""
-    if spec.integer:
-        return 1
-    span = spec.high - spec.low
-    wanted = [value for value in (spec.default, *values) if value is not None]
-    top = math.floor(math.log10(span / 100))
-    for exponent in range(top, top - 8, -1):
-        for mantissa in (5, 2, 1):
-            step = round(mantissa * 10.0**exponent, 12)
-            if span / step < 100 or span / step > 100_000:
-                continue
-            positions = [(value - spec.low) / step for value in wanted]
-            if all(abs(k - round(k)) < 1e-6 for k in positions):
-                return step
-    return round(span / 1000, 12)
-
-
-#: Integer parameters with more values than this get a number field, not a slider.
-SLIDER_MAX_VALUES = 400
-
-
-def slider_groups() -> dict[str, list[ParameterSpec]]:
-    """The sliders, by group: every parameter of :data:`PARAMETERS` but the optional ones
-    (whose default ``None`` means "derive it from the scenario", which a slider cannot say)."""
-    groups: dict[str, list[ParameterSpec]] = {}
-    for spec in PARAMETERS.values():
-        if not spec.optional:
-            groups.setdefault(spec.group, []).append(spec)
-    return groups
-
-
-def _shown_value(spec: ParameterSpec, value: float) -> str:
-    number = int(value) if spec.integer else float(value)
-    return f"{number:g} {spec.unit}"
-
-
 def choose_parameter(spec: ParameterSpec, value: Any) -> None:
     """The user moved a parameter's control to ``value`` (a change only: not a slider's snap)."""
     try:
@@ -435,79 +396,6 @@ def choose_parameter(spec: ParameterSpec, value: Any) -> None:
     if not spec.low <= number <= spec.high:
         return
     overrides.set({**overrides.value, spec.name: number})
-
-
-@solara.component
-def ParameterControl(spec: ParameterSpec, value: float, in_run: float):
-    """One parameter: its name and value in words, a slider (or a number field for a long
-    integer range) and its meaning. Only a user's change event is taken as a choice."""
-    solara.HTML(
-        tag="div",
-        unsafe_innerHTML=(
-            f"<b>{html.escape(spec.name)}</b> = "
-            f'<span class="brink-param-value">{html.escape(_shown_value(spec, value))}</span>'
-        ),
-        attributes={"data-name": spec.name, "data-value": repr(in_run)},
-        classes=["brink-param"],
-        style="font-size: 13px; margin-top: 6px;",
-    )
-    if spec.integer and spec.high - spec.low > SLIDER_MAX_VALUES:
-        solara.InputInt(
-            f"{spec.name} ({spec.low:g}–{spec.high:g} {spec.unit})",
-            value=int(value),
-            on_value=lambda number: choose_parameter(spec, number),
-            dense=True,
-        )
-    else:
-        slider = solara.v.Slider(
-            v_model=value,
-            min=spec.low,
-            max=spec.high,
-            step=slider_step(spec, value, in_run),
-            hide_details=True,
-            dense=True,
-            thumb_label=True,
-            class_="brink-slider",
-            attributes={"aria-label": spec.name},
-        )
-        solara.v.use_event(slider, "change", lambda *event: choose_parameter(spec, event[-1]))
-    solara.Text(spec.meaning, style={"font-size": "11px", "color": "#666"})
-
-
-@solara.component
-def ParameterSliders(params: ModelParams):
-    """One control per parameter, grouped as :data:`PARAMETERS` groups them; the value shown is
-    the run's (defaults ← scenario ← sliders). Changes take effect on Reset."""
-    groups = slider_groups()
-    with solara.v.ExpansionPanels(accordion=True, multiple=True):
-        for group, specs in groups.items():
-            with solara.v.ExpansionPanel():
-                solara.v.ExpansionPanelHeader(children=[group])
-                with solara.v.ExpansionPanelContent():
-                    for spec in specs:
-                        in_run = getattr(params, spec.name)
-                        value = overrides.value.get(spec.name, in_run)
-                        ParameterControl(spec, value, in_run)
-
-
-@solara.component_vue("map.vue")
-def MapView(
-    base: str,
-    layer: str,
-    labels: str,
-    info: dict,
-    step: int,
-    version: str,
-    width: float,
-    height: float,
-    legend: list,
-    caption: str,
-    title: str,
-    panel: str,
-    selected: str,
-    event_select: Any = None,
-):
-    pass
 
 
 @solara.component
@@ -556,9 +444,12 @@ def Panels(
 ):
     # Drawn in a thread after the map, so a step shows on the map first: the short wait lets
     # the server send the new map before this thread competes with it for the interpreter.
-    # While playing, the panels follow about once a second, so they do not slow Play down.
-    if playing.value:
-        key = (key[:-1], tables.step // max(1, round(speed.value)))
+    # While playing they wait: drawing them takes the interpreter from the steps for longer
+    # than a step lasts at 4 a second. They catch up when Play stops.
+    frozen = solara.use_ref(None)
+    if playing.value and frozen.current is not None:
+        key = frozen.current
+    frozen.current = key
 
     def draw() -> bytes:
         time.sleep(PANELS_DELAY)
@@ -634,9 +525,9 @@ def Heading(scenario: Scenario, tables: Tables, note: str = ""):
 
 
 @solara.component
-def Player(advance, can_advance: bool):
+def Player(advance, can_advance: bool, unit: str = "day"):
     """Play runs ``advance`` :data:`speed` times a second until paused or finished, and
-    shows the speed it reaches (:data:`rate`)."""
+    shows the speed it reaches (:data:`rate`, in ``unit``s a second)."""
     current = solara.use_ref(None)
 
     def loop():
@@ -655,7 +546,7 @@ def Player(advance, can_advance: bool):
             times = [*times[-8:], time.perf_counter()]
             if len(times) > 2:
                 measured = (len(times) - 1) / (times[-1] - times[0])
-                rate.set(f"playing at {measured:.1f}/s")
+                rate.set(f"playing at {measured:.1f} {unit}s/s")
             if not more:
                 playing.set(False)
                 return
@@ -663,29 +554,6 @@ def Player(advance, can_advance: bool):
             time.sleep(max(0.0, wait))
 
     solara.lab.use_task(loop, dependencies=[playing.value, can_advance], prefer_threaded=True)
-
-
-@solara.component_vue("controls.vue")
-def ControlsView(
-    unit: str,
-    step: int,
-    last: int,
-    running: bool,
-    playing: bool,
-    speed: float,
-    speeds: list,
-    rate: str,
-    forward: str,
-    back: bool,
-    reset: bool,
-    event_forward: Any = None,
-    event_back: Any = None,
-    event_play: Any = None,
-    event_pause: Any = None,
-    event_reset: Any = None,
-    event_speed: Any = None,
-):
-    pass
 
 
 def _speeds() -> list[float]:
@@ -714,7 +582,7 @@ def Controls(run: LiveRun):
         step_once()
         return live.value is not None and live.value.running
 
-    Player(advance, running)
+    Player(advance, running, step_unit(run.scenario).lower())
     ControlsView(
         unit=step_unit(run.scenario),
         step=run.shown,
@@ -781,7 +649,7 @@ def LivePage():
         with solara.Card("Run"):
             Controls(run)
         with solara.Card("Parameters"):
-            ParameterSliders(run.params)
+            ParameterSliders(run.params, overrides.value, choose_parameter)
     LiveBody(run)
 
 
@@ -843,7 +711,7 @@ def ReplayPage(recorded: Recorded):
             if 0 <= shown < replay_step.value:
                 replay_step.set(int(shown))
 
-    Player(advance, step < last)
+    Player(advance, step < last, step_unit(recorded.scenario).lower())
     with solara.Sidebar(), solara.Card("Recorded run"):
         solara.Text(str(recorded.directory), style={"font-size": "12px"})
         solara.Select(
