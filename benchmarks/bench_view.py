@@ -247,6 +247,16 @@ def _summary(label: str, times: list[float]) -> str:
     )
 
 
+def _open(browser, url: str, size: tuple[int, int], watch: RequestWatch):
+    """A page of ``size`` showing the view, watched by ``watch``, once its map is in."""
+    page = browser.new_page(viewport={"width": size[0], "height": size[1]})
+    page.set_default_timeout(TIMEOUT_MS)
+    watch.attach(page)
+    page.goto(url)
+    page.locator(MAP).wait_for()
+    return page
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=20)
@@ -259,11 +269,7 @@ def main(argv: list[str] | None = None) -> int:
     ok = True
     with serve(environment) as (url,), open_browser() as browser:
         for size in SIZES:
-            page = browser.new_page(viewport={"width": size[0], "height": size[1]})
-            page.set_default_timeout(TIMEOUT_MS)
-            watch.attach(page)
-            page.goto(url)
-            page.locator(MAP).wait_for()
+            page = _open(browser, url, size, watch)
             page.locator(PANELS).wait_for()
             page.wait_for_timeout(3000)  # the outcome estimate finishes in the background
             steps = time_steps(page, args.steps)
@@ -282,11 +288,7 @@ def main(argv: list[str] | None = None) -> int:
             ok &= percentile(hovers, 0.9) <= HOVER_P90_S
         if args.screenshots is not None:
             for size in SCREENSHOT_SIZES:
-                page = browser.new_page(viewport={"width": size[0], "height": size[1]})
-                page.set_default_timeout(TIMEOUT_MS)
-                watch.attach(page)
-                page.goto(url)
-                page.locator(MAP).wait_for()
+                page = _open(browser, url, size, watch)
                 screenshots(page, args.screenshots, size)
                 page.close()
     server = statistics.median(server_side(args.scenario, args.steps))

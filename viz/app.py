@@ -571,6 +571,26 @@ def _play() -> None:
     playing.set(True)
 
 
+def _controls(scenario: Scenario, *, step: int, last: int, running: bool, forward: str, **events):
+    """The controls template with what live and replay pages share: play, speed, the rate."""
+    return ControlsView(
+        unit=step_unit(scenario),
+        step=step,
+        last=last,
+        running=running,
+        playing=playing.value,
+        speed=speed.value,
+        speeds=_speeds(),
+        rate=rate.value if playing.value else "",
+        forward=forward,
+        back="event_back" in events,
+        reset="event_reset" in events,
+        event_play=lambda *_: _play(),
+        event_speed=_set_speed,
+        **events,
+    )
+
+
 @solara.component
 def Controls(run: LiveRun):
     """Step, play, pause, reset, the speed, the day counter and the seed; re-rendered each
@@ -583,23 +603,15 @@ def Controls(run: LiveRun):
         return live.value is not None and live.value.running
 
     Player(advance, running, step_unit(run.scenario).lower())
-    ControlsView(
-        unit=step_unit(run.scenario),
+    _controls(
+        run.scenario,
         step=run.shown,
         last=run.params.horizon,
         running=running,
-        playing=playing.value,
-        speed=speed.value,
-        speeds=_speeds(),
-        rate=rate.value if playing.value else "",
         forward="Step",
-        back=False,
-        reset=True,
         event_forward=lambda *_: step_once(),
-        event_play=lambda *_: _play(),
         event_pause=lambda shown=-1: pause_live(int(shown)),
         event_reset=lambda *_: reset(),
-        event_speed=_set_speed,
     )
     solara.InputInt("Seed", value=seed.value, on_value=seed.set)
     solara.Text(
@@ -728,23 +740,15 @@ def ReplayPage(recorded: Recorded):
             on_value=replay_step.set,
             thumb_label="always",
         )
-        ControlsView(
-            unit=step_unit(recorded.scenario),
+        _controls(
+            recorded.scenario,
             step=step,
             last=last,
             running=step < last,
-            playing=playing.value,
-            speed=speed.value,
-            speeds=_speeds(),
-            rate=rate.value if playing.value else "",
             forward="Forward",
-            back=True,
-            reset=False,
             event_forward=lambda *_: replay_step.set(min(last, step + 1)),
             event_back=lambda *_: replay_step.set(max(0, step - 1)),
-            event_play=lambda *_: _play(),
             event_pause=lambda shown=-1: pause(int(shown)),
-            event_speed=_set_speed,
         )
     _Body(
         recorded.scenario,
