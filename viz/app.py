@@ -4,21 +4,24 @@ Two modes, chosen by environment variables that ``brink view`` sets:
 
 - **live** (``BRINK_VIEW_SCENARIO``: a bundled scenario's name or a file): a
   :class:`~brink.sim.model.CrisisModel` stepped from the page, with step, play, pause, reset,
-  a seed, sliders for every model parameter (built from :data:`brink.sim.params.PARAMETERS`, so
-  no default is written twice) and a picker of the bundled scenarios;
+  a speed, a seed, a control for every model parameter (built from
+  :data:`brink.sim.params.PARAMETERS`, so no default is written twice) and a picker of the
+  bundled scenarios;
 - **replay** (``BRINK_VIEW_RUN``: a run directory written by ``brink run``): the recorded runs,
   with a timeline to scrub and a run picker.
 
-The page only draws: the map (:mod:`brink.viz.map`), the panels over time
+The page only draws: the vector map (:mod:`brink.viz.vector`, shown by ``map.vue``, with the
+panel of a clicked state from :mod:`brink.viz.statepanel`), the panels over time
 (:mod:`brink.viz.timeline`) and the event log (:mod:`brink.viz.narrate`) all take data frames
-of the run's rows. The outcome estimate is the share of an ensemble of runs with the same
-scenario, parameters and root seed in each main outcome by each day: computed in live mode
+of the run's rows; the widgets are in :mod:`brink.viz.widgets`. The outcome estimate is the
+share of an ensemble of runs with the same scenario, parameters and root seed in each main
+outcome by each day: computed in live mode
 (``BRINK_VIEW_ENSEMBLE`` runs, default 40) by a worker process of lower priority
 (:func:`ensemble_pool`), so steps stay quick meanwhile; read from the run directory in replay
-mode. The map is redrawn on each step by :func:`brink.viz.map.map_png`, which redraws only
-what changed. Only matplotlib components are used: Mesa's altair components need vega from a
-CDN (TOOLCHAIN.md), and SolaraViz rebuilds a model from keyword arguments, which does not fit
-a model built from a scenario and one parameter object.
+mode. The map is SVG made here and two Vue templates shipped with the package; the charts are
+matplotlib PNGs: Mesa's altair components need vega from a CDN (TOOLCHAIN.md), and SolaraViz
+rebuilds a model from keyword arguments, which does not fit a model built from a scenario and
+one parameter object.
 """
 
 from __future__ import annotations
