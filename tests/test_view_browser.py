@@ -108,7 +108,15 @@ def _reset_with_seed(page, seed: int) -> None:
     seed_box = page.get_by_label("Seed")
     seed_box.fill(str(seed))
     seed_box.press("Enter")
-    _button(page, "Reset").click()
+    # The seed reaches the server on Enter; on a busy machine Reset may overtake it, so Reset
+    # again until the run says it has the seed.
+    for _ in range(5):
+        _button(page, "Reset").click()
+        try:
+            expect(page.locator("body")).to_contain_text(f"seed {seed}", timeout=5000)
+            break
+        except AssertionError:
+            continue
     expect(page.locator("body")).to_contain_text(f"seed {seed}")
     expect(page.locator(".brink-day")).to_contain_text("Day 0")
 

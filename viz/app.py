@@ -15,13 +15,12 @@ panel of a clicked state from :mod:`brink.viz.statepanel`), the panels over time
 (:mod:`brink.viz.timeline`) and the event log (:mod:`brink.viz.narrate`) all take data frames
 of the run's rows; the widgets are in :mod:`brink.viz.widgets`. The outcome estimate is the
 share of an ensemble of runs with the same scenario, parameters and root seed in each main
-outcome by each day: computed in live mode
-(``BRINK_VIEW_ENSEMBLE`` runs, default 40) by a worker process of lower priority
-(:func:`ensemble_pool`), so steps stay quick meanwhile; read from the run directory in replay
-mode. The map is SVG made here and two Vue templates shipped with the package; the charts are
-matplotlib PNGs: Mesa's altair components need vega from a CDN (TOOLCHAIN.md), and SolaraViz
-rebuilds a model from keyword arguments, which does not fit a model built from a scenario and
-one parameter object.
+outcome by each day: computed in live mode (``BRINK_VIEW_ENSEMBLE`` runs, default 40) by a
+worker process of lower priority (:func:`ensemble_pool`), so steps stay quick meanwhile; read
+from the run directory in replay mode. The map is SVG made here and two Vue templates shipped
+with the package; the charts are matplotlib PNGs: Mesa's altair components need vega from a
+CDN (TOOLCHAIN.md), and SolaraViz rebuilds a model from keyword arguments, which does not fit a
+model built from a scenario and one parameter object.
 """
 
 from __future__ import annotations
@@ -532,6 +531,11 @@ def Player(advance, can_advance: bool, unit: str = "day"):
     """Play runs ``advance`` :data:`speed` times a second until paused or finished, and
     shows the speed it reaches (:data:`rate`, in ``unit``s a second)."""
     current = solara.use_ref(None)
+
+    def forget():
+        current.current = None  # the page went away: a loop still running stops
+
+    solara.use_effect(lambda: forget, [])
 
     def loop():
         # In a thread of its own (a click's handler may run where no event loop is); a step
