@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ElementTree
 import pandas as pd
 import pytest
 
-from brink.scenarios.loader import load_scenario
+from brink.scenarios.loader import bundled_scenarios, load_scenario
 from brink.sim.params import PARAMETERS, scenario_params
 from brink.sim.power import troops_in_theatre
 from brink.viz.app import LiveRun, log_html
@@ -166,3 +166,19 @@ def test_the_empty_log_says_how_far_the_run_is():
     assert "press Step or Play" in log_html([])
     text = log_html([], "day 5")
     assert "Nothing has happened by day 5" in text
+
+
+@pytest.mark.parametrize("name", sorted(bundled_scenarios()))
+def test_every_bundled_scenario_draws(name):
+    scenario = load_scenario(name)
+    live = LiveRun(scenario, scenario_params(scenario), seed=3)
+    for _ in range(3):
+        live.step()
+    tables = live.tables()
+    drawn = step_map(scenario, tables.steps, tables.events, tables.step)
+    _svg(base_svg(scenario), drawn.layer, drawn.labels)
+    assert set(drawn.info) == set(scenario.states)
+    labelled = {g.get("data-code") for g in _svg(drawn.labels) if g.get("data-code")}
+    assert set(scenario.states) <= labelled
+    for code in scenario.states:
+        panel_html(scenario, tables.steps, tables.events, tables.beliefs, code, tables.step)
