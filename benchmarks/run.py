@@ -6,7 +6,8 @@
   flat in the number of runs);
 - sweep: ``brink sweep`` against ``mesa.batch_run`` on the same design, in the same run
   (throughput ≥ batch_run's, memory a fraction of it, parallel efficiency ≥ 80 %);
-- view: click Step to updated map in headless Chromium (median < 0.5 s);
+- view: in headless Chromium at 1440×900 and 1024×768, click Step to updated map (median
+  ≤ 0.3 s, 90th percentile ≤ 0.6 s) and hover to tooltip (90th percentile ≤ 0.1 s);
 - retrodict: the whole pre-1990 MID file, 20 runs per dispute, 2 jobs (< 15 minutes). With
   ``--quick`` only the first 100 disputes are run and the full-file time is extrapolated (the
   line printed says so).

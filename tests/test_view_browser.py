@@ -1,7 +1,8 @@
 """The browser view in headless Chromium (Debian's), with no network beyond this machine.
 
 Two servers run for the module: a live view of the 2022 scenario and a replay of a small
-recorded run. Every test ends by checking that no request failed and none left 127.0.0.1.
+recorded run. Every test ends by checking that no request failed, none left 127.0.0.1 and
+the page logged no error. The map's tests run at 1440×900 and at 1024×768.
 """
 
 from __future__ import annotations
@@ -10,21 +11,27 @@ import pytest
 from playwright.sync_api import expect
 
 from brink.cli import main
-from brink.viz.app import ENV_ENSEMBLE, ENV_PLAY_INTERVAL, ENV_RUN_DIR, ENV_SCENARIO
+from brink.scenarios.loader import load_scenario
+from brink.sim.params import PARAMETERS, scenario_params
+from brink.viz.app import ENV_ENSEMBLE, ENV_RUN_DIR, ENV_SCENARIO
 from brink.viz.harness import (
     MAP,
     RequestWatch,
     day_number,
-    day_text,
+    label_overlaps,
     map_source,
     open_browser,
     serve,
+    shown_step,
     wait_for_new_map,
 )
+from brink.viz.map import POSTURE_COLOURS, situation
+from brink.viz.widgets import slider_groups
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 TIMEOUT = 60_000  # ms; the machine may be busy
+SIZES = [(1440, 900), (1024, 768)]
 expect.set_options(timeout=TIMEOUT)
 
 
@@ -48,23 +55,39 @@ def run_dir(tmp_path_factory):
 @pytest.fixture(scope="module")
 def urls(run_dir):
     """A live view of the 2022 scenario and a replay of ``run_dir``, started together."""
-    # A slow play interval lets the test press Pause between two steps.
-    live = {ENV_SCENARIO: "black_sea_2022", ENV_ENSEMBLE: "6", ENV_PLAY_INTERVAL: "1.5"}
+    live = {ENV_SCENARIO: "black_sea_2022", ENV_ENSEMBLE: "6"}
     replay = {ENV_RUN_DIR: str(run_dir), ENV_ENSEMBLE: "0"}
     with serve(live, replay) as started:
         yield dict(zip(("live", "replay"), started, strict=True))
 
 
-@pytest.fixture()
-def page(browser):
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+def _open(browser, size=(1400, 1000)):
+    page = browser.new_page(viewport={"width": size[0], "height": size[1]})
     page.set_default_timeout(TIMEOUT)
     watch = RequestWatch()
     watch.attach(page)
-    yield page
+    return page, watch
+
+
+def _close(page, watch) -> None:
     page.close()
     assert watch.failed == [], f"requests failed: {watch.failed}"
     assert watch.external == [], f"requests left this machine: {watch.external}"
+    assert watch.errors == [], f"the page logged errors: {watch.errors}"
+
+
+@pytest.fixture()
+def page(browser):
+    page, watch = _open(browser)
+    yield page
+    _close(page, watch)
+
+
+@pytest.fixture(params=SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
+def sized_page(browser, request):
+    page, watch = _open(browser, request.param)
+    yield page
+    _close(page, watch)
 
 
 def _button(page, name):
@@ -81,15 +104,47 @@ def _step(page) -> None:
     wait_for_new_map(page, old, TIMEOUT)
 
 
-def test_live_view_renders_steps_plays_and_pauses(page, urls):
+def _reset_with_seed(page, seed: int) -> None:
+    seed_box = page.get_by_label("Seed")
+    seed_box.fill(str(seed))
+    seed_box.press("Enter")
+    # The seed reaches the server on Enter; on a busy machine Reset may overtake it, so Reset
+    # again until the run says it has the seed.
+    for _ in range(5):
+        _button(page, "Reset").click()
+        try:
+            expect(page.locator("body")).to_contain_text(f"seed {seed}", timeout=5000)
+            break
+        except AssertionError:
+            continue
+    expect(page.locator("body")).to_contain_text(f"seed {seed}")
+    expect(page.locator(".brink-day")).to_contain_text("Day 0")
+
+
+def test_live_view_renders_and_steps(page, urls):
     page.goto(urls["live"])
     expect(page.locator(MAP)).to_be_visible()
     expect(page.locator("img.brink-panels")).to_be_visible()
     expect(page.locator(".brink-day")).to_contain_text("Day 0 · 17 January 2022")
-    assert page.locator(MAP).evaluate("img => img.naturalWidth") > 500
+    # Every state of the scenario on the map is a vector shape coloured by its posture.
+    assert page.locator(f"{MAP} path.state[data-code='RUS']").count() >= 1
+    fill = page.locator(f"{MAP} path.state[data-code='RUS']").first.evaluate(
+        "el => getComputedStyle(el).fill"
+    )
+    level = situation(load_scenario("black_sea_2022"), None, None, 0).postures["RUS"]
+    colour = POSTURE_COLOURS[level]
+    assert fill == "rgb({}, {}, {})".format(*(int(colour[i : i + 2], 16) for i in (1, 3, 5)))
+    # The panels are shown at their natural size, not enlarged.
+    natural, shown = page.locator("img.brink-panels").evaluate(
+        "img => [img.naturalWidth, img.getBoundingClientRect().width]"
+    )
+    assert shown <= natural + 0.5
+    # Solara's banner is off.
+    expect(page.get_by_text("This website runs on")).to_have_count(0)
 
     _step(page)
     expect(page.locator(".brink-day")).to_contain_text("Day 1 · 18 January 2022")
+    expect(page.locator(".brink-counter-day")).to_have_text("Day 1")
     assert _log_lines(page) >= 1
     first = _log_lines(page)
     _step(page)
@@ -97,33 +152,183 @@ def test_live_view_renders_steps_plays_and_pauses(page, urls):
     assert _log_lines(page) > first
     assert page.locator(".brink-log-line").first.inner_text().startswith("Day 2 — ")
 
-    # Play from a fresh run: the day advances by itself; Pause stops it.
-    _button(page, "Reset").click()
-    expect(page.locator(".brink-day")).to_contain_text("Day 0")
-    _button(page, "Play").click()
-    page.wait_for_function("() => !document.querySelector('.brink-day').innerText"
-                           ".startsWith('Day 0')")  # fmt: skip
-    _button(page, "Pause").click()
-    expect(_button(page, "Play")).to_be_visible()
-    paused_at = day_text(page)
-    page.wait_for_timeout(3000)  # two play intervals
-    assert day_text(page) == paused_at
-    assert day_number(page) >= 1
 
-
-def test_a_slider_change_takes_effect_on_reset(page, urls):
+def test_map_hover_shows_a_state_and_a_click_opens_its_panel(sized_page, urls):
+    page = sized_page
     page.goto(urls["live"])
     expect(page.locator(MAP)).to_be_visible()
-    page.get_by_text("time", exact=True).click()
-    slider = page.get_by_role("slider", name="horizon (steps)")
-    expect(slider).to_have_attribute("aria-valuenow", "180")  # the scenario's horizon
-    slider.focus()
-    page.keyboard.press("Home")
-    expect(slider).to_have_attribute("aria-valuenow", "1")
-    # Nothing changes until Reset ...
-    expect(page.locator("body")).not_to_contain_text("horizon = 1")
+    for _ in range(3):
+        _step(page)
+    capital = page.locator(f"{MAP} circle.capital[data-code='LTU']")
+    capital.hover()
+    tip = page.locator(".brink-tip")
+    expect(tip).to_be_visible()
+    for words in ("Lithuania", "posture", "capability", "in the theatre", "alliances",
+                  "North Atlantic Treaty Organization", "sanctions"):  # fmt: skip
+        expect(tip).to_contain_text(words)
+    assert label_overlaps(page) == []
+
+    capital.click()
+    panel = page.locator(".brink-state-panel")
+    expect(panel).to_be_visible()
+    expect(panel).to_contain_text("Lithuania")
+    expect(panel).to_contain_text("Beliefs about the others' resolve")
+    expect(panel).to_contain_text("Troops abroad")
+    expect(panel).to_contain_text("Decisions so far")
+    panel.get_by_role("button", name="Close").click()
+    expect(panel).to_have_count(0)
+    # Russia's panel: its belief about Ukraine beside the truth, and its troops in Belarus;
+    # it opens on the other half of the map, clear of Russia.
+    moscow = page.locator(f"{MAP} circle.capital[data-code='RUS']")
+    moscow.click()
+    expect(panel).to_contain_text("Russia")
+    spot, box = moscow.bounding_box(), panel.bounding_box()
+    assert not box["x"] <= spot["x"] <= box["x"] + box["width"]
+    row = panel.locator("table.brink-beliefs tr", has_text="Ukraine")
+    expect(row).to_have_count(1)
+    believed, true = (float(row.locator("td").nth(i).inner_text()) for i in (1, 2))
+    assert 0 <= believed <= 1 and 0 <= true <= 1
+    expect(panel).to_contain_text("Belarus (near Ukraine)")
+    # The panel follows the run.
+    _step(page)
+    expect(panel).to_contain_text("Day 4")
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), *SIZES], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_map_labels_never_overlap(browser, urls, size):
+    page, watch = _open(browser, size)
+    page.goto(urls["live"])
+    expect(page.locator(MAP)).to_be_visible()
+    for _ in range(4):
+        assert label_overlaps(page) == []
+        shown = page.locator(f"{MAP} .brink-label:not(.brink-hidden)").count()
+        assert shown >= 10  # the names of most states fit
+        # Names are drawn at a fixed size on screen, whatever the map's width.
+        height = page.locator(f"{MAP} .k-name text").first.evaluate(
+            "el => el.getBoundingClientRect().height"
+        )
+        assert 13 <= height <= 20
+        _step(page)
+    _close(page, watch)
+
+
+def test_pause_stops_on_the_day_shown(page, urls):
+    page.goto(urls["live"])
+    expect(page.locator(MAP)).to_be_visible()
+    _reset_with_seed(page, 2)  # a run of 22 days
+    page.get_by_label("Speed").select_option("4")
+    _button(page, "Play").click()
+    page.wait_for_function(f"() => document.querySelector('{MAP}').dataset.step >= 3")
+    # Read the day the map shows and press Pause in one go, as a presenter would.
+    shown = page.evaluate(
+        """() => {
+            const day = parseInt(document.querySelector('.brink-map svg').dataset.step, 10);
+            [...document.querySelectorAll('button')]
+                .find(b => b.innerText.trim().toUpperCase() === 'PAUSE').click();
+            return day;
+        }"""
+    )
+    expect(_button(page, "Play")).to_be_visible()
+    page.wait_for_timeout(2000)  # eight steps at this speed
+    assert shown_step(page) == shown
+    assert day_number(page) == shown
+    expect(page.locator(".brink-counter-day")).to_have_text(f"Day {shown}")
+    # The next Step shows the next day of the same run.
+    _step(page)
+    assert shown_step(page) == shown + 1
+
+
+def _playing_rate(page, speed: str, changes: int) -> float:
+    """Days per second the map shows while playing at ``speed``, over ``changes`` new days."""
+    page.get_by_label("Speed").select_option(speed)
+    page.evaluate(
+        """() => {
+            window.brinkDays = [];
+            const svg = document.querySelector('.brink-map svg');
+            window.brinkWatch = new MutationObserver(
+                () => window.brinkDays.push([performance.now(), svg.dataset.step]));
+            window.brinkWatch.observe(svg, {attributes: true, attributeFilter: ['data-step']});
+        }"""
+    )
+    _button(page, "Play").click()
+    page.wait_for_function(f"() => window.brinkDays.length >= {changes + 1}")
+    _button(page, "Pause").click()
+    days = page.evaluate("() => { window.brinkWatch.disconnect(); return window.brinkDays; }")
+    first, last = days[0], days[changes]
+    return (int(last[1]) - int(first[1])) / ((last[0] - first[0]) / 1000)
+
+
+def test_speed_control_sets_days_per_second(page, urls):
+    page.goto(urls["live"])
+    expect(page.locator(MAP)).to_be_visible()
+    _reset_with_seed(page, 2)
+    slow = _playing_rate(page, "1", 4)
+    expect(page.locator(".brink-speed-select")).to_have_value("1")
+    fast = _playing_rate(page, "4", 8)
+    # The page's clock sees the server's steps with the jitter of its drawing and the network.
+    assert 0.7 <= slow <= 1.4, slow
+    assert fast >= 2 * slow, (slow, fast)
+    _button(page, "Play").click()
+    expect(page.locator(".brink-rate")).to_contain_text("playing at")
+
+
+def _open_every_group(page) -> None:
+    for group in slider_groups():
+        page.locator(".v-expansion-panel-header", has_text=group).first.click()
+    expect(page.locator(".brink-param")).to_have_count(
+        sum(len(specs) for specs in slider_groups().values())
+    )
+
+
+def test_controls_change_no_parameter_the_user_did_not_touch(page, urls):
+    page.goto(urls["live"])
+    expect(page.locator(MAP)).to_be_visible()
+    _open_every_group(page)
+    page.wait_for_timeout(1000)  # let every slider settle in the page
     _button(page, "Reset").click()
-    expect(page.locator("body")).to_contain_text("changed: horizon = 1")
+    expect(page.locator(".brink-day")).to_contain_text("Day 0")
+    expect(page.locator("body")).not_to_contain_text("changed:")
+    scenario = load_scenario("black_sea_2022")
+    expected = scenario_params(scenario)
+    shown = page.evaluate(
+        """() => Object.fromEntries([...document.querySelectorAll('.brink-param')]
+            .map(el => [el.dataset.name, el.dataset.value]))"""
+    )
+    assert set(shown) == {spec.name for specs in slider_groups().values() for spec in specs}
+    for name, value in shown.items():
+        assert float(value) == getattr(expected, name), name
+        if name not in (scenario.parameters or {}):
+            assert float(value) == PARAMETERS[name].default, name
+    # Each slider stands on the value itself, and says it in words.
+    for name in shown:
+        slider = page.get_by_role("slider", name=name, exact=True)
+        if slider.count():
+            assert float(slider.get_attribute("aria-valuenow")) == getattr(expected, name), name
+        text = page.locator(f".brink-param[data-name='{name}'] .brink-param-value").inner_text()
+        assert float(text.split()[0]) == getattr(expected, name), name
+
+
+def test_a_control_change_takes_effect_on_reset(page, urls):
+    page.goto(urls["live"])
+    expect(page.locator(MAP)).to_be_visible()
+    page.locator(".v-expansion-panel-header", has_text="decision").first.click()
+    slider = page.get_by_role("slider", name="planning_days", exact=True)
+    slider.focus()
+    page.keyboard.press("End")
+    value = page.locator(".brink-param[data-name='planning_days'] .brink-param-value")
+    expect(value).to_have_text("365 days")
+    page.locator(".v-expansion-panel-header", has_text="time").first.click()
+    horizon = page.get_by_label("horizon (1–3650 steps)")
+    expect(horizon).to_have_value("180")  # the scenario's horizon
+    horizon.fill("1")
+    horizon.press("Enter")
+    # Nothing changes until Reset ...
+    expect(page.locator("body")).not_to_contain_text("changed:")
+    _button(page, "Reset").click()
+    note = page.locator("body")
+    expect(note).to_contain_text("changed: ")
+    expect(note).to_contain_text("horizon = 1")
+    expect(note).to_contain_text("planning_days = 365")
     # ... and then the run lasts one step.
     _step(page)
     expect(page.locator(".brink-day")).to_contain_text("Day 1 · 18 January 2022 — the run is over")

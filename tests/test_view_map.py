@@ -182,7 +182,7 @@ def test_the_map_names_the_day_and_draws_demands_sanctions_and_troops():
     assert "FRA 1k" in texts and "RUS 100k" in texts and "RUS 30k" in texts
     assert "United States (off map)" in texts
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert "5 war" in legend and "NATO (defense)" in legend
+    assert "5 war" in legend and "NATO (defence pact)" in legend
 
 
 def test_a_war_is_drawn_as_war():

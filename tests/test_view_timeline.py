@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from view_scenario import black_sea, event, events_frame, steps_frame
 
 from brink.viz.timeline import (
@@ -93,3 +94,35 @@ def test_the_panels_draw_from_tables():
     assert "share of 1 runs" in titles[2]
     beliefs_ax = figure.axes[3]
     assert [t.get_text() for t in beliefs_ax.get_yticklabels()] == ["Russia on Ukraine"]
+
+
+def test_the_panels_legends_cover_no_data_and_no_label_is_cut():
+    """Issue 15: the hostility legend hid days 2–4 and belief labels were cut at the edge."""
+    scenario = black_sea()
+    steps = steps_frame({1: {"RUS": 3, "UKR": 2}, 2: {"RUS": 4, "UKR": 3}})
+    events = events_frame([event(1, "RUS", "escalate", "UKR", "ukraine", level=3)])
+    beliefs = pd.DataFrame(
+        [
+            dict(run=0, step=1, observer="RUS", subject="UKR", believed=0.2, true=0.8),
+            dict(run=0, step=1, observer="UKR", subject="RUS", believed=0.9, true=0.6),
+        ]
+    )
+    shares = outcome_shares(
+        pd.DataFrame([_run(0, "ukraine", "compromise", 3)]), None, "ukraine", 30
+    )
+    figure = panels_figure(scenario, steps, events, beliefs, shares, 2, 30, ensemble_runs=1)
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    whole = figure.bbox
+    legends = 0
+    for ax in figure.axes:
+        legend = ax.get_legend()
+        if legend is not None:
+            legends += 1
+            assert not legend.get_window_extent(renderer).overlaps(ax.bbox)
+        for text in [*ax.get_yticklabels(), *ax.get_xticklabels(), ax.title]:
+            if text.get_text():
+                box = text.get_window_extent(renderer)
+                assert whole.x0 <= box.x0 and box.x1 <= whole.x1, text.get_text()
+    assert legends == 3

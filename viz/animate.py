@@ -13,31 +13,74 @@ import numpy as np
 import pandas as pd
 from matplotlib.animation import FFMpegWriter, FuncAnimation, PillowWriter
 from matplotlib.figure import Figure
-from PIL import Image
+from PIL import Image, ImageColor
 
 from brink.errors import BrinkInputError, Location
 from brink.scenarios.spec import Scenario
+from brink.viz import map as crisis_map
+from brink.viz import timeline
 from brink.viz.map import draw_map, map_extent
 from brink.viz.timeline import draw_beliefs, draw_hostility, draw_outcomes
 
 MAX_FRAMES = 120  # a longer run is sampled evenly so a GIF stays small
 
 
+#: Colours a frame must keep exactly: the map's postures, symbols and ties, and the panels'
+#: lines and bands. An adaptive palette alone merges small areas of colour (a legend's swatch)
+#: into their neighbours: threat yellow came out beige-pink, an alliance line grey (issue 15).
+KEPT_COLOURS = (
+    "#ffffff",
+    "#000000",
+    "#222222",
+    *crisis_map.POSTURE_COLOURS.values(),
+    crisis_map.OTHER_LAND,
+    crisis_map.SEA,
+    crisis_map.BORDER,
+    crisis_map.DEMAND_COLOUR,
+    crisis_map.SANCTION_COLOUR,
+    *crisis_map.ALLIANCE_COLOURS,
+    *timeline.DISPUTE_COLOURS,
+    *timeline.OUTCOME_GROUP_COLOURS.values(),
+)
+
+
+def palette_image(image: Image.Image, colours: int = 256) -> Image.Image:
+    """``image`` with a palette of ``colours``: :data:`KEPT_COLOURS` exactly, the rest chosen
+    for the image (median cut); each pixel takes the nearest colour, with no dithering.
+
+    The nearest colour is found exactly, here, rather than by Pillow's ``quantize(palette=)``,
+    whose lookup works on cells of 8 levels a channel and maps white to a near-white entry.
+    """
+    rgb = image.convert("RGB")
+    kept = list(dict.fromkeys(ImageColor.getrgb(colour)[:3] for colour in KEPT_COLOURS))
+    adaptive = rgb.quantize(
+        colors=colours - len(kept), method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE
+    )
+    extra = (adaptive.getpalette() or [])[: 3 * (colours - len(kept))]
+    palette = np.array([*(value for colour in kept for value in colour), *extra], dtype=np.int32)
+    palette = palette.reshape(-1, 3)
+    pixels = np.asarray(rgb, dtype=np.int32).reshape(-1, 3)
+    packed = (pixels[:, 0] << 16) | (pixels[:, 1] << 8) | pixels[:, 2]
+    unique, where = np.unique(packed, return_inverse=True)
+    unique_rgb = np.stack([unique >> 16, (unique >> 8) & 255, unique & 255], axis=1)
+    nearest = np.empty(len(unique), dtype=np.uint8)
+    for start in range(0, len(unique), 2048):  # in blocks: 2,048 × 256 distances at a time
+        block = unique_rgb[start : start + 2048, None, :] - palette[None, :, :]
+        nearest[start : start + 2048] = (block * block).sum(axis=2).argmin(axis=1)
+    result = Image.fromarray(nearest[where].reshape(rgb.height, rgb.width), mode="P")
+    result.putpalette(palette.astype(np.uint8).ravel().tolist())
+    return result
+
+
 class PaletteGifWriter(PillowWriter):
     """Pillow's GIF writer with each frame's own 256-colour palette and no dithering.
 
     Pillow's default conversion dithers to a fixed web palette, which turns the map's war red
-    purple and speckles flat colours; an adaptive palette keeps the legend's colours true and
-    the file smaller.
+    purple and speckles flat colours; :func:`palette_image` keeps the legend's colours exact.
     """
 
     def finish(self) -> None:
-        frames = [
-            frame.convert("RGB").quantize(
-                colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE
-            )
-            for frame in self._frames
-        ]
+        frames = [palette_image(frame) for frame in self._frames]
         frames[0].save(
             self.outfile,
             save_all=True,
@@ -68,8 +111,9 @@ def draw_frame(
 ) -> None:
     """Draw one frame: the map on the left; hostility, outcome shares and beliefs beside it."""
     figure.clear()
-    grid = figure.add_gridspec(3, 3, width_ratios=(1, 1, 0.9), hspace=0.65, wspace=0.25)
-    figure.subplots_adjust(left=0.01, right=0.97, top=0.93, bottom=0.07)
+    # Constrained layout keeps the panels' tick labels and legends clear of the map.
+    figure.set_layout_engine("constrained")
+    grid = figure.add_gridspec(3, 3, width_ratios=(1, 1, 0.9))
     draw_map(
         figure.add_subplot(grid[:, :2]),
         scenario,

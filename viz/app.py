@@ -4,26 +4,27 @@ Two modes, chosen by environment variables that ``brink view`` sets:
 
 - **live** (``BRINK_VIEW_SCENARIO``: a bundled scenario's name or a file): a
   :class:`~brink.sim.model.CrisisModel` stepped from the page, with step, play, pause, reset,
-  a seed, sliders for every model parameter (built from :data:`brink.sim.params.PARAMETERS`, so
-  no default is written twice) and a picker of the bundled scenarios;
+  a speed, a seed, a control for every model parameter (built from
+  :data:`brink.sim.params.PARAMETERS`, so no default is written twice) and a picker of the
+  bundled scenarios;
 - **replay** (``BRINK_VIEW_RUN``: a run directory written by ``brink run``): the recorded runs,
   with a timeline to scrub and a run picker.
 
-The page only draws: the map (:mod:`brink.viz.map`), the panels over time
+The page only draws: the vector map (:mod:`brink.viz.vector`, shown by ``map.vue``, with the
+panel of a clicked state from :mod:`brink.viz.statepanel`), the panels over time
 (:mod:`brink.viz.timeline`) and the event log (:mod:`brink.viz.narrate`) all take data frames
-of the run's rows. The outcome estimate is the share of an ensemble of runs with the same
-scenario, parameters and root seed in each main outcome by each day: computed in live mode
-(``BRINK_VIEW_ENSEMBLE`` runs, default 40) by a worker process of lower priority
-(:func:`ensemble_pool`), so steps stay quick meanwhile; read from the run directory in replay
-mode. The map is redrawn on each step by :func:`brink.viz.map.map_png`, which redraws only
-what changed. Only matplotlib components are used: Mesa's altair components need vega from a
-CDN (TOOLCHAIN.md), and SolaraViz rebuilds a model from keyword arguments, which does not fit
-a model built from a scenario and one parameter object.
+of the run's rows; the widgets are in :mod:`brink.viz.widgets`. The outcome estimate is the
+share of an ensemble of runs with the same scenario, parameters and root seed in each main
+outcome by each day: computed in live mode (``BRINK_VIEW_ENSEMBLE`` runs, default 40) by a
+worker process of lower priority (:func:`ensemble_pool`), so steps stay quick meanwhile; read
+from the run directory in replay mode. The map is SVG made here and two Vue templates shipped
+with the package; the charts are matplotlib PNGs: Mesa's altair components need vega from a
+CDN (TOOLCHAIN.md), and SolaraViz rebuilds a model from keyword arguments, which does not fit a
+model built from a scenario and one parameter object.
 """
 
 from __future__ import annotations
 
-import asyncio
 import atexit
 import html
 import io
@@ -39,6 +40,7 @@ from typing import Any
 import pandas as pd
 import solara
 import solara.lab
+import solara.server.settings
 from matplotlib.figure import Figure
 
 from brink.errors import BrinkInputError
@@ -49,7 +51,7 @@ from brink.sim.output import read_run_dir
 from brink.sim.params import PARAMETERS, ModelParams, ParameterSpec, scenario_params
 from brink.sim.record import BELIEF_COLUMNS, EVENT_COLUMNS, STEP_COLUMNS
 from brink.sim.seeds import spawn_seeds
-from brink.viz.map import display_name, map_png
+from brink.viz.map import crimea_caption, display_name
 from brink.viz.narrate import (
     ROUTINE_ACTIONS,
     merge_rows,
@@ -58,7 +60,11 @@ from brink.viz.narrate import (
     step_heading,
     step_unit,
 )
+from brink.viz.statepanel import panel_html
 from brink.viz.timeline import main_dispute, outcome_shares, panels_figure
+from brink.viz.vector import WIDTH, base_svg, projection, step_map
+from brink.viz.vector import legend as map_legend
+from brink.viz.widgets import ControlsView, MapView, ParameterSliders
 
 ENV_SCENARIO = "BRINK_VIEW_SCENARIO"
 ENV_RUN_DIR = "BRINK_VIEW_RUN"
@@ -67,10 +73,15 @@ DEFAULT_SCENARIO = "black_sea_2022"
 DEFAULT_ENSEMBLE = 40
 DEFAULT_SEED = 1
 ENV_PLAY_INTERVAL = "BRINK_VIEW_PLAY_INTERVAL"
-PLAY_INTERVAL = 0.25  # seconds between steps while playing (default)
+PLAY_INTERVAL = 0.25  # seconds between steps while playing (default: 4 steps a second)
+SPEEDS = (0.5, 1.0, 2.0, 4.0, 8.0)  # the speed control's choices, steps per second
 LOG_LINES = 300  # most recent lines shown in the event log
 PANELS_DELAY = 0.15  # seconds the panels wait for the map to go out first
 ENSEMBLE_NICE = 19  # the ensemble's process runs at the lowest priority: the page goes first
+
+
+# Solara's "This website runs on Solara" banner covers the page's corner (issue 15).
+solara.server.settings.theme.show_banner = False
 
 
 def png(figure: Figure) -> bytes:
@@ -95,33 +106,55 @@ class Tables:
 
 
 class LiveRun:
-    """A crisis model stepped from the page; its record's rows become data frames on demand."""
+    """A crisis model stepped from the page; its record's rows become data frames on demand.
+
+    The page shows the run up to :attr:`shown`, which is the model's last step except after a
+    Pause: Pause stops on the day the page showed when it was pressed, and if the model had
+    already gone one step further meanwhile, the next Step shows that step instead of taking
+    another (the same run either way: a model's steps do not depend on when they are shown).
+    """
 
     def __init__(self, scenario: Scenario, params: ModelParams, seed: int):
         self.scenario = scenario
         self.params = params
         self.seed = seed
         self.model = CrisisModel(scenario, params, seed=seed, run=0)
+        self.shown = 0
         self.lock = threading.Lock()
 
     def step(self) -> None:
         with self.lock:
-            if self.model.running:
+            if self.shown < self.model.steps_done:
+                self.shown += 1
+            elif self.model.running:
                 self.model.step()
+                self.shown = int(self.model.steps_done)
+
+    def show_until(self, step: int) -> None:
+        """Show the run up to ``step`` (at most the model's last step)."""
+        with self.lock:
+            self.shown = max(0, min(int(step), int(self.model.steps_done)))
 
     @property
     def running(self) -> bool:
-        return bool(self.model.running)
+        return bool(self.model.running) or self.shown < self.model.steps_done
 
     def tables(self) -> Tables:
         with self.lock:
             record = self.model.record
+            shown = self.shown
+
+            def rows(table: list[dict]) -> list[dict]:
+                if shown >= self.model.steps_done:
+                    return table
+                return [row for row in table if row["step"] <= shown]
+
             return Tables(
-                pd.DataFrame(record.steps, columns=list(STEP_COLUMNS)),
-                pd.DataFrame(record.events, columns=list(EVENT_COLUMNS)),
-                pd.DataFrame(record.beliefs, columns=list(BELIEF_COLUMNS)),
-                int(self.model.steps_done),
-                bool(self.model.running),
+                pd.DataFrame(rows(record.steps), columns=list(STEP_COLUMNS)),
+                pd.DataFrame(rows(record.events), columns=list(EVENT_COLUMNS)),
+                pd.DataFrame(rows(record.beliefs), columns=list(BELIEF_COLUMNS)),
+                shown,
+                bool(self.model.running) or shown < self.model.steps_done,
             )
 
 
@@ -276,6 +309,15 @@ def _initial_scenario_name() -> str:
     return DEFAULT_SCENARIO if DEFAULT_SCENARIO in names else (names[0] if names else "")
 
 
+def _initial_speed() -> float:
+    """Steps per second while playing: 1 / ``BRINK_VIEW_PLAY_INTERVAL`` if set, else 4."""
+    try:
+        interval = float(os.environ.get(ENV_PLAY_INTERVAL, PLAY_INTERVAL))
+    except ValueError:
+        interval = PLAY_INTERVAL
+    return round(1.0 / interval, 3) if interval > 0 else max(SPEEDS)
+
+
 scenario_name = solara.reactive(_initial_scenario_name())
 seed = solara.reactive(DEFAULT_SEED)
 overrides: solara.Reactive[dict[str, Any]] = solara.reactive({})
@@ -283,16 +325,14 @@ applied: solara.Reactive[dict[str, Any]] = solara.reactive({})
 live: solara.Reactive[LiveRun | None] = solara.reactive(None)
 tick = solara.reactive(0)
 playing = solara.reactive(False)
+speed = solara.reactive(_initial_speed())
+rate = solara.reactive("")  # the speed measured while playing, in words
+selected = solara.reactive("")  # the state whose panel is open
 replay_run = solara.reactive(0)
 replay_step = solara.reactive(0)
 error = solara.reactive("")
-
-
-def _play_interval() -> float:
-    try:
-        return max(0.0, float(os.environ.get(ENV_PLAY_INTERVAL, PLAY_INTERVAL)))
-    except ValueError:
-        return PLAY_INTERVAL
+#: Held while Play takes a step and while Pause stops it, so no step slips in after a Pause.
+PLAY_LOCK = threading.RLock()
 
 
 def _ensemble_size() -> int:
@@ -312,6 +352,7 @@ def start_live(name: str, chosen: dict[str, Any], root_seed: int) -> None:
         return
     error.set("")
     playing.set(False)
+    rate.set("")
     applied.set(dict(chosen))
     live.set(LiveRun(scenario, params, int(root_seed)))
     tick.set(tick.value + 1)
@@ -324,6 +365,16 @@ def step_once() -> None:
         tick.set(tick.value + 1)
 
 
+def pause_live(shown: int) -> None:
+    """Stop playing on ``shown``, the day the page showed when Pause was pressed."""
+    with PLAY_LOCK:
+        playing.set(False)
+        run = live.value
+        if run is not None and shown >= 0 and shown < run.shown:
+            run.show_until(shown)
+            tick.set(tick.value + 1)
+
+
 def reset() -> None:
     start_live(scenario_name.value, overrides.value, seed.value)
 
@@ -331,78 +382,56 @@ def reset() -> None:
 def choose_scenario(name: str) -> None:
     scenario_name.set(name)
     overrides.set({})
+    selected.set("")
     start_live(name, {}, seed.value)
 
 
 # -- components ------------------------------------------------------------------------------
 
 
-def slider_step(spec: ParameterSpec) -> float:
-    """A slider step of about 1/200 of the range, rounded to one significant figure."""
-    if spec.integer:
-        return 1
-    raw = (spec.high - spec.low) / 200
-    magnitude = 10 ** int(f"{raw:e}".split("e")[1])
-    return round(raw / magnitude) * magnitude or magnitude
-
-
-def slider_groups() -> dict[str, list[ParameterSpec]]:
-    """The sliders, by group: every parameter of :data:`PARAMETERS` but the optional ones
-    (whose default ``None`` means "derive it from the scenario", which a slider cannot say)."""
-    groups: dict[str, list[ParameterSpec]] = {}
-    for spec in PARAMETERS.values():
-        if not spec.optional:
-            groups.setdefault(spec.group, []).append(spec)
-    return groups
-
-
-@solara.component
-def ParameterSliders(params: ModelParams):
-    """One slider per parameter, grouped as :data:`PARAMETERS` groups them; the value shown is
-    the run's (defaults ← scenario ← sliders). Changes take effect on Reset."""
-    groups = slider_groups()
-
-    def setter(name: str):
-        def set_value(value):
-            overrides.set({**overrides.value, name: value})
-
-        return set_value
-
-    with solara.v.ExpansionPanels(accordion=True, multiple=True):
-        for group, specs in groups.items():
-            with solara.v.ExpansionPanel():
-                solara.v.ExpansionPanelHeader(children=[group])
-                with solara.v.ExpansionPanelContent():
-                    for spec in specs:
-                        value = overrides.value.get(spec.name, getattr(params, spec.name))
-                        label = f"{spec.name} ({spec.unit})"
-                        if spec.integer:
-                            solara.SliderInt(
-                                label,
-                                value=int(value),
-                                min=int(spec.low),
-                                max=int(spec.high),
-                                step=1,
-                                on_value=setter(spec.name),
-                            )
-                        else:
-                            solara.SliderFloat(
-                                label,
-                                value=float(value),
-                                min=spec.low,
-                                max=spec.high,
-                                step=slider_step(spec),
-                                on_value=setter(spec.name),
-                            )
-                        solara.Text(spec.meaning, style={"font-size": "11px", "color": "#666"})
+def choose_parameter(spec: ParameterSpec, value: Any) -> None:
+    """The user moved a parameter's control to ``value`` (a change only: not a slider's snap)."""
+    try:
+        number = round(float(value)) if spec.integer else float(value)
+    except (TypeError, ValueError):
+        return
+    if not spec.low <= number <= spec.high:
+        return
+    overrides.set({**overrides.value, spec.name: number})
 
 
 @solara.component
 def CrisisMap(scenario: Scenario, tables: Tables, key: Any):
-    image = solara.use_memo(
-        lambda: map_png(scenario, tables.steps, tables.events, tables.step), [key]
+    """The vector map (:mod:`brink.viz.vector`) and the panel of the state clicked."""
+    drawn = solara.use_memo(
+        lambda: step_map(scenario, tables.steps, tables.events, tables.step), [key]
     )
-    solara.Image(image, width="100%", classes=["brink-map"])
+    chosen = selected.value if selected.value in scenario.states else ""
+    panel = solara.use_memo(
+        lambda: (
+            panel_html(scenario, tables.steps, tables.events, tables.beliefs, chosen, tables.step)
+            if chosen
+            else ""
+        ),
+        [key, chosen],
+    )
+    proj = projection(scenario)
+    MapView(
+        base=base_svg(scenario),
+        layer=drawn.layer,
+        labels=drawn.labels,
+        info=drawn.info,
+        step=tables.step,
+        version=str(hash(key)),
+        width=WIDTH,
+        height=round(proj.height, 1),
+        legend=map_legend(scenario),
+        caption=crimea_caption(scenario),
+        title=f"Map of {display_name(scenario)}, {step_heading(scenario, tables.step)}",
+        panel=panel,
+        selected=chosen,
+        event_select=selected.set,
+    )
 
 
 @solara.component
@@ -417,6 +446,13 @@ def Panels(
 ):
     # Drawn in a thread after the map, so a step shows on the map first: the short wait lets
     # the server send the new map before this thread competes with it for the interpreter.
+    # While playing they wait: drawing them takes the interpreter from the steps for longer
+    # than a step lasts at 4 a second. They catch up when Play stops.
+    frozen = solara.use_ref(None)
+    if playing.value and frozen.current is not None:
+        key = frozen.current
+    frozen.current = key
+
     def draw() -> bytes:
         time.sleep(PANELS_DELAY)
         return png(
@@ -435,7 +471,8 @@ def Panels(
 
     task = solara.lab.use_task(draw, dependencies=[key, id(shares)], prefer_threaded=True)
     if task.latest is not None:
-        solara.Image(task.latest, width="100%", classes=["brink-panels"])
+        # At its natural size (shrunk only to fit), so its text stays crisp.
+        solara.Image(task.latest, classes=["brink-panels"])
     else:
         solara.Text("drawing…")
 
@@ -449,10 +486,16 @@ def _span(step: int, shares: pd.DataFrame, horizon: int) -> int:
     return int(min(horizon, max(30, step + 10, settled * 1.2)))
 
 
-def log_html(lines: list[str]) -> str:
-    """The log as one block of HTML (one widget, not one per line: the view redraws per step)."""
+def log_html(lines: list[str], shown: str = "") -> str:
+    """The log as one block of HTML (one widget, not one per line: the view redraws per step);
+    ``shown``: the step the page shows (``Day 3``), said when nothing has happened by then."""
     if not lines:
-        return '<div class="brink-log-empty">Nothing has happened yet: press Step or Play.</div>'
+        text = (
+            f"Nothing has happened by {shown}: press Step or Play to go on."
+            if shown
+            else "Nothing has happened yet: press Step or Play."
+        )
+        return f'<div class="brink-log-empty">{html.escape(text)}</div>'
     return "".join(
         f'<div class="brink-log-line" style="padding:3px 0;border-bottom:1px solid #eee">'
         f"{html.escape(line)}</div>"
@@ -463,10 +506,11 @@ def log_html(lines: list[str]) -> str:
 @solara.component
 def EventLog(scenario: Scenario, tables: Tables, key: Any):
     lines = solara.use_memo(lambda: log_lines(tables.events, scenario)[:LOG_LINES], [key])
+    shown = f"{step_unit(scenario).lower()} {tables.step}" if tables.step > 0 else ""
     with solara.Card("Event log"):
         solara.HTML(
             tag="div",
-            unsafe_innerHTML=log_html(lines),
+            unsafe_innerHTML=log_html(lines, shown),
             classes=["brink-log"],
             style="max-height: 560px; overflow-y: auto; font-size: 13px; line-height: 1.35;",
         )
@@ -483,27 +527,81 @@ def Heading(scenario: Scenario, tables: Tables, note: str = ""):
 
 
 @solara.component
-def Player(advance, can_advance: bool):
-    """Play runs ``advance`` every :data:`PLAY_INTERVAL` seconds until paused or finished."""
+def Player(advance, can_advance: bool, unit: str = "day"):
+    """Play runs ``advance`` :data:`speed` times a second until paused or finished, and
+    shows the speed it reaches (:data:`rate`, in ``unit``s a second)."""
+    current = solara.use_ref(None)
 
-    interval = _play_interval()
+    def forget():
+        current.current = None  # the page went away: a loop still running stops
 
-    async def loop():
-        # On the server's event loop, like a click: a step and its drawing never run beside
-        # another render.
-        while playing.value and can_advance:
+    solara.use_effect(lambda: forget, [])
+
+    def loop():
+        # In a thread of its own (a click's handler may run where no event loop is); a step
+        # and Pause take PLAY_LOCK in turn, and renders are serialised by Reacton. Only the
+        # latest loop runs: a Pause and Play in quick succession do not leave two playing.
+        token = object()
+        current.current = token
+        times: list[float] = []
+        while playing.value and can_advance and current.current is token:
             started = time.perf_counter()
-            if not advance():
+            with PLAY_LOCK:
+                if not playing.value or current.current is not token:
+                    return
+                more = advance()
+            times = [*times[-8:], time.perf_counter()]
+            if len(times) > 2:
+                measured = (len(times) - 1) / (times[-1] - times[0])
+                rate.set(f"playing at {measured:.1f} {unit}s/s")
+            if not more:
                 playing.set(False)
                 return
-            await asyncio.sleep(max(0.0, interval - (time.perf_counter() - started)))
+            wait = 1.0 / max(speed.value, 0.01) - (time.perf_counter() - started)
+            time.sleep(max(0.0, wait))
 
-    solara.lab.use_task(loop, dependencies=[playing.value, can_advance], prefer_threaded=False)
+    solara.lab.use_task(loop, dependencies=[playing.value, can_advance], prefer_threaded=True)
+
+
+def _speeds() -> list[float]:
+    return sorted({*SPEEDS, speed.value})
+
+
+def _set_speed(value: float) -> None:
+    if value and value > 0:
+        speed.set(float(value))
+        rate.set("")
+
+
+def _play() -> None:
+    rate.set("")
+    playing.set(True)
+
+
+def _controls(scenario: Scenario, *, step: int, last: int, running: bool, forward: str, **events):
+    """The controls template with what live and replay pages share: play, speed, the rate."""
+    return ControlsView(
+        unit=step_unit(scenario),
+        step=step,
+        last=last,
+        running=running,
+        playing=playing.value,
+        speed=speed.value,
+        speeds=_speeds(),
+        rate=rate.value if playing.value else "",
+        forward=forward,
+        back="event_back" in events,
+        reset="event_reset" in events,
+        event_play=lambda *_: _play(),
+        event_speed=_set_speed,
+        **events,
+    )
 
 
 @solara.component
 def Controls(run: LiveRun):
-    """Step, play, pause, reset and the seed; re-rendered each step (``tick``)."""
+    """Step, play, pause, reset, the speed, the day counter and the seed; re-rendered each
+    step (``tick``)."""
     tick.get()  # subscribe: whether the run goes on changes with each step
     running = run.running
 
@@ -511,18 +609,17 @@ def Controls(run: LiveRun):
         step_once()
         return live.value is not None and live.value.running
 
-    Player(advance, running)
-    with solara.Row():
-        solara.Button(
-            "Step", on_click=step_once, color="primary", disabled=playing.value or not running
-        )
-        if playing.value:
-            solara.Button("Pause", on_click=lambda: playing.set(False), color="primary")
-        else:
-            solara.Button(
-                "Play", on_click=lambda: playing.set(True), color="primary", disabled=not running
-            )
-        solara.Button("Reset", on_click=reset, color="secondary")
+    Player(advance, running, step_unit(run.scenario).lower())
+    _controls(
+        run.scenario,
+        step=run.shown,
+        last=run.params.horizon,
+        running=running,
+        forward="Step",
+        event_forward=lambda *_: step_once(),
+        event_pause=lambda shown=-1: pause_live(int(shown)),
+        event_reset=lambda *_: reset(),
+    )
     solara.InputInt("Seed", value=seed.value, on_value=seed.set)
     solara.Text(
         "Seed and parameter changes take effect on Reset.",
@@ -571,7 +668,7 @@ def LivePage():
         with solara.Card("Run"):
             Controls(run)
         with solara.Card("Parameters"):
-            ParameterSliders(run.params)
+            ParameterSliders(run.params, overrides.value, choose_parameter)
     LiveBody(run)
 
 
@@ -587,14 +684,27 @@ def _changes(run: LiveRun) -> str:
     return text
 
 
+#: The page's own layout: the map beside the log on a wide screen, above it on a narrow one;
+#: Solara's "runs on Solara" banner is switched off (settings above) and hidden if it shows.
+PAGE_CSS = """
+.brink-main { display: grid; grid-template-columns: minmax(0, 2.6fr) minmax(260px, 1fr);
+  gap: 12px; align-items: start; }
+@media (max-width: 1180px) { .brink-main { grid-template-columns: minmax(0, 1fr); } }
+img.brink-panels { max-width: 100%; height: auto; }
+"""
+
+
 @solara.component
 def _Body(scenario, tables, key, shares, runs, horizon, note, dispute=None):
+    solara.Style(PAGE_CSS)
     if error.value:
         solara.Error(error.value)
     Heading(scenario, tables, note)
-    with solara.Columns([8, 4]):
-        CrisisMap(scenario, tables, key)
-        EventLog(scenario, tables, key)
+    with solara.Div(classes=["brink-main"]):
+        with solara.Div():
+            CrisisMap(scenario, tables, key)
+        with solara.Div():
+            EventLog(scenario, tables, key)
     Panels(scenario, tables, shares, runs, horizon, key, dispute)
 
 
@@ -614,7 +724,13 @@ def ReplayPage(recorded: Recorded):
         replay_step.set(replay_step.value + 1)
         return replay_step.value < last
 
-    Player(advance, step < last)
+    def pause(shown: int = -1) -> None:
+        with PLAY_LOCK:
+            playing.set(False)
+            if 0 <= shown < replay_step.value:
+                replay_step.set(int(shown))
+
+    Player(advance, step < last, step_unit(recorded.scenario).lower())
     with solara.Sidebar(), solara.Card("Recorded run"):
         solara.Text(str(recorded.directory), style={"font-size": "12px"})
         solara.Select(
@@ -629,25 +745,18 @@ def ReplayPage(recorded: Recorded):
             min=0,
             max=last,
             on_value=replay_step.set,
+            thumb_label="always",
         )
-        with solara.Row():
-            solara.Button(
-                "Back", on_click=lambda: replay_step.set(max(0, step - 1)), disabled=step <= 0
-            )
-            solara.Button(
-                "Forward",
-                on_click=lambda: replay_step.set(min(last, step + 1)),
-                disabled=step >= last,
-            )
-            if playing.value:
-                solara.Button("Pause", on_click=lambda: playing.set(False), color="primary")
-            else:
-                solara.Button(
-                    "Play",
-                    on_click=lambda: playing.set(True),
-                    color="primary",
-                    disabled=step >= last,
-                )
+        _controls(
+            recorded.scenario,
+            step=step,
+            last=last,
+            running=step < last,
+            forward="Forward",
+            event_forward=lambda *_: replay_step.set(min(last, step + 1)),
+            event_back=lambda *_: replay_step.set(max(0, step - 1)),
+            event_pause=lambda shown=-1: pause(int(shown)),
+        )
     _Body(
         recorded.scenario,
         tables,

@@ -30,7 +30,7 @@ CHROMIUM_ARGS = (
     "--disable-background-networking",
     "--disable-component-update",
 )
-MAP = "img.brink-map"
+MAP = ".brink-map svg"
 LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")
 
 
@@ -101,12 +101,19 @@ def open_browser():
 
 @dataclass
 class RequestWatch:
-    """Requests of a page that failed, answered with an error, or went off this machine."""
+    """Requests of a page that failed, answered with an error, or went off this machine; and
+    errors the page logged or raised."""
 
     failed: list[str] = field(default_factory=list)
     external: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
 
     def attach(self, page) -> None:
+        page.on(
+            "console",
+            lambda message: self.errors.append(message.text) if message.type == "error" else None,
+        )
+        page.on("pageerror", lambda problem: self.errors.append(str(problem)))
         page.on("requestfailed", lambda request: self.failed.append(request.url))
         page.on(
             "response",
@@ -124,15 +131,40 @@ class RequestWatch:
         )
 
 
+def shown_step(page) -> int:
+    """The step the map shows (its ``data-step``)."""
+    return int(page.evaluate(f"document.querySelector('{MAP}').dataset.step"))
+
+
+def label_overlaps(page) -> list[tuple[str, str]]:
+    """Pairs of map labels shown on screen whose boxes intersect (none, if placement works)."""
+    return page.evaluate(
+        """() => {
+            const boxes = [...document.querySelectorAll('.brink-map .brink-label')]
+                .filter(g => getComputedStyle(g).display !== 'none')
+                .map(g => [g.textContent, g.querySelector('rect').getBoundingClientRect()]);
+            const pairs = [];
+            boxes.forEach(([a, p], i) => boxes.slice(i + 1).forEach(([b, q]) => {
+                if (p.left < q.right && q.left < p.right && p.top < q.bottom && q.top < p.bottom)
+                    pairs.push([a, b]);
+            }));
+            return pairs;
+        }"""
+    )
+
+
 def map_source(page) -> str:
-    """The current ``src`` of the map image (a new blob URL each time the map is redrawn)."""
-    return page.evaluate(f"document.querySelector('{MAP}').src")
+    """The version of the map shown, with its labels placed (``data-placed``: new each time
+    the map is redrawn)."""
+    return page.evaluate(f"document.querySelector('{MAP}').dataset.placed")
 
 
 def wait_for_new_map(page, old: str, timeout: float = 30_000) -> None:
-    """Wait until the map image shows something other than ``old``."""
+    """Wait until the map shows a version other than ``old``, its labels placed."""
     page.wait_for_function(
-        f"(old) => document.querySelector('{MAP}').src !== old", arg=old, timeout=timeout
+        f"(old) => document.querySelector('{MAP}').dataset.placed !== old",
+        arg=old,
+        timeout=timeout,
     )
 
 

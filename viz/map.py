@@ -79,6 +79,14 @@ DEMAND_COLOUR = "#54278f"
 SANCTION_COLOUR = "#08519c"
 TROOPS_COLOUR = "#ffffff"
 ALLIANCE_COLOURS = ("#1b7837", "#762a83", "#b35806", "#01665e", "#8c510a")
+#: An alliance's kind (scenario key) in words, for legends and tooltips.
+ALLIANCE_KINDS = {
+    "defense": "defence pact",
+    "offense": "offensive pact",
+    "neutrality": "neutrality pact",
+    "nonaggression": "non-aggression pact",
+    "consultation": "consultation pact",
+}
 # Demands and threats of these outcomes are drawn faded: the dispute is over.
 ENDING_ACTIONS = frozenset(
     {"settle", "concede", "back_down", "accept_offer", "accept_ultimatum", "break"}
@@ -959,10 +967,11 @@ def _draw_legend(ax: Axes, scenario: Scenario, state: Situation, extent: Extent)
     handles.append(Line2D([], [], color=SANCTION_COLOUR, lw=1, ls="--", label="sanctions"))
     for index, alliance_id in enumerate(sorted(state.alliances)):
         colour = ALLIANCE_COLOURS[index % len(ALLIANCE_COLOURS)]
-        kind = scenario.alliances[alliance_id].kind
-        handles.append(
-            Line2D([], [], color=colour, lw=0.9, ls=(0, (4, 3)), label=f"{alliance_id} ({kind})")
-        )
+        spec = scenario.alliances[alliance_id]
+        # A short id (NATO) reads better than a long name; a long id (UNION_STATE) does not.
+        name = alliance_id if len(alliance_id) <= 5 else spec.name
+        label = f"{name} ({ALLIANCE_KINDS.get(spec.kind, spec.kind)})"
+        handles.append(Line2D([], [], color=colour, lw=0.9, ls=(0, (4, 3)), label=label))
     handles.append(
         Line2D(
             [],

@@ -159,6 +159,13 @@ def latest_beliefs(beliefs: pd.DataFrame | None, step: int, run: int | None = No
 # -- drawing ----------------------------------------------------------------------------------
 
 
+def _legend_beside(ax: Axes) -> None:
+    """The legend right of the axes, where it covers no data (issue 15: it hid days 2–4)."""
+    ax.legend(
+        fontsize=7.5, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0, frameon=False
+    )
+
+
 def _cursor(ax: Axes, step: int) -> None:
     ax.axvline(step, color="#333333", lw=0.8, ls=":", zorder=0)
 
@@ -205,7 +212,7 @@ def draw_hostility(
     ax.set_xlabel(step_unit(scenario).lower(), fontsize=8)
     ax.tick_params(axis="x", labelsize=7.5)
     if scenario.demands:
-        ax.legend(fontsize=7, loc="upper left", framealpha=0.8)
+        _legend_beside(ax)
 
 
 def main_dispute(scenario: Scenario, runs: pd.DataFrame | None) -> str:
@@ -262,7 +269,7 @@ def draw_outcomes(
             fontweight="bold",
             bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="none", alpha=0.8),
         )
-        ax.legend(fontsize=6.5, loc="upper right", framealpha=0.85, ncol=1)
+        _legend_beside(ax)
     else:
         ax.text(0.5, 0.5, "estimating…", transform=ax.transAxes, ha="center", fontsize=9)
     _cursor(ax, step)
@@ -307,7 +314,7 @@ def draw_beliefs(
             for o, s in zip(rows["observer"], rows["subject"], strict=True)
         ]
         ax.set_yticks(y, labels, fontsize=7.5)
-        ax.legend(fontsize=7, loc="lower right", framealpha=0.85)
+        _legend_beside(ax)
     ax.set_xlim(0, 1)
     ax.set_title("Believed resolve of the other side (red: off by > 0.15)", fontsize=9, loc="left")
     ax.tick_params(axis="x", labelsize=7.5)
@@ -325,13 +332,13 @@ def panels_figure(
     ensemble_runs: int,
     dispute: str | None = None,
     run: int | None = None,
-    size: tuple[float, float] = (11.0, 5.6),
-    dpi: int = 80,
+    size: tuple[float, float] = (12.0, 6.0),
+    dpi: int = 90,
 ) -> Figure:
-    """The four panels in a 2 × 2 grid, as the browser view shows them under the map."""
-    figure = Figure(figsize=size, dpi=dpi)
+    """The four panels in a 2 × 2 grid, as the browser view shows them under the map; laid
+    out by matplotlib's constrained layout, so no label is cut and legends sit beside."""
+    figure = Figure(figsize=size, dpi=dpi, layout="constrained")
     axes = figure.subplots(2, 2)
-    figure.subplots_adjust(left=0.13, right=0.98, top=0.93, bottom=0.09, hspace=0.5, wspace=0.3)
     draw_escalation(axes[0, 0], scenario, steps, step, horizon, run)
     draw_hostility(axes[0, 1], scenario, events, step, horizon, run)
     draw_outcomes(axes[1, 0], scenario, shares, step, horizon, ensemble_runs, dispute)

@@ -1,0 +1,184 @@
+"""The vector map, the state panel and the view's controls, without a browser."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ElementTree
+
+import pandas as pd
+import pytest
+
+from brink.scenarios.loader import bundled_scenarios, load_scenario
+from brink.sim.params import PARAMETERS, scenario_params
+from brink.sim.power import troops_in_theatre
+from brink.viz.app import LiveRun, log_html
+from brink.viz.map import POSTURE_COLOURS, situation
+from brink.viz.statepanel import panel_html
+from brink.viz.vector import base_svg, forces_in_theatre, legend, step_map, theatres
+from brink.viz.widgets import slider_groups, slider_step
+
+
+@pytest.fixture(scope="module")
+def scenario():
+    return load_scenario("black_sea_2022")
+
+
+@pytest.fixture(scope="module")
+def run(scenario):
+    live = LiveRun(scenario, scenario_params(scenario), seed=1)
+    for _ in range(4):
+        live.step()
+    return live
+
+
+def _svg(*parts: str) -> ElementTree.Element:
+    return ElementTree.fromstring(f'<svg xmlns="http://www.w3.org/2000/svg">{"".join(parts)}</svg>')
+
+
+def test_the_map_is_well_formed_svg_and_names_no_outside_address(scenario, run):
+    tables = run.tables()
+    drawn = step_map(scenario, tables.steps, tables.events, tables.step)
+    root = _svg(base_svg(scenario), drawn.layer, drawn.labels)
+    assert len(root) > 50
+    for text in (base_svg(scenario), drawn.layer, drawn.labels):
+        assert "http" not in text and "//" not in text  # nothing to fetch from anywhere
+
+
+def test_each_state_on_the_map_is_a_shape_coloured_by_its_posture(scenario, run):
+    tables = run.tables()
+    drawn = step_map(scenario, tables.steps, tables.events, tables.step)
+    codes = set(re.findall(r'class="state s-(\w+)" data-code="\1"', base_svg(scenario)))
+    assert {"RUS", "UKR", "BLR", "POL", "LTU"} <= codes
+    postures = situation(scenario, tables.steps, tables.events, tables.step).postures
+    latest = tables.steps[tables.steps["step"] == tables.step].set_index("state")["posture"]
+    for code in codes:
+        assert postures[code] == latest[code]
+        assert f".brink-map path.s-{code}{{fill:{POSTURE_COLOURS[postures[code]]}}}" in drawn.layer
+    assert len({postures[code] for code in codes}) > 1  # a wrong colouring would be uniform
+
+
+def test_labels_name_every_state_and_come_highest_priority_first(scenario, run):
+    tables = run.tables()
+    drawn = step_map(scenario, tables.steps, tables.events, tables.step)
+    labels = _svg(drawn.labels)
+    names = {g.get("data-code") for g in labels if "k-name" in g.get("class")}
+    off_map = {g.get("data-code") for g in labels if "k-offmap" in g.get("class")}
+    assert names | off_map == set(scenario.states)
+    assert "USA" in off_map and "RUS" in names
+    priorities = [float(g.get("data-priority")) for g in labels]
+    assert priorities == sorted(priorities, reverse=True)
+    kinds = [g.get("class").split()[1] for g in labels]
+    assert kinds[0] == "k-demand"  # the open demands come first
+
+
+def test_forces_in_the_theatre_agree_with_the_model(scenario, run):
+    tables = run.tables()
+    state = situation(scenario, tables.steps, tables.events, tables.step)
+    for code in scenario.states:
+        forces = forces_in_theatre(scenario, state, code)
+        for theatre in set(theatres(scenario).values()):
+            expected = troops_in_theatre(run.model, code, theatre)
+            assert forces.get(theatre, 0.0) == pytest.approx(expected), (code, theatre)
+    assert forces_in_theatre(scenario, state, "RUS")["UKR"] > 100  # the troops near Ukraine
+
+
+def test_hover_facts_and_legend_in_words(scenario, run):
+    tables = run.tables()
+    info = step_map(scenario, tables.steps, tables.events, tables.step).info
+    assert set(info) == set(scenario.states)
+    assert set(info["LTU"]) >= {"name", "posture", "capability", "forces", "alliances"}
+    assert "North Atlantic Treaty Organization (defence pact)" in info["LTU"]["alliances"]
+    assert info["RUS"]["sanctions"] != "none"
+    texts = [entry["text"] for entry in legend(scenario)]
+    assert "Union State of Russia and Belarus (defence pact)" in texts
+    assert not any("UNION_STATE" in text for text in texts)
+
+
+def test_state_panel_shows_beliefs_beside_truth_troops_and_decisions(scenario, run):
+    tables = run.tables()
+    panel = panel_html(scenario, tables.steps, tables.events, tables.beliefs, "RUS", tables.step)
+    beliefs = tables.beliefs[tables.beliefs["observer"] == "RUS"]
+    last = beliefs[beliefs["step"] == beliefs["step"].max()]
+    for row in last.itertuples():
+        name = scenario.states[row.subject].name
+        assert (
+            f'<td>{name}</td><td class="num">{row.believed:.2f}</td>'
+            f'<td class="num">{row.true:.2f}</td>'
+        ) in panel
+    assert "Belarus (near Ukraine)" in panel
+    events = tables.events
+    assert len(events[(events["actor"] == "RUS") & (events["action"] == "deploy")])
+    assert "Russia deploys" in panel
+    assert panel_html(scenario, tables.steps, tables.events, tables.beliefs, "XXX", 4) == ""
+
+
+@pytest.mark.parametrize("spec", list(PARAMETERS.values()), ids=lambda spec: spec.name)
+def test_slider_grid_holds_the_default(spec, scenario):
+    """A slider snaps its value to ``low + k × step``: the default and the scenario's value
+    must lie on that grid, or opening the slider would change them (issue 15)."""
+    if spec.optional:
+        return
+    value = getattr(scenario_params(scenario), spec.name)
+    step = slider_step(spec, value)
+    for number in (spec.default, value):
+        position = (number - spec.low) / step
+        assert position == pytest.approx(round(position), abs=1e-6)
+    if not spec.integer:
+        assert (spec.high - spec.low) / step >= 100
+
+
+def test_slider_step_of_planning_days_keeps_30():
+    # The old 1/200 step was 2: a grid of 1, 3, …, 29, 31 that turned 30 into 31.
+    spec = PARAMETERS["planning_days"]
+    assert (30 - spec.low) / slider_step(spec) == round((30 - spec.low) / slider_step(spec))
+
+
+def test_every_parameter_has_a_control():
+    shown = {spec.name for specs in slider_groups().values() for spec in specs}
+    assert shown == {name for name, spec in PARAMETERS.items() if not spec.optional}
+
+
+def _frames(tables):
+    return [frame.reset_index(drop=True) for frame in (tables.steps, tables.events, tables.beliefs)]
+
+
+def test_pause_shows_an_earlier_day_and_step_then_shows_the_same_run(scenario):
+    params = scenario_params(scenario)
+    ahead = LiveRun(scenario, params, seed=2)
+    for _ in range(5):
+        ahead.step()
+    ahead.show_until(3)  # the page showed day 3 when Pause was pressed
+    steady = LiveRun(scenario, params, seed=2)
+    for _ in range(3):
+        steady.step()
+    assert ahead.tables().step == 3
+    for mine, theirs in zip(_frames(ahead.tables()), _frames(steady.tables()), strict=True):
+        pd.testing.assert_frame_equal(mine, theirs)
+    done = ahead.model.steps_done
+    ahead.step()
+    steady.step()
+    assert ahead.model.steps_done == done  # shown, not stepped again
+    for mine, theirs in zip(_frames(ahead.tables()), _frames(steady.tables()), strict=True):
+        pd.testing.assert_frame_equal(mine, theirs)
+
+
+def test_the_empty_log_says_how_far_the_run_is():
+    assert "press Step or Play" in log_html([])
+    text = log_html([], "day 5")
+    assert "Nothing has happened by day 5" in text
+
+
+@pytest.mark.parametrize("name", sorted(bundled_scenarios()))
+def test_every_bundled_scenario_draws(name):
+    scenario = load_scenario(name)
+    live = LiveRun(scenario, scenario_params(scenario), seed=3)
+    for _ in range(3):
+        live.step()
+    tables = live.tables()
+    drawn = step_map(scenario, tables.steps, tables.events, tables.step)
+    _svg(base_svg(scenario), drawn.layer, drawn.labels)
+    assert set(drawn.info) == set(scenario.states)
+    labelled = {g.get("data-code") for g in _svg(drawn.labels) if g.get("data-code")}
+    assert set(scenario.states) <= labelled
+    for code in scenario.states:
+        panel_html(scenario, tables.steps, tables.events, tables.beliefs, code, tables.step)

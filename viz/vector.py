@@ -1,0 +1,468 @@
+"""The crisis map as vector shapes for the browser: SVG built here, shown by ``map.vue``.
+
+Same facts as the matplotlib map (:func:`brink.viz.map.situation`, the same extent, outlines
+and colours), drawn as SVG so the page can scale it crisply, show a state's details on hover
+and open its panel on a click. Three parts, so a step sends only what changed:
+
+- :func:`base_svg` — sea and Natural Earth outlines; the same for every step of a scenario.
+  A scenario state's outlines carry ``data-code`` (what hover and click read) and the class
+  ``s-CODE``, which the step's style colours.
+- :func:`step_layer` — per step: the fill of each state by posture (a ``<style>`` block),
+  Crimea's hatch, alliance ties, sanctions, demands, forces in the theatre and capitals.
+- labels — one ``<g class="brink-label">`` each, with the point it names and a priority. The
+  page places them at a fixed size in screen pixels, greedily by priority, trying a few
+  positions around the point and hiding a label that fits nowhere (its state stays reachable
+  by hover); see ``map.vue``.
+
+Everything drawn comes from the scenario and the run's rows (``steps``, ``events``), never a
+live model (STYLE.md). Territorial control, fronts and aid flows will be drawn the same way,
+from per-step rows, as extra entries of :data:`LAYERS` once the war model records them.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from brink.scenarios.spec import Scenario
+from brink.viz.map import (
+    ALLIANCE_COLOURS,
+    ALLIANCE_KINDS,
+    CRIMEA_ANNEXATION_YEAR,
+    DEMAND_COLOUR,
+    OTHER_LAND,
+    POSTURE_COLOURS,
+    SANCTION_COLOUR,
+    SEA,
+    Extent,
+    Situation,
+    _deployment_position,
+    _principal,
+    _rings_in,
+    _start_year,
+    alliance_ties,
+    anchor,
+    map_extent,
+    outline_owners,
+    situation,
+    world,
+)
+from brink.viz.narrate import LEVEL_LABELS, dispute_label, state_name
+
+WIDTH = 1000.0  # the SVG's user units across; the page scales it to its column
+
+
+@dataclass(frozen=True)
+class Projection:
+    """Equirectangular, true to shape at the extent's middle latitude (as the PNG map)."""
+
+    extent: Extent
+
+    @property
+    def scale(self) -> float:
+        return WIDTH / (self.extent.lon_max - self.extent.lon_min)
+
+    @property
+    def height(self) -> float:
+        return (self.extent.lat_max - self.extent.lat_min) * self.extent.aspect * self.scale
+
+    def xy(self, lon: float, lat: float) -> tuple[float, float]:
+        return (
+            (lon - self.extent.lon_min) * self.scale,
+            (self.extent.lat_max - lat) * self.extent.aspect * self.scale,
+        )
+
+
+def projection(scenario: Scenario) -> Projection:
+    return Projection(map_extent(scenario))
+
+
+def _path(rings, proj: Projection) -> str:
+    parts = []
+    for ring in rings:
+        xs = (ring[:, 0] - proj.extent.lon_min) * proj.scale
+        ys = (proj.extent.lat_max - ring[:, 1]) * proj.extent.aspect * proj.scale
+        points = " ".join(f"{x:.1f},{y:.1f}" for x, y in zip(xs, ys, strict=True))
+        parts.append(f"M{points}Z")
+    return "".join(parts)
+
+
+def _attr(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+_BASE_CACHE: dict[int, tuple[Scenario, str]] = {}
+
+
+def base_svg(scenario: Scenario) -> str:
+    """Sea and outlines of the scenario's map (kept per scenario: they never change)."""
+    cached = _BASE_CACHE.get(id(scenario))
+    if cached is not None and cached[0] is scenario:
+        return cached[1]
+    if len(_BASE_CACHE) >= 8:
+        _BASE_CACHE.pop(next(iter(_BASE_CACHE)))
+    svg = _base_svg(scenario)
+    _BASE_CACHE[id(scenario)] = (scenario, svg)
+    return svg
+
+
+def _base_svg(scenario: Scenario) -> str:
+    proj = projection(scenario)
+    owners = outline_owners(scenario)
+    rings: dict[str, list[np.ndarray]] = {}
+    for code, ring in _rings_in(proj.extent):
+        rings.setdefault(code, []).append(ring)
+    shapes = [f'<rect class="sea" width="{WIDTH:.0f}" height="{proj.height:.1f}" fill="{SEA}"/>']
+    for code, country_rings in rings.items():
+        owner = owners.get(code)
+        if owner is None:
+            shapes.append(f'<path class="land" d="{_path(country_rings, proj)}"/>')
+        else:
+            shapes.append(
+                f'<path class="state s-{owner}" data-code="{owner}" '
+                f'd="{_path(country_rings, proj)}"/>'
+            )
+    crimea = world().get("CRIMEA")
+    if crimea is not None and crimea.rings and "UKR" in owners:
+        shapes.append(
+            f'<path class="crimea" data-code="{owners["UKR"]}" d="{_path(crimea.rings, proj)}"/>'
+        )
+    return "".join(shapes)
+
+
+# -- what a state is doing: tooltips and panel --------------------------------------------------
+
+
+def theatres(scenario: Scenario) -> dict[str, str]:
+    """Each dispute's theatre: its ``theatre``, else the target state or alliance leader
+    (sim/model.py builds disputes the same way)."""
+    return {spec.id: spec.theatre or _principal(scenario, spec.on) for spec in scenario.demands}
+
+
+def forces_in_theatre(scenario: Scenario, state: Situation, code: str) -> dict[str, float]:
+    """Thousands of ``code``'s troops in each theatre: deployed on its soil or massed at its
+    border, or all of them for the theatre's own state (sim/power.py, ``troops_in_theatre``),
+    counted from the deployments the records show on this step."""
+    forces: dict[str, float] = {}
+    for theatre in sorted(set(theatres(scenario).values())):
+        if code == theatre and code in scenario.states:
+            forces[theatre] = scenario.states[code].troops
+            continue
+        total = sum(
+            d.troops
+            for d in state.deployments
+            if d.owner == code and (d.host == theatre or d.near == theatre)
+        )
+        if total > 0:
+            forces[theatre] = total
+    return forces
+
+
+def thousands(value: float) -> str:
+    """``106k`` troops, ``2.5k``, from thousands."""
+    if value >= 10:
+        return f"{value:,.0f}k"
+    return f"{value:,.1f}k".replace(".0k", "k")
+
+
+def state_info(scenario: Scenario, state: Situation) -> dict[str, dict[str, str]]:
+    """What hovering over each state shows: name, posture, capability, forces in the theatre,
+    alliances and sanctions, as short strings keyed by field."""
+    info = {}
+    for code, spec in scenario.states.items():
+        forces = forces_in_theatre(scenario, state, code)
+        alliances = [
+            f"{scenario.alliances[a].name} ({ALLIANCE_KINDS.get(scenario.alliances[a].kind, '')})"
+            for a, members in sorted(state.alliances.items())
+            if code in members
+        ]
+        sanctions = []
+        for sanction in state.sanctions:
+            if sanction.status == "lifted":
+                continue
+            if sanction.target == code:
+                sanctions.append(f"{sanction.status} against it")
+            elif code in sanction.senders:
+                sanctions.append(f"{sanction.status} on {state_name(scenario, sanction.target)}")
+        info[code] = {
+            "name": spec.name,
+            "posture": LEVEL_LABELS.get(state.postures.get(code, 1), "1 none")[2:],
+            "level": str(state.postures.get(code, 1)),
+            "capability": f"{spec.capability:.3f} CINC share; {thousands(spec.troops)} troops",
+            "forces": "; ".join(
+                f"{thousands(amount)} in {state_name(scenario, theatre)}"
+                for theatre, amount in forces.items()
+            )
+            or "none",
+            "alliances": "; ".join(alliances) or "none",
+            "sanctions": "; ".join(dict.fromkeys(sanctions)) or "none",
+        }
+    return info
+
+
+# -- the step's layer ---------------------------------------------------------------------------
+
+
+def _arrowheads() -> str:
+    colours = {"demand": DEMAND_COLOUR, "war": POSTURE_COLOURS[5], "sanction": SANCTION_COLOUR}
+    return "".join(
+        f'<marker id="brink-head-{name}" viewBox="0 0 10 10" refX="9" refY="5" '
+        f'markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
+        f'<path d="M0,0L10,5L0,10z" fill="{colour}"/></marker>'
+        for name, colour in colours.items()
+    )
+
+
+def _curve(start, end, bend: float) -> tuple[str, tuple[float, float]]:
+    """A quadratic arc from ``start`` to ``end`` bent sideways by ``bend`` × its length; the
+    path and the arc's midpoint."""
+    (x1, y1), (x2, y2) = start, end
+    cx, cy = (x1 + x2) / 2 + bend * (y2 - y1), (y1 + y2) / 2 - bend * (x2 - x1)
+    mid = (0.25 * x1 + 0.5 * cx + 0.25 * x2, 0.25 * y1 + 0.5 * cy + 0.25 * y2)
+    return f"M{x1:.1f},{y1:.1f}Q{cx:.1f},{cy:.1f} {x2:.1f},{y2:.1f}", mid
+
+
+@dataclass(frozen=True)
+class Label:
+    """A label the page places: the point it names, its text and its priority (high first)."""
+
+    kind: str  # name, offmap, demand, sanction, troops
+    text: str
+    x: float
+    y: float
+    priority: float
+    colour: str = "#222222"
+    code: str = ""  # the state it names (hover and click read it)
+    tip: str = ""  # what hovering shows when it is not a state
+
+    def svg(self) -> str:
+        data = f' data-code="{_attr(self.code)}"' if self.code else ""
+        if self.tip:
+            data += f' data-tip="{_attr(self.tip)}"'
+        return (
+            f'<g class="brink-label k-{self.kind}" data-x="{self.x:.1f}" data-y="{self.y:.1f}" '
+            f'data-priority="{self.priority:.3f}"{data}>'
+            f'<rect rx="3" stroke="{self.colour}"/>'
+            f'<text fill="{self.colour}">{html.escape(self.text)}</text></g>'
+        )
+
+
+Layer = Callable[[Scenario, Situation, Projection], Iterator[tuple[str, list[Label]]]]
+
+
+def _fills(scenario: Scenario, state: Situation, proj: Projection):
+    colours = {
+        code: POSTURE_COLOURS.get(state.postures.get(code, 1), OTHER_LAND)
+        for code in scenario.states
+    }
+    rules = [f".brink-map path.s-{code}{{fill:{colour}}}" for code, colour in colours.items()]
+    owners = outline_owners(scenario)
+    ukraine, russia = owners.get("UKR"), owners.get("RUS")
+    face = POSTURE_COLOURS.get(state.postures.get(ukraine, 1), OTHER_LAND)
+    pattern = ""
+    if _start_year(scenario) < CRIMEA_ANNEXATION_YEAR or russia is None:
+        rules.append(f".brink-map path.crimea{{fill:{face}}}")
+    else:
+        # Ukraine's colour hatched in Russia's: Ukrainian territory under Russian control.
+        hatch = POSTURE_COLOURS.get(state.postures.get(russia, 1), "#777777")
+        hatch = "#555555" if hatch == face else hatch
+        rules.append(".brink-map path.crimea{fill:url(#brink-crimea)}")
+        pattern = (
+            '<pattern id="brink-crimea" patternUnits="userSpaceOnUse" width="5" height="5" '
+            f'patternTransform="rotate(45)"><rect width="5" height="5" fill="{face}"/>'
+            f'<rect width="1.6" height="5" fill="{hatch}"/></pattern>'
+        )
+    yield f"<style>{''.join(rules)}</style><defs>{pattern}{_arrowheads()}</defs>", []
+
+
+def _alliances(scenario: Scenario, state: Situation, proj: Projection):
+    for index, (alliance_id, members) in enumerate(sorted(state.alliances.items())):
+        colour = ALLIANCE_COLOURS[index % len(ALLIANCE_COLOURS)]
+        points = {
+            code: proj.xy(*anchor(scenario, code, proj.extent)[:2])
+            for code in members
+            if code in scenario.states
+        }
+        name = scenario.alliances[alliance_id].name
+        lines = "".join(
+            f'<line x1="{points[a][0]:.1f}" y1="{points[a][1]:.1f}" '
+            f'x2="{points[b][0]:.1f}" y2="{points[b][1]:.1f}"/>'
+            for a, b in alliance_ties(points)
+        )
+        if lines:
+            yield (
+                f'<g class="tie" stroke="{colour}" data-tip="{_attr(name)}">{lines}</g>',
+                [],
+            )
+
+
+def _sanctions(scenario: Scenario, state: Situation, proj: Projection):
+    for sanction in state.sanctions:
+        senders = [code for code in sanction.senders if code != sanction.target]
+        if sanction.status == "lifted" or not senders:
+            continue
+        anchors = [anchor(scenario, code, proj.extent) for code in senders]
+        on_map = [(x, y) for x, y, inside in anchors if inside] or [anchors[0][:2]]
+        start = proj.xy(
+            float(np.mean([x for x, _ in on_map])), float(np.mean([y for _, y in on_map]))
+        )
+        end = proj.xy(*anchor(scenario, sanction.target, proj.extent)[:2])
+        imposed = sanction.status == "imposed"
+        names = [state_name(scenario, code) for code in senders]
+        who = names[0] if len(names) == 1 else f"{len(names)} states"
+        what = "sanctions threatened"
+        if imposed:
+            what = f"sanctions {round(sanction.severity * 100)} %"
+        tip = f"{what} by {', '.join(names)} on {state_name(scenario, sanction.target)}"
+        path, mid = _curve(start, end, -0.15)
+        dash = "" if imposed else ' stroke-dasharray="7 5"'
+        yield (
+            f'<path class="sanction" d="{path}"{dash} data-tip="{_attr(tip)}" '
+            f'marker-end="url(#brink-head-sanction)"/>',
+            [
+                Label(
+                    "sanction",
+                    f"{what} by {who}",
+                    0.6 * start[0] + 0.4 * mid[0],
+                    0.6 * start[1] + 0.4 * mid[1],
+                    2.0,
+                    SANCTION_COLOUR,
+                    tip=tip,
+                )
+            ],
+        )
+
+
+def _demands(scenario: Scenario, state: Situation, proj: Projection):
+    for number, demand in enumerate(state.demands):
+        start = proj.xy(*anchor(scenario, demand.challenger, proj.extent)[:2])
+        end = proj.xy(*anchor(scenario, demand.target, proj.extent)[:2])
+        war, over = demand.status == "war", demand.status == "over"
+        colour = POSTURE_COLOURS[5] if war else DEMAND_COLOUR
+        prefix = "WAR: " if war else ("settled: " if over else "demand: ")
+        text = prefix + dispute_label(scenario, demand.dispute)
+        tip = (
+            f"{text} — {state_name(scenario, demand.challenger)} on "
+            f"{state_name(scenario, demand.target)}: {demand.issue}"
+        )
+        path, mid = _curve(start, end, 0.12 if number % 2 == 0 else -0.12)
+        yield (
+            f'<path class="demand{" war" if war else ""}{" over" if over else ""}" d="{path}" '
+            f'stroke="{colour}" data-tip="{_attr(tip)}" '
+            f'marker-end="url(#brink-head-{"war" if war else "demand"})"/>',
+            [Label("demand", text, *mid, 9.0 if not over else 1.0, colour, tip=tip)],
+        )
+
+
+def _forces(scenario: Scenario, state: Situation, proj: Projection):
+    placed: dict[tuple[float, float], int] = {}
+    for deployment in sorted(state.deployments, key=lambda d: -d.troops):
+        lon, lat = _deployment_position(scenario, deployment, proj.extent)
+        key = (round(lon, 1), round(lat, 1))
+        count = placed.get(key, 0)
+        placed[key] = count + 1
+        if count:  # several owners in one spot: fan the markers out
+            angle = math.radians(60 * count + 30)
+            lon, lat = lon + 1.1 * math.cos(angle), lat + 0.7 * math.sin(angle)
+        x, y = proj.xy(lon, lat)
+        # Area proportional to troops, as on the PNG map: 10,000 troops ↔ a 12-unit radius.
+        radius = 3.8 * math.sqrt(max(deployment.troops, 0.5))
+        where = state_name(scenario, deployment.host)
+        if deployment.near:
+            where += f" near {state_name(scenario, deployment.near)}"
+        owner = state_name(scenario, deployment.owner)
+        tip = f"{owner}: {thousands(deployment.troops)} troops in {where}"
+        yield (
+            f'<circle class="troops" cx="{x:.1f}" cy="{y:.1f}" r="{radius:.1f}" '
+            f'data-code="{_attr(deployment.owner)}" data-tip="{_attr(tip)}"/>',
+            [
+                Label(
+                    "troops",
+                    f"{deployment.owner} {thousands(deployment.troops)}",
+                    x,
+                    y + radius,
+                    1.5 + deployment.troops / 1000,
+                    code=deployment.owner,
+                )
+            ],
+        )
+
+
+def _capitals(scenario: Scenario, state: Situation, proj: Projection):
+    for code, spec in scenario.states.items():
+        lon, lat, on_map = anchor(scenario, code, proj.extent)
+        x, y = proj.xy(lon, lat)
+        if on_map:
+            yield (
+                f'<circle class="capital" cx="{x:.1f}" cy="{y:.1f}" r="3" data-code="{code}"/>',
+                [Label("name", spec.name, x, y, 4.0 + spec.capability, code=code)],
+            )
+        else:
+            yield "", [Label("offmap", f"{spec.name} (off map)", x, y, 3.5, code=code)]
+
+
+#: What the step's layer draws, bottom to top. A new layer (the front, aid flows) is one more
+#: function of the scenario, the step's situation and the projection.
+LAYERS: tuple[Layer, ...] = (_fills, _alliances, _sanctions, _demands, _forces, _capitals)
+
+
+@dataclass(frozen=True)
+class StepMap:
+    """One step of the vector map: its SVG layer, its labels and the hover text per state."""
+
+    step: int
+    layer: str
+    labels: str
+    info: dict[str, dict[str, str]]
+
+
+def step_map(
+    scenario: Scenario,
+    steps: pd.DataFrame | None,
+    events: pd.DataFrame | None,
+    step: int,
+    run: int | None = None,
+) -> StepMap:
+    """The vector map's changing part after ``step`` (``steps``/``events``: the run's rows)."""
+    proj = projection(scenario)
+    state = situation(scenario, steps, events, step, run)
+    shapes: list[str] = []
+    labels: list[Label] = []
+    for layer in LAYERS:
+        for svg, layer_labels in layer(scenario, state, proj):
+            shapes.append(svg)
+            labels.extend(layer_labels)
+    labels.sort(key=lambda label: -label.priority)
+    return StepMap(
+        step,
+        "".join(shapes),
+        "".join(label.svg() for label in labels),
+        state_info(scenario, state),
+    )
+
+
+def legend(scenario: Scenario) -> list[dict[str, str]]:
+    """The legend's entries: posture colours, symbols and alliances, in words."""
+    entries = [
+        {"kind": "fill", "colour": POSTURE_COLOURS[level], "text": LEVEL_LABELS[level][2:]}
+        for level in range(1, 6)
+    ]
+    entries.append({"kind": "fill", "colour": OTHER_LAND, "text": "not in the scenario"})
+    entries.append({"kind": "line", "colour": DEMAND_COLOUR, "text": "demand"})
+    entries.append({"kind": "dash", "colour": SANCTION_COLOUR, "text": "sanctions"})
+    entries.append({"kind": "dot", "colour": "#222222", "text": "troops (area ∝ number)"})
+    for index, alliance_id in enumerate(sorted(scenario.alliances)):
+        spec = scenario.alliances[alliance_id]
+        entries.append(
+            {
+                "kind": "dash",
+                "colour": ALLIANCE_COLOURS[index % len(ALLIANCE_COLOURS)],
+                "text": f"{spec.name} ({ALLIANCE_KINDS.get(spec.kind, spec.kind)})",
+            }
+        )
+    return entries
