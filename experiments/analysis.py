@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from brink.experiments import plots, shards
+from brink.experiments.outcomes import outcome_type, reading
 from brink.experiments.sweep import read_design
 from brink.sim.output import read_manifest, write_text_atomic
 from brink.viz.style import save
@@ -59,7 +60,8 @@ def wilson(successes: np.ndarray | float, trials: np.ndarray | float, z: float =
 
 
 def read_runs(directory: Path | str, outcome_names: list[str], factor_names: list[str]):
-    """One row per run: point, replication, seed, factors, error and each outcome (0/1)."""
+    """One row per run: point, replication, seed, factors, error and each outcome (0/1 for
+    yes/no, a number, or a list for a series)."""
     columns = ["point", "replication", "seed", "error", *factor_names]
     columns += [shards.OUTCOME_PREFIX + name for name in outcome_names]
     frame = shards.read_shards(directory, columns=columns)
@@ -67,11 +69,39 @@ def read_runs(directory: Path | str, outcome_names: list[str], factor_names: lis
     return frame.rename(columns={shards.OUTCOME_PREFIX + n: n for n in outcome_names})
 
 
-def _proportions(groups, outcomes: list[str]) -> pd.DataFrame:
+def _mean_interval(values: pd.Series) -> tuple[int, float, float, float, float]:
+    """Count, sum, mean and 95 % interval (mean ± 1.96 standard errors) of the values given."""
+    values = values.astype(float).dropna()
+    n = len(values)
+    if not n:
+        return 0, 0.0, np.nan, np.nan, np.nan
+    mean = float(values.mean())
+    half = Z95 * float(values.std(ddof=1)) / math.sqrt(n) if n > 1 else 0.0
+    return n, float(values.sum()), mean, mean - half, mean + half
+
+
+def _proportions(groups, outcomes: list[str], scalars=frozenset()) -> pd.DataFrame:
+    """Per group and outcome: ``n, successes, p, low, high``; for an outcome in ``scalars`` (a
+    number, not yes/no) ``p`` is the mean, with a normal 95 % interval, and ``successes`` the
+    sum."""
     rows = []
     for key, group in groups:
         good = group[group["error"].isna()]
         for outcome in outcomes:
+            if outcome in scalars:
+                n, k, p, low, high = _mean_interval(good[outcome])
+                rows.append(
+                    {
+                        "key": key,
+                        "outcome": outcome,
+                        "n": n,
+                        "successes": k,
+                        "p": p,
+                        "low": low,
+                        "high": high,
+                    }
+                )
+                continue
             n = len(good)
             k = float(good[outcome].astype(float).sum()) if n else 0.0
             low, high = wilson(k, n) if n else (np.nan, np.nan)
@@ -89,9 +119,13 @@ def _proportions(groups, outcomes: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def point_table(runs: pd.DataFrame, design: pd.DataFrame, outcomes: list[str]) -> pd.DataFrame:
-    """Per design point and outcome: runs, failures, probability and its 95 % interval."""
-    table = _proportions(runs.groupby("point"), outcomes).rename(columns={"key": "point"})
+def point_table(
+    runs: pd.DataFrame, design: pd.DataFrame, outcomes: list[str], scalars=frozenset()
+) -> pd.DataFrame:
+    """Per design point and outcome: runs, failures, probability (or mean) and its 95 %
+    interval."""
+    table = _proportions(runs.groupby("point"), outcomes, scalars)
+    table = table.rename(columns={"key": "point"})
     failures = runs.groupby("point")["error"].apply(lambda e: int(e.notna().sum()))
     table["failed"] = table["point"].map(failures).fillna(0).astype(int)
     return design.merge(table, on="point")
@@ -104,7 +138,9 @@ def _bins(values: pd.Series, count: int) -> tuple[pd.Series, bool]:
     return pd.qcut(values, count, labels=False, duplicates="drop"), False
 
 
-def marginals(runs: pd.DataFrame, factors: list[str], outcomes: list[str]) -> pd.DataFrame:
+def marginals(
+    runs: pd.DataFrame, factors: list[str], outcomes: list[str], scalars=frozenset()
+) -> pd.DataFrame:
     """P(outcome) against each factor, pooled over the others: ``factor, outcome, x, n, p, …``.
 
     ``x`` is the level (factorial) or the mean of the factor's values in a quantile bin.
@@ -112,7 +148,7 @@ def marginals(runs: pd.DataFrame, factors: list[str], outcomes: list[str]) -> pd
     parts = []
     for name in factors:
         bins, _ = _bins(runs[name], BINS)
-        table = _proportions(runs.groupby(bins), outcomes)
+        table = _proportions(runs.groupby(bins), outcomes, scalars)
         centres = runs.groupby(bins)[name].mean()
         table["x"] = table["key"].map(centres)
         table.insert(0, "factor", name)
@@ -120,13 +156,15 @@ def marginals(runs: pd.DataFrame, factors: list[str], outcomes: list[str]) -> pd
     return pd.concat(parts, ignore_index=True)
 
 
-def heat_cells(runs: pd.DataFrame, pair: tuple[str, str], outcomes: list[str]) -> pd.DataFrame:
+def heat_cells(
+    runs: pd.DataFrame, pair: tuple[str, str], outcomes: list[str], scalars=frozenset()
+) -> pd.DataFrame:
     """P(outcome) over two factors (levels, or quantile bins): ``x, y, outcome, n, p, …``."""
     first, _ = _bins(runs[pair[0]], HEAT_BINS)
     second, _ = _bins(runs[pair[1]], HEAT_BINS)
     keys = pd.DataFrame({"bx": first, "by": second})
     grouped = runs.groupby([keys["bx"], keys["by"]])
-    table = _proportions(grouped, outcomes)
+    table = _proportions(grouped, outcomes, scalars)
     centres_x = runs.groupby([keys["bx"], keys["by"]])[pair[0]].mean()
     centres_y = runs.groupby([keys["bx"], keys["by"]])[pair[1]].mean()
     # Label each bin by its mean over the whole column, so a row of cells shares one label.
@@ -136,6 +174,17 @@ def heat_cells(runs: pd.DataFrame, pair: tuple[str, str], outcomes: list[str]) -
     table["y"] = [column_y[key[1]] for key in table["key"]]
     del centres_x, centres_y
     return table.drop(columns="key")
+
+
+def _coded(frame: pd.DataFrame, manifest: dict[str, Any]) -> pd.DataFrame:
+    """``frame`` with each categorical or yes/no factor's column as its choice's index in the
+    experiment file's order of levels (the design's coordinate)."""
+    frame = frame.copy()
+    for factor in manifest["factors"]:
+        if factor.get("kind", "number") != "number" and factor["name"] in frame:
+            codes = {level: float(index) for index, level in enumerate(factor["levels"])}
+            frame[factor["name"]] = frame[factor["name"]].map(codes).astype(float)
+    return frame
 
 
 def point_means(points: pd.DataFrame, outcome: str) -> np.ndarray:
@@ -243,12 +292,17 @@ def _stem(text: str) -> str:
     return text.replace(".", "_").replace("/", "_")
 
 
-def analyze_sweep(directory: Path | str, pair: list[str] | None = None) -> Path:
+def analyze_sweep(
+    directory: Path | str, pair: list[str] | None = None, options: Any = None
+) -> Path:
     """Write ``analysis.md``, ``tables/*.csv`` and ``figures/*.png|pdf`` for a sweep.
 
     Args:
         directory: a directory written by ``brink sweep``.
         pair: the two factors of the heat map (default: the two most influential).
+        options: the optional analyses to add
+            (:class:`brink.experiments.analysis_extras.Options`: PRIM, CART, feature scores,
+            SALib methods, stacking, robust choice of levers).
 
     Returns:
         Path: the ``analysis.md`` written.
@@ -265,10 +319,16 @@ def analyze_sweep(directory: Path | str, pair: list[str] | None = None) -> Path:
     factors = [factor["name"] for factor in manifest["factors"]]
     units = {factor["name"]: factor["unit"] for factor in manifest["factors"]}
     specs = manifest["outcomes"]
-    outcomes = [spec["name"] for spec in specs]
-    labels = {spec["name"]: spec["label"] for spec in specs}
-    design = read_design(directory)
-    runs = read_runs(directory, outcomes, factors)
+    types = {spec["name"]: outcome_type(spec["kind"]) for spec in specs}
+    outcomes = [spec["name"] for spec in specs if types[spec["name"]] != "series"]
+    scalars = frozenset(name for name, kind in types.items() if kind == "scalar")
+    labels = {spec["name"]: reading(spec) for spec in specs}
+    raw_design = read_design(directory)
+    raw_runs = read_runs(directory, list(types), factors)
+    if options is not None:  # a mistake in the options is reported before anything is written
+        options.check(manifest, types)
+    # categorical and yes/no factors as the index of their choice, for the analyses of numbers
+    design, runs = _coded(raw_design, manifest), _coded(raw_runs, manifest)
     seed = int(manifest["root_seed"])
     kind = manifest["design"]["kind"]
 
@@ -279,8 +339,8 @@ def analyze_sweep(directory: Path | str, pair: list[str] | None = None) -> Path:
 
     good = runs[runs["error"].isna()]
     failed = int(runs["error"].notna().sum())
-    points = point_table(runs, design, outcomes)
-    margins = marginals(good, factors, outcomes)
+    points = point_table(runs, design, outcomes, scalars)
+    margins = marginals(good, factors, outcomes, scalars)
 
     problem = {
         "num_vars": len(factors),
@@ -343,7 +403,7 @@ def analyze_sweep(directory: Path | str, pair: list[str] | None = None) -> Path:
         files += save(fig, figures_dir / f"{outcome}_by_factor")
     cells = None
     if heat_pair is not None:
-        cells = heat_cells(good, heat_pair, outcomes)
+        cells = heat_cells(good, heat_pair, outcomes, scalars)
         cells.insert(0, "factor_y", heat_pair[1])
         cells.insert(0, "factor_x", heat_pair[0])
         cells.to_csv(tables_dir / "heat_map.csv", index=False)
@@ -390,6 +450,12 @@ def analyze_sweep(directory: Path | str, pair: list[str] | None = None) -> Path:
                 )
             files += save(fig, figures_dir / f"{outcome}_{name}")
 
+    from brink.experiments.analysis_extras import extra_sections
+
+    extra = extra_sections(
+        raw_runs, raw_design, points, manifest, types, labels, options, (tables_dir, figures_dir)
+    )
+    files += extra.files
     report = _report(
         manifest,
         runs,
@@ -404,6 +470,8 @@ def analyze_sweep(directory: Path | str, pair: list[str] | None = None) -> Path:
         factors,
         files,
         directory,
+        scalars,
+        extra.lines,
     )
     path = directory / "analysis.md"
     write_text_atomic(path, report)
@@ -424,6 +492,8 @@ def _report(
     factors,
     files,
     directory,
+    scalars=frozenset(),
+    extra_lines=(),
 ) -> str:
     kind = manifest["design"]["kind"]
     lines = [
@@ -443,12 +513,27 @@ def _report(
         "",
         "## Outcomes over the whole design",
         "",
-        "Pooled over every run of every point, with 95 % Wilson intervals.",
+        "Pooled over every run of every point, with 95 % Wilson intervals (P, for yes/no "
+        "outcomes) or the mean with its 95 % normal interval (for numbers; runs with no value, "
+        "such as a first use of force that never came, are left out).",
         "",
     ]
     good = runs[runs["error"].isna()]
     overall = []
     for outcome in outcomes:
+        if outcome in scalars:
+            n, _, mean, low, high = _mean_interval(good[outcome])
+            overall.append(
+                {
+                    "outcome": outcome,
+                    "reading": labels[outcome],
+                    "runs": n,
+                    "P": mean,
+                    "95 % low": low,
+                    "95 % high": high,
+                }
+            )
+            continue
         n = len(good)
         k = int(good[outcome].astype(float).sum())
         low, high = wilson(k, n) if n else (np.nan, np.nan)
@@ -473,11 +558,11 @@ def _report(
     for outcome in outcomes:
         part = margins[margins["outcome"] == outcome][["factor", "x", "n", "p", "low", "high"]]
         lines += [
-            f"### P({labels[outcome]})",
+            f"### {labels[outcome]}",
             "",
             _markdown_table(part),
             "",
-            f"![P({labels[outcome]}) by factor](figures/{outcome}_by_factor.png)",
+            f"![{labels[outcome]} by factor](figures/{outcome}_by_factor.png)",
             "",
         ]
     if heat_pair is not None:
@@ -487,7 +572,7 @@ def _report(
             f"`{heat_pair[0]}` (x) against `{heat_pair[1]}` (y). Table: `tables/heat_map.csv`.",
             "",
         ]
-        lines += [f"![P({labels[o]}) heat map](figures/{o}_heat_map.png)" for o in outcomes]
+        lines += [f"![{labels[o]} heat map](figures/{o}_heat_map.png)" for o in outcomes]
         lines.append("")
     lines += ["## Sensitivity", ""]
     if sensitivity is None:
@@ -509,13 +594,14 @@ def _report(
             part = sensitivity[sensitivity["outcome"] == outcome].drop(columns="outcome")
             stem = {"sobol": "sobol", "morris": "morris"}.get(kind, "importance")
             lines += [
-                f"### P({labels[outcome]})",
+                f"### {labels[outcome]}",
                 "",
                 _markdown_table(part),
                 "",
                 f"![{stem}](figures/{outcome}_{stem}.png)",
                 "",
             ]
+    lines += list(extra_lines)
     lines += ["## Files", ""]
     lines += [f"- `{path.relative_to(directory)}`" for path in files]
     lines += [

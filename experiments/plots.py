@@ -50,6 +50,7 @@ def probability_by_factor(
         width, 2.1 * lines + 0.3, nrows=lines, ncols=columns, squeeze=False, sharey=True
     )
     top = max(0.05, float(rows["high"].max()) * 1.08) if len(rows) else 1.0
+    probability = label.startswith("P(")
     with house_style():
         for index, ax in enumerate(axes.flat):
             if index >= len(factors):
@@ -62,11 +63,11 @@ def probability_by_factor(
             )
             ax.plot(part["x"], part["p"], color=PALETTE["blue"], marker="o", markersize=3)
             ax.set_xlabel(factor_label(name, units.get(name)))
-            ax.set_ylim(0, min(1.0, top))
+            ax.set_ylim(0, min(1.0, top) if probability else top)
             if index % columns == 0:
-                ax.set_ylabel(f"P({label})")
+                ax.set_ylabel(f"{label}")
         fig.suptitle(
-            f"P({label}) by factor, with 95 % intervals{note}",
+            f"{label} by factor, with 95 % intervals{note}",
             x=0.0,
             ha="left",
             fontsize=9,
@@ -89,7 +90,9 @@ def heat_map(
     top = float(np.nanmax(grid)) if np.isfinite(grid).any() else 1.0
     # At most ten colour steps of a round width from 0, so the colour bar reads 0, 0.1, 0.2 …
     # and cells and colour bar stay vector in the PDF.
-    step = next(w for w in (0.005, 0.01, 0.02, 0.025, 0.05, 0.1) if top / w <= 10)
+    widths = (0.005, 0.01, 0.02, 0.025, 0.05, 0.1)  # probabilities; then for means of numbers:
+    widths += tuple(m * 10.0**e for e in range(0, 7) for m in (0.2, 0.25, 0.5, 1.0))
+    step = next(w for w in widths if top / w <= 10)
     bounds = np.arange(0, step * (np.ceil(top / step) + 1) - step / 2, step)
     if len(bounds) < 2:
         bounds = np.array([0.0, step])
@@ -123,8 +126,8 @@ def heat_map(
                     )
         bar = fig.colorbar(image, ax=ax, shrink=0.9, format="%.3g")
         bar.set_ticks(bounds[:: 2 if len(bounds) > 6 else 1])
-        bar.set_label(f"P({label})")
-        ax.set_title(f"P({label})")
+        bar.set_label(f"{label}")
+        ax.set_title(f"{label}")
     return fig
 
 
@@ -177,7 +180,7 @@ def index_bars(
         ax.set_yticks(positions, [factor_label(name) for name in part["factor"]])
         ax.axvline(0, color="#555555", linewidth=0.5)
         ax.set_xlabel(xlabel)
-        ax.set_title(f"{title}: P({label})")
+        ax.set_title(f"{title}: {label}")
         if len(columns) > 1:
             ax.legend(loc="lower right")
     return fig
@@ -202,5 +205,5 @@ def morris_plane(table: pd.DataFrame, outcome: str, label: str, annotate: int = 
         ax.set_ylabel("σ (spread of elementary effects)")
         ax.set_xlim(left=0)
         ax.set_ylim(bottom=0)
-        ax.set_title(f"Morris screening: P({label})")
+        ax.set_title(f"Morris screening: {label}")
     return fig

@@ -147,7 +147,9 @@ def test_mistakes_are_located(tmp_path, old, new, message, line):
 def test_a_categorical_factor_in_a_sobol_design_is_refused_where_it_stands(tmp_path):
     text = MIXED.replace("kind: latin_hypercube, samples: 4", "kind: sobol, samples: 4")
     text = text[: text.index("levers:")] + text[text.index("outcomes:") :]
-    text = text.replace("uncertainties:", "uncertainties:\n  parameters.spiral_hazard: {relative: 0.5}")
+    text = text.replace(
+        "uncertainties:", "uncertainties:\n  parameters.spiral_hazard: {relative: 0.5}"
+    )
     with pytest.raises(BrinkInputError, match=r":9:.*categorical \(use factorial"):
         load_experiment(write(tmp_path, text))
 
