@@ -331,6 +331,9 @@ def analyze_sweep(
     design, runs = _coded(raw_design, manifest), _coded(raw_runs, manifest)
     seed = int(manifest["root_seed"])
     kind = manifest["design"]["kind"]
+    choices = {
+        f["name"]: f["levels"] for f in manifest["factors"] if f.get("kind", "number") != "number"
+    }
 
     tables_dir = directory / "tables"
     figures_dir = directory / FIGURES
@@ -398,7 +401,7 @@ def analyze_sweep(
     for outcome in outcomes:
         note = f" (the {len(shown)} most influential)" if len(shown) < len(factors) else ""
         fig = plots.probability_by_factor(
-            margins, outcome, labels[outcome], units, order=shown, note=note
+            margins, outcome, labels[outcome], units, order=shown, note=note, choices=choices
         )
         files += save(fig, figures_dir / f"{outcome}_by_factor")
     cells = None
@@ -409,7 +412,7 @@ def analyze_sweep(
         cells.to_csv(tables_dir / "heat_map.csv", index=False)
         files.append(tables_dir / "heat_map.csv")
         for outcome in outcomes:
-            fig = plots.heat_map(cells, outcome, labels[outcome], heat_pair, units)
+            fig = plots.heat_map(cells, outcome, labels[outcome], heat_pair, units, choices)
             files += save(fig, figures_dir / f"{outcome}_heat_map")
     if sensitivity is not None:
         name = {"ST": "sobol", "mu_star": "morris", "src": "importance"}[rank_column]

@@ -16,6 +16,7 @@ from brink.errors import BrinkInputError, Location, did_you_mean
 from brink.experiments import discovery
 from brink.experiments.discovery import Section
 from brink.experiments.discovery_plots import series_band
+from brink.experiments.outcomes import outcome_unit
 from brink.experiments.robust import robust_section, setting_name
 from brink.viz.style import save
 
@@ -33,13 +34,15 @@ class Options:
     Attributes:
         prim: the outcome PRIM boxes (and CART, stacking and ``--robust`` read by default).
         threshold: a number outcome's cases are runs at or above it (``below``: at or below);
-            a yes/no outcome's cases are then the design points whose probability reaches it;
-            for ``--robust``, the satisficing threshold.
+            a yes/no outcome's cases are then the design points whose probability reaches it.
         cart: add CART boxes; feature_scores: add extra-trees scores; stack: add a stack.
         methods: SALib given-data methods (delta, pawn, rbd-fast, rsa).
         robust: the levers whose settings ``--robust`` compares.
-        outcome: the outcome of CART, stacking and ``--robust`` when not ``prim``.
+        outcome: the outcome of stacking and ``--robust`` (default ``prim``'s), and of CART
+            when ``prim`` is not given.
         higher_is_better: for ``--robust``: a higher outcome is better.
+        satisficing: for ``--robust``: the outcome a setting should stay at or below (at or
+            above, with ``higher_is_better``) in a future.
         min_coverage: PRIM shows the densest box covering at least this share of the cases.
     """
 
@@ -53,6 +56,7 @@ class Options:
     robust: tuple[str, ...] = ()
     outcome: str | None = None
     higher_is_better: bool = False
+    satisficing: float | None = None
     min_coverage: float = 0.5
 
     @property
@@ -109,7 +113,7 @@ def _cases(
         return (
             points[factors].reset_index(drop=True),
             y,
-            f"points with {label} {sign} {threshold:g}",
+            f"points with P({label}) {sign} {threshold:g}",
         )
     values = good[outcome].to_numpy(dtype=float)
     with np.errstate(invalid="ignore"):
@@ -117,7 +121,9 @@ def _cases(
     return good[factors], y, f"runs with {label} {sign} {threshold:g}"
 
 
-def series_section(good: pd.DataFrame, outcome: str, label: str, levers, folders) -> Section:
+def series_section(
+    good: pd.DataFrame, outcome: str, label: str, title: str, levers, folders
+) -> Section:
     """Mean and 10–90 % band of a series by step, per lever setting (all runs if no levers)."""
     tables, figures = folders
     groups = (
@@ -142,13 +148,14 @@ def series_section(good: pd.DataFrame, outcome: str, label: str, levers, folders
     table = pd.DataFrame(rows)
     table.to_csv(tables / f"{outcome}_by_step.csv", index=False)
     files = [tables / f"{outcome}_by_step.csv"]
-    files += save(series_band(table, label), figures / f"{outcome}_by_step")
+    files += save(series_band(table, label, title), figures / f"{outcome}_by_step")
     lines = [
         f"## Over time: {label}",
         "",
-        f"Mean by step over the runs{', per lever setting' if levers else ''}, with the band "
-        f"of the middle 80 % of runs (`tables/{outcome}_by_step.csv`). A run that ended before "
-        "the horizon counts as level 1 (no militarised action) after its end.",
+        f"Mean by step over the runs{', per lever setting' if levers else ''}, and the 10th "
+        f"and 90th percentiles of the runs (`tables/{outcome}_by_step.csv`; the figure draws "
+        "that band when it shows at most two groups). A run that ended before the horizon "
+        "counts as level 1 (no militarised action) after its end.",
         "",
         f"![{label} by step](figures/{outcome}_by_step.png)",
         "",
@@ -172,6 +179,12 @@ def extra_sections(
     factors = [factor["name"] for factor in manifest["factors"]]
     levers = [f["name"] for f in manifest["factors"] if f.get("role") == "lever"]
     seed = int(manifest["root_seed"])
+    # what a case of interest is, in words: "runs with war", "runs with casualties ≥ 10 (unit)"
+    plain = {
+        spec["name"]: spec["label"]
+        + ("" if types[spec["name"]] == "binary" else f" ({outcome_unit(spec['kind'])})")
+        for spec in manifest["outcomes"]
+    }
 
     def add(part: Section) -> None:
         section.lines.extend(part.lines)
@@ -179,21 +192,23 @@ def extra_sections(
 
     for name, kind in types.items():
         if kind == "series":
-            add(series_section(good, name, labels[name], levers, folders))
+            title = plain[name].split(" (")[0].capitalize()
+            add(series_section(good, name, labels[name], title, levers, folders))
     if options is None:
         return section
     numbers = [name for name, kind in types.items() if kind != "series"]
     if options.prim:
         x, y, what = _cases(
-            options.prim, types[options.prim], good, design, factors, labels[options.prim], options
+            options.prim, types[options.prim], good, design, factors, plain[options.prim], options
         )
         add(discovery.prim_section(x, y, options.prim, what, folders, options.min_coverage))
     target = options.target or numbers[0]
-    if options.cart:
-        x, y, what = _cases(target, types[target], good, design, factors, labels[target], options)
-        if types[target] == "scalar" and options.threshold is None:
-            raise BrinkInputError(f"'{target}' is a number: give --threshold", _cli("--cart"))
-        add(discovery.cart_section(x, y, target, what, folders, seed))
+    if options.cart:  # the cases of interest of PRIM, when PRIM is asked for too
+        chosen = options.prim or target
+        if types[chosen] == "scalar" and options.threshold is None:
+            raise BrinkInputError(f"'{chosen}' is a number: give --threshold", _cli("--cart"))
+        x, y, what = _cases(chosen, types[chosen], good, design, factors, plain[chosen], options)
+        add(discovery.cart_section(x, y, chosen, what, folders, seed))
     if options.feature_scores:
         values = {name: good[name].to_numpy(dtype=float) for name in numbers}
         binary = {name: types[name] == "binary" for name in numbers}
@@ -220,7 +235,7 @@ def extra_sections(
                 futures,
                 target,
                 labels[target],
-                options.threshold,
+                options.satisficing,
                 options.higher_is_better,
                 folders,
             )

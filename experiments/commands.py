@@ -61,7 +61,7 @@ def register(subparsers) -> None:
         "--threshold",
         type=float,
         help="cases of interest: a number outcome at or above it (a yes/no outcome: points "
-        "whose probability reaches it); for --robust, the satisficing threshold",
+        "whose probability reaches it)",
     )
     analyze.add_argument(
         "--below", action="store_true", help="cases of interest are at or below --threshold"
@@ -93,6 +93,12 @@ def register(subparsers) -> None:
     )
     analyze.add_argument(
         "--outcome", help="the outcome of --cart, --stack and --robust (default: --prim's)"
+    )
+    analyze.add_argument(
+        "--satisficing",
+        type=float,
+        metavar="LEVEL",
+        help="for --robust: the share of futures where the outcome stays at or below LEVEL",
     )
     analyze.add_argument(
         "--higher-is-better", action="store_true", help="for --robust: more of the outcome is good"
@@ -171,6 +177,7 @@ def analyze_command(args) -> int:
         robust=tuple(args.robust),
         outcome=args.outcome,
         higher_is_better=args.higher_is_better,
+        satisficing=args.satisficing,
         min_coverage=args.min_coverage,
     )
     if not (args.directory / "manifest.json").exists():

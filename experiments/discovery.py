@@ -260,19 +260,27 @@ def stack_section(
     for name in chosen:
         values = x[name]
         if pd.api.types.is_float_dtype(values) and values.nunique() > STACK_BINS:
-            cut = pd.qcut(values, STACK_BINS, duplicates="drop")
-            binned[name] = cut.map(lambda b: f"{b.left:.3g}–{b.right:.3g}").astype(str)
+            cut = pd.qcut(values, STACK_BINS, duplicates="drop")  # ordered bins, low to high
+            binned[name] = cut.cat.rename_categories(
+                [f"{b.left:.3g}–{b.right:.3g}" for b in cut.cat.categories]
+            )
         else:
-            binned[name] = values.map(lambda v: f"{v:.3g}" if isinstance(v, float) else str(v))
+            levels = sorted(values.unique(), key=lambda v: (str(type(v)), v))
+            text = [f"{v:.3g}" if isinstance(v, float) else str(v).lower() for v in levels]
+            binned[name] = pd.Categorical(
+                values.map(dict(zip(levels, text, strict=True))), categories=text, ordered=True
+            )
     binned["y"] = y
     rows, columns = chosen[: (len(chosen) + 1) // 2], chosen[(len(chosen) + 1) // 2 :]
-    pivot = binned.pivot_table(index=rows, columns=columns or None, values="y", aggfunc="mean")
+    pivot = binned.pivot_table(
+        index=rows, columns=columns or None, values="y", aggfunc="mean", observed=False
+    )
     if isinstance(pivot, pd.Series):
         pivot = pivot.to_frame(reading)
     section.lines += [
         f"{reading} over the {len(chosen)} factors with the highest feature scores "
         f"({', '.join(f'`{c}`' for c in chosen)}), number factors cut into {STACK_BINS} "
-        "quantile bins; rows nest the first, columns the rest.",
+        "quantile bins; rows nest the first, columns the rest; a hatched cell has no runs.",
         "",
         f"![dimensional stack](figures/{outcome}_stack.png)",
         "",
@@ -339,20 +347,24 @@ def salib_section(
 
 
 def salib_rows(method, problem, x, y, seed, outcome="y") -> list[dict]:
-    """One row per factor of a SALib given-data analysis (the keys of :data:`SALIB_KEYS`)."""
+    """One row per factor of a SALib given-data analysis (the keys of :data:`SALIB_KEYS`).
+
+    An index SALib cannot estimate (a bootstrap resample with no variance, a bin with no runs)
+    is NaN, shown as an empty cell, instead of a warning.
+    """
+    import warnings
+
     from SALib.analyze import delta, pawn, rbd_fast, rsa
 
-    if method == "delta":
-        result = delta.analyze(problem, x, y, seed=seed)
-    elif method == "pawn":
-        result = pawn.analyze(problem, x, y, S=10, seed=seed)
-    elif method == "rbd-fast":
-        result = rbd_fast.analyze(problem, x, y, M=10, seed=seed)
-    else:
-        import warnings
-
-        with warnings.catch_warnings():  # a bin with no runs has no statistic: left out
-            warnings.simplefilter("ignore", RuntimeWarning)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        if method == "delta":
+            result = delta.analyze(problem, x, y, seed=seed)
+        elif method == "pawn":
+            result = pawn.analyze(problem, x, y, S=10, seed=seed)
+        elif method == "rbd-fast":
+            result = rbd_fast.analyze(problem, x, y, M=10, seed=seed)
+        else:
             raw = rsa.analyze(problem, x, y, bins=10, seed=seed)
             result = {"max_over_bins": [np.nanmax(raw[name]) for name in problem["names"]]}
     return [

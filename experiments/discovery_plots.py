@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 
 from brink.experiments.plots import factor_label
 from brink.viz.style import DOUBLE_COLUMN, PALETTE, SEQUENTIAL, SINGLE_COLUMN, figure, house_style
@@ -116,6 +118,18 @@ def stack(pivot: pd.DataFrame, rows: list[str], columns: list[str], reading: str
     grid = pivot.to_numpy(dtype=float)
     fig, ax = figure(DOUBLE_COLUMN, 1.6 + 0.28 * grid.shape[0])
     with house_style():
+        ax.set_facecolor("#f0f0f0")  # a combination with no runs shows hatched grey
+        ax.add_patch(
+            Rectangle(
+                (0, 0),
+                grid.shape[1],
+                grid.shape[0],
+                hatch="////",
+                fill=False,
+                edgecolor="#bbbbbb",
+                linewidth=0,
+            )
+        )
         image = ax.pcolormesh(
             np.ma.masked_invalid(grid), cmap=SEQUENTIAL, edgecolors="white", linewidth=0.4
         )
@@ -157,24 +171,39 @@ def robust_boxes(values: pd.DataFrame, reading: str, settings: list[str]) -> Fig
         ax.set_yticks(range(1, len(settings) + 1), settings, fontsize=6)
         ax.set_xlabel(f"{reading}, across futures")
         ax.set_ylabel("lever setting")
-        ax.set_title(f"Lever settings across futures: {reading}")
+        ax.set_title(f"Lever settings across futures:\n{reading}")
     return fig
 
 
-def series_band(table: pd.DataFrame, reading: str) -> Figure:
-    """Mean of a series by step, with its 10–90 % band, one line per group."""
-    fig, ax = figure(SINGLE_COLUMN + 1.0, 2.6)
-    colours = [PALETTE[n] for n in ("blue", "vermilion", "green", "orange", "purple", "sky")]
+def series_band(table: pd.DataFrame, reading: str, title: str) -> Figure:
+    """Mean of a series by step, one line per group; with at most two groups, the band of the
+    middle 80 % of runs too (more bands would hide each other)."""
+    groups = list(dict.fromkeys(table["group"]))
+    fig, ax = figure(SINGLE_COLUMN + 1.6, 2.8)
+    palette = [PALETTE[n] for n in ("blue", "vermilion", "green", "orange", "purple", "sky")]
+    if len(groups) > len(palette):
+        cmap = matplotlib.colormaps["viridis"]
+        palette = [cmap(i / max(1, len(groups) - 1)) for i in range(len(groups))]
     with house_style():
-        for index, (group, part) in enumerate(table.groupby("group", sort=False)):
-            colour = colours[index % len(colours)]
-            ax.fill_between(
-                part["step"], part["p10"], part["p90"], color=colour, alpha=0.12, linewidth=0
+        for index, group in enumerate(groups):
+            part = table[table["group"] == group]
+            colour = palette[index % len(palette)]
+            if len(groups) <= 2:
+                ax.fill_between(
+                    part["step"], part["p10"], part["p90"], color=colour, alpha=0.15, linewidth=0
+                )
+            ax.plot(
+                part["step"],
+                part["mean"],
+                color=colour,
+                label=str(group),
+                linewidth=1,
+                linestyle="-" if index % 2 == 0 else "--",
             )
-            ax.plot(part["step"], part["mean"], color=colour, label=str(group), linewidth=1)
         ax.set_xlabel("step of the run (day)")
         ax.set_ylabel(reading)
-        ax.set_title(f"{reading} by step: mean and 10–90 % of runs")
-        if table["group"].nunique() > 1:
-            ax.legend(fontsize=5, loc="upper right")
+        band = ", with the middle 80 % of runs" if len(groups) <= 2 else ""
+        ax.set_title(f"{title} by step{band}")
+        if len(groups) > 1:
+            ax.legend(fontsize=5, loc="upper right", title="lever setting", title_fontsize=5)
     return fig

@@ -30,8 +30,10 @@ def probability_by_factor(
     units: dict[str, str],
     order: list[str] | None = None,
     note: str = "",
+    choices: dict[str, list] | None = None,
 ) -> Figure:
-    """P(outcome) against each factor, with 95 % Wilson intervals, one panel per factor.
+    """P(outcome) (or a number's mean) against each factor, with 95 % intervals, one panel per
+    factor.
 
     Args:
         marginal: rows ``factor, outcome, x, n, p, low, high`` (see ``analysis.marginals``).
@@ -40,7 +42,9 @@ def probability_by_factor(
         units: each factor's unit, for the x axis.
         order: the factors to draw, in panel order (default: all, as in ``marginal``).
         note: appended to the title (e.g. which factors are shown).
+        choices: the choices of categorical and yes/no factors, whose ``x`` is a choice's index.
     """
+    choices = choices or {}
     rows = marginal[marginal["outcome"] == outcome]
     factors = list(order or dict.fromkeys(rows["factor"]))
     columns = 2 if len(factors) in (2, 4) else min(3, len(factors))
@@ -63,9 +67,11 @@ def probability_by_factor(
             )
             ax.plot(part["x"], part["p"], color=PALETTE["blue"], marker="o", markersize=3)
             ax.set_xlabel(factor_label(name, units.get(name)))
+            if name in choices:
+                _choice_ticks(ax.xaxis, choices[name])
             ax.set_ylim(0, min(1.0, top) if probability else top)
             if index % columns == 0:
-                ax.set_ylabel(f"{label}")
+                ax.set_ylabel(label if probability else label.replace(" (", "\n("))
         fig.suptitle(
             f"{label} by factor, with 95 % intervals{note}",
             x=0.0,
@@ -76,8 +82,18 @@ def probability_by_factor(
     return fig
 
 
+def _choice_ticks(axis, levels: list) -> None:
+    """Label a categorical factor's axis with its choices (its values are their indices)."""
+    axis.set_ticks(range(len(levels)), [str(level).lower() for level in levels])
+
+
 def heat_map(
-    cells: pd.DataFrame, outcome: str, label: str, pair: tuple[str, str], units: dict[str, str]
+    cells: pd.DataFrame,
+    outcome: str,
+    label: str,
+    pair: tuple[str, str],
+    units: dict[str, str],
+    choices: dict[str, list] | None = None,
 ) -> Figure:
     """P(outcome) over two factors: rows ``x, y, n, p`` (cell centres), one colour per cell."""
     part = cells[cells["outcome"] == outcome]
@@ -107,8 +123,13 @@ def heat_map(
             edgecolors="white",
             linewidth=0.5,
         )
-        ax.set_xticks(range(len(xs)), [f"{value:.3g}" for value in xs])
-        ax.set_yticks(range(len(ys)), [f"{value:.3g}" for value in ys])
+        choices = choices or {}
+        for axis, name, values in ((ax.xaxis, pair[0], xs), (ax.yaxis, pair[1], ys)):
+            if name in choices:  # a choice's index: its name
+                texts = [str(choices[name][int(value)]).lower() for value in values]
+            else:
+                texts = [f"{value:.3g}" for value in values]
+            axis.set_ticks(range(len(values)), texts)
         ax.set_xlabel(factor_label(pair[0], units.get(pair[0])))
         ax.set_ylabel(factor_label(pair[1], units.get(pair[1])))
         if len(xs) * len(ys) <= 64:

@@ -9,7 +9,7 @@ across futures, and (lower is better unless ``--higher-is-better``):
 - **regret** in a future: how much worse the setting does there than the best setting does in
   that future (Savage 1951); the table gives its mean and its maximum over futures (minimax
   regret), as robust decision making uses it (Lempert, Popper & Bankes 2003);
-- **satisficing**: the share of futures in which the outcome stays at or below ``--threshold``
+- **satisficing**: the share of futures in which the outcome stays at or below ``--satisficing``
   (at or above, with ``--higher-is-better``): the domain criterion of Starr (1963), as in
   McPhail et al. (2018).
 """
@@ -106,7 +106,7 @@ def robust_section(
             f"Satisficing: the share of futures with the outcome {'≥' if higher_is_better else '≤'}"
             f" {threshold:g}. "
             if threshold is not None
-            else "Give `--threshold` for a satisficing share. "
+            else "Give `--satisficing LEVEL` for a satisficing share. "
         )
         + f"Sorted by maximum regret (`tables/robust_{outcome}.csv`).",
         "",
