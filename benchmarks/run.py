@@ -1,11 +1,13 @@
 """Every benchmark of the project in one command, each against its named target.
 
-    .venv/bin/python benchmarks/run.py [--only model,sweep,view,retrodict] [--quick]
+    .venv/bin/python benchmarks/run.py [--only model,sweep,outcomes,view,retrodict] [--quick]
 
 - model: one 180-day run of black_sea_2022 (≤ 100 ms) and peak memory of 1000 runs (< 1 GB,
   flat in the number of runs);
 - sweep: ``brink sweep`` against ``mesa.batch_run`` on the same design, in the same run
   (throughput ≥ batch_run's, memory a fraction of it, parallel efficiency ≥ 80 %);
+- outcomes: a sweep's driver memory flat in the number of runs with number and series
+  outcomes, and no larger than with yes/no outcomes only (issue 16);
 - view: click Step to updated map in headless Chromium (median < 0.5 s);
 - retrodict: the whole pre-1990 MID file, 20 runs per dispute, 2 jobs (< 15 minutes). With
   ``--quick`` only the first 100 disputes are run and the full-file time is extrapolated (the
@@ -27,6 +29,7 @@ HERE = Path(__file__).resolve().parent
 BENCHMARKS = {
     "model": ("bench_model.py", []),
     "sweep": ("bench_sweep.py", []),
+    "outcomes": ("bench_sweep_outcomes.py", []),
     "view": ("bench_view.py", []),
     "retrodict": ("bench_retrodict.py", []),
 }

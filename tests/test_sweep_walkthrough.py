@@ -4,57 +4,27 @@ of levers, each writing its section and figures."""
 
 from __future__ import annotations
 
+import shlex
 import subprocess
 import sys
 
 import pytest
 
+BRINK = [sys.executable, "-m", "brink"]
+# the README's commands, on a small budget
+SWEEP = shlex.split("sweep tripwire --samples 3 --replications 1 --jobs 1 --no-progress --out")
+ANALYZE = shlex.split(
+    "--prim war --cart --feature-scores --stack --method rsa "
+    "--robust deployments.tripwire_gbr.troops alliances.NATO.members.EST "
+    "--outcome casualties --satisficing 10"
+)
+
 
 @pytest.mark.slow
 def test_the_readme_walkthrough_runs(tmp_path):
     out = tmp_path / "tripwire"
-    brink = [sys.executable, "-m", "brink"]
-    subprocess.run(
-        [
-            *brink,
-            "sweep",
-            "tripwire",
-            "--out",
-            str(out),
-            "--samples",
-            "3",
-            "--replications",
-            "1",
-            "--jobs",
-            "1",
-            "--no-progress",
-        ],
-        check=True,
-    )
-    subprocess.run(
-        [
-            *brink,
-            "analyze",
-            str(out),
-            "--prim",
-            "war_days",
-            "--threshold",
-            "10",
-            "--cart",
-            "--feature-scores",
-            "--stack",
-            "--method",
-            "rsa",
-            "--robust",
-            "deployments.usa_in_romania.troops",
-            "alliances.NATO.members.ROU",
-            "--outcome",
-            "casualties",
-            "--satisficing",
-            "80",
-        ],
-        check=True,
-    )
+    subprocess.run([*BRINK, *SWEEP, str(out)], check=True)
+    subprocess.run([*BRINK, "analyze", str(out), *ANALYZE], check=True)
     report = (out / "analysis.md").read_text(encoding="utf-8")
     for heading in (
         "## Over time: mean highest hostility level",
@@ -66,16 +36,20 @@ def test_the_readme_walkthrough_runs(tmp_path):
         "## Robust choice of levers: mean war casualties",
     ):
         assert heading in report
-    for stem in (
-        "prim_war_days_trajectory",
-        "cart_casualties",
+    stems = (
+        "prim_war_trajectory",
+        "prim_war_box",
+        "cart_war",
         "robust_casualties",
         "casualties_stack",
         "hostility_by_step",
-    ):
+        "war_feature_scores",
+    )
+    for stem in stems:
         for suffix in (".png", ".pdf"):
             assert (out / "figures" / f"{stem}{suffix}").stat().st_size > 1000
     bad = subprocess.run(
-        [*brink, "analyze", str(out), "--prim", "war_day"], capture_output=True, text=True
+        [*BRINK, "analyze", str(out), "--prim", "forc"], capture_output=True, text=True
     )
-    assert bad.returncode == 2 and "did you mean 'war_days'" in bad.stderr
+    assert bad.returncode == 2 and "did you mean 'force'" in bad.stderr, bad.stderr
+    assert not (out / "figures" / "prim_forc_box.png").exists()
