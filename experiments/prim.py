@@ -13,8 +13,8 @@ This follows the EMA Workbench 3.0's ``ema_workbench.analysis.prim.Prim`` (Kwakk
 for rule: the same default objective (``lenient1``: gain in mean over points removed), the same
 quantiles (the midpoint of the two order statistics around the cut, moved past ties, as in
 Bryant & Lempert's sdtoolkit), the same tie-breaks and stopping rules, so both find the same box
-on the same data (``tests/test_sweep_discovery.py`` checks it). It is written here, in about 150
-lines, rather than imported, because the Workbench pulls statsmodels, seaborn and platypus into
+on the same data (``tests/test_sweep_discovery.py`` checks it). It is written here (this module)
+rather than imported, because the Workbench pulls statsmodels, seaborn and platypus into
 every install for this one function; the Workbench is a test-only dependency.
 """
 
