@@ -44,14 +44,22 @@ class Section:
     files: list[Path] = field(default_factory=list)
 
 
+def choice_codes(x: pd.DataFrame) -> dict[str, list]:
+    """The choices of each categorical or yes/no column, sorted by their text: a choice's
+    position is its code in :func:`coded`."""
+    return {
+        column: sorted(x[column].dropna().unique(), key=str)
+        for column in x.columns
+        if not pd.api.types.is_float_dtype(x[column])
+    }
+
+
 def coded(x: pd.DataFrame) -> pd.DataFrame:
-    """Number columns as they are; a categorical or yes/no column as its choice's index (in
-    the order the choices first appear sorted), for methods that need numbers."""
+    """Number columns as they are; a categorical or yes/no column as its choice's index (see
+    :func:`choice_codes`), for methods that need numbers."""
     out = x.copy()
-    for column in out.columns:
-        if not pd.api.types.is_float_dtype(out[column]):
-            choices = sorted(out[column].dropna().unique(), key=str)
-            out[column] = out[column].map({c: float(i) for i, c in enumerate(choices)})
+    for column, choices in choice_codes(x).items():
+        out[column] = out[column].map({c: float(i) for i, c in enumerate(choices)})
     return out.astype(float)
 
 
@@ -158,7 +166,7 @@ def cart_section(
         inside = leaves == leaf
         boxes.append(
             {
-                "box": _path_text(tree, leaf, list(x.columns)),
+                "box": _path_text(tree, leaf, list(x.columns), choice_codes(x)),
                 "coverage": float(y[inside].sum() / max(y.sum(), 1)),
                 "density": float(y[inside].mean()),
                 "mass": float(inside.mean()),
@@ -181,8 +189,9 @@ def cart_section(
     return section
 
 
-def _path_text(tree, leaf: int, names: list[str]) -> str:
-    """The conditions on the way from the root to ``leaf``, joined by 'and'."""
+def _path_text(tree, leaf: int, names: list[str], choices: dict[str, list]) -> str:
+    """The conditions on the way from the root to ``leaf``, joined by 'and'; a split of a
+    categorical factor's codes is read back as the choices on its side."""
     inner = tree.tree_
     parents = {}
     for node in range(inner.node_count):
@@ -193,8 +202,13 @@ def _path_text(tree, leaf: int, names: list[str]) -> str:
     node = leaf
     while node in parents:
         parent, side = parents[node]
-        name = names[inner.feature[parent]]
-        conditions.append(f"`{name}` {side} {inner.threshold[parent]:.3g}")
+        name, cut = names[inner.feature[parent]], inner.threshold[parent]
+        if name in choices:
+            kept = [c for i, c in enumerate(choices[name]) if (i <= cut) == (side == "≤")]
+            listed = ", ".join(str(choice).lower() for choice in kept)
+            conditions.append(f"`{name}` ∈ {{{listed}}}")
+        else:
+            conditions.append(f"`{name}` {side} {cut:.3g}")
         node = parent
     return " and ".join(reversed(conditions)) or "all points"
 

@@ -95,6 +95,15 @@ def robust_section(
     summary.to_csv(tables / f"robust_{outcome}.csv", index=False)
     better = "higher" if higher_is_better else "lower"
     best = summary.iloc[0]
+    met = values.groupby("future")["setting"].nunique().max()
+    warning = []
+    if met < 2:
+        warning = [
+            "**Each future met only one lever setting**, so regret is 0 by construction: make "
+            f"{', '.join(f'`{name}`' for name in levers)} levers (the `levers:` block), which "
+            "the sweep crosses with every future.",
+            "",
+        ]
     lines = [
         f"## Robust choice of levers: {reading}",
         "",
@@ -110,6 +119,7 @@ def robust_section(
         )
         + f"Sorted by maximum regret (`tables/robust_{outcome}.csv`).",
         "",
+        *warning,
         _table(summary),
         "",
         f"Least-regret setting: **{best['setting']}** (maximum regret {best['max regret']:.3g}, "

@@ -142,3 +142,32 @@ def test_robust_choice_reports_regret_and_satisficing_future_by_future():
     assert values["regret"].min() == 0.0
     higher, _ = robustness(points, ["lever"], ["future"], None, higher_is_better=True)
     assert higher.iloc[0]["setting"] == "lever = 0" and "satisficing" not in higher
+
+
+def _inside(x: pd.DataFrame) -> np.ndarray:
+    return ((x["a"] < 0.4) & (x["b"] > 6) & (x["d"] != "r")).to_numpy()
+
+
+def test_cart_reads_its_boxes_back_in_the_factors_terms(tmp_path):
+    from brink.experiments.discovery import cart_section
+
+    x, y, _ = planted(1)
+    section = cart_section(x, y, "y", "planted cases", (tmp_path, tmp_path), seed=1)
+    boxes = pd.read_csv(tmp_path / "cart_y.csv")
+    best = boxes.iloc[0]  # the densest leaf is the planted box
+    assert best["density"] > 0.8
+    # the planted box: a < 0.4, b > 6, d ≠ r
+    assert best["box"] == "`b` > 6 and `a` ≤ 0.401 and `d` ∈ {p, q}"  # d: in its choices
+    assert best["coverage"] == pytest.approx(y[_inside(x)].sum() / y.sum(), abs=0.02)
+    assert (tmp_path / "cart_y.png").exists() and (tmp_path / "cart_y.pdf").exists()
+    assert any("cart_y.png" in line for line in section.lines)
+
+
+def test_robust_warns_when_no_future_meets_two_settings(tmp_path):
+    from brink.experiments.robust import robust_section
+
+    points = pd.DataFrame({"lever": [0.0, 1.0], "future": [0.1, 0.9], "value": [0.2, 0.4]})
+    section = robust_section(
+        points, ["lever"], ["future"], "y", "P(y)", None, False, (tmp_path, tmp_path)
+    )
+    assert any("Each future met only one lever setting" in line for line in section.lines)
