@@ -20,8 +20,6 @@ point's replications), so their noise shrinks with the replications.
 
 from __future__ import annotations
 
-import json
-import math
 from pathlib import Path
 from typing import Any
 
@@ -29,34 +27,18 @@ import numpy as np
 import pandas as pd
 
 from brink.experiments import plots, shards
+from brink.experiments.intervals import mean_interval, wilson
 from brink.experiments.outcomes import outcome_type, reading
+from brink.experiments.report import BINS, report_text
 from brink.experiments.sweep import read_design
 from brink.sim.output import read_manifest, write_text_atomic
 from brink.viz.style import save
 
-Z95 = 1.959963984540054
-#: Quantile bins of a sampled factor in the "against one factor" tables.
-BINS = 8
 #: Cells per side of a heat map over two sampled factors.
 HEAT_BINS = 5
 #: Bootstrap resamples of the SRC intervals.
 BOOTSTRAP = 500
 FIGURES = "figures"
-
-
-def wilson(successes: np.ndarray | float, trials: np.ndarray | float, z: float = Z95):
-    """Wilson score interval ``(low, high)`` of a binomial proportion (Wilson 1927)."""
-    successes = np.asarray(successes, dtype=float)
-    trials = np.asarray(trials, dtype=float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        p = successes / trials
-        denominator = 1 + z**2 / trials
-        centre = (p + z**2 / (2 * trials)) / denominator
-        half = z * np.sqrt(p * (1 - p) / trials + z**2 / (4 * trials**2)) / denominator
-    # At 0 or n successes the interval's closed end is exactly 0 or 1 (no rounding residue).
-    low = np.where(successes == 0, 0.0, np.clip(centre - half, 0, 1))
-    high = np.where(successes == trials, 1.0, np.clip(centre + half, 0, 1))
-    return low, high
 
 
 def read_runs(directory: Path | str, outcome_names: list[str], factor_names: list[str]):
@@ -69,17 +51,6 @@ def read_runs(directory: Path | str, outcome_names: list[str], factor_names: lis
     return frame.rename(columns={shards.OUTCOME_PREFIX + n: n for n in outcome_names})
 
 
-def _mean_interval(values: pd.Series) -> tuple[int, float, float, float, float]:
-    """Count, sum, mean and 95 % interval (mean ± 1.96 standard errors) of the values given."""
-    values = values.astype(float).dropna()
-    n = len(values)
-    if not n:
-        return 0, 0.0, np.nan, np.nan, np.nan
-    mean = float(values.mean())
-    half = Z95 * float(values.std(ddof=1)) / math.sqrt(n) if n > 1 else 0.0
-    return n, float(values.sum()), mean, mean - half, mean + half
-
-
 def _proportions(groups, outcomes: list[str], scalars=frozenset()) -> pd.DataFrame:
     """Per group and outcome: ``n, successes, p, low, high``; for an outcome in ``scalars`` (a
     number, not yes/no) ``p`` is the mean, with a normal 95 % interval, and ``successes`` the
@@ -89,7 +60,7 @@ def _proportions(groups, outcomes: list[str], scalars=frozenset()) -> pd.DataFra
         good = group[group["error"].isna()]
         for outcome in outcomes:
             if outcome in scalars:
-                n, k, p, low, high = _mean_interval(good[outcome])
+                n, k, p, low, high = mean_interval(good[outcome])
                 rows.append(
                     {
                         "key": key,
@@ -276,18 +247,6 @@ def _index_rows(outcome: str, names, result, keys) -> list[dict[str, Any]]:
     ]
 
 
-def _markdown_table(frame: pd.DataFrame, digits: int = 3) -> str:
-    def cell(value: Any) -> str:
-        if isinstance(value, float):
-            return "" if math.isnan(value) else f"{value:.{digits}g}"
-        return str(value)
-
-    header = "| " + " | ".join(frame.columns) + " |"
-    rule = "|" + "|".join("---" for _ in frame.columns) + "|"
-    body = ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(index=False)]
-    return "\n".join([header, rule, *body])
-
-
 def _stem(text: str) -> str:
     return text.replace(".", "_").replace("/", "_")
 
@@ -459,7 +418,7 @@ def analyze_sweep(
         raw_runs, raw_design, points, manifest, types, labels, options, (tables_dir, figures_dir)
     )
     files += extra.files
-    report = _report(
+    report = report_text(
         manifest,
         runs,
         failed,
@@ -479,147 +438,3 @@ def analyze_sweep(
     path = directory / "analysis.md"
     write_text_atomic(path, report)
     return path
-
-
-def _report(
-    manifest,
-    runs,
-    failed,
-    points,
-    margins,
-    sensitivity,
-    note,
-    heat_pair,
-    outcomes,
-    labels,
-    factors,
-    files,
-    directory,
-    scalars=frozenset(),
-    extra_lines=(),
-) -> str:
-    kind = manifest["design"]["kind"]
-    lines = [
-        f"# Sweep analysis: {manifest['experiment']}",
-        "",
-        f"Scenario `{manifest['scenario']}`; design **{kind}** with {manifest['points']} points "
-        f"× {manifest['replications']} replications = {manifest['runs_total']} runs "
-        f"(root seed {manifest['root_seed']}, horizon {manifest['horizon'] or 'the scenario’s'}).",
-        f"Runs on disk: {len(runs)} of {manifest['runs_total']}; failed: {failed}.",
-    ]
-    if manifest.get("max_column_correlation") is not None and kind != "factorial":
-        lines.append(
-            f"Largest absolute correlation between two design columns: "
-            f"{manifest['max_column_correlation']:.3f}."
-        )
-    lines += [
-        "",
-        "## Outcomes over the whole design",
-        "",
-        "Pooled over every run of every point, with 95 % Wilson intervals (P, for yes/no "
-        "outcomes) or the mean with its 95 % normal interval (for numbers; runs with no value, "
-        "such as a first use of force that never came, are left out).",
-        "",
-    ]
-    good = runs[runs["error"].isna()]
-    overall = []
-    for outcome in outcomes:
-        if outcome in scalars:
-            n, _, mean, low, high = _mean_interval(good[outcome])
-            overall.append(
-                {
-                    "outcome": outcome,
-                    "reading": labels[outcome],
-                    "runs": n,
-                    "P": mean,
-                    "95 % low": low,
-                    "95 % high": high,
-                }
-            )
-            continue
-        n = len(good)
-        k = int(good[outcome].astype(float).sum())
-        low, high = wilson(k, n) if n else (np.nan, np.nan)
-        overall.append(
-            {
-                "outcome": outcome,
-                "reading": labels[outcome],
-                "runs": n,
-                "P": k / n if n else np.nan,
-                "95 % low": float(low),
-                "95 % high": float(high),
-            }
-        )
-    lines += [_markdown_table(pd.DataFrame(overall)), ""]
-    lines += [
-        "## Against each factor",
-        "",
-        "Runs pooled over the other factors; a sampled factor is cut into quantile bins "
-        f"(at most {BINS}). Table: `tables/by_factor.csv`.",
-        "",
-    ]
-    for outcome in outcomes:
-        part = margins[margins["outcome"] == outcome][["factor", "x", "n", "p", "low", "high"]]
-        lines += [
-            f"### {labels[outcome]}",
-            "",
-            _markdown_table(part),
-            "",
-            f"![{labels[outcome]} by factor](figures/{outcome}_by_factor.png)",
-            "",
-        ]
-    if heat_pair is not None:
-        lines += [
-            "## Two factors together",
-            "",
-            f"`{heat_pair[0]}` (x) against `{heat_pair[1]}` (y). Table: `tables/heat_map.csv`.",
-            "",
-        ]
-        lines += [f"![{labels[o]} heat map](figures/{o}_heat_map.png)" for o in outcomes]
-        lines.append("")
-    lines += ["## Sensitivity", ""]
-    if sensitivity is None:
-        lines += [note or "Too few design points for a sensitivity analysis.", ""]
-    else:
-        explain = {
-            "sobol": "First-order (S1) and total (ST) Sobol indices of the point probabilities, "
-            "SALib's Saltelli estimator, with 95 % bootstrap intervals (`tables/sobol.csv`).",
-            "morris": "Morris elementary effects of the point probabilities: μ* (mean absolute "
-            "effect, with its 95 % bootstrap interval), μ and σ (`tables/morris.csv`).",
-            "factorial": "Standardised regression coefficients of a linear model of the point "
-            "probabilities on the factors, with 95 % bootstrap intervals over points and the "
-            "model's R² (`tables/importance.csv`). Read them as importances only where R² is "
-            "high.",
-        }
-        explain["latin_hypercube"] = explain["factorial"]
-        lines += [explain[kind], ""]
-        for outcome in outcomes:
-            part = sensitivity[sensitivity["outcome"] == outcome].drop(columns="outcome")
-            stem = {"sobol": "sobol", "morris": "morris"}.get(kind, "importance")
-            lines += [
-                f"### {labels[outcome]}",
-                "",
-                _markdown_table(part),
-                "",
-                f"![{stem}](figures/{outcome}_{stem}.png)",
-                "",
-            ]
-    lines += list(extra_lines)
-    lines += ["## Files", ""]
-    lines += [f"- `{path.relative_to(directory)}`" for path in files]
-    lines += [
-        "",
-        "Manifest: `manifest.json`; design: `design.parquet`; per-run shards: `shards/`.",
-        "",
-        "```json",
-        json.dumps(
-            {
-                k: manifest[k]
-                for k in ("experiment_sha256", "scenario_sha256", "root_seed", "software")
-            },
-            indent=2,
-        ),
-        "```",
-        "",
-    ]
-    return "\n".join(lines)

@@ -18,6 +18,7 @@ import pandas as pd
 
 from brink.experiments import discovery_plots as plots
 from brink.experiments.prim import Prim, choose_box
+from brink.experiments.report import markdown_table
 from brink.viz.style import save
 
 #: A number factor with at most this many distinct values is left out of SALib's methods.
@@ -64,9 +65,7 @@ def coded(x: pd.DataFrame) -> pd.DataFrame:
 
 
 def _table(frame: pd.DataFrame, digits: int = 3) -> str:
-    from brink.experiments.analysis import _markdown_table
-
-    return _markdown_table(frame, digits)
+    return markdown_table(frame, digits)
 
 
 def _limit_text(name: str, limits, initial) -> str:
