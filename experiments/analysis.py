@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from brink.experiments import plots, shards
+from brink.experiments.analysis_extras import extra_sections
 from brink.experiments.intervals import mean_interval, wilson
 from brink.experiments.outcomes import outcome_type, reading
 from brink.experiments.report import BINS, report_text
@@ -411,8 +412,6 @@ def analyze_sweep(
                     "SRC",
                 )
             files += save(fig, figures_dir / f"{outcome}_{name}")
-
-    from brink.experiments.analysis_extras import extra_sections
 
     extra = extra_sections(
         raw_runs, raw_design, points, manifest, types, labels, options, (tables_dir, figures_dir)
