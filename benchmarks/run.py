@@ -1,11 +1,13 @@
 """Every benchmark of the project in one command, each against its named target.
 
-    .venv/bin/python benchmarks/run.py [--only model,sweep,view,retrodict] [--quick]
+    .venv/bin/python benchmarks/run.py [--only model,sweep,outcomes,view,retrodict] [--quick]
 
 - model: one 180-day run of black_sea_2022 (≤ 100 ms) and peak memory of 1000 runs (< 1 GB,
   flat in the number of runs);
 - sweep: ``brink sweep`` against ``mesa.batch_run`` on the same design, in the same run
   (throughput ≥ batch_run's, memory a fraction of it, parallel efficiency ≥ 80 %);
+- outcomes: a sweep's driver memory flat in the number of runs with number and series
+  outcomes, and no larger than with yes/no outcomes only (issue 16);
 - view: in headless Chromium at 1440×900 and 1024×768, click Step to updated map (median
   ≤ 0.3 s, 90th percentile ≤ 0.6 s) and hover to tooltip (90th percentile ≤ 0.1 s);
 - retrodict: the whole pre-1990 MID file, 20 runs per dispute, 2 jobs (< 15 minutes). With
@@ -28,6 +30,7 @@ HERE = Path(__file__).resolve().parent
 BENCHMARKS = {
     "model": ("bench_model.py", []),
     "sweep": ("bench_sweep.py", []),
+    "outcomes": ("bench_sweep_outcomes.py", []),
     "view": ("bench_view.py", []),
     "retrodict": ("bench_retrodict.py", []),
 }

@@ -20,8 +20,6 @@ point's replications), so their noise shrinks with the replications.
 
 from __future__ import annotations
 
-import json
-import math
 from pathlib import Path
 from typing import Any
 
@@ -29,13 +27,14 @@ import numpy as np
 import pandas as pd
 
 from brink.experiments import plots, shards
+from brink.experiments.analysis_extras import extra_sections
+from brink.experiments.intervals import mean_interval, wilson
+from brink.experiments.outcomes import outcome_type, reading
+from brink.experiments.report import BINS, report_text
 from brink.experiments.sweep import read_design
 from brink.sim.output import read_manifest, write_text_atomic
 from brink.viz.style import save
 
-Z95 = 1.959963984540054
-#: Quantile bins of a sampled factor in the "against one factor" tables.
-BINS = 8
 #: Cells per side of a heat map over two sampled factors.
 HEAT_BINS = 5
 #: Bootstrap resamples of the SRC intervals.
@@ -43,23 +42,9 @@ BOOTSTRAP = 500
 FIGURES = "figures"
 
 
-def wilson(successes: np.ndarray | float, trials: np.ndarray | float, z: float = Z95):
-    """Wilson score interval ``(low, high)`` of a binomial proportion (Wilson 1927)."""
-    successes = np.asarray(successes, dtype=float)
-    trials = np.asarray(trials, dtype=float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        p = successes / trials
-        denominator = 1 + z**2 / trials
-        centre = (p + z**2 / (2 * trials)) / denominator
-        half = z * np.sqrt(p * (1 - p) / trials + z**2 / (4 * trials**2)) / denominator
-    # At 0 or n successes the interval's closed end is exactly 0 or 1 (no rounding residue).
-    low = np.where(successes == 0, 0.0, np.clip(centre - half, 0, 1))
-    high = np.where(successes == trials, 1.0, np.clip(centre + half, 0, 1))
-    return low, high
-
-
 def read_runs(directory: Path | str, outcome_names: list[str], factor_names: list[str]):
-    """One row per run: point, replication, seed, factors, error and each outcome (0/1)."""
+    """One row per run: point, replication, seed, factors, error and each outcome (0/1 for
+    yes/no, a number, or a list for a series)."""
     columns = ["point", "replication", "seed", "error", *factor_names]
     columns += [shards.OUTCOME_PREFIX + name for name in outcome_names]
     frame = shards.read_shards(directory, columns=columns)
@@ -67,11 +52,28 @@ def read_runs(directory: Path | str, outcome_names: list[str], factor_names: lis
     return frame.rename(columns={shards.OUTCOME_PREFIX + n: n for n in outcome_names})
 
 
-def _proportions(groups, outcomes: list[str]) -> pd.DataFrame:
+def _proportions(groups, outcomes: list[str], scalars=frozenset()) -> pd.DataFrame:
+    """Per group and outcome: ``n, successes, p, low, high``; for an outcome in ``scalars`` (a
+    number, not yes/no) ``p`` is the mean, with a normal 95 % interval, and ``successes`` the
+    sum."""
     rows = []
     for key, group in groups:
         good = group[group["error"].isna()]
         for outcome in outcomes:
+            if outcome in scalars:
+                n, k, p, low, high = mean_interval(good[outcome])
+                rows.append(
+                    {
+                        "key": key,
+                        "outcome": outcome,
+                        "n": n,
+                        "successes": k,
+                        "p": p,
+                        "low": low,
+                        "high": high,
+                    }
+                )
+                continue
             n = len(good)
             k = float(good[outcome].astype(float).sum()) if n else 0.0
             low, high = wilson(k, n) if n else (np.nan, np.nan)
@@ -89,9 +91,13 @@ def _proportions(groups, outcomes: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def point_table(runs: pd.DataFrame, design: pd.DataFrame, outcomes: list[str]) -> pd.DataFrame:
-    """Per design point and outcome: runs, failures, probability and its 95 % interval."""
-    table = _proportions(runs.groupby("point"), outcomes).rename(columns={"key": "point"})
+def point_table(
+    runs: pd.DataFrame, design: pd.DataFrame, outcomes: list[str], scalars=frozenset()
+) -> pd.DataFrame:
+    """Per design point and outcome: runs, failures, probability (or mean) and its 95 %
+    interval."""
+    table = _proportions(runs.groupby("point"), outcomes, scalars)
+    table = table.rename(columns={"key": "point"})
     failures = runs.groupby("point")["error"].apply(lambda e: int(e.notna().sum()))
     table["failed"] = table["point"].map(failures).fillna(0).astype(int)
     return design.merge(table, on="point")
@@ -104,7 +110,9 @@ def _bins(values: pd.Series, count: int) -> tuple[pd.Series, bool]:
     return pd.qcut(values, count, labels=False, duplicates="drop"), False
 
 
-def marginals(runs: pd.DataFrame, factors: list[str], outcomes: list[str]) -> pd.DataFrame:
+def marginals(
+    runs: pd.DataFrame, factors: list[str], outcomes: list[str], scalars=frozenset()
+) -> pd.DataFrame:
     """P(outcome) against each factor, pooled over the others: ``factor, outcome, x, n, p, …``.
 
     ``x`` is the level (factorial) or the mean of the factor's values in a quantile bin.
@@ -112,7 +120,7 @@ def marginals(runs: pd.DataFrame, factors: list[str], outcomes: list[str]) -> pd
     parts = []
     for name in factors:
         bins, _ = _bins(runs[name], BINS)
-        table = _proportions(runs.groupby(bins), outcomes)
+        table = _proportions(runs.groupby(bins), outcomes, scalars)
         centres = runs.groupby(bins)[name].mean()
         table["x"] = table["key"].map(centres)
         table.insert(0, "factor", name)
@@ -120,13 +128,15 @@ def marginals(runs: pd.DataFrame, factors: list[str], outcomes: list[str]) -> pd
     return pd.concat(parts, ignore_index=True)
 
 
-def heat_cells(runs: pd.DataFrame, pair: tuple[str, str], outcomes: list[str]) -> pd.DataFrame:
+def heat_cells(
+    runs: pd.DataFrame, pair: tuple[str, str], outcomes: list[str], scalars=frozenset()
+) -> pd.DataFrame:
     """P(outcome) over two factors (levels, or quantile bins): ``x, y, outcome, n, p, …``."""
     first, _ = _bins(runs[pair[0]], HEAT_BINS)
     second, _ = _bins(runs[pair[1]], HEAT_BINS)
     keys = pd.DataFrame({"bx": first, "by": second})
     grouped = runs.groupby([keys["bx"], keys["by"]])
-    table = _proportions(grouped, outcomes)
+    table = _proportions(grouped, outcomes, scalars)
     centres_x = runs.groupby([keys["bx"], keys["by"]])[pair[0]].mean()
     centres_y = runs.groupby([keys["bx"], keys["by"]])[pair[1]].mean()
     # Label each bin by its mean over the whole column, so a row of cells shares one label.
@@ -136,6 +146,17 @@ def heat_cells(runs: pd.DataFrame, pair: tuple[str, str], outcomes: list[str]) -
     table["y"] = [column_y[key[1]] for key in table["key"]]
     del centres_x, centres_y
     return table.drop(columns="key")
+
+
+def _coded(frame: pd.DataFrame, manifest: dict[str, Any]) -> pd.DataFrame:
+    """``frame`` with each categorical or yes/no factor's column as its choice's index in the
+    experiment file's order of levels (the design's coordinate)."""
+    frame = frame.copy()
+    for factor in manifest["factors"]:
+        if factor.get("kind", "number") != "number" and factor["name"] in frame:
+            codes = {level: float(index) for index, level in enumerate(factor["levels"])}
+            frame[factor["name"]] = frame[factor["name"]].map(codes).astype(float)
+    return frame
 
 
 def point_means(points: pd.DataFrame, outcome: str) -> np.ndarray:
@@ -227,28 +248,21 @@ def _index_rows(outcome: str, names, result, keys) -> list[dict[str, Any]]:
     ]
 
 
-def _markdown_table(frame: pd.DataFrame, digits: int = 3) -> str:
-    def cell(value: Any) -> str:
-        if isinstance(value, float):
-            return "" if math.isnan(value) else f"{value:.{digits}g}"
-        return str(value)
-
-    header = "| " + " | ".join(frame.columns) + " |"
-    rule = "|" + "|".join("---" for _ in frame.columns) + "|"
-    body = ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(index=False)]
-    return "\n".join([header, rule, *body])
-
-
 def _stem(text: str) -> str:
     return text.replace(".", "_").replace("/", "_")
 
 
-def analyze_sweep(directory: Path | str, pair: list[str] | None = None) -> Path:
+def analyze_sweep(
+    directory: Path | str, pair: list[str] | None = None, options: Any = None
+) -> Path:
     """Write ``analysis.md``, ``tables/*.csv`` and ``figures/*.png|pdf`` for a sweep.
 
     Args:
         directory: a directory written by ``brink sweep``.
         pair: the two factors of the heat map (default: the two most influential).
+        options: the optional analyses to add
+            (:class:`brink.experiments.analysis_extras.Options`: PRIM, CART, feature scores,
+            SALib methods, stacking, robust choice of levers).
 
     Returns:
         Path: the ``analysis.md`` written.
@@ -265,12 +279,21 @@ def analyze_sweep(directory: Path | str, pair: list[str] | None = None) -> Path:
     factors = [factor["name"] for factor in manifest["factors"]]
     units = {factor["name"]: factor["unit"] for factor in manifest["factors"]}
     specs = manifest["outcomes"]
-    outcomes = [spec["name"] for spec in specs]
-    labels = {spec["name"]: spec["label"] for spec in specs}
-    design = read_design(directory)
-    runs = read_runs(directory, outcomes, factors)
+    types = {spec["name"]: outcome_type(spec["kind"]) for spec in specs}
+    outcomes = [spec["name"] for spec in specs if types[spec["name"]] != "series"]
+    scalars = frozenset(name for name, kind in types.items() if kind == "scalar")
+    labels = {spec["name"]: reading(spec) for spec in specs}
+    raw_design = read_design(directory)
+    raw_runs = read_runs(directory, list(types), factors)
+    if options is not None:  # a mistake in the options is reported before anything is written
+        options.check(manifest, types)
+    # categorical and yes/no factors as the index of their choice, for the analyses of numbers
+    design, runs = _coded(raw_design, manifest), _coded(raw_runs, manifest)
     seed = int(manifest["root_seed"])
     kind = manifest["design"]["kind"]
+    choices = {
+        f["name"]: f["levels"] for f in manifest["factors"] if f.get("kind", "number") != "number"
+    }
 
     tables_dir = directory / "tables"
     figures_dir = directory / FIGURES
@@ -279,8 +302,8 @@ def analyze_sweep(directory: Path | str, pair: list[str] | None = None) -> Path:
 
     good = runs[runs["error"].isna()]
     failed = int(runs["error"].notna().sum())
-    points = point_table(runs, design, outcomes)
-    margins = marginals(good, factors, outcomes)
+    points = point_table(runs, design, outcomes, scalars)
+    margins = marginals(good, factors, outcomes, scalars)
 
     problem = {
         "num_vars": len(factors),
@@ -338,18 +361,18 @@ def analyze_sweep(directory: Path | str, pair: list[str] | None = None) -> Path:
     for outcome in outcomes:
         note = f" (the {len(shown)} most influential)" if len(shown) < len(factors) else ""
         fig = plots.probability_by_factor(
-            margins, outcome, labels[outcome], units, order=shown, note=note
+            margins, outcome, labels[outcome], units, order=shown, note=note, choices=choices
         )
         files += save(fig, figures_dir / f"{outcome}_by_factor")
     cells = None
     if heat_pair is not None:
-        cells = heat_cells(good, heat_pair, outcomes)
+        cells = heat_cells(good, heat_pair, outcomes, scalars)
         cells.insert(0, "factor_y", heat_pair[1])
         cells.insert(0, "factor_x", heat_pair[0])
         cells.to_csv(tables_dir / "heat_map.csv", index=False)
         files.append(tables_dir / "heat_map.csv")
         for outcome in outcomes:
-            fig = plots.heat_map(cells, outcome, labels[outcome], heat_pair, units)
+            fig = plots.heat_map(cells, outcome, labels[outcome], heat_pair, units, choices)
             files += save(fig, figures_dir / f"{outcome}_heat_map")
     if sensitivity is not None:
         name = {"ST": "sobol", "mu_star": "morris", "src": "importance"}[rank_column]
@@ -390,7 +413,11 @@ def analyze_sweep(directory: Path | str, pair: list[str] | None = None) -> Path:
                 )
             files += save(fig, figures_dir / f"{outcome}_{name}")
 
-    report = _report(
+    extra = extra_sections(
+        raw_runs, raw_design, points, manifest, types, labels, options, (tables_dir, figures_dir)
+    )
+    files += extra.files
+    report = report_text(
         manifest,
         runs,
         failed,
@@ -404,133 +431,9 @@ def analyze_sweep(directory: Path | str, pair: list[str] | None = None) -> Path:
         factors,
         files,
         directory,
+        scalars,
+        extra.lines,
     )
     path = directory / "analysis.md"
     write_text_atomic(path, report)
     return path
-
-
-def _report(
-    manifest,
-    runs,
-    failed,
-    points,
-    margins,
-    sensitivity,
-    note,
-    heat_pair,
-    outcomes,
-    labels,
-    factors,
-    files,
-    directory,
-) -> str:
-    kind = manifest["design"]["kind"]
-    lines = [
-        f"# Sweep analysis: {manifest['experiment']}",
-        "",
-        f"Scenario `{manifest['scenario']}`; design **{kind}** with {manifest['points']} points "
-        f"× {manifest['replications']} replications = {manifest['runs_total']} runs "
-        f"(root seed {manifest['root_seed']}, horizon {manifest['horizon'] or 'the scenario’s'}).",
-        f"Runs on disk: {len(runs)} of {manifest['runs_total']}; failed: {failed}.",
-    ]
-    if manifest.get("max_column_correlation") is not None and kind != "factorial":
-        lines.append(
-            f"Largest absolute correlation between two design columns: "
-            f"{manifest['max_column_correlation']:.3f}."
-        )
-    lines += [
-        "",
-        "## Outcomes over the whole design",
-        "",
-        "Pooled over every run of every point, with 95 % Wilson intervals.",
-        "",
-    ]
-    good = runs[runs["error"].isna()]
-    overall = []
-    for outcome in outcomes:
-        n = len(good)
-        k = int(good[outcome].astype(float).sum())
-        low, high = wilson(k, n) if n else (np.nan, np.nan)
-        overall.append(
-            {
-                "outcome": outcome,
-                "reading": labels[outcome],
-                "runs": n,
-                "P": k / n if n else np.nan,
-                "95 % low": float(low),
-                "95 % high": float(high),
-            }
-        )
-    lines += [_markdown_table(pd.DataFrame(overall)), ""]
-    lines += [
-        "## Against each factor",
-        "",
-        "Runs pooled over the other factors; a sampled factor is cut into quantile bins "
-        f"(at most {BINS}). Table: `tables/by_factor.csv`.",
-        "",
-    ]
-    for outcome in outcomes:
-        part = margins[margins["outcome"] == outcome][["factor", "x", "n", "p", "low", "high"]]
-        lines += [
-            f"### P({labels[outcome]})",
-            "",
-            _markdown_table(part),
-            "",
-            f"![P({labels[outcome]}) by factor](figures/{outcome}_by_factor.png)",
-            "",
-        ]
-    if heat_pair is not None:
-        lines += [
-            "## Two factors together",
-            "",
-            f"`{heat_pair[0]}` (x) against `{heat_pair[1]}` (y). Table: `tables/heat_map.csv`.",
-            "",
-        ]
-        lines += [f"![P({labels[o]}) heat map](figures/{o}_heat_map.png)" for o in outcomes]
-        lines.append("")
-    lines += ["## Sensitivity", ""]
-    if sensitivity is None:
-        lines += [note or "Too few design points for a sensitivity analysis.", ""]
-    else:
-        explain = {
-            "sobol": "First-order (S1) and total (ST) Sobol indices of the point probabilities, "
-            "SALib's Saltelli estimator, with 95 % bootstrap intervals (`tables/sobol.csv`).",
-            "morris": "Morris elementary effects of the point probabilities: μ* (mean absolute "
-            "effect, with its 95 % bootstrap interval), μ and σ (`tables/morris.csv`).",
-            "factorial": "Standardised regression coefficients of a linear model of the point "
-            "probabilities on the factors, with 95 % bootstrap intervals over points and the "
-            "model's R² (`tables/importance.csv`). Read them as importances only where R² is "
-            "high.",
-        }
-        explain["latin_hypercube"] = explain["factorial"]
-        lines += [explain[kind], ""]
-        for outcome in outcomes:
-            part = sensitivity[sensitivity["outcome"] == outcome].drop(columns="outcome")
-            stem = {"sobol": "sobol", "morris": "morris"}.get(kind, "importance")
-            lines += [
-                f"### P({labels[outcome]})",
-                "",
-                _markdown_table(part),
-                "",
-                f"![{stem}](figures/{outcome}_{stem}.png)",
-                "",
-            ]
-    lines += ["## Files", ""]
-    lines += [f"- `{path.relative_to(directory)}`" for path in files]
-    lines += [
-        "",
-        "Manifest: `manifest.json`; design: `design.parquet`; per-run shards: `shards/`.",
-        "",
-        "```json",
-        json.dumps(
-            {
-                k: manifest[k]
-                for k in ("experiment_sha256", "scenario_sha256", "root_seed", "software")
-            },
-            indent=2,
-        ),
-        "```",
-        "",
-    ]
-    return "\n".join(lines)

@@ -39,6 +39,8 @@ class Design:
         levels: the Morris grid's levels (None for the other designs).
         second_order: whether a Sobol sample supports second-order indices.
         max_correlation: the largest absolute Pearson correlation between two columns.
+        choices: per column, the choices of a categorical or yes/no factor (None: a number);
+            such a column of ``points`` holds the index of a choice.
     """
 
     kind: str
@@ -48,6 +50,20 @@ class Design:
     levels: int | None = None
     second_order: bool = False
     max_correlation: float | None = None
+    choices: tuple[tuple[Any, ...] | None, ...] = ()
+
+    def _choices(self, index: int) -> tuple[Any, ...] | None:
+        return self.choices[index] if self.choices else None
+
+    def values(self, point: int) -> tuple[Any, ...]:
+        """The factor values of a point: numbers, and the choices of categorical columns."""
+        row = self.points[point]
+        return tuple(
+            float(row[index])
+            if self._choices(index) is None
+            else self._choices(index)[int(row[index])]
+            for index in range(len(self.names))
+        )
 
     def __len__(self) -> int:
         return len(self.points)
@@ -60,10 +76,13 @@ class Design:
         (37 MiB of its peak of 131, measured with ``benchmarks/bench_sweep.py``).
         """
         columns = [_arrow_column(np.arange(len(self.points), dtype=np.int64), pa.int64())]
-        columns += [
-            _arrow_column(np.asarray(self.points[:, index], dtype=np.float64), pa.float64())
-            for index in range(len(self.names))
-        ]
+        for index in range(len(self.names)):
+            choices = self._choices(index)
+            values = np.asarray(self.points[:, index], dtype=np.float64)
+            if choices is None:
+                columns.append(_arrow_column(values, pa.float64()))
+            else:
+                columns.append(choice_column([choices[int(code)] for code in values]))
         return pa.Table.from_arrays(columns, names=["point", *self.names])
 
     def frame(self) -> pd.DataFrame:
@@ -75,6 +94,28 @@ def _arrow_column(values: np.ndarray, kind: pa.DataType) -> pa.Array:
     """An Arrow array over a copy of a one-dimensional NumPy array (no nulls)."""
     values = np.ascontiguousarray(values)
     return pa.Array.from_buffers(kind, len(values), [None, pa.py_buffer(values.copy())])
+
+
+def arrow_type(choices: tuple[Any, ...] | None) -> pa.DataType:
+    """The Arrow type of a factor's column: float64, bool (yes/no) or string (categorical)."""
+    if choices is None:
+        return pa.float64()
+    return pa.bool_() if set(choices) == {False, True} else pa.string()
+
+
+def choice_column(values: list[Any]) -> pa.Array:
+    """An Arrow array of booleans or strings built from buffers (no nulls), not ``pa.array``,
+    which would import pandas into a sweep's main process (see :meth:`Design.table`)."""
+    if values and all(isinstance(value, bool) for value in values):
+        bits = np.packbits(np.array(values, dtype=bool), bitorder="little")
+        return pa.Array.from_buffers(pa.bool_(), len(values), [None, pa.py_buffer(bits)])
+    data = [str(value).encode() for value in values]
+    offsets = np.concatenate([[0], np.cumsum([len(item) for item in data])]).astype(np.int32)
+    return pa.Array.from_buffers(
+        pa.string(),
+        len(values),
+        [None, pa.py_buffer(offsets.tobytes()), pa.py_buffer(b"".join(data))],
+    )
 
 
 def design_rng(root_seed: int) -> np.random.Generator:
@@ -106,16 +147,62 @@ def factor_levels(factor, default: int) -> tuple[float, ...]:
     return tuple(float(f"{value:.12g}") for value in values)
 
 
+def _coded_levels(factor, default: int) -> tuple[float, ...]:
+    """A factorial factor's levels as design coordinates (a choice's index if categorical)."""
+    if factor.kind != "number":
+        return tuple(float(index) for index in range(len(factor.levels)))
+    return factor_levels(factor, default)
+
+
 def build_design(experiment) -> Design:
-    """The design points of an :class:`~brink.experiments.experiment.Experiment`."""
+    """The design points of an :class:`~brink.experiments.experiment.Experiment`.
+
+    The uncertainties are sampled by the experiment's design; every lever setting (the full
+    factorial of the levers' levels) is crossed with every point of the uncertainties, lever
+    settings outermost, so the points of one setting are consecutive and every setting meets
+    the same futures. Columns follow the experiment's factors: uncertainties, then levers.
+    """
+    uncertainties = [f for f in experiment.factors if f.role == "uncertainty"]
+    levers = [f for f in experiment.factors if f.role == "lever"]
+    inner = _uncertainty_design(experiment, uncertainties)
+    choices = tuple(
+        tuple(f.levels) if f.kind != "number" else None for f in [*uncertainties, *levers]
+    )
+    if not levers:
+        return Design(**{**inner.__dict__, "choices": choices})
+    grid = [_coded_levels(f, experiment.design.levels or DEFAULT_LEVELS) for f in levers]
+    settings = np.array(list(itertools.product(*grid)), dtype=float)
+    inner_points = inner.points if uncertainties else np.zeros((1, 0))
+    points = np.vstack(
+        [np.hstack([inner_points, np.tile(row, (len(inner_points), 1))]) for row in settings]
+    )
+    factors = [*uncertainties, *levers]
+    problem = {
+        "num_vars": len(factors),
+        "names": [f.name for f in factors],
+        "bounds": [list(f.bounds) for f in factors],
+    }
+    return Design(
+        inner.kind,
+        tuple(problem["names"]),
+        points,
+        problem,
+        levels=inner.levels,
+        second_order=inner.second_order,
+        max_correlation=inner.max_correlation,
+        choices=choices,
+    )
+
+
+def _uncertainty_design(experiment, factors) -> Design:
+    """The design over the uncertainties alone (the whole design of a file with no levers)."""
     spec = experiment.design
-    factors = experiment.factors
     names = tuple(factor.name for factor in factors)
     bounds = [list(factor.bounds) for factor in factors]
     problem = {"num_vars": len(factors), "names": list(names), "bounds": bounds}
     rng = design_rng(experiment.seed)
     if spec.kind == "factorial":
-        grid = [factor_levels(factor, spec.levels or DEFAULT_LEVELS) for factor in factors]
+        grid = [_coded_levels(factor, spec.levels or DEFAULT_LEVELS) for factor in factors]
         points = np.array(list(itertools.product(*grid)), dtype=float)
         return Design(spec.kind, names, points, problem, max_correlation=0.0)
     if spec.kind == "latin_hypercube":
@@ -125,6 +212,10 @@ def build_design(experiment) -> Design:
         unit = sampler.random(spec.samples)
         low, high = np.array(bounds).T
         points = qmc.scale(unit, low, high)
+        for index, factor in enumerate(factors):
+            if factor.kind != "number":  # each choice gets an equal share of the strata
+                count = len(factor.levels)
+                points[:, index] = np.minimum(np.floor(unit[:, index] * count), count - 1)
         return Design(
             spec.kind, names, points, problem, max_correlation=max_abs_correlation(points)
         )

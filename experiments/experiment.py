@@ -15,12 +15,21 @@ An experiment file is YAML::
       samples: 64                 # latin_hypercube: points; sobol: base samples N
                                   # (N·(k + 2) points); morris: trajectories (r·(k + 1) points)
       second_order: false         # sobol: also second-order indices (N·(2k + 2) points)
-    factors:
-      deployments.fra_romania.troops: {levels: [0, 0.5, 1, 2, 4]}
+    levers:                       # what a government chooses: crossed with every
+      deployments.fra_romania.troops: {levels: [0, 0.5, 1, 2, 4]}   # point of the uncertainties
+      alliances.NATO.kind: {levels: [defense, consultation]}        # a categorical factor
+    uncertainties:                # what the analyst cannot control: the design samples these
       alliances.NATO.reliability: {low: 0.3, high: 1.0}
       parameters.spiral_hazard: {relative: 0.5}   # its value ± 50 %, within its range
     outcomes:
       force_on_nato: {kind: force, by: RUS, against: NATO}
+      war_days: {kind: duration}                  # a number per run (see outcomes.py)
+      hostility: {kind: hostility}                # a series per run: hostility level by day
+
+``factors:`` is the older name of ``uncertainties:`` (a file has one or the other). Levers
+are set on a full-factorial grid (their ``levels``, or ``design.levels`` points of a range),
+and every lever setting meets the same design points of the uncertainties, so settings can be
+compared future by future (``brink analyze --robust``).
 
 Factor names are listed in :mod:`brink.experiments.factors`, outcome kinds in
 :mod:`brink.experiments.outcomes`. Every mistake is reported with its file, line, column and key.
@@ -36,7 +45,15 @@ from typing import Any
 from brink.errors import BrinkInputError, Location, did_you_mean
 from brink.experiments.factors import FactorTarget, base_value, resolve_factor
 from brink.experiments.located import LocatedDocument, load_located
-from brink.experiments.outcomes import OUTCOME_KINDS, OUTCOMES, OutcomeSpec, default_label
+from brink.experiments.outcomes import (
+    AGGREGATES,
+    OUTCOME_KINDS,
+    OUTCOMES,
+    SCALAR_KINDS,
+    OutcomeSpec,
+    default_label,
+    outcome_type,
+)
 from brink.scenarios.spec import Scenario
 
 DESIGN_KINDS = ("factorial", "latin_hypercube", "sobol", "morris")
@@ -50,11 +67,24 @@ _TOP_KEYS = (
     "horizon",
     "design",
     "factors",
+    "uncertainties",
+    "levers",
     "outcomes",
 )
 _DESIGN_KEYS = ("kind", "samples", "levels", "second_order", "optimization")
 _FACTOR_KEYS = ("low", "high", "levels", "relative")
-_OUTCOME_KEYS = ("kind", "label", "dispute", "by", "against", "value", "at_least")
+_OUTCOME_KEYS = (
+    "kind",
+    "label",
+    "dispute",
+    "by",
+    "against",
+    "value",
+    "at_least",
+    "aggregate",
+)
+#: The roles of a factor: the block of the experiment file it stands in.
+ROLES = ("uncertainty", "lever")
 
 #: Where the bundled experiments live (package data).
 EXPERIMENT_DIR = Path(__file__).resolve().parent
@@ -73,19 +103,38 @@ class DesignSpec:
 
 @dataclass(frozen=True)
 class FactorSpec:
-    """One factor: a range ``[low, high]`` or explicit ``levels``, and where it goes."""
+    """One factor: a range ``[low, high]`` or explicit ``levels``, where it goes, and whether
+    it is an uncertainty or a lever.
+
+    A categorical or yes/no factor's ``levels`` are its choices (strings or booleans); a design
+    holds the index of a choice, and :meth:`value` turns it back into the choice.
+    """
 
     name: str
     target: FactorTarget
     low: float | None = None
     high: float | None = None
-    levels: tuple[float, ...] | None = None
+    levels: tuple[Any, ...] | None = None
+    role: str = "uncertainty"
+
+    @property
+    def kind(self) -> str:
+        """``number``, ``boolean`` or ``category`` (from the factor's target)."""
+        return self.target.kind
 
     @property
     def bounds(self) -> tuple[float, float]:
+        if self.kind != "number":
+            return 0.0, float(len(self.levels) - 1)
         if self.levels is not None:
             return min(self.levels), max(self.levels)
         return self.low, self.high
+
+    def value(self, coded: float) -> Any:
+        """The factor's value at a design coordinate (a choice's index for a categorical one)."""
+        if self.kind == "number":
+            return float(coded)
+        return self.levels[min(int(coded), len(self.levels) - 1)]
 
 
 @dataclass(frozen=True)
@@ -111,7 +160,11 @@ class Experiment:
         if samples is not None:
             _check_count(samples, "--samples", _cli("--samples"))
             if design.kind == "factorial":
-                if all(factor.levels is not None for factor in self.factors):
+                if all(
+                    factor.levels is not None
+                    for factor in self.factors
+                    if factor.role == "uncertainty"
+                ):
                     raise BrinkInputError(
                         "every factor of this factorial design lists its levels, so --samples "
                         "changes nothing; edit the levels in the experiment file instead",
@@ -188,9 +241,16 @@ def load_experiment(path: Path | str) -> Experiment:
     path = find_experiment(str(path))
     doc = load_located(path)
     data = _mapping(doc, doc.data, _TOP_KEYS)
-    for key in ("scenario", "seed", "replications", "factors", "design"):
+    for key in ("scenario", "seed", "replications", "design"):
         if key not in data:
             raise doc.error(f"missing '{key}' (an experiment needs {key})", key)
+    if "factors" in data and "uncertainties" in data:
+        raise doc.error(
+            "give 'uncertainties' or its older name 'factors', not both", "uncertainties"
+        )
+    block = "uncertainties" if "uncertainties" in data else "factors"
+    if block not in data and "levers" not in data:
+        raise doc.error("missing 'uncertainties' (an experiment needs factors to vary)", block)
 
     reference = data["scenario"]
     if not isinstance(reference, str):
@@ -215,7 +275,15 @@ def load_experiment(path: Path | str) -> Experiment:
         horizon = _check_count(horizon, "steps", doc.where("horizon"))
 
     design = _design(doc, data["design"])
-    factors = _factors(doc, data["factors"], scenario, design)
+    factors = ()
+    if block in data:
+        factors = _factors(doc, data[block], scenario, design, block, "uncertainty")
+    if "levers" in data:
+        factors += _factors(doc, data["levers"], scenario, design, "levers", "lever")
+    seen = [factor.name for factor in factors]
+    twice = next((name for name in seen if seen.count(name) > 1), None)
+    if twice is not None:
+        raise doc.error(f"'{twice}' is both a lever and an uncertainty", "levers", twice)
     _check_design(design, factors, doc)
     outcomes = _outcomes(doc, data.get("outcomes") or {"war": {"kind": "war"}}, scenario)
 
@@ -269,16 +337,23 @@ def _design(doc: LocatedDocument, value: Any) -> DesignSpec:
 
 
 def _factors(
-    doc: LocatedDocument, value: Any, scenario: Scenario, design: DesignSpec
+    doc: LocatedDocument,
+    value: Any,
+    scenario: Scenario,
+    design: DesignSpec,
+    block: str,
+    role: str,
 ) -> tuple[FactorSpec, ...]:
     if not isinstance(value, dict) or not value:
-        raise doc.error("expected a mapping of factor names to ranges or levels", "factors")
+        raise doc.error("expected a mapping of factor names to ranges or levels", block)
     factors = []
     for name, body in value.items():
-        path = ("factors", name)
+        path = (block, name)
         target = resolve_factor(name, scenario, doc.where_key(*path))
         body = _mapping(doc, body, _FACTOR_KEYS, *path)
-        if "levels" in body:
+        if target.choices is not None:
+            factors.append(_choice_factor(doc, body, target, path, role))
+        elif "levels" in body:
             if "low" in body or "high" in body:
                 raise doc.error("give either levels or low and high, not both", *path)
             levels = body["levels"]
@@ -291,7 +366,7 @@ def _factors(
                 target.check(level, doc.where(*path, "levels", index))
             if len(set(numbers)) != len(numbers):
                 raise doc.error("a level is given twice", *path, "levels")
-            factors.append(FactorSpec(name, target, levels=numbers))
+            factors.append(FactorSpec(name, target, levels=numbers, role=role))
         elif "relative" in body:
             if len(body) > 1:
                 raise doc.error("give relative alone (it sets low and high)", *path)
@@ -306,7 +381,7 @@ def _factors(
                 )
             low, high = sorted((base * (1 - share), base * (1 + share)))
             low, high = max(low, target.low), min(high, target.high)
-            factors.append(FactorSpec(name, target, low=low, high=high))
+            factors.append(FactorSpec(name, target, low=low, high=high, role=role))
         else:
             if "low" not in body or "high" not in body:
                 raise doc.error("a factor needs low and high, or levels", *path)
@@ -316,8 +391,34 @@ def _factors(
             target.check(high, doc.where(*path, "high"))
             if not low < high:
                 raise doc.error(f"low {low:g} is not below high {high:g}", *path)
-            factors.append(FactorSpec(name, target, low=low, high=high))
+            factors.append(FactorSpec(name, target, low=low, high=high, role=role))
     return tuple(factors)
+
+
+def _choice_factor(
+    doc: LocatedDocument, body: dict, target: FactorTarget, path: tuple, role: str
+) -> FactorSpec:
+    """A categorical or yes/no factor: ``levels`` lists the choices it takes."""
+    what = "yes/no" if target.kind == "boolean" else "categorical"
+    allowed = ", ".join(str(choice).lower() for choice in target.choices)
+    if set(body) != {"levels"}:
+        raise doc.error(f"a {what} factor takes a list of levels from: {allowed}", *path)
+    levels = body["levels"]
+    if not isinstance(levels, list) or not levels:
+        raise doc.error(f"levels must be a list of choices from: {allowed}", *path, "levels")
+    for index, level in enumerate(levels):
+        target.check(level, doc.where(*path, "levels", index))
+    if len(set(levels)) != len(levels):
+        raise doc.error("a level is given twice", *path, "levels")
+    return FactorSpec(target.name, target, levels=tuple(levels), role=role)
+
+
+def _block(doc: LocatedDocument | None, factor: FactorSpec) -> str:
+    """The block of the file a factor stands in: levers, uncertainties, or factors."""
+    if factor.role == "lever":
+        return "levers"
+    has_new_name = doc is not None and ("uncertainties", factor.name) in doc.places
+    return "uncertainties" if has_new_name else "factors"
 
 
 def _check_design(
@@ -328,15 +429,35 @@ def _check_design(
             return BrinkInputError(message, _cli("--samples"))
         return doc.error(message, *path)
 
+    uncertainties = [factor for factor in factors if factor.role == "uncertainty"]
+    levers = [factor for factor in factors if factor.role == "lever"]
+    if levers and design.kind in ("sobol", "morris"):
+        raise fail(
+            f"levers need a factorial or latin_hypercube design (a {design.kind} sample of the "
+            "uncertainties repeated for each lever setting is not analysed yet); make them "
+            "uncertainties or change the design",
+            "levers",
+        )
+    if not uncertainties and design.kind != "factorial":
+        raise fail(f"a {design.kind} design needs uncertainties to sample", "design", "kind")
+    for factor in factors:
+        if factor.kind != "number" and design.kind in ("sobol", "morris"):
+            raise fail(
+                f"a {design.kind} design samples ranges of numbers; {factor.name} is "
+                f"{'yes/no' if factor.kind == 'boolean' else 'categorical'} (use factorial "
+                "or latin_hypercube)",
+                _block(doc, factor),
+                factor.name,
+            )
     if design.kind != "factorial":
-        for factor in factors:
-            if factor.levels is not None:
+        for factor in uncertainties:
+            if factor.levels is not None and factor.kind == "number":
                 raise fail(
                     f"a {design.kind} design samples a range: give low and high, not levels",
-                    "factors",
+                    _block(doc, factor),
                     factor.name,
                 )
-    if design.kind in ("sobol", "morris") and len(factors) < 2:
+    if design.kind in ("sobol", "morris") and len(uncertainties) < 2:
         raise fail(f"a {design.kind} analysis needs at least two factors", "factors")
     if design.kind == "latin_hypercube" and design.samples < 2:
         raise fail("a latin_hypercube design needs at least 2 samples", "design", "samples")
@@ -396,6 +517,21 @@ def _outcomes(doc: LocatedDocument, value: Any, scenario: Scenario) -> tuple[Out
             _check_count(at_least, "a MID level 1–5", doc.where(*path, "at_least"))
             if at_least > 5:
                 raise doc.error(f"{at_least} is above 5 (MID levels are 1–5)", *path, "at_least")
+        aggregate = body.get("aggregate")
+        if aggregate is not None and outcome_type(kind) != "scalar":
+            raise doc.error(
+                f"'aggregate' applies to number outcomes ({', '.join(SCALAR_KINDS)}), "
+                f"not to {kind}",
+                *path,
+                "aggregate",
+            )
+        if aggregate is not None and aggregate not in AGGREGATES:
+            raise doc.error(
+                f"unknown aggregate '{aggregate}'{did_you_mean(str(aggregate), AGGREGATES)} "
+                f"(one of {', '.join(AGGREGATES)})",
+                *path,
+                "aggregate",
+            )
         spec = OutcomeSpec(
             name=name,
             kind=kind,
@@ -405,6 +541,7 @@ def _outcomes(doc: LocatedDocument, value: Any, scenario: Scenario) -> tuple[Out
             against=against,
             value=outcome_value,
             at_least=at_least,
+            aggregate=aggregate,
         )
         specs.append(replace(spec, label=str(body.get("label") or default_label(spec))))
     return tuple(specs)

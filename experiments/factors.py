@@ -13,6 +13,15 @@ file (``scenarios/keys.py``) or in the parameter table (``sim/params.py``)::
     demands.donbas.size                 demands.<id>.{size, stakes.challenger, stakes.target,
                                         level, deadline}
 
+Categorical and yes/no factors take a list of ``levels`` from a fixed set of choices::
+
+    states.RUS.regime                   democracy | anocracy | autocracy
+    states.RUS.nuclear                  true | false
+    alliances.NATO.kind                 defense | offense | neutrality | nonaggression |
+                                        consultation (Article 5, or consultation only, ...)
+    alliances.NATO.members.ROU          true | false: the state is a member of the pact from
+                                        the scenario's start, or not at all (a pact on or off)
+
 Each factor's allowed range comes from the same declaration that checks scenario files and
 ``--set`` (STYLE.md, One place for each fact). An unknown name is an error with the nearest
 valid one. Values are applied to a copy: parameters through :meth:`ModelParams.with_overrides`,
@@ -28,7 +37,7 @@ from typing import Any
 
 from brink.errors import BrinkInputError, Location, did_you_mean
 from brink.scenarios import keys
-from brink.scenarios.spec import Scenario
+from brink.scenarios.spec import ALLIANCE_KINDS, REGIMES, Membership, Scenario
 from brink.sim.params import PARAMETERS, ModelParams
 
 #: Scenario quantities a factor may set: (section, attribute path) -> (spec field path, range).
@@ -54,6 +63,15 @@ _SCENARIO_QUANTITIES: dict[tuple[str, str], tuple[tuple[str, ...], keys.Number]]
 }
 
 
+#: Scenario quantities that take one of a fixed set of values: (section, attribute) -> choices.
+_SCENARIO_CHOICES: dict[tuple[str, str], tuple[Any, ...]] = {
+    ("states", "regime"): REGIMES,
+    ("states", "nuclear"): (False, True),
+    ("alliances", "kind"): ALLIANCE_KINDS,
+    ("alliances", "members"): (False, True),  # alliances.<id>.members.<CODE>
+}
+
+
 @dataclass(frozen=True)
 class FactorTarget:
     """Where a factor's value goes and what values it allows.
@@ -69,6 +87,7 @@ class FactorTarget:
         open_low: ``low`` itself is not allowed.
         integer: values are whole numbers (a sampled value is rounded when applied).
         unit: the unit, for error messages and figure labels.
+        choices: the values a categorical or yes/no factor may take (None: a number).
     """
 
     name: str
@@ -80,9 +99,26 @@ class FactorTarget:
     open_low: bool
     integer: bool
     unit: str
+    choices: tuple[Any, ...] | None = None
 
-    def check(self, value: float, location: Location) -> None:
-        """Raise a located error if ``value`` is outside the allowed range."""
+    @property
+    def kind(self) -> str:
+        """``number``, ``boolean`` (choices true and false) or ``category``."""
+        if self.choices is None:
+            return "number"
+        return "boolean" if set(self.choices) == {False, True} else "category"
+
+    def check(self, value: Any, location: Location) -> None:
+        """Raise a located error if ``value`` is outside the allowed range or choices."""
+        if self.choices is not None:
+            allowed = ", ".join(str(choice).lower() for choice in self.choices)
+            if isinstance(value, bool) != (self.kind == "boolean") or value not in self.choices:
+                raise BrinkInputError(
+                    f"{value!r} is not one of {allowed} ({self.name} is a "
+                    f"{'yes/no' if self.kind == 'boolean' else 'categorical'} factor)",
+                    location,
+                )
+            return
         if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
             raise BrinkInputError(f"{value!r} is not a number", location)
         too_low = value <= self.low if self.open_low else value < self.low
@@ -111,8 +147,15 @@ def _ids(scenario: Scenario, section: str) -> list[str]:
 def factor_names(scenario: Scenario) -> list[str]:
     """Every valid factor name for ``scenario`` (for suggestions and documentation)."""
     names = [f"parameters.{name}" for name in PARAMETERS]
-    for section, attribute in _SCENARIO_QUANTITIES:
-        names.extend(f"{section}.{ident}.{attribute}" for ident in _ids(scenario, section))
+    for section, attribute in [*_SCENARIO_QUANTITIES, *_SCENARIO_CHOICES]:
+        if attribute == "members":
+            names.extend(
+                f"alliances.{ident}.members.{code}"
+                for ident in scenario.alliances
+                for code in scenario.states
+            )
+        else:
+            names.extend(f"{section}.{ident}.{attribute}" for ident in _ids(scenario, section))
     return names
 
 
@@ -155,6 +198,26 @@ def resolve_factor(name: str, scenario: Scenario, location: Location) -> FactorT
                 integer=kind.integer,
                 unit=kind.unit,
             )
+        head, _, code = attribute.partition(".")
+        choices = _SCENARIO_CHOICES.get((section, head))
+        members = head == "members" and code in scenario.states
+        if (
+            choices is not None
+            and ident in _ids(scenario, section)
+            and (members or (head != "members" and not code))
+        ):
+            return FactorTarget(
+                name=name,
+                section=section,
+                ident=ident,
+                fields=(head, code) if members else (head,),
+                low=0.0,
+                high=float(len(choices) - 1),
+                open_low=False,
+                integer=True,
+                unit="yes/no" if set(choices) == {False, True} else "category",
+                choices=choices,
+            )
     raise BrinkInputError(
         f"unknown factor '{name}' for scenario '{scenario.name}'"
         f"{did_you_mean(name, factor_names(scenario))}",
@@ -188,8 +251,20 @@ def base_value(target: FactorTarget, scenario: Scenario) -> float | None:
     return holder
 
 
-def _coerce(target: FactorTarget, value: float) -> float | int:
+def _coerce(target: FactorTarget, value: Any) -> Any:
+    if target.choices is not None:
+        return value
     return round(value) if target.integer else float(value)
+
+
+def _membership(alliance: Any, code: str, member: bool, year: int) -> Any:
+    """``alliance`` with ``code`` a member from ``year`` on (``member``) or never a member."""
+    kept = tuple(m for m in alliance.members if m.state != code)
+    if member:
+        old = next((m for m in alliance.members if m.state == code), None)
+        joined = old.joined if old is not None and old.joined <= year else year
+        kept += (Membership(state=code, joined=joined),)
+    return replace(alliance, members=kept)
 
 
 def apply_factors(
@@ -227,8 +302,13 @@ def apply_factors(
                 touched_resolve.add(target.ident)
             else:
                 states[target.ident] = replace(state, **{target.fields[0]: value})
+        elif target.section == "alliances" and target.fields[0] == "members":
+            year = int(scenario.start_date[:4])
+            alliance = alliances[target.ident]
+            alliances[target.ident] = _membership(alliance, target.fields[1], value, year)
         elif target.section == "alliances":
-            alliances[target.ident] = replace(alliances[target.ident], reliability=value)
+            field = target.fields[0]  # reliability or kind
+            alliances[target.ident] = replace(alliances[target.ident], **{field: value})
         elif target.section == "deployments" and target.ident in _deploy_events(scenario):
             # a deployment the timeline makes: its troops are those of its `deploy` event
             items = lists.setdefault("events", list(scenario.events))

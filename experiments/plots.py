@@ -30,8 +30,10 @@ def probability_by_factor(
     units: dict[str, str],
     order: list[str] | None = None,
     note: str = "",
+    choices: dict[str, list] | None = None,
 ) -> Figure:
-    """P(outcome) against each factor, with 95 % Wilson intervals, one panel per factor.
+    """P(outcome) (or a number's mean) against each factor, with 95 % intervals, one panel per
+    factor.
 
     Args:
         marginal: rows ``factor, outcome, x, n, p, low, high`` (see ``analysis.marginals``).
@@ -40,7 +42,9 @@ def probability_by_factor(
         units: each factor's unit, for the x axis.
         order: the factors to draw, in panel order (default: all, as in ``marginal``).
         note: appended to the title (e.g. which factors are shown).
+        choices: the choices of categorical and yes/no factors, whose ``x`` is a choice's index.
     """
+    choices = choices or {}
     rows = marginal[marginal["outcome"] == outcome]
     factors = list(order or dict.fromkeys(rows["factor"]))
     columns = 2 if len(factors) in (2, 4) else min(3, len(factors))
@@ -50,6 +54,7 @@ def probability_by_factor(
         width, 2.1 * lines + 0.3, nrows=lines, ncols=columns, squeeze=False, sharey=True
     )
     top = max(0.05, float(rows["high"].max()) * 1.08) if len(rows) else 1.0
+    probability = label.startswith("P(")
     with house_style():
         for index, ax in enumerate(axes.flat):
             if index >= len(factors):
@@ -62,11 +67,13 @@ def probability_by_factor(
             )
             ax.plot(part["x"], part["p"], color=PALETTE["blue"], marker="o", markersize=3)
             ax.set_xlabel(factor_label(name, units.get(name)))
-            ax.set_ylim(0, min(1.0, top))
+            if name in choices:
+                _choice_ticks(ax.xaxis, choices[name])
+            ax.set_ylim(0, min(1.0, top) if probability else top)
             if index % columns == 0:
-                ax.set_ylabel(f"P({label})")
+                ax.set_ylabel(label if probability else label.replace(" (", "\n("))
         fig.suptitle(
-            f"P({label}) by factor, with 95 % intervals{note}",
+            f"{label} by factor, with 95 % intervals{note}",
             x=0.0,
             ha="left",
             fontsize=9,
@@ -75,8 +82,18 @@ def probability_by_factor(
     return fig
 
 
+def _choice_ticks(axis, levels: list) -> None:
+    """Label a categorical factor's axis with its choices (its values are their indices)."""
+    axis.set_ticks(range(len(levels)), [str(level).lower() for level in levels])
+
+
 def heat_map(
-    cells: pd.DataFrame, outcome: str, label: str, pair: tuple[str, str], units: dict[str, str]
+    cells: pd.DataFrame,
+    outcome: str,
+    label: str,
+    pair: tuple[str, str],
+    units: dict[str, str],
+    choices: dict[str, list] | None = None,
 ) -> Figure:
     """P(outcome) over two factors: rows ``x, y, n, p`` (cell centres), one colour per cell."""
     part = cells[cells["outcome"] == outcome]
@@ -89,7 +106,9 @@ def heat_map(
     top = float(np.nanmax(grid)) if np.isfinite(grid).any() else 1.0
     # At most ten colour steps of a round width from 0, so the colour bar reads 0, 0.1, 0.2 …
     # and cells and colour bar stay vector in the PDF.
-    step = next(w for w in (0.005, 0.01, 0.02, 0.025, 0.05, 0.1) if top / w <= 10)
+    widths = (0.005, 0.01, 0.02, 0.025, 0.05, 0.1)  # probabilities; then for means of numbers:
+    widths += tuple(m * 10.0**e for e in range(0, 7) for m in (0.2, 0.25, 0.5, 1.0))
+    step = next(w for w in widths if top / w <= 10)
     bounds = np.arange(0, step * (np.ceil(top / step) + 1) - step / 2, step)
     if len(bounds) < 2:
         bounds = np.array([0.0, step])
@@ -104,8 +123,13 @@ def heat_map(
             edgecolors="white",
             linewidth=0.5,
         )
-        ax.set_xticks(range(len(xs)), [f"{value:.3g}" for value in xs])
-        ax.set_yticks(range(len(ys)), [f"{value:.3g}" for value in ys])
+        choices = choices or {}
+        for axis, name, values in ((ax.xaxis, pair[0], xs), (ax.yaxis, pair[1], ys)):
+            if name in choices:  # a choice's index: its name
+                texts = [str(choices[name][int(value)]).lower() for value in values]
+            else:
+                texts = [f"{value:.3g}" for value in values]
+            axis.set_ticks(range(len(values)), texts)
         ax.set_xlabel(factor_label(pair[0], units.get(pair[0])))
         ax.set_ylabel(factor_label(pair[1], units.get(pair[1])))
         if len(xs) * len(ys) <= 64:
@@ -123,8 +147,8 @@ def heat_map(
                     )
         bar = fig.colorbar(image, ax=ax, shrink=0.9, format="%.3g")
         bar.set_ticks(bounds[:: 2 if len(bounds) > 6 else 1])
-        bar.set_label(f"P({label})")
-        ax.set_title(f"P({label})")
+        bar.set_label(f"{label}")
+        ax.set_title(f"{label}")
     return fig
 
 
@@ -177,7 +201,7 @@ def index_bars(
         ax.set_yticks(positions, [factor_label(name) for name in part["factor"]])
         ax.axvline(0, color="#555555", linewidth=0.5)
         ax.set_xlabel(xlabel)
-        ax.set_title(f"{title}: P({label})")
+        ax.set_title(f"{title}: {label}")
         if len(columns) > 1:
             ax.legend(loc="lower right")
     return fig
@@ -202,5 +226,5 @@ def morris_plane(table: pd.DataFrame, outcome: str, label: str, annotate: int = 
         ax.set_ylabel("σ (spread of elementary effects)")
         ax.set_xlim(left=0)
         ax.set_ylim(bottom=0)
-        ax.set_title(f"Morris screening: P({label})")
+        ax.set_title(f"Morris screening: {label}")
     return fig

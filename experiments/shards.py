@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from brink.experiments.designs import arrow_type
 from brink.sim.output import COLUMN_TYPES
 from brink.sim.record import RUN_COLUMNS
 
@@ -65,12 +66,30 @@ def shard_name(point: int, first: int, last: int | None = None, failed: bool = F
     return f"p{point:07d}_{span}{'.failed' if failed else ''}.parquet"
 
 
-def shard_schema(factor_names: tuple[str, ...], outcome_names: tuple[str, ...]) -> pa.Schema:
-    """Columns of every shard of a sweep: point, replication, factors, runs table, outcomes."""
+#: Arrow type of an outcome's column, by its type (yes/no, number, series).
+OUTCOME_TYPES = {
+    "binary": pa.bool_(),
+    "scalar": pa.float64(),
+    "series": pa.list_(pa.float32()),
+}
+
+
+def shard_schema(
+    factor_names: tuple[str, ...],
+    outcomes: tuple,
+    factor_choices: tuple[tuple | None, ...] = (),
+) -> pa.Schema:
+    """Columns of every shard of a sweep: point, replication, factors (float64, or bool and
+    string for yes/no and categorical ones), runs table, outcomes (bool, float64 or a list of
+    float32 per run for a series)."""
+    choices = factor_choices or (None,) * len(factor_names)
     fields = [pa.field("point", pa.int64()), pa.field("replication", pa.int64())]
-    fields += [pa.field(name, pa.float64()) for name in factor_names]
+    fields += [
+        pa.field(name, arrow_type(options))
+        for name, options in zip(factor_names, choices, strict=True)
+    ]
     fields += [pa.field(name, COLUMN_TYPES[name]) for name in RUN_COLUMNS]
-    fields += [pa.field(OUTCOME_PREFIX + name, pa.bool_()) for name in outcome_names]
+    fields += [pa.field(OUTCOME_PREFIX + spec.name, OUTCOME_TYPES[spec.type]) for spec in outcomes]
     fields.append(pa.field("error", pa.string()))
     return pa.schema(fields)
 

@@ -134,7 +134,7 @@ def _tasks(
 ) -> Iterator[RunTask]:
     """The blocks of runs with no shard yet, point by point (see :func:`shards.blocks`)."""
     for point in range(len(design)):
-        values = tuple(float(value) for value in design.points[point])
+        values = design.values(point)
         missing = [r for r in range(len(seeds)) if (point, r) not in skip]
         for first, last in shards.blocks(missing):
             yield RunTask(point, first, tuple(seeds[first : last + 1]), values)
@@ -204,6 +204,8 @@ def run_sweep(
                 "high": f.bounds[1],
                 "levels": f.levels,
                 "unit": f.target.unit,
+                "role": f.role,
+                "kind": f.kind,
             }
             for f in experiment.factors
         ],
@@ -230,6 +232,7 @@ def run_sweep(
         horizon=experiment.horizon,
         factor_names=design.names,
         outcomes=experiment.outcomes,
+        factor_choices=design.choices,
     )
     done = shards.completed(directory)
     failed = sum(done.values())

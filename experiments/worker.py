@@ -38,17 +38,19 @@ class SweepContext:
     horizon: int | None
     factor_names: tuple[str, ...]
     outcomes: tuple[OutcomeSpec, ...]
+    factor_choices: tuple[tuple[Any, ...] | None, ...] = ()  # per factor (None: a number)
 
 
 @dataclass(frozen=True)
 class RunTask:
     """A block of runs: a design point, its consecutive replications ``first`` onwards (one
-    per seed), their seeds and the point's factor values."""
+    per seed), their seeds and the point's factor values (numbers, or the choices of
+    categorical and yes/no factors)."""
 
     point: int
     first: int
     seeds: tuple[int, ...]
-    values: tuple[float, ...]
+    values: tuple[Any, ...]
 
     @property
     def last(self) -> int:
@@ -112,7 +114,7 @@ def _prepare(context: SweepContext) -> _Prepared:
             targets=targets,
             evaluator=OutcomeEvaluator(context.outcomes, scenario),
             schema=shards.shard_schema(
-                context.factor_names, tuple(spec.name for spec in context.outcomes)
+                context.factor_names, context.outcomes, context.factor_choices
             ),
         )
         _PREPARED.clear()  # one sweep at a time per worker
@@ -121,7 +123,7 @@ def _prepare(context: SweepContext) -> _Prepared:
 
 
 def simulate_rows(
-    context: SweepContext, point: int, replication: int, seed: int, values: tuple[float, ...]
+    context: SweepContext, point: int, replication: int, seed: int, values: tuple[Any, ...]
 ) -> list[dict[str, Any]]:
     """Run one replication of a point and return its shard rows (raises what the model or the
     factors raise)."""
@@ -131,7 +133,9 @@ def simulate_rows(
     factors = dict(zip(context.factor_names, values, strict=True))
     scenario, params = apply_factors(prepared.scenario, prepared.params, factors, prepared.targets)
     record = simulate(scenario, params, seed, run=replication)
-    outcomes = prepared.evaluator.evaluate(record.runs)
+    outcomes = prepared.evaluator.evaluate(
+        record.runs, record.steps, record.events, horizon=params.horizon
+    )
     extra = {"point": point, "replication": replication, **factors}
     extra.update({shards.OUTCOME_PREFIX + name: value for name, value in outcomes.items()})
     return [{**{column: row.get(column) for column in RUN_COLUMNS}, **extra} for row in record.runs]

@@ -275,17 +275,23 @@ def test_standardised_regression_coefficients_recover_a_linear_model():
 
 
 @pytest.mark.parametrize("name", ["tripwire", "sensitivity"])
-def test_bundled_experiments_load_against_the_2022_scenario(name):
+def test_bundled_experiments_load(name):
     experiment = load_experiment(name)
-    assert experiment.scenario.name == "black_sea_2022"
     design = build_design(experiment)
     if name == "tripwire":
-        assert design.kind == "factorial" and len(design) == 20
-        assert {f.name for f in experiment.factors} == {
-            "deployments.usa_in_romania.troops",
-            "alliances.NATO.reliability",
+        assert experiment.scenario.name == "baltic_tripwire"
+        levers = {f.name: f.kind for f in experiment.factors if f.role == "lever"}
+        assert levers == {
+            "deployments.tripwire_gbr.troops": "number",
+            "alliances.NATO.members.EST": "boolean",
         }
+        uncertainties = [f.name for f in experiment.factors if f.role == "uncertainty"]
+        assert uncertainties[0] == "alliances.NATO.reliability"
+        assert all(name.startswith("parameters.") for name in uncertainties[1:])
+        # 16 futures for each of 4 × 2 lever settings
+        assert design.kind == "latin_hypercube" and len(design) == 16 * 8
     else:
+        assert experiment.scenario.name == "black_sea_2022"
         assert design.kind == "morris"
         assert len(design) == experiment.design.samples * (len(experiment.factors) + 1)
         assert all(f.name.startswith("parameters.") for f in experiment.factors)
