@@ -12,14 +12,17 @@ Yes or no (true when any dispute that passes the filters shows the event):
 ``level``
     either side reached at least ``at_least`` (``max_level``);
 ``outcome``
-    the dispute ended as ``value``, one of the MID endings in :data:`brink.sim.record.OUTCOMES`.
+    the dispute ended as ``value``, one of the endings in
+    :data:`brink.sim.record.RUN_OUTCOMES` (the MID classes and ``war_ongoing``).
 
 Numbers (one per run, combined over the disputes that pass the filters; ``aggregate`` chooses
 how: max, min, sum or mean; a run with no such dispute has none):
 
 ``duration``, ``casualties``, ``max_level``, ``share``
     a column of the runs table (:data:`SCALAR_COLUMNS`: steps a dispute lasted, thousands of
-    personnel lost in war, the highest MID level, the share of the issue the challenger got);
+    personnel lost in war, the highest MID level, the share of the issue the challenger got,
+    days of war, each side's losses, the share of the contested territory the challenger held
+    when its war ended);
 ``first_force``
     the first step at which the challenger acted at hostility level 4 or more (events table);
     none if it never did.
@@ -45,7 +48,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from brink.scenarios.spec import Scenario
-from brink.sim.record import OUTCOMES
+from brink.sim.record import RUN_OUTCOMES as OUTCOMES
 
 #: Yes/no kinds.
 BINARY_KINDS = ("war", "force", "level", "outcome")
@@ -56,6 +59,10 @@ SCALAR_COLUMNS: dict[str, tuple[str, str, str]] = {
     "casualties": ("casualties", "sum", "thousand personnel"),
     "max_level": ("max_level", "max", "MID level"),
     "share": ("settlement", "max", "share of the issue"),
+    "war_days": ("war_days", "max", "days of war"),
+    "losses_challenger": ("casualties_challenger", "sum", "thousand personnel"),
+    "losses_target": ("casualties_target", "sum", "thousand personnel"),
+    "territory": ("control", "max", "share of the contested territory"),
 }
 #: Numbers computed from more than one column: kind -> (default aggregate, unit).
 DERIVED_SCALARS: dict[str, tuple[str, str]] = {"first_force": ("min", "step")}
