@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 EXIT_USAGE = 2
+#: Exit status when the machine, not the input, stopped a command (disk full, read-only, ...).
+EXIT_FAILURE = 1
 
 
 @dataclass(frozen=True)

@@ -262,6 +262,12 @@ def analyze_sweep(directory: Path | str, pair: list[str] | None = None) -> Path:
     manifest = read_manifest(directory)
     if manifest.get("kind") != "sweep":
         raise BrinkInputError("not a sweep directory", Location(file=str(directory)))
+    if not str(manifest.get("status", "")).startswith("complete"):
+        raise BrinkInputError(
+            f"the sweep did not finish (status {manifest.get('status')!r}); finish it with "
+            "brink sweep … --resume, then analyze it",
+            Location(file=str(directory / "manifest.json")),
+        )
     factors = [factor["name"] for factor in manifest["factors"]]
     units = {factor["name"]: factor["unit"] for factor in manifest["factors"]}
     specs = manifest["outcomes"]

@@ -428,9 +428,9 @@ def coerce_parameter(name: str, value: Any, location: Location | None = None) ->
             ) from None
     if value is None and spec.optional:
         return None
-    if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise BrinkInputError(
-            f"{value!r} is not a number ({spec.low}–{spec.high} {spec.unit})", location
+            f"{value!r} is not a finite number ({spec.low}–{spec.high} {spec.unit})", location
         )
     if spec.integer:
         if float(value) != int(value):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -47,6 +48,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     animate.add_argument("--out", required=True, metavar="FILE", help="FILE.gif or FILE.mp4")
     animate.add_argument("--run", type=int, default=None, help="which run (default: the first)")
     animate.add_argument("--fps", type=float, default=4.0, help="frames per second (4)")
+    animate.add_argument("--force", action="store_true", help="replace FILE if it exists")
     animate.set_defaults(handler=animate_command)
 
 
@@ -70,9 +72,9 @@ def view_environment(args: argparse.Namespace) -> dict[str, str]:
             Location(file="command line", key="--run"),
         )
     if args.run_dir:
-        from brink.sim.output import read_manifest
+        from brink.sim.output import read_complete_manifest
 
-        read_manifest(args.run_dir)  # a located error if it is not a run directory
+        read_complete_manifest(args.run_dir)  # a located error unless a complete run
         environment[app.ENV_RUN_DIR] = str(Path(args.run_dir).resolve())
     else:
         from brink.scenarios.loader import load_scenario, resolve_scenario_path
@@ -114,16 +116,29 @@ def animate_command(args: argparse.Namespace) -> int:
     from brink.viz.animate import animate_run
     from brink.viz.app import Recorded
 
+    out = Path(args.out)
+    where = Location(file=str(out))
+    if out.is_symlink() or (out.exists() and not out.is_file()):
+        raise BrinkInputError("is a link or a folder; give a new file name", where)
+    if out.exists() and not args.force:
+        raise BrinkInputError("exists; add --force to replace it, or give another name", where)
     recorded = Recorded.read(args.run_dir)
     run = args.run if args.run is not None else recorded.run_ids[0]
-    frames = animate_run(
-        recorded.scenario,
-        recorded.tables,
-        recorded.shares(),
-        Path(args.out),
-        run=run,
-        dispute=recorded.dispute,
-        fps=args.fps,
-    )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    # Drawn under a fresh name beside FILE (same suffix, so the same writer) and renamed.
+    temporary = out.with_name(f".{out.stem}.{os.getpid()}.{secrets.token_hex(4)}{out.suffix}")
+    try:
+        frames = animate_run(
+            recorded.scenario,
+            recorded.tables,
+            recorded.shares(),
+            temporary,
+            run=run,
+            dispute=recorded.dispute,
+            fps=args.fps,
+        )
+        os.replace(temporary, out)
+    finally:
+        temporary.unlink(missing_ok=True)
     print(f"brink animate: {frames} frames of run {run} written to {args.out}")
     return 0

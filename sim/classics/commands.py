@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from brink.errors import BrinkInputError, Location
+from brink.safe_output import staged_folder
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -23,6 +24,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--threshold", type=int, default=50, help="least mutual commitment (%%) in a cluster"
     )
     tribute.add_argument("--out", type=Path, default=None, help="directory for tables and figures")
+    tribute.add_argument(
+        "--force", action="store_true", help="replace this command's earlier output in --out"
+    )
     tribute.set_defaults(handler=run_tribute_command)
 
     landscape = models.add_parser("landscape", help="landscape theory of aggregation")
@@ -35,6 +39,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     landscape.add_argument("--seed", type=int, default=0, help="seed for random starts")
     landscape.add_argument("--out", type=Path, default=None, help="directory for tables")
+    landscape.add_argument(
+        "--force", action="store_true", help="replace this command's earlier output in --out"
+    )
     landscape.set_defaults(handler=run_landscape_command)
 
     bdm = models.add_parser("bdm", help="Bueno de Mesquita's expected-utility model")
@@ -46,12 +53,47 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     bdm.add_argument("--rounds", type=int, default=10, help="rounds of offers")
     bdm.add_argument("--dimension", type=int, default=1, help="issue dimension of a KTAB file")
     bdm.add_argument("--out", type=Path, default=None, help="directory for tables and figure")
+    bdm.add_argument(
+        "--force", action="store_true", help="replace this command's earlier output in --out"
+    )
     bdm.set_defaults(handler=run_bdm_command)
 
 
-def _positive(value: int, flag: str, low: int = 1) -> None:
+#: Documented maxima (README, Reliability). The tribute model keeps an actors × actors
+#: commitment matrix and a row per actor and year, so its memory grows with actors² and with
+#: actor-years; Axelrod's own runs had 10 actors and 1,000 years.
+MAX_ACTORS = 1_000
+MAX_YEARS = 1_000_000
+MAX_POPULATIONS = 100_000
+MAX_ACTOR_YEARS = 50_000_000
+MAX_ROUNDS = 10_000
+
+
+def _check_out(args: argparse.Namespace, kind: str) -> None:
+    """Refuse an unusable --out before any work (new, empty, or this command's own with
+    --force), so a long computation does not end in a refusal."""
+    if args.out is not None:
+        from brink.safe_output import check_output_folder
+
+        check_output_folder(Path(args.out), kind=kind, again=args.force)
+
+
+def _positive(value: int, flag: str, low: int = 1, high: int | None = None) -> None:
     if value < low:
         raise BrinkInputError(f"{value} must be >= {low}", Location(key=flag))
+    if high is not None and value > high:
+        raise BrinkInputError(
+            f"{value:,} is above the most allowed, {high:,}",
+            Location(file="command line", key=flag),
+        )
+
+
+def _seed(seed: int) -> None:
+    if not 0 <= seed <= 2**128 - 1:
+        raise BrinkInputError(
+            f"{seed} is out of range (a seed is a whole number in 0–2**128−1)",
+            Location(file="command line", key="--seed"),
+        )
 
 
 def run_tribute_command(args: argparse.Namespace) -> int:
@@ -61,9 +103,17 @@ def run_tribute_command(args: argparse.Namespace) -> int:
     from brink.sim.classics.tribute import cluster_summary, run_populations
     from brink.viz.classics import tribute_figures
 
-    _positive(args.years, "--years")
-    _positive(args.populations, "--populations")
-    _positive(args.actors, "--actors", 2)
+    _check_out(args, "classic tribute")
+    _seed(args.seed)
+    _positive(args.years, "--years", 1, MAX_YEARS)
+    _positive(args.populations, "--populations", 1, MAX_POPULATIONS)
+    _positive(args.actors, "--actors", 2, MAX_ACTORS)
+    if args.years * args.populations * args.actors > MAX_ACTOR_YEARS:
+        raise BrinkInputError(
+            f"{args.years:,} years × {args.populations:,} populations × {args.actors:,} actors "
+            f"is above {MAX_ACTOR_YEARS:,} actor-years (the wealth table holds one row each)",
+            Location(file="command line", key="--years"),
+        )
     if not 1 <= args.threshold <= 100:
         raise BrinkInputError(f"{args.threshold} must be in 1–100", Location(key="--threshold"))
     runs = run_populations(args.years, args.seed, args.populations, args.actors, args.threshold)
@@ -90,17 +140,16 @@ def run_tribute_command(args: argparse.Namespace) -> int:
         f"{summary['clusters_at_end_mean']:.1f} clusters standing in the last year (mean)"
     )
     if args.out:
-        out = Path(args.out)
-        out.mkdir(parents=True, exist_ok=True)
-        pd.concat([r.wealth for r in runs]).to_csv(out / "wealth.csv", index=False)
-        years.to_csv(out / "years.csv", index=False)
-        pd.concat([r.events for r in runs]).to_csv(out / "events.csv", index=False)
-        pd.concat([r.commitment for r in runs]).to_csv(out / "commitment.csv", index=False)
-        pd.concat([r.clusters for r in runs]).to_csv(out / "clusters.csv", index=False)
-        written = tribute_figures(runs[0], pd.concat([r.clusters for r in runs]), out)
+        with staged_folder(args.out, kind="classic tribute", again=args.force) as out:
+            pd.concat([r.wealth for r in runs]).to_csv(out / "wealth.csv", index=False)
+            years.to_csv(out / "years.csv", index=False)
+            pd.concat([r.events for r in runs]).to_csv(out / "events.csv", index=False)
+            pd.concat([r.commitment for r in runs]).to_csv(out / "commitment.csv", index=False)
+            pd.concat([r.clusters for r in runs]).to_csv(out / "clusters.csv", index=False)
+            written = tribute_figures(runs[0], pd.concat([r.clusters for r in runs]), out)
         print(
             f"  wrote wealth, years, events, commitment, clusters (.csv) and {len(written)} "
-            f"figures to {out}"
+            f"figures to {args.out}"
         )
     return 0
 
@@ -118,6 +167,8 @@ def run_landscape_command(args: argparse.Namespace) -> int:
         sides_of,
     )
 
+    _check_out(args, "classic landscape")
+    _seed(args.seed)
     if args.europe_1936 == (args.file is not None):
         raise BrinkInputError("give a landscape FILE or --europe-1936 (one of them)")
     landscape = read_landscape(europe_1936.BUNDLED if args.europe_1936 else args.file)
@@ -155,11 +206,11 @@ def run_landscape_command(args: argparse.Namespace) -> int:
                 f"({row.minima} local minima)"
             )
     if args.out:
-        Path(args.out).mkdir(parents=True, exist_ok=True)
         table = found.copy()
         table["side_a"] = [" ".join(sides_of(landscape, c)[0]) for c in table["config"]]
         table["side_b"] = [" ".join(sides_of(landscape, c)[1]) for c in table["config"]]
-        table.drop(columns="config").to_csv(Path(args.out) / "minima.csv", index=False)
+        with staged_folder(args.out, kind="classic landscape", again=args.force) as out:
+            table.drop(columns="config").to_csv(out / "minima.csv", index=False)
     return 0
 
 
@@ -170,7 +221,8 @@ def run_bdm_command(args: argparse.Namespace) -> int:
     from brink.sim.classics.bdm import forecast, read_actors
     from brink.viz.classics import bdm_figure
 
-    _positive(args.rounds, "--rounds", 0)
+    _check_out(args, "classic bdm")
+    _positive(args.rounds, "--rounds", 0, MAX_ROUNDS)
     if (args.file is None) == (args.scenario is None):
         raise BrinkInputError("give an actors FILE or --scenario with --demand (one of them)")
     if args.scenario is not None:
@@ -212,10 +264,10 @@ def run_bdm_command(args: argparse.Namespace) -> int:
                 )
     print(f"forecast settlement: {result.settlement:.6g}")
     if args.out:
-        out = Path(args.out)
-        out.mkdir(parents=True, exist_ok=True)
-        result.rounds.to_csv(out / "rounds.csv", index=False)
-        result.summary.to_csv(out / "forecast.csv", index=False)
-        pd.DataFrame([vars(o) for o in result.offers]).to_csv(out / "offers.csv", index=False)
-        bdm_figure(result.rounds, result.summary, out / "positions")
+        with staged_folder(args.out, kind="classic bdm", again=args.force) as out:
+            result.rounds.to_csv(out / "rounds.csv", index=False)
+            result.summary.to_csv(out / "forecast.csv", index=False)
+            offers = pd.DataFrame([vars(o) for o in result.offers])
+            offers.to_csv(out / "offers.csv", index=False)
+            bdm_figure(result.rounds, result.summary, out / "positions")
     return 0
