@@ -142,7 +142,8 @@ def load_scenario_text(
 # -- YAML to nodes, safely -------------------------------------------------------------------
 
 
-def _decode(data: str | bytes, file: str, what: str) -> str:
+def decode_text(data: str | bytes, file: str, what: str) -> str:
+    """UTF-8 text of a file's bytes (a BOM dropped), or a located error at the first bad byte."""
     if isinstance(data, str):
         text = data
     else:
@@ -204,7 +205,7 @@ def compose_bounded(data: str | bytes, file: str, what: str = "a scenario") -> N
 
     Returns None for an empty document. ``what`` names the kind of file in messages.
     """
-    text = _decode(data, file, what)
+    text = decode_text(data, file, what)
     try:
         # The event stream is read without recursion, so depth is bounded before the
         # (recursive) composer sees the document.

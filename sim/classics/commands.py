@@ -88,6 +88,20 @@ def _positive(value: int, flag: str, low: int = 1, high: int | None = None) -> N
         )
 
 
+def _finite(values, what: str, source) -> None:
+    """A result that came out inf or NaN (numbers too large for the arithmetic) is an error,
+    never a printed ``inf`` with exit status 0."""
+    import numpy as np
+
+    array = np.asarray(values, dtype=float)
+    if not np.isfinite(array).all():
+        raise BrinkInputError(
+            f"the {what} came out {array[~np.isfinite(array)][0]}: the input's numbers are too "
+            "large or too small to compute with; rescale them (e.g. to 0–1 or 0–100)",
+            Location(file=str(source)),
+        )
+
+
 def _seed(seed: int) -> None:
     if not 0 <= seed <= 2**128 - 1:
         raise BrinkInputError(
@@ -180,7 +194,9 @@ def run_landscape_command(args: argparse.Namespace) -> int:
     if args.starts is not None:
         _positive(args.starts, "--starts")
     rng = np.random.default_rng(args.seed)
-    found = basins(landscape, args.starts, rng)
+    with np.errstate(all="ignore"):  # an overflow is checked on the result, in one line
+        found = basins(landscape, args.starts, rng)
+    _finite(found["energy"], "energy of a configuration", args.file or "europe_1936")
     how = "all starts" if args.starts is None else f"{args.starts} random starts"
     print(f"{landscape.n} actors; descent from {how} finds {len(found)} local minima")
     if landscape.n <= MAX_EXHAUSTIVE:
@@ -216,6 +232,7 @@ def run_landscape_command(args: argparse.Namespace) -> int:
 
 def run_bdm_command(args: argparse.Namespace) -> int:
     """Print the expected-utility forecast round by round."""
+    import numpy as np
     import pandas as pd
 
     from brink.sim.classics.bdm import forecast, read_actors
@@ -241,7 +258,13 @@ def run_bdm_command(args: argparse.Namespace) -> int:
         )
     else:
         actors = read_actors(args.file, args.dimension)
-        result = forecast(actors, args.rounds)
+        with np.errstate(all="ignore"):  # an overflow is checked on the result, in one line
+            result = forecast(actors, args.rounds)
+    _finite(
+        [*result.summary["forecast"], *result.summary["mean"], result.settlement],
+        "forecast",
+        args.file or args.scenario,
+    )
     print(f"{len(actors)} actors from {args.file or args.scenario}")
     for _, row in result.summary.iterrows():
         round_number = int(row["round"])
