@@ -13,7 +13,7 @@ import importlib
 import sys
 
 from brink import __version__
-from brink.errors import EXIT_FAILURE, EXIT_USAGE, BrinkInputError
+from brink.errors import EXIT_FAILURE, EXIT_USAGE, BrinkInputError, BrinkRunError
 from brink.safe_output import describe_os_error
 
 # Modules that define ``register(subparsers)``; each adds its own subcommands.
@@ -59,6 +59,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("brink: interrupted", file=sys.stderr)
         return 130
+    except BrinkRunError as error:
+        print(f"brink: {error}", file=sys.stderr)
+        return EXIT_FAILURE
     except OSError as error:
         # Not the user's input but the machine: a full, read-only or forbidden place. One line,
         # exit 1; the writers leave nothing half-written under a real name (safe_output).

@@ -61,3 +61,10 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     if len(options) <= 12:
         return f" (valid: {', '.join(options)})"
     return ""
+
+
+class BrinkRunError(Exception):
+    """Not the user's mistake but the run's: a worker that keeps dying, a machine that fails.
+
+    The CLI prints its one line and exits with status 1 (:data:`EXIT_FAILURE`).
+    """

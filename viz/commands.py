@@ -1,8 +1,10 @@
 """``brink view`` (the crisis in the browser) and ``brink animate`` (a recorded run as a GIF).
 
 ``brink view`` starts Solara's server on this machine (127.0.0.1 unless told otherwise) in
-production mode, with telemetry and the version check off, so it needs no network; the page is
-:mod:`brink.viz.app`, told what to show by environment variables.
+production mode, with telemetry, the version check and the CDN proxy off, so it needs and uses
+no network; the page is :mod:`brink.viz.app`, told what to show by environment variables. The
+server cannot be shadowed by modules in the current directory (``python -P``, its own empty
+working folder), and it ends with ``brink view`` (SIGTERM, SIGINT, SIGHUP, or brink killed).
 """
 
 from __future__ import annotations
@@ -10,11 +12,15 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
+import signal
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
+from typing import Any
 
 from brink.errors import BrinkInputError, Location
+from brink.lifeline import terminate_group
 
 DEFAULT_PORT = 8765
 
@@ -87,9 +93,15 @@ def view_environment(args: argparse.Namespace) -> dict[str, str]:
 
 
 def server_command(host: str, port: int) -> list[str]:
-    """The ``solara run`` command line of the view (production mode, no version check)."""
+    """The ``solara run`` command line of the view (production mode, no version check).
+
+    ``-P``: the current directory is not put on the module path, so a ``solara.py`` (or any
+    module) there cannot stand in for the real one; the server also runs in an empty folder of
+    its own (:func:`start_server`), so no ``.env`` or file named like the app is read either.
+    """
     return [
         sys.executable,
+        "-P",
         "-m",
         "solara",
         "run",
@@ -103,13 +115,61 @@ def server_command(host: str, port: int) -> list[str]:
     ]
 
 
+def server_environment(extra: dict[str, str]) -> dict[str, str]:
+    """This process's environment, ``extra``, and the settings that keep Solara off the network:
+    no usage telemetry, and no CDN proxy (which fetches a missing asset from a public CDN)."""
+    return {
+        **os.environ,
+        **extra,
+        "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
+        "SOLARA_ASSETS_PROXY": "False",
+    }
+
+
+def start_server(
+    host: str, port: int, extra: dict[str, str], folder: str, **popen: Any
+) -> subprocess.Popen:
+    """Start the view's server in ``folder`` (an empty folder of its own), in a new process
+    group, set to die with this process."""
+    return subprocess.Popen(
+        server_command(host, port),
+        env=server_environment(extra),
+        cwd=folder,
+        start_new_session=True,  # its own group: stopping it stops what it started too
+        preexec_fn=_die_with_brink,
+        **popen,
+    )
+
+
+def _die_with_brink() -> None:
+    from brink.lifeline import die_with_parent
+
+    die_with_parent()
+
+
 def view_command(args: argparse.Namespace) -> int:
-    environment = {**os.environ, **view_environment(args)}
-    # Solara's usage telemetry would call out to the network (TOOLCHAIN.md).
-    environment["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "False"
+    extra = view_environment(args)
     shown = args.run_dir or args.scenario or "black_sea_2022"
     print(f"brink view: {shown} at http://{args.host}:{args.port}/ (Ctrl-C stops)", flush=True)
-    return subprocess.call(server_command(args.host, args.port), env=environment)
+    with tempfile.TemporaryDirectory(prefix="brink-view-") as folder:
+        server = start_server(args.host, args.port, extra, folder)
+        stopping: list[int] = []
+
+        def stop(signum, frame) -> None:
+            stopping.append(signum)
+            raise KeyboardInterrupt
+
+        # SIGTERM, SIGHUP (terminal closed) and SIGINT all end the server, not just brink.
+        handled = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
+        previous = {sig: signal.signal(sig, stop) for sig in handled}
+        try:
+            return server.wait()
+        except KeyboardInterrupt:
+            return 128 + (stopping[0] if stopping else signal.SIGINT)
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+            terminate_group(server)
 
 
 def animate_command(args: argparse.Namespace) -> int:
