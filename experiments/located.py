@@ -91,7 +91,17 @@ def _value(node: yaml.Node, path: Path_, loader: yaml.SafeLoader, doc: LocatedDo
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
+            try:
+                key = loader.construct_object(key_node, deep=True)
+            except (ValueError, OverflowError) as error:
+                raise BrinkInputError(
+                    f"cannot read the key {key_node.value!r}: {error}",
+                    Location(
+                        file=doc.file,
+                        line=key_node.start_mark.line + 1,
+                        column=key_node.start_mark.column + 1,
+                    ),
+                ) from None
             if isinstance(key, list | dict):
                 raise BrinkInputError(
                     "a key must be a plain name",
@@ -117,4 +127,7 @@ def _value(node: yaml.Node, path: Path_, loader: yaml.SafeLoader, doc: LocatedDo
         return result
     if isinstance(node, yaml.SequenceNode):
         return [_value(item, (*path, index), loader, doc) for index, item in enumerate(node.value)]
-    return loader.construct_object(node, deep=True)
+    try:
+        return loader.construct_object(node, deep=True)
+    except (ValueError, OverflowError) as error:  # e.g. a date that does not exist
+        raise BrinkInputError(f"cannot read {node.value!r}: {error}", doc.where(*path)) from None

@@ -1,10 +1,11 @@
 """``brink view`` (the crisis in the browser) and ``brink animate`` (a recorded run as a GIF).
 
 ``brink view`` starts Solara's server on this machine (127.0.0.1 unless told otherwise) in
-production mode, with telemetry, the version check and the CDN proxy off, so it needs and uses
-no network; the page is :mod:`brink.viz.app`, told what to show by environment variables. The
-server cannot be shadowed by modules in the current directory (``python -P``, its own empty
-working folder), and it ends with ``brink view`` (SIGTERM, SIGINT, SIGHUP, or brink killed).
+production mode, with telemetry and the version check off and a CDN proxy that never fetches
+from outside, so it needs and uses no network; the page is :mod:`brink.viz.app`, told what to
+show by environment variables. The server cannot be shadowed by modules in the current
+directory (``python -P``, its own empty working folder), and it ends with ``brink view``
+(SIGTERM, SIGINT, SIGHUP, or brink killed).
 """
 
 from __future__ import annotations
@@ -115,14 +116,23 @@ def server_command(host: str, port: int) -> list[str]:
     ]
 
 
+#: Where Solara's CDN proxy fetches an asset its local copy (``solara-assets``) lacks: by
+#: default a public CDN. A ``file:`` address is one the proxy's HTTP client cannot fetch at all
+#: (no lookup, no connection), so a request for an unknown asset is a 404 served from here.
+#: The proxy itself stays on: it is what serves the installed assets to the browser (with it
+#: off, Solara points the browser at the public CDN instead).
+OFFLINE_CDN = "file:///brink-view-offline/"
+
+
 def server_environment(extra: dict[str, str]) -> dict[str, str]:
     """This process's environment, ``extra``, and the settings that keep Solara off the network:
-    no usage telemetry, and no CDN proxy (which fetches a missing asset from a public CDN)."""
+    no usage telemetry, and a CDN proxy that never fetches from outside (:data:`OFFLINE_CDN`)."""
     return {
         **os.environ,
         **extra,
         "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
-        "SOLARA_ASSETS_PROXY": "False",
+        "SOLARA_ASSETS_PROXY": "True",
+        "SOLARA_ASSETS_CDN": OFFLINE_CDN,
     }
 
 

@@ -80,7 +80,7 @@ def _check_out(args: argparse.Namespace, kind: str) -> None:
 
 def _positive(value: int, flag: str, low: int = 1, high: int | None = None) -> None:
     if value < low:
-        raise BrinkInputError(f"{value} must be >= {low}", Location(key=flag))
+        raise BrinkInputError(f"{value} must be >= {low}", Location(file="command line", key=flag))
     if high is not None and value > high:
         raise BrinkInputError(
             f"{value:,} is above the most allowed, {high:,}",
@@ -129,7 +129,9 @@ def run_tribute_command(args: argparse.Namespace) -> int:
             Location(file="command line", key="--years"),
         )
     if not 1 <= args.threshold <= 100:
-        raise BrinkInputError(f"{args.threshold} must be in 1–100", Location(key="--threshold"))
+        raise BrinkInputError(
+            f"{args.threshold} must be in 1–100", Location(file="command line", key="--threshold")
+        )
     runs = run_populations(args.years, args.seed, args.populations, args.actors, args.threshold)
     summary = cluster_summary(runs, args.years)
     years = pd.concat([run.years for run in runs], ignore_index=True)
@@ -137,22 +139,28 @@ def run_tribute_command(args: argparse.Namespace) -> int:
         f"Tribute model (Axelrod 1997, v4.0 rules): {args.populations} populations of "
         f"{args.actors} actors, {args.years} years, root seed {args.seed}"
     )
+    tribute = years["tribute"].sum()
+    destroyed = (
+        f"{years['destroyed'].sum() / tribute:.1%} of tribute paid"
+        if tribute > 0
+        else f"{years['destroyed'].sum():.0f} (no tribute was paid)"
+    )
     print(
         f"  per population-year: {years['payments'].mean():.2f} payments, "
-        f"{years['fights'].mean():.2f} fights; wealth destroyed in fights "
-        f"{years['destroyed'].sum() / years['tribute'].sum():.1%} of tribute paid"
+        f"{years['fights'].mean():.2f} fights; wealth destroyed in fights {destroyed}"
     )
     print(
         f"  clusters (>= 2 adjacent actors, every pair committed >= {args.threshold}%, "
         f"held >= 10 years): in {summary['with_cluster']} of {summary['populations']} "
         f"populations; {summary['clusters_per_population']:.1f} per population"
     )
-    print(
-        f"  first formed in year {summary['first_formed_median']:.0f} (median); held "
-        f"{summary['duration_median']:.0f} years (median); {summary['size_mean']:.1f} members "
-        f"(mean); {summary['holding_at_end']:.0%} still holding at the end; "
-        f"{summary['clusters_at_end_mean']:.1f} clusters standing in the last year (mean)"
-    )
+    if summary["with_cluster"]:
+        print(
+            f"  first formed in year {summary['first_formed_median']:.0f} (median); held "
+            f"{summary['duration_median']:.0f} years (median); {summary['size_mean']:.1f} "
+            f"members (mean); {summary['holding_at_end']:.0%} still holding at the end; "
+            f"{summary['clusters_at_end_mean']:.1f} clusters standing in the last year (mean)"
+        )
     if args.out:
         with staged_folder(args.out, kind="classic tribute", again=args.force) as out:
             pd.concat([r.wealth for r in runs]).to_csv(out / "wealth.csv", index=False)
@@ -184,7 +192,10 @@ def run_landscape_command(args: argparse.Namespace) -> int:
     _check_out(args, "classic landscape")
     _seed(args.seed)
     if args.europe_1936 == (args.file is not None):
-        raise BrinkInputError("give a landscape FILE or --europe-1936 (one of them)")
+        raise BrinkInputError(
+            "give a landscape FILE or --europe-1936 (one of them)",
+            Location(file="command line", key="--europe-1936"),
+        )
     landscape = read_landscape(europe_1936.BUNDLED if args.europe_1936 else args.file)
     if args.starts is None and landscape.n > MAX_EXHAUSTIVE:
         raise BrinkInputError(
@@ -241,13 +252,18 @@ def run_bdm_command(args: argparse.Namespace) -> int:
     _check_out(args, "classic bdm")
     _positive(args.rounds, "--rounds", 0, MAX_ROUNDS)
     if (args.file is None) == (args.scenario is None):
-        raise BrinkInputError("give an actors FILE or --scenario with --demand (one of them)")
+        raise BrinkInputError(
+            "give an actors FILE or --scenario with --demand (one of them)",
+            Location(file="command line", key="--scenario"),
+        )
     if args.scenario is not None:
         from brink.scenarios.loader import load_scenario
         from brink.sim.classics.talks import demand_actors, find_demand
 
         if not args.demand:
-            raise BrinkInputError("--scenario needs --demand ID", Location(key="--demand"))
+            raise BrinkInputError(
+                "--scenario needs --demand ID", Location(file="command line", key="--demand")
+            )
         scenario = load_scenario(args.scenario)
         demand = find_demand(scenario, args.demand)
         actors = demand_actors(scenario, demand)
