@@ -156,6 +156,7 @@ def staged_folder(
     check_output_folder(directory, kind=kind, again=again, flag=flag)
     parent = directory.parent
     parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_staging(directory)
     temporary = parent / f".{directory.name}.partial-{os.getpid()}-{secrets.token_hex(4)}"
     os.mkdir(temporary)  # fails on anything already there, a planted link included
     try:
@@ -169,6 +170,35 @@ def staged_folder(
     except BaseException:
         shutil.rmtree(temporary, ignore_errors=True)
         raise
+
+
+_STAGING = re.compile(r"\.(?P<name>.+)\.(?:partial|old)-(?P<pid>\d+)-[0-9a-f]{8}")
+
+
+def _remove_stale_staging(directory: Path) -> None:
+    """Remove staging folders of ``directory`` left by a Brink process that was killed (its
+    process id no longer runs): Brink made them, and nothing reads them."""
+    for entry in directory.parent.glob(f".{glob_escape(directory.name)}.*-*-*"):
+        match = _STAGING.fullmatch(entry.name)
+        if not match or match["name"] != directory.name:
+            continue
+        if entry.is_symlink() or not entry.is_dir() or _running(int(match["pid"])):
+            continue
+        shutil.rmtree(entry, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def glob_escape(name: str) -> str:
+    return re.sub(r"([*?\[])", r"[\1]", name)
 
 
 _RENAME_EXCHANGE = 2  # linux/fs.h

@@ -471,6 +471,9 @@ class _Reader:
             value = float(value)
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise self.fail(f"{node.value!r} is not a number ({hint})", path)
+        if isinstance(value, int) and abs(value) > 2**63:  # beyond any float's whole numbers
+            shown = node.value if len(node.value) <= 24 else node.value[:20] + "…"
+            raise self.fail(f"{shown} is far too large ({hint})", path)
         if math.isnan(value):
             raise self.fail(f"{node.value} is not a number ({hint})", path)
         if math.isinf(value):

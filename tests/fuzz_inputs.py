@@ -37,7 +37,7 @@ NASTY = [
     "1000000000", "99999999999999999999", "-9", "''", "~", "null", "true", "[1, 2]", "{a: 1}",
     "[", "{", "&a x", "*a", "!!python/object/apply:os.system ['true']", "!!binary aGk=",
     "2022-02-30", "'../../escape'", "/etc/passwd", "é", "\u202e", "\x00", "0x10", "1_000",
-    "  ", "#", "- a", "? a", "| \n  text",
+    "  ", "#", "- a", "? a", "| \n  text", "1" + "0" * 400, "-" + "9" * 400,
 ]  # fmt: skip
 ALIAS_BOMB = "bomb: &a0 [x, x, x, x, x, x, x, x, x]\n" + "".join(
     f"bomb{k}: &a{k} [{', '.join([f'*a{k - 1}'] * 9)}]\n" for k in range(1, 9)

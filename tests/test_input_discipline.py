@@ -90,8 +90,10 @@ def test_bad_flags_are_one_line_and_exit_2(argv, capsys, tmp_path):
 
 def test_a_non_finite_number_in_a_scenario_is_located():
     text = (SCENARIO_DIR / "black_sea_2022.yaml").read_text(encoding="utf-8")
-    for bad in (".inf", "1e400", "-.inf"):
-        with pytest.raises(BrinkInputError, match=r"not a finite number|below") as caught:
+    for bad in (".inf", "1e400", "-.inf", "1" + "0" * 400):  # the last: an int beyond floats
+        with pytest.raises(
+            BrinkInputError, match=r"not a finite number|below|far too large"
+        ) as caught:
             load_scenario_text(text.replace("troops: 106 ", f"troops: {bad} ", 1), "x.yaml")
         assert caught.value.location.line == 214
 

@@ -104,7 +104,15 @@ def test_the_workers_die_with_a_killed_parent(tmp_path):
     run.send_signal(signal.SIGKILL)
     run.wait(timeout=30)
     assert all(gone(pid) for pid in workers)
-    assert not (tmp_path / "r").exists()  # the staging folder is left, not the real name
+    assert not (tmp_path / "r").exists()  # nothing under the real name
+    assert len(list(tmp_path.glob(".r.partial-*"))) == 1  # only the dead run's staging folder
+    done = subprocess.run(
+        [sys.executable, "-m", "brink", "run", SCENARIO, "--runs", "4", "--no-progress",
+         "--out", str(tmp_path / "r")],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["r"]  # the next run cleared it away
 
 
 def answers(url: str) -> bool:
