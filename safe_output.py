@@ -111,8 +111,9 @@ def check_output_folder(directory: Path, *, kind: str, again: bool, flag: str = 
             where,
         )
     if not again:
+        what = "finish it" if flag == "--resume" else "replace it"
         raise BrinkInputError(
-            f"already holds a Brink {kind} output; add {flag} to replace it, or choose another "
+            f"already holds a Brink {kind} output; add {flag} to {what}, or choose another "
             "--out",
             where,
         )
