@@ -113,8 +113,7 @@ def check_output_folder(directory: Path, *, kind: str, again: bool, flag: str = 
     if not again:
         what = "finish it" if flag == "--resume" else "replace it"
         raise BrinkInputError(
-            f"already holds a Brink {kind} output; add {flag} to {what}, or choose another "
-            "--out",
+            f"already holds a Brink {kind} output; add {flag} to {what}, or choose another --out",
             where,
         )
     if "files" in manifest:

@@ -167,9 +167,12 @@ def classic_flags(draw) -> list[str]:
 
 
 def _classify_error(error: BrinkInputError, file: str) -> str:
-    if error.location.file is None or (file not in str(error.location.file)):
+    """``refused`` if the error names a file and a place in it: ``file`` itself, or another
+    file that ``file`` names (an experiment's scenario), at a line."""
+    where = error.location
+    if not where.file or where.file == "<input>":
         return f"unlocated: {error}"
-    if error.location.line is None and error.location.key is None and "\n" in str(error):
+    if file not in str(where.file) and where.line is None:
         return f"unlocated: {error}"
     return "refused"
 
