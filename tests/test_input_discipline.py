@@ -170,3 +170,17 @@ def test_analyze_refuses_a_sweep_that_did_not_finish(tmp_path, capsys):
     (tmp_path / "manifest.json").write_text(json.dumps({"kind": "sweep", "status": "interrupted"}))
     assert main(["analyze", str(tmp_path)]) == 2
     assert "did not finish" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_a_sweep_with_absurd_worker_counts_is_refused_before_starting():
+    import subprocess
+    import sys
+
+    for flag, value in (("--jobs", "100000"), ("--local-cluster", "100000")):
+        done = subprocess.run(
+            [sys.executable, "-m", "brink", "sweep", "tripwire", flag, value, "--no-progress"],
+            capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+        assert done.returncode == 2 and f"{flag}: 100000" in done.stderr
+        assert "use 1–512" in done.stderr and "Traceback" not in done.stderr
