@@ -49,11 +49,11 @@ def workers_of(process: subprocess.Popen, count: int, timeout: float = 120) -> l
     """The pids of the pool's worker processes once ``count`` of them run."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        found = [
-            child.pid
-            for child in psutil.Process(process.pid).children()
-            if "spawn_main" in " ".join(child.cmdline())
-        ]
+        found = []
+        for child in psutil.Process(process.pid).children():
+            with contextlib.suppress(psutil.NoSuchProcess):  # a short-lived child (git)
+                if "spawn_main" in " ".join(child.cmdline()):
+                    found.append(child.pid)
         if len(found) >= count:
             return found
         assert process.poll() is None
