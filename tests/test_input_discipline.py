@@ -184,3 +184,12 @@ def test_a_sweep_with_absurd_worker_counts_is_refused_before_starting():
         )  # fmt: skip
         assert done.returncode == 2 and f"{flag}: 100000" in done.stderr
         assert "use 1–512" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_one_step_horizon_runs_and_draws_without_a_warning(tmp_path):
+    # Found by the fuzz suite: one step gave identical x limits (a matplotlib warning, an
+    # error under pytest's warnings-as-errors).
+    out = tmp_path / "one"
+    assert main(["run", "classics/fearon_ultimatum", "--horizon", "1", "--runs", "4",
+                 "--out", str(out), "--no-progress"]) == 0  # fmt: skip
+    assert (out / "figures" / "escalation.png").exists()
