@@ -2,7 +2,8 @@
 
 Each area of the package registers its own subcommands through a ``register(subparsers)``
 function; this module only collects them and turns a user's mistake into one located line and
-exit status 2 (STYLE.md, Errors).
+exit status 2 (STYLE.md, Errors), and an error of the machine (disk full, read-only, no
+permission) into one line and exit status 1.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ import importlib
 import sys
 
 from brink import __version__
-from brink.errors import EXIT_USAGE, BrinkInputError
+from brink.errors import EXIT_FAILURE, EXIT_USAGE, BrinkInputError, BrinkRunError
+from brink.safe_output import describe_os_error
 
 # Modules that define ``register(subparsers)``; each adds its own subcommands.
 COMMAND_MODULES = (
@@ -57,6 +59,14 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("brink: interrupted", file=sys.stderr)
         return 130
+    except BrinkRunError as error:
+        print(f"brink: {error}", file=sys.stderr)
+        return EXIT_FAILURE
+    except OSError as error:
+        # Not the user's input but the machine: a full, read-only or forbidden place. One line,
+        # exit 1; the writers leave nothing half-written under a real name (safe_output).
+        print(f"brink: {describe_os_error(error)}", file=sys.stderr)
+        return EXIT_FAILURE
 
 
 if __name__ == "__main__":

@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 EXIT_USAGE = 2
+#: Exit status when the machine, not the input, stopped a command (disk full, read-only, ...).
+EXIT_FAILURE = 1
 
 
 @dataclass(frozen=True)
@@ -59,3 +61,10 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     if len(options) <= 12:
         return f" (valid: {', '.join(options)})"
     return ""
+
+
+class BrinkRunError(Exception):
+    """Not the user's mistake but the run's: a worker that keeps dying, a machine that fails.
+
+    The CLI prints its one line and exits with status 1 (:data:`EXIT_FAILURE`).
+    """

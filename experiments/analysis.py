@@ -276,6 +276,12 @@ def analyze_sweep(
     manifest = read_manifest(directory)
     if manifest.get("kind") != "sweep":
         raise BrinkInputError("not a sweep directory", Location(file=str(directory)))
+    if not str(manifest.get("status", "")).startswith("complete"):
+        raise BrinkInputError(
+            f"the sweep did not finish (status {manifest.get('status')!r}); finish it with "
+            "brink sweep … --resume, then analyze it",
+            Location(file=str(directory / "manifest.json")),
+        )
     factors = [factor["name"] for factor in manifest["factors"]]
     units = {factor["name"]: factor["unit"] for factor in manifest["factors"]}
     specs = manifest["outcomes"]
@@ -354,8 +360,8 @@ def analyze_sweep(
         heat_pair = tuple(ranking[:2]) if len(factors) >= 2 else None
 
     files: list[Path] = []
-    points.to_csv(tables_dir / "points.csv", index=False)
-    margins.to_csv(tables_dir / "by_factor.csv", index=False)
+    write_text_atomic(tables_dir / "points.csv", points.to_csv(index=False))
+    write_text_atomic(tables_dir / "by_factor.csv", margins.to_csv(index=False))
     files += [tables_dir / "points.csv", tables_dir / "by_factor.csv"]
     shown = ranking[:6]
     for outcome in outcomes:
@@ -369,14 +375,14 @@ def analyze_sweep(
         cells = heat_cells(good, heat_pair, outcomes, scalars)
         cells.insert(0, "factor_y", heat_pair[1])
         cells.insert(0, "factor_x", heat_pair[0])
-        cells.to_csv(tables_dir / "heat_map.csv", index=False)
+        write_text_atomic(tables_dir / "heat_map.csv", cells.to_csv(index=False))
         files.append(tables_dir / "heat_map.csv")
         for outcome in outcomes:
             fig = plots.heat_map(cells, outcome, labels[outcome], heat_pair, units, choices)
             files += save(fig, figures_dir / f"{outcome}_heat_map")
     if sensitivity is not None:
         name = {"ST": "sobol", "mu_star": "morris", "src": "importance"}[rank_column]
-        sensitivity.to_csv(tables_dir / f"{name}.csv", index=False)
+        write_text_atomic(tables_dir / f"{name}.csv", sensitivity.to_csv(index=False))
         files.append(tables_dir / f"{name}.csv")
         for outcome in outcomes:
             if name == "sobol":

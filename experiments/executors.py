@@ -21,6 +21,9 @@ from typing import Any
 
 from brink.errors import BrinkInputError, Location
 
+#: Most worker processes on one machine (as ``brink run --jobs``): each holds the model.
+MAX_WORKERS = 512
+
 
 class Runner:
     """An executor with a name, a worker count, and a way to start again after a crash."""
@@ -179,16 +182,16 @@ def make_runner(
             )
         return None if check_only else DaskRunner(scheduler=scheduler)
     if local_cluster is not None:
-        if local_cluster < 1:
+        if not 1 <= local_cluster <= MAX_WORKERS:
             raise BrinkInputError(
-                f"{local_cluster} workers: need at least 1",
+                f"{local_cluster} workers: use 1–{MAX_WORKERS}",
                 Location(file="command line", key="--local-cluster"),
             )
         return None if check_only else DaskRunner(local_workers=local_cluster)
     if jobs is None:
         jobs = os.cpu_count() or 1
-    if jobs < 1:
+    if not 1 <= jobs <= MAX_WORKERS:
         raise BrinkInputError(
-            f"{jobs} jobs: need at least 1", Location(file="command line", key="--jobs")
+            f"{jobs} jobs: use 1–{MAX_WORKERS}", Location(file="command line", key="--jobs")
         )
     return None if check_only else ProcessRunner(jobs)

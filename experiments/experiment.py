@@ -38,6 +38,7 @@ Factor names are listed in :mod:`brink.experiments.factors`, outcome kinds in
 from __future__ import annotations
 
 import hashlib
+import math
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -54,7 +55,11 @@ from brink.experiments.outcomes import (
     default_label,
     outcome_type,
 )
+from brink.safe_output import safe_name
 from brink.scenarios.spec import Scenario
+from brink.sim.params import PARAMETERS
+
+MAX_HORIZON = int(PARAMETERS["horizon"].high)
 
 DESIGN_KINDS = ("factorial", "latin_hypercube", "sobol", "morris")
 _DESIGN_ALIASES = {"lhs": "latin_hypercube", "full_factorial": "factorial", "saltelli": "sobol"}
@@ -85,6 +90,14 @@ _OUTCOME_KEYS = (
 )
 #: The roles of a factor: the block of the experiment file it stands in.
 ROLES = ("uncertainty", "lever")
+
+#: Documented maxima (README, Reliability): bigger values are refused before anything runs,
+#: instead of allocating until memory runs out. A sweep of ten million runs takes days.
+MAX_REPLICATIONS = 1_000_000
+MAX_SAMPLES = 1_000_000
+MAX_LEVELS = 10_000
+MAX_RUNS = 10_000_000  # design points × replications
+MAX_SEED = 2**128 - 1  # SeedSequence takes any size; the run command's bound, for one rule
 
 #: Where the bundled experiments live (package data).
 EXPERIMENT_DIR = Path(__file__).resolve().parent
@@ -158,7 +171,7 @@ class Experiment:
         """A copy with ``--samples`` and ``--replications`` applied (None keeps the file's)."""
         design = self.design
         if samples is not None:
-            _check_count(samples, "--samples", _cli("--samples"))
+            _check_count(samples, "--samples", _cli("--samples"), maximum=MAX_SAMPLES)
             if design.kind == "factorial":
                 if all(
                     factor.levels is not None
@@ -174,13 +187,16 @@ class Experiment:
             else:
                 design = replace(design, samples=samples)
         if replications is not None:
-            _check_count(replications, "--replications", _cli("--replications"))
+            _check_count(
+                replications, "--replications", _cli("--replications"), maximum=MAX_REPLICATIONS
+            )
         resized = replace(
             self,
             design=design,
             replications=self.replications if replications is None else replications,
         )
         _check_design(resized.design, resized.factors, None)
+        _check_size(resized.design, resized.factors, resized.replications, None)
         return resized
 
 
@@ -188,16 +204,42 @@ def _cli(key: str) -> Location:
     return Location(file="command line", key=key)
 
 
-def _check_count(value: Any, what: str, location: Location, minimum: int = 1) -> int:
+def _check_count(
+    value: Any, what: str, location: Location, minimum: int = 1, maximum: int | None = None
+) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
         raise BrinkInputError(f"{value!r} is not a whole number ≥ {minimum} ({what})", location)
+    if maximum is not None and value > maximum:
+        raise BrinkInputError(
+            f"{value:,} is above the most allowed, {maximum:,} ({what})", location
+        )
     return value
 
 
 def _number(doc: LocatedDocument, value: Any, *path: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise doc.error(f"{value!r} is not a number", *path)
-    return float(value)
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number):
+        raise doc.error(f"{value!r} is not a finite number", *path)
+    return number
+
+
+def design_points(design: DesignSpec, factors: tuple[FactorSpec, ...]) -> int:
+    """How many points ``design`` has, computed without building it."""
+    k = len(factors)
+    if design.kind == "factorial":
+        return math.prod(
+            len(f.levels) if f.levels is not None else design.levels or 5 for f in factors
+        )
+    if design.kind == "latin_hypercube":
+        return design.samples
+    if design.kind == "sobol":
+        return design.samples * ((2 * k + 2) if design.second_order else (k + 2))
+    return design.samples * (k + 1)  # morris
 
 
 def _mapping(doc: LocatedDocument, value: Any, allowed: tuple[str, ...], *path: Any) -> dict:
@@ -267,12 +309,21 @@ def load_experiment(path: Path | str) -> Experiment:
     scenario = load_scenario(scenario_path)
 
     seed = data["seed"]
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise doc.error(f"{seed!r} is not a whole number ≥ 0 (the root seed)", "seed")
-    replications = _check_count(data["replications"], "runs per point", doc.where("replications"))
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
+        raise doc.error(f"{seed!r} is not a whole number in 0–2**128−1 (the root seed)", "seed")
+    replications = _check_count(
+        data["replications"], "runs per point", doc.where("replications"), 1, MAX_REPLICATIONS
+    )
     horizon = data.get("horizon")
     if horizon is not None:
-        horizon = _check_count(horizon, "steps", doc.where("horizon"))
+        horizon = _check_count(horizon, "steps", doc.where("horizon"), 1, MAX_HORIZON)
+    name = data.get("name")
+    if name is None:
+        name = path.stem
+    elif not isinstance(name, str):
+        raise doc.error(f"{name!r} is not a name", "name")
+    # The name becomes the default output folder (sweeps/NAME): it may not leave it.
+    safe_name(name, doc.where("name") if "name" in data else Location(file=str(path)))
 
     design = _design(doc, data["design"])
     factors = ()
@@ -285,10 +336,11 @@ def load_experiment(path: Path | str) -> Experiment:
     if twice is not None:
         raise doc.error(f"'{twice}' is both a lever and an uncertainty", "levers", twice)
     _check_design(design, factors, doc)
+    _check_size(design, factors, replications, doc)
     outcomes = _outcomes(doc, data.get("outcomes") or {"war": {"kind": "war"}}, scenario)
 
     return Experiment(
-        name=str(data.get("name") or path.stem),
+        name=name,
         description=str(data.get("description") or ""),
         path=str(path),
         sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
@@ -317,10 +369,10 @@ def _design(doc: LocatedDocument, value: Any) -> DesignSpec:
         )
     samples = value.get("samples")
     if samples is not None:
-        _check_count(samples, "design samples", doc.where("design", "samples"))
+        _check_count(samples, "design samples", doc.where("design", "samples"), 1, MAX_SAMPLES)
     levels = value.get("levels")
     if levels is not None:
-        _check_count(levels, "levels", doc.where("design", "levels"), minimum=2)
+        _check_count(levels, "levels", doc.where("design", "levels"), 2, MAX_LEVELS)
     second_order = value.get("second_order", False)
     if not isinstance(second_order, bool):
         raise doc.error(f"{second_order!r} is not true or false", "design", "second_order")
@@ -461,6 +513,21 @@ def _check_design(
         raise fail(f"a {design.kind} analysis needs at least two factors", "factors")
     if design.kind == "latin_hypercube" and design.samples < 2:
         raise fail("a latin_hypercube design needs at least 2 samples", "design", "samples")
+
+
+def _check_size(
+    design: DesignSpec,
+    factors: tuple[FactorSpec, ...],
+    replications: int,
+    doc: LocatedDocument | None,
+) -> None:
+    runs = design_points(design, factors) * replications
+    if runs > MAX_RUNS:
+        message = (
+            f"{design_points(design, factors):,} design points × {replications:,} replications "
+            f"is {runs:,} runs, above the most a sweep may have, {MAX_RUNS:,}"
+        )
+        raise doc.error(message, "design") if doc else BrinkInputError(message, _cli("--samples"))
 
 
 def _outcomes(doc: LocatedDocument, value: Any, scenario: Scenario) -> tuple[OutcomeSpec, ...]:

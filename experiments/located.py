@@ -1,7 +1,8 @@
 """Read a YAML file safely and remember where each value stood (file, line, column).
 
-Experiment files are small, so they are composed into YAML nodes with PyYAML's safe loader and
-turned into plain Python values by hand, keeping each node's position. A mistake found later (an
+Experiment files are composed into YAML nodes by the scenario loader's bounded reader (one
+reader, one set of bounds: HOUSE.md) and turned into plain Python values by hand, keeping each
+node's position. A mistake found later (an
 unknown factor, a range the wrong way round) is then reported at its own line and column
 (STYLE.md, Errors). Only the safe YAML tags are accepted; duplicate keys are an error, not a
 silent overwrite.
@@ -18,7 +19,6 @@ import yaml
 from brink.errors import BrinkInputError, Location
 
 Path_ = tuple[Any, ...]
-MAX_BYTES = 1_000_000  # an experiment file is a page of YAML; a bigger one is a mistake
 
 
 @dataclass
@@ -51,28 +51,26 @@ class LocatedDocument:
         return BrinkInputError(message, self.where(*path))
 
 
-def load_located(path: Path | str) -> LocatedDocument:
+def load_located(path: Path | str, what: str = "an experiment file") -> LocatedDocument:
     """Read ``path`` as one safe YAML document, keeping the position of every value.
 
+    The file goes through the scenario loader's bounded reader (size, nesting depth and value
+    count with aliases expanded, UTF-8, plain tags only), so a hostile file fails the same way
+    here as in a scenario.
+
     Raises:
-        BrinkInputError: if the file is missing, is not valid YAML, uses an unsafe tag or
-            repeats a key.
+        BrinkInputError: if the file is missing or too big, is not valid YAML, breaks a bound,
+            uses an unsafe tag or repeats a key.
     """
+    from brink.scenarios.loader import compose_bounded, read_bounded
+
     path = Path(path)
     name = str(path)
+    node = compose_bounded(read_bounded(path, what), name, what)
+    constructor = yaml.SafeLoader("")
     try:
-        if path.stat().st_size > MAX_BYTES:
-            raise BrinkInputError(f"larger than {MAX_BYTES:,} bytes", Location(file=name))
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise BrinkInputError("no such file", Location(file=name)) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise BrinkInputError(f"cannot read it: {error}", Location(file=name)) from None
-    loader = yaml.SafeLoader(text)
-    try:
-        node = loader.get_single_node()
         document = LocatedDocument(file=name, data=None)
-        document.data = _value(node, (), loader, document) if node is not None else None
+        document.data = _value(node, (), constructor, document) if node is not None else None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = Location(
@@ -84,7 +82,7 @@ def load_located(path: Path | str) -> LocatedDocument:
     except yaml.YAMLError as error:
         raise BrinkInputError(f"not valid YAML: {error}", Location(file=name)) from None
     finally:
-        loader.dispose()
+        constructor.dispose()
     return document
 
 
@@ -93,7 +91,17 @@ def _value(node: yaml.Node, path: Path_, loader: yaml.SafeLoader, doc: LocatedDo
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
+            try:
+                key = loader.construct_object(key_node, deep=True)
+            except (ValueError, OverflowError) as error:
+                raise BrinkInputError(
+                    f"cannot read the key {key_node.value!r}: {error}",
+                    Location(
+                        file=doc.file,
+                        line=key_node.start_mark.line + 1,
+                        column=key_node.start_mark.column + 1,
+                    ),
+                ) from None
             if isinstance(key, list | dict):
                 raise BrinkInputError(
                     "a key must be a plain name",
@@ -119,4 +127,7 @@ def _value(node: yaml.Node, path: Path_, loader: yaml.SafeLoader, doc: LocatedDo
         return result
     if isinstance(node, yaml.SequenceNode):
         return [_value(item, (*path, index), loader, doc) for index, item in enumerate(node.value)]
-    return loader.construct_object(node, deep=True)
+    try:
+        return loader.construct_object(node, deep=True)
+    except (ValueError, OverflowError) as error:  # e.g. a date that does not exist
+        raise BrinkInputError(f"cannot read {node.value!r}: {error}", doc.where(*path)) from None

@@ -205,8 +205,13 @@ def build_cases(
     skipped: list[SkippedRecord] = []
     groups = frame.groupby(key, sort=False)
     for number, rows in itertools.islice(groups, limit):
-        case_id = f"{prefix} {int(number)}"
         line = int(rows["line"].min())
+        problems = [text for text in rows["problem"] if text] if "problem" in rows else []
+        if problems or not (math.isfinite(number) and float(number).is_integer()):
+            case_id = f"{prefix} {number:g}"
+            skipped.append(SkippedRecord(case_id, line, problems[0] if problems else "bad key"))
+            continue
+        case_id = f"{prefix} {int(number)}"
         try:
             cases.append(build(case_id, int(number), line, rows, allies))
         except CaseError as error:

@@ -12,7 +12,7 @@ import shlex
 
 from brink.errors import BrinkInputError, Location
 from brink.experiments.retro_defaults import DEFAULT_FOLDS, DEFAULT_RUNS
-from brink.sim.params import ModelParams, parse_assignments
+from brink.sim.params import PARAMETERS, ModelParams, parse_assignments
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -36,6 +36,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     where.add_argument("--jobs", type=int, help="worker processes (default: all cores)")
     where.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler, tcp://HOST:PORT")
     parser.add_argument("--out", metavar="DIR", help="output folder (default out/retrodict-NAME)")
+    parser.add_argument(
+        "--force", action="store_true", help="replace an earlier retrodiction's output in DIR"
+    )
     parser.add_argument("--seed", type=int, help="root seed (default: drawn and recorded)")
     parser.add_argument(
         "--horizon", type=int, help=f"steps per run (default {ModelParams().horizon})"
@@ -83,6 +86,19 @@ def _at_least(value: int | None, low: int, flag: str) -> None:
         raise BrinkInputError(f"{value} is below {low}", Location(file="command line", key=flag))
 
 
+def _at_most(value: int | None, high: int, flag: str) -> None:
+    if value is not None and value > high:
+        raise BrinkInputError(
+            f"{value:,} is above the most allowed, {high:,}",
+            Location(file="command line", key=flag),
+        )
+
+
+#: Documented maxima (README, Reliability).
+MAX_RUNS = 1_000_000
+MAX_HORIZON = int(PARAMETERS["horizon"].high)
+
+
 def _command_line(args: argparse.Namespace) -> str:
     """The command as the user could type it again, from the parsed arguments."""
     words = ["brink", "retrodict", args.data, "--runs", str(args.runs)]
@@ -108,6 +124,10 @@ def retrodict_command(args: argparse.Namespace) -> int:
     _at_least(args.folds, 2, "--folds")
     _at_least(args.allies, 0, "--allies")
     _at_least(args.horizon, 1, "--horizon")
+    _at_least(args.seed, 0, "--seed")
+    _at_most(args.runs, MAX_RUNS, "--runs")
+    _at_most(args.horizon, MAX_HORIZON, "--horizon")
+    _at_most(args.seed, 2**128 - 1, "--seed")
     overrides = parse_assignments(args.set)
     result = retrodict(
         args.data,
@@ -123,6 +143,7 @@ def retrodict_command(args: argparse.Namespace) -> int:
         overrides=overrides,
         command=_command_line(args),
         progress=True,
+        force=args.force,
     )
     scores = result.scores.set_index("forecaster")
     print(
@@ -143,6 +164,10 @@ def calibrate_command(args: argparse.Namespace) -> int:
 
     _at_least(args.disputes, 1, "--disputes")
     _at_least(args.horizon, 1, "--horizon")
+    _at_least(args.seed, 0, "--seed")
+    _at_most(args.disputes, 1_000_000, "--disputes")
+    _at_most(args.horizon, MAX_HORIZON, "--horizon")
+    _at_most(args.seed, 2**128 - 1, "--seed")
     report = calibration_report(args.disputes, args.seed, args.horizon)
     horizon = args.horizon or ModelParams().horizon
     print(format_report(report, args.disputes, args.seed, horizon))

@@ -176,8 +176,43 @@ def read_records(path: str | Path) -> Records:
         frame[column] = _numeric_column(frame, column, str(path))
     for column in ("datrig", "systrgda", "revtype12", "revstate2", "numa", "numb", "midonset"):
         if column in frame:
-            frame[column] = pd.to_numeric(frame[column].str.strip(), errors="coerce")
+            values = pd.to_numeric(frame[column].str.strip(), errors="coerce")
+            frame[column] = values.where(np.isfinite(values))  # inf is as good as missing
+    frame["problem"] = _row_problems(frame, record_format)
     return Records(path=str(path), format=record_format, frame=frame)
+
+
+#: A code (country, dispute, crisis, year, level) is a whole number; beyond this it is a typo.
+MAX_CODE = 1_000_000_000
+
+
+def _row_problems(frame: pd.DataFrame, record_format: RecordFormat) -> pd.Series:
+    """Why each row cannot be used ('' if it can): a code that is not finite or not whole (the
+    codebooks' codes are integers; ``2.7`` must not quietly become 2), or a MID dyad of a state
+    with itself. The case the row belongs to is skipped with this reason."""
+    problems = pd.Series("", index=frame.index, dtype=object)
+
+    def note(mask: pd.Series, reasons: pd.Series) -> None:
+        mask = mask & (problems == "")
+        problems[mask] = reasons[mask]
+
+    for column in FORMAT_COLUMNS[record_format]:
+        if column in _ICB_TEXT_COLUMNS:
+            continue
+        values = frame[column]
+        where = "line " + frame["line"].astype(str) + f": {column} "
+        shown = where + values.astype(str)
+        note(values.notna() & ~np.isfinite(values), shown + " is not a finite number")
+        note(values.abs() > MAX_CODE, shown + f" is beyond {MAX_CODE:,} (not a code)")
+        note(values.notna() & (values != np.floor(values)), shown + " is not a whole number")
+    if record_format == "mid-dyadic":
+        same = frame["ccode1"] == frame["ccode2"]
+        note(
+            same,
+            "line " + frame["line"].astype(str) + ": a dyad of a state with itself (ccode1 "
+            "= ccode2 = " + frame["ccode1"].astype(str) + ")",
+        )
+    return problems
 
 
 def _numeric_column(frame: pd.DataFrame, column: str, path: str) -> pd.Series:

@@ -58,6 +58,7 @@ from brink.experiments.retro_scores import (
     multiclass_log_loss,
     platt_cross_fitted,
 )
+from brink.safe_output import check_output_folder, staged_folder
 from brink.scenarios.spec import Scenario
 from brink.sim.params import ModelParams
 from brink.sim.record import OUTCOMES, mid_outcome
@@ -287,6 +288,7 @@ def retrodict(
     overrides: dict[str, Any] | None = None,
     command: str | None = None,
     progress: bool = False,
+    force: bool = False,
 ) -> RetroResult:
     """Retrodict every dispute or crisis of a historical file; write and return the scores.
 
@@ -304,8 +306,11 @@ def retrodict(
         overrides: model parameter overrides (``--set``); none by default.
         command: the command line, for the summary.
         progress: print a line per hundred cases to stderr.
+        force: replace an earlier retrodiction's output in ``out``.
     """
     started = time.perf_counter()
+    out_dir = Path(out) if out is not None else Path("out") / f"retrodict-{Path(data).stem}"
+    check_output_folder(out_dir, kind="retrodiction", again=force)  # before hours of work
     records = read_records(data)
     cases, skipped = build_cases(records, allies=allies, limit=limit)
     settings: dict[str, Any] = dict(overrides or {})
@@ -316,76 +321,78 @@ def retrodict(
         from brink.sim.seeds import draw_root_seed
 
         seed = draw_root_seed()
-    out_dir = Path(out) if out is not None else Path("out") / f"retrodict-{Path(data).stem}"
-    out_dir.mkdir(parents=True, exist_ok=True)
-    files = {"skipped": out_dir / "skipped.csv", "cases_csv": out_dir / "cases.csv"}
-    skipped_frame = pd.DataFrame(
-        [vars(s) for s in skipped], columns=list(SkippedRecord.__dataclass_fields__)
-    )
-    skipped_frame.to_csv(files["skipped"], index=False)
-    classes = OUTCOME_CLASSES[records.format]
-    by_id = {case.case_id: case for case in cases}
-    tasks = [
-        CaseTask(case.case_id, case.scenario, seeds)
-        for case, seeds in zip(cases, case_seeds(seed, len(cases), runs), strict=True)
-    ]
-    rows: dict[str, dict[str, Any]] = {}
-    simulate_started = time.perf_counter()
-    with files["cases_csv"].open("w", newline="") as stream:
-        writer: csv.DictWriter | None = None
-
-        def on_result(result: dict[str, Any]) -> None:
-            nonlocal writer
-            case = by_id[result["case_id"]]
-            row = {**_case_row(case), **_predictions(case, result)}
-            rows[case.case_id] = row
-            if writer is None:
-                writer = csv.DictWriter(stream, fieldnames=list(row))
-                writer.writeheader()
-            writer.writerow(row)
-            stream.flush()
-            if progress and len(rows) % 100 == 0:
-                print(f"brink retrodict: {len(rows)}/{len(tasks)} cases", file=sys.stderr)
-
-        executor = _execute(tasks, params, jobs, scheduler, on_result)
-    simulate_seconds = time.perf_counter() - simulate_started
-    frame = pd.DataFrame([rows[case.case_id] for case in cases])
-    if frame.empty:
-        raise _no_cases(records.path, skipped)
-    add_baselines(frame, classes, k_folds, seed)
-    scores = score_table(frame, classes)
-    frame.to_csv(files["cases_csv"], index=False)
-    files["cases_parquet"] = out_dir / "cases.parquet"
-    frame.to_parquet(files["cases_parquet"], index=False)
-    files["scores"] = out_dir / "scores.csv"
-    scores.to_csv(files["scores"], index=False)
-    figure = calibration_figure(frame, title=f"War forecasts, {Path(data).name}")
-    for path in save(figure, out_dir / "calibration"):
-        files[f"calibration_{path.suffix[1:]}"] = path
-    result = RetroResult(
-        cases=frame,
-        skipped=skipped_frame,
-        scores=scores,
-        root_seed=seed,
-        seconds=time.perf_counter() - started,
-        simulate_seconds=simulate_seconds,
-        files=files,
-    )
-    files["summary"] = out_dir / "retrodiction.md"
-    files["summary"].write_text(
-        summary_markdown(
-            result,
-            data=str(data),
-            record_format=FORMAT_NAMES[records.format],
-            runs=runs,
-            params=params,
-            settings=settings,
-            executor=executor,
-            k_folds=k_folds,
-            allies=allies,
-            command=command,
+    final_dir = out_dir
+    # Built in a temporary sibling and renamed into place when complete (safe_output).
+    with staged_folder(final_dir, kind="retrodiction", again=force) as out_dir:
+        files = {"skipped": out_dir / "skipped.csv", "cases_csv": out_dir / "cases.csv"}
+        skipped_frame = pd.DataFrame(
+            [vars(s) for s in skipped], columns=list(SkippedRecord.__dataclass_fields__)
         )
-    )
+        skipped_frame.to_csv(files["skipped"], index=False)
+        classes = OUTCOME_CLASSES[records.format]
+        by_id = {case.case_id: case for case in cases}
+        tasks = [
+            CaseTask(case.case_id, case.scenario, seeds)
+            for case, seeds in zip(cases, case_seeds(seed, len(cases), runs), strict=True)
+        ]
+        rows: dict[str, dict[str, Any]] = {}
+        simulate_started = time.perf_counter()
+        with files["cases_csv"].open("w", newline="") as stream:
+            writer: csv.DictWriter | None = None
+
+            def on_result(result: dict[str, Any]) -> None:
+                nonlocal writer
+                case = by_id[result["case_id"]]
+                row = {**_case_row(case), **_predictions(case, result)}
+                rows[case.case_id] = row
+                if writer is None:
+                    writer = csv.DictWriter(stream, fieldnames=list(row))
+                    writer.writeheader()
+                writer.writerow(row)
+                stream.flush()
+                if progress and len(rows) % 100 == 0:
+                    print(f"brink retrodict: {len(rows)}/{len(tasks)} cases", file=sys.stderr)
+
+            executor = _execute(tasks, params, jobs, scheduler, on_result)
+        simulate_seconds = time.perf_counter() - simulate_started
+        frame = pd.DataFrame([rows[case.case_id] for case in cases])
+        if frame.empty:
+            raise _no_cases(records.path, skipped)
+        add_baselines(frame, classes, k_folds, seed)
+        scores = score_table(frame, classes)
+        frame.to_csv(files["cases_csv"], index=False)
+        files["cases_parquet"] = out_dir / "cases.parquet"
+        frame.to_parquet(files["cases_parquet"], index=False)
+        files["scores"] = out_dir / "scores.csv"
+        scores.to_csv(files["scores"], index=False)
+        figure = calibration_figure(frame, title=f"War forecasts, {Path(data).name}")
+        for path in save(figure, out_dir / "calibration"):
+            files[f"calibration_{path.suffix[1:]}"] = path
+        result = RetroResult(
+            cases=frame,
+            skipped=skipped_frame,
+            scores=scores,
+            root_seed=seed,
+            seconds=time.perf_counter() - started,
+            simulate_seconds=simulate_seconds,
+            files=files,
+        )
+        files["summary"] = out_dir / "retrodiction.md"
+        files["summary"].write_text(
+            summary_markdown(
+                result,
+                data=str(data),
+                record_format=FORMAT_NAMES[records.format],
+                runs=runs,
+                params=params,
+                settings=settings,
+                executor=executor,
+                k_folds=k_folds,
+                allies=allies,
+                command=command,
+            )
+        )
+    result.files = {key: final_dir / path.relative_to(out_dir) for key, path in files.items()}
     return result
 
 

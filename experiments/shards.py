@@ -106,6 +106,29 @@ def write_shard(directory: Path | str, point: int, first: int, last: int, table:
     return final
 
 
+def set_aside_unreadable(directory: Path | str) -> list[Path]:
+    """Rename shards whose Parquet footer cannot be read (truncated, overwritten) to
+    ``.NAME.unreadable``, so a resumed sweep runs their runs again; returns the new names.
+
+    A shard is written under a temporary name and renamed, so only damage from outside (a
+    copy cut short, a disk error) makes one unreadable; its runs must not count as done.
+    """
+    folder = Path(directory) / SHARD_DIR
+    moved = []
+    if not folder.is_dir():
+        return moved
+    for name in sorted(os.listdir(folder)):
+        if not _NAME.match(name):
+            continue
+        try:
+            pq.read_metadata(folder / name)
+        except (OSError, pa.ArrowException):
+            target = folder / f".{name}.unreadable"
+            os.replace(folder / name, target)
+            moved.append(target)
+    return moved
+
+
 def failed_runs(path: Path | str) -> set[int]:
     """The replications of a shard whose run raised (they have an ``error``)."""
     table = pq.read_table(path, columns=["replication", "error"])
@@ -168,11 +191,20 @@ def read_shards(
 
     if not files:
         return pd.DataFrame(columns=columns or [])
-    dataset = ds.dataset(files, format="parquet")
-    table = dataset.to_table(
-        columns=columns,
-        filter=None if failed is None else ds.field("error").is_valid() == failed,
-    )
+    try:
+        dataset = ds.dataset(files, format="parquet")
+        table = dataset.to_table(
+            columns=columns,
+            filter=None if failed is None else ds.field("error").is_valid() == failed,
+        )
+    except (OSError, pa.ArrowException) as error:
+        from brink.errors import BrinkInputError, Location
+
+        raise BrinkInputError(
+            f"a shard cannot be read ({str(error).splitlines()[0]}); run brink sweep … --resume, "
+            "which sets unreadable shards aside and runs them again",
+            Location(file=str(folder)),
+        ) from None
     frame = table.to_pandas()
     order = [name for name in ("point", "replication", "dispute") if name in frame.columns]
     return frame.sort_values(order, kind="stable").reset_index(drop=True)

@@ -14,6 +14,7 @@ go or resumed.
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from collections import deque
@@ -32,6 +33,7 @@ from brink.experiments.designs import Design, build_design
 from brink.experiments.executors import Runner
 from brink.experiments.experiment import Experiment
 from brink.experiments.worker import RunTask, SweepContext, run_task
+from brink.safe_output import check_output_folder, temporary_name
 from brink.sim.output import (
     file_sha256,
     git_commit,
@@ -107,13 +109,13 @@ def _prepare_directory(
 ) -> dict[str, Any] | None:
     """Check ``directory`` can take this sweep; return the old manifest when resuming."""
     where = Location(file=str(directory))
+    # New, empty, or a sweep's own folder with --resume: never a folder of other files.
+    check_output_folder(directory, kind="sweep", again=resume, flag="--resume")
     has_manifest = (directory / "manifest.json").exists()
     if resume:
         if not has_manifest:
             raise BrinkInputError("nothing to resume here (no manifest.json)", where)
         old = read_manifest(directory)
-        if old.get("kind") != "sweep":
-            raise BrinkInputError("not a sweep directory (its manifest is not a sweep's)", where)
         differs = [key for key in IDENTITY_KEYS if old.get(key) != identity[key]]
         if differs:
             raise BrinkInputError(
@@ -122,10 +124,6 @@ def _prepare_directory(
                 where,
             )
         return old
-    if has_manifest or shards.completed(directory):
-        raise BrinkInputError(
-            "already holds a sweep; add --resume to finish it, or choose another --out", where
-        )
     return None
 
 
@@ -178,12 +176,22 @@ def run_sweep(
         BrinkInputError: if ``directory`` holds another sweep, or nothing to resume.
         KeyboardInterrupt: after recording the interruption in the manifest.
     """
-    directory = Path(directory).resolve()
-    directory.mkdir(parents=True, exist_ok=True)
+    directory = Path(directory)
+    check_output_folder(directory, kind="sweep", again=resume, flag="--resume")
+    directory = directory.resolve()
     design = build_design(experiment)
     identity = _identity(experiment, design)
     old = _prepare_directory(directory, identity, resume)
+    directory.mkdir(parents=True, exist_ok=True)
     (directory / shards.SHARD_DIR).mkdir(exist_ok=True)
+    if resume:
+        set_aside = shards.set_aside_unreadable(directory)
+        if set_aside:
+            print(
+                f"brink sweep: {len(set_aside)} unreadable shard(s) set aside and run again "
+                f"(first: {set_aside[0].name})",
+                file=sys.stderr,
+            )
     if not isinstance(runner, Runner):
         runner = runner()
     seeds = spawn_seeds(experiment.seed, experiment.replications)
@@ -221,8 +229,8 @@ def run_sweep(
         "software": _versions(),
         "git_commit": git_commit(),
     }
-    pq.write_table(design.table(), directory / DESIGN_FILE)
-    shutil.copyfile(experiment.path, directory / EXPERIMENT_COPY)
+    _write_atomic(directory / DESIGN_FILE, lambda path: pq.write_table(design.table(), path))
+    _write_atomic(directory / EXPERIMENT_COPY, lambda path: shutil.copyfile(experiment.path, path))
     write_manifest(directory, manifest)
 
     context = SweepContext(
@@ -315,6 +323,17 @@ def run_sweep(
         _write_failures(directory, on_disk)
         write_manifest(directory, manifest)
     return SweepResult(directory, total, len(on_disk), sum(on_disk.values()), manifest)
+
+
+def _write_atomic(path: Path, write: Callable[[Path], object]) -> None:
+    """``write(temporary)`` under a fresh unguessable name beside ``path``, then rename."""
+    temporary = temporary_name(path)
+    try:
+        write(temporary)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 def _write_failures(directory: Path, on_disk: dict[tuple[int, int], bool]) -> None:

@@ -85,18 +85,31 @@ def load_scenario(path_or_name: str | Path) -> spec.Scenario:
         BrinkInputError: for any mistake in the file, located ``file:line:column``.
     """
     path = resolve_scenario_path(path_or_name)
+    data = read_bounded(path, "a scenario")
+    name = _bundled_name(path) or path.stem
+    return load_scenario_text(data, file=str(path), name=name)
+
+
+def read_bounded(path: Path, what: str) -> bytes:
+    """The bytes of an input file, refused with a located error beyond :data:`MAX_BYTES`.
+
+    Every YAML file Brink reads (scenarios, experiment files) comes through here and then
+    :func:`compose_bounded`, so all of them get the same bounds.
+    """
     where = Location(file=str(path))
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise _error(
-                f"file is {size:,} bytes; a scenario may have at most {MAX_BYTES:,}", where
-            )
-        data = path.read_bytes()
+            raise _error(f"file is {size:,} bytes; {what} may have at most {MAX_BYTES:,}", where)
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_BYTES + 1)  # a file that grows while read is still bounded
+    except FileNotFoundError:
+        raise _error("no such file", where) from None
     except OSError as error:
         raise _error(f"cannot read the file: {error.strerror}", where) from None
-    name = _bundled_name(path) or path.stem
-    return load_scenario_text(data, file=str(path), name=name)
+    if len(data) > MAX_BYTES:
+        raise _error(f"file is over {MAX_BYTES:,} bytes; {what} may have at most that", where)
+    return data
 
 
 def _bundled_name(path: Path) -> str | None:
@@ -115,7 +128,12 @@ def load_scenario_text(
     Raises:
         BrinkInputError: for any mistake, located ``file:line:column``.
     """
-    root = _compose(text, file)
+    root = compose_bounded(text, file)
+    if root is None:
+        raise _error(
+            "the file is empty; a scenario needs at least description, start and states",
+            Location(file=file, line=1, column=1),
+        )
     reader = _Reader(file)
     document = reader.read(root, K.SCENARIO, "")
     return _Builder(reader, document, root, name or Path(file).stem).build()
@@ -124,13 +142,14 @@ def load_scenario_text(
 # -- YAML to nodes, safely -------------------------------------------------------------------
 
 
-def _decode(data: str | bytes, file: str) -> str:
+def decode_text(data: str | bytes, file: str, what: str) -> str:
+    """UTF-8 text of a file's bytes (a BOM dropped), or a located error at the first bad byte."""
     if isinstance(data, str):
         text = data
     else:
         if len(data) > MAX_BYTES:
             raise _error(
-                f"file is {len(data):,} bytes; a scenario may have at most {MAX_BYTES:,}",
+                f"file is {len(data):,} bytes; {what} may have at most {MAX_BYTES:,}",
                 Location(file=file),
             )
         try:
@@ -144,7 +163,7 @@ def _decode(data: str | bytes, file: str) -> str:
             ) from None
     if len(text) > MAX_BYTES:
         raise _error(
-            f"text is {len(text):,} characters; a scenario may have at most {MAX_BYTES:,}",
+            f"text is {len(text):,} characters; {what} may have at most {MAX_BYTES:,}",
             Location(file=file),
         )
     return text
@@ -181,9 +200,12 @@ def _codepoint(character: str | int) -> str:
     return f"U+{code:04X}"
 
 
-def _compose(data: str | bytes, file: str) -> Node:
-    """Parse to a node tree: one document, bounded in depth and size, plain tags only."""
-    text = _decode(data, file)
+def compose_bounded(data: str | bytes, file: str, what: str = "a scenario") -> Node | None:
+    """Parse to a node tree: one document, bounded in depth and size, plain tags only.
+
+    Returns None for an empty document. ``what`` names the kind of file in messages.
+    """
+    text = decode_text(data, file, what)
     try:
         # The event stream is read without recursion, so depth is bounded before the
         # (recursive) composer sees the document.
@@ -200,18 +222,14 @@ def _compose(data: str | bytes, file: str) -> Node:
                 depth -= 1
             if events > MAX_NODES:
                 raise _error(
-                    f"more than {MAX_NODES:,} values; a scenario needs far fewer",
+                    f"more than {MAX_NODES:,} values; {what} needs far fewer",
                     _mark_location(file, event.start_mark),
                 )
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as error:
         raise _yaml_error(error, text, file) from None
-    if root is None:
-        raise _error(
-            "the file is empty; a scenario needs at least description, start and states",
-            Location(file=file, line=1, column=1),
-        )
-    _measure(root, file)
+    if root is not None:
+        _measure(root, file, what)
     return root
 
 
@@ -227,7 +245,7 @@ def _children(node: Node) -> list[Node]:
     return []
 
 
-def _measure(root: Node, file: str) -> None:
+def _measure(root: Node, file: str, what: str) -> None:
     """Check tags, and bound size and depth with aliases expanded, without recursion."""
     size: dict[int, int] = {}
     height: dict[int, int] = {}
@@ -244,7 +262,7 @@ def _measure(root: Node, file: str) -> None:
             if size[key] > MAX_NODES:
                 raise _error(
                     f"expands to more than {MAX_NODES:,} values (aliases repeated); "
-                    "a scenario needs far fewer",
+                    f"{what} needs far fewer",
                     _mark_location(file, node.start_mark),
                 )
             if height[key] > MAX_DEPTH + 1:
@@ -260,20 +278,20 @@ def _measure(root: Node, file: str) -> None:
                 "an alias refers to a mapping or list that contains it",
                 _mark_location(file, node.start_mark),
             )
-        _check_tag(node, file)
+        _check_tag(node, file, what)
         on_path.add(key)
         stack.append((node, True))
         stack.extend((kid, False) for kid in _children(node) if id(kid) not in size)
 
 
-def _check_tag(node: Node, file: str) -> None:
+def _check_tag(node: Node, file: str, what: str) -> None:
     if node.tag in _PLAIN_TAGS:
         return
     if node.tag == _YAML + "merge":
         message = "merge keys (<<) are not supported; write the keys out"
     else:
         message = (
-            f"tag {node.tag.replace(_YAML, '!!')} is not allowed; scenario files hold plain "
+            f"tag {node.tag.replace(_YAML, '!!')} is not allowed; {what} holds plain "
             "data (text, numbers, true/false, dates, lists, mappings)"
         )
     raise _error(message, _mark_location(file, node.start_mark))
@@ -453,8 +471,13 @@ class _Reader:
             value = float(value)
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise self.fail(f"{node.value!r} is not a number ({hint})", path)
+        if isinstance(value, int) and abs(value) > 2**63:  # beyond any float's whole numbers
+            shown = node.value if len(node.value) <= 24 else node.value[:20] + "…"
+            raise self.fail(f"{shown} is far too large ({hint})", path)
         if math.isnan(value):
             raise self.fail(f"{node.value} is not a number ({hint})", path)
+        if math.isinf(value):
+            raise self.fail(f"{node.value} is not a finite number ({hint})", path)
         if kind.integer:
             if not float(value).is_integer():
                 raise self.fail(f"{value:g} is not a whole number ({hint})", path)

@@ -4,7 +4,8 @@ Parameters are resolved in one order, each layer checked against :data:`PARAMETE
 defaults, then the scenario's ``parameters:`` block (and its ``horizon``), then ``--set
 NAME=VALUE``, then ``--horizon``. The directory gets ``manifest.json`` first (status
 ``running``), then the tables, ``summary.md`` and ``figures/``, and the manifest again (status
-``complete``). A directory that holds a different run is never overwritten without ``--force``.
+``complete``), all in a temporary sibling folder renamed into place at the end. A folder that
+holds a run is replaced only with ``--force``, and never one holding files Brink did not write.
 """
 
 from __future__ import annotations
@@ -59,7 +60,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--format", dest="fmt", default="parquet", metavar="FMT", help="parquet (default) or csv"
     )
     parser.add_argument(
-        "--force", action="store_true", help="overwrite a directory that holds another run"
+        "--force",
+        action="store_true",
+        help="replace the run in DIR (only files Brink wrote)",
     )
     parser.add_argument(
         "--no-progress", dest="progress", action="store_false", help="no progress bar"
@@ -99,31 +102,6 @@ def parameters_json(params: ModelParams) -> dict[str, Any]:
     return {f.name: getattr(params, f.name) for f in fields(params)}
 
 
-def prepare_directory(directory: Path, identity: dict[str, Any], force: bool) -> None:
-    """Make ``directory``, refusing one that holds anything but this same run (unless forced)."""
-    if directory.exists() and not directory.is_dir():
-        raise BrinkInputError("exists and is not a directory", Location(file=str(directory)))
-    if directory.is_dir() and any(directory.iterdir()) and not force:
-        from brink.sim import output
-
-        try:
-            previous = output.run_identity(output.read_manifest(directory))
-        except (BrinkInputError, ValueError):
-            previous = None
-        if previous is None:
-            what = "is not empty and holds no Brink run"
-        elif previous != identity:
-            what = "already holds a different run"
-        else:
-            what = ""
-        if what:
-            raise BrinkInputError(
-                f"{what}; choose another --out, or add --force to overwrite",
-                Location(file=str(directory)),
-            )
-    directory.mkdir(parents=True, exist_ok=True)
-
-
 def reproducing_command(args: argparse.Namespace, root: int, directory: Path) -> str:
     """The ``brink run`` command line as given, with the root seed made explicit."""
     words = ["brink", "run", args.scenario, "--runs", str(args.runs), "--seed", str(root)]
@@ -137,10 +115,9 @@ def reproducing_command(args: argparse.Namespace, root: int, directory: Path) ->
 
 def run_command(args: argparse.Namespace) -> int:
     """Handler of ``brink run``."""
+    from brink.safe_output import staged_folder
     from brink.sim import output
-    from brink.sim.ensemble import run_ensemble
     from brink.sim.seeds import draw_root_seed, spawn_seeds
-    from brink.sim.summary import summarize
 
     runs = whole_number(args.runs, "--runs", 1, 10_000_000)
     jobs = whole_number(args.jobs, "--jobs", 1, 512)
@@ -163,6 +140,7 @@ def run_command(args: argparse.Namespace) -> int:
     directory = Path(args.out) if args.out else Path("out") / f"{path.stem}-{stamp}"
 
     manifest: dict[str, Any] = {
+        "kind": "run",
         "status": "running",
         "versions": output.software_versions(),
         "git_commit": output.git_commit(),
@@ -179,35 +157,54 @@ def run_command(args: argparse.Namespace) -> int:
         "format": fmt,
         "started": started,
         "finished": None,
+        "seeds": spawn_seeds(root, runs),
     }
-    prepare_directory(directory, output.run_identity(manifest), args.force)
-    manifest["seeds"] = spawn_seeds(root, runs)
-    output.write_manifest(directory, manifest)
+    # The run is built in a temporary sibling folder and renamed into place when complete, so
+    # an interrupted run (or --force over a finished one) leaves the old run whole, or nothing.
+    with staged_folder(directory, kind="run", again=args.force) as staging:
+        text = _write_run(scenario, params, manifest, staging, args.progress, clock)
+    sys.stdout.write(text)
+    print(f"brink: wrote {directory}", file=sys.stderr)
+    return 0
 
+
+def _write_run(
+    scenario: Scenario,
+    params: ModelParams,
+    manifest: dict[str, Any],
+    directory: Path,
+    progress: bool,
+    clock: float,
+) -> str:
+    """Run the ensemble into ``directory``; write its tables, summary, figures and manifest."""
+    from brink.sim import output
+    from brink.sim.ensemble import run_ensemble
+    from brink.sim.summary import summarize
+    from brink.viz.figures import write_figures
+
+    output.write_manifest(directory, manifest)
     result = run_ensemble(
         scenario,
         params,
-        runs=runs,
+        runs=manifest["runs"],
         directory=directory,
-        root_seed=root,
-        jobs=jobs,
-        fmt=fmt,
-        progress=args.progress,
+        root_seed=manifest["root_seed"],
+        jobs=manifest["jobs"],
+        fmt=manifest["format"],
+        progress=progress,
     )
     summary = summarize(
         scenario,
         result.runs,
         result.escalation,
         result.actions,
-        root_seed=root,
+        root_seed=manifest["root_seed"],
         horizon=params.horizon,
         step_unit=scenario.step,
-        n_runs=runs,
+        n_runs=manifest["runs"],
     )
     text = summary.markdown()
     output.write_text_atomic(directory / output.SUMMARY, text)
-    from brink.viz.figures import write_figures
-
     figures = write_figures(
         directory / output.FIGURES,
         result.runs,
@@ -216,8 +213,6 @@ def run_command(args: argparse.Namespace) -> int:
         horizon=params.horizon,
         step_unit=scenario.step,
     )
-    for stale in output.stale_outputs(directory, fmt):
-        stale.unlink()
     manifest.update(
         status="complete",
         finished=output.now_iso(),
@@ -229,6 +224,4 @@ def run_command(args: argparse.Namespace) -> int:
         ),
     )
     output.write_manifest(directory, manifest)
-    sys.stdout.write(text)
-    print(f"brink: wrote {directory}", file=sys.stderr)
-    return 0
+    return text

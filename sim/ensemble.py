@@ -11,19 +11,24 @@ score per run and step, and which state took which action) is kept; the rest is 
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import os
+import signal
 import sys
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 from tqdm import tqdm
 
+from brink.errors import BrinkRunError
+from brink.lifeline import die_with_parent
 from brink.scenarios.spec import Scenario
 from brink.sim.output import TABLE_COLUMNS, TableWriter, rows_to_table
 from brink.sim.params import ModelParams
@@ -31,6 +36,12 @@ from brink.sim.seeds import draw_root_seed, spawn_seeds
 
 #: Most runs in one chunk of work; fewer when the ensemble is small so both cores get work.
 MAX_CHUNK = 8
+#: How often the same chunk may lose its worker before the run stops (as ``brink sweep``).
+MAX_LOSSES = 4
+
+
+class WorkerLost(BrinkRunError):
+    """A worker process kept dying on the same runs."""
 
 
 def chunk_size(runs: int) -> int:
@@ -56,9 +67,13 @@ class EnsembleResult:
 _CONTEXT: dict[str, object] = {}
 
 
-def _init_worker(scenario: Scenario, params: ModelParams) -> None:
+def _init_worker(scenario: Scenario, params: ModelParams, parent: int | None = None) -> None:
     _CONTEXT["scenario"] = scenario
     _CONTEXT["params"] = params
+    if parent is not None:
+        # A worker holds hundreds of megabytes: it must not outlive a killed `brink run`.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+        die_with_parent(parent)
 
 
 def run_chunk(chunk: list[tuple[int, int]]) -> dict[str, pa.Table]:
@@ -91,27 +106,60 @@ def _results_in_order(chunks, scenario, params, jobs: int) -> Iterator[tuple[lis
         for chunk in chunks:
             yield chunk, run_chunk(chunk)
         return
+    waiting = iter(chunks)
+    retry: deque[list] = deque()
+    losses: dict[int, int] = {}
+    while True:
+        try:
+            with _pool(scenario, params, jobs) as pool:
+                pending: deque = deque()
+                _top_up(pool, pending, retry, waiting, 2 * jobs)
+                while pending:
+                    chunk, future = pending[0]
+                    result = future.result()
+                    pending.popleft()
+                    _top_up(pool, pending, retry, waiting, 2 * jobs)
+                    yield chunk, result
+                return
+        except BrokenProcessPool:
+            # A worker died (killed, out of memory): every chunk in flight is lost with the
+            # pool. Run them again in a fresh pool, in the same order, so the tables are the
+            # same as without the loss; give up on a chunk that kills its worker every time.
+            lost = [chunk for chunk, _ in pending]
+            first = lost[0]
+            losses[first[0][0]] = losses.get(first[0][0], 0) + 1
+            runs = f"runs {first[0][0]}–{lost[-1][-1][0]}"
+            if losses[first[0][0]] >= MAX_LOSSES:
+                raise WorkerLost(
+                    f"a worker process died {MAX_LOSSES} times running {runs}; nothing was "
+                    "written (if memory is short, try fewer --jobs)"
+                ) from None
+            print(f"brink run: a worker process died; running {runs} again", file=sys.stderr)
+            retry.extendleft(reversed(lost))
+
+
+def _top_up(pool, pending: deque, retry: deque, waiting: Iterator, limit: int) -> None:
+    """Submit chunks (lost ones first) until ``limit`` are in flight or none is left."""
+    while len(pending) < limit:
+        chunk = retry.popleft() if retry else next(waiting, None)
+        if chunk is None:
+            return
+        pending.append((chunk, pool.submit(run_chunk, chunk)))
+
+
+@contextlib.contextmanager
+def _pool(scenario: Scenario, params: ModelParams, jobs: int) -> Iterator[ProcessPoolExecutor]:
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(
+    pool = ProcessPoolExecutor(
         max_workers=jobs,
         mp_context=context,
         initializer=_init_worker,
-        initargs=(scenario, params),
-    ) as pool:
-        waiting = iter(chunks)
-        pending = deque(
-            (chunk, pool.submit(run_chunk, chunk)) for chunk in islice(waiting, 2 * jobs)
-        )
-        try:
-            while pending:
-                chunk, future = pending.popleft()
-                result = future.result()
-                following = next(waiting, None)
-                if following is not None:
-                    pending.append((following, pool.submit(run_chunk, following)))
-                yield chunk, result
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+        initargs=(scenario, params, os.getpid()),
+    )
+    try:
+        yield pool
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def escalation_series(steps: pd.DataFrame) -> pd.DataFrame:

@@ -17,7 +17,7 @@ import json
 import os
 import platform
 import subprocess
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -26,7 +26,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-from brink import __version__
+from brink import __version__, safe_output
 from brink.errors import BrinkInputError, Location
 from brink.sim.record import (
     BELIEF_COLUMNS,
@@ -164,7 +164,7 @@ class TableWriter:
         self.name = name
         self.fmt = fmt
         self.path = Path(directory) / table_file(name, fmt)
-        self.temporary = self.path.with_name(f".{self.path.name}.partial")
+        self.temporary = safe_output.temporary_name(self.path)
         self.row_group_rows = row_group_rows
         self.schema: pa.Schema | None = None
         self.rows = 0
@@ -241,11 +241,8 @@ def _conform(table: pa.Table, schema: pa.Schema, name: str) -> pa.Table:
 
 
 def write_text_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same directory."""
-    path = Path(path)
-    temporary = path.with_name(f".{path.name}.partial")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
+    """Write ``text`` to ``path`` through a fresh temporary file in the same directory."""
+    safe_output.write_text_atomic(path, text)
 
 
 def read_table(directory: Path | str, name: str, columns: list[str] | None = None):
@@ -283,10 +280,10 @@ def read_run_dir(directory: Path | str) -> dict[str, Any]:
         and ``manifest`` as a dict.
 
     Raises:
-        BrinkInputError: if ``directory`` holds no manifest.
+        BrinkInputError: if ``directory`` holds no manifest, or a run that did not complete.
     """
     directory = Path(directory)
-    result: dict[str, Any] = {"manifest": read_manifest(directory)}
+    result: dict[str, Any] = {"manifest": read_complete_manifest(directory)}
     for name in TABLE_COLUMNS:
         if any((directory / table_file(name, fmt)).exists() for fmt in FORMATS):
             result[name] = read_table(directory, name)
@@ -294,13 +291,40 @@ def read_run_dir(directory: Path | str) -> dict[str, Any]:
 
 
 def read_manifest(directory: Path | str) -> dict[str, Any]:
-    """The manifest of a run directory, or a located error when there is none."""
+    """The manifest of a run or sweep directory, or a located error when there is none."""
     path = Path(directory) / MANIFEST
+    where = Location(file=str(path))
     if not path.exists():
         raise BrinkInputError(
             "not a Brink run directory (no manifest.json)", Location(file=str(directory))
         )
-    return json.loads(path.read_text(encoding="utf-8"))
+    try:
+        if path.stat().st_size > 50_000_000:
+            raise BrinkInputError("larger than 50,000,000 bytes; not a Brink manifest", where)
+        manifest = json.loads(path.read_bytes().decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise BrinkInputError("not a Brink manifest (not JSON text)", where) from None
+    if not isinstance(manifest, dict):
+        raise BrinkInputError("not a Brink manifest (not a JSON object)", where)
+    return manifest
+
+
+def read_complete_manifest(directory: Path | str) -> dict[str, Any]:
+    """The manifest of a finished run directory; a located error for one that did not finish.
+
+    A run that was interrupted, or is still being written, leaves ``status`` other than
+    ``complete``: its tables may be missing or belong to another run, so nothing reads them.
+    """
+    manifest = read_manifest(directory)
+    status = manifest.get("status")
+    if status != "complete" or safe_output.manifest_kind(manifest) != "run":
+        what = (
+            f"a Brink {manifest.get('kind')} directory, not a run's"
+            if safe_output.manifest_kind(manifest) != "run"
+            else f"its run did not complete (status {status!r}); run it again"
+        )
+        raise BrinkInputError(what, Location(file=str(Path(directory) / MANIFEST)))
+    return manifest
 
 
 def file_sha256(path: Path | str) -> str:
@@ -371,12 +395,3 @@ def write_manifest(directory: Path, manifest: Mapping[str, Any]) -> Path:
     path = Path(directory) / MANIFEST
     write_text_atomic(path, json.dumps(manifest, indent=2, sort_keys=False) + "\n")
     return path
-
-
-def stale_outputs(directory: Path, fmt: str) -> Iterable[Path]:
-    """Table files of the other format left by an earlier run in ``directory``."""
-    for name in TABLE_COLUMNS:
-        for other in FORMATS:
-            path = Path(directory) / table_file(name, other)
-            if other != fmt and path.exists():
-                yield path

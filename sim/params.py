@@ -586,6 +586,13 @@ PARAMETERS: dict[str, ParameterSpec] = {
 }
 
 
+def _finite(value: float | int) -> bool:
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an int beyond any float
+        return False
+
+
 def coerce_parameter(name: str, value: Any, location: Location | None = None) -> float | int:
     """Check one parameter value (a number or a numeric string) against its spec."""
     location = location or Location(key=name)
@@ -607,9 +614,9 @@ def coerce_parameter(name: str, value: Any, location: Location | None = None) ->
             ) from None
     if value is None and spec.optional:
         return None
-    if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
+    if isinstance(value, bool) or not isinstance(value, int | float) or not _finite(value):
         raise BrinkInputError(
-            f"{value!r} is not a number ({spec.low}–{spec.high} {spec.unit})", location
+            f"{value!r} is not a finite number ({spec.low}–{spec.high} {spec.unit})", location
         )
     if spec.integer:
         if float(value) != int(value):

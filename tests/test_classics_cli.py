@@ -49,11 +49,12 @@ def test_tribute_refuses_bad_flags(capsys):
 def test_landscape_file_and_europe(tmp_path, capsys):
     path = tmp_path / "three.csv"
     path.write_text("actor,size,a,b,c\na,1,0,1,-1\nb,2,1,0,2\nc,3,-1,2,0\n")
-    assert main(["classic", "landscape", str(path), "--out", str(tmp_path)]) == 0
+    out = tmp_path / "minima"  # not tmp_path itself: it holds the input (issue 14)
+    assert main(["classic", "landscape", str(path), "--out", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "the same minima" in printed
     assert "{a} vs {b, c}" in printed
-    assert (tmp_path / "minima.csv").exists()
+    assert (out / "minima.csv").exists()
     assert main(["classic", "landscape", "--europe-1936"]) == 0
     assert "as aligned in 1939" in capsys.readouterr().out
 

@@ -168,9 +168,11 @@ def test_a_directory_holding_another_run_is_not_overwritten(tmp_path, capsys):
     before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
     code = main(["run", SCENARIO, "--runs", "6", "--seed", "2", "--out", str(out)])
     assert code == 2
-    assert "already holds a different run" in capsys.readouterr().err
+    assert "already holds a Brink run output; add --force" in capsys.readouterr().err
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
-    brink_run(tmp_path, "keep", "--seed", "1", runs="6")  # the same run may be written again
+    # even the same run is written again only when asked (issue 14: --force or --resume only)
+    code = main(["run", SCENARIO, "--runs", "6", "--seed", "1", "--out", str(out)])
+    assert code == 2
     brink_run(tmp_path, "keep", "--seed", "2", "--force", "--format", "csv", runs="6")
     assert json.loads((out / "manifest.json").read_text())["root_seed"] == 2
     assert not (out / "runs.parquet").exists() and (out / "runs.csv").exists()
@@ -178,7 +180,7 @@ def test_a_directory_holding_another_run_is_not_overwritten(tmp_path, capsys):
     stranger.mkdir()
     (stranger / "notes.txt").write_text("mine")
     assert main(["run", SCENARIO, "--out", str(stranger), "--no-progress"]) == 2
-    assert "holds no Brink run" in capsys.readouterr().err
+    assert "holds no Brink output" in capsys.readouterr().err
     assert (stranger / "notes.txt").read_text() == "mine"
 
 
@@ -198,9 +200,11 @@ def test_a_failing_run_leaves_no_partial_file_and_the_old_tables_intact(
 
     monkeypatch.setattr(model, "simulate", failing)
     with pytest.raises(RuntimeError, match="model failure"):
-        main(["run", SCENARIO, "--runs", RUNS, "--seed", "5", "--out", str(out), "--no-progress"])
+        main(["run", SCENARIO, "--runs", RUNS, "--seed", "5", "--out", str(out), "--no-progress",
+              "--force"])  # fmt: skip
     assert (out / "runs.parquet").read_bytes() == old
     assert not [p.name for p in out.iterdir() if "partial" in p.name]
+    assert not [p.name for p in tmp_path.iterdir() if "partial" in p.name]  # staging removed
 
 
 @pytest.mark.slow

@@ -193,7 +193,9 @@ def test_resume_refuses_another_experiment(world, tmp_path):
     assert run_sweep(experiment, out, InProcess(), progress=False).complete
     with pytest.raises(BrinkInputError, match=r"holds a different sweep \(replications differ\)"):
         run_sweep(experiment.resized(replications=2), out, InProcess(), resume=True)
-    with pytest.raises(BrinkInputError, match="already holds a sweep; add --resume"):
+    with pytest.raises(
+        BrinkInputError, match="already holds a Brink sweep output; add --resume to finish it"
+    ):
         run_sweep(experiment, out, InProcess())
 
 

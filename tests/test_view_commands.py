@@ -51,7 +51,7 @@ def test_view_passes_the_scenario_or_run_by_environment(run_dir):
 
 def test_the_server_runs_in_production_mode_on_the_given_address():
     command = server_command("127.0.0.1", 8777)
-    assert command[1:5] == ["-m", "solara", "run", "brink.viz.app"]
+    assert command[1:6] == ["-P", "-m", "solara", "run", "brink.viz.app"]
     assert "--production" in command and "--no-check-version" in command
     assert command[command.index("--host") + 1] == "127.0.0.1"
     assert command[command.index("--port") + 1] == "8777"

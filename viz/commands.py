@@ -1,19 +1,27 @@
 """``brink view`` (the crisis in the browser) and ``brink animate`` (a recorded run as a GIF).
 
 ``brink view`` starts Solara's server on this machine (127.0.0.1 unless told otherwise) in
-production mode, with telemetry and the version check off, so it needs no network; the page is
-:mod:`brink.viz.app`, told what to show by environment variables.
+production mode, with telemetry and the version check off and a CDN proxy that never fetches
+from outside, so it needs and uses no network; the page is :mod:`brink.viz.app`, told what to
+show by environment variables. The server cannot be shadowed by modules in the current
+directory (``python -P``, its own empty working folder), and it ends with ``brink view``
+(SIGTERM, SIGINT, SIGHUP, or brink killed).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import secrets
+import signal
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
+from typing import Any
 
 from brink.errors import BrinkInputError, Location
+from brink.lifeline import terminate_group
 
 DEFAULT_PORT = 8765
 
@@ -47,6 +55,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     animate.add_argument("--out", required=True, metavar="FILE", help="FILE.gif or FILE.mp4")
     animate.add_argument("--run", type=int, default=None, help="which run (default: the first)")
     animate.add_argument("--fps", type=float, default=4.0, help="frames per second (4)")
+    animate.add_argument("--force", action="store_true", help="replace FILE if it exists")
     animate.set_defaults(handler=animate_command)
 
 
@@ -70,9 +79,9 @@ def view_environment(args: argparse.Namespace) -> dict[str, str]:
             Location(file="command line", key="--run"),
         )
     if args.run_dir:
-        from brink.sim.output import read_manifest
+        from brink.sim.output import read_complete_manifest
 
-        read_manifest(args.run_dir)  # a located error if it is not a run directory
+        read_complete_manifest(args.run_dir)  # a located error unless a complete run
         environment[app.ENV_RUN_DIR] = str(Path(args.run_dir).resolve())
     else:
         from brink.scenarios.loader import load_scenario, resolve_scenario_path
@@ -85,9 +94,15 @@ def view_environment(args: argparse.Namespace) -> dict[str, str]:
 
 
 def server_command(host: str, port: int) -> list[str]:
-    """The ``solara run`` command line of the view (production mode, no version check)."""
+    """The ``solara run`` command line of the view (production mode, no version check).
+
+    ``-P``: the current directory is not put on the module path, so a ``solara.py`` (or any
+    module) there cannot stand in for the real one; the server also runs in an empty folder of
+    its own (:func:`start_server`), so no ``.env`` or file named like the app is read either.
+    """
     return [
         sys.executable,
+        "-P",
         "-m",
         "solara",
         "run",
@@ -101,29 +116,99 @@ def server_command(host: str, port: int) -> list[str]:
     ]
 
 
+#: Where Solara's CDN proxy fetches an asset its local copy (``solara-assets``) lacks: by
+#: default a public CDN. A ``file:`` address is one the proxy's HTTP client cannot fetch at all
+#: (no lookup, no connection), so a request for an unknown asset is a 404 served from here.
+#: The proxy itself stays on: it is what serves the installed assets to the browser (with it
+#: off, Solara points the browser at the public CDN instead).
+OFFLINE_CDN = "file:///brink-view-offline/"
+
+
+def server_environment(extra: dict[str, str]) -> dict[str, str]:
+    """This process's environment, ``extra``, and the settings that keep Solara off the network:
+    no usage telemetry, and a CDN proxy that never fetches from outside (:data:`OFFLINE_CDN`)."""
+    return {
+        **os.environ,
+        **extra,
+        "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
+        "SOLARA_ASSETS_PROXY": "True",
+        "SOLARA_ASSETS_CDN": OFFLINE_CDN,
+    }
+
+
+def start_server(
+    host: str, port: int, extra: dict[str, str], folder: str, **popen: Any
+) -> subprocess.Popen:
+    """Start the view's server in ``folder`` (an empty folder of its own), in a new process
+    group, set to die with this process."""
+    return subprocess.Popen(
+        server_command(host, port),
+        env=server_environment(extra),
+        cwd=folder,
+        start_new_session=True,  # its own group: stopping it stops what it started too
+        preexec_fn=_die_with_brink,
+        **popen,
+    )
+
+
+def _die_with_brink() -> None:
+    from brink.lifeline import die_with_parent
+
+    die_with_parent()
+
+
 def view_command(args: argparse.Namespace) -> int:
-    environment = {**os.environ, **view_environment(args)}
-    # Solara's usage telemetry would call out to the network (TOOLCHAIN.md).
-    environment["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "False"
+    extra = view_environment(args)
     shown = args.run_dir or args.scenario or "black_sea_2022"
     print(f"brink view: {shown} at http://{args.host}:{args.port}/ (Ctrl-C stops)", flush=True)
-    return subprocess.call(server_command(args.host, args.port), env=environment)
+    with tempfile.TemporaryDirectory(prefix="brink-view-") as folder:
+        server = start_server(args.host, args.port, extra, folder)
+        stopping: list[int] = []
+
+        def stop(signum, frame) -> None:
+            stopping.append(signum)
+            raise KeyboardInterrupt
+
+        # SIGTERM, SIGHUP (terminal closed) and SIGINT all end the server, not just brink.
+        handled = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
+        previous = {sig: signal.signal(sig, stop) for sig in handled}
+        try:
+            return server.wait()
+        except KeyboardInterrupt:
+            return 128 + (stopping[0] if stopping else signal.SIGINT)
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+            terminate_group(server)
 
 
 def animate_command(args: argparse.Namespace) -> int:
     from brink.viz.animate import animate_run
     from brink.viz.app import Recorded
 
+    out = Path(args.out)
+    where = Location(file=str(out))
+    if out.is_symlink() or (out.exists() and not out.is_file()):
+        raise BrinkInputError("is a link or a folder; give a new file name", where)
+    if out.exists() and not args.force:
+        raise BrinkInputError("exists; add --force to replace it, or give another name", where)
     recorded = Recorded.read(args.run_dir)
     run = args.run if args.run is not None else recorded.run_ids[0]
-    frames = animate_run(
-        recorded.scenario,
-        recorded.tables,
-        recorded.shares(),
-        Path(args.out),
-        run=run,
-        dispute=recorded.dispute,
-        fps=args.fps,
-    )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    # Drawn under a fresh name beside FILE (same suffix, so the same writer) and renamed.
+    temporary = out.with_name(f".{out.stem}.{os.getpid()}.{secrets.token_hex(4)}{out.suffix}")
+    try:
+        frames = animate_run(
+            recorded.scenario,
+            recorded.tables,
+            recorded.shares(),
+            temporary,
+            run=run,
+            dispute=recorded.dispute,
+            fps=args.fps,
+        )
+        os.replace(temporary, out)
+    finally:
+        temporary.unlink(missing_ok=True)
     print(f"brink animate: {frames} frames of run {run} written to {args.out}")
     return 0

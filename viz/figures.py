@@ -129,7 +129,9 @@ def escalation_figure(
         if horizon is not None and last < horizon:
             note += f"; every run had ended by {step_unit} {last} of {horizon}"
         below.set_xlabel(f"{step_unit} ({note})")
-        below.set_xlim(steps.min() if len(steps) else 0, steps.max() if len(steps) else 1)
+        first = steps.min() if len(steps) else 0
+        last_shown = steps.max() if len(steps) else 1
+        below.set_xlim(first, max(last_shown, first + 1))  # one step (horizon 1): still a span
     return fig
 
 

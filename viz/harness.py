@@ -11,7 +11,6 @@ Playwright is a development dependency, imported only here.
 from __future__ import annotations
 
 import contextlib
-import os
 import socket
 import subprocess
 import tempfile
@@ -21,7 +20,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from brink.viz.commands import server_command
+from brink.lifeline import terminate_group
+from brink.viz.commands import start_server
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = (
@@ -49,14 +49,11 @@ def serve(*environments: dict[str, str], timeout: float = 180.0) -> Iterator[lis
     try:
         for environment in environments:
             port = free_port()
-            env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False", **environment}
             log = Path(tempfile.gettempdir()) / f"brink-view-{port}.log"
+            folder = tempfile.mkdtemp(prefix="brink-view-")
             with open(log, "w") as output:
-                process = subprocess.Popen(
-                    server_command("127.0.0.1", port),
-                    env=env,
-                    stdout=output,
-                    stderr=subprocess.STDOUT,
+                process = start_server(
+                    "127.0.0.1", port, environment, folder, stdout=output, stderr=subprocess.STDOUT
                 )
             servers.append((process, f"http://127.0.0.1:{port}/", log))
         deadline = time.monotonic() + timeout
@@ -65,13 +62,7 @@ def serve(*environments: dict[str, str], timeout: float = 180.0) -> Iterator[lis
         yield [url for _, url, _ in servers]
     finally:
         for process, _, _ in servers:
-            process.terminate()
-        for process, _, _ in servers:
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            terminate_group(process, timeout=15)
 
 
 def _wait_ready(process: subprocess.Popen, url: str, log: Path, deadline: float) -> None:

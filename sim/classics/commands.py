@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from brink.errors import BrinkInputError, Location
+from brink.safe_output import staged_folder
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -23,6 +24,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--threshold", type=int, default=50, help="least mutual commitment (%%) in a cluster"
     )
     tribute.add_argument("--out", type=Path, default=None, help="directory for tables and figures")
+    tribute.add_argument(
+        "--force", action="store_true", help="replace this command's earlier output in --out"
+    )
     tribute.set_defaults(handler=run_tribute_command)
 
     landscape = models.add_parser("landscape", help="landscape theory of aggregation")
@@ -35,6 +39,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     landscape.add_argument("--seed", type=int, default=0, help="seed for random starts")
     landscape.add_argument("--out", type=Path, default=None, help="directory for tables")
+    landscape.add_argument(
+        "--force", action="store_true", help="replace this command's earlier output in --out"
+    )
     landscape.set_defaults(handler=run_landscape_command)
 
     bdm = models.add_parser("bdm", help="Bueno de Mesquita's expected-utility model")
@@ -46,12 +53,61 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     bdm.add_argument("--rounds", type=int, default=10, help="rounds of offers")
     bdm.add_argument("--dimension", type=int, default=1, help="issue dimension of a KTAB file")
     bdm.add_argument("--out", type=Path, default=None, help="directory for tables and figure")
+    bdm.add_argument(
+        "--force", action="store_true", help="replace this command's earlier output in --out"
+    )
     bdm.set_defaults(handler=run_bdm_command)
 
 
-def _positive(value: int, flag: str, low: int = 1) -> None:
+#: Documented maxima (README, Reliability). The tribute model keeps an actors × actors
+#: commitment matrix and a row per actor and year, so its memory grows with actors² and with
+#: actor-years; Axelrod's own runs had 10 actors and 1,000 years.
+MAX_ACTORS = 1_000
+MAX_YEARS = 1_000_000
+MAX_POPULATIONS = 100_000
+MAX_ACTOR_YEARS = 50_000_000
+MAX_ROUNDS = 10_000
+
+
+def _check_out(args: argparse.Namespace, kind: str) -> None:
+    """Refuse an unusable --out before any work (new, empty, or this command's own with
+    --force), so a long computation does not end in a refusal."""
+    if args.out is not None:
+        from brink.safe_output import check_output_folder
+
+        check_output_folder(Path(args.out), kind=kind, again=args.force)
+
+
+def _positive(value: int, flag: str, low: int = 1, high: int | None = None) -> None:
     if value < low:
-        raise BrinkInputError(f"{value} must be >= {low}", Location(key=flag))
+        raise BrinkInputError(f"{value} must be >= {low}", Location(file="command line", key=flag))
+    if high is not None and value > high:
+        raise BrinkInputError(
+            f"{value:,} is above the most allowed, {high:,}",
+            Location(file="command line", key=flag),
+        )
+
+
+def _finite(values, what: str, source) -> None:
+    """A result that came out inf or NaN (numbers too large for the arithmetic) is an error,
+    never a printed ``inf`` with exit status 0."""
+    import numpy as np
+
+    array = np.asarray(values, dtype=float)
+    if not np.isfinite(array).all():
+        raise BrinkInputError(
+            f"the {what} came out {array[~np.isfinite(array)][0]}: the input's numbers are too "
+            "large or too small to compute with; rescale them (e.g. to 0–1 or 0–100)",
+            Location(file=str(source)),
+        )
+
+
+def _seed(seed: int) -> None:
+    if not 0 <= seed <= 2**128 - 1:
+        raise BrinkInputError(
+            f"{seed} is out of range (a seed is a whole number in 0–2**128−1)",
+            Location(file="command line", key="--seed"),
+        )
 
 
 def run_tribute_command(args: argparse.Namespace) -> int:
@@ -61,11 +117,21 @@ def run_tribute_command(args: argparse.Namespace) -> int:
     from brink.sim.classics.tribute import cluster_summary, run_populations
     from brink.viz.classics import tribute_figures
 
-    _positive(args.years, "--years")
-    _positive(args.populations, "--populations")
-    _positive(args.actors, "--actors", 2)
+    _check_out(args, "classic tribute")
+    _seed(args.seed)
+    _positive(args.years, "--years", 1, MAX_YEARS)
+    _positive(args.populations, "--populations", 1, MAX_POPULATIONS)
+    _positive(args.actors, "--actors", 2, MAX_ACTORS)
+    if args.years * args.populations * args.actors > MAX_ACTOR_YEARS:
+        raise BrinkInputError(
+            f"{args.years:,} years × {args.populations:,} populations × {args.actors:,} actors "
+            f"is above {MAX_ACTOR_YEARS:,} actor-years (the wealth table holds one row each)",
+            Location(file="command line", key="--years"),
+        )
     if not 1 <= args.threshold <= 100:
-        raise BrinkInputError(f"{args.threshold} must be in 1–100", Location(key="--threshold"))
+        raise BrinkInputError(
+            f"{args.threshold} must be in 1–100", Location(file="command line", key="--threshold")
+        )
     runs = run_populations(args.years, args.seed, args.populations, args.actors, args.threshold)
     summary = cluster_summary(runs, args.years)
     years = pd.concat([run.years for run in runs], ignore_index=True)
@@ -73,34 +139,39 @@ def run_tribute_command(args: argparse.Namespace) -> int:
         f"Tribute model (Axelrod 1997, v4.0 rules): {args.populations} populations of "
         f"{args.actors} actors, {args.years} years, root seed {args.seed}"
     )
+    tribute = years["tribute"].sum()
+    destroyed = (
+        f"{years['destroyed'].sum() / tribute:.1%} of tribute paid"
+        if tribute > 0
+        else f"{years['destroyed'].sum():.0f} (no tribute was paid)"
+    )
     print(
         f"  per population-year: {years['payments'].mean():.2f} payments, "
-        f"{years['fights'].mean():.2f} fights; wealth destroyed in fights "
-        f"{years['destroyed'].sum() / years['tribute'].sum():.1%} of tribute paid"
+        f"{years['fights'].mean():.2f} fights; wealth destroyed in fights {destroyed}"
     )
     print(
         f"  clusters (>= 2 adjacent actors, every pair committed >= {args.threshold}%, "
         f"held >= 10 years): in {summary['with_cluster']} of {summary['populations']} "
         f"populations; {summary['clusters_per_population']:.1f} per population"
     )
-    print(
-        f"  first formed in year {summary['first_formed_median']:.0f} (median); held "
-        f"{summary['duration_median']:.0f} years (median); {summary['size_mean']:.1f} members "
-        f"(mean); {summary['holding_at_end']:.0%} still holding at the end; "
-        f"{summary['clusters_at_end_mean']:.1f} clusters standing in the last year (mean)"
-    )
+    if summary["with_cluster"]:
+        print(
+            f"  first formed in year {summary['first_formed_median']:.0f} (median); held "
+            f"{summary['duration_median']:.0f} years (median); {summary['size_mean']:.1f} "
+            f"members (mean); {summary['holding_at_end']:.0%} still holding at the end; "
+            f"{summary['clusters_at_end_mean']:.1f} clusters standing in the last year (mean)"
+        )
     if args.out:
-        out = Path(args.out)
-        out.mkdir(parents=True, exist_ok=True)
-        pd.concat([r.wealth for r in runs]).to_csv(out / "wealth.csv", index=False)
-        years.to_csv(out / "years.csv", index=False)
-        pd.concat([r.events for r in runs]).to_csv(out / "events.csv", index=False)
-        pd.concat([r.commitment for r in runs]).to_csv(out / "commitment.csv", index=False)
-        pd.concat([r.clusters for r in runs]).to_csv(out / "clusters.csv", index=False)
-        written = tribute_figures(runs[0], pd.concat([r.clusters for r in runs]), out)
+        with staged_folder(args.out, kind="classic tribute", again=args.force) as out:
+            pd.concat([r.wealth for r in runs]).to_csv(out / "wealth.csv", index=False)
+            years.to_csv(out / "years.csv", index=False)
+            pd.concat([r.events for r in runs]).to_csv(out / "events.csv", index=False)
+            pd.concat([r.commitment for r in runs]).to_csv(out / "commitment.csv", index=False)
+            pd.concat([r.clusters for r in runs]).to_csv(out / "clusters.csv", index=False)
+            written = tribute_figures(runs[0], pd.concat([r.clusters for r in runs]), out)
         print(
             f"  wrote wealth, years, events, commitment, clusters (.csv) and {len(written)} "
-            f"figures to {out}"
+            f"figures to {args.out}"
         )
     return 0
 
@@ -118,8 +189,13 @@ def run_landscape_command(args: argparse.Namespace) -> int:
         sides_of,
     )
 
+    _check_out(args, "classic landscape")
+    _seed(args.seed)
     if args.europe_1936 == (args.file is not None):
-        raise BrinkInputError("give a landscape FILE or --europe-1936 (one of them)")
+        raise BrinkInputError(
+            "give a landscape FILE or --europe-1936 (one of them)",
+            Location(file="command line", key="--europe-1936"),
+        )
     landscape = read_landscape(europe_1936.BUNDLED if args.europe_1936 else args.file)
     if args.starts is None and landscape.n > MAX_EXHAUSTIVE:
         raise BrinkInputError(
@@ -129,7 +205,9 @@ def run_landscape_command(args: argparse.Namespace) -> int:
     if args.starts is not None:
         _positive(args.starts, "--starts")
     rng = np.random.default_rng(args.seed)
-    found = basins(landscape, args.starts, rng)
+    with np.errstate(all="ignore"):  # an overflow is checked on the result, in one line
+        found = basins(landscape, args.starts, rng)
+    _finite(found["energy"], "energy of a configuration", args.file or "europe_1936")
     how = "all starts" if args.starts is None else f"{args.starts} random starts"
     print(f"{landscape.n} actors; descent from {how} finds {len(found)} local minima")
     if landscape.n <= MAX_EXHAUSTIVE:
@@ -155,30 +233,37 @@ def run_landscape_command(args: argparse.Namespace) -> int:
                 f"({row.minima} local minima)"
             )
     if args.out:
-        Path(args.out).mkdir(parents=True, exist_ok=True)
         table = found.copy()
         table["side_a"] = [" ".join(sides_of(landscape, c)[0]) for c in table["config"]]
         table["side_b"] = [" ".join(sides_of(landscape, c)[1]) for c in table["config"]]
-        table.drop(columns="config").to_csv(Path(args.out) / "minima.csv", index=False)
+        with staged_folder(args.out, kind="classic landscape", again=args.force) as out:
+            table.drop(columns="config").to_csv(out / "minima.csv", index=False)
     return 0
 
 
 def run_bdm_command(args: argparse.Namespace) -> int:
     """Print the expected-utility forecast round by round."""
+    import numpy as np
     import pandas as pd
 
     from brink.sim.classics.bdm import forecast, read_actors
     from brink.viz.classics import bdm_figure
 
-    _positive(args.rounds, "--rounds", 0)
+    _check_out(args, "classic bdm")
+    _positive(args.rounds, "--rounds", 0, MAX_ROUNDS)
     if (args.file is None) == (args.scenario is None):
-        raise BrinkInputError("give an actors FILE or --scenario with --demand (one of them)")
+        raise BrinkInputError(
+            "give an actors FILE or --scenario with --demand (one of them)",
+            Location(file="command line", key="--scenario"),
+        )
     if args.scenario is not None:
         from brink.scenarios.loader import load_scenario
         from brink.sim.classics.talks import demand_actors, find_demand
 
         if not args.demand:
-            raise BrinkInputError("--scenario needs --demand ID", Location(key="--demand"))
+            raise BrinkInputError(
+                "--scenario needs --demand ID", Location(file="command line", key="--demand")
+            )
         scenario = load_scenario(args.scenario)
         demand = find_demand(scenario, args.demand)
         actors = demand_actors(scenario, demand)
@@ -189,7 +274,13 @@ def run_bdm_command(args: argparse.Namespace) -> int:
         )
     else:
         actors = read_actors(args.file, args.dimension)
-        result = forecast(actors, args.rounds)
+        with np.errstate(all="ignore"):  # an overflow is checked on the result, in one line
+            result = forecast(actors, args.rounds)
+    _finite(
+        [*result.summary["forecast"], *result.summary["mean"], result.settlement],
+        "forecast",
+        args.file or args.scenario,
+    )
     print(f"{len(actors)} actors from {args.file or args.scenario}")
     for _, row in result.summary.iterrows():
         round_number = int(row["round"])
@@ -212,10 +303,10 @@ def run_bdm_command(args: argparse.Namespace) -> int:
                 )
     print(f"forecast settlement: {result.settlement:.6g}")
     if args.out:
-        out = Path(args.out)
-        out.mkdir(parents=True, exist_ok=True)
-        result.rounds.to_csv(out / "rounds.csv", index=False)
-        result.summary.to_csv(out / "forecast.csv", index=False)
-        pd.DataFrame([vars(o) for o in result.offers]).to_csv(out / "offers.csv", index=False)
-        bdm_figure(result.rounds, result.summary, out / "positions")
+        with staged_folder(args.out, kind="classic bdm", again=args.force) as out:
+            result.rounds.to_csv(out / "rounds.csv", index=False)
+            result.summary.to_csv(out / "forecast.csv", index=False)
+            offers = pd.DataFrame([vars(o) for o in result.offers])
+            offers.to_csv(out / "offers.csv", index=False)
+            bdm_figure(result.rounds, result.summary, out / "positions")
     return 0

@@ -417,17 +417,20 @@ def read_csv_lines(path: str | Path) -> tuple[list[tuple[int, list[str]]], Locat
     Raises:
         BrinkInputError: If the file cannot be read.
     """
+    from brink.scenarios.loader import decode_text, read_bounded
+
     file = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except OSError as error:
-        raise BrinkInputError(f"cannot read the file ({error.strerror})", Location(file)) from None
+    # The scenario loader's bounded reader: size, then UTF-8 with a located bad byte.
+    text = decode_text(read_bounded(Path(path), "a CSV file"), file, "a CSV file")
     raw = text.splitlines()
-    lines = [
-        (number, [cell.strip() for cell in row])
-        for number, row in enumerate(csv.reader(raw), start=1)
-        if row and any(cell.strip() for cell in row) and not row[0].lstrip().startswith("#")
-    ]
+    try:
+        lines = [
+            (number, [cell.strip() for cell in row])
+            for number, row in enumerate(csv.reader(raw), start=1)
+            if row and any(cell.strip() for cell in row) and not row[0].lstrip().startswith("#")
+        ]
+    except csv.Error as error:
+        raise BrinkInputError(f"not a readable CSV file ({error})", Location(file)) from None
 
     def at(line: int, field: int, key: str | None = None) -> Location:
         return Location(file, line, cell_column(raw[line - 1], field), key)

@@ -1,0 +1,278 @@
+"""Output folders that never hurt what is already on disk.
+
+Every command that writes a folder (``brink run``, ``classic … --out``, ``retrodict``) builds it
+in a new temporary sibling (``.NAME.partial-PID-XXXX``) and renames it into place when it is
+complete, so an interruption leaves the previous complete folder untouched, or nothing. A folder
+is written only if it is new or empty, or if its ``manifest.json`` says this kind of command
+wrote it and the user asked for it again (``--force``); even then, a file the manifest does not
+list (a file Brink did not write) stops the command instead of being deleted. Temporary names
+are created exclusively (``O_EXCL``) and links are never followed, so a planted symbolic link
+cannot send a write elsewhere.
+
+The sweep folder is the one exception to staging: a sweep is resumed in place, so it uses
+:func:`check_output_folder` only, with ``--resume`` as its way to write again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import errno
+import json
+import os
+import re
+import secrets
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from brink.errors import BrinkInputError, Location
+
+MANIFEST = "manifest.json"
+#: A name read from a file that becomes part of a path: letters, digits, ``_ . -``, not
+#: starting with a dot, so it can neither climb out of its folder nor hide in it.
+SAFE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}")
+
+
+def safe_name(name: str, location: Location) -> str:
+    """``name`` if it can be a file or folder name inside an output folder, else a located error."""
+    if not isinstance(name, str) or not SAFE_NAME.fullmatch(name) or ".." in name:
+        raise BrinkInputError(
+            f"{name!r} cannot name a folder: use letters, digits, '_', '-' and '.' (at most "
+            "100, not starting with '.'), with no '/' or '..'",
+            location,
+        )
+    return name
+
+
+def _manifest_of(directory: Path) -> dict[str, Any] | None:
+    path = directory / MANIFEST
+    if path.is_symlink() or not path.is_file():
+        return None
+    try:
+        with open(path, "rb") as handle:
+            data = json.loads(handle.read(10_000_000).decode("utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def foreign_files(directory: Path, manifest: dict[str, Any]) -> list[str]:
+    """Entries of ``directory`` (relative paths) that its manifest does not say Brink wrote."""
+    allowed = {MANIFEST, *(str(name) for name in manifest.get("files") or [])}
+    found = []
+    for root, folders, files in os.walk(directory, followlinks=False):
+        base = Path(root).relative_to(directory)
+        for name in sorted(folders):
+            if (Path(root) / name).is_symlink():
+                found.append((base / name).as_posix())
+        for name in sorted(files):
+            relative = (base / name).as_posix()
+            if relative not in allowed or (Path(root) / name).is_symlink():
+                found.append(relative)
+    return found
+
+
+def manifest_kind(manifest: dict[str, Any]) -> str:
+    """What wrote a folder: ``run`` (run manifests before kinds were recorded), ``sweep``, ..."""
+    return str(manifest.get("kind") or "run")
+
+
+def check_output_folder(directory: Path, *, kind: str, again: bool, flag: str = "--force") -> None:
+    """Refuse ``directory`` unless new, empty, or an earlier output of ``kind`` with ``again``.
+
+    Raises:
+        BrinkInputError: naming the folder and what to do instead.
+    """
+    where = Location(file=str(directory))
+    if directory.is_symlink():
+        raise BrinkInputError(
+            "is a symbolic link; Brink writes only into real folders (give the folder it points "
+            "to, or another --out)",
+            where,
+        )
+    if not directory.exists():
+        return
+    if not directory.is_dir():
+        raise BrinkInputError("exists and is not a folder; choose another --out", where)
+    if not any(directory.iterdir()):
+        return
+    manifest = _manifest_of(directory)
+    if manifest is None:
+        raise BrinkInputError(
+            "is not empty and holds no Brink output (no manifest.json); Brink never writes over "
+            "files it did not write: choose a new or empty --out",
+            where,
+        )
+    if manifest_kind(manifest) != kind:
+        raise BrinkInputError(
+            f"holds a Brink {manifest_kind(manifest)} output, not a {kind}'s; choose another --out",
+            where,
+        )
+    if not again:
+        what = "finish it" if flag == "--resume" else "replace it"
+        raise BrinkInputError(
+            f"already holds a Brink {kind} output; add {flag} to {what}, or choose another --out",
+            where,
+        )
+    if "files" in manifest:
+        foreign = foreign_files(directory, manifest)
+        if foreign:
+            shown = ", ".join(foreign[:3]) + (" …" if len(foreign) > 3 else "")
+            raise BrinkInputError(
+                f"holds {len(foreign)} file(s) Brink did not write ({shown}); move them away "
+                f"first: {flag} replaces only Brink's own files",
+                where,
+            )
+
+
+def listed_files(directory: Path) -> list[str]:
+    """Every file under ``directory`` but the manifest, as sorted relative POSIX paths."""
+    found = []
+    for root, _folders, files in os.walk(directory, followlinks=False):
+        base = Path(root).relative_to(directory)
+        found.extend((base / name).as_posix() for name in files)
+    return sorted(name for name in found if name != MANIFEST)
+
+
+@contextlib.contextmanager
+def staged_folder(
+    directory: Path | str,
+    *,
+    kind: str,
+    again: bool,
+    flag: str = "--force",
+    manifest: dict[str, Any] | None = None,
+) -> Iterator[Path]:
+    """Build an output folder in a temporary sibling; rename it to ``directory`` when complete.
+
+    Yields the temporary folder to write into. If the body raises (or is interrupted), the
+    temporary folder is removed and ``directory`` is left as it was. If the body leaves no
+    ``manifest.json``, one is written from ``manifest`` (``kind``, ``status: complete`` and the
+    list of files), so a later ``flag`` knows which files it may replace.
+    """
+    directory = Path(directory)
+    check_output_folder(directory, kind=kind, again=again, flag=flag)
+    parent = directory.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_staging(directory)
+    temporary = parent / f".{directory.name}.partial-{os.getpid()}-{secrets.token_hex(4)}"
+    os.mkdir(temporary)  # fails on anything already there, a planted link included
+    try:
+        yield temporary
+        if not (temporary / MANIFEST).exists():
+            record = {"kind": kind, "status": "complete", **(manifest or {})}
+            record["files"] = listed_files(temporary)
+            write_text_atomic(temporary / MANIFEST, json.dumps(record, indent=2) + "\n")
+        check_output_folder(directory, kind=kind, again=again, flag=flag)  # changed meanwhile?
+        _move_into_place(temporary, directory)
+    except BaseException:
+        shutil.rmtree(temporary, ignore_errors=True)
+        raise
+
+
+_STAGING = re.compile(r"\.(?P<name>.+)\.(?:partial|old)-(?P<pid>\d+)-[0-9a-f]{8}")
+
+
+def _remove_stale_staging(directory: Path) -> None:
+    """Remove staging folders of ``directory`` left by a Brink process that was killed (its
+    process id no longer runs): Brink made them, and nothing reads them."""
+    for entry in directory.parent.glob(f".{glob_escape(directory.name)}.*-*-*"):
+        match = _STAGING.fullmatch(entry.name)
+        if not match or match["name"] != directory.name:
+            continue
+        if entry.is_symlink() or not entry.is_dir() or _running(int(match["pid"])):
+            continue
+        shutil.rmtree(entry, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def glob_escape(name: str) -> str:
+    return re.sub(r"([*?\[])", r"[\1]", name)
+
+
+_RENAME_EXCHANGE = 2  # linux/fs.h
+_AT_FDCWD = -100
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths in one step (Linux ``renameat2(RENAME_EXCHANGE)``); False if unsupported."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p] * 2 + [ctypes.c_uint]
+    result = renameat2(
+        _AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE
+    )
+    if result == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(second))
+
+
+def _move_into_place(temporary: Path, directory: Path) -> None:
+    if not directory.exists():
+        os.rename(temporary, directory)
+        return
+    if _exchange(temporary, directory):
+        shutil.rmtree(temporary)  # now the previous output, whose files Brink wrote
+        return
+    old = directory.with_name(f".{directory.name}.old-{os.getpid()}-{secrets.token_hex(4)}")
+    os.rename(directory, old)
+    os.rename(temporary, directory)
+    shutil.rmtree(old)
+
+
+def write_text_atomic(path: Path | str, text: str) -> None:
+    """Write ``text`` to ``path`` through a new temporary file beside it, then rename.
+
+    The temporary file is created exclusively and never through a link, so nothing planted at
+    its name can redirect the write; the rename replaces a link at ``path`` itself, not its
+    target.
+    """
+    path = Path(path)
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.partial")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+    descriptor = os.open(temporary, flags, 0o666)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def temporary_name(path: Path) -> Path:
+    """A fresh, unguessable temporary name beside ``path`` (for writers that take a path)."""
+    return path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.partial")
+
+
+def describe_os_error(error: OSError) -> str:
+    """One line for an OS error: the path, the reason, and the usual remedy."""
+    reason = error.strerror or str(error) or type(error).__name__
+    hints = {
+        errno.ENOSPC: "free some space or choose another --out",
+        errno.EROFS: "choose an --out on a writable disk",
+        errno.EACCES: "choose an --out you may write to",
+        errno.EPERM: "choose an --out you may write to",
+        errno.EDQUOT: "free some space or choose another --out",
+    }
+    hint = hints.get(error.errno or 0)
+    where = f"{error.filename}: " if error.filename else ""
+    return f"{where}{reason}" + (f" ({hint})" if hint else "")

@@ -1,0 +1,70 @@
+"""Issue 14's fuzz suite, small budget: hostile experiment files, MID CSVs, classic CSVs and
+command-line flags each end in a sound result or one located line, never a traceback or a
+silently wrong result. ``benchmarks/fuzz.py`` runs the same strategies with a larger budget."""
+
+from __future__ import annotations
+
+import pytest
+from fuzz_inputs import (
+    bdm_csvs,
+    check_classic_file,
+    check_command,
+    check_experiment,
+    check_mid,
+    check_run_flags,
+    classic_flags,
+    experiment_texts,
+    landscape_csvs,
+    mid_csvs,
+    run_flags,
+)
+from hypothesis import HealthCheck, given, settings
+
+SMALL = settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+
+
+@SMALL
+@given(experiment_texts())
+def test_hostile_experiment_files(text):
+    assert check_experiment(text) in ("ok", "refused")
+
+
+@SMALL
+@given(mid_csvs())
+def test_hostile_mid_files(text):
+    assert check_mid(text) in ("ok", "refused")
+
+
+@SMALL
+@given(bdm_csvs())
+def test_hostile_bdm_files(data):
+    assert check_classic_file("bdm", data) in ("ok", "refused")
+
+
+@SMALL
+@given(landscape_csvs())
+def test_hostile_landscape_files(data):
+    assert check_classic_file("landscape", data) in ("ok", "refused")
+
+
+@pytest.mark.slow
+@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+@given(run_flags())
+def test_hostile_run_flags(argv):
+    assert check_run_flags(argv) in ("ok", "refused")
+
+
+@SMALL
+@given(classic_flags())
+def test_hostile_classic_flags(argv):
+    assert check_command(argv) in ("ok", "refused")
+
+
+@pytest.mark.parametrize(
+    "classification", ["traceback: ValueError: x", "silent: inf", "unlocated: x"]
+)
+def test_the_checks_tell_a_wrong_result_from_a_sound_one(classification):
+    """The classifications the suite rejects are the ones a wrong program produces."""
+    assert classification not in ("ok", "refused")
+    assert check_command(["classic", "tribute", "--seed", "-1"]) == "refused"
+    assert check_experiment("name: [\n") == "refused"
