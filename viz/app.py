@@ -71,7 +71,10 @@ ENV_RUN_DIR = "BRINK_VIEW_RUN"
 ENV_ENSEMBLE = "BRINK_VIEW_ENSEMBLE"
 DEFAULT_SCENARIO = "black_sea_2022"
 DEFAULT_ENSEMBLE = 40
-DEFAULT_SEED = 1
+#: The run the view opens on. Most runs of the founding scenario end within days (Russia backs
+#: down), which leaves a presenter little to show; seed 17 is one whose NATO dispute runs for 107
+#: days before a compromise. Any other seed is one field away.
+DEFAULT_SEED = 17
 ENV_PLAY_INTERVAL = "BRINK_VIEW_PLAY_INTERVAL"
 PLAY_INTERVAL = 0.25  # seconds between steps while playing (default: 4 steps a second)
 SPEEDS = (0.5, 1.0, 2.0, 4.0, 8.0)  # the speed control's choices, steps per second
