@@ -356,8 +356,10 @@ def start_live(name: str, chosen: dict[str, Any], root_seed: int) -> None:
     error.set("")
     playing.set(False)
     rate.set("")
-    applied.set(dict(chosen))
+    # The new run first, then what it was built with: the page never says "changed: …" beside
+    # the run it replaces (a Step pressed in between would step the old run).
     live.set(LiveRun(scenario, params, int(root_seed)))
+    applied.set(dict(chosen))
     tick.set(tick.value + 1)
 
 
