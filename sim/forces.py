@@ -56,10 +56,6 @@ class Contingent:
         self.sent += arriving
         return arriving
 
-    def expected_arrivals(self, days: float) -> float:
-        """Thousands that will have arrived after ``days`` more (the pool's expected flow)."""
-        return self.pool * -math.expm1(-days / self.arrival_days)
-
 
 def committable_forces(model, code: str, theatre: str) -> float:
     """Thousands that ``code`` can commit to a war in ``theatre`` in all (first day included)."""

@@ -66,9 +66,6 @@ class Theatre:
         self._sides = np.column_stack([on_challenger, 1.0 - on_challenger])
         return self.slot[contingent.code]
 
-    def side_of(self, code: str) -> str:
-        return "challenger" if self.challenger[self.slot[code]] else "target"
-
     def by_side(self, values: np.ndarray) -> tuple[float, float]:
         """(challenger's sum, target's sum) of per-slot values."""
         challenger, target = (values @ self._sides).tolist()

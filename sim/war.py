@@ -12,7 +12,7 @@ each side believes of the balance. Each day:
    (:mod:`brink.sim.war_termination`); a war still going at the horizon is reported as such.
 
 The same class projects a war that has not started, deterministically and in expectation
-(:meth:`War.project`): third states enter with weights equal to their chance of joining, battle
+(:meth:`War.project`), for one coalition of joiners who enter as would-be joiners do; battle
 luck is left out, and the chance of a settlement on each day is carried as probability mass.
 Decisions value war from that projection (:mod:`brink.sim.war_outlook`), so states weigh the war
 they would actually start.
@@ -57,8 +57,7 @@ class War:
     risk: dict[str, float] = field(default_factory=dict)
     capability: dict[str, float] = field(default_factory=dict)  # donors' capability, by code
     candidates: dict[str, tuple[float, float]] = field(default_factory=dict)  # code -> logits
-    engaged_at_once: set[str] = field(default_factory=set)  # (tripwire) codes, by side below
-    tripwire_side: dict[str, str] = field(default_factory=dict)
+    tripwire_side: dict[str, str] = field(default_factory=dict)  # code -> side its troops are on
     stayed_out: list[str] = field(default_factory=list)
     control: float = 0.0
     days: float = 0.0
