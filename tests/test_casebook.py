@@ -272,7 +272,7 @@ def test_every_history_block_agrees_with_the_codes_it_names(name):
         ("munich_1938", "mid: 12", "mid: 13", "challenger"),
         ("munich_1938", "mid: 12", "mid: 99999", "not in the bundled MID file"),
         ("munich_1938", "highest_level: 3 #", "highest_level: 4 #", "MID 12 has 3"),
-        ("munich_1938", "days: 18", "days: 60", "MID 12 ended in September 1938"),
+        ("munich_1938", "days: 18", "days: 60", "after MID 12 ended (September 1938)"),
         ("munich_1938", "icb: 64", "icb: 63", "neither principal"),
         (
             "munich_1938",
@@ -299,6 +299,19 @@ def test_a_wrong_code_in_a_copy_is_caught(tmp_path, case, old, new, problem):
     copy.write_text(text.replace(old, new, 1), encoding="utf-8")
     problems = history_disagreements(load_scenario(copy))
     assert any(problem in p for p in problems), problems
+
+
+def test_without_a_mid_code_the_icb_outcome_is_checked(tmp_path):
+    text = (SCENARIO_DIR / "history" / "munich_1938.yaml").read_text(encoding="utf-8")
+    copy = tmp_path / "munich.yaml"
+    copy.write_text(text.replace("      mid: 12\n", ""), encoding="utf-8")
+    assert history_disagreements(load_scenario(copy)) == []  # ICB 64 agrees: a defeat
+    text = text.replace("      mid: 12\n", "").replace(
+        "outcome: yield_target #", "outcome: compromise #"
+    )
+    copy.write_text(text, encoding="utf-8")
+    problems = history_disagreements(load_scenario(copy))
+    assert problems == ["sudetenland: outcome compromise, but ICB 64 codes victory_challenger"]
 
 
 def test_the_model_never_reads_the_history_block():
