@@ -277,6 +277,8 @@ COVARIATES = (
     "challenger_nuclear",
     "target_nuclear",
     "log_states",
+    "contiguous",
+    "joint_democracy",
 )
 
 
