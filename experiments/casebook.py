@@ -4,9 +4,9 @@ A casebook case is a bundled scenario with a ``history:`` block (what really hap
 model never reads): every file under ``scenarios/history/`` and the founding scenario
 ``black_sea_2022``. Each case runs ``R`` times with the root seed ``S`` through the same runner
 and parameters as ``brink run CASE --runs R --seed S`` (so any row of the report can be
-reproduced alone), with a ``--params`` fit, when given, applied unchanged on top of the
-scenario's own parameters. No case file is tuned to its outcome: each holds only what its sources
-said on its start date.
+reproduced alone), with a ``--params`` fit, when given, applied unchanged (beneath each
+scenario's own ``parameters:``, as ``brink run`` layers them). No case file is tuned to its
+outcome: each holds only what its sources said on its start date.
 
 Per case and scored dispute, the report holds the model's probability of each outcome class
 beside what happened, the log score of what happened (:mod:`.casebook_scores`), whether it was
@@ -36,6 +36,7 @@ from brink.experiments.casebook_scores import (
     smoothed,
 )
 from brink.scenarios.history import MIDS_FILE
+from brink.scenarios.params_file import ParamsFile
 from brink.scenarios.spec import DisputeHistory, Scenario
 from brink.sim.params import ModelParams
 from brink.sim.record import RUN_OUTCOMES
@@ -242,15 +243,20 @@ def run_case(
     seed: int,
     jobs: int,
     directory: Path,
-    overrides: Mapping[str, Any] | None = None,
+    params_file: ParamsFile | None = None,
     progress: bool = False,
 ) -> CaseRun:
-    """Run one case ``runs`` times through the ensemble runner, its tables into ``directory``."""
+    """Run one case ``runs`` times through the ensemble runner, its tables into ``directory``.
+
+    Parameters as ``brink run CASE --params FILE`` resolves them: defaults ← the params file
+    (unchanged) ← the case's own ``parameters:``.
+    """
+    from brink.scenarios.params_file import base_params
     from brink.sim.ensemble import run_ensemble
     from brink.sim.params import scenario_params
 
     scenario = load_case(name)
-    params = scenario_params(scenario, dict(overrides or {}))
+    params = scenario_params(scenario, base=base_params(params_file))
     directory.mkdir(parents=True, exist_ok=True)
     clock = time.perf_counter()
     result = run_ensemble(
@@ -273,7 +279,7 @@ def run_casebook(
     seed: int,
     jobs: int,
     directory: Path,
-    overrides: Mapping[str, Any] | None = None,
+    params_file: ParamsFile | None = None,
     progress: bool = False,
     on_case: Callable[[CaseRun], None] | None = None,
 ) -> Casebook:
@@ -286,7 +292,7 @@ def run_casebook(
             seed=seed,
             jobs=jobs,
             directory=directory / "cases" / Path(name).name,
-            overrides=overrides,
+            params_file=params_file,
             progress=progress,
         )
         cases.append(case)

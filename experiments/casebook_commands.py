@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from brink.experiments.casebook import DEFAULT_RUNS
+from brink.sim.commands import add_params_arguments
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -53,6 +54,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--no-progress", dest="progress", action="store_false", help="no progress bars"
     )
+    add_params_arguments(parser)
     parser.set_defaults(handler=casebook_command)
 
 
@@ -61,6 +63,8 @@ def _command_line(args: argparse.Namespace, runs: int, seed: int, out: Path) -> 
     words += ["--jobs", str(args.jobs), "--out", str(out)]
     for case in args.cases:
         words += ["--case", case]
+    if args.params_file is not None:
+        words += ["--params", str(args.params_file)]
     return shlex.join(words)
 
 
@@ -71,7 +75,7 @@ def casebook_command(args: argparse.Namespace) -> int:
     from brink.experiments.casebook_report import write_report
     from brink.safe_output import staged_folder
     from brink.sim import output
-    from brink.sim.commands import whole_number
+    from brink.sim.commands import params_file_record, read_params_option, whole_number
     from brink.sim.seeds import draw_root_seed
 
     runs = whole_number(args.runs, "--runs", 1, 10_000_000)
@@ -79,6 +83,7 @@ def casebook_command(args: argparse.Namespace) -> int:
     seed = (
         draw_root_seed() if args.seed is None else whole_number(args.seed, "--seed", 0, 2**128 - 1)
     )
+    params_file = read_params_option(args)
     names = casebook_names()
     for case in args.cases:
         if case not in names:
@@ -96,8 +101,8 @@ def casebook_command(args: argparse.Namespace) -> int:
         "runs": runs,
         "seed": seed,
         "command": command,
-        "params_file": None,
-        "overrides": {},
+        "params_file": None if params_file is None else str(params_file.path),
+        "params": {} if params_file is None else params_file.values,
     }
     manifest: dict[str, Any] = {
         "versions": output.software_versions(),
@@ -109,6 +114,7 @@ def casebook_command(args: argparse.Namespace) -> int:
         "runs": runs,
         "jobs": jobs,
         "cases": names,
+        "params_file": None if params_file is None else params_file_record(params_file),
         "started": output.now_iso(),
     }
 
@@ -123,7 +129,7 @@ def casebook_command(args: argparse.Namespace) -> int:
             seed=seed,
             jobs=jobs,
             directory=staging,
-            overrides=context["overrides"],
+            params_file=params_file,
             progress=args.progress,
             on_case=on_case,
         )

@@ -34,7 +34,7 @@ def write_report(casebook: Casebook, directory: Path, context: Mapping[str, Any]
         casebook: the scored casebook.
         directory: an existing folder (the staged output folder).
         context: ``runs``, ``seed``, ``command``, ``params_file`` (path or None) and
-            ``overrides`` (the parameters it set), for the report's opening.
+            ``params`` (the values it set), for the report's opening.
     """
     written = [directory / TABLE, directory / SIDES, directory / REPORT]
     casebook.table.to_csv(written[0], index=False)
@@ -115,10 +115,11 @@ def _fairness(context: Mapping[str, Any]) -> str:
         "`history:` block (what happened) is read by this report only, never by the model. "
     )
     if context.get("params_file"):
-        names = ", ".join(f"{k} = {v:g}" for k, v in context["overrides"].items())
+        names = ", ".join(f"{k} = {v}" for k, v in context["params"].items())
         text += (
-            f"The fitted parameters of `{context['params_file']}` ({names}) are applied "
-            "unchanged to every case, on top of the case's own `parameters:`."
+            f"The parameters of `{context['params_file']}` ({names or 'none'}) are applied "
+            "unchanged to every case (nothing is refitted to the casebook); as in "
+            "`brink run --params`, a case's own `parameters:` (if any) would override them."
         )
     else:
         text += (

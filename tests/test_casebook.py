@@ -355,3 +355,19 @@ def test_an_unknown_case_is_a_located_error(capsys):
     error = capsys.readouterr().err
     assert "command line: --case: 'history/munich' is not a casebook case" in error
     assert "did you mean 'history/munich_1938'" in error
+
+
+def test_a_params_file_is_applied_unchanged_as_brink_run_applies_it(tmp_path, capsys):
+    params = tmp_path / "params.yaml"
+    params.write_text("format: brink-params/1\nvalues:\n  optimism: 1.5\n", encoding="utf-8")
+    common = ["--runs", "4", "--seed", "9", "--params", str(params), "--no-progress"]
+    book, run = tmp_path / "book", tmp_path / "run"
+    case = "history/munich_1938"
+    assert main(["casebook", "--case", case, "--out", str(book), *common]) == 0
+    assert main(["run", case, "--out", str(run), *common]) == 0
+    capsys.readouterr()
+    from_book = pd.read_parquet(book / "cases" / "munich_1938" / "runs.parquet")
+    pd.testing.assert_frame_equal(from_book, pd.read_parquet(run / "runs.parquet"))
+    manifest = json.loads((book / "manifest.json").read_text())
+    assert manifest["params_file"]["values"] == {"optimism": 1.5}
+    assert "optimism = 1.5" in (book / "casebook.md").read_text(encoding="utf-8")
