@@ -371,3 +371,12 @@ def test_a_params_file_is_applied_unchanged_as_brink_run_applies_it(tmp_path, ca
     manifest = json.loads((book / "manifest.json").read_text())
     assert manifest["params_file"]["values"] == {"optimism": 1.5}
     assert "optimism = 1.5" in (book / "casebook.md").read_text(encoding="utf-8")
+
+
+def test_the_views_scenario_picker_lists_the_casebook():
+    from brink.viz.app import scenario_choices
+
+    choices = scenario_choices("my_crisis.yaml")
+    assert choices[0] == "my_crisis.yaml"
+    assert set(casebook_names()) <= set(choices)
+    assert scenario_choices("history/munich_1938").count("history/munich_1938") == 1
