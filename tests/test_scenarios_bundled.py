@@ -29,7 +29,11 @@ def test_the_bundled_scenarios_are_there():
         "classics/fearon_ultimatum",
         "classics/fearon_complete_information",
         "baltic_tripwire",
-        "cuban_missile_1962",
+        "history/cuban_missile_1962",
+        "history/berlin_1948",
+        "history/october_war_1973",
+        "history/kargil_1999",
+        "history/crimea_2014",
         "cold_war_arms_race",
     } <= set(BUNDLED)
 
@@ -169,7 +173,7 @@ def test_other_scenarios_exercise_other_features():
     assert {"join_alliance", "leave_alliance", "talks"} <= kinds
     berlin = cold_war.demands[0]
     assert berlin.deadline - berlin.day == 26  # six months of weeks
-    cuba = load_scenario("cuban_missile_1962")
+    cuba = load_scenario("history/cuban_missile_1962")
     assert cuba.states["SUN"].nuclear and cuba.states["USA"].nuclear
     assert cuba.states["CUB"].capability == pytest.approx(nmc_record(40, 1962)["cinc"])
     assert cuba.perceptions[0].observer == "SUN"
