@@ -110,7 +110,7 @@ def dispute_row(
         "log_score": log_score(probability, real),
         "base_rate_p_real": base[real],
         "base_rate_log_score": log_score(base, real),
-        "in_two_likeliest": among_two_likeliest(probability, real),
+        "in_two_likeliest": among_two_likeliest(raw, real),
         "model_likeliest": max(
             RUN_OUTCOMES, key=lambda o: (probability[o], -RUN_OUTCOMES.index(o))
         ),

@@ -94,9 +94,16 @@ def casebook_figure(table: pd.DataFrame, title: str = "") -> Figure:
         fontsize=7,
         fontweight="bold",
     )
+    totals = (
+        f"Total log score: model {table['log_score'].sum():.1f}, base rate "
+        f"{table['base_rate_log_score'].sum():.1f}; what happened was among the model's two "
+        f"likeliest in {int(table['in_two_likeliest'].sum())} of {n}."
+        if n
+        else ""
+    )
     axes.set_xlabel(
-        "Model's probability of each outcome, % of runs (shade); what happened is outlined in "
-        "red. Log score: ln of the smoothed probability of what happened (0 best).",
+        "Model's probability of each outcome, % of runs (shade); what happened is outlined. "
+        "Log score: ln of the smoothed probability of what happened (0 best).\n" + totals,
         fontsize=6.5,
     )
     axes.set_title(title or "Casebook: the model's forecasts beside what happened", pad=18)

@@ -226,8 +226,8 @@ def _how_to_read(casebook: Casebook, runs: int, floor: float) -> str:
             f"pre-1990 disputes in {MID_CITATION}, one count per dispute ({counts}), smoothed "
             f"the same way: {base}. MID has no class for a war still going, so that class gets "
             "the smoothing floor only.",
-            "- **In two likeliest**: at most one outcome had a higher probability than what "
-            "happened.",
+            "- **In two likeliest**: what happened happened in at least one run, and at most one "
+            "outcome had a higher share of runs (a tie for second counts).",
             "- **Who fought**: the share of runs in which a state fought on each side of the "
             "dispute; *really fought on* is the side it fought on by the horizon (from the "
             "case's `history:` block), or *did not fight*.",

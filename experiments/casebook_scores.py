@@ -62,10 +62,15 @@ def log_score(probabilities: Mapping[str, float], outcome: str) -> float:
     return math.log(p) if p > 0 else -math.inf
 
 
-def among_two_likeliest(probabilities: Mapping[str, float], outcome: str) -> bool:
-    """Whether at most one class is strictly likelier than ``outcome`` (ties count for it)."""
-    p = probabilities[outcome]
-    return sum(1 for other in probabilities.values() if other > p) < 2
+def among_two_likeliest(shares: Mapping[str, float], outcome: str) -> bool:
+    """Whether ``outcome`` was among the two likeliest classes of a forecast.
+
+    It must have happened in some run (a share above 0: six classes tied at zero behind one at
+    100 % are not "second") and at most one class may be strictly likelier (a tie for second
+    counts for it). Give raw shares, not smoothed probabilities, so that zero stays zero.
+    """
+    p = shares[outcome]
+    return p > 0 and sum(1 for other in shares.values() if other > p) < 2
 
 
 def mid_outcome_counts(mid: pd.DataFrame) -> dict[str, int]:

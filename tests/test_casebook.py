@@ -182,12 +182,14 @@ def test_a_known_forecast_gives_a_known_log_score():
     assert log_score({"a": 0.0, "b": 1.0}, "a") == -math.inf  # why the smoothing
 
 
-def test_two_likeliest_counts_ties_for_the_outcome():
+def test_two_likeliest_counts_ties_for_the_outcome_but_never_a_zero():
     p = {"a": 0.5, "b": 0.3, "c": 0.1, "d": 0.1}
     assert among_two_likeliest(p, "a") and among_two_likeliest(p, "b")
     assert not among_two_likeliest(p, "c")
     assert among_two_likeliest({"a": 0.4, "b": 0.3, "c": 0.3}, "c")  # tied second
     assert not among_two_likeliest({"a": 0.4, "b": 0.4, "c": 0.2}, "c")
+    # a class no run produced is never "second", however many classes tie at zero
+    assert not among_two_likeliest({"a": 1.0, "b": 0.0, "c": 0.0}, "b")
 
 
 def test_the_base_rate_counts_each_mid_dispute_once_and_leaves_out_codes_7_to_9():
