@@ -22,6 +22,8 @@ COMMAND_MODULES = (
     "brink.sim.commands",
     "brink.experiments.commands",
     "brink.experiments.retro_commands",
+    "brink.experiments.fit.commands",
+    "brink.experiments.casebook_commands",
     "brink.viz.commands",
     "brink.sim.classics.commands",
 )

@@ -26,7 +26,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -37,9 +37,12 @@ from brink.experiments.retro_data import (
     Records,
     capabilities,
     capital,
+    contiguous,
     nearest_milper,
     pacts_by_member,
     pacts_in_force,
+    polity2,
+    regime_type,
 )
 from brink.scenarios.spec import (
     ALLIANCE_KINDS,
@@ -152,6 +155,8 @@ class Case:
     outcome: str  # outcome class, or "other" (scored only on war)
     covariates: dict[str, float]
     notes: tuple[str, ...] = ()
+    level: int | None = None  # MID hostility level reached (1–5); None for ICB
+    days: float | None = None  # length in days (MID: mean of mindur and maxdur; ICB: trgterra)
 
 
 @dataclass(frozen=True)
@@ -251,7 +256,8 @@ def _mid_case(case_id: str, number: int, line: int, rows: pd.DataFrame, allies: 
     if hostlev < 1 or hostlev > 5:
         raise CaseError(f"hostlev {hostlev} is not a MID hostility level (1–5)")
     outcome = MID_OUTCOMES.get(int(rows["outcome"].iloc[0]), OTHER)
-    return _case(
+    days = _days(rows, "mindur", "maxdur")
+    case = _case(
         case_id,
         "mid-dyadic",
         number,
@@ -268,6 +274,15 @@ def _mid_case(case_id: str, number: int, line: int, rows: pd.DataFrame, allies: 
         allies,
         notes,
     )
+    return replace(case, level=hostlev, days=days)
+
+
+def _days(rows: pd.DataFrame, *columns: str) -> float | None:
+    """A record's length in days: the mean of the given columns where all are known and ≥ 0."""
+    values = [rows[c].iloc[0] if c in rows else np.nan for c in columns]
+    if any(pd.isna(v) or v < 0 for v in values):
+        return None
+    return float(np.mean(values))
 
 
 # -- ICB ------------------------------------------------------------------------------------
@@ -305,7 +320,8 @@ def _icb_case(case_id: str, number: int, line: int, rows: pd.DataFrame, allies: 
     issue = ICB_ISSUES.get(int(target_row["gravty"]), "other")
     war = bool((rows["viol"] == 4).any())
     outcome = ICB_OUTCOMES.get(int(target_row["outcom"]), OTHER)
-    return _case(
+    crisis_days = target_row.get("trgterra", np.nan)  # trigger to termination, in days
+    case = _case(
         case_id,
         "icb-actor",
         number,
@@ -322,6 +338,8 @@ def _icb_case(case_id: str, number: int, line: int, rows: pd.DataFrame, allies: 
         allies,
         notes,
     )
+    days = float(crisis_days) if pd.notna(crisis_days) and crisis_days >= 0 else None
+    return replace(case, days=days)
 
 
 # -- shared ---------------------------------------------------------------------------------
@@ -377,13 +395,15 @@ def state_spec(
     place: tuple[float, float],
     nuclear: bool,
     name: str | None = None,
+    regime: str | None = None,
 ) -> StateSpec:
-    """A state of a retrodiction scenario: anocracy, default resolve, no trade data."""
+    """A state of a retrodiction scenario: its regime (an anocracy when unknown), default
+    resolve, no trade data."""
     return StateSpec(
         code=code,
         name=name or code,
         ccode=ccode,
-        regime=REGIME,
+        regime=regime or REGIME,
         nuclear=nuclear,
         capability=capability,
         troops=troops,
@@ -486,6 +506,9 @@ def _case(
             continue
         code = party.record.stateabb
         codes[party.ccode] = code
+        regime = regime_type(polity2(party.ccode, year))
+        if regime is None:
+            notes.append(f"{party.ccode}: no Polity5 score in {year}; an anocracy")
         states[code] = state_spec(
             code,
             party.ccode,
@@ -493,6 +516,7 @@ def _case(
             _troops(party, year, notes),
             place,
             is_nuclear(party.ccode, year),
+            regime=regime,
         )
     alliances, allied_pairs = _alliances(codes, when)
     c_code, t_code = codes[challenger.ccode], codes[target.ccode]
@@ -512,6 +536,10 @@ def _case(
         "challenger_nuclear": float(c_state.nuclear),
         "target_nuclear": float(t_state.nuclear),
         "log_states": math.log(len(states)),
+        # Bremer (1992): contiguity and joint democracy are the strongest dyadic correlates of
+        # war; the model sees regimes (audience costs, affinity), the baselines see both.
+        "contiguous": float(contiguous(challenger.ccode, target.ccode, year)),
+        "joint_democracy": float(c_state.regime == "democracy" and t_state.regime == "democracy"),
     }
     return Case(
         case_id=case_id,

@@ -629,12 +629,14 @@ HISTORY_DISPUTE = Record(
         Key(
             "icb",
             Nullable(Number(1, 9999, "an ICB crisis number", integer=True)),
-            "ICB crisis number (crisno), where one exists",
+            "ICB crisis number (crisno), where one exists; its outcome is checked only "
+            "where no `mid` is given (the classes are MID's)",
         ),
         Key(
             "cow_war",
             Nullable(Number(1, 9999, "a COW war number", integer=True)),
-            "COW interstate war number (WarNum), where one exists",
+            "COW interstate war number, where one exists: `larger_war_id` of "
+            "data/cow-interstate-wars.csv (World War I is 38)",
         ),
         Key("note", Text(), "what happened, in a sentence"),
     ),
