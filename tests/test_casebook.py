@@ -12,9 +12,9 @@ import pytest
 
 from brink.cli import main
 from brink.errors import BrinkInputError
-from brink.experiments.casebook import casebook_names, dispute_row, mid_base_rate
-from brink.experiments.casebook_checks import history_disagreements
-from brink.experiments.casebook_scores import (
+from brink.experiments.casebook.cases import casebook_names, dispute_row, mid_base_rate
+from brink.experiments.casebook.checks import history_disagreements
+from brink.experiments.casebook.scores import (
     among_two_likeliest,
     base_rate,
     log_score,

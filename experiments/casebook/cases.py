@@ -9,7 +9,7 @@ scenario's own ``parameters:``, as ``brink run`` layers them). No case file is t
 outcome: each holds only what its sources said on its start date.
 
 Per case and scored dispute, the report holds the model's probability of each outcome class
-beside what happened, the log score of what happened (:mod:`.casebook_scores`), whether it was
+beside what happened, the log score of what happened (:mod:`.scores`), whether it was
 among the two likeliest classes, who fought on which side in the model against who really
 fought, and the war's length in the model against the real one; and the total log score beside
 that of a base-rate forecaster (the MID outcome shares).
@@ -27,7 +27,7 @@ from typing import Any
 import pandas as pd
 
 from brink.errors import BrinkInputError, Location
-from brink.experiments.casebook_scores import (
+from brink.experiments.casebook.scores import (
     among_two_likeliest,
     base_rate,
     log_score,
@@ -232,7 +232,7 @@ def score_cases(cases: list[CaseRun], base: Mapping[str, float]) -> Casebook:
 
 
 def mid_base_rate() -> dict[str, float]:
-    """The base-rate forecast from the bundled MID file (see :mod:`.casebook_scores`)."""
+    """The base-rate forecast from the bundled MID file (see :mod:`.scores`)."""
     return base_rate(pd.read_csv(MIDS_FILE, usecols=["dispnum", "outcome"]))
 
 

@@ -1,7 +1,7 @@
 """``brink casebook``: run every historical case and score it against what happened.
 
-The work is in :mod:`brink.experiments.casebook` (running and scoring) and
-:mod:`brink.experiments.casebook_report` (the report); this module parses, calls and prints.
+The work is in :mod:`brink.experiments.casebook.cases` (running and scoring) and
+:mod:`brink.experiments.casebook.report` (the report); this module parses, calls and prints.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from brink.experiments.casebook import DEFAULT_RUNS
+from brink.experiments.casebook.cases import DEFAULT_RUNS
 from brink.sim.commands import add_params_arguments
 
 
@@ -71,8 +71,8 @@ def _command_line(args: argparse.Namespace, runs: int, seed: int, out: Path) -> 
 def casebook_command(args: argparse.Namespace) -> int:
     """Handler of ``brink casebook``."""
     from brink.errors import BrinkInputError, Location, did_you_mean
-    from brink.experiments.casebook import casebook_names, run_casebook
-    from brink.experiments.casebook_report import write_report
+    from brink.experiments.casebook.cases import casebook_names, run_casebook
+    from brink.experiments.casebook.report import write_report
     from brink.safe_output import staged_folder
     from brink.sim import output
     from brink.sim.commands import params_file_record, read_params_option, whole_number

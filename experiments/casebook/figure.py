@@ -37,7 +37,7 @@ def casebook_figure(table: pd.DataFrame, title: str = "") -> Figure:
     """The grid of the casebook table (columns ``p_<outcome>``, ``real_outcome``, scores).
 
     Args:
-        table: one row per case and dispute, as :func:`brink.experiments.casebook.score_cases`
+        table: one row per case and dispute, as :func:`brink.experiments.casebook.cases.score_cases`
             makes it.
         title: the figure's title.
     """
