@@ -539,9 +539,7 @@ def _case(
         # Bremer (1992): contiguity and joint democracy are the strongest dyadic correlates of
         # war; the model sees regimes (audience costs, affinity), the baselines see both.
         "contiguous": float(contiguous(challenger.ccode, target.ccode, year)),
-        "joint_democracy": float(
-            c_state.regime == "democracy" and t_state.regime == "democracy"
-        ),
+        "joint_democracy": float(c_state.regime == "democracy" and t_state.regime == "democracy"),
     }
     return Case(
         case_id=case_id,

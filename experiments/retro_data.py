@@ -405,8 +405,7 @@ def _polity_table() -> dict[tuple[int, int], float]:
     frame = pd.read_csv(POLITY_FILE, usecols=["ccode", "year", "polity2"])
     frame = frame.dropna()
     return {
-        (int(row.ccode), int(row.year)): float(row.polity2)
-        for row in frame.itertuples(index=False)
+        (int(row.ccode), int(row.year)): float(row.polity2) for row in frame.itertuples(index=False)
     }
 
 
