@@ -66,6 +66,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="override a model parameter (the report lists every override)",
     )
     add_params_arguments(parser)
+    parser.add_argument(
+        "--train",
+        nargs="+",
+        default=None,
+        metavar="FILE",
+        help="fit the baselines and the recalibration on these files (same format) and score "
+        "on DATA only, instead of cross-validating within DATA",
+    )
     parser.set_defaults(handler=retrodict_command)
 
     calibrate = subparsers.add_parser(
@@ -145,6 +153,7 @@ def retrodict_command(args: argparse.Namespace) -> int:
         k_folds=args.folds,
         overrides=overrides,
         params_file=read_params_option(args),
+        train=args.train,
         command=_command_line(args),
         progress=True,
         force=args.force,
