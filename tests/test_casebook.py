@@ -160,6 +160,26 @@ def test_history_mistakes_are_located(old, new, where, message):
     assert re.search(message, text), text
 
 
+def test_the_json_schema_knows_the_history_block():
+    import jsonschema
+    import yaml
+    from test_scenarios_bundled import TextKeys  # keys and dates as text, as an editor reads
+
+    from brink.scenarios.schema import scenario_schema
+
+    validator = jsonschema.Draft202012Validator(scenario_schema())
+    assert list(validator.iter_errors(yaml.load(CASE, Loader=TextKeys))) == []
+    for old, new in [
+        ("outcome: yield_target", "outcome: yielded"),
+        ("highest_level: 4", "highest_level: 7"),
+        ("days: 18", "days: -1"),
+        ('sources: ["A source, p. 1"]', "sources: []"),
+        ("note:", "notes:"),
+    ]:
+        broken = yaml.load(CASE.replace(old, new, 1), Loader=TextKeys)
+        assert list(validator.iter_errors(broken)), new
+
+
 def test_the_bundled_founding_scenario_records_the_invasion():
     history = load_scenario("black_sea_2022").history
     ukraine = history.disputes["ukraine_neutrality"]
