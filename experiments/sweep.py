@@ -62,6 +62,7 @@ IDENTITY_KEYS = (
     "design",
     "points",
     "horizon",
+    "base_parameters",
 )
 
 
@@ -101,6 +102,7 @@ def _identity(experiment: Experiment, design: Design) -> dict[str, Any]:
         "design": asdict(experiment.design),
         "points": len(design),
         "horizon": experiment.horizon,
+        "base_parameters": dict(experiment.base),
     }
 
 
@@ -116,7 +118,12 @@ def _prepare_directory(
         if not has_manifest:
             raise BrinkInputError("nothing to resume here (no manifest.json)", where)
         old = read_manifest(directory)
-        differs = [key for key in IDENTITY_KEYS if old.get(key) != identity[key]]
+        # Sweeps written before --params existed have no base parameters: the defaults, {}.
+        differs = [
+            key
+            for key in IDENTITY_KEYS
+            if old.get(key, {} if key == "base_parameters" else None) != identity[key]
+        ]
         if differs:
             raise BrinkInputError(
                 f"holds a different sweep ({', '.join(differs)} differ); resume with the same "
@@ -241,6 +248,7 @@ def run_sweep(
         factor_names=design.names,
         outcomes=experiment.outcomes,
         factor_choices=design.choices,
+        base=experiment.base,
     )
     done = shards.completed(directory)
     failed = sum(done.values())

@@ -422,3 +422,14 @@ def test_a_fit_on_a_dask_scheduler_gives_the_same_trials_as_in_process(
         pd.read_csv(tmp_path / "there" / "trials.csv")[columns],
     )
     assert "Dask cluster at tcp://127.0.0.1" in (tmp_path / "there" / "fit.md").read_text()
+
+
+def test_a_sweep_base_point_takes_the_params_file_under_the_scenario():
+    from brink.experiments.worker import base_parameters
+
+    scenario = load_scenario("baltic_tripwire")
+    base = (("spiral_hazard", 0.3), ("horizon", 50))
+    params = base_parameters(scenario, 20, base)
+    assert params.spiral_hazard == 0.3
+    assert params.horizon == 20  # the experiment's horizon wins
+    assert base_parameters(scenario, None, ()).spiral_hazard == ModelParams().spiral_hazard
