@@ -359,9 +359,12 @@ def aid_layer(scenario: Scenario, state: Situation, proj: Projection) -> Iterato
                 listed += f" and {len(shares) - 6} more"
             tip = f"Aid to {who}: its combat power ×{factor:.2f}; from {listed}"
             main = [(code, share) for code, share in shares if share >= ARROW_SHARE]
+            label_at = end
             for number, (donor, share) in enumerate(main[:MAX_ARROWS]):
                 start = proj.xy(*anchor(scenario, donor, proj.extent)[:2])
-                path, _mid = curve(start, end, 0.2 if number % 2 == 0 else -0.2)
+                path, middle = curve(start, end, 0.2 if number % 2 == 0 else -0.2)
+                if number == 0:  # the label rides the largest donor's arrow, in open water
+                    label_at = middle
                 one = (
                     f"Aid from {state_name(scenario, donor)} to {who}: {round(100 * share)} % "
                     f"of the aid it gets (all of it: combat power ×{factor:.2f})"
@@ -379,8 +382,8 @@ def aid_layer(scenario: Scenario, state: Situation, proj: Projection) -> Iterato
                     Label(
                         "aid",
                         f"aid to {state_name(scenario, principals[index])} ×{factor:.2f}",
-                        end[0],
-                        end[1] + 26,
+                        label_at[0],
+                        label_at[1],
                         6.0,
                         AID_COLOUR,
                         tip=tip,
