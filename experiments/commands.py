@@ -125,7 +125,7 @@ def sweep_command(args) -> int:
     from dataclasses import replace
 
     from brink.experiments.experiment import load_experiment
-    from brink.experiments.sweep import SweepAborted, run_sweep
+    from brink.experiments.sweep import SweepAborted, run_sweep, staging_folder
     from brink.sim.commands import read_params_option
 
     experiment = load_experiment(args.experiment).resized(args.samples, args.replications)
@@ -152,12 +152,16 @@ def sweep_command(args) -> int:
     except KeyboardInterrupt:
         print(
             f"brink sweep: interrupted; finish it with: brink sweep {args.experiment} "
-            f"--out {directory} --resume",
+            f"--out {directory} --resume (the runs so far are in {staging_folder(directory)})",
             file=sys.stderr,
         )
         raise
     except SweepAborted as error:
-        print(f"brink sweep: stopped: {error}; resume with --resume", file=sys.stderr)
+        print(
+            f"brink sweep: stopped: {error}; resume with --resume (the runs so far are in "
+            f"{staging_folder(directory)})",
+            file=sys.stderr,
+        )
         return EXIT_PARTIAL
     finally:
         signal.signal(signal.SIGTERM, previous)
@@ -194,8 +198,15 @@ def analyze_command(args) -> int:
         min_coverage=args.min_coverage,
     )
     if not (args.directory / "manifest.json").exists():
+        from brink.experiments.sweep import staging_folder
+
+        unfinished = staging_folder(args.directory)
         raise BrinkInputError(
-            "not a sweep directory (no manifest.json)", Location(file=str(args.directory))
+            f"the sweep did not finish (its runs so far are in {unfinished}); finish it with "
+            "brink sweep ... --resume"
+            if (unfinished / "manifest.json").exists()
+            else "not a sweep directory (no manifest.json)",
+            Location(file=str(args.directory)),
         )
     report = analyze_sweep(args.directory, pair=args.pair, options=options)
     print(f"brink analyze: wrote {report}")
