@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "brink.experiments.commands",
     "brink.experiments.retro_commands",
     "brink.experiments.fit.commands",
+    "brink.experiments.casebook_commands",
     "brink.viz.commands",
     "brink.sim.classics.commands",
 )

@@ -14,6 +14,7 @@ from typing import Any
 
 from brink.scenarios import spec
 from brink.sim.params import PARAMETERS
+from brink.sim.record import RUN_OUTCOMES
 
 # -- the type vocabulary ---------------------------------------------------------------------
 
@@ -110,6 +111,13 @@ class Either:
 
     scalar: Any
     record: Any
+
+
+@dataclass(frozen=True)
+class Nullable:
+    """A value of ``kind``, or ``null`` for "not known" (an optional key said out loud)."""
+
+    kind: Any
 
 
 @dataclass(frozen=True)
@@ -574,6 +582,82 @@ TIMELINE_ENTRY = Record(
     choose_one=tuple(ACTIONS),
 )
 
+# -- history (casebook scenarios) -------------------------------------------------------------
+
+LEVEL = Number(1, 5, "a MID hostility level", integer=True)
+DAYS = Number(0, 100000, "days", integer=True)
+
+FOUGHT = Record(
+    "fought",
+    (
+        Key("challenger", ListOf(STATE), "states that fought on the challenger's side"),
+        Key("target", ListOf(STATE), "states that fought on the target's side"),
+    ),
+    doc="Who really fought, by side (scenario state codes).",
+)
+
+HISTORY_DISPUTE = Record(
+    "history_dispute",
+    (
+        Key(
+            "outcome",
+            Text(choices=RUN_OUTCOMES),
+            "how it ended, as the model's outcome classes (war_ongoing: a war not ended by the "
+            "horizon)",
+            required=True,
+        ),
+        Key(
+            "war",
+            Flag(),
+            "whether it reached war (MID hostility level 5 / a COW war)",
+            required=True,
+        ),
+        Key(
+            "highest_level",
+            LEVEL,
+            "MID hostility level reached: 1 none, 2 threat, 3 display, 4 use of force, 5 war",
+            required=True,
+        ),
+        Key("days", Nullable(DAYS), "days from `start` to its end (to the horizon if war_ongoing)"),
+        Key("war_days", Nullable(DAYS), "days of war, COW start to end, if there was a war"),
+        Key("fought", FOUGHT, "states that fought, by side"),
+        Key(
+            "mid",
+            Nullable(Number(1, 99999, "a MID dispute number", integer=True)),
+            "GML MID dispute number (dispnum), where one exists",
+        ),
+        Key(
+            "icb",
+            Nullable(Number(1, 9999, "an ICB crisis number", integer=True)),
+            "ICB crisis number (crisno), where one exists; its outcome is checked only "
+            "where no `mid` is given (the classes are MID's)",
+        ),
+        Key(
+            "cow_war",
+            Nullable(Number(1, 9999, "a COW war number", integer=True)),
+            "COW interstate war number, where one exists: `larger_war_id` of "
+            "data/cow-interstate-wars.csv (World War I is 38)",
+        ),
+        Key("note", Text(), "what happened, in a sentence"),
+    ),
+    doc="What really happened in one dispute, keyed by the dispute's id in `demands`.",
+)
+
+HISTORY = Record(
+    "history",
+    (
+        Key("sources", ListOf(Text(), min_items=1), "full citations", required=True),
+        Key(
+            "disputes",
+            Table(DISPUTE, HISTORY_DISPUTE, min_items=1),
+            "one entry per scored dispute id",
+            required=True,
+        ),
+    ),
+    doc="What really happened, with sources, for scoring by `brink casebook`. The model never "
+    "reads it: the rest of the file holds only what was known on `start`.",
+)
+
 CAPABILITIES = Record(
     "capabilities",
     (
@@ -633,6 +717,9 @@ SCENARIO = Record(
         Key("aid", Table(IDENTIFIER, AID_RECORD), "help short of war, by id"),
         Key("timeline", ListOf(TIMELINE_ENTRY), "what happens on which day"),
         Key("arms_races", ListOf(ARMS_RACE), "Richardson arms races"),
+        Key(
+            "history", HISTORY, "what really happened (casebook scenarios; never read by the model)"
+        ),
     ),
     doc="A scenario file.",
 )
@@ -656,6 +743,8 @@ def records() -> list[Record]:
         elif isinstance(kind, Either):
             visit(kind.scalar)
             visit(kind.record)
+        elif isinstance(kind, Nullable):
+            visit(kind.kind)
 
     visit(SCENARIO)
     return found

@@ -27,6 +27,7 @@ from yaml import MappingNode, Node, ScalarNode, SequenceNode
 from brink.errors import BrinkInputError, Location, did_you_mean
 from brink.scenarios import keys as K
 from brink.scenarios import spec
+from brink.scenarios.casebook_history import history_spec
 from brink.sim.params import PARAMETERS, coerce_parameter
 
 SCENARIO_DIR = Path(__file__).resolve().parent
@@ -332,6 +333,9 @@ class _Reader:
 
     def read(self, node: Node, kind: Any, path: str) -> Any:
         if isinstance(node, ScalarNode) and node.tag == _YAML + "null":
+            if isinstance(kind, K.Nullable):
+                self.nodes[path] = node
+                return None
             self.nodes.setdefault(path, node)  # point at the key, if it has one
             raise self.fail(f"no value given (expected {_expected(kind)})", path)
         self.nodes[path] = node
@@ -436,6 +440,9 @@ class _Reader:
                 path,
             )
         return items
+
+    def _read_nullable(self, node: Node, kind: K.Nullable, path: str) -> Any:
+        return self.read(node, kind.kind, path)
 
     def _read_either(self, node: Node, kind: K.Either, path: str) -> Any:
         if isinstance(node, ScalarNode):
@@ -554,6 +561,8 @@ def _expected(kind: Any) -> str:
         return f"a list of {_expected(kind.item)}"
     if isinstance(kind, K.Either):
         return f"{_expected(kind.scalar)} or {_expected(kind.record)}"
+    if isinstance(kind, K.Nullable):
+        return f"{_expected(kind.kind)} or null"
     if isinstance(kind, K.Number):
         return f"a number ({_range_hint(kind)})"
     if isinstance(kind, K.Text):
@@ -683,6 +692,7 @@ class _Builder:
             step=doc.get("step", "day"),
             horizon=doc.get("horizon"),
             path=self.reader.file,
+            history=history_spec(self.doc["history"], self.fail) if "history" in doc else None,
         )
 
     # -- states and alliances --

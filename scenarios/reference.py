@@ -78,6 +78,8 @@ def _type(kind: Any) -> str:
         return f"list of {count}{_type(kind.item)}"
     if isinstance(kind, K.Either):
         return f"{_type(kind.scalar)}, or {_type(kind.record)}"
+    if isinstance(kind, K.Nullable):
+        return f"{_type(kind.kind)}, or `null`"
     if isinstance(kind, K.Number):
         word = "whole number" if kind.integer else "number"
         low = f"{kind.low:g}" + (" (excluded)" if kind.open_low else "")

@@ -89,6 +89,8 @@ def _kind(kind: Any) -> dict[str, Any]:
         return schema
     if isinstance(kind, K.Either):
         return {"anyOf": [_kind(kind.scalar), _kind(kind.record)]}
+    if isinstance(kind, K.Nullable):
+        return {"anyOf": [_kind(kind.kind), {"type": "null"}]}
     if isinstance(kind, K.Number):
         schema = {"type": "integer" if kind.integer else "number"}
         schema["exclusiveMinimum" if kind.open_low else "minimum"] = kind.low

@@ -188,6 +188,35 @@ class ArmsRaceSpec:
 
 
 @dataclass(frozen=True)
+class DisputeHistory:
+    """What really happened in one dispute of a casebook scenario (its ``history:`` block).
+
+    Read by the casebook's scorer and its tests only; the model never sees it.
+    """
+
+    dispute: str  # the scenario's dispute id
+    outcome: str  # one of brink.sim.record.RUN_OUTCOMES
+    war: bool  # reached war (MID hostility level 5 / a COW war)
+    highest_level: int  # MID hostility level reached, 1–5
+    days: int | None = None  # days from the start to the dispute's end (or to the horizon)
+    war_days: int | None = None  # days of war, COW start to end
+    fought_challenger: tuple[str, ...] | None = None  # None: not coded
+    fought_target: tuple[str, ...] | None = None
+    mid: int | None = None  # GML MID dispute number (dispnum)
+    icb: int | None = None  # ICB crisis number (crisno)
+    cow_war: int | None = None  # COW interstate war number (WarNum)
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class History:
+    """A casebook scenario's record of what happened, with its sources."""
+
+    sources: tuple[str, ...]
+    disputes: dict[str, DisputeHistory]
+
+
+@dataclass(frozen=True)
 class Scenario:
     name: str
     description: str
@@ -206,3 +235,4 @@ class Scenario:
     step: Literal["day", "week"] = "day"
     horizon: int | None = None  # None: the model parameter's default
     path: str | None = None  # file it was read from
+    history: History | None = None  # what happened (casebook scoring only; never read by sim/)

@@ -29,7 +29,11 @@ def test_the_bundled_scenarios_are_there():
         "classics/fearon_ultimatum",
         "classics/fearon_complete_information",
         "baltic_tripwire",
-        "cuban_missile_1962",
+        "history/cuban_missile_1962",
+        "history/berlin_1948",
+        "history/october_war_1973",
+        "history/kargil_1999",
+        "history/crimea_2014",
         "cold_war_arms_race",
     } <= set(BUNDLED)
 
@@ -169,12 +173,54 @@ def test_other_scenarios_exercise_other_features():
     assert {"join_alliance", "leave_alliance", "talks"} <= kinds
     berlin = cold_war.demands[0]
     assert berlin.deadline - berlin.day == 26  # six months of weeks
-    cuba = load_scenario("cuban_missile_1962")
+    cuba = load_scenario("history/cuban_missile_1962")
     assert cuba.states["SUN"].nuclear and cuba.states["USA"].nuclear
     assert cuba.states["CUB"].capability == pytest.approx(nmc_record(40, 1962)["cinc"])
     assert cuba.perceptions[0].observer == "SUN"
     tripwire = load_scenario("baltic_tripwire")
     assert tripwire.parameters == {"join_tripwire": 1.5}
+
+
+CASEBOOK_FILES = sorted(name for name in BUNDLED if name.startswith("history/"))
+
+
+@pytest.mark.parametrize("name", CASEBOOK_FILES)
+def test_a_casebook_file_holds_only_what_was_known_at_its_start(name):
+    """No offer is scripted (offers are what happened next), and every dispute is scored."""
+    case = load_scenario(name)
+    assert case.horizon == 180  # the same horizon for every case, not one fitted to it
+    assert not [event for event in case.events if event.kind in ("offer", "demand")]
+    assert case.history is not None and case.history.sources
+    assert set(case.history.disputes) == {demand.id for demand in case.demands}
+    # Capabilities come from NMC for the file's year (the crisis's year or the last one before
+    # it), not set by hand for a state that has a COW code.
+    year = yaml.safe_load(BUNDLED[name].read_text(encoding="utf-8"))["capabilities"]["year"]
+    assert int(case.start_date[:4]) - 1 <= year <= int(case.start_date[:4])
+    for state in case.states.values():
+        if state.ccode is not None:
+            row = nmc_record(state.ccode, year)
+            assert state.capability == pytest.approx(row["cinc"]), (name, state.code)
+
+
+def test_cuba_is_coded_as_a_us_demand_that_the_soviet_union_gave_in_to():
+    cuba = load_scenario("history/cuban_missile_1962")
+    (missiles,) = cuba.demands
+    assert (missiles.by, missiles.on, missiles.theatre) == ("USA", "SUN", "CUB")
+    assert missiles.day == 0 and missiles.public
+    record = cuba.history.disputes["missiles"]
+    assert (record.outcome, record.war, record.mid, record.icb) == ("yield_target", False, 61, 196)
+    soviet = {d.owner: d.troops for d in cuba.deployments}
+    assert soviet["SUN"] == pytest.approx(41.902)  # Gribkov & Smith
+
+
+@pytest.mark.parametrize("name", ["baltic_tripwire", "cold_war_arms_race"])
+def test_states_that_would_fight_abroad_or_at_home_have_sourced_forces(name):
+    scenario = load_scenario(name)
+    with_committable = {c for c, s in scenario.states.items() if s.committable is not None}
+    expected = {"baltic_tripwire": {"RUS", "EST", "GBR", "USA", "FRA"}}
+    assert with_committable == expected.get(name, {"USA", "SUN", "GBR", "FRA"})
+    theatre = scenario.demands[0].theatre or scenario.demands[0].on
+    assert scenario.states[theatre].reserves is not None
 
 
 # -- the schema and the reference --

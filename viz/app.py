@@ -146,6 +146,15 @@ def reset() -> None:
     start_live(scenario_name.value, overrides.value, seed.value)
 
 
+def scenario_choices(current: str) -> list[str]:
+    """The scenario picker's list: every bundled scenario, the casebook's ``history/`` cases
+    among them (``brink casebook``), and first the one on show if it is a file of the user's."""
+    names = list(bundled_scenarios())
+    if current not in names:
+        names.insert(0, current)
+    return names
+
+
 def choose_scenario(name: str) -> None:
     scenario_name.set(name)
     overrides.set({})
@@ -324,11 +333,11 @@ def LivePage():
         return
     with solara.Sidebar():
         with solara.Card("Crisis"):
-            names = list(bundled_scenarios())
-            if scenario_name.value not in names:
-                names.insert(0, scenario_name.value)
             solara.Select(
-                "Scenario", values=names, value=scenario_name.value, on_value=choose_scenario
+                "Scenario",
+                values=scenario_choices(scenario_name.value),
+                value=scenario_name.value,
+                on_value=choose_scenario,
             )
             solara.Text(run.scenario.description[:300], style={"font-size": "12px"})
         with solara.Card("Run"):

@@ -1,0 +1,151 @@
+"""``brink casebook``: run every historical case and score it against what happened.
+
+The work is in :mod:`brink.experiments.casebook` (running and scoring) and
+:mod:`brink.experiments.casebook_report` (the report); this module parses, calls and prints.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from brink.experiments.casebook import DEFAULT_RUNS
+from brink.sim.commands import add_params_arguments
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``brink casebook`` to the ``brink`` command."""
+    parser = subparsers.add_parser(
+        "casebook",
+        help="run the historical cases and score them against what happened",
+        description=(
+            "Run every casebook scenario (scenarios/history/ and black_sea_2022) R times and "
+            "write casebook.md, casebook.csv, casebook_sides.csv and casebook.png/.pdf to DIR: "
+            "per case the model's probability of each outcome beside what happened, its log "
+            "score, who fought, war lengths, and the total log score beside a base rate's."
+        ),
+    )
+    parser.add_argument(
+        "--runs", default=str(DEFAULT_RUNS), metavar="R", help=f"runs per case ({DEFAULT_RUNS})"
+    )
+    parser.add_argument(
+        "--seed", default=None, metavar="S", help="root seed of every case (default: drawn)"
+    )
+    parser.add_argument("--jobs", default="1", metavar="J", help="worker processes (default 1)")
+    parser.add_argument(
+        "--out", default=None, metavar="DIR", help="output folder (default out/casebook-TIME)"
+    )
+    parser.add_argument(
+        "--force", action="store_true", help="replace an earlier casebook's output in DIR"
+    )
+    parser.add_argument(
+        "--case",
+        dest="cases",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="only this case (repeatable; default every case)",
+    )
+    parser.add_argument(
+        "--no-progress", dest="progress", action="store_false", help="no progress bars"
+    )
+    add_params_arguments(parser)
+    parser.set_defaults(handler=casebook_command)
+
+
+def _command_line(args: argparse.Namespace, runs: int, seed: int, out: Path) -> str:
+    words = ["brink", "casebook", "--runs", str(runs), "--seed", str(seed)]
+    words += ["--jobs", str(args.jobs), "--out", str(out)]
+    for case in args.cases:
+        words += ["--case", case]
+    if args.params_file is not None:
+        words += ["--params", str(args.params_file)]
+    return shlex.join(words)
+
+
+def casebook_command(args: argparse.Namespace) -> int:
+    """Handler of ``brink casebook``."""
+    from brink.errors import BrinkInputError, Location, did_you_mean
+    from brink.experiments.casebook import casebook_names, run_casebook
+    from brink.experiments.casebook_report import write_report
+    from brink.safe_output import staged_folder
+    from brink.sim import output
+    from brink.sim.commands import params_file_record, read_params_option, whole_number
+    from brink.sim.seeds import draw_root_seed
+
+    runs = whole_number(args.runs, "--runs", 1, 10_000_000)
+    jobs = whole_number(args.jobs, "--jobs", 1, 512)
+    seed = (
+        draw_root_seed() if args.seed is None else whole_number(args.seed, "--seed", 0, 2**128 - 1)
+    )
+    params_file = read_params_option(args)
+    names = casebook_names()
+    for case in args.cases:
+        if case not in names:
+            raise BrinkInputError(
+                f"'{case}' is not a casebook case{did_you_mean(case, names)}",
+                Location(file="command line", key="--case"),
+            )
+    if args.cases:
+        names = [name for name in names if name in args.cases]
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    directory = Path(args.out) if args.out else Path("out") / f"casebook-{stamp}"
+    command = _command_line(args, runs, seed, directory)
+    clock = time.perf_counter()
+    context: dict[str, Any] = {
+        "runs": runs,
+        "seed": seed,
+        "command": command,
+        "params_file": None if params_file is None else str(params_file.path),
+        "params": {} if params_file is None else params_file.values,
+    }
+    manifest: dict[str, Any] = {
+        "versions": output.software_versions(),
+        "git_commit": output.git_commit(),
+        "command_line": command,
+        "argv": sys.argv,
+        "root_seed": seed,
+        "seed_given": args.seed is not None,
+        "runs": runs,
+        "jobs": jobs,
+        "cases": names,
+        "params_file": None if params_file is None else params_file_record(params_file),
+        "started": output.now_iso(),
+    }
+
+    def on_case(case) -> None:
+        if args.progress:
+            print(f"brink casebook: {case.name}: {case.seconds:.0f} s", file=sys.stderr)
+
+    with staged_folder(directory, kind="casebook", again=args.force, manifest=manifest) as staging:
+        casebook = run_casebook(
+            names,
+            runs=runs,
+            seed=seed,
+            jobs=jobs,
+            directory=staging,
+            params_file=params_file,
+            progress=args.progress,
+            on_case=on_case,
+        )
+        write_report(casebook, staging, context)
+        manifest.update(
+            finished=output.now_iso(),
+            seconds=round(time.perf_counter() - clock, 3),
+            scenario_sha256={
+                case.name: output.file_sha256(case.scenario.path) for case in casebook.cases
+            },
+        )
+    totals = casebook.totals
+    print(
+        f"{totals['disputes']} disputes in {len(casebook.cases)} cases: what happened was among "
+        f"the two likeliest in {totals['in_two_likeliest']}; total log score "
+        f"{totals['log_score']:.2f} (base rate {totals['base_rate_log_score']:.2f})"
+    )
+    print(f"brink: wrote {directory}", file=sys.stderr)
+    return 0
