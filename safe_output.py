@@ -9,8 +9,10 @@ list (a file Brink did not write) stops the command instead of being deleted. Te
 are created exclusively (``O_EXCL``) and links are never followed, so a planted symbolic link
 cannot send a write elsewhere.
 
-The sweep folder is the one exception to staging: a sweep is resumed in place, so it uses
-:func:`check_output_folder` only, with ``--resume`` as its way to write again.
+A sweep is staged too, but under a fixed name (``.NAME.sweep-partial``, see
+:func:`brink.experiments.sweep.staging_folder`) so that ``--resume`` finds it after an
+interruption; it is renamed to ``NAME`` only when every run is on disk. An OS error names the
+user's destination, never a staging name (:func:`describe_os_error`).
 """
 
 from __future__ import annotations
@@ -263,8 +265,36 @@ def temporary_name(path: Path) -> Path:
     return path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.partial")
 
 
+#: The temporary names Brink writes under (see :func:`staged_folder`, :func:`temporary_name`,
+#: :func:`write_text_atomic` and the sweep's staging folder), each with the name it stands for.
+_TEMPORARY_NAMES = (
+    re.compile(r"\.(?P<name>.+)\.(?:partial|old)-\d+-[0-9a-f]{8}"),
+    re.compile(r"\.(?P<name>.+)\.\d+\.[0-9a-f]{8}\.partial"),
+    re.compile(r"\.(?P<name>.+)\.[0-9a-f]{8}\.partial"),
+    re.compile(r"\.(?P<name>.+)\.sweep-partial"),
+)
+
+
+def user_path(path: str | os.PathLike[str]) -> str:
+    """``path`` with each of Brink's temporary names replaced by the name it will become.
+
+    ``/data/.r.partial-4242-0a1b2c3d/tables/.steps.parquet.4242.9f8e7d6c.partial`` is
+    ``/data/r/tables/steps.parquet``: the place the user asked for, not the staging area.
+    """
+    parts = []
+    for part in Path(path).parts:
+        for pattern in _TEMPORARY_NAMES:
+            match = pattern.fullmatch(part)
+            if match:
+                part = match["name"]
+                break
+        parts.append(part)
+    return str(Path(*parts)) if parts else str(path)
+
+
 def describe_os_error(error: OSError) -> str:
-    """One line for an OS error: the path, the reason, and the usual remedy."""
+    """One line for an OS error: the user's destination (never a staging name), the reason,
+    and the usual remedy."""
     reason = error.strerror or str(error) or type(error).__name__
     hints = {
         errno.ENOSPC: "free some space or choose another --out",
@@ -274,5 +304,8 @@ def describe_os_error(error: OSError) -> str:
         errno.EDQUOT: "free some space or choose another --out",
     }
     hint = hints.get(error.errno or 0)
-    where = f"{error.filename}: " if error.filename else ""
+    name = error.filename
+    if isinstance(name, str | bytes | os.PathLike):
+        name = user_path(os.fsdecode(name))
+    where = f"{name}: " if name else ""
     return f"{where}{reason}" + (f" ({hint})" if hint else "")

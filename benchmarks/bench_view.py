@@ -20,12 +20,15 @@ browser. Exits 1 if a target is missed, a request failed or left this machine, o
 logged an error.
 
 With ``--screenshots DIR`` it also saves PNG screenshots at each size (and at 1920×1080): the
-start, day 3 with a tooltip, day 3 with a state's panel, and the end of the run.
+start, day 3 with a tooltip, day 3 with a state's panel, and the end of the run. With
+``--war-run DIR`` as well (a ``brink run`` directory), it replays run ``--war-index`` of it at
+day ``--war-day`` at each size, for a screenshot of a war on the map (``view-SIZE-war.png``).
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import statistics
 import sys
 import time
@@ -34,7 +37,7 @@ from pathlib import Path
 from PIL import Image
 
 from brink.viz.animate import palette_image
-from brink.viz.app import ENV_ENSEMBLE, ENV_SCENARIO
+from brink.viz.app import ENV_ENSEMBLE, ENV_RUN_DIR, ENV_SCENARIO
 from brink.viz.harness import (
     MAP,
     RequestWatch,
@@ -168,8 +171,8 @@ def server_side(scenario: str, steps: int) -> list[float]:
     in this process (no browser): the part of a step that does not depend on the network."""
     from brink.scenarios.loader import load_scenario
     from brink.sim.params import scenario_params
-    from brink.viz.app import LiveRun
     from brink.viz.vector import base_svg, step_map
+    from brink.viz.viewruns import LiveRun
 
     crisis = load_scenario(scenario)
     params = scenario_params(crisis)
@@ -240,6 +243,31 @@ def screenshots(page, directory: Path, size: tuple[int, int]) -> list[Path]:
     return saved
 
 
+def war_screenshots(browser, args, watch: RequestWatch) -> None:
+    """Replay run ``args.war_index`` of ``args.war_run`` at day ``args.war_day``, hover the
+    front, and save ``view-SIZE-war.png`` at each screenshot size."""
+    replay = {ENV_RUN_DIR: str(args.war_run.resolve()), ENV_ENSEMBLE: "0"}
+    with serve(replay) as (url,):
+        for size in SCREENSHOT_SIZES:
+            page = _open(browser, url, size, watch)
+            page.locator(".v-select__selections").first.click()
+            page.locator(".v-list-item:visible").filter(
+                has_text=re.compile(f"^{args.war_index}$")
+            ).first.click()
+            page.locator("body").get_by_text(f"replay of run {args.war_index} of").wait_for()
+            for _ in range(args.war_day):
+                old = map_source(page)
+                _button(page, "Forward").click()
+                wait_for_new_map(page, old, TIMEOUT_MS)
+            page.locator(".war-front").first.wait_for(state="attached")
+            page.locator(PANELS).wait_for()
+            page.wait_for_timeout(2000)
+            path = args.screenshots / f"view-{size[0]}x{size[1]}-war.png"
+            size_bytes = save_screenshot(page, path)
+            print(f"screenshot {path} ({size_bytes / 1024:.0f} KB): {day_text(page)}")
+            page.close()
+
+
 def _summary(label: str, times: list[float]) -> str:
     return (
         f"{label}: median {statistics.median(times):.3f} s, 90th percentile "
@@ -263,6 +291,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--hovers", type=int, default=20)
     parser.add_argument("--scenario", default="black_sea_2022")
     parser.add_argument("--screenshots", type=Path, default=None, metavar="DIR")
+    parser.add_argument("--war-run", type=Path, default=None, metavar="DIR")
+    parser.add_argument("--war-index", type=int, default=0)
+    parser.add_argument("--war-day", type=int, default=30)
     args = parser.parse_args(argv)
     environment = {ENV_SCENARIO: args.scenario, ENV_ENSEMBLE: "40"}
     watch = RequestWatch()
@@ -291,6 +322,8 @@ def main(argv: list[str] | None = None) -> int:
                 page = _open(browser, url, size, watch)
                 screenshots(page, args.screenshots, size)
                 page.close()
+            if args.war_run is not None:
+                war_screenshots(browser, args, watch)
     server = statistics.median(server_side(args.scenario, args.steps))
     print(f"server side (step + tables + vector map, no browser): median {server:.3f} s")
     print(

@@ -37,6 +37,13 @@ def register(subparsers) -> None:
     )
     sweep.add_argument("--replications", type=int, metavar="R", help="runs per design point")
     sweep.add_argument("--no-progress", action="store_true", help="no progress bar")
+    sweep.add_argument(
+        "--params",
+        dest="params_file",
+        metavar="FILE",
+        help="base point from a params file (e.g. brink fit's params.yaml), under the "
+        "scenario's own parameters and the experiment's factors",
+    )
     sweep.set_defaults(handler=sweep_command)
 
     analyze = subparsers.add_parser(
@@ -115,10 +122,16 @@ def sweep_command(args) -> int:
 
     if args.scheduler is None and args.local_cluster is None:
         start_fork_server()  # it imports the model while this process imports the rest
+    from dataclasses import replace
+
     from brink.experiments.experiment import load_experiment
-    from brink.experiments.sweep import SweepAborted, run_sweep
+    from brink.experiments.sweep import SweepAborted, run_sweep, staging_folder
+    from brink.sim.commands import read_params_option
 
     experiment = load_experiment(args.experiment).resized(args.samples, args.replications)
+    params_file = read_params_option(args)
+    if params_file is not None:
+        experiment = replace(experiment, base=tuple(sorted(params_file.values.items())))
     directory = args.out or Path("sweeps") / experiment.name
     make_runner(args.jobs, args.scheduler, args.local_cluster, check_only=True)
 
@@ -139,12 +152,16 @@ def sweep_command(args) -> int:
     except KeyboardInterrupt:
         print(
             f"brink sweep: interrupted; finish it with: brink sweep {args.experiment} "
-            f"--out {directory} --resume",
+            f"--out {directory} --resume (the runs so far are in {staging_folder(directory)})",
             file=sys.stderr,
         )
         raise
     except SweepAborted as error:
-        print(f"brink sweep: stopped: {error}; resume with --resume", file=sys.stderr)
+        print(
+            f"brink sweep: stopped: {error}; resume with --resume (the runs so far are in "
+            f"{staging_folder(directory)})",
+            file=sys.stderr,
+        )
         return EXIT_PARTIAL
     finally:
         signal.signal(signal.SIGTERM, previous)
@@ -181,8 +198,15 @@ def analyze_command(args) -> int:
         min_coverage=args.min_coverage,
     )
     if not (args.directory / "manifest.json").exists():
+        from brink.experiments.sweep import staging_folder
+
+        unfinished = staging_folder(args.directory)
         raise BrinkInputError(
-            "not a sweep directory (no manifest.json)", Location(file=str(args.directory))
+            f"the sweep did not finish (its runs so far are in {unfinished}); finish it with "
+            "brink sweep ... --resume"
+            if (unfinished / "manifest.json").exists()
+            else "not a sweep directory (no manifest.json)",
+            Location(file=str(args.directory)),
         )
     report = analyze_sweep(args.directory, pair=args.pair, options=options)
     print(f"brink analyze: wrote {report}")

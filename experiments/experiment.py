@@ -166,6 +166,8 @@ class Experiment:
     design: DesignSpec
     factors: tuple[FactorSpec, ...]
     outcomes: tuple[OutcomeSpec, ...]
+    #: Parameter values under the scenario's (``--params``): the sweep's base point.
+    base: tuple[tuple[str, Any], ...] = ()
 
     def resized(self, samples: int | None = None, replications: int | None = None) -> Experiment:
         """A copy with ``--samples`` and ``--replications`` applied (None keeps the file's)."""

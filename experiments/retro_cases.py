@@ -208,13 +208,15 @@ def build_cases(
         key, prefix, build = "crisno", "ICB", _icb_case
     cases: list[Case] = []
     skipped: list[SkippedRecord] = []
-    groups = frame.groupby(key, sort=False)
+    # dropna=False: a row with an empty key is skipped with its reason, not silently lost
+    groups = frame.groupby(key, sort=False, dropna=False)
     for number, rows in itertools.islice(groups, limit):
         line = int(rows["line"].min())
-        problems = [text for text in rows["problem"] if text] if "problem" in rows else []
-        if problems or not (math.isfinite(number) and float(number).is_integer()):
+        bad = rows[rows["problem"] != ""] if "problem" in rows else rows.iloc[:0]
+        if len(bad) or not (math.isfinite(number) and float(number).is_integer()):
             case_id = f"{prefix} {number:g}"
-            skipped.append(SkippedRecord(case_id, line, problems[0] if problems else "bad key"))
+            first_bad = (int(bad["line"].iloc[0]), bad["problem"].iloc[0]) if len(bad) else None
+            skipped.append(SkippedRecord(case_id, *(first_bad or (line, "bad key"))))
             continue
         case_id = f"{prefix} {int(number)}"
         try:
@@ -317,7 +319,8 @@ def _icb_case(case_id: str, number: int, line: int, rows: pd.DataFrame, allies: 
         )
     target = _principal(victims, "the actors it triggered")
     target_row = rows[rows["cracid"] == target.ccode].iloc[0]
-    issue = ICB_ISSUES.get(int(target_row["gravty"]), "other")
+    gravity = target_row["gravty"]  # may be missing (an empty cell): then "other"
+    issue = ICB_ISSUES.get(int(gravity), "other") if pd.notna(gravity) else "other"
     war = bool((rows["viol"] == 4).any())
     outcome = ICB_OUTCOMES.get(int(target_row["outcom"]), OTHER)
     crisis_days = target_row.get("trgterra", np.nan)  # trigger to termination, in days

@@ -9,8 +9,10 @@ column names, never by the file name:
 - the International Crisis Behavior actor-level file (Brecher & Wilkenfeld; ICB v14): one row
   per crisis actor, columns ``crisno``, ``cracid``, ``trigent``, ``viol``, ``outcom``, ...
 
-A file of neither format, or a cell that is not a number where one is needed, is a
-:class:`~brink.errors.BrinkInputError` that names the file and line. The alliance data (ATOP v4
+A file of neither format is a :class:`~brink.errors.BrinkInputError` that names the file and
+line. A record with a cell that is not a number where one is needed (real ICB actor files have
+rows with empty fields) is kept with its reason in the ``problem`` column, and the case it
+belongs to goes to ``skipped.csv`` with that line and reason. The alliance data (ATOP v4
 member level) and the capitals table (``data/cow-capitals.csv``, see ``data/cow-capitals.md``)
 are read from the package's ``data/`` folder.
 """
@@ -144,12 +146,13 @@ def recognise(columns: list[str], path: str = "<input>") -> RecordFormat:
 def read_records(path: str | Path) -> Records:
     """Read a MID dyadic or ICB actor-level file, recognised by its columns.
 
-    Every needed cell must be a number (``-9`` and, for ICB day fields, empty cells mean
-    missing). Rows keep their file line in a ``line`` column so that a case built from them can
-    say where it came from.
+    Every needed cell should be a number (``-9`` and, for ICB day fields, empty cells mean
+    missing); a row where one is not keeps the reason in its ``problem`` column, so that its
+    case is skipped (``skipped.csv``) while the rest of the file is used. Rows keep their file
+    line in a ``line`` column so that a case built from them can say where it came from.
 
     Raises:
-        BrinkInputError: for a missing or unreadable file, an unknown format or a malformed cell,
+        BrinkInputError: for a missing or unreadable file, an unknown format or a malformed CSV,
             located at ``file:line``.
     """
     path = Path(path)
@@ -170,17 +173,20 @@ def read_records(path: str | Path) -> Records:
             Location(file=str(path), line=2),
         )
     frame.insert(0, "line", np.arange(2, len(frame) + 2))
+    unreadable = pd.Series("", index=frame.index, dtype=object)
     for column in FORMAT_COLUMNS[record_format]:
         if column in _ICB_TEXT_COLUMNS:
             continue
-        frame[column] = _numeric_column(frame, column, str(path))
+        frame[column], reasons = _numeric_column(frame, column)
+        unreadable = unreadable.where(unreadable != "", reasons)
     optional = ("datrig", "systrgda", "revtype12", "revstate2", "numa", "numb", "midonset")
     durations = ("mindur", "maxdur", "trgterra")  # dispute / crisis length in days, if given
     for column in (*optional, *durations):
         if column in frame:
             values = pd.to_numeric(frame[column].str.strip(), errors="coerce")
             frame[column] = values.where(np.isfinite(values))  # inf is as good as missing
-    frame["problem"] = _row_problems(frame, record_format)
+    problems = _row_problems(frame, record_format)
+    frame["problem"] = unreadable.where(unreadable != "", problems)
     return Records(path=str(path), format=record_format, frame=frame)
 
 
@@ -217,26 +223,21 @@ def _row_problems(frame: pd.DataFrame, record_format: RecordFormat) -> pd.Series
     return problems
 
 
-def _numeric_column(frame: pd.DataFrame, column: str, path: str) -> pd.Series:
+def _numeric_column(frame: pd.DataFrame, column: str) -> tuple[pd.Series, pd.Series]:
+    """A column's numbers (NaN where a cell is missing or not a number) and, per row, why the
+    row cannot be used ('' if it can): a cell that is not a number, or an empty cell in a
+    column that must hold one. The row's case is skipped with this reason, never the file."""
     text = frame[column].str.strip()
     values = pd.to_numeric(text, errors="coerce")
     missing = text.isin(_MISSING)
-    bad = values.isna() & ~missing
+    where = "line " + frame["line"].astype(str) + f": {column} "
+    reasons = pd.Series("", index=frame.index, dtype=object)
+    not_number = values.isna() & ~missing
+    reasons[not_number] = where[not_number] + text[not_number].map(repr) + " is not a number"
     if column in _REQUIRED_VALUES:
-        bad |= missing
-    if bad.any():
-        row = int(np.flatnonzero(bad.to_numpy())[0])
-        raise BrinkInputError(
-            f"{text.iloc[row]!r} is not a number (this column holds codes or counts"
-            + (" and may not be empty)" if column in _REQUIRED_VALUES else ")"),
-            Location(
-                file=path,
-                line=int(frame["line"].iloc[row]),
-                column=list(frame.columns).index(column),  # 'line' was inserted first
-                key=column,
-            ),
-        )
-    return values
+        empty = missing & (reasons == "")
+        reasons[empty] = where[empty] + "is empty (this column must hold a number)"
+    return values, reasons
 
 
 def _parser_error_line(message: str) -> int | None:

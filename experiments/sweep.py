@@ -5,7 +5,15 @@ one point, written as one shard. The main process keeps a bounded window of bloc
 about two per worker, so its memory stays flat however many runs a sweep has. Blocks go
 through a :class:`~brink.experiments.executors.Runner`. A run that raises is recorded with its
 error and the sweep goes on; a block lost with a dying worker is run again; an interrupted
-sweep is finished by ``--resume``, which runs only the runs that no shard holds yet. Each run's
+sweep is finished by ``--resume``, which runs only the runs that no shard holds yet.
+
+A sweep is staged as ``brink run`` is (:mod:`brink.safe_output`): it is built in a hidden
+sibling, ``.NAME.sweep-partial``, that keeps its name between attempts so ``--resume`` finds it,
+and is renamed to ``NAME`` only once every run is on disk. So ``NAME`` only ever holds a
+finished sweep; an interrupted or failing one leaves its runs so far in the staging folder.
+Resuming a finished sweep (to redo lost shards) moves it back to the staging folder first.
+
+Each run's
 seed depends only on the root seed and its replication index (replication *r* has seed *r* of
 ``SeedSequence(root).spawn(n)`` at every point: common random numbers, so two points differ by
 their factors and not by luck), so the results are the same with one worker or many, in one
@@ -62,6 +70,7 @@ IDENTITY_KEYS = (
     "design",
     "points",
     "horizon",
+    "base_parameters",
 )
 
 
@@ -101,30 +110,72 @@ def _identity(experiment: Experiment, design: Design) -> dict[str, Any]:
         "design": asdict(experiment.design),
         "points": len(design),
         "horizon": experiment.horizon,
+        "base_parameters": dict(experiment.base),
     }
+
+
+def staging_folder(directory: Path | str) -> Path:
+    """Where a sweep into ``directory`` is built until every run is on disk (a hidden sibling
+    with a fixed name, so ``--resume`` finds it after an interruption)."""
+    directory = Path(directory)
+    return directory.with_name(f".{directory.name}.sweep-partial")
 
 
 def _prepare_directory(
     directory: Path, identity: dict[str, Any], resume: bool
-) -> dict[str, Any] | None:
-    """Check ``directory`` can take this sweep; return the old manifest when resuming."""
+) -> tuple[Path, dict[str, Any] | None]:
+    """Check ``directory`` can take this sweep and set up its staging folder.
+
+    Returns:
+        The staging folder to write into, and the old manifest when resuming.
+    """
     where = Location(file=str(directory))
     # New, empty, or a sweep's own folder with --resume: never a folder of other files.
     check_output_folder(directory, kind="sweep", again=resume, flag="--resume")
-    has_manifest = (directory / "manifest.json").exists()
-    if resume:
-        if not has_manifest:
-            raise BrinkInputError("nothing to resume here (no manifest.json)", where)
-        old = read_manifest(directory)
-        differs = [key for key in IDENTITY_KEYS if old.get(key) != identity[key]]
-        if differs:
-            raise BrinkInputError(
-                f"holds a different sweep ({', '.join(differs)} differ); resume with the same "
-                "experiment file, --samples and --replications, or use another --out",
-                where,
-            )
-        return old
-    return None
+    staging = staging_folder(directory)
+    check_output_folder(staging, kind="sweep", again=resume, flag="--resume")
+    if staging.is_dir() and not any(staging.iterdir()):
+        staging.rmdir()  # made by a sweep stopped before it wrote anything
+    finished = directory.is_dir() and any(directory.iterdir())
+    if staging.exists() and finished:
+        raise BrinkInputError(
+            f"holds a finished sweep and {staging.name} beside it an unfinished one; move one "
+            "of them away",
+            where,
+        )
+    if not resume:
+        os.mkdir(staging)  # exclusive: fails on anything planted there
+        return staging, None
+    if not staging.exists() and not finished:
+        raise BrinkInputError("nothing to resume here (no manifest.json)", where)
+    old = read_manifest(staging if staging.exists() else directory)
+    # Sweeps written before --params existed have no base parameters: the defaults, {}.
+    differs = [
+        key
+        for key in IDENTITY_KEYS
+        if old.get(key, {} if key == "base_parameters" else None) != identity[key]
+    ]
+    if differs:
+        raise BrinkInputError(
+            f"holds a different sweep ({', '.join(differs)} differ); resume with the same "
+            "experiment file, --samples and --replications, or use another --out",
+            where,
+        )
+    if finished:
+        os.rename(directory, staging)  # from here until done, NAME holds no half-done sweep
+    return staging, old
+
+
+def _move_into_place(staging: Path, directory: Path) -> None:
+    """Rename the finished sweep to its real name (into an empty folder left there too)."""
+    if directory.is_dir() and not directory.is_symlink() and not any(directory.iterdir()):
+        directory.rmdir()
+    if directory.exists() or directory.is_symlink():
+        raise BrinkInputError(
+            f"something was put there while the sweep ran; the finished sweep is in {staging}",
+            Location(file=str(directory)),
+        )
+    os.rename(staging, directory)
 
 
 def _tasks(
@@ -162,7 +213,8 @@ def run_sweep(
 
     Args:
         experiment: the checked experiment (already resized by ``--samples``/``--replications``).
-        directory: the sweep's directory (created if missing).
+        directory: the sweep's directory (created when the sweep is complete; until then the
+            runs are in :func:`staging_folder`).
         runner: where runs execute, or a function that makes it (called once the directory
             is checked, so a mistake is reported before workers start); closed at the end.
         resume: continue the sweep already in ``directory``.
@@ -170,19 +222,20 @@ def run_sweep(
         command: the command line, for the manifest.
 
     Returns:
-        SweepResult: counts of runs, done and failed, and the manifest written.
+        SweepResult: counts of runs, done and failed, the manifest written, and where the
+        runs are: ``directory`` when complete, else its staging folder.
 
     Raises:
         BrinkInputError: if ``directory`` holds another sweep, or nothing to resume.
         KeyboardInterrupt: after recording the interruption in the manifest.
     """
-    directory = Path(directory)
-    check_output_folder(directory, kind="sweep", again=resume, flag="--resume")
-    directory = directory.resolve()
+    final = Path(directory)
+    check_output_folder(final, kind="sweep", again=resume, flag="--resume")
+    final = final.resolve()
     design = build_design(experiment)
     identity = _identity(experiment, design)
-    old = _prepare_directory(directory, identity, resume)
-    directory.mkdir(parents=True, exist_ok=True)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    directory, old = _prepare_directory(final, identity, resume)
     (directory / shards.SHARD_DIR).mkdir(exist_ok=True)
     if resume:
         set_aside = shards.set_aside_unreadable(directory)
@@ -229,9 +282,9 @@ def run_sweep(
         "software": _versions(),
         "git_commit": git_commit(),
     }
+    write_manifest(directory, manifest)  # first: a staging folder always says what it is
     _write_atomic(directory / DESIGN_FILE, lambda path: pq.write_table(design.table(), path))
     _write_atomic(directory / EXPERIMENT_COPY, lambda path: shutil.copyfile(experiment.path, path))
-    write_manifest(directory, manifest)
 
     context = SweepContext(
         out_dir=str(directory),
@@ -241,6 +294,7 @@ def run_sweep(
         factor_names=design.names,
         outcomes=experiment.outcomes,
         factor_choices=design.choices,
+        base=experiment.base,
     )
     done = shards.completed(directory)
     failed = sum(done.values())
@@ -322,6 +376,9 @@ def run_sweep(
         )
         _write_failures(directory, on_disk)
         write_manifest(directory, manifest)
+        if str(manifest["status"]).startswith("complete"):
+            _move_into_place(directory, final)
+            directory = final
     return SweepResult(directory, total, len(on_disk), sum(on_disk.values()), manifest)
 
 

@@ -39,6 +39,7 @@ class SweepContext:
     factor_names: tuple[str, ...]
     outcomes: tuple[OutcomeSpec, ...]
     factor_choices: tuple[tuple[Any, ...] | None, ...] = ()  # per factor (None: a number)
+    base: tuple[tuple[str, Any], ...] = ()  # --params values under the scenario's
 
 
 @dataclass(frozen=True)
@@ -84,12 +85,17 @@ class _Prepared:
 _PREPARED: dict[SweepContext, _Prepared] = {}
 
 
-def base_parameters(scenario, horizon: int | None) -> ModelParams:
-    """Model parameters of a sweep's runs: as ``brink run`` sets them for the scenario, with
-    the experiment's horizon (when it gives one) in place of the scenario's."""
+def base_parameters(scenario, horizon: int | None, base: tuple = ()) -> ModelParams:
+    """Model parameters of a sweep's runs: as ``brink run`` sets them for the scenario (over
+    ``base``, the values of a ``--params`` file), with the experiment's horizon (when it gives
+    one) in place of the scenario's."""
     from brink.sim.params import scenario_params
 
-    return scenario_params(scenario, {"horizon": horizon} if horizon is not None else None)
+    return scenario_params(
+        scenario,
+        {"horizon": horizon} if horizon is not None else None,
+        base=ModelParams().with_overrides(dict(base)),
+    )
 
 
 def _prepare(context: SweepContext) -> _Prepared:
@@ -110,7 +116,7 @@ def _prepare(context: SweepContext) -> _Prepared:
         }
         prepared = _Prepared(
             scenario=scenario,
-            params=base_parameters(scenario, context.horizon),
+            params=base_parameters(scenario, context.horizon, context.base),
             targets=targets,
             evaluator=OutcomeEvaluator(context.outcomes, scenario),
             schema=shards.shard_schema(

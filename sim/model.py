@@ -50,7 +50,7 @@ from brink.sim.params import ModelParams, scenario_params
 from brink.sim.power import win_probability
 from brink.sim.record import RunRecord
 from brink.sim.sanctions import Sanction, severity_cost
-from brink.sim.war import War
+from brink.sim.war import SIDES, War
 from brink.sim.war_outlook import nuclear_risk, war_views
 
 DAYS_PER_YEAR = 365.25
@@ -887,6 +887,10 @@ class CrisisModel(mesa.Model):
                     "aid_challenger": war.aid_factor(self, CHALLENGER),
                     "aid_target": war.aid_factor(self, TARGET),
                     "belligerents": ";".join(members[CHALLENGER]) + "|" + ";".join(members[TARGET]),
+                    "aid_donors": "|".join(
+                        ";".join(f"{code}:{amount:.4g}" for code, amount in war.donors(self, side))
+                        for side in SIDES
+                    ),
                 }
             )
         self._actions = {}  # this step's actions are scored; the next step's events start anew

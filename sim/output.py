@@ -106,6 +106,7 @@ COLUMN_TYPES: dict[str, pa.DataType] = {
     "aid_challenger": _FLOAT,
     "aid_target": _FLOAT,
     "belligerents": _TEXT,
+    "aid_donors": _TEXT,
 }
 
 

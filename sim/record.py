@@ -83,6 +83,8 @@ FRONT_COLUMNS = (
     "aid_challenger",  # combat-power factor aid gives the side (1: none)
     "aid_target",
     "belligerents",  # ';'-joined codes fighting, challenger's side first, then '|', target's
+    "aid_donors",  # ';'-joined CODE:AID of donors to the challenger's side, '|', the target's
+    # (AID: the capability-weighted aid the donor delivers that day, as aid_* is computed from)
 )
 
 OUTCOMES = (

@@ -156,6 +156,18 @@ class War:
         self._aid_cache[key] = factor
         return factor
 
+    def donors(self, model, side: str) -> list[tuple[str, float]]:
+        """(donor, aid it delivers today) for each state whose aid to ``side`` has started, the
+        largest first; the amount is capability-weighted, as :meth:`aid_factor` sums it."""
+        delivered: dict[str, float] = {}
+        for donor, level, start in self.aid_flows.get(side, ()):
+            if start <= self.days:
+                amount = level * self.capability_of(model, donor)
+                amount *= support.ramp(self.days - start, model.params)
+                delivered[donor] = delivered.get(donor, 0.0) + amount
+        flowing = [(code, amount) for code, amount in delivered.items() if amount > 0]
+        return sorted(flowing, key=lambda item: (-item[1], item[0]))
+
     def capability_of(self, model, code: str) -> float:
         if code not in self.capability:
             self.capability[code] = model.states[code].capability

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from brink.errors import BrinkInputError
+from brink.experiments.retro_cases import build_cases
 from brink.experiments.retro_data import (
     capabilities,
     capital,
@@ -19,6 +20,7 @@ from brink.experiments.retro_data import (
     read_records,
     recognise,
 )
+from brink.experiments.retrodiction import retrodict
 from brink.scenarios.datasets import DATA_DIR
 
 MID = DATA_DIR / "gml-mid-dyadic-2.03.pre1990.csv"
@@ -80,29 +82,59 @@ def test_the_icb_system_file_gets_a_hint():
         read_records(ICB_SYSTEM)
 
 
-def test_a_malformed_cell_names_file_line_column_and_key(tmp_path):
-    path = _subset(MID, tmp_path / "mid.csv", 6)
+def test_a_cell_that_is_not_a_number_skips_its_case_with_line_and_reason(tmp_path):
+    path = _subset(MID, tmp_path / "mid.csv", 12)
     with path.open(newline="") as handle:
         rows = list(csv.reader(handle))
     column = rows[0].index("hostlev")
     rows[4][column] = "high"  # file line 5
+    bad_dispute = int(rows[4][rows[0].index("dispnum")])
     with path.open("w", newline="") as handle:
         csv.writer(handle).writerows(rows)
-    with pytest.raises(BrinkInputError) as error:
-        read_records(path)
-    assert str(error.value).startswith(f"{path}:5:{column + 1}: hostlev: 'high' is not a number")
+    records = read_records(path)  # the file is read, not refused
+    assert records.frame.loc[3, "problem"] == "line 5: hostlev 'high' is not a number"
+    cases, skipped = build_cases(records)
+    assert [(s.case_id, s.line, s.reason) for s in skipped] == [
+        (f"MID {bad_dispute}", 5, "line 5: hostlev 'high' is not a number")
+    ]
+    disputes = set(records.frame["dispnum"])
+    assert {case.key for case in cases} | {bad_dispute} == disputes  # the others still run
 
 
-def test_an_empty_required_cell_is_an_error_but_an_optional_one_is_missing(tmp_path):
-    path = _subset(ICB, tmp_path / "icb.csv", 4)
+def test_icb_actor_rows_with_empty_fields_are_skipped_not_fatal(tmp_path):
+    """Real ICB actor files have rows with empty fields (TOOLCHAIN.md): a required one skips
+    its crisis with the line and reason, an optional one is read as missing."""
+    path = _subset(ICB, tmp_path / "icb.csv", 12)
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    frame.loc[1, "gravty"] = "NA"  # optional: read as missing
+    frame.loc[frame["crisno"] == "6", "gravty"] = ""  # optional: missing, ICB 6 is still built
+    frame.loc[4, "cracid"] = ""  # required: file line 6
+    frame.loc[7, "crisno"] = " "  # the key itself: file line 9
+    frame.loc[9, "viol"] = "n/a"  # file line 11
     frame.to_csv(path, index=False)
-    assert read_records(path).frame["gravty"].isna().sum() == 1
-    frame.loc[2, "cracid"] = ""
+    records = read_records(path)
+    assert records.frame["gravty"].isna().sum() == (frame["crisno"] == "6").sum() > 0
+    cases, skipped = build_cases(records)
+    reasons = {s.line: s.reason for s in skipped}
+    assert reasons[6] == "line 6: cracid is empty (this column must hold a number)"
+    assert reasons[9] == "line 9: crisno is empty (this column must hold a number)"
+    assert reasons[11] == "line 11: viol 'n/a' is not a number"
+    crisis_of = dict(zip(frame.index + 2, frame["crisno"], strict=True))
+    lost = {int(crisis_of[line]) for line in (6, 11)}
+    built = {case.key for case in cases}
+    assert not built & lost and 6 in built
+
+
+def test_retrodict_lists_a_bad_row_in_skipped_csv_and_runs_the_rest(tmp_path):
+    path = _subset(MID, tmp_path / "mid.csv", 12)
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame.loc[0, "ccode2"] = ""  # file line 2
     frame.to_csv(path, index=False)
-    with pytest.raises(BrinkInputError, match=r"icb.csv:4:\d+: cracid: .*may not be empty"):
-        read_records(path)
+    out = tmp_path / "out"
+    result = retrodict(path, runs=2, jobs=1, seed=1, out=out)
+    skipped = pd.read_csv(out / "skipped.csv")
+    first = skipped[skipped["line"] == 2]
+    assert first["reason"].tolist() == ["line 2: ccode2 is empty (this column must hold a number)"]
+    assert len(result.cases) >= 1 and len(pd.read_csv(out / "cases.csv")) == len(result.cases)
 
 
 def test_empty_and_header_only_files(tmp_path):
@@ -184,4 +216,7 @@ def test_any_csv_either_loads_or_fails_with_a_located_error(keep, cells):
             assert str(error).startswith(f"{path}:")
         else:
             assert records.format == "mid-dyadic"
-            assert records.frame["dispnum"].notna().all()
+            frame = records.frame  # a row without a number where one is needed says why
+            assert (frame["dispnum"].notna() | frame["problem"].str.contains("dispnum")).all()
+            cases, skipped = build_cases(records)  # never aborts the file
+            assert len(cases) + len(skipped) == frame["dispnum"].nunique(dropna=False)

@@ -158,6 +158,7 @@ def test_a_full_disk_is_one_line_and_exit_1_with_nothing_under_a_real_name(
     assert run(out, "--seed", "2", "--force") == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "No space left on device" in err and "free some" in err
+    assert err.startswith(f"brink: {out}/") and ".partial" not in err  # the user's destination
     assert snapshot(out) == before
     assert [p.name for p in tmp_path.iterdir()] == ["r"]  # the staging folder is gone
     assert run(tmp_path / "new", "--seed", "2") == 1
@@ -176,7 +177,27 @@ def test_a_read_only_place_is_one_line_and_exit_1(tmp_path, capsys, monkeypatch)
     assert run(tmp_path / "r", "--seed", "1") == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "Read-only file system" in err
+    assert err.startswith(f"brink: {tmp_path / 'r'}: Read-only file system")  # not the staging
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("written", "destination"),
+    [
+        ("/d/.r.partial-4242-0a1b2c3d", "/d/r"),
+        ("/d/.r.partial-4242-0a1b2c3d/tables/steps.parquet", "/d/r/tables/steps.parquet"),
+        ("/d/.r.old-17-0a1b2c3d/x.csv", "/d/r/x.csv"),
+        ("/d/r/.steps.parquet.4242.9f8e7d6c.partial", "/d/r/steps.parquet"),
+        ("/d/r/.manifest.json.9f8e7d6c.partial", "/d/r/manifest.json"),
+        ("/d/.my-sweep.sweep-partial/shards/p0.parquet", "/d/my-sweep/shards/p0.parquet"),
+        ("/d/.hidden/file.partial", "/d/.hidden/file.partial"),  # not one of Brink's names
+    ],
+)
+def test_an_os_error_names_the_destination_not_the_staging_name(written, destination):
+    error = OSError(errno.ENOSPC, "No space left on device", written)
+    hint = "free some space or choose another --out"
+    expected = f"{destination}: No space left on device ({hint})"
+    assert safe_output.describe_os_error(error) == expected
 
 
 def test_classic_and_retrodict_outputs_are_staged_too(tmp_path, capsys):

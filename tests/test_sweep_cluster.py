@@ -21,7 +21,7 @@ from test_sweep_run import InProcess, brink, results, start, wait_for_shards
 
 from brink.experiments import shards
 from brink.experiments.experiment import load_experiment
-from brink.experiments.sweep import run_sweep
+from brink.experiments.sweep import run_sweep, staging_folder
 
 #: 9 points × 30 replications.
 CLUSTER = EXPERIMENT.replace("replications: 3", "replications: 30")
@@ -130,7 +130,7 @@ def test_sweep_on_a_dask_scheduler_survives_a_killed_worker(
     address, workers = dask_cluster
     out = tmp_path / "sweep"
     process = start("sweep", str(world), "--out", str(out), "--scheduler", address)
-    wait_for_shards(out, 40, process)
+    wait_for_shards(staging_folder(out), 40, process)  # the sweep is staged until done
     victims = worker_processes(workers)
     assert len(victims) == 2, victims
     victims[0].kill()  # SIGKILL: the nanny restarts it, the scheduler reruns its tasks

@@ -27,7 +27,7 @@ from brink.experiments import shards
 from brink.experiments.analysis import analyze_sweep, wilson
 from brink.experiments.executors import Runner
 from brink.experiments.experiment import load_experiment
-from brink.experiments.sweep import run_sweep
+from brink.experiments.sweep import run_sweep, staging_folder
 
 #: 9 points × 40 replications: long enough (a few seconds) to interrupt in the middle.
 BIG = EXPERIMENT.replace("replications: 3", "replications: 40")
@@ -142,17 +142,21 @@ def test_one_worker_gives_the_same_runs_as_two(world, reference, tmp_path):
 @pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGKILL])
 def test_an_interrupted_sweep_resumes_to_the_same_runs(world, reference, tmp_path, how):
     out = tmp_path / "sweep"
+    staging = staging_folder(out)
     process = start("sweep", str(world), "--out", str(out), "--jobs", "2")
-    wait_for_shards(out, 30, process)
+    wait_for_shards(staging, 30, process)
     workers = psutil.Process(process.pid).children(recursive=True)
     process.send_signal(how)
     _, stderr = process.communicate(timeout=60)
-    partial = len(shards.completed(out))
+    partial = len(shards.completed(staging))
     assert 30 <= partial < TOTAL
+    assert not out.exists()  # the real name only ever holds a finished sweep
     if how == signal.SIGINT:
         assert process.returncode == 130
-        assert "--resume" in stderr
-        assert json.loads((out / "manifest.json").read_text())["status"] == "interrupted"
+        assert "--resume" in stderr and str(staging) in stderr
+        assert json.loads((staging / "manifest.json").read_text())["status"] == "interrupted"
+        unfinished = brink("analyze", str(out))
+        assert unfinished.returncode == 2 and "did not finish" in unfinished.stderr
     else:
         assert process.returncode == -signal.SIGKILL
     # the workers do not run on unseen after their sweep is gone
@@ -164,6 +168,7 @@ def test_an_interrupted_sweep_resumes_to_the_same_runs(world, reference, tmp_pat
         assert again.returncode == 2 and "--resume" in again.stderr  # no silent overwrite
     resumed = brink("sweep", str(world), "--out", str(out), "--jobs", "2", "--resume")
     assert resumed.returncode == 0, resumed.stderr
+    assert not staging.exists()
     assert_same_runs(out, reference)
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["status"] == "complete" and len(manifest["resumed"]) == 1
@@ -173,7 +178,7 @@ def test_an_interrupted_sweep_resumes_to_the_same_runs(world, reference, tmp_pat
 def test_a_killed_worker_has_its_runs_done_again(world, reference, tmp_path):
     out = tmp_path / "sweep"
     process = start("sweep", str(world), "--out", str(out), "--jobs", "2")
-    wait_for_shards(out, 30, process)
+    wait_for_shards(staging_folder(out), 30, process)
     # pool workers are the grandchildren (the fork server is the child)
     pool = [
         child

@@ -8,17 +8,20 @@ line up with this version's), so that no run is ever missing or done twice.
 from __future__ import annotations
 
 import itertools
+import json
 
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_sweep_experiment import EXPERIMENT, write
 from test_sweep_run import InProcess
 
+from brink.errors import BrinkInputError
 from brink.experiments import shards
 from brink.experiments.designs import build_design
 from brink.experiments.experiment import load_experiment
-from brink.experiments.sweep import run_sweep
+from brink.experiments.sweep import run_sweep, staging_folder
 from brink.experiments.worker import RunTask, SweepContext, run_task
 from brink.sim.output import file_sha256
 from brink.sim.seeds import spawn_seeds
@@ -121,3 +124,52 @@ def test_resume_runs_exactly_the_runs_no_shard_holds(tmp_path):
         "p0000000_r00011.parquet",
         "p0000000_r00012-00013.parquet",
     ]
+
+
+class StopAfter(InProcess):
+    """Interrupts the sweep (as Ctrl-C would) once it has asked for ``blocks`` blocks."""
+
+    def __init__(self, blocks: int):
+        super().__init__()
+        self.left = blocks
+
+    def submit(self, fn, *args):
+        if self.left == 0:
+            raise KeyboardInterrupt
+        self.left -= 1
+        return super().submit(fn, *args)
+
+
+def test_an_interrupted_sweep_is_staged_and_resume_puts_it_in_place(tmp_path):
+    """The real name only ever holds a finished sweep (safe_output's discipline): an
+    interrupted one is in the staging folder, which --resume finishes and renames."""
+    experiment = load_experiment(write(tmp_path, EXPERIMENT))
+    reference = tmp_path / "reference"
+    run_sweep(experiment, reference, InProcess(), progress=False)
+    assert not staging_folder(reference).exists()
+
+    out = tmp_path / "sweep"
+    with pytest.raises(KeyboardInterrupt):
+        run_sweep(experiment, out, StopAfter(4), progress=False)
+    staging = staging_folder(out)
+    assert not out.exists() and staging.name == ".sweep.sweep-partial"
+    manifest = json.loads((staging / "manifest.json").read_text())
+    assert manifest["status"] == "interrupted"
+    assert 0 < manifest["runs_done"] < manifest["runs_total"]
+    with pytest.raises(BrinkInputError, match="add --resume to finish it"):
+        run_sweep(experiment, out, InProcess(), progress=False)
+
+    resumed = run_sweep(experiment, out, InProcess(), resume=True, progress=False)
+    assert resumed.complete and resumed.directory == out.resolve() and not staging.exists()
+    pd.testing.assert_frame_equal(shards.read_shards(out), shards.read_shards(reference))
+    assert json.loads((out / "manifest.json").read_text())["status"] == "complete"
+
+    # Resuming a finished sweep moves it aside while it works: interrupted, no half-sweep stays
+    # under the real name.
+    for shard in sorted((out / "shards").iterdir())[::2]:
+        shard.unlink()
+    with pytest.raises(KeyboardInterrupt):
+        run_sweep(experiment, out, StopAfter(1), resume=True, progress=False)
+    assert not out.exists() and (staging / "manifest.json").exists()
+    assert run_sweep(experiment, out, InProcess(), resume=True, progress=False).complete
+    pd.testing.assert_frame_equal(shards.read_shards(out), shards.read_shards(reference))

@@ -10,7 +10,7 @@ from PIL import Image, ImageColor
 
 from brink.cli import main
 from brink.viz.animate import KEPT_COLOURS, draw_frame, palette_image
-from brink.viz.app import Recorded
+from brink.viz.viewruns import Recorded
 
 
 def _kept() -> set[tuple[int, int, int]]:

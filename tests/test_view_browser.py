@@ -360,3 +360,71 @@ def test_replay_scrubs_back_and_forth(page, urls):
     slider.focus()
     page.keyboard.press("Home")
     expect(page.locator(".brink-day")).to_contain_text("Day 0")
+
+
+@pytest.fixture(scope="module")
+def war_run_dir(tmp_path_factory):
+    """A run directory holding one run with a war: seed 17's run with a war over Ukraine's
+    neutrality forced on day 1 (as test_war_model forces wars) and fought by the model for
+    eight days, its rows written as ``brink run`` writes them."""
+    import json
+
+    import pyarrow.parquet as pq
+
+    from brink.sim.output import TABLE_COLUMNS, rows_to_table
+    from brink.viz.viewruns import LiveRun
+
+    scenario = load_scenario("black_sea_2022")
+    live = LiveRun(scenario, scenario_params(scenario), seed=17)
+    live.step()
+    live.model._begin_war(live.model.disputes["ukraine_neutrality"], detail="forced by the test")
+    for _ in range(8):
+        live.step()
+    live.model.finish()
+    out = tmp_path_factory.mktemp("war") / "run"
+    out.mkdir()
+    for name in TABLE_COLUMNS:
+        pq.write_table(
+            rows_to_table(name, getattr(live.model.record, name)), out / f"{name}.parquet"
+        )
+    manifest = {"kind": "run", "status": "complete", "scenario": "black_sea_2022", "runs": 1}
+    (out / "manifest.json").write_text(json.dumps({**manifest, "parameters": {}}))
+    return out
+
+
+def test_a_war_is_drawn_on_the_map_and_moves_day_by_day(browser, war_run_dir):
+    """Issue 15, item 2: the front, the forces by side and aid flows reach the page, hover
+    says what they are, and a day later their numbers have changed."""
+    with serve({ENV_RUN_DIR: str(war_run_dir), ENV_ENSEMBLE: "0"}) as (url,):
+        page, watch = _open(browser, (1440, 900))
+        page.goto(url)
+        expect(page.locator(MAP)).to_be_visible()
+        assert page.locator(".war-front").count() == 0  # day 0: no war yet
+        troops = []
+        for day in (1, 2, 3, 4, 5):
+            old = map_source(page)
+            _button(page, "Forward").click()
+            wait_for_new_map(page, old, TIMEOUT)
+            if day >= 4:
+                front = page.locator(".war-front")
+                expect(front).to_have_count(1)
+                assert front.get_attribute("data-dispute") == "ukraine_neutrality"
+                discs = page.locator("circle.side-forces")
+                expect(discs).to_have_count(2)
+                troops.append([float(d.get_attribute("data-troops")) for d in discs.all()])
+                assert page.locator("path.aid").count() >= 1
+        assert troops[0] != troops[1]  # the war moved on between the two days
+        # hover the target's disc where no label covers it (labels go on top)
+        disc = page.locator("circle.side-target")
+        box = disc.bounding_box()
+        tips = []
+        for dx, dy in ((0.5, 0.85), (0.15, 0.5), (0.85, 0.5), (0.5, 0.15), (0.5, 0.5)):
+            page.mouse.move(box["x"] + dx * box["width"], box["y"] + dy * box["height"])
+            page.wait_for_timeout(200)
+            tip = page.locator(".brink-tip")
+            tips.append(tip.inner_text() if tip.count() else "")
+            if "Ukraine's side in Ukraine" in tips[-1]:
+                break
+        assert "Ukraine's side in Ukraine" in tips[-1] and "lost so far" in tips[-1], tips
+        expect(page.locator(".brink-legend")).to_contain_text("front line")
+        _close(page, watch)

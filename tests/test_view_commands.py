@@ -13,6 +13,7 @@ from brink.errors import BrinkInputError
 from brink.viz import app
 from brink.viz.animate import frame_steps
 from brink.viz.commands import server_command, view_environment
+from brink.viz.viewruns import Recorded
 
 
 def _args(scenario=None, run_dir=None, port=8765):
@@ -65,7 +66,7 @@ def test_frames_cover_every_step_or_a_sample_of_a_long_run():
 
 @pytest.mark.slow
 def test_animate_writes_one_frame_per_step(run_dir, tmp_path):
-    recorded = app.Recorded.read(run_dir)
+    recorded = Recorded.read(run_dir)
     last = recorded.last_step(1)
     out = tmp_path / "crisis.gif"
     assert main(["animate", str(run_dir), "--out", str(out), "--run", "1", "--fps", "5"]) == 0

@@ -14,11 +14,11 @@ import pytest
 
 from brink.scenarios.loader import load_scenario
 from brink.sim.params import scenario_params
-from brink.viz.app import ENSEMBLE_NICE, ensemble_pool, ensemble_shares
+from brink.viz.viewruns import ENSEMBLE_NICE, ensemble_pool, ensemble_shares
 
 WORKER_SCRIPT = """
 import os, time
-from brink.viz.app import ensemble_pool
+from brink.viz.viewruns import ensemble_pool
 print(ensemble_pool().submit(os.getpid).result(), flush=True)
 time.sleep(120)
 """

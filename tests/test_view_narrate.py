@@ -139,7 +139,7 @@ def test_headings_give_the_date_of_a_step():
 def test_the_view_log_puts_the_newest_day_first_and_says_when_nothing_changed():
     from view_scenario import events_frame
 
-    from brink.viz.app import log_html, log_lines
+    from brink.viz.eventlog import log_html, log_lines
 
     scenario = black_sea()
     events = events_frame(

@@ -11,10 +11,11 @@ import pytest
 from brink.scenarios.loader import bundled_scenarios, load_scenario
 from brink.sim.params import PARAMETERS, scenario_params
 from brink.sim.power import troops_in_theatre
-from brink.viz.app import LiveRun, log_html
+from brink.viz.eventlog import log_html
 from brink.viz.map import POSTURE_COLOURS, situation
 from brink.viz.statepanel import panel_html
 from brink.viz.vector import base_svg, forces_in_theatre, legend, step_map, theatres
+from brink.viz.viewruns import LiveRun
 from brink.viz.widgets import slider_groups, slider_step
 
 
@@ -182,3 +183,98 @@ def test_every_bundled_scenario_draws(name):
     assert set(scenario.states) <= labelled
     for code in scenario.states:
         panel_html(scenario, tables.steps, tables.events, tables.beliefs, code, tables.step)
+
+
+# -- the war on the map (issue 15, item 2) ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def war_run(scenario):
+    """Seed 17's run with a war over Ukraine's neutrality forced on day 1 (as test_war_model
+    forces wars), then stepped by the model itself: the rows a live view or a run reads."""
+    live = LiveRun(scenario, scenario_params(scenario), seed=17)
+    live.step()
+    live.model._begin_war(live.model.disputes["ukraine_neutrality"], detail="forced by the test")
+    for _ in range(8):
+        live.step()
+    return live
+
+
+def _war_parts(layer: str) -> dict[str, list[dict[str, str]]]:
+    root = _svg(layer)
+    found: dict[str, list[dict[str, str]]] = {"war-front": [], "side-forces": [], "aid": []}
+    for element in root.iter():
+        for name in element.get("class", "").split():
+            if name in found:
+                found[name].append(dict(element.attrib))
+    return found
+
+
+def test_a_day_of_war_draws_the_front_forces_by_side_and_aid_from_the_fronts_rows(
+    scenario, war_run
+):
+    tables = war_run.tables()
+    fronts = tables.fronts
+    assert set(fronts["step"]) >= {4, 8}
+    drawn = {}
+    for step in (4, 8):
+        rows = {name: frame[frame["step"] <= step] for name, frame in vars(tables).items()
+                if isinstance(frame, pd.DataFrame)}  # fmt: skip
+        drawn[step] = step_map(scenario, rows["steps"], rows["events"], step, fronts=rows["fronts"])
+        parts = _war_parts(drawn[step].layer)
+        row = fronts[fronts["step"] == step].iloc[0]
+        (front,) = parts["war-front"]
+        assert front["data-dispute"] == "ukraine_neutrality"
+        assert float(front["data-control"]) == pytest.approx(row["control"], abs=1e-4)
+        assert float(front["data-day"]) == row["day"]
+        troops = {f["class"].split()[1]: float(f["data-troops"]) for f in parts["side-forces"]}
+        assert troops["side-challenger"] == pytest.approx(row["forces_challenger"], abs=1e-3)
+        assert troops["side-target"] == pytest.approx(row["forces_target"], abs=1e-3)
+        # an arrow from each main donor to the side it helps, named in the fronts row
+        donors = row["aid_donors"].split("|")[1]
+        assert parts["aid"], "aid flows to Ukraine from the scenario's donors"
+        for arrow in parts["aid"]:
+            assert arrow["data-recipient"] in ("UKR", "RUS")
+            side = donors if arrow["data-recipient"] == "UKR" else row["aid_donors"].split("|")[0]
+            assert f"{arrow['data-donor']}:" in side
+        assert f"aid to Ukraine ×{row['aid_target']:.2f}" in drawn[step].labels
+    # the war moves on: its numbers differ between the two days
+    assert _war_parts(drawn[4].layer)["side-forces"] != _war_parts(drawn[8].layer)["side-forces"]
+    assert drawn[4].labels != drawn[8].labels
+    # before the war and without fronts rows nothing of it is drawn
+    assert not _war_parts(step_map(scenario, tables.steps, tables.events, 1).layer)["war-front"]
+
+
+def test_the_hatched_part_of_the_theatre_has_the_share_the_challenger_holds(scenario):
+    """The front is placed so that the challenger holds the share ``control`` of the theatre's
+    area on the map, and it moves as control changes."""
+    from brink.viz.svgparts import projection
+    from brink.viz.warmap import _ground, front_position, held_share
+
+    ground = _ground(scenario, projection(scenario), "UKR", "RUS")
+    assert ground is not None and len(ground.depth) > 1000
+    lines = []
+    for control in (0.0, 0.1, 0.35, 0.8, 1.0):
+        offset, _middle = front_position(ground, control)
+        assert held_share(ground, offset) == pytest.approx(control, abs=0.01)
+        lines.append(offset)
+    assert lines == sorted(lines) and len(set(lines)) == len(lines)
+    # Russia comes from the north-east: the axis points from Moscow towards Ukraine
+    assert ground.axis[0] < 0 and ground.axis[1] > 0
+
+
+def test_a_front_row_from_a_file_draws_the_same_layer(scenario, war_run, tmp_path):
+    """Replay reads the same rows back from a run directory's fronts table."""
+    tables = war_run.tables()
+    path = tmp_path / "fronts.parquet"
+    tables.fronts.to_parquet(path)
+    again = pd.read_parquet(path)
+    live = step_map(scenario, tables.steps, tables.events, tables.step, fronts=tables.fronts)
+    read = step_map(scenario, tables.steps, tables.events, tables.step, fronts=again, run=0)
+    assert live.layer == read.layer and live.labels == read.labels
+
+
+def test_the_legend_names_the_war_layers_in_words(scenario):
+    texts = [entry["text"] for entry in legend(scenario)]
+    for words in ("held by the challenger in a war", "front line", "aid (donor → side it helps)"):
+        assert words in texts

@@ -10,9 +10,12 @@ Two modes, chosen by environment variables that ``brink view`` sets:
 - **replay** (``BRINK_VIEW_RUN``: a run directory written by ``brink run``): the recorded runs,
   with a timeline to scrub and a run picker.
 
-The page only draws: the vector map (:mod:`brink.viz.vector`, shown by ``map.vue``, with the
-panel of a clicked state from :mod:`brink.viz.statepanel`), the panels over time
-(:mod:`brink.viz.timeline`) and the event log (:mod:`brink.viz.narrate`) all take data frames
+This module holds the page's state and lays the page out. What it shows, a live run or a
+recorded one, is in :mod:`brink.viz.viewruns` (both give the same tables of rows); Play, Pause
+and the speed in :mod:`brink.viz.playback`. The page only draws: the vector map
+(:mod:`brink.viz.vector` and the war's layers in :mod:`brink.viz.warmap`, shown by ``map.vue``,
+with the panel of a clicked state from :mod:`brink.viz.statepanel`), the panels over time
+(:mod:`brink.viz.timeline`) and the event log (:mod:`brink.viz.eventlog`) all take data frames
 of the run's rows; the widgets are in :mod:`brink.viz.widgets`. The outcome estimate is the
 share of an ensemble of runs with the same scenario, parameters and root seed in each main
 outcome by each day: computed in live mode (``BRINK_VIEW_ENSEMBLE`` runs, default 40) by a
@@ -25,16 +28,9 @@ model built from a scenario and one parameter object.
 
 from __future__ import annotations
 
-import atexit
-import html
 import io
-import multiprocessing
 import os
-import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -46,25 +42,17 @@ from matplotlib.figure import Figure
 from brink.errors import BrinkInputError
 from brink.scenarios.loader import bundled_scenarios, load_scenario
 from brink.scenarios.spec import Scenario
-from brink.sim.model import CrisisModel, simulate
-from brink.sim.output import read_run_dir
-from brink.sim.params import PARAMETERS, ModelParams, ParameterSpec, scenario_params
-from brink.sim.record import BELIEF_COLUMNS, EVENT_COLUMNS, STEP_COLUMNS
-from brink.sim.seeds import spawn_seeds
+from brink.sim.params import ParameterSpec, scenario_params
+from brink.viz.eventlog import EventLog
 from brink.viz.map import crimea_caption, display_name
-from brink.viz.narrate import (
-    ROUTINE_ACTIONS,
-    merge_rows,
-    narrate,
-    sentence,
-    step_heading,
-    step_unit,
-)
+from brink.viz.narrate import step_heading, step_unit
+from brink.viz.playback import PLAY_LOCK, Player, controls, playing, rate
 from brink.viz.statepanel import panel_html
-from brink.viz.timeline import main_dispute, outcome_shares, panels_figure
+from brink.viz.timeline import panels_figure
 from brink.viz.vector import WIDTH, base_svg, projection, step_map
 from brink.viz.vector import legend as map_legend
-from brink.viz.widgets import ControlsView, MapView, ParameterSliders
+from brink.viz.viewruns import LiveRun, Recorded, Tables, ensemble_pool, ensemble_shares
+from brink.viz.widgets import MapView, ParameterSliders
 
 ENV_SCENARIO = "BRINK_VIEW_SCENARIO"
 ENV_RUN_DIR = "BRINK_VIEW_RUN"
@@ -75,12 +63,7 @@ DEFAULT_ENSEMBLE = 40
 #: down), which leaves a presenter little to show; seed 17 is one whose NATO dispute runs for 107
 #: days before a compromise. Any other seed is one field away.
 DEFAULT_SEED = 17
-ENV_PLAY_INTERVAL = "BRINK_VIEW_PLAY_INTERVAL"
-PLAY_INTERVAL = 0.25  # seconds between steps while playing (default: 4 steps a second)
-SPEEDS = (0.5, 1.0, 2.0, 4.0, 8.0)  # the speed control's choices, steps per second
-LOG_LINES = 300  # most recent lines shown in the event log
 PANELS_DELAY = 0.15  # seconds the panels wait for the map to go out first
-ENSEMBLE_NICE = 19  # the ensemble's process runs at the lowest priority: the page goes first
 
 
 # Solara's "This website runs on Solara" banner covers the page's corner (issue 15).
@@ -94,213 +77,6 @@ def png(figure: Figure) -> bytes:
     return buffer.getvalue()
 
 
-# -- what the page shows: a live model or a recorded run ----------------------------------------
-
-
-@dataclass
-class Tables:
-    """The rows the figures draw: one run's steps, events and beliefs, and how far it got."""
-
-    steps: pd.DataFrame
-    events: pd.DataFrame
-    beliefs: pd.DataFrame
-    step: int
-    running: bool
-
-
-class LiveRun:
-    """A crisis model stepped from the page; its record's rows become data frames on demand.
-
-    The page shows the run up to :attr:`shown`, which is the model's last step except after a
-    Pause: Pause stops on the day the page showed when it was pressed, and if the model had
-    already gone one step further meanwhile, the next Step shows that step instead of taking
-    another (the same run either way: a model's steps do not depend on when they are shown).
-    """
-
-    def __init__(self, scenario: Scenario, params: ModelParams, seed: int):
-        self.scenario = scenario
-        self.params = params
-        self.seed = seed
-        self.model = CrisisModel(scenario, params, seed=seed, run=0)
-        self.shown = 0
-        self.lock = threading.Lock()
-
-    def step(self) -> None:
-        with self.lock:
-            if self.shown < self.model.steps_done:
-                self.shown += 1
-            elif self.model.running:
-                self.model.step()
-                self.shown = int(self.model.steps_done)
-
-    def show_until(self, step: int) -> None:
-        """Show the run up to ``step`` (at most the model's last step)."""
-        with self.lock:
-            self.shown = max(0, min(int(step), int(self.model.steps_done)))
-
-    @property
-    def running(self) -> bool:
-        return bool(self.model.running) or self.shown < self.model.steps_done
-
-    def tables(self) -> Tables:
-        with self.lock:
-            record = self.model.record
-            shown = self.shown
-
-            def rows(table: list[dict]) -> list[dict]:
-                if shown >= self.model.steps_done:
-                    return table
-                return [row for row in table if row["step"] <= shown]
-
-            return Tables(
-                pd.DataFrame(rows(record.steps), columns=list(STEP_COLUMNS)),
-                pd.DataFrame(rows(record.events), columns=list(EVENT_COLUMNS)),
-                pd.DataFrame(rows(record.beliefs), columns=list(BELIEF_COLUMNS)),
-                shown,
-                bool(self.model.running) or shown < self.model.steps_done,
-            )
-
-
-def ensemble_shares(scenario: Scenario, params: ModelParams, seed: int, runs: int):
-    """The outcome estimate of the live view: ``runs`` replications from root ``seed``."""
-    records = [
-        simulate(scenario, params, run_seed, run=index)
-        for index, run_seed in enumerate(spawn_seeds(seed, runs))
-    ]
-    runs_frame = pd.DataFrame([row for record in records for row in record.runs])
-    events_frame = pd.DataFrame(
-        [row for record in records for row in record.events if row["action"] in ("war", "spiral")]
-    )
-    dispute = main_dispute(scenario, runs_frame)
-    return outcome_shares(runs_frame, events_frame, dispute, params.horizon), dispute
-
-
-_ENSEMBLE_POOL: ProcessPoolExecutor | None = None
-_ENSEMBLE_POOL_LOCK = threading.Lock()
-
-
-def _start_worker(server: int) -> None:
-    """Run the ensemble's process below the page's, so a step is drawn first (``nice`` is
-    Unix only), and end it when the server ``server`` has gone, however it went."""
-    if hasattr(os, "nice"):
-        os.nice(ENSEMBLE_NICE)
-    threading.Thread(target=_exit_with, args=(server,), daemon=True).start()
-
-
-def _exit_with(server: int) -> None:
-    # A pool's idle worker does not notice that its parent was killed; its parent changes then.
-    while os.getppid() == server:
-        time.sleep(1.0)
-    os._exit(0)
-
-
-def _ready() -> bool:
-    return True
-
-
-def ensemble_pool() -> ProcessPoolExecutor:
-    """One worker process, shared by every tab, that computes the outcome estimates.
-
-    In a thread of the server, the ensemble's runs would hold the interpreter lock for seconds
-    and slow every step drawn meanwhile; in a process of lower priority they do not. Spawned
-    (not forked: the server runs threads) on first use; it imports the model once and stays.
-    """
-    global _ENSEMBLE_POOL
-    with _ENSEMBLE_POOL_LOCK:
-        if _ENSEMBLE_POOL is None:
-            _ENSEMBLE_POOL = ProcessPoolExecutor(
-                max_workers=1,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_start_worker,
-                initargs=(os.getpid(),),
-            )
-            _ENSEMBLE_POOL.submit(_ready)  # start it (and its imports) now, not on first use
-            atexit.register(_ENSEMBLE_POOL.shutdown, cancel_futures=True)
-        return _ENSEMBLE_POOL
-
-
-@dataclass
-class Recorded:
-    """A run directory read back for replay."""
-
-    directory: Path
-    scenario: Scenario
-    params: ModelParams
-    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
-
-    @classmethod
-    def read(cls, directory: str | Path) -> Recorded:
-        data = read_run_dir(directory)
-        manifest = data["manifest"]
-        source = manifest.get("scenario_file") or manifest.get("scenario")
-        scenario = load_scenario(source)
-        params = ModelParams().with_overrides(
-            {
-                name: value
-                for name, value in (manifest.get("parameters") or {}).items()
-                if name in PARAMETERS
-            }
-        )
-        empty = pd.DataFrame(columns=["run", "step"])
-        tables = {name: data.get(name, empty) for name in ("runs", "steps", "events", "beliefs")}
-        return cls(Path(directory), scenario, params, tables)
-
-    @property
-    def run_ids(self) -> list[int]:
-        frame = self.tables["steps"]
-        return sorted(int(run) for run in frame["run"].unique()) if len(frame) else [0]
-
-    def last_step(self, run: int) -> int:
-        frame = self.tables["steps"]
-        rows = frame[frame["run"] == run]
-        return int(rows["step"].max()) if len(rows) else 0
-
-    def tables_for(self, run: int, step: int) -> Tables:
-        def upto(frame: pd.DataFrame) -> pd.DataFrame:
-            if len(frame) == 0:
-                return frame
-            return frame[(frame["run"] == run) & (frame["step"] <= step)]
-
-        return Tables(
-            upto(self.tables["steps"]),
-            upto(self.tables["events"]),
-            upto(self.tables["beliefs"]),
-            step,
-            step < self.last_step(run),
-        )
-
-    @property
-    def dispute(self) -> str:
-        """The dispute the outcome panel follows (:func:`main_dispute`)."""
-        return main_dispute(self.scenario, self.tables["runs"])
-
-    def shares(self) -> pd.DataFrame:
-        return outcome_shares(
-            self.tables["runs"], self.tables["events"], self.dispute, self.params.horizon
-        )
-
-
-# -- the event log ----------------------------------------------------------------------------
-
-
-def log_lines(events: pd.DataFrame, scenario: Scenario) -> list[str]:
-    """The event log, newest first: every notable event, and on a day with only routine moves
-    (press, resist, stay out) one line saying the standoff goes on."""
-    if len(events) == 0:
-        return []
-    days: list[list[str]] = []
-    for step, rows in events.groupby("step", sort=True):
-        records = merge_rows(rows.to_dict("records"))
-        notable = [row for row in records if row["action"] not in ROUTINE_ACTIONS]
-        if notable:
-            days.append([narrate(row, scenario) for row in notable])
-        else:
-            moves = "; ".join(sentence(row, scenario) for row in records)
-            days.append([f"{step_unit(scenario)} {int(step)} — the standoff goes on: {moves}"])
-    # Newest day first; within a day, in the order things happened.
-    return [line for day in reversed(days) for line in day]
-
-
 # -- page state (each browser tab has its own: Solara scopes reactives per connection) ---------
 
 
@@ -312,30 +88,16 @@ def _initial_scenario_name() -> str:
     return DEFAULT_SCENARIO if DEFAULT_SCENARIO in names else (names[0] if names else "")
 
 
-def _initial_speed() -> float:
-    """Steps per second while playing: 1 / ``BRINK_VIEW_PLAY_INTERVAL`` if set, else 4."""
-    try:
-        interval = float(os.environ.get(ENV_PLAY_INTERVAL, PLAY_INTERVAL))
-    except ValueError:
-        interval = PLAY_INTERVAL
-    return round(1.0 / interval, 3) if interval > 0 else max(SPEEDS)
-
-
 scenario_name = solara.reactive(_initial_scenario_name())
 seed = solara.reactive(DEFAULT_SEED)
 overrides: solara.Reactive[dict[str, Any]] = solara.reactive({})
 applied: solara.Reactive[dict[str, Any]] = solara.reactive({})
 live: solara.Reactive[LiveRun | None] = solara.reactive(None)
 tick = solara.reactive(0)
-playing = solara.reactive(False)
-speed = solara.reactive(_initial_speed())
-rate = solara.reactive("")  # the speed measured while playing, in words
 selected = solara.reactive("")  # the state whose panel is open
 replay_run = solara.reactive(0)
 replay_step = solara.reactive(0)
 error = solara.reactive("")
-#: Held while Play takes a step and while Pause stops it, so no step slips in after a Pause.
-PLAY_LOCK = threading.RLock()
 
 
 def _ensemble_size() -> int:
@@ -418,7 +180,8 @@ def choose_parameter(spec: ParameterSpec, value: Any) -> None:
 def CrisisMap(scenario: Scenario, tables: Tables, key: Any):
     """The vector map (:mod:`brink.viz.vector`) and the panel of the state clicked."""
     drawn = solara.use_memo(
-        lambda: step_map(scenario, tables.steps, tables.events, tables.step), [key]
+        lambda: step_map(scenario, tables.steps, tables.events, tables.step, fronts=tables.fronts),
+        [key],
     )
     chosen = selected.value if selected.value in scenario.states else ""
     panel = solara.use_memo(
@@ -500,36 +263,6 @@ def _span(step: int, shares: pd.DataFrame, horizon: int) -> int:
     return int(min(horizon, max(30, step + 10, settled * 1.2)))
 
 
-def log_html(lines: list[str], shown: str = "") -> str:
-    """The log as one block of HTML (one widget, not one per line: the view redraws per step);
-    ``shown``: the step the page shows (``Day 3``), said when nothing has happened by then."""
-    if not lines:
-        text = (
-            f"Nothing has happened by {shown}: press Step or Play to go on."
-            if shown
-            else "Nothing has happened yet: press Step or Play."
-        )
-        return f'<div class="brink-log-empty">{html.escape(text)}</div>'
-    return "".join(
-        f'<div class="brink-log-line" style="padding:3px 0;border-bottom:1px solid #eee">'
-        f"{html.escape(line)}</div>"
-        for line in lines
-    )
-
-
-@solara.component
-def EventLog(scenario: Scenario, tables: Tables, key: Any):
-    lines = solara.use_memo(lambda: log_lines(tables.events, scenario)[:LOG_LINES], [key])
-    shown = f"{step_unit(scenario).lower()} {tables.step}" if tables.step > 0 else ""
-    with solara.Card("Event log"):
-        solara.HTML(
-            tag="div",
-            unsafe_innerHTML=log_html(lines, shown),
-            classes=["brink-log"],
-            style="max-height: 560px; overflow-y: auto; font-size: 13px; line-height: 1.35;",
-        )
-
-
 @solara.component
 def Heading(scenario: Scenario, tables: Tables, note: str = ""):
     text = step_heading(scenario, tables.step)
@@ -538,78 +271,6 @@ def Heading(scenario: Scenario, tables: Tables, note: str = ""):
     solara.v.Html(tag="h2", class_="brink-day", children=[text], style_="margin: 4px 0;")
     if note:
         solara.Text(note, style={"color": "#555", "font-size": "13px"})
-
-
-@solara.component
-def Player(advance, can_advance: bool, unit: str = "day"):
-    """Play runs ``advance`` :data:`speed` times a second until paused or finished, and
-    shows the speed it reaches (:data:`rate`, in ``unit``s a second)."""
-    current = solara.use_ref(None)
-
-    def forget():
-        current.current = None  # the page went away: a loop still running stops
-
-    solara.use_effect(lambda: forget, [])
-
-    def loop():
-        # In a thread of its own (a click's handler may run where no event loop is); a step
-        # and Pause take PLAY_LOCK in turn, and renders are serialised by Reacton. Only the
-        # latest loop runs: a Pause and Play in quick succession do not leave two playing.
-        token = object()
-        current.current = token
-        times: list[float] = []
-        while playing.value and can_advance and current.current is token:
-            started = time.perf_counter()
-            with PLAY_LOCK:
-                if not playing.value or current.current is not token:
-                    return
-                more = advance()
-            times = [*times[-8:], time.perf_counter()]
-            if len(times) > 2:
-                measured = (len(times) - 1) / (times[-1] - times[0])
-                rate.set(f"playing at {measured:.1f} {unit}s/s")
-            if not more:
-                playing.set(False)
-                return
-            wait = 1.0 / max(speed.value, 0.01) - (time.perf_counter() - started)
-            time.sleep(max(0.0, wait))
-
-    solara.lab.use_task(loop, dependencies=[playing.value, can_advance], prefer_threaded=True)
-
-
-def _speeds() -> list[float]:
-    return sorted({*SPEEDS, speed.value})
-
-
-def _set_speed(value: float) -> None:
-    if value and value > 0:
-        speed.set(float(value))
-        rate.set("")
-
-
-def _play() -> None:
-    rate.set("")
-    playing.set(True)
-
-
-def _controls(scenario: Scenario, *, step: int, last: int, running: bool, forward: str, **events):
-    """The controls template with what live and replay pages share: play, speed, the rate."""
-    return ControlsView(
-        unit=step_unit(scenario),
-        step=step,
-        last=last,
-        running=running,
-        playing=playing.value,
-        speed=speed.value,
-        speeds=_speeds(),
-        rate=rate.value if playing.value else "",
-        forward=forward,
-        back="event_back" in events,
-        reset="event_reset" in events,
-        event_play=lambda *_: _play(),
-        event_speed=_set_speed,
-        **events,
-    )
 
 
 @solara.component
@@ -624,7 +285,7 @@ def Controls(run: LiveRun):
         return live.value is not None and live.value.running
 
     Player(advance, running, step_unit(run.scenario).lower())
-    _controls(
+    controls(
         run.scenario,
         step=run.shown,
         last=run.params.horizon,
@@ -761,7 +422,7 @@ def ReplayPage(recorded: Recorded):
             on_value=replay_step.set,
             thumb_label="always",
         )
-        _controls(
+        controls(
             recorded.scenario,
             step=step,
             last=last,

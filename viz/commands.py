@@ -184,7 +184,7 @@ def view_command(args: argparse.Namespace) -> int:
 
 def animate_command(args: argparse.Namespace) -> int:
     from brink.viz.animate import animate_run
-    from brink.viz.app import Recorded
+    from brink.viz.viewruns import Recorded
 
     out = Path(args.out)
     where = Location(file=str(out))

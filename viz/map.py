@@ -215,6 +215,7 @@ class Situation:
     demands: tuple[Demand, ...]
     sanctions: tuple[Sanction, ...]
     alliances: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    wars: tuple = ()  # the wars fought on this step (brink.viz.warmap.WarFront), if drawn
 
 
 def _rows_until(frame: pd.DataFrame | None, step: int, run: int | None) -> pd.DataFrame:

@@ -15,16 +15,15 @@ and open its panel on a click. Three parts, so a step sends only what changed:
   by hover); see ``map.vue``.
 
 Everything drawn comes from the scenario and the run's rows (``steps``, ``events``), never a
-live model (STYLE.md). Territorial control, fronts and aid flows will be drawn the same way,
-from per-step rows, as extra entries of :data:`LAYERS` once the war model records them.
+live model (STYLE.md). A war's front, its forces by side and aid flows come from the run's
+``fronts`` rows, drawn by the layers of :mod:`brink.viz.warmap`.
 """
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -39,62 +38,36 @@ from brink.viz.map import (
     POSTURE_COLOURS,
     SANCTION_COLOUR,
     SEA,
-    Extent,
     Situation,
     _deployment_position,
-    _principal,
     _rings_in,
     _start_year,
     alliance_ties,
     anchor,
-    map_extent,
     outline_owners,
     situation,
     world,
 )
 from brink.viz.narrate import LEVEL_LABELS, dispute_label, state_name
-
-WIDTH = 1000.0  # the SVG's user units across; the page scales it to its column
-
-
-@dataclass(frozen=True)
-class Projection:
-    """Equirectangular, true to shape at the extent's middle latitude (as the PNG map)."""
-
-    extent: Extent
-
-    @property
-    def scale(self) -> float:
-        return WIDTH / (self.extent.lon_max - self.extent.lon_min)
-
-    @property
-    def height(self) -> float:
-        return (self.extent.lat_max - self.extent.lat_min) * self.extent.aspect * self.scale
-
-    def xy(self, lon: float, lat: float) -> tuple[float, float]:
-        return (
-            (lon - self.extent.lon_min) * self.scale,
-            (self.extent.lat_max - lat) * self.extent.aspect * self.scale,
-        )
-
-
-def projection(scenario: Scenario) -> Projection:
-    return Projection(map_extent(scenario))
-
-
-def _path(rings, proj: Projection) -> str:
-    parts = []
-    for ring in rings:
-        xs = (ring[:, 0] - proj.extent.lon_min) * proj.scale
-        ys = (proj.extent.lat_max - ring[:, 1]) * proj.extent.aspect * proj.scale
-        points = " ".join(f"{x:.1f},{y:.1f}" for x, y in zip(xs, ys, strict=True))
-        parts.append(f"M{points}Z")
-    return "".join(parts)
-
-
-def _attr(value: object) -> str:
-    return html.escape(str(value), quote=True)
-
+from brink.viz.svgparts import (
+    WIDTH,
+    Label,
+    Projection,
+    attr,
+    curve,
+    projection,
+    svg_path,
+    thousands,
+)
+from brink.viz.warmap import (
+    AID_COLOUR,
+    aid_layer,
+    front_layer,
+    legend_entries,
+    side_forces_layer,
+    theatres,
+    wars_at,
+)
 
 _BASE_CACHE: dict[int, tuple[Scenario, str]] = {}
 
@@ -121,27 +94,21 @@ def _base_svg(scenario: Scenario) -> str:
     for code, country_rings in rings.items():
         owner = owners.get(code)
         if owner is None:
-            shapes.append(f'<path class="land" d="{_path(country_rings, proj)}"/>')
+            shapes.append(f'<path class="land" d="{svg_path(country_rings, proj)}"/>')
         else:
             shapes.append(
                 f'<path class="state s-{owner}" data-code="{owner}" '
-                f'd="{_path(country_rings, proj)}"/>'
+                f'd="{svg_path(country_rings, proj)}"/>'
             )
     crimea = world().get("CRIMEA")
     if crimea is not None and crimea.rings and "UKR" in owners:
         shapes.append(
-            f'<path class="crimea" data-code="{owners["UKR"]}" d="{_path(crimea.rings, proj)}"/>'
+            f'<path class="crimea" data-code="{owners["UKR"]}" d="{svg_path(crimea.rings, proj)}"/>'
         )
     return "".join(shapes)
 
 
 # -- what a state is doing: tooltips and panel --------------------------------------------------
-
-
-def theatres(scenario: Scenario) -> dict[str, str]:
-    """Each dispute's theatre: its ``theatre``, else the target state or alliance leader
-    (sim/model.py builds disputes the same way)."""
-    return {spec.id: spec.theatre or _principal(scenario, spec.on) for spec in scenario.demands}
 
 
 def forces_in_theatre(scenario: Scenario, state: Situation, code: str) -> dict[str, float]:
@@ -161,13 +128,6 @@ def forces_in_theatre(scenario: Scenario, state: Situation, code: str) -> dict[s
         if total > 0:
             forces[theatre] = total
     return forces
-
-
-def thousands(value: float) -> str:
-    """``106k`` troops, ``2.5k``, from thousands."""
-    if value >= 10:
-        return f"{value:,.0f}k"
-    return f"{value:,.1f}k".replace(".0k", "k")
 
 
 def state_info(scenario: Scenario, state: Situation) -> dict[str, dict[str, str]]:
@@ -209,47 +169,18 @@ def state_info(scenario: Scenario, state: Situation) -> dict[str, dict[str, str]
 
 
 def _arrowheads() -> str:
-    colours = {"demand": DEMAND_COLOUR, "war": POSTURE_COLOURS[5], "sanction": SANCTION_COLOUR}
+    colours = {
+        "demand": DEMAND_COLOUR,
+        "war": POSTURE_COLOURS[5],
+        "sanction": SANCTION_COLOUR,
+        "aid": AID_COLOUR,
+    }
     return "".join(
         f'<marker id="brink-head-{name}" viewBox="0 0 10 10" refX="9" refY="5" '
         f'markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
         f'<path d="M0,0L10,5L0,10z" fill="{colour}"/></marker>'
         for name, colour in colours.items()
     )
-
-
-def _curve(start, end, bend: float) -> tuple[str, tuple[float, float]]:
-    """A quadratic arc from ``start`` to ``end`` bent sideways by ``bend`` × its length; the
-    path and the arc's midpoint."""
-    (x1, y1), (x2, y2) = start, end
-    cx, cy = (x1 + x2) / 2 + bend * (y2 - y1), (y1 + y2) / 2 - bend * (x2 - x1)
-    mid = (0.25 * x1 + 0.5 * cx + 0.25 * x2, 0.25 * y1 + 0.5 * cy + 0.25 * y2)
-    return f"M{x1:.1f},{y1:.1f}Q{cx:.1f},{cy:.1f} {x2:.1f},{y2:.1f}", mid
-
-
-@dataclass(frozen=True)
-class Label:
-    """A label the page places: the point it names, its text and its priority (high first)."""
-
-    kind: str  # name, offmap, demand, sanction, troops
-    text: str
-    x: float
-    y: float
-    priority: float
-    colour: str = "#222222"
-    code: str = ""  # the state it names (hover and click read it)
-    tip: str = ""  # what hovering shows when it is not a state
-
-    def svg(self) -> str:
-        data = f' data-code="{_attr(self.code)}"' if self.code else ""
-        if self.tip:
-            data += f' data-tip="{_attr(self.tip)}"'
-        return (
-            f'<g class="brink-label k-{self.kind}" data-x="{self.x:.1f}" data-y="{self.y:.1f}" '
-            f'data-priority="{self.priority:.3f}"{data}>'
-            f'<rect rx="3" stroke="{self.colour}"/>'
-            f'<text fill="{self.colour}">{html.escape(self.text)}</text></g>'
-        )
 
 
 Layer = Callable[[Scenario, Situation, Projection], Iterator[tuple[str, list[Label]]]]
@@ -296,7 +227,7 @@ def _alliances(scenario: Scenario, state: Situation, proj: Projection):
         )
         if lines:
             yield (
-                f'<g class="tie" stroke="{colour}" data-tip="{_attr(name)}">{lines}</g>',
+                f'<g class="tie" stroke="{colour}" data-tip="{attr(name)}">{lines}</g>',
                 [],
             )
 
@@ -319,10 +250,10 @@ def _sanctions(scenario: Scenario, state: Situation, proj: Projection):
         if imposed:
             what = f"sanctions {round(sanction.severity * 100)} %"
         tip = f"{what} by {', '.join(names)} on {state_name(scenario, sanction.target)}"
-        path, mid = _curve(start, end, -0.15)
+        path, mid = curve(start, end, -0.15)
         dash = "" if imposed else ' stroke-dasharray="7 5"'
         yield (
-            f'<path class="sanction" d="{path}"{dash} data-tip="{_attr(tip)}" '
+            f'<path class="sanction" d="{path}"{dash} data-tip="{attr(tip)}" '
             f'marker-end="url(#brink-head-sanction)"/>',
             [
                 Label(
@@ -350,10 +281,10 @@ def _demands(scenario: Scenario, state: Situation, proj: Projection):
             f"{text} — {state_name(scenario, demand.challenger)} on "
             f"{state_name(scenario, demand.target)}: {demand.issue}"
         )
-        path, mid = _curve(start, end, 0.12 if number % 2 == 0 else -0.12)
+        path, mid = curve(start, end, 0.12 if number % 2 == 0 else -0.12)
         yield (
             f'<path class="demand{" war" if war else ""}{" over" if over else ""}" d="{path}" '
-            f'stroke="{colour}" data-tip="{_attr(tip)}" '
+            f'stroke="{colour}" data-tip="{attr(tip)}" '
             f'marker-end="url(#brink-head-{"war" if war else "demand"})"/>',
             [Label("demand", text, *mid, 9.0 if not over else 1.0, colour, tip=tip)],
         )
@@ -379,7 +310,7 @@ def _forces(scenario: Scenario, state: Situation, proj: Projection):
         tip = f"{owner}: {thousands(deployment.troops)} troops in {where}"
         yield (
             f'<circle class="troops" cx="{x:.1f}" cy="{y:.1f}" r="{radius:.1f}" '
-            f'data-code="{_attr(deployment.owner)}" data-tip="{_attr(tip)}"/>',
+            f'data-code="{attr(deployment.owner)}" data-tip="{attr(tip)}"/>',
             [
                 Label(
                     "troops",
@@ -406,9 +337,20 @@ def _capitals(scenario: Scenario, state: Situation, proj: Projection):
             yield "", [Label("offmap", f"{spec.name} (off map)", x, y, 3.5, code=code)]
 
 
-#: What the step's layer draws, bottom to top. A new layer (the front, aid flows) is one more
-#: function of the scenario, the step's situation and the projection.
-LAYERS: tuple[Layer, ...] = (_fills, _alliances, _sanctions, _demands, _forces, _capitals)
+#: What the step's layer draws, bottom to top: each is a function of the scenario, the step's
+#: situation and the projection. The war's layers (the front, forces by side, aid flows) are in
+#: :mod:`brink.viz.warmap`.
+LAYERS: tuple[Layer, ...] = (
+    _fills,
+    front_layer,
+    _alliances,
+    _sanctions,
+    _demands,
+    aid_layer,
+    _forces,
+    side_forces_layer,
+    _capitals,
+)
 
 
 @dataclass(frozen=True)
@@ -427,10 +369,15 @@ def step_map(
     events: pd.DataFrame | None,
     step: int,
     run: int | None = None,
+    fronts: pd.DataFrame | None = None,
 ) -> StepMap:
-    """The vector map's changing part after ``step`` (``steps``/``events``: the run's rows)."""
+    """The vector map's changing part after ``step`` (``steps``/``events``/``fronts``: the
+    run's rows; without ``fronts`` no war is drawn but the demand's)."""
     proj = projection(scenario)
-    state = situation(scenario, steps, events, step, run)
+    state = replace(
+        situation(scenario, steps, events, step, run),
+        wars=wars_at(scenario, fronts, step, run),
+    )
     shapes: list[str] = []
     labels: list[Label] = []
     for layer in LAYERS:
@@ -456,6 +403,7 @@ def legend(scenario: Scenario) -> list[dict[str, str]]:
     entries.append({"kind": "line", "colour": DEMAND_COLOUR, "text": "demand"})
     entries.append({"kind": "dash", "colour": SANCTION_COLOUR, "text": "sanctions"})
     entries.append({"kind": "dot", "colour": "#222222", "text": "troops (area ∝ number)"})
+    entries.extend(legend_entries(bool(scenario.demands)))
     for index, alliance_id in enumerate(sorted(scenario.alliances)):
         spec = scenario.alliances[alliance_id]
         entries.append(

@@ -1,7 +1,7 @@
 """The view's own widgets: the parameter controls and the two Vue templates (map, controls).
 
 Each takes what it shows as arguments and reports what the user did through callbacks, so it
-holds no page state (that lives in :mod:`brink.viz.app`).
+holds no page state (that lives in :mod:`brink.viz.app` and :mod:`brink.viz.playback`).
 """
 
 from __future__ import annotations

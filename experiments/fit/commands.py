@@ -14,31 +14,22 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from brink.errors import BrinkInputError, Location
-from brink.experiments.fit import report
-from brink.experiments.fit.evaluate import training_set
-from brink.experiments.fit.study import (
+from brink.experiments.fit.defaults import (
+    DEFAULT_BUDGET,
+    DEFAULT_FOLDS,
     DEFAULT_FREE,
-    FitSettings,
-    check_free,
-    check_resumable,
-    load_trial_cases,
-    objective_noise,
-    prior,
-    run_trials,
-    write_settings,
+    DEFAULT_NOISE_REPEATS,
+    DEFAULT_RUNS,
 )
-from brink.sim.params import PARAMETERS, ModelParams
 
-DEFAULT_BUDGET = 60
-DEFAULT_RUNS = 10
-DEFAULT_FOLDS = 5
-#: Repeats of the best trial with fresh seeds, to measure the objective's noise.
-DEFAULT_NOISE_REPEATS = 3
+if TYPE_CHECKING:  # the command line registers `fit` in every process: import lazily
+    import pandas as pd
+
+    from brink.experiments.fit.study import FitSettings, TrialRecord
+
 #: Targets of issue 12, reported (never forced): war Brier skill, war AUC.
 TARGET_SKILL = 0.10
 TARGET_AUC = 0.75
@@ -102,8 +93,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 @dataclass
 class FitResult:
     directory: Path
-    best: report.TrialRecord
-    default: report.TrialRecord | None
+    best: TrialRecord
+    default: TrialRecord | None
     trials: pd.DataFrame
     scores: pd.DataFrame
     noise_sd: float
@@ -111,6 +102,8 @@ class FitResult:
 
 
 def _check_counts(args: argparse.Namespace) -> None:
+    from brink.sim.params import PARAMETERS
+
     for flag, value, low, high in (
         ("--budget", args.budget, 1, 100_000),
         ("--runs", args.runs, 1, 10_000),
@@ -172,9 +165,23 @@ def fit(
     progress: bool = True,
 ) -> FitResult:
     """Fit the free parameters to the training files; write and return the results."""
+    import pandas as pd
+
     from brink.experiments.executors import make_runner
+    from brink.experiments.fit import report
+    from brink.experiments.fit.evaluate import training_set
+    from brink.experiments.fit.study import (
+        FitSettings,
+        check_free,
+        check_resumable,
+        load_trial_cases,
+        objective_noise,
+        run_trials,
+        write_settings,
+    )
     from brink.safe_output import check_output_folder
     from brink.scenarios.params_file import load_params_file
+    from brink.sim.params import ModelParams
 
     started = time.perf_counter()
     free = check_free(list(free))
@@ -298,6 +305,8 @@ def runner_text(jobs: int | None, scheduler: str | None) -> str:
 
 
 def _prior_text(name: str) -> str:
+    from brink.experiments.fit.study import prior
+
     distribution = prior(name)
     kind = "log-uniform" if getattr(distribution, "log", False) else "uniform"
     return f"{kind} on [{distribution.low:g}, {distribution.high:g}]"
@@ -333,6 +342,7 @@ def fit_markdown(
     executor: str,
 ) -> str:
     from brink.experiments.war_durations import quartiles
+    from brink.sim.params import ModelParams
 
     best, default = result.best, result.default
     lines = [

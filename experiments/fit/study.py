@@ -27,21 +27,10 @@ import numpy as np
 import pandas as pd
 
 from brink.errors import BrinkInputError, Location
+from brink.experiments.fit.defaults import DEFAULT_FREE  # noqa: F401  (re-exported)
 from brink.experiments.fit.evaluate import TrainingSet, evaluate, objective
 from brink.sim.params import PARAMETERS, ModelParams
 
-#: The parameters fitted by default: those that decide whether a dispute escalates to war, how
-#: it ends, and how long wars last (docs/fitting.md argues the choice).
-DEFAULT_FREE = (
-    "precision",
-    "display_hazard",
-    "spiral_hazard",
-    "escalation_cost",
-    "review_rate",
-    "war_cost_scale",
-    "optimism",
-    "offer_rate",
-)
 #: A range spanning this factor or more (with a positive floor) is searched on a log scale.
 LOG_SCALE_SPAN = 100.0
 #: Random trials before TPE models the scores (Optuna's default is 10).
