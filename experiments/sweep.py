@@ -83,6 +83,11 @@ class SweepResult:
     def complete(self) -> bool:
         return self.done == self.total
 
+    @property
+    def runs(self) -> pd.DataFrame:
+        """Every run of the sweep: point, replication, seed, factors, error, outcomes."""
+        return shards.read_shards(self.directory)
+
 
 def _versions() -> dict[str, str]:
     from importlib.metadata import version

@@ -177,31 +177,21 @@ def _write_run(
     clock: float,
 ) -> str:
     """Run the ensemble into ``directory``; write its tables, summary, figures and manifest."""
+    from brink.api import simulate_ensemble
     from brink.sim import output
-    from brink.sim.ensemble import run_ensemble
-    from brink.sim.summary import summarize
     from brink.viz.figures import write_figures
 
     output.write_manifest(directory, manifest)
-    result = run_ensemble(
+    # the code path of brink.run, with the tables streamed to the directory
+    result, summary = simulate_ensemble(
         scenario,
         params,
         runs=manifest["runs"],
-        directory=directory,
         root_seed=manifest["root_seed"],
         jobs=manifest["jobs"],
+        directory=directory,
         fmt=manifest["format"],
         progress=progress,
-    )
-    summary = summarize(
-        scenario,
-        result.runs,
-        result.escalation,
-        result.actions,
-        root_seed=manifest["root_seed"],
-        horizon=params.horizon,
-        step_unit=scenario.step,
-        n_runs=manifest["runs"],
     )
     text = summary.markdown()
     output.write_text_atomic(directory / output.SUMMARY, text)
