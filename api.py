@@ -249,10 +249,28 @@ class RunResult:
         """How each dispute ends: share of runs with 95 % intervals (a matplotlib figure)."""
         from brink.viz.figures import outcome_figure
 
+        _show_figures_in_notebooks()
         return outcome_figure(self.runs, self.summary.names)
 
     def _repr_markdown_(self) -> str:  # a notebook shows the summary
         return self.text
+
+
+def _show_figures_in_notebooks() -> None:
+    """Let a Jupyter notebook draw Brink's figures, which are made without pyplot (IPython
+    registers a PNG view of figures only for ``%matplotlib inline``)."""
+    import sys
+
+    if "IPython" not in sys.modules:
+        return  # not in a notebook or an IPython shell: nothing to register
+    from IPython import get_ipython
+    from IPython.core.pylabtools import print_figure
+    from matplotlib.figure import Figure
+
+    shell = get_ipython()
+    if shell is not None:
+        png = shell.display_formatter.formatters["image/png"]
+        png.for_type(Figure, lambda figure: print_figure(figure, "png", bbox_inches="tight"))
 
 
 def run(

@@ -90,10 +90,14 @@ class SweepResult:
 
 
 def _versions() -> dict[str, str]:
-    from importlib.metadata import version
+    from importlib.metadata import PackageNotFoundError, version
 
     versions = software_versions()
-    versions.update({name: version(name) for name in ("scipy", "SALib", "dask")})
+    for name in ("scipy", "SALib", "dask"):
+        try:
+            versions[name] = version(name)
+        except PackageNotFoundError:  # Dask is optional (brink[cluster])
+            versions[name] = "not installed"
     return versions
 
 
