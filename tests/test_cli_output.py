@@ -133,3 +133,20 @@ def test_classic_bdm_takes_a_bundled_name_as_run_does(capsys):
     assert "ec1992: no such file or bundled table (did you mean 'ec_1992'?)" in (
         capsys.readouterr().err
     )
+
+
+def test_sweep_and_retrodict_quiet_print_nothing_and_still_write(tmp_path, capsys):
+    from test_sweep_experiment import write
+
+    from brink.scenarios.datasets import DATA_DIR
+
+    experiment = write(tmp_path)
+    out = tmp_path / "sweep"
+    assert main(["sweep", str(experiment), "--out", str(out), "--jobs", "1", "--quiet"]) == 0
+    mid = DATA_DIR / "gml-mid-dyadic-2.03.pre1990.csv"
+    retro = tmp_path / "retro"
+    options = ["--runs", "2", "--jobs", "1", "--limit", "4", "--seed", "1", "-q"]
+    assert main(["retrodict", str(mid), *options, "--out", str(retro)]) == 0
+    said = capsys.readouterr()
+    assert said.out == "" and said.err == ""
+    assert (out / "manifest.json").exists() and (retro / "scores.csv").exists()
