@@ -150,3 +150,37 @@ def test_sweep_and_retrodict_quiet_print_nothing_and_still_write(tmp_path, capsy
     said = capsys.readouterr()
     assert said.out == "" and said.err == ""
     assert (out / "manifest.json").exists() and (retro / "scores.csv").exists()
+
+
+def completions(line: str) -> list[str]:
+    """What ``brink`` answers the shell's completion request for ``line`` (argcomplete's
+    protocol: the request in the environment, the answer on file descriptor 8)."""
+    import os
+    import subprocess
+    import sys
+
+    read, write = os.pipe()
+    environment = {**os.environ, "_ARGCOMPLETE": "1", "COMP_LINE": line}
+    environment["COMP_POINT"] = str(len(line))
+    code = "import sys; from brink.cli import main; sys.exit(main())"
+    try:
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env=environment,
+            pass_fds=(write, 8),  # 8 is made in the child, from write
+            preexec_fn=lambda: os.dup2(write, 8),  # the answer goes to descriptor 8
+            stderr=subprocess.DEVNULL,
+            timeout=60,
+            check=True,
+        )
+    finally:
+        os.close(write)
+    with os.fdopen(read) as answer:
+        return sorted(word.strip() for word in answer.read().split("\v"))
+
+
+def test_the_shell_completes_commands_and_flags():
+    assert completions("brink ru") == ["run"]
+    assert completions("brink classic b") == ["bdm"]
+    assert completions("brink run --se") == ["--seed", "--set"]
+    assert "--format" in completions("brink validate --")
