@@ -1,6 +1,6 @@
 """Every benchmark of the project in one command, each against its named target.
 
-    .venv/bin/python benchmarks/run.py [--only model,sweep,outcomes,view,retrodict] [--quick]
+    .venv/bin/python benchmarks/run.py [--only model,sweep,outcomes,view,retrodict,fit] [--quick]
 
 - model: one 180-day run of black_sea_2022 (≤ 100 ms) and peak memory of 1000 runs (< 1 GB,
   flat in the number of runs);
@@ -12,7 +12,9 @@
   ≤ 0.3 s, 90th percentile ≤ 0.6 s) and hover to tooltip (90th percentile ≤ 0.1 s);
 - retrodict: the whole pre-1990 MID file, 20 runs per dispute, 2 jobs (< 15 minutes). With
   ``--quick`` only the first 100 disputes are run and the full-file time is extrapolated (the
-  line printed says so).
+  line printed says so);
+- fit: one evaluation of ``brink fit``'s objective over the pre-1990 MID file, 20 runs per
+  dispute, 2 jobs (≤ 60 s); ``--quick`` runs 200 disputes and extrapolates.
 
 Prints each benchmark's figures as it goes and a last line per benchmark: met or missed. Exits 1
 if any target is missed.
@@ -33,8 +35,9 @@ BENCHMARKS = {
     "outcomes": ("bench_sweep_outcomes.py", []),
     "view": ("bench_view.py", []),
     "retrodict": ("bench_retrodict.py", []),
+    "fit": ("bench_fit.py", []),
 }
-QUICK = {"retrodict": ["--limit", "100"]}
+QUICK = {"retrodict": ["--limit", "100"], "fit": ["--limit", "200"]}
 
 
 def load(filename: str):

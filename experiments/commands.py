@@ -44,6 +44,9 @@ def register(subparsers) -> None:
         help="base point from a params file (e.g. brink fit's params.yaml), under the "
         "scenario's own parameters and the experiment's factors",
     )
+    sweep.add_argument(
+        "-q", "--quiet", action="store_true", help="print nothing but errors and failed runs"
+    )
     sweep.set_defaults(handler=sweep_command)
 
     analyze = subparsers.add_parser(
@@ -146,7 +149,7 @@ def sweep_command(args) -> int:
             directory,
             runner,
             resume=args.resume,
-            progress=not args.no_progress,
+            progress=not (args.no_progress or args.quiet),
             command=["brink", *sys.argv[1:]],
         )
     except KeyboardInterrupt:
@@ -165,10 +168,11 @@ def sweep_command(args) -> int:
         return EXIT_PARTIAL
     finally:
         signal.signal(signal.SIGTERM, previous)
-    print(
-        f"brink sweep: {result.done} of {result.total} runs in {result.directory} "
-        f"({result.failed} failed)"
-    )
+    if not args.quiet:
+        print(
+            f"brink sweep: {result.done} of {result.total} runs in {result.directory} "
+            f"({result.failed} failed)"
+        )
     if result.failed:
         print(
             f"brink sweep: {result.failed} of {result.total} runs failed; their errors are in "

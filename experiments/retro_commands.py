@@ -74,6 +74,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="fit the baselines and the recalibration on these files (same format) and score "
         "on DATA only, instead of cross-validating within DATA",
     )
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", help="print nothing but errors (no scores)"
+    )
     parser.set_defaults(handler=retrodict_command)
 
     calibrate = subparsers.add_parser(
@@ -129,6 +132,10 @@ def _command_line(args: argparse.Namespace) -> str:
 def retrodict_command(args: argparse.Namespace) -> int:
     from brink.experiments.retrodiction import retrodict
 
+    if args.scheduler is not None:
+        from brink.extras import require
+
+        require("cluster", "--scheduler")  # before reading the data and preparing --out
     _at_least(args.runs, 1, "--runs")
     _at_least(args.jobs, 1, "--jobs")
     _at_least(args.limit, 1, "--limit")
@@ -155,9 +162,11 @@ def retrodict_command(args: argparse.Namespace) -> int:
         params_file=read_params_option(args),
         train=args.train,
         command=_command_line(args),
-        progress=True,
+        progress=not args.quiet,
         force=args.force,
     )
+    if args.quiet:
+        return 0
     scores = result.scores.set_index("forecaster")
     print(
         f"{len(result.cases)} cases, {len(result.skipped)} skipped, "

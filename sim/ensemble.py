@@ -30,7 +30,7 @@ from tqdm import tqdm
 from brink.errors import BrinkRunError
 from brink.lifeline import die_with_parent
 from brink.scenarios.spec import Scenario
-from brink.sim.output import TABLE_COLUMNS, TableWriter, rows_to_table
+from brink.sim.output import TABLE_COLUMNS, TableCollector, TableWriter, rows_to_table
 from brink.sim.params import ModelParams
 from brink.sim.seeds import draw_root_seed, spawn_seeds
 
@@ -60,6 +60,8 @@ class EnsembleResult:
     actions: pd.DataFrame  # run, actor, action, target, dispute: each act once per run
     files: dict[str, Path] = field(default_factory=dict)
     rows: dict[str, int] = field(default_factory=dict)
+    # every table in full, when the ensemble ran without a directory (``brink.run``)
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
 # The scenario and parameters of the ensemble in this process; a worker gets them once, from
@@ -199,20 +201,21 @@ def run_ensemble(
     params: ModelParams,
     *,
     runs: int,
-    directory: Path,
+    directory: Path | None,
     root_seed: int | None = None,
     jobs: int = 1,
     fmt: str = "parquet",
     progress: bool = True,
     draws: tuple[ModelParams, ...] = (),
 ) -> EnsembleResult:
-    """Run ``runs`` replications and stream their tables into ``directory``.
+    """Run ``runs`` replications and stream their tables into ``directory`` (or keep them).
 
     Args:
         scenario: the crisis to simulate.
         params: resolved model parameters (defaults ← scenario ← command line).
         runs: number of replications (≥ 1).
-        directory: where the tables go; it must exist.
+        directory: where the tables go; it must exist. None keeps every table in memory,
+            as ``EnsembleResult.tables`` (``fmt`` is then unused).
         root_seed: the ensemble's root seed; drawn from OS entropy when None.
         jobs: worker processes; 1 runs in this process.
         fmt: ``parquet`` or ``csv``.
@@ -225,7 +228,10 @@ def run_ensemble(
     """
     root = draw_root_seed() if root_seed is None else root_seed
     seeds = spawn_seeds(root, runs)
-    writers = {name: TableWriter(directory, name, fmt) for name in TABLE_COLUMNS}
+    writers: dict[str, TableWriter | TableCollector] = {
+        name: TableCollector(name) if directory is None else TableWriter(directory, name, fmt)
+        for name in TABLE_COLUMNS
+    }
     kept: dict[str, list[pd.DataFrame]] = {"runs": [], "escalation": [], "actions": []}
     bar = tqdm(
         total=runs, unit="run", desc="brink run", file=sys.stderr, disable=not progress, leave=False
@@ -241,7 +247,7 @@ def run_ensemble(
             events = events.to_pandas()
             kept["actions"].append(distinct_actions(events))
             bar.update(len(chunk))
-        files = {name: writer.close() for name, writer in writers.items()}
+        closed = {name: writer.close() for name, writer in writers.items()}
     except BaseException:
         for writer in writers.values():
             writer.abort()
@@ -254,6 +260,9 @@ def run_ensemble(
         runs=pd.concat(kept["runs"], ignore_index=True),
         escalation=pd.concat(kept["escalation"], ignore_index=True),
         actions=pd.concat(kept["actions"], ignore_index=True),
-        files=files,
+        files={name: kept for name, kept in closed.items() if isinstance(kept, Path)},
         rows={name: writer.rows for name, writer in writers.items()},
+        tables={
+            name: kept.to_pandas() for name, kept in closed.items() if isinstance(kept, pa.Table)
+        },
     )

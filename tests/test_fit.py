@@ -66,7 +66,11 @@ def test_duration_bins_and_term():
     counts = duration_counts([10, 40, 100, 20], [False, False, False, True])
     assert counts.tolist() == [1, 1, 1, 1]
     # Observed wars of 10 and 200 days under counts [1, 1, 1, 1]: each (1.5 / 6).
-    assert duration_term(counts, [10, 200]) == pytest.approx(math.log(1.5 / 6))
+    # Shares 1/4 each, smoothed as if from 4 wars: (1 + 0.5) / (4 + 2).
+    assert duration_term(counts, [10, 200], runs=4) == pytest.approx(math.log(1.5 / 6))
+    # Thousands of model wars, none in the first bin: the same floor as a case of 4 runs,
+    # log(0.5 / 6), not log(0.5 / 3002).
+    assert duration_term([0, 1000, 1000, 1000], [10], runs=4) == pytest.approx(math.log(0.5 / 6))
 
 
 # -- params files ----------------------------------------------------------------------------

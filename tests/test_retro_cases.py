@@ -52,7 +52,11 @@ def test_alaska_boundary_1902(mid_cases):
     usa = case.scenario.states["USA"]
     assert usa.capability == pytest.approx(nmc.loc[(2, 1902), "cinc"])
     assert usa.troops == nmc.loc[(2, 1902), "milper"]
-    assert usa.regime == "anocracy"
+    # Polity5 polity2 in 1902: USA 9, UK 8 — both democracies (≥ 6).
+    assert (usa.regime, case.scenario.states["UKG"].regime) == ("democracy", "democracy")
+    assert case.covariates["joint_democracy"] == 1.0
+    # COW Direct Contiguity has no USA–UK border in 1902 (Canada's is a colonial one).
+    assert case.covariates["contiguous"] == 0.0
     assert not usa.nuclear
     (demand,) = case.scenario.demands
     assert (demand.by, demand.on, demand.initial_level, demand.size) == ("USA", "UKG", 2, 0.5)

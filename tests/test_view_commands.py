@@ -43,6 +43,24 @@ def test_view_checks_its_inputs_before_starting_a_server(tmp_path):
     assert main(["view", "black_sea_2020"]) == 2
 
 
+def test_view_takes_a_params_file_under_the_scenario(tmp_path, monkeypatch):
+    from brink.viz import app
+
+    good = tmp_path / "p.yaml"
+    good.write_text("values: {spiral_hazard: 0.3}\n")
+    args = _args("black_sea_2022")
+    args.params_file = str(good)
+    environment = view_environment(args)
+    assert environment[app.ENV_PARAMS] == str(good.resolve())
+    monkeypatch.setenv(app.ENV_PARAMS, environment[app.ENV_PARAMS])
+    assert app.view_base().spiral_hazard == 0.3
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("values: {spiral_hazard: 3}\n")
+    args.params_file = str(bad)
+    with pytest.raises(BrinkInputError, match=r"bad\.yaml:1:25: values\.spiral_hazard: 3 is above"):
+        view_environment(args)
+
+
 def test_view_passes_the_scenario_or_run_by_environment(run_dir):
     assert view_environment(_args())[app.ENV_SCENARIO] == "black_sea_2022"
     replay = view_environment(_args(run_dir=str(run_dir)))

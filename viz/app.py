@@ -56,6 +56,7 @@ from brink.viz.widgets import MapView, ParameterSliders
 
 ENV_SCENARIO = "BRINK_VIEW_SCENARIO"
 ENV_RUN_DIR = "BRINK_VIEW_RUN"
+ENV_PARAMS = "BRINK_VIEW_PARAMS"  # a params file (brink view --params) under the scenario's
 ENV_ENSEMBLE = "BRINK_VIEW_ENSEMBLE"
 DEFAULT_SCENARIO = "black_sea_2022"
 DEFAULT_ENSEMBLE = 40
@@ -107,11 +108,19 @@ def _ensemble_size() -> int:
         return DEFAULT_ENSEMBLE
 
 
+def view_base():
+    """The parameters under every scenario's: a ``--params`` file's, or the defaults."""
+    from brink.scenarios.params_file import base_params, load_params_file
+
+    path = os.environ.get(ENV_PARAMS)
+    return base_params(load_params_file(path) if path else None)
+
+
 def start_live(name: str, chosen: dict[str, Any], root_seed: int) -> None:
     """Build a fresh model of scenario ``name`` with the slider values ``chosen``."""
     try:
         scenario = load_scenario(name)
-        params = scenario_params(scenario, chosen)
+        params = scenario_params(scenario, chosen, base=view_base())
     except BrinkInputError as problem:
         error.set(str(problem))
         return
@@ -351,7 +360,7 @@ def _changes(run: LiveRun) -> str:
     chosen = {
         name: value
         for name, value in applied.value.items()
-        if value != getattr(scenario_params(run.scenario), name)
+        if value != getattr(scenario_params(run.scenario, base=view_base()), name)
     }
     text = f"seed {run.seed}"
     if chosen:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from brink.errors import BrinkInputError, Location
+from brink.extras import require
 from brink.lifeline import terminate_group
 
 DEFAULT_PORT = 8765
@@ -42,6 +43,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="a scenario file or a bundled scenario's name (default: black_sea_2022)",
     )
     view.add_argument("--run", dest="run_dir", metavar="DIR", help="replay a 'brink run' output")
+    view.add_argument(
+        "--params",
+        dest="params_file",
+        metavar="FILE",
+        help="run the live model with a params file's values (e.g. brink fit's params.yaml)",
+    )
     view.add_argument("--host", default="127.0.0.1", help="address to serve on (127.0.0.1)")
     view.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port ({DEFAULT_PORT})")
     view.set_defaults(handler=view_command)
@@ -72,7 +79,12 @@ def view_environment(args: argparse.Namespace) -> dict[str, str]:
         raise BrinkInputError(
             f"port {args.port} is outside 0–65535", Location(file="command line", key="--port")
         )
-    environment = {app.ENV_SCENARIO: "", app.ENV_RUN_DIR: ""}
+    environment = {app.ENV_SCENARIO: "", app.ENV_RUN_DIR: "", app.ENV_PARAMS: ""}
+    if getattr(args, "params_file", None):
+        from brink.scenarios.params_file import load_params_file
+
+        load_params_file(args.params_file)  # a located error now, not a blank page later
+        environment[app.ENV_PARAMS] = str(Path(args.params_file).resolve())
     if args.run_dir and args.scenario:
         raise BrinkInputError(
             "give a SCENARIO or --run DIR, not both (a replay reads its scenario from the run)",
@@ -158,6 +170,7 @@ def _die_with_brink() -> None:
 
 
 def view_command(args: argparse.Namespace) -> int:
+    require("view", "brink view")
     extra = view_environment(args)
     shown = args.run_dir or args.scenario or "black_sea_2022"
     print(f"brink view: {shown} at http://{args.host}:{args.port}/ (Ctrl-C stops)", flush=True)
@@ -183,6 +196,7 @@ def view_command(args: argparse.Namespace) -> int:
 
 
 def animate_command(args: argparse.Namespace) -> int:
+    require("view", "brink animate")  # it reads the run as the view does (brink.viz.app)
     from brink.viz.animate import animate_run
     from brink.viz.viewruns import Recorded
 

@@ -192,6 +192,7 @@ def case_row(case: Case, result: dict[str, Any], fold: int, file_index: int) -> 
         "observed_war": bool(case.war),
         "observed_outcome": case.outcome,
         "observed_level": case.level,
+        "runs": runs,
         "p_war": result["wars"] / runs,
         "war_term": war_term(result["wars"], runs, case.war),
         "outcome_term": 0.0,
@@ -226,6 +227,6 @@ def objective(
             ("level", "level_term"),
         )
     }
-    parts["duration"] = duration_term(counts, observed_war_days)
+    parts["duration"] = duration_term(counts, observed_war_days, int(cases["runs"].iloc[0]))
     parts["score"] = parts["war"] + parts["outcome"] + parts["level"] + parts["duration"]
     return parts

@@ -16,7 +16,8 @@ Three terms per case, each a log probability (higher is better, 0 is perfect):
 and one term for war **duration**, scored over the wars of the Correlates of War interstate war
 file (Sarkees & Wayman 2010) rather than per case, because a MID record dates the dispute, not
 the war within it: the mean log probability of each COW war's length falling in its bin of the
-model's pooled war lengths across all cases. Bins are ``DURATION_BINS``; the last bin holds wars
+model's pooled war lengths across all cases, smoothed as if from R wars (see
+:func:`duration_term`). Bins are ``DURATION_BINS``; the last bin holds wars
 of 180 days or more and wars still going when a run ends, since a run of the default horizon
 cannot tell those apart (right-censoring).
 """
@@ -69,9 +70,21 @@ def duration_counts(days: Iterable[float], running: Iterable[bool]) -> np.ndarra
     return counts
 
 
-def duration_term(model_counts: Sequence[float], observed_days: Iterable[float]) -> float:
-    """Mean log probability of each observed war length under the model's binned lengths."""
-    probabilities = smoothed(model_counts)
+def duration_term(
+    model_counts: Sequence[float], observed_days: Iterable[float], runs: int
+) -> float:
+    """Mean log probability of each observed war length under the model's binned lengths.
+
+    The model's wars are pooled over every case, thousands of them, so their histogram is
+    known far better than any one case's forecast; scored raw, a bin the model leaves empty
+    would cost ``log(0.5 / M)`` per COW war (M the number of model wars) and swamp every
+    per-case term. The pooled shares are therefore smoothed as if they came from ``runs`` wars,
+    the footing of a case's forecast, so the four parts of the score weigh alike.
+    """
+    counts = np.asarray(model_counts, dtype=float)
+    total = counts.sum()
+    shares = counts / total if total > 0 else np.full(len(counts), 1.0 / len(counts))
+    probabilities = smoothed(shares * runs)
     observed = [duration_bin(days) for days in observed_days]
     if not observed:
         return 0.0
