@@ -251,12 +251,11 @@ def run_case(
     Parameters as ``brink run CASE --params FILE`` resolves them: defaults ← the params file
     (unchanged) ← the case's own ``parameters:``.
     """
-    from brink.scenarios.params_file import base_params
+    from brink.experiments.ensemble_run import resolve_params
     from brink.sim.ensemble import run_ensemble
-    from brink.sim.params import scenario_params
 
     scenario = load_case(name)
-    params = scenario_params(scenario, base=base_params(params_file))
+    params = resolve_params(scenario, params_file, where="command line")
     directory.mkdir(parents=True, exist_ok=True)
     clock = time.perf_counter()
     result = run_ensemble(

@@ -75,7 +75,7 @@ def casebook_command(args: argparse.Namespace) -> int:
     from brink.experiments.casebook.report import write_report
     from brink.safe_output import staged_folder
     from brink.sim import output
-    from brink.sim.commands import params_file_record, read_params_option, whole_number
+    from brink.sim.commands import read_params_option, whole_number
     from brink.sim.seeds import draw_root_seed
 
     runs = whole_number(args.runs, "--runs", 1, 10_000_000)
@@ -114,7 +114,13 @@ def casebook_command(args: argparse.Namespace) -> int:
         "runs": runs,
         "jobs": jobs,
         "cases": names,
-        "params_file": None if params_file is None else params_file_record(params_file),
+        "params_file": None
+        if params_file is None
+        else {
+            "path": str(Path(params_file.path).resolve()),
+            "sha256": output.file_sha256(Path(params_file.path)),
+            "values": params_file.values,
+        },
         "started": output.now_iso(),
     }
 
