@@ -46,7 +46,6 @@ from brink.sim.summary import side_table
 #: ``black_sea_2022`` staying where it is).
 CASEBOOK_FOLDER = "history"
 CASES_ELSEWHERE = ("black_sea_2022",)
-DEFAULT_RUNS = 500
 MID_CITATION = (
     "Gibler, Miller & Little (2016), GML MID dyadic v2.03, disputes begun before 1990 "
     "(data/gml-mid-dyadic-2.03.pre1990.csv)"

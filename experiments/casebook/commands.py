@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from brink.experiments.casebook.cases import DEFAULT_RUNS
+from brink.experiments.casebook.defaults import DEFAULT_RUNS
 from brink.sim.commands import add_params_arguments
 
 
