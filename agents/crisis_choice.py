@@ -3,8 +3,8 @@
 Utilities are in units of the issue. Settling at share s for the challenger is worth v_C·s to it
 and v_T·(1 − s) to the target; the status quo is s = 0. A war decides the contested share X (the
 demand as first made): it is worth W = p·X·v_C − c − S to the challenger and (1 − p·X)·v_T − c − S
-to the target — MODEL.md's p·v − c when the whole issue is at stake (X = 1) — with c the war cost
-(grows with the opponent's power, falls with resolve, jumps when both principals are nuclear)
+to the target — MODEL.md's p·v − c when the whole issue is at stake (X = 1) — with c the war
+cost (grows with the opponent's power, falls with resolve, jumps when both principals are nuclear)
 and S the expected cost of sanctions threatened against a use of force.
 
 A standoff at level ℓ carries a risk of war over the planning horizon H,

@@ -1,4 +1,4 @@
-"""The calibration report of MODEL.md §10: generic dyads with the capabilities of real disputes.
+"""The calibration report of MODEL.md §10: generic dyads with real disputes' capabilities.
 
 With default parameters, an ensemble of generic two-state disputes whose capabilities, troops
 and distances are drawn from the pre-1990 MID disputes should end in war about as often as the

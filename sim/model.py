@@ -724,8 +724,8 @@ class CrisisModel(mesa.Model):
         self._update_credibility(dispute, war)
 
     def _update_credibility(self, dispute: Dispute, war: War) -> None:
-        """MODEL.md §6: an ally that joined when its partner was attacked gains credibility; one
-        that stayed out loses more. Only defence commitments to the attacked side count."""
+        """MODEL.md §6: an ally that joined when its partner was attacked gains credibility;
+        one that stayed out loses more. Only defence commitments to the attacked side count."""
         attacked = set(dispute.principals(TARGET))
         joined = set(war.members[TARGET])
         for alliance in self.alliances.values():
