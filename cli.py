@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "brink.sim.commands",
     "brink.experiments.commands",
     "brink.experiments.retro_commands",
+    "brink.experiments.fit.commands",
     "brink.viz.commands",
     "brink.sim.classics.commands",
 )

@@ -27,8 +27,8 @@ from brink.experiments.retro_data import read_records
 from brink.experiments.retrodiction import CaseTask, run_case
 from brink.experiments.war_durations import duration_report
 from brink.scenarios.datasets import DATA_DIR
+from brink.scenarios.params_file import base_params
 from brink.scenarios.spec import DemandSpec, Scenario
-from brink.sim.params import ModelParams
 from brink.sim.record import OUTCOMES
 
 MID_FILE = DATA_DIR / "gml-mid-dyadic-2.03.pre1990.csv"
@@ -103,7 +103,11 @@ def base_rates(path: str | Path = MID_FILE) -> dict[str, float]:
 
 
 def calibration_report(
-    disputes: int = 1000, seed: int = 0, horizon: int | None = None, path: str | Path = MID_FILE
+    disputes: int = 1000,
+    seed: int = 0,
+    horizon: int | None = None,
+    path: str | Path = MID_FILE,
+    params_file=None,
 ) -> pd.DataFrame:
     """Run ``disputes`` generic dyads once each with default parameters; compare with MID.
 
@@ -117,7 +121,7 @@ def calibration_report(
     table = dyads(path)
     rng = np.random.default_rng(seed)
     drawn = table.iloc[rng.integers(0, len(table), size=disputes)].reset_index(drop=True)
-    params = ModelParams()
+    params = base_params(params_file)
     if horizon is not None:
         params = params.with_overrides({"horizon": horizon})
     children = np.random.SeedSequence(seed).spawn(disputes)

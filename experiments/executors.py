@@ -174,6 +174,10 @@ def make_runner(
             "give --scheduler or --local-cluster, not both",
             Location(file="command line", key="--scheduler"),
         )
+    if scheduler is not None or local_cluster is not None:
+        from brink.extras import require
+
+        require("cluster", "--scheduler" if scheduler is not None else "--local-cluster")
     if scheduler is not None:
         if not scheduler.startswith(("tcp://", "tls://", "inproc://", "ucx://")):
             raise BrinkInputError(

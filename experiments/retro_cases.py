@@ -26,7 +26,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -152,6 +152,8 @@ class Case:
     outcome: str  # outcome class, or "other" (scored only on war)
     covariates: dict[str, float]
     notes: tuple[str, ...] = ()
+    level: int | None = None  # MID hostility level reached (1–5); None for ICB
+    days: float | None = None  # length in days (MID: mean of mindur and maxdur; ICB: trgterra)
 
 
 @dataclass(frozen=True)
@@ -251,7 +253,8 @@ def _mid_case(case_id: str, number: int, line: int, rows: pd.DataFrame, allies: 
     if hostlev < 1 or hostlev > 5:
         raise CaseError(f"hostlev {hostlev} is not a MID hostility level (1–5)")
     outcome = MID_OUTCOMES.get(int(rows["outcome"].iloc[0]), OTHER)
-    return _case(
+    days = _days(rows, "mindur", "maxdur")
+    case = _case(
         case_id,
         "mid-dyadic",
         number,
@@ -268,6 +271,15 @@ def _mid_case(case_id: str, number: int, line: int, rows: pd.DataFrame, allies: 
         allies,
         notes,
     )
+    return replace(case, level=hostlev, days=days)
+
+
+def _days(rows: pd.DataFrame, *columns: str) -> float | None:
+    """A record's length in days: the mean of the given columns where all are known and ≥ 0."""
+    values = [rows[c].iloc[0] if c in rows else np.nan for c in columns]
+    if any(pd.isna(v) or v < 0 for v in values):
+        return None
+    return float(np.mean(values))
 
 
 # -- ICB ------------------------------------------------------------------------------------
@@ -305,7 +317,8 @@ def _icb_case(case_id: str, number: int, line: int, rows: pd.DataFrame, allies: 
     issue = ICB_ISSUES.get(int(target_row["gravty"]), "other")
     war = bool((rows["viol"] == 4).any())
     outcome = ICB_OUTCOMES.get(int(target_row["outcom"]), OTHER)
-    return _case(
+    crisis_days = target_row.get("trgterra", np.nan)  # trigger to termination, in days
+    case = _case(
         case_id,
         "icb-actor",
         number,
@@ -322,6 +335,8 @@ def _icb_case(case_id: str, number: int, line: int, rows: pd.DataFrame, allies: 
         allies,
         notes,
     )
+    days = float(crisis_days) if pd.notna(crisis_days) and crisis_days >= 0 else None
+    return replace(case, days=days)
 
 
 # -- shared ---------------------------------------------------------------------------------

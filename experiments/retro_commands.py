@@ -12,6 +12,7 @@ import shlex
 
 from brink.errors import BrinkInputError, Location
 from brink.experiments.retro_defaults import DEFAULT_FOLDS, DEFAULT_RUNS
+from brink.sim.commands import add_params_arguments, read_params_option
 from brink.sim.params import PARAMETERS, ModelParams, parse_assignments
 
 
@@ -64,6 +65,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="NAME=VALUE",
         help="override a model parameter (the report lists every override)",
     )
+    add_params_arguments(parser)
     parser.set_defaults(handler=retrodict_command)
 
     calibrate = subparsers.add_parser(
@@ -78,6 +80,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     calibrate.add_argument("--disputes", type=int, default=1000, help="dyads (default 1000)")
     calibrate.add_argument("--seed", type=int, default=0, help="seed of the draw and the runs")
     calibrate.add_argument("--horizon", type=int, help="steps per run (default: the model's)")
+    add_params_arguments(calibrate)
     calibrate.set_defaults(handler=calibrate_command)
 
 
@@ -141,6 +144,7 @@ def retrodict_command(args: argparse.Namespace) -> int:
         limit=args.limit,
         k_folds=args.folds,
         overrides=overrides,
+        params_file=read_params_option(args),
         command=_command_line(args),
         progress=True,
         force=args.force,
@@ -168,7 +172,9 @@ def calibrate_command(args: argparse.Namespace) -> int:
     _at_most(args.disputes, 1_000_000, "--disputes")
     _at_most(args.horizon, MAX_HORIZON, "--horizon")
     _at_most(args.seed, 2**128 - 1, "--seed")
-    report = calibration_report(args.disputes, args.seed, args.horizon)
+    report = calibration_report(
+        args.disputes, args.seed, args.horizon, params_file=read_params_option(args)
+    )
     horizon = args.horizon or ModelParams().horizon
     print(format_report(report, args.disputes, args.seed, horizon))
     return 0

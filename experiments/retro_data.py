@@ -174,7 +174,9 @@ def read_records(path: str | Path) -> Records:
         if column in _ICB_TEXT_COLUMNS:
             continue
         frame[column] = _numeric_column(frame, column, str(path))
-    for column in ("datrig", "systrgda", "revtype12", "revstate2", "numa", "numb", "midonset"):
+    optional = ("datrig", "systrgda", "revtype12", "revstate2", "numa", "numb", "midonset")
+    durations = ("mindur", "maxdur", "trgterra")  # dispute / crisis length in days, if given
+    for column in (*optional, *durations):
         if column in frame:
             values = pd.to_numeric(frame[column].str.strip(), errors="coerce")
             frame[column] = values.where(np.isfinite(values))  # inf is as good as missing

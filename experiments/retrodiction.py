@@ -59,6 +59,7 @@ from brink.experiments.retro_scores import (
     platt_cross_fitted,
 )
 from brink.safe_output import check_output_folder, staged_folder
+from brink.scenarios.params_file import base_params
 from brink.scenarios.spec import Scenario
 from brink.sim.params import ModelParams
 from brink.sim.record import OUTCOMES, mid_outcome
@@ -83,8 +84,10 @@ def run_case(task: CaseTask, params: ModelParams) -> dict[str, Any]:
 
     start = time.perf_counter()
     outcomes: Counter[str] = Counter()
+    level_counts: Counter[int] = Counter()
     wars = 0
     levels = 0.0
+    war_running: list[bool] = []
     war_days: list[float] = []
     challenger_wins = 0
     for run, seed in enumerate(task.seeds):
@@ -93,13 +96,17 @@ def run_case(task: CaseTask, params: ModelParams) -> dict[str, Any]:
         wars += bool(row["war"])
         outcomes[mid_outcome(row["outcome"])] += 1
         levels += row["max_level"]
+        level_counts[int(row["max_level"])] += 1
         if row["war"]:
             war_days.append(float(row["war_days"]))
+            war_running.append(bool(row["war_ongoing"]))
             challenger_wins += row["outcome"] in ("victory_challenger", "yield_target")
     n = len(task.seeds)
     result: dict[str, Any] = {"case_id": task.case_id, "runs": n, "wars": wars}
     result.update({f"n_{outcome}": outcomes[outcome] for outcome in OUTCOMES})
     result["mean_max_level"] = levels / n
+    result.update({f"n_level_{level}": level_counts[level] for level in range(1, 6)})
+    result["war_running"] = war_running
     result["war_days"] = war_days
     result["challenger_won_wars"] = challenger_wins
     result["seconds"] = time.perf_counter() - start
@@ -286,6 +293,7 @@ def retrodict(
     limit: int | None = None,
     k_folds: int = DEFAULT_FOLDS,
     overrides: dict[str, Any] | None = None,
+    params_file=None,
     command: str | None = None,
     progress: bool = False,
     force: bool = False,
@@ -304,6 +312,8 @@ def retrodict(
         limit: only the first ``limit`` disputes or crises of the file.
         k_folds: folds of the cross-validated baselines and recalibration.
         overrides: model parameter overrides (``--set``); none by default.
+        params_file: a checked params file (``--params``) whose values replace the defaults
+            before ``overrides``.
         command: the command line, for the summary.
         progress: print a line per hundred cases to stderr.
         force: replace an earlier retrodiction's output in ``out``.
@@ -316,7 +326,7 @@ def retrodict(
     settings: dict[str, Any] = dict(overrides or {})
     if horizon is not None:
         settings["horizon"] = horizon
-    params = ModelParams().with_overrides(settings)
+    params = base_params(params_file).with_overrides(settings)
     if seed is None:
         from brink.sim.seeds import draw_root_seed
 
@@ -390,6 +400,7 @@ def retrodict(
                 k_folds=k_folds,
                 allies=allies,
                 command=command,
+                params_file=params_file,
             )
         )
     result.files = {key: final_dir / path.relative_to(out_dir) for key, path in files.items()}
@@ -445,6 +456,7 @@ def summary_markdown(
     k_folds: int,
     allies: int,
     command: str | None,
+    params_file=None,
 ) -> str:
     """The ``retrodiction.md`` summary."""
     cases, skipped, scores = result.cases, result.skipped, result.scores
@@ -468,10 +480,13 @@ def summary_markdown(
         f"- Runs per case: {runs}; horizon {params.horizon} steps; root seed {result.root_seed}.",
         "- Parameters: "
         + (
-            "defaults, except " + ", ".join(f"{k}={v}" for k, v in settings.items())
-            if settings
-            else "all defaults"
+            f"from `{params_file.path}` ("
+            + ", ".join(f"{k}={v:.4g}" for k, v in params_file.values.items())
+            + ")"
+            if params_file is not None
+            else "defaults"
         )
+        + (", with " + ", ".join(f"{k}={v}" for k, v in settings.items()) if settings else "")
         + ".",
         f"- Allies added per principal from ATOP: {allies}.",
         f"- Model: {model_version()}.",

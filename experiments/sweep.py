@@ -83,12 +83,21 @@ class SweepResult:
     def complete(self) -> bool:
         return self.done == self.total
 
+    @property
+    def runs(self) -> pd.DataFrame:
+        """Every run of the sweep: point, replication, seed, factors, error, outcomes."""
+        return shards.read_shards(self.directory)
+
 
 def _versions() -> dict[str, str]:
-    from importlib.metadata import version
+    from importlib.metadata import PackageNotFoundError, version
 
     versions = software_versions()
-    versions.update({name: version(name) for name in ("scipy", "SALib", "dask")})
+    for name in ("scipy", "SALib", "dask"):
+        try:
+            versions[name] = version(name)
+        except PackageNotFoundError:  # Dask is optional (brink[cluster])
+            versions[name] = "not installed"
     return versions
 
 

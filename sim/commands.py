@@ -52,6 +52,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="NAME=VALUE",
         help="override a model parameter, e.g. --set spiral_hazard=0.05 (repeatable)",
     )
+    add_params_arguments(parser, posterior=True)
     parser.add_argument(
         "--out", default=None, metavar="DIR", help="output directory (default out/NAME-TIME)"
     )
@@ -83,13 +84,73 @@ def whole_number(text: str | None, flag: str, low: int, high: int | None = None)
     return value
 
 
+def add_params_arguments(parser: argparse.ArgumentParser, *, posterior: bool = False) -> None:
+    """``--params FILE`` (and, for commands that run ensembles, ``--posterior``)."""
+    parser.add_argument(
+        "--params",
+        dest="params_file",
+        default=None,
+        metavar="FILE",
+        help="run with the parameters of a params file (e.g. brink fit's DIR/params.yaml); "
+        "the scenario's own parameters and --set still override it",
+    )
+    if posterior:
+        parser.add_argument(
+            "--posterior",
+            action="store_true",
+            help="draw each run's parameters from the params file's posterior sample, so the "
+            "reported intervals include parameter uncertainty",
+        )
+
+
+def read_params_option(args: argparse.Namespace):
+    """The checked params file of ``--params`` (None without it); ``--posterior`` needs one."""
+    from brink.scenarios.params_file import load_params_file
+
+    path = getattr(args, "params_file", None)
+    wants_posterior = getattr(args, "posterior", False)
+    if path is None:
+        if wants_posterior:
+            raise BrinkInputError(
+                "--posterior needs --params FILE (a params file with a posterior: block)",
+                Location(file=COMMAND_LINE, key="--posterior"),
+            )
+        return None
+    params_file = load_params_file(path)
+    if wants_posterior and not params_file.posterior:
+        raise BrinkInputError(
+            "the params file has no posterior: block to draw from",
+            Location(file=str(path), key="posterior"),
+        )
+    return params_file
+
+
+def params_file_record(params_file) -> dict[str, Any]:
+    """What a manifest records of a params file: where, its hash and what it set."""
+    from brink.sim import output
+
+    return {
+        "path": str(Path(params_file.path).resolve()),
+        "sha256": output.file_sha256(Path(params_file.path)),
+        "values": params_file.values,
+        "posterior_size": len(params_file.posterior),
+    }
+
+
 def resolve_parameters(
-    scenario: Scenario, assignments: list[str], horizon: str | None
+    scenario: Scenario,
+    assignments: list[str],
+    horizon: str | None,
+    params_file=None,
+    draw: int | None = None,
 ) -> ModelParams:
-    """Defaults ← scenario (``step``, ``horizon``, ``parameters:``) ← ``--set`` ← ``--horizon``."""
+    """Defaults ← params file ← scenario (``step``, ``horizon``, ``parameters:``) ← ``--set`` ←
+    ``--horizon``. ``draw`` takes a posterior draw of the params file instead of its values."""
+    from brink.scenarios.params_file import base_params
     from brink.sim.params import scenario_params
 
-    params = scenario_params(scenario, parse_assignments(assignments))
+    base = base_params(params_file, draw)
+    params = scenario_params(scenario, parse_assignments(assignments), base=base)
     if horizon is not None:
         params = params.with_overrides(
             {"horizon": horizon}, {"horizon": Location(file=COMMAND_LINE, key="--horizon")}
@@ -109,6 +170,10 @@ def reproducing_command(args: argparse.Namespace, root: int, directory: Path) ->
         words += ["--horizon", str(args.horizon)]
     for assignment in args.assignments:
         words += ["--set", assignment]
+    if args.params_file is not None:
+        words += ["--params", str(args.params_file)]
+    if args.posterior:
+        words.append("--posterior")
     words += ["--out", str(directory), "--jobs", str(args.jobs), "--format", str(args.fmt)]
     return shlex.join(words)
 
@@ -132,7 +197,14 @@ def run_command(args: argparse.Namespace) -> int:
 
     path = resolve_scenario_path(args.scenario)
     scenario = load_scenario(path)
-    params = resolve_parameters(scenario, args.assignments, args.horizon)
+    params_file = read_params_option(args)
+    params = resolve_parameters(scenario, args.assignments, args.horizon, params_file)
+    draws = ()
+    if args.posterior:
+        draws = tuple(
+            resolve_parameters(scenario, args.assignments, args.horizon, params_file, draw=i)
+            for i in range(len(params_file.posterior))
+        )
     root = draw_root_seed() if seed is None else seed
     started = output.now_iso()
     clock = time.perf_counter()
@@ -150,6 +222,8 @@ def run_command(args: argparse.Namespace) -> int:
         "scenario_file": str(path.resolve()),
         "scenario_sha256": output.file_sha256(path),
         "parameters": parameters_json(params),
+        "params_file": None if params_file is None else params_file_record(params_file),
+        "posterior_draws": len(draws) or None,
         "root_seed": root,
         "seed_given": seed is not None,
         "runs": runs,
@@ -162,7 +236,7 @@ def run_command(args: argparse.Namespace) -> int:
     # The run is built in a temporary sibling folder and renamed into place when complete, so
     # an interrupted run (or --force over a finished one) leaves the old run whole, or nothing.
     with staged_folder(directory, kind="run", again=args.force) as staging:
-        text = _write_run(scenario, params, manifest, staging, args.progress, clock)
+        text = _write_run(scenario, params, manifest, staging, args.progress, clock, draws)
     sys.stdout.write(text)
     print(f"brink: wrote {directory}", file=sys.stderr)
     return 0
@@ -175,33 +249,25 @@ def _write_run(
     directory: Path,
     progress: bool,
     clock: float,
+    draws: tuple[ModelParams, ...] = (),
 ) -> str:
     """Run the ensemble into ``directory``; write its tables, summary, figures and manifest."""
+    from brink.api import simulate_ensemble
     from brink.sim import output
-    from brink.sim.ensemble import run_ensemble
-    from brink.sim.summary import summarize
     from brink.viz.figures import write_figures
 
     output.write_manifest(directory, manifest)
-    result = run_ensemble(
+    # the code path of brink.run, with the tables streamed to the directory
+    result, summary = simulate_ensemble(
         scenario,
         params,
         runs=manifest["runs"],
-        directory=directory,
         root_seed=manifest["root_seed"],
         jobs=manifest["jobs"],
+        directory=directory,
         fmt=manifest["format"],
         progress=progress,
-    )
-    summary = summarize(
-        scenario,
-        result.runs,
-        result.escalation,
-        result.actions,
-        root_seed=manifest["root_seed"],
-        horizon=params.horizon,
-        step_unit=scenario.step,
-        n_runs=manifest["runs"],
+        draws=draws,
     )
     text = summary.markdown()
     output.write_text_atomic(directory / output.SUMMARY, text)

@@ -30,7 +30,7 @@ from tqdm import tqdm
 from brink.errors import BrinkRunError
 from brink.lifeline import die_with_parent
 from brink.scenarios.spec import Scenario
-from brink.sim.output import TABLE_COLUMNS, TableWriter, rows_to_table
+from brink.sim.output import TABLE_COLUMNS, TableCollector, TableWriter, rows_to_table
 from brink.sim.params import ModelParams
 from brink.sim.seeds import draw_root_seed, spawn_seeds
 
@@ -60,6 +60,8 @@ class EnsembleResult:
     actions: pd.DataFrame  # run, actor, action, target, dispute: each act once per run
     files: dict[str, Path] = field(default_factory=dict)
     rows: dict[str, int] = field(default_factory=dict)
+    # every table in full, when the ensemble ran without a directory (``brink.run``)
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
 # The scenario and parameters of the ensemble in this process; a worker gets them once, from
@@ -67,9 +69,15 @@ class EnsembleResult:
 _CONTEXT: dict[str, object] = {}
 
 
-def _init_worker(scenario: Scenario, params: ModelParams, parent: int | None = None) -> None:
+def _init_worker(
+    scenario: Scenario,
+    params: ModelParams,
+    parent: int | None = None,
+    draws: tuple[ModelParams, ...] = (),
+) -> None:
     _CONTEXT["scenario"] = scenario
     _CONTEXT["params"] = params
+    _CONTEXT["draws"] = draws
     if parent is not None:
         # A worker holds hundreds of megabytes: it must not outlive a killed `brink run`.
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
@@ -85,12 +93,22 @@ def run_chunk(chunk: list[tuple[int, int]]) -> dict[str, pa.Table]:
 
     scenario = _CONTEXT["scenario"]
     params = _CONTEXT["params"]
+    draws = _CONTEXT.get("draws") or ()
     rows: dict[str, list[dict]] = {name: [] for name in TABLE_COLUMNS}
     for run, seed in chunk:
-        record = simulate(scenario, params, seed, run=run)
+        record = simulate(scenario, posterior_draw(draws, seed) if draws else params, seed, run=run)
         for name in TABLE_COLUMNS:
             rows[name].extend(getattr(record, name))
     return {name: rows_to_table(name, table_rows) for name, table_rows in rows.items()}
+
+
+def posterior_draw(draws: tuple[ModelParams, ...], seed: int) -> ModelParams:
+    """The parameter draw a run uses under ``--posterior``: its seed modulo the number of draws.
+
+    A function of the run's own seed, so the draw is reproducible from the manifest and does not
+    depend on chunking, workers or the order runs finish in.
+    """
+    return draws[seed % len(draws)]
 
 
 def _chunks(seeds: list[int]) -> list[list[tuple[int, int]]]:
@@ -99,10 +117,12 @@ def _chunks(seeds: list[int]) -> list[list[tuple[int, int]]]:
     return [pairs[start : start + size] for start in range(0, len(pairs), size)]
 
 
-def _results_in_order(chunks, scenario, params, jobs: int) -> Iterator[tuple[list, dict]]:
+def _results_in_order(
+    chunks, scenario, params, jobs: int, draws: tuple[ModelParams, ...] = ()
+) -> Iterator[tuple[list, dict]]:
     """``(chunk, tables)`` in run order; at most ``2 × jobs`` chunks in flight (flat memory)."""
     if jobs == 1:
-        _init_worker(scenario, params)
+        _init_worker(scenario, params, None, draws)
         for chunk in chunks:
             yield chunk, run_chunk(chunk)
         return
@@ -111,7 +131,7 @@ def _results_in_order(chunks, scenario, params, jobs: int) -> Iterator[tuple[lis
     losses: dict[int, int] = {}
     while True:
         try:
-            with _pool(scenario, params, jobs) as pool:
+            with _pool(scenario, params, jobs, draws) as pool:
                 pending: deque = deque()
                 _top_up(pool, pending, retry, waiting, 2 * jobs)
                 while pending:
@@ -148,13 +168,15 @@ def _top_up(pool, pending: deque, retry: deque, waiting: Iterator, limit: int) -
 
 
 @contextlib.contextmanager
-def _pool(scenario: Scenario, params: ModelParams, jobs: int) -> Iterator[ProcessPoolExecutor]:
+def _pool(
+    scenario: Scenario, params: ModelParams, jobs: int, draws: tuple[ModelParams, ...] = ()
+) -> Iterator[ProcessPoolExecutor]:
     context = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(
         max_workers=jobs,
         mp_context=context,
         initializer=_init_worker,
-        initargs=(scenario, params, os.getpid()),
+        initargs=(scenario, params, os.getpid(), draws),
     )
     try:
         yield pool
@@ -179,36 +201,43 @@ def run_ensemble(
     params: ModelParams,
     *,
     runs: int,
-    directory: Path,
+    directory: Path | None,
     root_seed: int | None = None,
     jobs: int = 1,
     fmt: str = "parquet",
     progress: bool = True,
+    draws: tuple[ModelParams, ...] = (),
 ) -> EnsembleResult:
-    """Run ``runs`` replications and stream their tables into ``directory``.
+    """Run ``runs`` replications and stream their tables into ``directory`` (or keep them).
 
     Args:
         scenario: the crisis to simulate.
         params: resolved model parameters (defaults ← scenario ← command line).
         runs: number of replications (≥ 1).
-        directory: where the tables go; it must exist.
+        directory: where the tables go; it must exist. None keeps every table in memory,
+            as ``EnsembleResult.tables`` (``fmt`` is then unused).
         root_seed: the ensemble's root seed; drawn from OS entropy when None.
         jobs: worker processes; 1 runs in this process.
         fmt: ``parquet`` or ``csv``.
         progress: show a progress bar on standard error.
+        draws: parameter draws (``--posterior``); when given, each run uses the draw its seed
+            picks (:func:`posterior_draw`) instead of ``params``.
 
     Returns:
         EnsembleResult: the seeds, the small tables the summary needs and the files written.
     """
     root = draw_root_seed() if root_seed is None else root_seed
     seeds = spawn_seeds(root, runs)
-    writers = {name: TableWriter(directory, name, fmt) for name in TABLE_COLUMNS}
+    writers: dict[str, TableWriter | TableCollector] = {
+        name: TableCollector(name) if directory is None else TableWriter(directory, name, fmt)
+        for name in TABLE_COLUMNS
+    }
     kept: dict[str, list[pd.DataFrame]] = {"runs": [], "escalation": [], "actions": []}
     bar = tqdm(
         total=runs, unit="run", desc="brink run", file=sys.stderr, disable=not progress, leave=False
     )
     try:
-        for chunk, tables in _results_in_order(_chunks(seeds), scenario, params, jobs):
+        for chunk, tables in _results_in_order(_chunks(seeds), scenario, params, jobs, draws):
             for name, table in tables.items():
                 writers[name].write_table(table)
             kept["runs"].append(tables["runs"].to_pandas())
@@ -218,7 +247,7 @@ def run_ensemble(
             events = events.to_pandas()
             kept["actions"].append(distinct_actions(events))
             bar.update(len(chunk))
-        files = {name: writer.close() for name, writer in writers.items()}
+        closed = {name: writer.close() for name, writer in writers.items()}
     except BaseException:
         for writer in writers.values():
             writer.abort()
@@ -231,6 +260,9 @@ def run_ensemble(
         runs=pd.concat(kept["runs"], ignore_index=True),
         escalation=pd.concat(kept["escalation"], ignore_index=True),
         actions=pd.concat(kept["actions"], ignore_index=True),
-        files=files,
+        files={name: kept for name, kept in closed.items() if isinstance(kept, Path)},
         rows={name: writer.rows for name, writer in writers.items()},
+        tables={
+            name: kept.to_pandas() for name, kept in closed.items() if isinstance(kept, pa.Table)
+        },
     )

@@ -181,10 +181,7 @@ class TableWriter:
         """Append one batch as an Arrow table (cast to the schema of the first batch)."""
         if table.num_rows == 0:
             return
-        if self.schema is None:
-            self.schema = table.schema
-        elif table.schema != self.schema:
-            table = _conform(table, self.schema, self.name)
+        self.schema, table = _first_schema(self.schema, table, self.name)
         self._pending.append(table)
         self._pending_rows += table.num_rows
         self.rows += table.num_rows
@@ -223,6 +220,51 @@ class TableWriter:
             with contextlib.suppress(Exception):
                 self._writer.close()
         self.temporary.unlink(missing_ok=True)
+
+
+class TableCollector:
+    """Keeps one table in memory, batch by batch, with :class:`TableWriter`'s schema rules.
+
+    What ``brink.run`` uses instead of a file: :meth:`close` returns the whole Arrow table,
+    the same table :class:`TableWriter` would have written.
+    """
+
+    def __init__(self, name: str):
+        self.name = name
+        self.schema: pa.Schema | None = None
+        self.rows = 0
+        self._batches: list[pa.Table] = []
+
+    def write_table(self, table: pa.Table) -> None:
+        """Append one batch (cast to the schema of the first batch)."""
+        if table.num_rows == 0:
+            return
+        self.schema, table = _first_schema(self.schema, table, self.name)
+        self._batches.append(table)
+        self.rows += table.num_rows
+
+    def close(self) -> pa.Table:
+        """The whole table; an empty one still has its columns."""
+        if self.schema is None:
+            self.schema = _schema_for(self.name, [])
+        if not self._batches:
+            return self.schema.empty_table()
+        return pa.concat_tables(self._batches)
+
+    def abort(self) -> None:
+        """Drop what was kept (after an error or an interruption)."""
+        self._batches = []
+
+
+def _first_schema(
+    schema: pa.Schema | None, table: pa.Table, name: str
+) -> tuple[pa.Schema, pa.Table]:
+    """The stream's schema (the first batch's) and the batch cast to it."""
+    if schema is None:
+        return table.schema, table
+    if table.schema != schema:
+        table = _conform(table, schema, name)
+    return schema, table
 
 
 def _conform(table: pa.Table, schema: pa.Schema, name: str) -> pa.Table:

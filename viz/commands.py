@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from brink.errors import BrinkInputError, Location
+from brink.extras import require
 from brink.lifeline import terminate_group
 
 DEFAULT_PORT = 8765
@@ -158,6 +159,7 @@ def _die_with_brink() -> None:
 
 
 def view_command(args: argparse.Namespace) -> int:
+    require("view", "brink view")
     extra = view_environment(args)
     shown = args.run_dir or args.scenario or "black_sea_2022"
     print(f"brink view: {shown} at http://{args.host}:{args.port}/ (Ctrl-C stops)", flush=True)
@@ -183,6 +185,7 @@ def view_command(args: argparse.Namespace) -> int:
 
 
 def animate_command(args: argparse.Namespace) -> int:
+    require("view", "brink animate")  # it reads the run as the view does (brink.viz.app)
     from brink.viz.animate import animate_run
     from brink.viz.app import Recorded
 

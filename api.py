@@ -1,0 +1,428 @@
+"""The Python API behind ``brink.load``, ``brink.run``, ``brink.sweep`` and ``brink.retrodict``.
+
+``brink run`` on the command line and :func:`run` here go through the same functions
+(:func:`resolve_params`, :func:`simulate_ensemble`): the command streams the tables to a run
+directory, the API keeps them in memory, and for the same seed the tables and the summary are
+the same (``tests/test_api.py`` compares them). Heavy libraries are imported inside the
+functions, so ``import brink`` stays quick.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from brink.errors import BrinkInputError, Location
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+    from brink.experiments.retrodiction import RetroResult
+    from brink.experiments.sweep import SweepResult
+    from brink.scenarios.spec import Scenario
+    from brink.sim.ensemble import EnsembleResult
+    from brink.sim.params import ModelParams
+    from brink.sim.summary import Summary
+
+#: Where an error in an argument of :func:`run` is said to be.
+API_CALL = "brink.run"
+#: Most replications of one ensemble (as ``brink run --runs``).
+MAX_RUNS = 10_000_000
+#: Most worker processes (as ``brink run --jobs``).
+MAX_JOBS = 512
+
+
+def load(scenario: str | Path) -> Scenario:
+    """Load and check a scenario: a bundled name (``"black_sea_2022"``) or a file's path.
+
+    Raises:
+        BrinkInputError: for an unknown name (with the nearest bundled one) or any mistake in
+            the file, located ``file:line:column``.
+    """
+    from brink.scenarios.loader import load_scenario
+
+    return load_scenario(scenario)
+
+
+def resolve_params(
+    scenario: Scenario,
+    params: Mapping[str, Any] | str | Path | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    horizon: int | str | None = None,
+    *,
+    where: str = API_CALL,
+) -> ModelParams:
+    """The run's parameters: defaults ← ``params`` ← the scenario's own ← ``overrides`` ←
+    ``horizon``.
+
+    ``params`` is a generic set of values (a fit, say) and the scenario's judgement about its own
+    case overrides it; ``overrides`` (``--set`` on the command line) override both.
+
+    Raises:
+        BrinkInputError: for an unknown parameter (with the nearest name) or a value of the
+            wrong type or out of its range, located at the argument that gave it.
+    """
+    from brink.sim.params import ModelParams, coerce_parameter, scenario_params
+
+    base = ModelParams()
+    if params is not None:
+        values = _params_values(params, where)
+        base = base.with_overrides(
+            values, {name: Location(file=where, key=f"params[{name!r}]") for name in values}
+        )
+    checked = {
+        name: coerce_parameter(name, value, Location(file=where, key=f"overrides[{name!r}]"))
+        for name, value in (overrides or {}).items()
+    }
+    resolved = scenario_params(scenario, checked, base=base)
+    if horizon is not None:
+        resolved = resolved.with_overrides(
+            {"horizon": horizon}, {"horizon": Location(file=where, key="horizon")}
+        )
+    return resolved
+
+
+def _params_values(params: Mapping[str, Any] | str | Path, where: str) -> dict[str, Any]:
+    if isinstance(params, Mapping):
+        return dict(params)
+    raise BrinkInputError(
+        f"params is {type(params).__name__}; give a dict of parameter values",
+        Location(file=where, key="params"),
+    )
+
+
+def simulate_ensemble(
+    scenario: Scenario,
+    params: ModelParams,
+    *,
+    runs: int,
+    root_seed: int,
+    jobs: int = 1,
+    directory: Path | None = None,
+    fmt: str = "parquet",
+    progress: bool = False,
+) -> tuple[EnsembleResult, Summary]:
+    """Run the ensemble and compute its summary: the one code path of ``brink run`` and
+    :func:`run`.
+
+    With ``directory``, the tables stream to files there (``brink run``); without, they are
+    kept in memory as ``EnsembleResult.tables``.
+    """
+    from brink.sim.ensemble import run_ensemble
+    from brink.sim.summary import summarize
+
+    result = run_ensemble(
+        scenario,
+        params,
+        runs=runs,
+        directory=directory,
+        root_seed=root_seed,
+        jobs=jobs,
+        fmt=fmt,
+        progress=progress,
+    )
+    summary = summarize(
+        scenario,
+        result.runs,
+        result.escalation,
+        result.actions,
+        root_seed=root_seed,
+        horizon=params.horizon,
+        step_unit=scenario.step,
+        n_runs=runs,
+    )
+    return result, summary
+
+
+def run_manifest(
+    scenario: Scenario, params: ModelParams, *, root_seed: int, seed_given: bool, runs: int
+) -> dict[str, Any]:
+    """What identifies a run and the software that made it (the start of ``manifest.json``)."""
+    from brink.sim import output
+    from brink.sim.seeds import spawn_seeds
+
+    path = Path(scenario.path) if scenario.path else None
+    return {
+        "kind": "run",
+        "status": "running",
+        "versions": output.software_versions(),
+        "git_commit": output.git_commit(),
+        "scenario": scenario.name,
+        "scenario_file": str(path.resolve()) if path else None,
+        "scenario_sha256": output.file_sha256(path) if path and path.is_file() else None,
+        "parameters": params.as_dict(),
+        "root_seed": root_seed,
+        "seed_given": seed_given,
+        "runs": runs,
+        "seeds": spawn_seeds(root_seed, runs),
+    }
+
+
+def whole_number(value: Any, name: str, low: int, high: int, where: str = API_CALL) -> int:
+    """An integer argument in ``[low, high]``, or a located error naming the argument."""
+    location = Location(file=where, key=name)
+    if isinstance(value, bool):
+        raise BrinkInputError(f"{value} is not a whole number", location)
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise BrinkInputError(f"'{value}' is not a whole number", location) from None
+    if not low <= number <= high:
+        raise BrinkInputError(f"{number} is out of range (use {low}–{high})", location)
+    return number
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """An ensemble's tables, summary and what reproduces it (returned by :func:`run`).
+
+    Attributes:
+        scenario: the checked scenario that ran.
+        params: the resolved model parameters.
+        root_seed: the ensemble's root seed (drawn and recorded when none was given).
+        tables: every table a run writes, by name (``runs``, ``steps``, ``events``,
+            ``beliefs``, ``fronts``), as pandas data frames.
+        summary: the analyst summary; :attr:`text` is the Markdown of ``summary.md``.
+        manifest: versions, parameters, seeds and the call that reproduces the run.
+    """
+
+    scenario: Scenario
+    params: ModelParams
+    root_seed: int
+    tables: Mapping[str, pd.DataFrame]
+    summary: Summary
+    manifest: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def runs(self) -> pd.DataFrame:
+        """One row per run and dispute: outcome, levels, war, casualties, sides."""
+        return self.tables["runs"]
+
+    @property
+    def steps(self) -> pd.DataFrame:
+        """One row per run, step and state: posture, escalation, cohesion."""
+        return self.tables["steps"]
+
+    @property
+    def events(self) -> pd.DataFrame:
+        """One row per act: who did what to whom, when."""
+        return self.tables["events"]
+
+    @property
+    def text(self) -> str:
+        """The summary as Markdown (the text ``brink run`` prints and writes to summary.md)."""
+        return self.summary.markdown()
+
+    @property
+    def outcomes(self) -> pd.DataFrame:
+        """Share of runs ending in each outcome, per dispute, with Wilson 95 % bounds.
+
+        Columns: dispute, challenger, target, outcome, count, runs, share, low, high.
+        """
+        from brink.sim.summary import outcome_table
+
+        return outcome_table(self.runs)
+
+    @property
+    def headline(self) -> pd.DataFrame:
+        """The summary's headline estimates: label, count, runs, share, low, high."""
+        import pandas as pd
+
+        rows = [
+            {
+                "label": estimate.label,
+                "count": estimate.successes,
+                "runs": estimate.trials,
+                "share": estimate.share,
+                "low": estimate.interval[0],
+                "high": estimate.interval[1],
+            }
+            for estimate in self.summary.headline()
+        ]
+        return pd.DataFrame(rows, columns=["label", "count", "runs", "share", "low", "high"])
+
+    def plot_outcomes(self) -> Figure:
+        """How each dispute ends: share of runs with 95 % intervals (a matplotlib figure)."""
+        from brink.viz.figures import outcome_figure
+
+        _show_figures_in_notebooks()
+        return outcome_figure(self.runs, self.summary.names)
+
+    def _repr_markdown_(self) -> str:  # a notebook shows the summary
+        return self.text
+
+
+def _show_figures_in_notebooks() -> None:
+    """Let a Jupyter notebook draw Brink's figures, which are made without pyplot (IPython
+    registers a PNG view of figures only for ``%matplotlib inline``)."""
+    import sys
+
+    if "IPython" not in sys.modules:
+        return  # not in a notebook or an IPython shell: nothing to register
+    from IPython import get_ipython
+    from IPython.core.pylabtools import print_figure
+    from matplotlib.figure import Figure
+
+    shell = get_ipython()
+    if shell is not None:
+        png = shell.display_formatter.formatters["image/png"]
+        png.for_type(Figure, lambda figure: print_figure(figure, "png", bbox_inches="tight"))
+
+
+def run(
+    scenario: str | Path | Scenario,
+    *,
+    runs: int = 100,
+    seed: int | None = None,
+    params: Mapping[str, Any] | str | Path | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    horizon: int | None = None,
+    jobs: int = 1,
+    progress: bool = False,
+) -> RunResult:
+    """Run an ensemble of a scenario in memory; no output folder is needed.
+
+    Args:
+        scenario: a bundled scenario's name, a scenario file, or a scenario from :func:`load`.
+        runs: replications (each with its own seed spawned from the root seed).
+        seed: the root seed; drawn from the operating system and recorded when None.
+        params: parameter values to start from, a dict (the scenario's own ``parameters:``
+            and ``overrides`` take precedence over them).
+        overrides: parameter values that override everything else (as ``--set``).
+        horizon: steps per run at most (as ``--horizon``).
+        jobs: worker processes; 1 runs in this process.
+        progress: show a progress bar on standard error.
+
+    Returns:
+        RunResult: the tables as data frames, outcome shares with Wilson intervals, the
+        summary and the manifest. ``brink run`` with the same seed writes the same tables.
+
+    Raises:
+        BrinkInputError: for an unknown scenario, a mistake in its file, or an argument out of
+            range, located at the file's line or at the argument.
+    """
+    from brink.scenarios.spec import Scenario
+    from brink.sim import output
+    from brink.sim.seeds import draw_root_seed
+
+    n_runs = whole_number(runs, "runs", 1, MAX_RUNS)
+    n_jobs = whole_number(jobs, "jobs", 1, MAX_JOBS)
+    given = None if seed is None else whole_number(seed, "seed", 0, 2**128 - 1)
+    checked = scenario if isinstance(scenario, Scenario) else load(scenario)
+    resolved = resolve_params(checked, params, overrides, horizon)
+    root = draw_root_seed() if given is None else given
+    clock = time.perf_counter()
+    manifest = run_manifest(
+        checked, resolved, root_seed=root, seed_given=given is not None, runs=n_runs
+    )
+    manifest.update(call=_reproducing_call(checked, n_runs, root, params, overrides, horizon))
+    manifest.update(jobs=n_jobs, started=output.now_iso())
+    result, summary = simulate_ensemble(
+        checked, resolved, runs=n_runs, root_seed=root, jobs=n_jobs, progress=progress
+    )
+    manifest.update(
+        status="complete",
+        finished=output.now_iso(),
+        seconds=round(time.perf_counter() - clock, 3),
+        rows=result.rows,
+    )
+    return RunResult(checked, resolved, root, result.tables, summary, manifest)
+
+
+def _reproducing_call(
+    scenario: Scenario,
+    runs: int,
+    root: int,
+    params: Mapping[str, Any] | str | Path | None,
+    overrides: Mapping[str, Any] | None,
+    horizon: int | None,
+) -> str:
+    """The :func:`run` call that makes the same tables, with the root seed made explicit."""
+    target = scenario.path or scenario.name
+    if scenario.path and Path(scenario.path).resolve().is_relative_to(_bundled_dir()):
+        target = scenario.name
+    words = [repr(str(target)), f"runs={runs}", f"seed={root}"]
+    if params is not None:
+        words.append(f"params={dict(params) if isinstance(params, Mapping) else str(params)!r}")
+    if overrides:
+        words.append(f"overrides={dict(overrides)!r}")
+    if horizon is not None:
+        words.append(f"horizon={horizon!r}")
+    return f"brink.run({', '.join(words)})"
+
+
+def _bundled_dir() -> Path:
+    from brink.scenarios.loader import SCENARIO_DIR
+
+    return Path(SCENARIO_DIR).resolve()
+
+
+def sweep(
+    experiment: str | Path,
+    *,
+    out: str | Path | None = None,
+    samples: int | None = None,
+    replications: int | None = None,
+    jobs: int | None = None,
+    scheduler: str | None = None,
+    local_cluster: int | None = None,
+    resume: bool = False,
+    progress: bool = False,
+    command: list[str] | None = None,
+) -> SweepResult:
+    """Run an experiment file (a bundled name such as ``"tripwire"``, or a path): what
+    ``brink sweep`` does, with the same arguments.
+
+    Args:
+        experiment: the experiment file or bundled experiment's name.
+        out: the sweep's directory (default ``sweeps/NAME``).
+        samples: design size (``--samples``); None keeps the file's.
+        replications: runs per design point (``--replications``); None keeps the file's.
+        jobs: worker processes (default: one per core).
+        scheduler: a running Dask scheduler's address, ``tcp://HOST:PORT`` (``brink[cluster]``).
+        local_cluster: start a Dask LocalCluster of this many workers (``brink[cluster]``).
+        resume: finish an interrupted sweep in ``out``.
+        progress: show a progress bar on standard error.
+        command: the command line to record in the manifest.
+
+    Returns:
+        SweepResult: counts of runs (done, failed), the manifest, and ``runs``, every run.
+    """
+    from brink.experiments.executors import make_runner, start_fork_server
+
+    if scheduler is None and local_cluster is None:
+        start_fork_server()  # it imports the model while this process reads the experiment
+    from brink.experiments.experiment import load_experiment
+    from brink.experiments.sweep import run_sweep
+
+    checked = load_experiment(experiment).resized(samples, replications)
+    directory = Path(out) if out is not None else Path("sweeps") / checked.name
+    make_runner(jobs, scheduler, local_cluster, check_only=True)
+    return run_sweep(
+        checked,
+        directory,
+        lambda: make_runner(jobs, scheduler, local_cluster),
+        resume=resume,
+        progress=progress,
+        command=command,
+    )
+
+
+def retrodict(data: str | Path, **options: Any) -> RetroResult:
+    """Run the model on every dispute of a MID or ICB file and score it (``brink retrodict``).
+
+    Takes the keyword arguments of :func:`brink.experiments.retrodiction.retrodict`: ``runs``,
+    ``jobs``, ``scheduler``, ``out`` (default ``out/retrodict-NAME``), ``seed``, ``horizon``,
+    ``allies``, ``limit``, ``k_folds``, ``overrides``, ``progress``, ``force``.
+
+    Returns:
+        RetroResult: per-case forecasts (``cases``), skipped records, ``scores`` (Brier, log
+        loss, AUC of the model and its baselines), the root seed and the files written.
+    """
+    from brink.experiments.retrodiction import retrodict as run_retrodiction
+
+    return run_retrodiction(data, **options)

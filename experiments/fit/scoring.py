@@ -1,0 +1,78 @@
+"""How well a parameter set's runs foresaw what happened: log scores per case, and for wars.
+
+Each historical case was run R times with one parameter set; its counts (wars, outcome classes,
+hostility levels) become smoothed probabilities, and the case scores the log probability of what
+really happened (Good 1952: the logarithmic score is the strictly proper score that rewards a
+forecaster only for the probability given to the event that occurred). Counts are smoothed by
+adding one half to every cell (the Jeffreys prior of a multinomial, Krichevsky & Trofimov 1981),
+so a class no run produced costs a finite amount, ``log(0.5 / (R + K/2))``, not infinity.
+
+Three terms per case, each a log probability (higher is better, 0 is perfect):
+
+- **war**: did the dispute reach war (MID hostility level 5; ICB violence 4)?
+- **outcome**: the outcome class (MID: six classes; ICB: four), for cases whose class is known;
+- **level**: the highest MID hostility level reached, 1–5 (MID files only: ICB has no levels).
+
+and one term for war **duration**, scored over the wars of the Correlates of War interstate war
+file (Sarkees & Wayman 2010) rather than per case, because a MID record dates the dispute, not
+the war within it: the mean log probability of each COW war's length falling in its bin of the
+model's pooled war lengths across all cases. Bins are ``DURATION_BINS``; the last bin holds wars
+of 180 days or more and wars still going when a run ends, since a run of the default horizon
+cannot tell those apart (right-censoring).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+
+#: Edges of the war-length bins, in days: under a month, one to three months, three to six
+#: months, and six months or more (or unfinished at the horizon).
+DURATION_BINS = (0.0, 30.0, 90.0, 180.0)
+#: Hostility levels of the MID scale (Jones, Bremer & Singer 1996).
+LEVELS = (1, 2, 3, 4, 5)
+#: Smoothing added to every cell (Jeffreys / Krichevsky–Trofimov).
+SMOOTHING = 0.5
+
+
+def smoothed(counts: Sequence[float]) -> np.ndarray:
+    """Probabilities from counts with :data:`SMOOTHING` added to every cell."""
+    cells = np.asarray(counts, dtype=float) + SMOOTHING
+    return cells / cells.sum()
+
+
+def war_term(wars: int, runs: int, happened: bool) -> float:
+    """Log probability the runs gave to whether the case reached war."""
+    p = smoothed((runs - wars, wars))
+    return float(math.log(p[1] if happened else p[0]))
+
+
+def class_term(counts: Sequence[float], observed: int) -> float:
+    """Log probability the runs gave to the observed class (an index into ``counts``)."""
+    return float(math.log(smoothed(counts)[observed]))
+
+
+def duration_bin(days: float, running: bool = False) -> int:
+    """The bin of a war of ``days`` days (the last bin if it was still going)."""
+    if running:
+        return len(DURATION_BINS) - 1
+    return int(np.searchsorted(DURATION_BINS, days, side="right") - 1)
+
+
+def duration_counts(days: Iterable[float], running: Iterable[bool]) -> np.ndarray:
+    """How many wars fall in each bin of :data:`DURATION_BINS`."""
+    counts = np.zeros(len(DURATION_BINS))
+    for length, still in zip(days, running, strict=True):
+        counts[duration_bin(length, still)] += 1
+    return counts
+
+
+def duration_term(model_counts: Sequence[float], observed_days: Iterable[float]) -> float:
+    """Mean log probability of each observed war length under the model's binned lengths."""
+    probabilities = smoothed(model_counts)
+    observed = [duration_bin(days) for days in observed_days]
+    if not observed:
+        return 0.0
+    return float(np.mean([math.log(probabilities[b]) for b in observed]))

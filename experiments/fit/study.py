@@ -1,0 +1,264 @@
+"""``brink fit``: search the model's free parameters with Optuna's TPE sampler.
+
+Optuna (Akiba et al. 2019) proposes parameter sets with the tree-structured Parzen estimator
+(Bergstra et al. 2011); each proposal is one :func:`~brink.experiments.fit.evaluate.evaluate`
+of every training case. Trials run one after another and each spreads its cases over the
+workers (a process pool or a Dask cluster), so a fit uses a cluster exactly as a sweep does.
+
+Trial 0 is always the default parameters, the point every fit must beat. Every finished trial
+is in Optuna's journal (``journal.log``, an append-only file) and its per-case forecasts in
+``trials/trial-NNNN.parquet``, written before the trial is told to the study; ``--resume``
+reopens the journal, marks a trial that was running when the fit stopped as failed, and
+evaluates its parameters again, so no finished trial is lost and none is counted twice.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from brink.errors import BrinkInputError, Location
+from brink.experiments.fit.evaluate import TrainingSet, evaluate, objective
+from brink.sim.params import PARAMETERS, ModelParams
+
+#: The parameters fitted by default: those that decide whether a dispute escalates to war, how
+#: it ends, and how long wars last (docs/fitting.md argues the choice).
+DEFAULT_FREE = (
+    "precision",
+    "display_hazard",
+    "spiral_hazard",
+    "escalation_cost",
+    "review_rate",
+    "war_cost_scale",
+    "optimism",
+    "offer_rate",
+)
+#: A range spanning this factor or more (with a positive floor) is searched on a log scale.
+LOG_SCALE_SPAN = 100.0
+#: Random trials before TPE models the scores (Optuna's default is 10).
+STARTUP_TRIALS = 10
+STUDY_NAME = "brink-fit"
+
+
+def prior(name: str):
+    """The search distribution of a free parameter: uniform over its range in ``PARAMETERS``,
+    log-uniform where the range spans two orders of magnitude or more."""
+    from optuna.distributions import FloatDistribution, IntDistribution
+
+    spec = PARAMETERS[name]
+    low, high = float(spec.low), float(spec.high)
+    if spec.integer:
+        return IntDistribution(int(low), int(high))
+    log = low > 0 and high / low >= LOG_SCALE_SPAN
+    return FloatDistribution(low, high, log=log)
+
+
+def check_free(names: list[str]) -> tuple[str, ...]:
+    """The free parameters asked for, checked (known, numeric, not a switch or the clock)."""
+    from brink.errors import did_you_mean
+
+    where = Location(file="command line", key="--free")
+    for name in names:
+        if name not in PARAMETERS:
+            raise BrinkInputError(
+                f"unknown parameter '{name}'{did_you_mean(name, PARAMETERS)}", where
+            )
+        spec = PARAMETERS[name]
+        if spec.optional or spec.group in ("time", "arming"):
+            raise BrinkInputError(f"'{name}' ({spec.group}) cannot be fitted", where)
+    if len(set(names)) != len(names):
+        raise BrinkInputError("a parameter is named twice", where)
+    return tuple(names)
+
+
+@dataclass
+class FitSettings:
+    """What defines a fit; a resumed fit must have the same."""
+
+    files: list[dict[str, Any]]
+    free: list[str]
+    runs: int
+    folds: int
+    seed: int
+    horizon: int
+    limit: int | None
+    base: dict[str, Any] = field(default_factory=dict)  # --params values under the free ones
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(vars(self))
+
+
+@dataclass
+class TrialRecord:
+    number: int
+    params: dict[str, float]
+    score: float
+    parts: dict[str, float]
+    seconds: float
+    default: bool
+
+
+def open_study(directory: Path, seed: int, resume: bool):
+    import optuna
+    from optuna.storages import JournalStorage
+    from optuna.storages.journal import JournalFileBackend
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    storage = JournalStorage(JournalFileBackend(str(directory / "journal.log")))
+    sampler = optuna.samplers.TPESampler(seed=seed, n_startup_trials=STARTUP_TRIALS)
+    return optuna.create_study(
+        study_name=STUDY_NAME,
+        storage=storage,
+        sampler=sampler,
+        direction="maximize",
+        load_if_exists=resume,
+    )
+
+
+def trial_path(directory: Path, number: int) -> Path:
+    return directory / "trials" / f"trial-{number:04d}.parquet"
+
+
+def run_trials(
+    training: TrainingSet,
+    settings: FitSettings,
+    directory: Path,
+    *,
+    budget: int,
+    runner=None,
+    resume: bool = False,
+    progress: bool = True,
+) -> list[TrialRecord]:
+    """Run trials until ``budget`` have finished (counting those of an earlier, resumed fit)."""
+    from optuna.trial import TrialState
+
+    study = open_study(directory, settings.seed, resume)
+    distributions = {name: prior(name) for name in settings.free}
+    base = ModelParams().with_overrides({**settings.base, "horizon": settings.horizon})
+    stale = [t for t in study.get_trials(deepcopy=False) if t.state == TrialState.RUNNING]
+    for trial in stale:  # running when the fit stopped: evaluate its parameters again
+        study.tell(trial.number, state=TrialState.FAIL)
+        again = {"default": trial.user_attrs.get("default", False)}
+        study.enqueue_trial(dict(trial.params), user_attrs=again)
+    if not study.get_trials(deepcopy=False):
+        defaults = {name: getattr(base, name) for name in settings.free}
+        study.enqueue_trial(defaults, user_attrs={"default": True})
+    (directory / "trials").mkdir(exist_ok=True)
+    while _finished(study) < budget:
+        trial = study.ask(distributions)
+        values = {name: trial.params[name] for name in settings.free}
+        params = base.with_overrides(values)
+        result = evaluate(training, params, runner)
+        parts = objective(result.cases, result.duration_counts, training.observed_war_days)
+        frame = result.cases.assign(trial=trial.number)
+        _write_atomic_parquet(frame, trial_path(directory, trial.number))
+        for name, value in parts.items():
+            trial.set_user_attr(name, value)
+        trial.set_user_attr("seconds", result.seconds)
+        trial.set_user_attr("duration_counts", [float(c) for c in result.duration_counts])
+        quartiles = np.percentile(result.war_days, [25, 50, 75]) if result.war_days else []
+        trial.set_user_attr("war_days_quartiles", [float(q) for q in quartiles])
+        trial.set_user_attr("wars", len(result.war_days))
+        study.tell(trial, parts["score"])
+        if progress:
+            print(
+                f"brink fit: trial {trial.number} ({_finished(study)}/{budget}): score "
+                f"{parts['score']:.4f} in {result.seconds:.1f} s",
+                file=sys.stderr,
+            )
+    return finished_trials(study, directory)
+
+
+def _finished(study) -> int:
+    from optuna.trial import TrialState
+
+    return sum(t.state == TrialState.COMPLETE for t in study.get_trials(deepcopy=False))
+
+
+def finished_trials(study, directory: Path) -> list[TrialRecord]:
+    from optuna.trial import TrialState
+
+    records = []
+    for trial in study.get_trials(deepcopy=False):
+        if trial.state != TrialState.COMPLETE or not trial_path(directory, trial.number).exists():
+            continue
+        attrs = trial.user_attrs
+        records.append(
+            TrialRecord(
+                number=trial.number,
+                params=dict(trial.params),
+                score=float(trial.value),
+                parts={
+                    **{k: attrs[k] for k in ("war", "outcome", "level", "duration")},
+                    "duration_counts": attrs.get("duration_counts"),
+                    "war_days_quartiles": attrs.get("war_days_quartiles"),
+                },
+                seconds=float(attrs.get("seconds", math.nan)),
+                default=bool(attrs.get("default", False)),
+            )
+        )
+    return records
+
+
+def _write_atomic_parquet(frame: pd.DataFrame, path: Path) -> None:
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    frame.to_parquet(partial, index=False)
+    os.replace(partial, path)
+
+
+def load_trial_cases(directory: Path, records: list[TrialRecord]) -> dict[int, pd.DataFrame]:
+    return {r.number: pd.read_parquet(trial_path(directory, r.number)) for r in records}
+
+
+def objective_noise(
+    training: TrainingSet, params: ModelParams, repeats: int, seed: int, runner=None
+) -> tuple[float, list[float]]:
+    """The standard deviation of the score of ``params`` over ``repeats`` fresh sets of seeds
+    (other random numbers than the fit's): how much of a score difference is luck."""
+    from dataclasses import replace
+
+    from brink.experiments.retrodiction import case_seeds
+
+    scores = []
+    for repeat in range(repeats):
+        seeds = case_seeds(seed + 1_000_003 * (repeat + 1), len(training.cases), training.runs)
+        fresh = replace(training, seeds=tuple(seeds))
+        result = evaluate(fresh, params, runner)
+        parts = objective(result.cases, result.duration_counts, training.observed_war_days)
+        scores.append(parts["score"])
+    sd = float(np.std(scores, ddof=1)) if len(scores) > 1 else math.nan
+    return sd, scores
+
+
+def write_settings(directory: Path, settings: FitSettings) -> None:
+    (directory / "fit.json").write_text(json.dumps(settings.as_dict(), indent=2) + "\n")
+
+
+def check_resumable(directory: Path, settings: FitSettings) -> None:
+    """A resumed fit must be the same fit: same data (by hash), free parameters, runs, folds,
+    seed, horizon and limit."""
+    path = directory / "fit.json"
+    if not path.is_file():
+        raise BrinkInputError("has no fit.json: nothing to resume", Location(file=str(directory)))
+    earlier = json.loads(path.read_text())
+    now = settings.as_dict()
+    differing = [key for key in now if earlier.get(key) != now[key]]
+    if differing:
+        raise BrinkInputError(
+            "was a different fit (" + ", ".join(differing) + " differ); resume it with the "
+            "same data and options, or choose another --out",
+            Location(file=str(path)),
+        )
+
+
+def timed(started: float) -> str:
+    return f"{time.perf_counter() - started:.0f} s"
