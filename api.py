@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from brink.experiments.retrodiction import RetroResult
     from brink.experiments.sweep import SweepResult
+    from brink.scenarios.params_file import ParamsFile
     from brink.scenarios.spec import Scenario
     from brink.sim.ensemble import EnsembleResult
     from brink.sim.params import ModelParams
@@ -50,30 +51,27 @@ def load(scenario: str | Path) -> Scenario:
 
 def resolve_params(
     scenario: Scenario,
-    params: Mapping[str, Any] | str | Path | None = None,
+    params: Mapping[str, Any] | str | Path | ParamsFile | None = None,
     overrides: Mapping[str, Any] | None = None,
     horizon: int | str | None = None,
     *,
+    draw: int | None = None,
     where: str = API_CALL,
 ) -> ModelParams:
     """The run's parameters: defaults ← ``params`` ← the scenario's own ← ``overrides`` ←
-    ``horizon``.
+    ``horizon`` (the precedence of ``brink run --params FILE --set NAME=VALUE --horizon T``).
 
-    ``params`` is a generic set of values (a fit, say) and the scenario's judgement about its own
-    case overrides it; ``overrides`` (``--set`` on the command line) override both.
+    ``params`` (a dict, or a params file such as ``brink fit`` writes) is a generic set of
+    values, and the scenario's judgement about its own case overrides it; ``overrides`` override
+    both. ``draw`` takes that posterior draw of a params file instead of its values.
 
     Raises:
         BrinkInputError: for an unknown parameter (with the nearest name) or a value of the
-            wrong type or out of its range, located at the argument that gave it.
+            wrong type or out of its range, located at the argument or the file's line.
     """
-    from brink.sim.params import ModelParams, coerce_parameter, scenario_params
+    from brink.sim.params import coerce_parameter, scenario_params
 
-    base = ModelParams()
-    if params is not None:
-        values = _params_values(params, where)
-        base = base.with_overrides(
-            values, {name: Location(file=where, key=f"params[{name!r}]") for name in values}
-        )
+    base = _base_params(params, draw, where)
     checked = {
         name: coerce_parameter(name, value, Location(file=where, key=f"overrides[{name!r}]"))
         for name, value in (overrides or {}).items()
@@ -86,11 +84,24 @@ def resolve_params(
     return resolved
 
 
-def _params_values(params: Mapping[str, Any] | str | Path, where: str) -> dict[str, Any]:
+def _base_params(
+    params: Mapping[str, Any] | str | Path | ParamsFile | None, draw: int | None, where: str
+) -> ModelParams:
+    """Defaults with ``params`` applied: a dict of values, a params file or its path."""
+    from brink.scenarios.params_file import ParamsFile, base_params, load_params_file
+    from brink.sim.params import ModelParams
+
     if isinstance(params, Mapping):
-        return dict(params)
+        return ModelParams().with_overrides(
+            params, {name: Location(file=where, key=f"params[{name!r}]") for name in params}
+        )
+    if isinstance(params, str | Path):
+        params = load_params_file(params)
+    if params is None or isinstance(params, ParamsFile):
+        return base_params(params, draw)
     raise BrinkInputError(
-        f"params is {type(params).__name__}; give a dict of parameter values",
+        f"params is {type(params).__name__}; give a dict of parameter values or a params "
+        "file's path",
         Location(file=where, key="params"),
     )
 
@@ -105,12 +116,14 @@ def simulate_ensemble(
     directory: Path | None = None,
     fmt: str = "parquet",
     progress: bool = False,
+    draws: tuple[ModelParams, ...] = (),
 ) -> tuple[EnsembleResult, Summary]:
     """Run the ensemble and compute its summary: the one code path of ``brink run`` and
     :func:`run`.
 
     With ``directory``, the tables stream to files there (``brink run``); without, they are
-    kept in memory as ``EnsembleResult.tables``.
+    kept in memory as ``EnsembleResult.tables``. With ``draws`` (``--posterior``), each run
+    takes the parameter draw its seed picks.
     """
     from brink.sim.ensemble import run_ensemble
     from brink.sim.summary import summarize
@@ -124,6 +137,7 @@ def simulate_ensemble(
         jobs=jobs,
         fmt=fmt,
         progress=progress,
+        draws=draws,
     )
     summary = summarize(
         scenario,
@@ -139,11 +153,22 @@ def simulate_ensemble(
 
 
 def run_manifest(
-    scenario: Scenario, params: ModelParams, *, root_seed: int, seed_given: bool, runs: int
+    scenario: Scenario,
+    params: ModelParams,
+    *,
+    root_seed: int,
+    seed_given: bool,
+    runs: int,
+    jobs: int,
+    params_file: ParamsFile | None = None,
+    draws: int = 0,
+    how: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """What identifies a run and the software that made it (the start of ``manifest.json``)."""
+    """What identifies a run and the software that made it: ``manifest.json`` up to ``jobs``.
+
+    ``how`` is how it was asked for (``brink run``'s command line and argv, or the API call).
+    """
     from brink.sim import output
-    from brink.sim.seeds import spawn_seeds
 
     path = Path(scenario.path) if scenario.path else None
     return {
@@ -151,15 +176,54 @@ def run_manifest(
         "status": "running",
         "versions": output.software_versions(),
         "git_commit": output.git_commit(),
+        **(how or {}),
         "scenario": scenario.name,
         "scenario_file": str(path.resolve()) if path else None,
         "scenario_sha256": output.file_sha256(path) if path and path.is_file() else None,
         "parameters": params.as_dict(),
+        "params_file": None if params_file is None else _params_file_record(params_file),
+        "posterior_draws": draws or None,
         "root_seed": root_seed,
         "seed_given": seed_given,
         "runs": runs,
-        "seeds": spawn_seeds(root_seed, runs),
+        "jobs": jobs,
     }
+
+
+def _params_file_record(params_file: ParamsFile) -> dict[str, Any]:
+    """What a manifest records of a params file: where, its hash and what it set."""
+    from brink.sim import output
+
+    return {
+        "path": str(Path(params_file.path).resolve()),
+        "sha256": output.file_sha256(Path(params_file.path)),
+        "values": params_file.values,
+        "posterior_size": len(params_file.posterior),
+    }
+
+
+def posterior_draws(
+    scenario: Scenario,
+    params_file: ParamsFile,
+    overrides: Mapping[str, Any] | None = None,
+    horizon: int | str | None = None,
+    *,
+    where: str = API_CALL,
+) -> tuple[ModelParams, ...]:
+    """Every posterior draw of a params file, resolved as :func:`resolve_params` does.
+
+    Raises:
+        BrinkInputError: if the file has no ``posterior:`` block to draw from.
+    """
+    if not params_file.posterior:
+        raise BrinkInputError(
+            "the params file has no posterior: block to draw from",
+            Location(file=params_file.path, key="posterior"),
+        )
+    return tuple(
+        resolve_params(scenario, params_file, overrides, horizon, draw=draw, where=where)
+        for draw in range(len(params_file.posterior))
+    )
 
 
 def whole_number(value: Any, name: str, low: int, high: int, where: str = API_CALL) -> int:
@@ -281,6 +345,7 @@ def run(
     params: Mapping[str, Any] | str | Path | None = None,
     overrides: Mapping[str, Any] | None = None,
     horizon: int | None = None,
+    posterior: bool = False,
     jobs: int = 1,
     progress: bool = False,
 ) -> RunResult:
@@ -290,10 +355,13 @@ def run(
         scenario: a bundled scenario's name, a scenario file, or a scenario from :func:`load`.
         runs: replications (each with its own seed spawned from the root seed).
         seed: the root seed; drawn from the operating system and recorded when None.
-        params: parameter values to start from, a dict (the scenario's own ``parameters:``
-            and ``overrides`` take precedence over them).
+        params: parameter values to start from: a dict, or a params file's path (as
+            ``--params``; ``brink fit`` writes one). The scenario's own ``parameters:`` and
+            ``overrides`` take precedence over them.
         overrides: parameter values that override everything else (as ``--set``).
         horizon: steps per run at most (as ``--horizon``).
+        posterior: each run draws its parameters from the params file's posterior sample
+            (as ``--posterior``), so the intervals include parameter uncertainty.
         jobs: worker processes; 1 runs in this process.
         progress: show a progress bar on standard error.
 
@@ -302,27 +370,49 @@ def run(
         summary and the manifest. ``brink run`` with the same seed writes the same tables.
 
     Raises:
-        BrinkInputError: for an unknown scenario, a mistake in its file, or an argument out of
-            range, located at the file's line or at the argument.
+        BrinkInputError: for an unknown scenario, a mistake in its file or the params file, or
+            an argument out of range, located at the file's line or at the argument.
     """
+    from brink.scenarios.params_file import load_params_file
     from brink.scenarios.spec import Scenario
     from brink.sim import output
-    from brink.sim.seeds import draw_root_seed
+    from brink.sim.seeds import draw_root_seed, spawn_seeds
 
     n_runs = whole_number(runs, "runs", 1, MAX_RUNS)
     n_jobs = whole_number(jobs, "jobs", 1, MAX_JOBS)
     given = None if seed is None else whole_number(seed, "seed", 0, 2**128 - 1)
     checked = scenario if isinstance(scenario, Scenario) else load(scenario)
-    resolved = resolve_params(checked, params, overrides, horizon)
+    params_file = load_params_file(params) if isinstance(params, str | Path) else None
+    if posterior and params_file is None:
+        raise BrinkInputError(
+            "posterior=True needs params= a params file with a posterior: block",
+            Location(file=API_CALL, key="posterior"),
+        )
+    resolved = resolve_params(checked, params_file or params, overrides, horizon)
+    draws = posterior_draws(checked, params_file, overrides, horizon) if posterior else ()
     root = draw_root_seed() if given is None else given
     clock = time.perf_counter()
+    call = _reproducing_call(checked, n_runs, root, params, overrides, horizon, posterior)
     manifest = run_manifest(
-        checked, resolved, root_seed=root, seed_given=given is not None, runs=n_runs
+        checked,
+        resolved,
+        root_seed=root,
+        seed_given=given is not None,
+        runs=n_runs,
+        jobs=n_jobs,
+        params_file=params_file,
+        draws=len(draws),
+        how={"call": call},
     )
-    manifest.update(call=_reproducing_call(checked, n_runs, root, params, overrides, horizon))
-    manifest.update(jobs=n_jobs, started=output.now_iso())
+    manifest.update(started=output.now_iso(), seeds=spawn_seeds(root, n_runs))
     result, summary = simulate_ensemble(
-        checked, resolved, runs=n_runs, root_seed=root, jobs=n_jobs, progress=progress
+        checked,
+        resolved,
+        runs=n_runs,
+        root_seed=root,
+        jobs=n_jobs,
+        progress=progress,
+        draws=draws,
     )
     manifest.update(
         status="complete",
@@ -340,6 +430,7 @@ def _reproducing_call(
     params: Mapping[str, Any] | str | Path | None,
     overrides: Mapping[str, Any] | None,
     horizon: int | None,
+    posterior: bool,
 ) -> str:
     """The :func:`run` call that makes the same tables, with the root seed made explicit."""
     target = scenario.path or scenario.name
@@ -352,6 +443,8 @@ def _reproducing_call(
         words.append(f"overrides={dict(overrides)!r}")
     if horizon is not None:
         words.append(f"horizon={horizon!r}")
+    if posterior:
+        words.append("posterior=True")
     return f"brink.run({', '.join(words)})"
 
 

@@ -121,6 +121,10 @@ def _command_line(args: argparse.Namespace) -> str:
 def retrodict_command(args: argparse.Namespace) -> int:
     from brink.experiments.retrodiction import retrodict
 
+    if args.scheduler is not None:
+        from brink.extras import require
+
+        require("cluster", "--scheduler")  # before reading the data and preparing --out
     _at_least(args.runs, 1, "--runs")
     _at_least(args.jobs, 1, "--jobs")
     _at_least(args.limit, 1, "--limit")

@@ -14,7 +14,6 @@ import argparse
 import shlex
 import sys
 import time
-from dataclasses import fields
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -125,18 +124,6 @@ def read_params_option(args: argparse.Namespace):
     return params_file
 
 
-def params_file_record(params_file) -> dict[str, Any]:
-    """What a manifest records of a params file: where, its hash and what it set."""
-    from brink.sim import output
-
-    return {
-        "path": str(Path(params_file.path).resolve()),
-        "sha256": output.file_sha256(Path(params_file.path)),
-        "values": params_file.values,
-        "posterior_size": len(params_file.posterior),
-    }
-
-
 def resolve_parameters(
     scenario: Scenario,
     assignments: list[str],
@@ -146,21 +133,16 @@ def resolve_parameters(
 ) -> ModelParams:
     """Defaults ← params file ← scenario (``step``, ``horizon``, ``parameters:``) ← ``--set`` ←
     ``--horizon``. ``draw`` takes a posterior draw of the params file instead of its values."""
-    from brink.scenarios.params_file import base_params
-    from brink.sim.params import scenario_params
+    from brink.api import resolve_params
 
-    base = base_params(params_file, draw)
-    params = scenario_params(scenario, parse_assignments(assignments), base=base)
+    params = resolve_params(
+        scenario, params_file, parse_assignments(assignments), draw=draw, where=COMMAND_LINE
+    )
     if horizon is not None:
         params = params.with_overrides(
             {"horizon": horizon}, {"horizon": Location(file=COMMAND_LINE, key="--horizon")}
         )
     return params
-
-
-def parameters_json(params: ModelParams) -> dict[str, Any]:
-    """The resolved parameters, in declaration order, as JSON values."""
-    return {f.name: getattr(params, f.name) for f in fields(params)}
 
 
 def reproducing_command(args: argparse.Namespace, root: int, directory: Path) -> str:
@@ -180,6 +162,7 @@ def reproducing_command(args: argparse.Namespace, root: int, directory: Path) ->
 
 def run_command(args: argparse.Namespace) -> int:
     """Handler of ``brink run``."""
+    from brink.api import run_manifest
     from brink.safe_output import staged_folder
     from brink.sim import output
     from brink.sim.seeds import draw_root_seed, spawn_seeds
@@ -211,28 +194,19 @@ def run_command(args: argparse.Namespace) -> int:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     directory = Path(args.out) if args.out else Path("out") / f"{path.stem}-{stamp}"
 
-    manifest: dict[str, Any] = {
-        "kind": "run",
-        "status": "running",
-        "versions": output.software_versions(),
-        "git_commit": output.git_commit(),
-        "command_line": reproducing_command(args, root, directory),
-        "argv": sys.argv,
-        "scenario": scenario.name,
-        "scenario_file": str(path.resolve()),
-        "scenario_sha256": output.file_sha256(path),
-        "parameters": parameters_json(params),
-        "params_file": None if params_file is None else params_file_record(params_file),
-        "posterior_draws": len(draws) or None,
-        "root_seed": root,
-        "seed_given": seed is not None,
-        "runs": runs,
-        "jobs": jobs,
-        "format": fmt,
-        "started": started,
-        "finished": None,
-        "seeds": spawn_seeds(root, runs),
-    }
+    how = {"command_line": reproducing_command(args, root, directory), "argv": sys.argv}
+    manifest = run_manifest(
+        scenario,
+        params,
+        root_seed=root,
+        seed_given=seed is not None,
+        runs=runs,
+        jobs=jobs,
+        params_file=params_file,
+        draws=len(draws),
+        how=how,
+    )
+    manifest.update(format=fmt, started=started, finished=None, seeds=spawn_seeds(root, runs))
     # The run is built in a temporary sibling folder and renamed into place when complete, so
     # an interrupted run (or --force over a finished one) leaves the old run whole, or nothing.
     with staged_folder(directory, kind="run", again=args.force) as staging:

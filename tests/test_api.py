@@ -166,3 +166,29 @@ def test_api_retrodict_scores_what_the_command_scores(tmp_path):
     assert len(result.cases) == 6 and result.root_seed == 3
     written = pd.read_csv(tmp_path / "cli" / "scores.csv")
     pd.testing.assert_frame_equal(result.scores.reset_index(drop=True), written, atol=1e-12)
+
+
+def test_a_params_file_and_its_posterior_run_as_with_the_command(tmp_path):
+    path = tmp_path / "params.yaml"
+    path.write_text(
+        "format: brink-params/1\n"
+        "values: {attrition_rate: 0.04}\n"
+        "posterior:\n  - {attrition_rate: 0.01}\n  - {attrition_rate: 0.04}\n"
+    )
+    from_file = brink.run(SCENARIO, runs=16, seed=2, params=path)
+    from_dict = brink.run(SCENARIO, runs=16, seed=2, params={"attrition_rate": 0.04})
+    pd.testing.assert_frame_equal(from_file.runs, from_dict.runs, check_exact=True)
+    assert from_file.manifest["params_file"]["values"] == {"attrition_rate": 0.04}
+    drawn = brink.run(SCENARIO, runs=16, seed=2, params=path, posterior=True)
+    assert drawn.manifest["posterior_draws"] == 2
+    assert not drawn.runs["casualties"].equals(from_file.runs["casualties"])
+    out = tmp_path / "cli"
+    assert main(["run", SCENARIO, "--runs", "16", "--seed", "2", "--params", str(path),
+                 "--posterior", "--out", str(out), "--no-progress"]) == 0  # fmt: skip
+    for name in TABLE_COLUMNS:
+        pd.testing.assert_frame_equal(drawn.tables[name], read_table(out, name), check_exact=True)
+    with pytest.raises(BrinkInputError, match="posterior=True needs params="):
+        brink.run(SCENARIO, runs=2, posterior=True)
+    path.write_text("values: {attrition_rat: 0.04}\n")
+    with pytest.raises(BrinkInputError, match=f"{path}:1:.*did you mean 'attrition_rate'"):
+        brink.run(SCENARIO, runs=2, params=path)
