@@ -240,6 +240,37 @@ def whole_number(value: Any, name: str, low: int, high: int, where: str = API_CA
     return number
 
 
+def headline_records(summary: Summary) -> list[dict[str, Any]]:
+    """The headline estimates as records: label, count, runs, share, low, high."""
+    return [
+        {
+            "label": estimate.label,
+            "count": estimate.successes,
+            "runs": estimate.trials,
+            "share": estimate.share,
+            "low": estimate.interval[0],
+            "high": estimate.interval[1],
+        }
+        for estimate in summary.headline()
+    ]
+
+
+def summary_record(summary: Summary, runs: pd.DataFrame) -> dict[str, Any]:
+    """The summary as JSON values (``brink run --json``): the headline estimates and every
+    outcome's share per dispute, each with its Wilson 95 % bounds."""
+    from brink.sim.summary import outcome_table
+
+    return {
+        "scenario": summary.scenario,
+        "runs": summary.runs,
+        "root_seed": summary.root_seed,
+        "horizon": summary.horizon,
+        "step_unit": summary.step_unit,
+        "headline": headline_records(summary),
+        "outcomes": outcome_table(runs).to_dict("records"),
+    }
+
+
 @dataclass(frozen=True)
 class RunResult:
     """An ensemble's tables, summary and what reproduces it (returned by :func:`run`).
@@ -296,17 +327,7 @@ class RunResult:
         """The summary's headline estimates: label, count, runs, share, low, high."""
         import pandas as pd
 
-        rows = [
-            {
-                "label": estimate.label,
-                "count": estimate.successes,
-                "runs": estimate.trials,
-                "share": estimate.share,
-                "low": estimate.interval[0],
-                "high": estimate.interval[1],
-            }
-            for estimate in self.summary.headline()
-        ]
+        rows = headline_records(self.summary)
         return pd.DataFrame(rows, columns=["label", "count", "runs", "share", "low", "high"])
 
     def plot_outcomes(self) -> Figure:

@@ -1,3 +1,4 @@
+# PYTHON_ARGCOMPLETE_OK (shell completion: the marker argcomplete looks for)
 """The ``brink`` command: one subcommand per way in (run, view, sweep, classic, ...).
 
 Each area of the package registers its own subcommands through a ``register(subparsers)``
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from brink import __version__
@@ -46,8 +48,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def complete(parser: argparse.ArgumentParser) -> None:
+    """Answer the shell's completion request, when it makes one and argcomplete is installed
+    (``pip install 'brink[completion]'``, then ``eval "$(register-python-argcomplete brink)"``).
+
+    The shell asks by running ``brink`` with ``_ARGCOMPLETE`` set; any other run imports
+    nothing here, so completion costs ``brink`` no start-up time.
+    """
+    if "_ARGCOMPLETE" not in os.environ:
+        return
+    try:
+        import argcomplete
+    except ImportError:
+        return  # completion not installed: the shell offers file names, as without it
+    argcomplete.autocomplete(parser)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
+    complete(parser)
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
         parser.print_help()

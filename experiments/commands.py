@@ -37,6 +37,9 @@ def register(subparsers) -> None:
     )
     sweep.add_argument("--replications", type=int, metavar="R", help="runs per design point")
     sweep.add_argument("--no-progress", action="store_true", help="no progress bar")
+    sweep.add_argument(
+        "-q", "--quiet", action="store_true", help="print nothing but errors and failed runs"
+    )
     sweep.set_defaults(handler=sweep_command)
 
     analyze = subparsers.add_parser(
@@ -133,7 +136,7 @@ def sweep_command(args) -> int:
             directory,
             runner,
             resume=args.resume,
-            progress=not args.no_progress,
+            progress=not (args.no_progress or args.quiet),
             command=["brink", *sys.argv[1:]],
         )
     except KeyboardInterrupt:
@@ -148,10 +151,11 @@ def sweep_command(args) -> int:
         return EXIT_PARTIAL
     finally:
         signal.signal(signal.SIGTERM, previous)
-    print(
-        f"brink sweep: {result.done} of {result.total} runs in {result.directory} "
-        f"({result.failed} failed)"
-    )
+    if not args.quiet:
+        print(
+            f"brink sweep: {result.done} of {result.total} runs in {result.directory} "
+            f"({result.failed} failed)"
+        )
     if result.failed:
         print(
             f"brink sweep: {result.failed} of {result.total} runs failed; their errors are in "

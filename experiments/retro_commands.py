@@ -66,6 +66,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="override a model parameter (the report lists every override)",
     )
     add_params_arguments(parser)
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", help="print nothing but errors (no scores)"
+    )
     parser.set_defaults(handler=retrodict_command)
 
     calibrate = subparsers.add_parser(
@@ -150,9 +153,11 @@ def retrodict_command(args: argparse.Namespace) -> int:
         overrides=overrides,
         params_file=read_params_option(args),
         command=_command_line(args),
-        progress=True,
+        progress=not args.quiet,
         force=args.force,
     )
+    if args.quiet:
+        return 0
     scores = result.scores.set_index("forecaster")
     print(
         f"{len(result.cases)} cases, {len(result.skipped)} skipped, "

@@ -6,9 +6,14 @@ The loader is imported by the handlers, not here, so ``brink --help`` stays quic
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from typing import TYPE_CHECKING, Any
 
 from brink.errors import EXIT_USAGE, BrinkInputError
+
+if TYPE_CHECKING:
+    from brink.scenarios.spec import Scenario
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -20,6 +25,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     validate.add_argument(
         "files", nargs="+", metavar="FILE", help="scenario file or bundled scenario name"
+    )
+    _add_format(validate, "text: a line per file and per mistake; json: one JSON list of files")
+    validate.add_argument(
+        "-q", "--quiet", action="store_true", help="print only the mistakes (no ok lines)"
     )
     validate.set_defaults(handler=validate_command)
 
@@ -41,25 +50,66 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="list the bundled scenarios",
         description="List the scenarios that ship with Brink, with their one-line descriptions.",
     )
+    _add_format(listing, "text: a line per scenario; json: a JSON list (name, file, counts)")
     listing.set_defaults(handler=list_command)
 
 
+def _add_format(parser: argparse.ArgumentParser, help: str) -> None:
+    parser.add_argument("--format", dest="fmt", choices=("text", "json"), default="text", help=help)
+
+
+def counted(number: int, noun: str) -> str:
+    """``"1 dispute"``, ``"2 disputes"``."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def contents(scenario: Scenario) -> dict[str, int]:
+    """How many states, disputes and timeline events a scenario has."""
+    return {
+        "states": len(scenario.states),
+        "disputes": len(scenario.demands),
+        "events": len(scenario.events),
+    }
+
+
+def error_record(error: BrinkInputError) -> dict[str, Any]:
+    """A located error as JSON values: the line the CLI prints, and its parts."""
+    where = error.location
+    return {
+        "error": str(error),
+        "file": where.file,
+        "line": where.line,
+        "column": where.column,
+        "key": where.key,
+        "message": error.message,
+    }
+
+
 def validate_command(args: argparse.Namespace) -> int:
-    """Load each file; ``ok: FILE (...)`` for a good one, the located error for a bad one."""
-    from brink.scenarios.loader import load_scenario
+    """Check each file: ``ok: FILE (...)`` for a good one, every located mistake of a bad one.
+
+    With ``--format json``, one JSON list: per file ``ok`` and the counts, or the errors.
+    """
+    from brink.scenarios.check import check_scenario
 
     status = 0
+    records = []
     for file in args.files:
-        try:
-            scenario = load_scenario(file)
-        except BrinkInputError as error:
-            print(f"brink: {error}", file=sys.stderr)
+        scenario, errors = check_scenario(file)
+        if errors:
             status = EXIT_USAGE
+            records.append({"file": file, "ok": False, "errors": list(map(error_record, errors))})
+            if args.fmt == "text":
+                for error in errors:
+                    print(f"brink: {error}", file=sys.stderr)
             continue
-        print(
-            f"ok: {file} ({len(scenario.states)} states, {len(scenario.demands)} disputes, "
-            f"{len(scenario.events)} events)"
-        )
+        counts = contents(scenario)
+        records.append({"file": file, "ok": True, **counts})
+        if args.fmt == "text" and not args.quiet:
+            words = ", ".join(counted(number, noun[:-1]) for noun, number in counts.items())
+            print(f"ok: {file} ({words})")
+    if args.fmt == "json":
+        print(json.dumps(records, indent=2, ensure_ascii=False))
     return status
 
 
@@ -78,9 +128,23 @@ def list_command(args: argparse.Namespace) -> int:
 
     scenarios = bundled_scenarios()
     width = max(map(len, scenarios), default=0)
-    for name in scenarios:
+    records = []
+    for name, path in scenarios.items():
         scenario = load_scenario(name)
-        print(f"{name:<{width}}  {summary(scenario.description)}")
+        if args.fmt == "json":
+            records.append(
+                {
+                    "name": name,
+                    "file": str(path),
+                    "summary": summary(scenario.description),
+                    "description": " ".join(scenario.description.split()),
+                    **contents(scenario),
+                }
+            )
+        else:
+            print(f"{name:<{width}}  {summary(scenario.description)}")
+    if args.fmt == "json":
+        print(json.dumps(records, indent=2, ensure_ascii=False))
     return 0
 
 

@@ -11,6 +11,7 @@ holds a run is replaced only with ``--force``, and never one holding files Brink
 from __future__ import annotations
 
 import argparse
+import json
 import shlex
 import sys
 import time
@@ -66,6 +67,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--no-progress", dest="progress", action="store_false", help="no progress bar"
+    )
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="print the summary as JSON (headline and outcome shares with 95 %% intervals) "
+        "instead of Markdown; --format is the tables' format",
+    )
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", help="print nothing but errors (no summary)"
     )
     parser.set_defaults(handler=run_command)
 
@@ -209,9 +219,16 @@ def run_command(args: argparse.Namespace) -> int:
     manifest.update(format=fmt, started=started, finished=None, seeds=spawn_seeds(root, runs))
     # The run is built in a temporary sibling folder and renamed into place when complete, so
     # an interrupted run (or --force over a finished one) leaves the old run whole, or nothing.
+    progress = args.progress and not args.quiet
     with staged_folder(directory, kind="run", again=args.force) as staging:
-        text = _write_run(scenario, params, manifest, staging, args.progress, clock, draws)
-    sys.stdout.write(text)
+        text, record = _write_run(scenario, params, manifest, staging, progress, clock, draws)
+    if args.quiet:
+        return 0
+    if args.json:
+        record.update(directory=str(directory), command_line=manifest["command_line"])
+        print(json.dumps(record, indent=2, ensure_ascii=False))
+    else:
+        sys.stdout.write(text)
     print(f"brink: wrote {directory}", file=sys.stderr)
     return 0
 
@@ -224,9 +241,12 @@ def _write_run(
     progress: bool,
     clock: float,
     draws: tuple[ModelParams, ...] = (),
-) -> str:
-    """Run the ensemble into ``directory``; write its tables, summary, figures and manifest."""
-    from brink.api import simulate_ensemble
+) -> tuple[str, dict[str, Any]]:
+    """Run the ensemble into ``directory``; write its tables, summary, figures and manifest.
+
+    Returns the summary's text and its JSON record.
+    """
+    from brink.api import simulate_ensemble, summary_record
     from brink.sim import output
     from brink.viz.figures import write_figures
 
@@ -264,4 +284,4 @@ def _write_run(
         ),
     )
     output.write_manifest(directory, manifest)
-    return text
+    return text, summary_record(summary, result.runs)

@@ -52,7 +52,7 @@ def test_landscape_file_and_europe(tmp_path, capsys):
     out = tmp_path / "minima"  # not tmp_path itself: it holds the input (issue 14)
     assert main(["classic", "landscape", str(path), "--out", str(out)]) == 0
     printed = capsys.readouterr().out
-    assert "the same minima" in printed
+    assert "finds 1: the same minimum\n" in printed  # one minimum, in the singular
     assert "{a} vs {b, c}" in printed
     assert (out / "minima.csv").exists()
     assert main(["classic", "landscape", "--europe-1936"]) == 0
@@ -82,7 +82,7 @@ def test_bdm_prints_rounds_and_writes_figure(tmp_path, capsys):
 
 def test_bundled_landscape_example_runs(capsys):
     assert main(["classic", "landscape", str(SCENARIOS / "landscape_example.csv")]) == 0
-    assert "local minima" in capsys.readouterr().out
+    assert "finds 1 local minimum\n" in capsys.readouterr().out  # not "1 local minima"
 
 
 def test_bdm_forecasts_talks_over_a_scenario_demand(capsys):

@@ -270,14 +270,16 @@ def test_validate_good_files(capsys):
     assert re.fullmatch(expected, black_sea)
 
 
-def test_validate_reports_each_bad_file_on_one_line(tmp_path, capsys):
+def test_validate_reports_each_mistake_of_a_bad_file_on_one_line(tmp_path, capsys):
     bad = tmp_path / "bad.yaml"
     bad.write_text("description: x\nstart: 2022-01-17\nstates: {RUS: {name: Russia}}\n")
     good = BUNDLED["classics/fearon_ultimatum"]
     status, out, err = run(["validate", str(bad), str(good)], capsys)
     assert status == EXIT_USAGE
     assert err.splitlines() == [
-        f"brink: {bad}:3:15: states.RUS: missing key 'regime' (regime type; sets the audience cost)"
+        f"brink: {bad}:3:15: states.RUS: missing key 'regime' (regime type; sets the audience "
+        "cost)",
+        f"brink: {bad}:3:9: states: needs at least 2 entries",
     ]
     assert out.startswith("ok: ") and "fearon_ultimatum" in out
 

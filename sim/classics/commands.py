@@ -30,7 +30,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     tribute.set_defaults(handler=run_tribute_command)
 
     landscape = models.add_parser("landscape", help="landscape theory of aggregation")
-    landscape.add_argument("file", nargs="?", type=Path, help="landscape CSV (actor,size,...)")
+    landscape.add_argument(
+        "file",
+        nargs="?",
+        type=Path,
+        help="landscape CSV (actor,size,...), or a bundled one's name (landscape_example)",
+    )
     landscape.add_argument(
         "--europe-1936", action="store_true", help="the bundled 1936 Europe case"
     )
@@ -46,7 +51,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     bdm = models.add_parser("bdm", help="Bueno de Mesquita's expected-utility model")
     bdm.add_argument(
-        "file", nargs="?", type=Path, help="Actor,Capability,Position,Salience or KTAB CSV"
+        "file",
+        nargs="?",
+        type=Path,
+        help="Actor,Capability,Position,Salience or KTAB CSV, or a bundled one's name (ec_1992)",
     )
     bdm.add_argument("--scenario", help="scenario file or bundled name (with --demand)")
     bdm.add_argument("--demand", help="id of the scenario's demand to forecast talks over")
@@ -67,6 +75,28 @@ MAX_YEARS = 1_000_000
 MAX_POPULATIONS = 100_000
 MAX_ACTOR_YEARS = 50_000_000
 MAX_ROUNDS = 10_000
+
+
+def bundled_table(file: Path | None) -> Path | None:
+    """A CSV argument: the file itself when it exists, else the bundled table of that name
+    (``ec_1992`` or ``classics/ec_1992.csv``), as ``run`` and ``validate`` take a bundled
+    scenario's name.
+
+    Raises:
+        BrinkInputError: if it is neither a file nor a bundled table's name.
+    """
+    if file is None or file.exists():
+        return file
+    from brink.errors import did_you_mean
+    from brink.scenarios.loader import SCENARIO_DIR
+
+    bundled = {path.stem: path for path in sorted((SCENARIO_DIR / "classics").glob("*.csv"))}
+    name = str(file).removesuffix(".csv").removeprefix("classics/")
+    if name in bundled:
+        return bundled[name]
+    raise BrinkInputError(
+        f"no such file or bundled table{did_you_mean(name, bundled)}", Location(file=str(file))
+    )
 
 
 def _check_out(args: argparse.Namespace, kind: str) -> None:
@@ -191,6 +221,7 @@ def run_landscape_command(args: argparse.Namespace) -> int:
 
     _check_out(args, "classic landscape")
     _seed(args.seed)
+    args.file = bundled_table(args.file)
     if args.europe_1936 == (args.file is not None):
         raise BrinkInputError(
             "give a landscape FILE or --europe-1936 (one of them)",
@@ -209,13 +240,14 @@ def run_landscape_command(args: argparse.Namespace) -> int:
         found = basins(landscape, args.starts, rng)
     _finite(found["energy"], "energy of a configuration", args.file or "europe_1936")
     how = "all starts" if args.starts is None else f"{args.starts} random starts"
-    print(f"{landscape.n} actors; descent from {how} finds {len(found)} local minima")
+    minima = "minimum" if len(found) == 1 else "minima"
+    print(f"{landscape.n} actors; descent from {how} finds {len(found)} local {minima}")
     if landscape.n <= MAX_EXHAUSTIVE:
         exhaustive = enumerate_minima(landscape)
         agree = set(exhaustive["config"]) == set(found["config"])
         print(
             f"exhaustive enumeration of {2 ** (landscape.n - 1)} configurations finds "
-            f"{len(exhaustive)}: " + ("the same minima" if agree else "DIFFERENT minima")
+            f"{len(exhaustive)}: " + (f"the same {minima}" if agree else "DIFFERENT minima")
         )
     for rank, row in found.iterrows():
         side0, side1 = sides_of(landscape, row["config"])
@@ -250,6 +282,7 @@ def run_bdm_command(args: argparse.Namespace) -> int:
     from brink.viz.classics import bdm_figure
 
     _check_out(args, "classic bdm")
+    args.file = bundled_table(args.file)
     _positive(args.rounds, "--rounds", 0, MAX_ROUNDS)
     if (args.file is None) == (args.scenario is None):
         raise BrinkInputError(
