@@ -37,9 +37,12 @@ from brink.experiments.retro_data import (
     Records,
     capabilities,
     capital,
+    contiguous,
     nearest_milper,
     pacts_by_member,
     pacts_in_force,
+    polity2,
+    regime_type,
 )
 from brink.scenarios.spec import (
     ALLIANCE_KINDS,
@@ -392,13 +395,15 @@ def state_spec(
     place: tuple[float, float],
     nuclear: bool,
     name: str | None = None,
+    regime: str | None = None,
 ) -> StateSpec:
-    """A state of a retrodiction scenario: anocracy, default resolve, no trade data."""
+    """A state of a retrodiction scenario: its regime (an anocracy when unknown), default
+    resolve, no trade data."""
     return StateSpec(
         code=code,
         name=name or code,
         ccode=ccode,
-        regime=REGIME,
+        regime=regime or REGIME,
         nuclear=nuclear,
         capability=capability,
         troops=troops,
@@ -501,6 +506,9 @@ def _case(
             continue
         code = party.record.stateabb
         codes[party.ccode] = code
+        regime = regime_type(polity2(party.ccode, year))
+        if regime is None:
+            notes.append(f"{party.ccode}: no Polity5 score in {year}; an anocracy")
         states[code] = state_spec(
             code,
             party.ccode,
@@ -508,6 +516,7 @@ def _case(
             _troops(party, year, notes),
             place,
             is_nuclear(party.ccode, year),
+            regime=regime,
         )
     alliances, allied_pairs = _alliances(codes, when)
     c_code, t_code = codes[challenger.ccode], codes[target.ccode]
@@ -527,6 +536,10 @@ def _case(
         "challenger_nuclear": float(c_state.nuclear),
         "target_nuclear": float(t_state.nuclear),
         "log_states": math.log(len(states)),
+        # Bremer (1992): contiguity and joint democracy are the strongest dyadic correlates of
+        # war; the model sees regimes (audience costs, affinity), the baselines see both.
+        "contiguous": float(contiguous(challenger.ccode, target.ccode, year)),
+        "joint_democracy": float(c_state.regime == "democracy" and t_state.regime == "democracy"),
     }
     return Case(
         case_id=case_id,

@@ -67,6 +67,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     add_params_arguments(parser)
     parser.add_argument(
+        "--train",
+        nargs="+",
+        default=None,
+        metavar="FILE",
+        help="fit the baselines and the recalibration on these files (same format) and score "
+        "on DATA only, instead of cross-validating within DATA",
+    )
+    parser.add_argument(
         "-q", "--quiet", action="store_true", help="print nothing but errors (no scores)"
     )
     parser.set_defaults(handler=retrodict_command)
@@ -152,6 +160,7 @@ def retrodict_command(args: argparse.Namespace) -> int:
         k_folds=args.folds,
         overrides=overrides,
         params_file=read_params_option(args),
+        train=args.train,
         command=_command_line(args),
         progress=not args.quiet,
         force=args.force,

@@ -385,3 +385,63 @@ def capital(ccode: int, year: int) -> tuple[float, float] | None:
         if start <= year <= end:
             return lat, lon
     return None
+
+
+# -- regimes and borders --------------------------------------------------------------------
+
+POLITY_FILE = DATA_DIR / "polity5-p5v2018.csv"
+CONTIGUITY_FILE = DATA_DIR / "cow-direct-contiguity-v3.2.csv"
+#: Polity2 thresholds of the regime types (Marshall & Gurr 2020, Polity5 users' manual: +6 to
+#: +10 democracy, −6 to −10 autocracy, the rest anocracy).
+DEMOCRACY_FROM = 6
+AUTOCRACY_TO = -6
+#: Contiguity types counted as a shared border: land, or at most 150 miles of water (types 1–4
+#: of COW Direct Contiguity, Stinnett et al. 2002), as in Bremer's (1992) dangerous dyads.
+CONTIGUOUS_TYPES = frozenset({1, 2, 3, 4})
+
+
+@cache
+def _polity_table() -> dict[tuple[int, int], float]:
+    frame = pd.read_csv(POLITY_FILE, usecols=["ccode", "year", "polity2"])
+    frame = frame.dropna()
+    return {
+        (int(row.ccode), int(row.year)): float(row.polity2) for row in frame.itertuples(index=False)
+    }
+
+
+def polity2(ccode: int, year: int) -> float | None:
+    """A state's Polity5 ``polity2`` score (−10 to +10) in a year, or None if Polity has none."""
+    return _polity_table().get((ccode, year))
+
+
+def regime_type(score: float | None) -> str | None:
+    """``democracy``, ``anocracy`` or ``autocracy`` from a polity2 score (None if unknown)."""
+    if score is None:
+        return None
+    if score >= DEMOCRACY_FROM:
+        return "democracy"
+    if score <= AUTOCRACY_TO:
+        return "autocracy"
+    return "anocracy"
+
+
+@cache
+def _contiguity_table() -> dict[tuple[int, int, int], int]:
+    frame = pd.read_csv(CONTIGUITY_FILE, usecols=["state1no", "state2no", "year", "conttype"])
+    closest: dict[tuple[int, int, int], int] = {}
+    for row in frame.itertuples(index=False):
+        key = (int(row.state1no), int(row.state2no), int(row.year))
+        # A pair-year listed twice (contiguity changed that year) keeps the closer type.
+        closest[key] = min(int(row.conttype), closest.get(key, 99))
+    return closest
+
+
+def contiguity_type(first: int, second: int, year: int) -> int | None:
+    """COW direct contiguity type of two states in a year (1 land … 5 ≤ 400 miles of water), or
+    None when they are not contiguous (or the year is outside 1816–2016)."""
+    return _contiguity_table().get((first, second, year))
+
+
+def contiguous(first: int, second: int, year: int) -> bool:
+    """Whether two states share a border by land or across at most 150 miles of water."""
+    return contiguity_type(first, second, year) in CONTIGUOUS_TYPES

@@ -214,17 +214,30 @@ def design_matrix(frame: pd.DataFrame, covariates: Iterable[str]) -> tuple[np.nd
     return np.column_stack(matrix), columns
 
 
-def score_table(frame: pd.DataFrame, classes: tuple[str, ...]) -> pd.DataFrame:
+#: The forecasters' names, as cross-validated within the file (the default).
+FORECASTERS = {
+    "crisis model": "",
+    "model, recalibrated out of fold (Platt)": "_recalibrated",
+    "base rate (training folds)": "_base_rate",
+    "logistic regression (cross-validated)": "_logistic",
+}
+#: … and as fitted on training files (``--train``).
+TRAINED_FORECASTERS = {
+    "crisis model": "",
+    "model, recalibrated on the training files (Platt)": "_recalibrated",
+    "base rate (training files)": "_base_rate",
+    "logistic regression (fitted on the training files)": "_logistic",
+}
+
+
+def score_table(
+    frame: pd.DataFrame, classes: tuple[str, ...], trained: bool = False
+) -> pd.DataFrame:
     """Scores of every forecaster in ``frame`` (columns ``p_war*`` and ``p_<class>*``)."""
     war = frame["observed_war"].to_numpy(dtype=float)
     known = frame["observed_outcome"] != OTHER
     labels = frame.loc[known, "observed_outcome"].map(classes.index).to_numpy(dtype=int)
-    forecasters = {
-        "crisis model": "",
-        "model, recalibrated out of fold (Platt)": "_recalibrated",
-        "base rate (training folds)": "_base_rate",
-        "logistic regression (cross-validated)": "_logistic",
-    }
+    forecasters = TRAINED_FORECASTERS if trained else FORECASTERS
     rows = []
     for name, suffix in forecasters.items():
         p = frame[f"p_war{suffix}"].to_numpy(dtype=float)
@@ -265,6 +278,63 @@ def add_baselines(frame: pd.DataFrame, classes: tuple[str, ...], k: int, seed: i
         frame[f"p_{cls}_logistic"] = logistic[:, i]
 
 
+def add_trained_baselines(
+    frame: pd.DataFrame, train: pd.DataFrame, classes: tuple[str, ...]
+) -> None:
+    """Add baseline and recalibrated forecasts to the test ``frame`` (in place), each fitted on
+    the training cases ``train`` only: the test file's outcomes are never read to fit."""
+    from brink.experiments.retro_scores import clip, fit_logistic
+
+    x_train, columns = design_matrix(train, COVARIATES)
+    x_test = _same_design(frame, columns)
+    frame["fold"] = 0
+    war = train["observed_war"].to_numpy(dtype=int)
+    frame["p_war_base_rate"] = war.mean()
+    frame["p_war_logistic"] = fit_logistic(x_train, war, 2).predict(x_test)[:, 1]
+    logit = lambda p: np.log(clip(p) / (1 - clip(p)))[:, None]  # noqa: E731
+    platt = fit_logistic(logit(train["p_war"].to_numpy()), war, 2)
+    frame["p_war_recalibrated"] = platt.predict(logit(frame["p_war"].to_numpy()))[:, 1]
+    known = (train["observed_outcome"] != OTHER).to_numpy()
+    labels = train.loc[known, "observed_outcome"].map(_index(classes)).to_numpy(dtype=int)
+    counts = np.bincount(labels, minlength=len(classes)).astype(float)
+    logistic = fit_logistic(x_train[known], labels, len(classes)).predict(x_test)
+    for i, cls in enumerate(classes):
+        frame[f"p_{cls}_base_rate"] = counts[i] / counts.sum()
+        frame[f"p_{cls}_logistic"] = logistic[:, i]
+
+
+def _same_design(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """The test cases' covariates in the training design's columns (issue dummies included)."""
+    matrix = []
+    for column in columns:
+        if column.startswith("issue_"):
+            matrix.append((frame["issue"] == column.removeprefix("issue_")).to_numpy(dtype=float))
+        else:
+            matrix.append(frame[column].to_numpy(dtype=float))
+    return np.column_stack(matrix)
+
+
+#: Task keys of training cases (a training file may share dispute numbers with the test file).
+TRAIN_KEY = "train:"
+
+
+def _training_cases(paths: list[str | Path], record_format: str, allies: int) -> list[Case]:
+    """Every case of the training files, which must be of the test file's record format."""
+    from brink.errors import BrinkInputError, Location
+
+    cases: list[Case] = []
+    for path in paths:
+        records = read_records(path)
+        if records.format != record_format:
+            raise BrinkInputError(
+                f"is a {FORMAT_NAMES[records.format]} file; the test file is a "
+                f"{FORMAT_NAMES[record_format]} file (train on the same kind of record)",
+                Location(file=str(path)),
+            )
+        cases += build_cases(records, allies=allies)[0]
+    return cases
+
+
 def _index(classes: tuple[str, ...]) -> dict[str, int]:
     return {cls: i for i, cls in enumerate(classes)}
 
@@ -277,6 +347,8 @@ COVARIATES = (
     "challenger_nuclear",
     "target_nuclear",
     "log_states",
+    "contiguous",
+    "joint_democracy",
 )
 
 
@@ -294,6 +366,7 @@ def retrodict(
     k_folds: int = DEFAULT_FOLDS,
     overrides: dict[str, Any] | None = None,
     params_file=None,
+    train: list[str | Path] | None = None,
     command: str | None = None,
     progress: bool = False,
     force: bool = False,
@@ -314,6 +387,9 @@ def retrodict(
         overrides: model parameter overrides (``--set``); none by default.
         params_file: a checked params file (``--params``) whose values replace the defaults
             before ``overrides``.
+        train: training files (same record format as ``data``): the baselines and the Platt
+            recalibration are fitted on their cases and scored on ``data``'s, which is then
+            never used to fit anything (instead of cross-validating within ``data``).
         command: the command line, for the summary.
         progress: print a line per hundred cases to stderr.
         force: replace an earlier retrodiction's output in ``out``.
@@ -323,6 +399,7 @@ def retrodict(
     check_output_folder(out_dir, kind="retrodiction", again=force)  # before hours of work
     records = read_records(data)
     cases, skipped = build_cases(records, allies=allies, limit=limit)
+    train_cases = _training_cases(train or [], records.format, allies)
     settings: dict[str, Any] = dict(overrides or {})
     if horizon is not None:
         settings["horizon"] = horizon
@@ -345,6 +422,14 @@ def retrodict(
             CaseTask(case.case_id, case.scenario, seeds)
             for case, seeds in zip(cases, case_seeds(seed, len(cases), runs), strict=True)
         ]
+        # Training cases get seeds of their own (the test file's are those of a plain run).
+        train_seeds = case_seeds(seed + 1, len(train_cases), runs)
+        train_by_key = {f"{TRAIN_KEY}{i}": case for i, case in enumerate(train_cases)}
+        tasks += [
+            CaseTask(key, case.scenario, seeds)
+            for (key, case), seeds in zip(train_by_key.items(), train_seeds, strict=True)
+        ]
+        train_rows: dict[str, dict[str, Any]] = {}
         rows: dict[str, dict[str, Any]] = {}
         simulate_started = time.perf_counter()
         with files["cases_csv"].open("w", newline="") as stream:
@@ -352,6 +437,13 @@ def retrodict(
 
             def on_result(result: dict[str, Any]) -> None:
                 nonlocal writer
+                if result["case_id"].startswith(TRAIN_KEY):
+                    case = train_by_key[result["case_id"]]
+                    train_rows[result["case_id"]] = {
+                        **_case_row(case),
+                        **_predictions(case, result),
+                    }
+                    return
                 case = by_id[result["case_id"]]
                 row = {**_case_row(case), **_predictions(case, result)}
                 rows[case.case_id] = row
@@ -368,8 +460,14 @@ def retrodict(
         frame = pd.DataFrame([rows[case.case_id] for case in cases])
         if frame.empty:
             raise _no_cases(records.path, skipped)
-        add_baselines(frame, classes, k_folds, seed)
-        scores = score_table(frame, classes)
+        if train_cases:
+            train_frame = pd.DataFrame([train_rows[key] for key in train_by_key])
+            add_trained_baselines(frame, train_frame, classes)
+            files["training_cases"] = out_dir / "training_cases.csv"
+            train_frame.to_csv(files["training_cases"], index=False)
+        else:
+            add_baselines(frame, classes, k_folds, seed)
+        scores = score_table(frame, classes, trained=bool(train_cases))
         frame.to_csv(files["cases_csv"], index=False)
         files["cases_parquet"] = out_dir / "cases.parquet"
         frame.to_parquet(files["cases_parquet"], index=False)
@@ -401,6 +499,8 @@ def retrodict(
                 allies=allies,
                 command=command,
                 params_file=params_file,
+                train=list(train or []),
+                train_cases=len(train_cases),
             )
         )
     result.files = {key: final_dir / path.relative_to(out_dir) for key, path in files.items()}
@@ -457,14 +557,15 @@ def summary_markdown(
     allies: int,
     command: str | None,
     params_file=None,
+    train: list | None = None,
+    train_cases: int = 0,
 ) -> str:
     """The ``retrodiction.md`` summary."""
     cases, skipped, scores = result.cases, result.skipped, result.scores
     war_rate = cases["observed_war"].mean()
     by_name = scores.set_index("forecaster")
-    base = by_name.loc["base rate (training folds)", "war_brier"]
-    model = by_name.loc["crisis model", "war_brier"]
-    recalibrated = by_name.loc["model, recalibrated out of fold (Platt)", "war_brier"]
+    names = list(TRAINED_FORECASTERS if train else FORECASTERS)
+    model, recalibrated, base = (by_name.loc[name, "war_brier"] for name in names[:3])
     reasons = (
         skipped["reason"].str.replace(r"\d+", "N", regex=True).value_counts()
         if len(skipped)
@@ -502,14 +603,30 @@ def summary_markdown(
         "",
         f"Brier skill of the crisis model against the base rate: {_skill(model, base)} "
         f"(positive is better than the base rate); recalibrated: {_skill(recalibrated, base)}. "
-        "The base rate's AUC differs from 0.5 only because the training folds' rates differ "
-        "a little from fold to fold; it carries no information.",
+        + (
+            ""
+            if train
+            else "The base rate's AUC differs from 0.5 only because the training folds' rates "
+            "differ a little from fold to fold; it carries no information."
+        ),
         "",
-        "Every score is out of sample: the base rate, the logistic regression (covariates "
-        f"{', '.join(COVARIATES)} and issue dummies) and the Platt recalibration of the model's "
-        f"war probability are fitted on {k_folds - 1} of {k_folds} folds (folds drawn by case, "
-        "seeded by the root seed) and scored on the held-out fold. No model parameter was "
-        "tuned. Probabilities are clipped to [0.001, 0.999] for the log loss. Outcome scores "
+        (
+            "Every score is out of sample: the base rate, the logistic regression (covariates "
+            f"{', '.join(COVARIATES)} and issue dummies) and the Platt recalibration of the "
+            "model's war probability are fitted on the training files only ("
+            + ", ".join(f"`{Path(t).name}`" for t in train)
+            + f", {train_cases} cases run with the same parameters) and scored on this file, "
+            "whose outcomes nothing was fitted to. "
+            if train
+            else "Every score is out of sample: the base rate, the logistic regression "
+            f"(covariates {', '.join(COVARIATES)} and issue dummies) and the Platt "
+            f"recalibration of the model's war probability are fitted on {k_folds - 1} of "
+            f"{k_folds} folds (folds drawn by case, seeded by the root seed) and scored on the "
+            "held-out fold. "
+        )
+        + "No model parameter was tuned here"
+        + (" (a fit's parameters were applied unchanged)" if params_file is not None else "")
+        + ". Probabilities are clipped to [0.001, 0.999] for the log loss. Outcome scores "
         "use only cases whose recorded outcome is one of the classes "
         f"({cases['observed_outcome'].ne(OTHER).sum()} cases); the others count for war only.",
         "",

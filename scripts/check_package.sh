@@ -18,7 +18,7 @@ trap 'rm -rf "$work"' EXIT
 step() { printf "check_package: %s (%s s)\n" "$*" "$SECONDS" >&2; }
 
 step "building the sdist, and the wheel from the sdist, into $work/dist"
-"$python" -m build --sdist --wheel --outdir "$work/dist" . >"$work/build.log" 2>&1 ||
+"$python" -m build --outdir "$work/dist" . >"$work/build.log" 2>&1 ||
     { cat "$work/build.log" >&2; exit 1; }
 "$python" -m twine check --strict "$work"/dist/*
 wheel=$(ls "$work"/dist/*.whl)

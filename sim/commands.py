@@ -143,7 +143,7 @@ def resolve_parameters(
 ) -> ModelParams:
     """Defaults ← params file ← scenario (``step``, ``horizon``, ``parameters:``) ← ``--set`` ←
     ``--horizon``. ``draw`` takes a posterior draw of the params file instead of its values."""
-    from brink.api import resolve_params
+    from brink.experiments.ensemble_run import resolve_params
 
     params = resolve_params(
         scenario, params_file, parse_assignments(assignments), draw=draw, where=COMMAND_LINE
@@ -172,7 +172,7 @@ def reproducing_command(args: argparse.Namespace, root: int, directory: Path) ->
 
 def run_command(args: argparse.Namespace) -> int:
     """Handler of ``brink run``."""
-    from brink.api import run_manifest
+    from brink.experiments.ensemble_run import run_manifest
     from brink.safe_output import staged_folder
     from brink.sim import output
     from brink.sim.seeds import draw_root_seed, spawn_seeds
@@ -246,7 +246,7 @@ def _write_run(
 
     Returns the summary's text and its JSON record.
     """
-    from brink.api import simulate_ensemble, summary_record
+    from brink.experiments.ensemble_run import simulate_ensemble, summary_record
     from brink.sim import output
     from brink.viz.figures import write_figures
 
