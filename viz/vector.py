@@ -15,7 +15,7 @@ and open its panel on a click. Three parts, so a step sends only what changed:
   by hover); see ``map.vue``.
 
 Everything drawn comes from the scenario and the run's rows (``steps``, ``events``), never a
-live model (STYLE.md). Territorial control, fronts and aid flows will be drawn the same way,
+live model (docs/style.md). Territorial control, fronts and aid flows will be drawn the same way,
 from per-step rows, as extra entries of :data:`LAYERS` once the war model records them.
 """
 
