@@ -3,7 +3,7 @@
 
 Each area of the package registers its own subcommands through a ``register(subparsers)``
 function; this module only collects them and turns a user's mistake into one located line and
-exit status 2 (STYLE.md, Errors), and an error of the machine (disk full, read-only, no
+exit status 2 (docs/style.md, Errors), and an error of the machine (disk full, read-only, no
 permission) into one line and exit status 1.
 """
 

@@ -2,7 +2,8 @@
 
 Every mistake in an input file or on the command line becomes a :class:`BrinkInputError` that
 names the file, line, column and key, the value it got and what is allowed. The CLI prints its
-one line and exits with status 2; no traceback is shown for a user's mistake (STYLE.md, Errors).
+one line and exits with status 2; no traceback is shown for a user's mistake
+(docs/style.md, Errors).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Beliefs over another state's resolve, and how costly signals move them (MODEL.md §5).
+"""Beliefs over another state's resolve, and how costly signals move them (docs/model.md §5).
 
 Each state holds a Beta(α, β) belief over each other principal's resolve r ∈ [0, 1]. A costly
 act adds pseudo-observations of high resolve in proportion to its cost relative to the actor's
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from scipy.special import betainc
 
-DEFAULT_PRIOR = (2.0, 2.0)  # MODEL.md §5: Beta(2, 2) when the scenario gives no perception
+DEFAULT_PRIOR = (2.0, 2.0)  # docs/model.md §5: Beta(2, 2) when the scenario gives no perception
 BACKING_DOWN_WEIGHT = 1.0  # pseudo-observations of low resolve per unit learning rate
 HESITATION_WEIGHT = 0.1  # holding, or offering a compromise, after the opponent escalated
 

@@ -1,10 +1,10 @@
-"""How a party to a dispute values its options (MODEL.md §4.4).
+"""How a party to a dispute values its options (docs/model.md §4.4).
 
 Utilities are in units of the issue. Settling at share s for the challenger is worth v_C·s to it
 and v_T·(1 − s) to the target; the status quo is s = 0. A war decides the contested share X (the
 demand as first made): it is worth W = p·X·v_C − c − S to the challenger and (1 − p·X)·v_T − c − S
-to the target — MODEL.md's p·v − c when the whole issue is at stake (X = 1) — with c the war cost
-(grows with the opponent's power, falls with resolve, jumps when both principals are nuclear)
+to the target — docs/model.md's p·v − c when the whole issue is at stake (X = 1) — with c the war
+cost (grows with the opponent's power, falls with resolve, jumps when both principals are nuclear)
 and S the expected cost of sanctions threatened against a use of force.
 
 A standoff at level ℓ carries a risk of war over the planning horizon H,
@@ -69,7 +69,7 @@ def war_cost_function(model, dispute: Dispute, side: str, viewer: str | None = N
 
     Fearon mode: ``challenger_cost`` fixes c_A; ``target_cost_max`` makes c_T = c̄ · (1 − r),
     which is uniform on [0, c̄] when resolve is uniform; with ``win_probability`` fixed the
-    cost is MODEL.md's first form, scale · (floor + opponent's share of power) · (ceiling − r).
+    cost is docs/model.md's first form, scale · (floor + opponent's share of power) · (ceiling − r).
     """
     params = model.params
     if side == CHALLENGER and params.challenger_cost is not None:
@@ -189,7 +189,7 @@ class Outlook:
     def war_value(self, side: str, resolve: float) -> float:
         """W: a war decides the contested share X (the dispute's demand size), of which the
         challenger expects to end up with p — minus the war cost and threatened sanctions. With
-        X = 1 (the whole issue) this is MODEL.md's p·v_C − c_C and (1 − p)·v_T − c_T
+        X = 1 (the whole issue) this is docs/model.md's p·v_C − c_C and (1 − p)·v_T − c_T
         (Fearon 1995), with p now what the war is expected to bring, not a chance of winning."""
         p = self.war_share()
         disputed = self.dispute.spec.size

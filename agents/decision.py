@@ -2,7 +2,7 @@
 
 McKelvey & Palfrey (1995), "Quantal Response Equilibria for Normal Form Games": each option is
 chosen with probability ∝ exp(λ · EU). λ = 0 picks uniformly at random; λ → ∞ always picks the
-best option (MODEL.md §4.4).
+best option (docs/model.md §4.4).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""A state: the Mesa agent of the crisis model (MODEL.md §3).
+"""A state: the Mesa agent of the crisis model (docs/model.md §3).
 
 A state knows its own capability, troops, regime, nuclear status, private resolve and risk
 tolerance, and holds a Beta belief over the resolve of every other state it faces. How it
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 
 def draw_resolve(spec: ResolveSpec, rng: np.random.Generator) -> float:
-    """Draw a state's private resolve for one run (MODEL.md §3: the main run-to-run variation).
+    """Draw a state's private resolve for one run (docs/model.md §3: the main run-to-run variation).
 
     ``beta``: method of moments, Beta(m·k, (1 − m)·k) with k = m(1 − m)/s² − 1, which has mean m
     and standard deviation s; ``uniform`` on [low, high]; ``fixed``: the mean.
@@ -55,7 +55,7 @@ class State(mesa.Agent):
         # Its private overestimate of its own military edge, in log power ratio: half-normal,
         # so every state errs toward optimism (Blainey 1973; see sim/war_termination.py).
         self.optimism = model.params.optimism * abs(float(model.rng.standard_normal()))
-        self.arming_multiplier = 1.0  # Richardson effort relative to the start (MODEL.md §7)
+        self.arming_multiplier = 1.0  # Richardson effort relative to the start (docs/model.md §7)
         self.beliefs: dict[str, ResolveBelief] = {}
         self.commitments: dict[str, int] = {}  # dispute id -> public hands-tying commitments
 

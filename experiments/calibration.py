@@ -1,4 +1,4 @@
-"""The calibration report of MODEL.md §10: generic dyads with the capabilities of real disputes.
+"""The calibration report of docs/model.md §10: generic dyads with real disputes' capabilities.
 
 With default parameters, an ensemble of generic two-state disputes whose capabilities, troops
 and distances are drawn from the pre-1990 MID disputes should end in war about as often as the
@@ -85,7 +85,7 @@ def generic_scenario(dyad: pd.Series, name: str) -> Scenario:
     }
     return Scenario(
         name=name,
-        description="generic dyadic dispute for the calibration report (MODEL.md §10)",
+        description="generic dyadic dispute for the calibration report (docs/model.md §10)",
         start_date="1900-01-01",
         states=states,
         demands=(DemandSpec(id="D1", by="CHA", on="TAR", issue="generic", size=0.5),),
@@ -158,7 +158,7 @@ def calibration_report(
 def format_report(report: pd.DataFrame, disputes: int, seed: int, horizon: int) -> str:
     """The report as the lines ``brink calibrate`` prints."""
     lines = [
-        f"Calibration report (MODEL.md §10): {disputes} generic dyads drawn from the pre-1990 "
+        f"Calibration report (docs/model.md §10): {disputes} generic dyads drawn from the pre-1990 "
         f"MID disputes, one run each, default parameters, horizon {horizon}, seed {seed}",
         f"{'measure':<20} {'model':>8} {'MID':>8} {'diff':>8}",
     ]

@@ -23,7 +23,7 @@ Categorical and yes/no factors take a list of ``levels`` from a fixed set of cho
                                         the scenario's start, or not at all (a pact on or off)
 
 Each factor's allowed range comes from the same declaration that checks scenario files and
-``--set`` (STYLE.md, One place for each fact). An unknown name is an error with the nearest
+``--set`` (docs/style.md, One place for each fact). An unknown name is an error with the nearest
 valid one. Values are applied to a copy: parameters through :meth:`ModelParams.with_overrides`,
 scenario quantities through :func:`dataclasses.replace` on the frozen scenario.
 """

@@ -1,10 +1,10 @@
 """Read a YAML file safely and remember where each value stood (file, line, column).
 
 Experiment files are composed into YAML nodes by the scenario loader's bounded reader (one
-reader, one set of bounds: HOUSE.md) and turned into plain Python values by hand, keeping each
+reader, one set of bounds: docs/style.md) and turned into plain Python values by hand, keeping each
 node's position. A mistake found later (an
 unknown factor, a range the wrong way round) is then reported at its own line and column
-(STYLE.md, Errors). Only the safe YAML tags are accepted; duplicate keys are an error, not a
+(docs/style.md, Errors). Only the safe YAML tags are accepted; duplicate keys are an error, not a
 silent overwrite.
 """
 

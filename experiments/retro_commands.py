@@ -2,7 +2,7 @@
 
 ``brink retrodict DATA`` runs every dispute of a MID or ICB file (see
 :mod:`brink.experiments.retrodiction`); ``brink calibrate`` prints the calibration report of
-MODEL.md §10 (see :mod:`brink.experiments.calibration`).
+docs/model.md §10 (see :mod:`brink.experiments.calibration`).
 """
 
 from __future__ import annotations

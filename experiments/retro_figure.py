@@ -1,6 +1,6 @@
 """The retrodiction's calibration figure: a reliability diagram for the probability of war.
 
-Takes the per-case table (a data frame), never a live model (STYLE.md: figures take data
+Takes the per-case table (a data frame), never a live model (docs/style.md: figures take data
 frames). Each forecaster's cases are binned by forecast (ten equal-width bins); a point is the
 bin's mean forecast against the share of its cases that reached war, its area proportional to
 the number of cases. A perfectly calibrated forecaster lies on the diagonal (Murphy & Winkler

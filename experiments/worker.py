@@ -2,7 +2,7 @@
 replication, write the block's shard.
 
 This module is what executors import in their worker processes (process pool or Dask workers),
-so it lives in an importable module, never ``__main__`` (TOOLCHAIN.md, Dask). A worker loads the
+so it lives in an importable module, never ``__main__`` (docs/style.md, Dask). A worker loads the
 scenario once and keeps it for every block it is given. A run whose model or factors raise is
 written into the shard with the error's message (the shard is then named ``.failed``); only a
 failure to write the shard itself escapes, and the sweep then runs the whole block again.

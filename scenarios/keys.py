@@ -1,4 +1,4 @@
-"""Every key a scenario file may hold, declared once (STYLE.md, One place for each fact).
+"""Every key a scenario file may hold, declared once (docs/style.md, One place for each fact).
 
 The table below says, for each key, its type, range, default and meaning. The loader
 (:mod:`brink.scenarios.loader`) checks files against it, :mod:`brink.scenarios.schema` turns it
@@ -182,7 +182,7 @@ RESOLVE = Record(
         Key("high", PROBABILITY, "upper end of a uniform draw (with `low`)"),
         Key("fixed", PROBABILITY, "the same resolve in every run"),
     ),
-    doc="A state's private resolve r ∈ [0, 1], drawn anew for each run (MODEL.md §3). Give "
+    doc="A state's private resolve r ∈ [0, 1], drawn anew for each run (docs/model.md §3). Give "
     "`mean` (and `spread`), or `low` and `high`, or `fixed`.",
     exclusive=(("mean", "spread"), ("low", "high"), ("fixed",)),
 )
@@ -306,7 +306,7 @@ PERCEPTION = Record(
             "weight of the prior, α + β (with `mean`)",
         ),
     ),
-    doc="An observer's prior Beta belief over a subject's resolve (MODEL.md §5); default "
+    doc="An observer's prior Beta belief over a subject's resolve (docs/model.md §5); default "
     "Beta(2, 2). Give `alpha` and `beta`, or `mean` and `strength`.",
     exclusive=(("alpha", "beta"), ("mean", "strength")),
     require_one=True,
@@ -461,7 +461,7 @@ ARMS_RACE = Record(
         Key("grievance", PAIR, "g, h: standing grievance of each", required=True),
     ),
     doc="Two rivals whose arms follow Richardson's equations dx/dt = a·y − m·x + g, "
-    "dy/dt = b·x − n·y + h (MODEL.md §7).",
+    "dy/dt = b·x − n·y + h (docs/model.md §7).",
 )
 
 # -- timeline --------------------------------------------------------------------------------

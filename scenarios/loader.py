@@ -6,7 +6,7 @@ file's size, nesting depth (aliases included) and node count are bounded, so a h
 (a billion laughs, a recursive alias, ten thousand nested lists) fails cleanly. Every value is
 then checked against the key table of :mod:`brink.scenarios.keys`; every mistake raises a
 :class:`~brink.errors.BrinkInputError` naming ``file:line:column``, the dotted key, the value and
-what is allowed (STYLE.md, Errors).
+what is allowed (docs/style.md, Errors).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""What a scenario says, as plain frozen data (MODEL.md §3).
+"""What a scenario says, as plain frozen data (docs/model.md §3).
 
 The YAML loader (:mod:`brink.scenarios.loader`) turns a file into a :class:`Scenario`; the
 retrodiction builder makes them from historical records; the model reads nothing else.
@@ -21,7 +21,7 @@ ALLIANCE_KINDS = ("defense", "offense", "neutrality", "nonaggression", "consulta
 
 @dataclass(frozen=True)
 class ResolveSpec:
-    """How a state's private resolve r ∈ [0, 1] is drawn for each run (MODEL.md §3).
+    """How a state's private resolve r ∈ [0, 1] is drawn for each run (docs/model.md §3).
 
     ``beta``: a Beta distribution with this mean and standard deviation ``spread``;
     ``uniform``: uniform on [low, high]; ``fixed``: always ``mean``.
@@ -70,7 +70,7 @@ class AllianceSpec:
 
 @dataclass(frozen=True)
 class PerceptionSpec:
-    """An observer's prior over a subject's resolve, Beta(alpha, beta) (MODEL.md §5)."""
+    """An observer's prior over a subject's resolve, Beta(alpha, beta) (docs/model.md §5)."""
 
     observer: str
     subject: str
@@ -91,7 +91,7 @@ class DeploymentSpec:
 
 @dataclass(frozen=True)
 class UltimatumSpec:
-    """What happens at a dispute's deadline (Fearon 1995; MODEL.md §4.5)."""
+    """What happens at a dispute's deadline (Fearon 1995; docs/model.md §4.5)."""
 
     information: Literal["private", "complete"] = "private"
 

@@ -2,7 +2,7 @@
 
 Kinds follow ATOP (Leeds et al. 2002). A member's commitment to an ally is the alliance's
 reliability times the member's credibility; credibility starts at 1 and moves with the member's
-record (MODEL.md §6): honouring a commitment raises it, staying out lowers it more.
+record (docs/model.md §6): honouring a commitment raises it, staying out lowers it more.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Take-it-or-leave-it demands under private information: Fearon (1995), MODEL.md §4.5.
+"""Take-it-or-leave-it demands under private information: Fearon (1995), docs/model.md §4.5.
 
 Fearon (1995), "Rationalist Explanations for War", International Organization 49(3), pp. 395–
 397: A makes B a take-it-or-leave-it demand x of a divisible issue; A wins a war with probability

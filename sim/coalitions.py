@@ -1,4 +1,4 @@
-"""Who would fight for whom (MODEL.md §4.2).
+"""Who would fight for whom (docs/model.md §4.2).
 
 For every open dispute and every third state k, the probability that k joins side S against O if
 war comes is
@@ -22,7 +22,7 @@ war comes is
   of joining against a nuclear power.
 - Joining the challenger — the revisionist side, which demands a change of the status quo —
   carries a further penalty: states seldom join an attacker without an offence pact (Leeds 2003,
-  "Do Alliances Deter Aggression?"). MODEL.md's formula has no such term; without it, states
+  "Do Alliances Deter Aggression?"). docs/model.md's formula has no such term; without it, states
   with no ties to either side drift toward the stronger trading partner, the attacker included.
 """
 

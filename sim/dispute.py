@@ -1,9 +1,9 @@
-"""A dispute as it stands during a run (MODEL.md §3): who demands what of whom, at what level.
+"""A dispute as it stands during a run (docs/model.md §3): who demands what of whom, at what level.
 
 Each side holds a MID hostility level (1 none, 2 threat to use force, 3 display of force, 4 use
 of force, 5 war). When the target is an alliance, its leader decides for it, and the state whose
 territory is contested (the theatre) is attacked directly; the other members choose whether to
-fight as third states do, with the alliance's commitment weighing on them (MODEL.md §4.2).
+fight as third states do, with the alliance's commitment weighing on them (docs/model.md §4.2).
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ class Dispute:
 
     def territory(self, side: str) -> tuple[str, ...]:
         """States whose territory belongs to ``side``: an alliance target makes every member a
-        target (MODEL.md §3)."""
+        target (docs/model.md §3)."""
         if side == CHALLENGER:
             return (self.challenger,)
         return self.target_territory or self.principals(TARGET)

@@ -1,6 +1,6 @@
 """Many replications of one scenario, streamed to disk (``brink run``).
 
-Each run gets its own seed from ``numpy.random.SeedSequence(root).spawn(n)`` (STYLE.md,
+Each run gets its own seed from ``numpy.random.SeedSequence(root).spawn(n)`` (docs/style.md,
 Randomness), so run *i* is the same whether it runs alone, in this process or in a worker, and
 ``--jobs 1`` and ``--jobs 2`` write the same tables. Runs are grouped in chunks of a size that
 depends only on the number of runs; chunks go to a process pool (or run in-process with one

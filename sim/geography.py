@@ -22,6 +22,6 @@ def loss_of_strength(distance_km: float, gradient_km: float) -> float:
     """Share of a state's power that reaches a theatre ``distance_km`` away.
 
     Boulding (1962), *Conflict and Defense*, ch. 12: strength declines with distance from the
-    home base; MODEL.md §4.3 takes the exponential form g(d) = exp(−d / D).
+    home base; docs/model.md §4.3 takes the exponential form g(d) = exp(−d / D).
     """
     return math.exp(-distance_km / gradient_km)

@@ -1,9 +1,9 @@
-"""The crisis model: wiring and schedule (MODEL.md §2–§8).
+"""The crisis model: wiring and schedule (docs/model.md §2–§8).
 
 :class:`CrisisModel` is a Mesa model whose agents are :class:`~brink.agents.state.State`s. It
 holds what a scenario declares (alliances, deployments, sanctions, disputes), fires the
 scenario's timeline through Mesa's event scheduler at the start of each step, and runs one step
-in the order of MODEL.md §4:
+in the order of docs/model.md §4:
 
 1. scheduled events fire (before the step); sanctions whose trigger happened last step are
    imposed;
@@ -212,7 +212,7 @@ class CrisisModel(mesa.Model):
 
     # ------------------------------------------------------------------ scheduled events
     def _schedule(self, day: int, function, argument) -> None:
-        # MODEL.md §2: events fire at the start of their step, before states decide. Step n
+        # docs/model.md §2: events fire at the start of their step, before states decide. Step n
         # runs at Mesa time n, so the event is placed half a step earlier.
         # Mesa holds only a weak reference to the callback, so the model keeps it alive.
         def callback():
@@ -396,7 +396,7 @@ class CrisisModel(mesa.Model):
             if log:
                 self.log_event(event.actor, kind, event.ref, None, None, detail=event.text)
         elif kind == "talks" and log:
-            # Cheap talk: recorded, moves no belief (MODEL.md §5).
+            # Cheap talk: recorded, moves no belief (docs/model.md §5).
             self.log_event(
                 event.actor, "talks", event.target, event.dispute, None, detail=event.text
             )
@@ -732,8 +732,8 @@ class CrisisModel(mesa.Model):
         self._update_credibility(dispute, war)
 
     def _update_credibility(self, dispute: Dispute, war: War) -> None:
-        """MODEL.md §6: an ally that joined when its partner was attacked gains credibility; one
-        that stayed out loses more. Only defence commitments to the attacked side count."""
+        """docs/model.md §6: an ally that joined when its partner was attacked gains credibility;
+        one that stayed out loses more. Only defence commitments to the attacked side count."""
         attacked = set(dispute.principals(TARGET))
         joined = set(war.members[TARGET])
         for alliance in self.alliances.values():

@@ -1,4 +1,4 @@
-"""A run directory on disk: the manifest and the four tables of MODEL.md §8.
+"""A run directory on disk: the manifest and the four tables of docs/model.md §8.
 
 ``brink run`` writes ``manifest.json``, ``runs``, ``steps``, ``events`` and ``beliefs`` (Parquet
 or CSV), ``summary.md`` and ``figures/``. Tables are streamed: each batch of runs becomes one

@@ -1,8 +1,8 @@
-"""Every parameter of the crisis model, in one typed, frozen place (MODEL.md §9).
+"""Every parameter of the crisis model, in one typed, frozen place (docs/model.md §9).
 
 Each parameter is declared once, with its default, allowed range, unit and meaning. The CLI's
 ``--set``, the scenario's ``parameters:`` block, the sweep factors and the browser view's sliders
-are all built from :data:`PARAMETERS`, so no default is ever written twice (STYLE.md).
+are all built from :data:`PARAMETERS`, so no default is ever written twice (docs/style.md).
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ def _p(default, low, high, unit, meaning, *, integer=False, group="model"):
 class ModelParams:
     """The crisis model's parameters. Construct with :meth:`with_overrides` to validate input."""
 
-    # -- time (MODEL.md §2) --
+    # -- time (docs/model.md §2) --
     horizon: int = _p(
         180, 1, 3650, "steps", "how many steps a run lasts at most", integer=True, group="time"
     )

@@ -1,4 +1,4 @@
-"""The balance of power in a dispute's theatre (MODEL.md §4.3).
+"""The balance of power in a dispute's theatre (docs/model.md §4.3).
 
 A side's effective power is Σ P(member fights) · capability · [f + (1 − f) · g(d)], where f is
 the share of the member's troops already in the theatre (they arrive at full strength) and

@@ -1,8 +1,8 @@
-"""What one run reports (MODEL.md §8): five tables of plain rows.
+"""What one run reports (docs/model.md §8): five tables of plain rows.
 
 The model appends to a :class:`RunRecord` as it runs; writers, figures, sweeps and the browser
 view read these rows and nothing else of the model, so a figure drawn from a live run and one
-drawn from a file on disk are the same figure (STYLE.md: figures take data frames).
+drawn from a file on disk are the same figure (docs/style.md: figures take data frames).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Sanctions and trade exposure (MODEL.md §3, §4.4).
+"""Sanctions and trade exposure (docs/model.md §3, §4.4).
 
 A sanction cuts a share σ (severity) of the trade between its senders and its target. Its cost to
 each side is σ times that side's trade exposure to the other (share of GDP), converted to issue

@@ -1,4 +1,4 @@
-"""Seeds of replications (STYLE.md, Randomness).
+"""Seeds of replications (docs/style.md, Randomness).
 
 Each run gets its own seed from ``numpy.random.SeedSequence(root).spawn(n)``, so run *i* is the
 same whether it runs alone, in this process or in a worker, in ``brink run`` or in a sweep. A

@@ -20,7 +20,7 @@ from brink.sim.record import RUN_OUTCOMES as OUTCOMES
 
 Z95 = 1.959963984540054  # standard normal quantile for a two-sided 95 % interval
 
-#: Hostility level of a use of force on the MID scale (MODEL.md §3).
+#: Hostility level of a use of force on the MID scale (docs/model.md §3).
 USE_OF_FORCE = 4
 
 

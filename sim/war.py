@@ -1,7 +1,7 @@
 """War as a process: forces arrive, fight, move the front, and the sides bargain as they fight.
 
-This replaces the whole-force Lanchester war of MODEL.md §6 (see ``docs/war.md`` for the model in
-words and its sources). A :class:`War` holds one contingent per belligerent
+This replaces the whole-force Lanchester war of docs/model.md §6 (see ``docs/war.md`` for the model
+in words and its sources). A :class:`War` holds one contingent per belligerent
 (:mod:`brink.sim.forces`), the share of the contested territory the challenger controls, and what
 each side believes of the balance. Each day:
 

@@ -53,7 +53,7 @@ def protected_state_scenario(
     nuclear_ally=False,
 ):
     """A great power (GRT) demands territory of a small neighbour (SML) that a distant ally
-    (ALY) may defend: the test bed of the levers in MODEL.md §4.2."""
+    (ALY) may defend: the test bed of the levers in docs/model.md §4.2."""
     states = {
         "GRT": state(
             "GRT",

@@ -14,7 +14,7 @@ from brink.sim.arming import richardson_equilibrium, richardson_is_stable, richa
 
 
 def test_classics_example_rests_at_25_11_and_35_11_and_is_stable():
-    # CLASSICS.md: dx/dt = 2y - 5x + 5, dy/dt = 2x - 3y + 5.
+    # docs/classics.md: dx/dt = 2y - 5x + 5, dy/dt = 2x - 3y + 5.
     x, y = richardson_equilibrium(a=2, b=2, m=5, n=3, g=5, h=5)
     assert x == pytest.approx(25 / 11, rel=1e-15)
     assert y == pytest.approx(35 / 11, rel=1e-15)

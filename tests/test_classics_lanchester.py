@@ -25,7 +25,7 @@ def square_invariant(a: float, b: float, alpha: float, beta: float) -> float:
 
 
 def test_classics_value_1000_against_800_leaves_600():
-    # CLASSICS.md: A0 = 1000, B0 = 800, alpha = beta -> 600 survivors.
+    # docs/classics.md: A0 = 1000, B0 = 800, alpha = beta -> 600 survivors.
     assert square_law_survivors(1000, 800, 0.01, 0.01) == pytest.approx(600.0, rel=1e-12)
     assert square_law_winner(1000, 800, 0.01, 0.01) == "A"
     a, b = square_law(1000, 800, 0.01, 0.01, 1e6)

@@ -1,4 +1,4 @@
-"""Axelrod's tribute model: the v4.0 checks of CLASSICS.md, derived cases and invariants."""
+"""Axelrod's tribute model: the v4.0 checks of docs/classics.md, derived cases and invariants."""
 
 from __future__ import annotations
 

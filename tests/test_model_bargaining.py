@@ -16,7 +16,7 @@ from brink.sim.model import simulate
 
 
 def test_closed_form_matches_classics_example():
-    # CLASSICS.md: p = 0.5, c_A = 0.1, c̄ = 0.4 → x* = 0.65, P(war) = 0.375.
+    # docs/classics.md: p = 0.5, c_A = 0.1, c̄ = 0.4 → x* = 0.65, P(war) = 0.375.
     assert fearon_optimal_demand(0.5, 0.1, 0.4) == pytest.approx(0.65)
     assert fearon_war_probability(0.5, 0.1, 0.4) == pytest.approx(0.375)
 

@@ -17,7 +17,7 @@ from brink.sim.record import RUN_OUTCOMES
 KITCHEN_SINK = kitchen_sink_scenario()
 
 # Levels may jump straight to war only by these rules: an ultimatum refused, the spiral
-# hazard, or a war joined; otherwise a side moves at most one level per step (MODEL.md §4.4).
+# hazard, or a war joined; otherwise a side moves at most one level per step (docs/model.md §4.4).
 JUMPS_TO_WAR = {"war", "spiral", "join_war"}
 
 

@@ -1,4 +1,4 @@
-"""A parameter that changes nothing is a bug (MODEL.md §9): each one, moved across its range,
+"""A parameter that changes nothing is a bug (docs/model.md §9): each one, moved across its range,
 must change some output of the kitchen-sink or the war scenario under common seeds."""
 
 from __future__ import annotations

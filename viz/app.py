@@ -22,7 +22,7 @@ outcome by each day: computed in live mode (``BRINK_VIEW_ENSEMBLE`` runs, defaul
 worker process of lower priority (:func:`ensemble_pool`), so steps stay quick meanwhile; read
 from the run directory in replay mode. The map is SVG made here and two Vue templates shipped
 with the package; the charts are matplotlib PNGs: Mesa's altair components need vega from a
-CDN (TOOLCHAIN.md), and SolaraViz rebuilds a model from keyword arguments, which does not fit a
+CDN (docs/style.md), and SolaraViz rebuilds a model from keyword arguments, which does not fit a
 model built from a scenario and one parameter object.
 """
 

@@ -1,4 +1,4 @@
-"""The figures of an ensemble, drawn from data frames only (STYLE.md: never a live model).
+"""The figures of an ensemble, drawn from data frames only (docs/style.md: never a live model).
 
 - :func:`outcome_figure`: how each dispute ends, share of runs with 95 % intervals;
 - :func:`escalation_figure`: the system escalation score over time, median and 50 % / 90 % bands;

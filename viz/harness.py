@@ -3,7 +3,7 @@ README's screenshots.
 
 :func:`serve` starts ``solara run`` on a free port of 127.0.0.1 and stops it afterwards;
 :func:`open_browser` launches Debian's Chromium through Playwright (its own browser download
-does not work on these machines, TOOLCHAIN.md); :class:`RequestWatch` records every request
+does not work on these machines, docs/style.md); :class:`RequestWatch` records every request
 that failed or left this machine, which must be none for the view to work air-gapped.
 Playwright is a development dependency, imported only here.
 """

@@ -1,7 +1,7 @@
-"""The crisis map: who stands where, drawn from a scenario and the run's tables (MODEL.md §8).
+"""The crisis map: who stands where, drawn from a scenario and the run's tables (docs/model.md §8).
 
 The map takes a :class:`~brink.scenarios.spec.Scenario` and data frames of ``steps`` and
-``events`` rows (never a live model, STYLE.md), so the browser view, a replay from disk and an
+``events`` rows (never a live model, docs/style.md), so the browser view, a replay from disk and an
 animation for a talk draw the same picture. Outlines are Natural Earth 1:110m (public domain),
 bundled in ``data/``: no tile server and no network.
 
@@ -251,7 +251,7 @@ def situation(
 
     Deployments, sanctions and alliances in force when the scenario starts (``day``/``start``
     0) come from the scenario; everything later comes from the events table, which logs every
-    scheduled event and decision (MODEL.md §8), so nothing is counted twice.
+    scheduled event and decision (docs/model.md §8), so nothing is counted twice.
 
     Args:
         scenario: The crisis as it stood on its start date.

@@ -1,4 +1,4 @@
-"""The event log in words: one sentence per row of the ``events`` table (MODEL.md §8).
+"""The event log in words: one sentence per row of the ``events`` table (docs/model.md §8).
 
 ``Day 12 — France deploys 1,000 troops to Romania``. Sentences use the scenario's state names
 and dispute issues when a scenario is given, and fall back to the codes in the row otherwise, so
@@ -32,7 +32,7 @@ LEVEL_LABELS = {
     5: "5 war",
 }
 
-#: Actions that only keep the status quo (MODEL.md §4.4); the view folds them into one line a
+#: Actions that only keep the status quo (docs/model.md §4.4); the view folds them into one line a
 #: day so that the log shows what changed.
 ROUTINE_ACTIONS = frozenset({"press", "resist", "stay_out"})
 
@@ -150,7 +150,7 @@ def dispute_label(scenario: Scenario, dispute: str) -> str:
 
 
 # Each phrase gets (actor name, target name, row, scenario) and returns the sentence after the
-# heading. Sentences follow the event vocabulary of MODEL.md §4–6.
+# heading. Sentences follow the event vocabulary of docs/model.md §4–6.
 Phrase = Callable[[str, str, Mapping[str, Any], "Scenario | None"], str]
 
 

@@ -1,6 +1,6 @@
-"""The view's panels over time, drawn from the run's tables (never a live model, STYLE.md).
+"""The view's panels over time, drawn from the run's tables (never a live model, docs/style.md).
 
-- :func:`draw_escalation`: the system escalation score (Rivera et al. 2024 scale, MODEL.md §8);
+- :func:`draw_escalation`: the system escalation score (Rivera et al. 2024 scale, docs/model.md §8);
 - :func:`draw_hostility`: each dispute's MID hostility level, step by step;
 - :func:`draw_outcomes`: the share of an ensemble's runs in each main outcome by each day;
 - :func:`draw_beliefs`: what each principal believes about the other's resolve, beside the truth.

@@ -4,7 +4,7 @@ Actors with capability c, position x on one issue scale and salience s (0–1) b
 Each round every actor judges, for every other, the expected utility of challenging it, and makes
 offers (confrontation, compromise or capitulation); each actor accepts the offer that moves it
 least, and the forecast, the position that beats every other in pairwise capability-and-salience
-weighted votes, moves as positions change. The rules are those of CLASSICS.md:
+weighted votes, moves as positions change. The rules are those of docs/classics.md:
 
 - compare_k(x_a, x_b) = c_k·s_k·[(|x_k − x_b|/R)^r − (|x_k − x_a|/R)^r], with r = 1 in votes;
 - P(i beats j) = Σ_k max(0, compare_k(x_i, x_j)) / Σ_k Σ_a Σ_b |compare_k(x_a, x_b)|;
@@ -12,7 +12,7 @@ weighted votes, moves as positions change. The rules are those of CLASSICS.md:
 - EU_i(challenge j) = s_j[P·U_s + (1 − P)·U_f] + (1 − s_j)·U_s − Q·U_sq, Q = 1;
 - R_i = (2·danger_i − max − min)/(max − min), r_i = (1 − R_i/3)/(1 + R_i/3).
 
-Where CLASSICS.md is silent this follows Scholz et al.'s replication: R is the range of the
+Where docs/classics.md is silent this follows Scholz et al.'s replication: R is the range of the
 initial positions; an actor judges both EU_ij and EU_ji with its own risk exponent; votes in P
 use each voter's exponent; danger_i = Σ_{j≠i} EU_j(challenge i) is computed risk-neutrally and
 compared with the most and least endangered actors. Each actor accepts the offer that moves it
@@ -226,7 +226,7 @@ def _offers(
     mine: np.ndarray,
     theirs: np.ndarray,
 ) -> list[Offer]:
-    """The offers of one round (CLASSICS.md, from the view of a receiver i and a sender j):
+    """The offers of one round (docs/classics.md, from the view of a receiver i and a sender j):
     confrontation if EU_ji > EU_ij > 0 (i moves to x_j); compromise if EU_ji > 0 > EU_ij and
     EU_ji > |EU_ij| (i moves to x_i + (x_j − x_i)·|EU_ij/EU_ji|); capitulation if EU_ji > 0 >
     EU_ij and |EU_ij| >= EU_ji (i moves to x_j)."""

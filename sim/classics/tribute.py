@@ -5,7 +5,7 @@ can reach; the target pays or fights, and every payment or fight changes how com
 actors are to one another. Alliances form from those commitments, and Axelrod's question is
 whether clusters of mutually committed actors emerge that act like new political actors.
 
-The rules are those of CLASSICS.md (Axelrod's v4.0 program). One year is one :meth:`step`.
+The rules are those of docs/classics.md (Axelrod's v4.0 program). One year is one :meth:`step`.
 A *cluster* is defined here (Axelrod leaves the exact test to the reader) as a maximal arc of at
 least two adjacent actors on the ring in which every pair has commitment of at least
 ``threshold`` percent (50 by default) to each other; see :func:`find_clusters`.
@@ -20,7 +20,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
-# Axelrod 1997, v4.0 rules (CLASSICS.md).
+# Axelrod 1997, v4.0 rules (docs/classics.md).
 ACTIVATIONS_PER_YEAR = 3
 HARVEST = 20.0
 DEMAND = 250.0
