@@ -102,7 +102,7 @@ def test_a_cell_that_is_not_a_number_skips_its_case_with_line_and_reason(tmp_pat
 
 
 def test_icb_actor_rows_with_empty_fields_are_skipped_not_fatal(tmp_path):
-    """Real ICB actor files have rows with empty fields (TOOLCHAIN.md): a required one skips
+    """Real ICB actor files have rows with empty fields (docs/style.md): a required one skips
     its crisis with the line and reason, an optional one is read as missing."""
     path = _subset(ICB, tmp_path / "icb.csv", 12)
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)

@@ -15,7 +15,7 @@ and open its panel on a click. Three parts, so a step sends only what changed:
   by hover); see ``map.vue``.
 
 Everything drawn comes from the scenario and the run's rows (``steps``, ``events``), never a
-live model (STYLE.md). A war's front, its forces by side and aid flows come from the run's
+live model (docs/style.md). A war's front, its forces by side and aid flows come from the run's
 ``fronts`` rows, drawn by the layers of :mod:`brink.viz.warmap`.
 """
 

@@ -1,7 +1,7 @@
 """The war on the vector map: the front, the forces in the theatre by side, and aid flows.
 
 Drawn from the ``fronts`` rows a run records (:data:`brink.sim.record.FRONT_COLUMNS`: one row
-per step and war, as the war stands at the step's end), never from a live model (STYLE.md), so
+per step and war, as the war stands at the step's end), never from a live model (docs/style.md), so
 live and replay modes draw the same war. Three layers of :data:`brink.viz.vector.LAYERS`:
 
 - :func:`front_layer` — the contested territory (the war's theatre, :func:`theatres`) split by

@@ -3,7 +3,7 @@
 Each cell's shade is the model's probability of that outcome (white 0, dark blue 1) with the
 percentage written in it; the outcome that really happened is outlined. On the right, the log
 score of what happened beside the base rate's. Takes the casebook table (a data frame), never a
-live model (STYLE.md: figures take data frames).
+live model (docs/style.md: figures take data frames).
 """
 
 from __future__ import annotations
