@@ -199,3 +199,22 @@ def make_runner(
             f"{jobs} jobs: use 1–{MAX_WORKERS}", Location(file="command line", key="--jobs")
         )
     return None if check_only else ProcessRunner(jobs)
+
+
+def results_in_order(runner: Runner, fn, items, window: int, *args: Any):
+    """``fn(item, *args)`` for every item on ``runner``, yielded in the items' order, with at
+    most ``window`` tasks in flight: enough to keep the workers busy, few enough that results
+    stream back instead of piling up in memory."""
+    from collections import deque
+
+    waiting = iter(items)
+    pending: deque[Future] = deque()
+    for item in waiting:
+        pending.append(runner.submit(fn, item, *args))
+        if len(pending) >= window:
+            break
+    while pending:
+        yield pending.popleft().result()
+        for item in waiting:
+            pending.append(runner.submit(fn, item, *args))
+            break

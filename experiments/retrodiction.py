@@ -28,7 +28,7 @@ import platform
 import shlex
 import sys
 import time
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -153,21 +153,12 @@ def _execute(
         for task in tasks:
             on_result(run_case(task, params))
         return "in-process, 1 job"
-    from brink.experiments.executors import make_runner
+    from brink.experiments.executors import make_runner, results_in_order
 
     with make_runner(jobs=jobs, scheduler=scheduler) as runner:
-        waiting = iter(tasks)
-        pending: deque = deque()
         window = IN_FLIGHT_PER_WORKER * runner.workers
-        for task in waiting:
-            pending.append(runner.submit(run_case, task, params))
-            if len(pending) >= window:
-                break
-        while pending:
-            on_result(pending.popleft().result())
-            for task in waiting:
-                pending.append(runner.submit(run_case, task, params))
-                break
+        for result in results_in_order(runner, run_case, tasks, window, params):
+            on_result(result)
         return runner.description
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -148,20 +147,14 @@ def evaluate(training: TrainingSet, params: ModelParams, runner=None) -> Evaluat
         for result in run_batch(tasks, params):
             results[result["case_id"]] = result
     else:
+        from brink.experiments.executors import results_in_order
+
         size = max(1, math.ceil(len(tasks) / (BATCHES_PER_WORKER * 4 * runner.workers)))
-        batches = iter([tasks[i : i + size] for i in range(0, len(tasks), size)])
-        pending: deque = deque()
+        batches = [tasks[i : i + size] for i in range(0, len(tasks), size)]
         window = BATCHES_PER_WORKER * runner.workers
-        for batch in batches:
-            pending.append(runner.submit(run_batch, batch, params))
-            if len(pending) >= window:
-                break
-        while pending:
-            for result in pending.popleft().result():
+        for batch in results_in_order(runner, run_batch, batches, window, params):
+            for result in batch:
                 results[result["case_id"]] = result
-            for batch in batches:
-                pending.append(runner.submit(run_batch, batch, params))
-                break
     rows = [
         case_row(case, results[case.case_id], training.fold[i], training.file_index[i])
         for i, case in enumerate(training.cases)
