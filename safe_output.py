@@ -309,3 +309,15 @@ def describe_os_error(error: OSError) -> str:
         name = user_path(os.fsdecode(name))
     where = f"{name}: " if name else ""
     return f"{where}{reason}" + (f" ({hint})" if hint else "")
+
+
+def write_atomic(path: Path, write) -> None:
+    """``write(temporary)`` under a fresh unguessable name beside ``path``, then rename (for
+    files a library writes itself, such as Parquet tables)."""
+    temporary = temporary_name(path)
+    try:
+        write(temporary)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise

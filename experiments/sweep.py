@@ -41,7 +41,7 @@ from brink.experiments.designs import Design, build_design
 from brink.experiments.executors import Runner
 from brink.experiments.experiment import Experiment
 from brink.experiments.worker import RunTask, SweepContext, run_task
-from brink.safe_output import check_output_folder, temporary_name
+from brink.safe_output import check_output_folder, write_atomic
 from brink.sim.output import (
     file_sha256,
     git_commit,
@@ -292,8 +292,8 @@ def run_sweep(
         "git_commit": git_commit(),
     }
     write_manifest(directory, manifest)  # first: a staging folder always says what it is
-    _write_atomic(directory / DESIGN_FILE, lambda path: pq.write_table(design.table(), path))
-    _write_atomic(directory / EXPERIMENT_COPY, lambda path: shutil.copyfile(experiment.path, path))
+    write_atomic(directory / DESIGN_FILE, lambda path: pq.write_table(design.table(), path))
+    write_atomic(directory / EXPERIMENT_COPY, lambda path: shutil.copyfile(experiment.path, path))
 
     context = SweepContext(
         out_dir=str(directory),
@@ -389,17 +389,6 @@ def run_sweep(
             _move_into_place(directory, final)
             directory = final
     return SweepResult(directory, total, len(on_disk), sum(on_disk.values()), manifest)
-
-
-def _write_atomic(path: Path, write: Callable[[Path], object]) -> None:
-    """``write(temporary)`` under a fresh unguessable name beside ``path``, then rename."""
-    temporary = temporary_name(path)
-    try:
-        write(temporary)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
 
 
 def _write_failures(directory: Path, on_disk: dict[tuple[int, int], bool]) -> None:

@@ -24,6 +24,7 @@ from brink.experiments.fit.defaults import (
     DEFAULT_NOISE_REPEATS,
     DEFAULT_RUNS,
 )
+from brink.safe_output import write_text_atomic
 
 if TYPE_CHECKING:  # the command line registers `fit` in every process: import lazily
     import pandas as pd
@@ -270,7 +271,7 @@ def fit(
         "out_of_fold": scores.to_dict(orient="records"),
         "fold_choices": {int(k): int(v) for k, v in chosen.items()},
     }
-    _write_text(
+    write_text_atomic(
         directory / "params.yaml", report.params_document(best, records, fit_block, settings.base)
     )
     trials.to_csv(directory / "trials.csv", index=False)
@@ -280,7 +281,7 @@ def fit(
     report.marginal_figure(records, list(free), directory / "marginals")
     seconds = time.perf_counter() - started
     result = FitResult(directory, best, default, trials, scores, noise_sd, seconds)
-    _write_text(
+    write_text_atomic(
         directory / "fit.md",
         fit_markdown(
             result,
@@ -312,12 +313,6 @@ def _prior_text(name: str) -> str:
     return f"{kind} on [{distribution.low:g}, {distribution.high:g}]"
 
 
-def _write_text(path: Path, text: str) -> None:
-    partial = path.with_name(f".{path.name}.partial")
-    partial.write_text(text)
-    partial.replace(path)
-
-
 def _write_manifest(directory: Path, status: str, command: str | None) -> None:
     from brink.sim import output
 
@@ -329,7 +324,7 @@ def _write_manifest(directory: Path, status: str, command: str | None) -> None:
         "git_commit": output.git_commit(),
         "written": output.now_iso(),
     }
-    _write_text(directory / "manifest.json", json.dumps(manifest, indent=2) + "\n")
+    write_text_atomic(directory / "manifest.json", json.dumps(manifest, indent=2) + "\n")
 
 
 def fit_markdown(

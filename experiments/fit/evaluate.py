@@ -9,10 +9,8 @@ cluster, :mod:`brink.experiments.executors`); each batch returns counts, not run
 
 from __future__ import annotations
 
-import hashlib
 import math
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -37,6 +35,7 @@ from brink.experiments.retro_cases import (
 from brink.experiments.retro_data import read_records
 from brink.experiments.retro_scores import folds
 from brink.experiments.retrodiction import CaseTask, case_seeds, run_case
+from brink.sim.output import file_sha256
 from brink.sim.params import ModelParams
 from brink.sim.record import OUTCOMES
 
@@ -68,14 +67,6 @@ class TrainingSet:
     @property
     def runs(self) -> int:
         return len(self.seeds[0]) if self.seeds else 0
-
-
-def file_sha256(path: str | Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def training_set(

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import sys
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,7 @@ import pandas as pd
 from brink.errors import BrinkInputError, Location
 from brink.experiments.fit.defaults import DEFAULT_FREE  # noqa: F401  (re-exported)
 from brink.experiments.fit.evaluate import TrainingSet, evaluate, objective
+from brink.safe_output import write_atomic
 from brink.sim.params import PARAMETERS, ModelParams
 
 #: A range spanning this factor or more (with a positive floor) is searched on a log scale.
@@ -149,7 +150,7 @@ def run_trials(
         result = evaluate(training, params, runner)
         parts = objective(result.cases, result.duration_counts, training.observed_war_days)
         frame = result.cases.assign(trial=trial.number)
-        _write_atomic_parquet(frame, trial_path(directory, trial.number))
+        write_atomic(trial_path(directory, trial.number), partial(frame.to_parquet, index=False))
         for name, value in parts.items():
             trial.set_user_attr(name, value)
         trial.set_user_attr("seconds", result.seconds)
@@ -196,12 +197,6 @@ def finished_trials(study, directory: Path) -> list[TrialRecord]:
             )
         )
     return records
-
-
-def _write_atomic_parquet(frame: pd.DataFrame, path: Path) -> None:
-    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
-    frame.to_parquet(partial, index=False)
-    os.replace(partial, path)
 
 
 def load_trial_cases(directory: Path, records: list[TrialRecord]) -> dict[int, pd.DataFrame]:
