@@ -28,6 +28,15 @@ def markdown_table(frame: pd.DataFrame, digits: int = 3) -> str:
     return "\n".join([header, rule, *body])
 
 
+def _shown_level(factor: str, x, choices: dict[str, list]):
+    """A by-factor row's level as the reader knows it: a categorical or yes/no factor's ``x`` is
+    the index of its choice in the experiment file (as the analyses code it), shown as the
+    choice."""
+    if factor in choices:
+        return str(choices[factor][int(x)]).lower()
+    return x
+
+
 def report_text(
     manifest,
     runs,
@@ -105,8 +114,13 @@ def report_text(
         f"(at most {BINS}). Table: `tables/by_factor.csv`.",
         "",
     ]
+    choices = {
+        f["name"]: f["levels"] for f in manifest["factors"] if f.get("kind", "number") != "number"
+    }
     for outcome in outcomes:
         part = margins[margins["outcome"] == outcome][["factor", "x", "n", "p", "low", "high"]]
+        shown = [_shown_level(f, x, choices) for f, x in zip(part.factor, part.x, strict=True)]
+        part = part.assign(x=shown)
         lines += [
             f"### {labels[outcome]}",
             "",

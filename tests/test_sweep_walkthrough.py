@@ -36,6 +36,9 @@ def test_the_readme_walkthrough_runs(tmp_path):
         "## Robust choice of levers: mean war casualties",
     ):
         assert heading in report
+    # a yes/no factor's rows read as its choices, not as the codes the analyses use
+    for choice in ("true", "false"):
+        assert f"| alliances.NATO.members.EST | {choice} |" in report
     stems = (
         "prim_war_trajectory",
         "prim_war_box",
