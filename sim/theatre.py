@@ -1,15 +1,17 @@
-"""The belligerents' forces in one war's theatre, held as arrays (one slot per state).
+"""The belligerents' forces in one war's theatre, held as lists of floats (one slot per state).
 
 A war is fought and projected day by day many times over — decisions project the war they would
-start, for each side and for several coalitions of joiners — so the per-day arithmetic is done
-on numpy arrays rather than state by state. The rules themselves are those of
-:mod:`brink.sim.forces` (arrival) and :mod:`brink.sim.combat` (losses); this class only holds the
-numbers.
+start, for each side and for several coalitions of joiners — so this arithmetic is the model's
+innermost loop. A theatre holds two to a handful of states: at that size plain Python floats
+are several times faster than numpy arrays, whose per-call overhead dwarfs the work, and a sum
+over a side is taken slot by slot in a fixed order on every machine. The rules themselves are
+those of :mod:`brink.sim.forces` (arrival) and :mod:`brink.sim.combat` (losses); this class only
+holds the numbers.
 """
 
 from __future__ import annotations
 
-import numpy as np
+import math
 
 from brink.sim.forces import Contingent
 from brink.sim.support import DAYS_PER_YEAR, MAX_SANCTIONS_DRAIN
@@ -28,15 +30,15 @@ _FIELDS = (
 
 
 class Theatre:
-    """Arrays over the belligerents of one war; ``challenger`` marks the challenger's side."""
+    """Per-slot lists over the belligerents of one war; ``challenger[slot]`` marks the
+    challenger's side."""
 
     def __init__(self) -> None:
         self.codes: list[str] = []
         self.slot: dict[str, int] = {}
-        self.challenger = np.zeros(0, dtype=bool)
+        self.challenger: list[bool] = []
         for name in _FIELDS:
-            setattr(self, name, np.zeros(0))
-        self._sides = np.zeros((0, 2))  # columns: on the challenger's side, on the target's
+            setattr(self, name, [])
 
     def __contains__(self, code: str) -> bool:
         return code in self.slot
@@ -48,7 +50,7 @@ class Theatre:
         """Append a contingent; return its slot."""
         self.slot[contingent.code] = len(self.codes)
         self.codes.append(contingent.code)
-        self.challenger = np.append(self.challenger, contingent.side == "challenger")
+        self.challenger.append(contingent.side == "challenger")
         values = {
             "in_theatre": contingent.in_theatre,
             "pool": contingent.pool,
@@ -61,48 +63,67 @@ class Theatre:
             "cut": 0.0,
         }
         for name in _FIELDS:
-            setattr(self, name, np.append(getattr(self, name), values[name]))
-        on_challenger = self.challenger.astype(float)
-        self._sides = np.column_stack([on_challenger, 1.0 - on_challenger])
+            getattr(self, name).append(float(values[name]))
         return self.slot[contingent.code]
 
-    def by_side(self, values: np.ndarray) -> tuple[float, float]:
-        """(challenger's sum, target's sum) of per-slot values."""
-        challenger, target = (values @ self._sides).tolist()
+    def by_side(self, values: list[float]) -> tuple[float, float]:
+        """(challenger's sum, target's sum) of per-slot values, summed in slot order."""
+        challenger = target = 0.0
+        for value, on_challenger in zip(values, self.challenger, strict=True):
+            if on_challenger:
+                challenger += value
+            else:
+                target += value
         return challenger, target
+
+    def weighted(self, name: str) -> list[float]:
+        """A field times each slot's weight (a gradual joiner counts with its weight)."""
+        values = getattr(self, name)
+        return [value * weight for value, weight in zip(values, self.weight, strict=True)]
 
     def reinforce(self, days: float) -> None:
         """Move what arrives over ``days`` from the pools into the theatre."""
-        arriving = self.pool * -np.expm1(-days / self.tau)
-        self.pool = self.pool - arriving
-        self.in_theatre = self.in_theatre + arriving
-        self.sent = self.sent + arriving
+        for slot, (pool, tau) in enumerate(zip(self.pool, self.tau, strict=True)):
+            arriving = pool * -math.expm1(-days / tau)
+            self.pool[slot] = pool - arriving
+            self.in_theatre[slot] += arriving
+            self.sent[slot] += arriving
 
     def base_power(self, days: float, sanctions_effect: float, everything: bool = False):
         """(challenger, target) Σ troops × quality × weight × what sanctions leave; with
         ``everything``, as if every committed force had arrived."""
-        troops = self.in_theatre + self.pool if everything else self.in_theatre
-        values = troops * self.quality * self.weight
+        if everything:
+            troops = [here + pool for here, pool in zip(self.in_theatre, self.pool, strict=True)]
+        else:
+            troops = self.in_theatre
+        values = [t * q * w for t, q, w in zip(troops, self.quality, self.weight, strict=True)]
         if sanctions_effect > 0 and self.any_cut:
-            drain = np.minimum(
-                MAX_SANCTIONS_DRAIN, sanctions_effect * self.cut * days / DAYS_PER_YEAR
-            )
-            values = values * (1.0 - drain)
+            values = [
+                value
+                * (1.0 - min(MAX_SANCTIONS_DRAIN, sanctions_effect * cut * days / DAYS_PER_YEAR))
+                for value, cut in zip(values, self.cut, strict=True)
+            ]
         return self.by_side(values)
 
     def attrit(self, challenger_share: float, target_share: float, days: float) -> None:
         """Each side loses its daily share of its forces in the theatre over ``days``."""
-        shares = np.where(self.challenger, challenger_share, target_share)
-        lost = self.in_theatre * -np.expm1(-shares * days)
-        self.in_theatre = self.in_theatre - lost
-        self.lost = self.lost + lost
+        challenger_lost = -math.expm1(-challenger_share * days)
+        target_lost = -math.expm1(-target_share * days)
+        for slot, here in enumerate(self.in_theatre):
+            lost = here * (challenger_lost if self.challenger[slot] else target_lost)
+            self.in_theatre[slot] = here - lost
+            self.lost[slot] += lost
 
     @property
     def any_cut(self) -> bool:
-        return bool(self.cut.any())
+        return any(self.cut)
 
     def tally(self) -> dict[str, tuple[float, ...]]:
         """Side -> (sent, lost, in the theatre, still to come), weighted."""
-        rows = np.array((self.sent, self.lost, self.in_theatre, self.pool)) * self.weight
-        sums = (rows @ self._sides).T.tolist()
-        return {"challenger": tuple(sums[0]), "target": tuple(sums[1])}
+        sums = [
+            self.by_side(self.weighted(name)) for name in ("sent", "lost", "in_theatre", "pool")
+        ]
+        return {
+            "challenger": tuple(pair[0] for pair in sums),
+            "target": tuple(pair[1] for pair in sums),
+        }

@@ -23,8 +23,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from brink.sim import combat, support, war_termination
 from brink.sim.dispute import CHALLENGER, TARGET, Dispute, other
 from brink.sim.forces import raise_contingent
@@ -89,20 +87,18 @@ class War:
 
     def casualties(self, side: str | None = None) -> float:
         forces = self.theatre_forces
-        both = forces.by_side(forces.lost * forces.weight)
+        both = forces.by_side(forces.weighted("lost"))
         return sum(both) if side is None else both[SIDES.index(side)]
 
     def forces(self, side: str) -> float:
         forces = self.theatre_forces
-        return forces.by_side(forces.in_theatre * forces.weight)[SIDES.index(side)]
+        return forces.by_side(forces.weighted("in_theatre"))[SIDES.index(side)]
 
     def _side_capability(self, side: str) -> float:
         both = self._power_memo.get("capability")
         if both is None:
             forces = self.theatre_forces
-            both = self._power_memo["capability"] = forces.by_side(
-                forces.capability * forces.weight
-            )
+            both = self._power_memo["capability"] = forces.by_side(forces.weighted("capability"))
         return both[SIDES.index(side)]
 
     # -------------------------------------------------------------- combat power
@@ -276,7 +272,7 @@ class War:
 
     def _apply_cuts(self) -> None:
         forces = self.theatre_forces
-        forces.cut = np.array([self.sanctions_cut.get(code, 0.0) for code in forces.codes])
+        forces.cut = [float(self.sanctions_cut.get(code, 0.0)) for code in forces.codes]
         self.changed()
 
     def add(self, model, code: str, side: str, weight: float) -> None:
@@ -304,14 +300,12 @@ class War:
         capability = sum(model.states[c].capability for c in forces.codes)
         troops = sum(model.states[c].troops for c in forces.codes)
         self._average_per_soldier = capability / troops if troops > 0 else 0.0
-        forces.quality = np.array(
-            [
-                combat.quality(
-                    model.states[c].capability, model.states[c].troops, self._average_per_soldier
-                )
-                for c in forces.codes
-            ]
-        )
+        forces.quality = [
+            combat.quality(
+                model.states[c].capability, model.states[c].troops, self._average_per_soldier
+            )
+            for c in forces.codes
+        ]
         self.changed()
 
     def _scenario_aid(self, model) -> None:
