@@ -115,14 +115,18 @@ class War:
             return memo
         params = model.params
         base = self.theatre_forces.base_power(self.days, params.sanctions_war_effect, everything)
+        employment = self.employment
         result = []
         for side, value in zip(SIDES, base, strict=True):
-            value *= self.employment.get(side, 1.0)
+            value *= employment.get(side, 1.0)
             if side == self.home_side:
                 value *= params.defender_advantage
-            result.append(value * self.aid_factor(model, side))
-        self._power_memo[key] = (result[0], result[1])
-        return self._power_memo[key]
+            # a side that receives no aid has factor 1 (aid_factor would say so, more slowly)
+            result.append(
+                value * self.aid_factor(model, side) if self.aid_flows.get(side) else value
+            )
+        memo = self._power_memo[key] = (result[0], result[1])
+        return memo
 
     def power(self, model, side: str) -> float:
         return self.powers(model)[SIDES.index(side)]
