@@ -119,11 +119,13 @@ class Theatre:
         return any(self.cut)
 
     def tally(self) -> dict[str, tuple[float, ...]]:
-        """Side -> (sent, lost, in the theatre, still to come), weighted."""
-        sums = [
-            self.by_side(self.weighted(name)) for name in ("sent", "lost", "in_theatre", "pool")
-        ]
-        return {
-            "challenger": tuple(pair[0] for pair in sums),
-            "target": tuple(pair[1] for pair in sums),
-        }
+        """Side -> (sent, lost, in the theatre, still to come), weighted; each summed in slot
+        order, as :meth:`by_side` does."""
+        sums = [0.0] * 8  # challenger's four, then the target's
+        for slot, weight in enumerate(self.weight):
+            base = 0 if self.challenger[slot] else 4
+            sums[base] += self.sent[slot] * weight
+            sums[base + 1] += self.lost[slot] * weight
+            sums[base + 2] += self.in_theatre[slot] * weight
+            sums[base + 3] += self.pool[slot] * weight
+        return {"challenger": tuple(sums[:4]), "target": tuple(sums[4:])}
