@@ -24,7 +24,7 @@ from brink.experiments.fit.scoring import (
     smoothed,
     war_term,
 )
-from brink.experiments.retro_cases import (
+from brink.experiments.retrodiction.cases import (
     OTHER,
     OUTCOME_CLASSES,
     Case,
@@ -32,9 +32,9 @@ from brink.experiments.retro_cases import (
     build_cases,
     model_outcome_class,
 )
-from brink.experiments.retro_data import read_records
-from brink.experiments.retro_scores import folds
-from brink.experiments.retrodiction import CaseTask, case_seeds, run_case
+from brink.experiments.retrodiction.data import read_records
+from brink.experiments.retrodiction.run import CaseTask, case_seeds, run_case
+from brink.experiments.retrodiction.scores import folds
 from brink.sim.output import file_sha256
 from brink.sim.params import ModelParams
 from brink.sim.record import OUTCOMES

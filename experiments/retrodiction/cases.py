@@ -31,7 +31,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from brink.experiments.retro_data import (
+from brink.experiments.retrodiction.data import (
     Capabilities,
     Pact,
     Records,
@@ -194,7 +194,7 @@ def build_cases(
     """Turn every dispute or crisis of a record file into a case, or a skipped record.
 
     Args:
-        records: a file read by :func:`~brink.experiments.retro_data.read_records`.
+        records: a file read by :func:`~brink.experiments.retrodiction.data.read_records`.
         allies: add up to this many allies (ATOP defence or offence pacts in force on the start
             date) of each principal as further third states, the most capable first.
 

@@ -1,10 +1,10 @@
 """Retrodiction: run the crisis model on every historical dispute of a file and score it.
 
 ``brink retrodict DATA`` reads a Gibler–Miller–Little dyadic MID file or an ICB actor-level file
-(:mod:`brink.experiments.retro_data`), turns each dispute or crisis into a scenario
-(:mod:`brink.experiments.retro_cases`), runs the model R times per case with default parameters
-(seeds from ``SeedSequence(root).spawn``, a process pool or a Dask cluster), and writes to the
-output folder:
+(:mod:`brink.experiments.retrodiction.data`), turns each dispute or crisis into a scenario
+(:mod:`brink.experiments.retrodiction.cases`), runs the model R times per case with default
+parameters (seeds from ``SeedSequence(root).spawn``, a process pool or a Dask cluster), and
+writes to the output folder:
 
 - ``cases.csv`` (streamed as cases finish, then rewritten in file order) and ``cases.parquet``:
   per case, the predicted probability of war and of each outcome class beside what happened,
@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from brink.experiments.retro_cases import (
+from brink.experiments.retrodiction.cases import (
     OTHER,
     OUTCOME_CLASSES,
     Case,
@@ -45,10 +45,10 @@ from brink.experiments.retro_cases import (
     build_cases,
     model_outcome_class,
 )
-from brink.experiments.retro_data import FORMAT_NAMES, read_records
-from brink.experiments.retro_defaults import DEFAULT_FOLDS, DEFAULT_RUNS
-from brink.experiments.retro_figure import calibration_figure
-from brink.experiments.retro_scores import (
+from brink.experiments.retrodiction.data import FORMAT_NAMES, read_records
+from brink.experiments.retrodiction.defaults import DEFAULT_FOLDS, DEFAULT_RUNS
+from brink.experiments.retrodiction.figure import calibration_figure
+from brink.experiments.retrodiction.scores import (
     auc,
     brier,
     cross_validated_baselines,
@@ -274,7 +274,7 @@ def add_trained_baselines(
 ) -> None:
     """Add baseline and recalibrated forecasts to the test ``frame`` (in place), each fitted on
     the training cases ``train`` only: the test file's outcomes are never read to fit."""
-    from brink.experiments.retro_scores import clip, fit_logistic
+    from brink.experiments.retrodiction.scores import clip, fit_logistic
 
     x_train, columns = design_matrix(train, COVARIATES)
     x_test = _same_design(frame, columns)
