@@ -24,6 +24,7 @@ from brink.experiments.fit.scoring import (
     smoothed,
     war_term,
 )
+from brink.experiments.retrodiction.case_runs import CaseTask, case_seeds, run_case
 from brink.experiments.retrodiction.cases import (
     OTHER,
     OUTCOME_CLASSES,
@@ -33,7 +34,6 @@ from brink.experiments.retrodiction.cases import (
     model_outcome_class,
 )
 from brink.experiments.retrodiction.data import read_records
-from brink.experiments.retrodiction.run import CaseTask, case_seeds, run_case
 from brink.experiments.retrodiction.scores import folds
 from brink.sim.output import file_sha256
 from brink.sim.params import ModelParams

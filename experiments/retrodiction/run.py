@@ -18,27 +18,26 @@ writes to the output folder:
 Nothing here tunes a model parameter. The one calibrated forecaster, "model, recalibrated", maps
 the model's war probability through a logistic curve fitted on the other folds only (Platt
 1999), so every score is out of sample.
+
+The cases' runs and seeds are in :mod:`brink.experiments.retrodiction.case_runs`, the baselines
+and the score table in :mod:`brink.experiments.retrodiction.forecasters`, the summary in
+:mod:`brink.experiments.retrodiction.summary`.
 """
 
 from __future__ import annotations
 
 import csv
-import math
-import platform
-import shlex
 import sys
 import time
-from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
+from brink.experiments.retrodiction.case_runs import CaseTask, case_seeds, run_case
 from brink.experiments.retrodiction.cases import (
-    OTHER,
     OUTCOME_CLASSES,
     Case,
     SkippedRecord,
@@ -48,84 +47,20 @@ from brink.experiments.retrodiction.cases import (
 from brink.experiments.retrodiction.data import FORMAT_NAMES, read_records
 from brink.experiments.retrodiction.defaults import DEFAULT_FOLDS, DEFAULT_RUNS
 from brink.experiments.retrodiction.figure import calibration_figure
-from brink.experiments.retrodiction.scores import (
-    auc,
-    brier,
-    cross_validated_baselines,
-    folds,
-    log_loss,
-    multiclass_brier,
-    multiclass_log_loss,
-    platt_cross_fitted,
+from brink.experiments.retrodiction.forecasters import (
+    add_baselines,
+    add_trained_baselines,
+    score_table,
 )
+from brink.experiments.retrodiction.summary import summary_markdown
 from brink.safe_output import check_output_folder, staged_folder
 from brink.scenarios.params_file import base_params
-from brink.scenarios.spec import Scenario
 from brink.sim.params import ModelParams
-from brink.sim.record import OUTCOMES, mid_outcome
+from brink.sim.record import OUTCOMES
 from brink.viz.style import save
 
 #: Tasks in flight per worker: enough to keep workers busy, few enough to stream results.
 IN_FLIGHT_PER_WORKER = 4
-
-
-@dataclass(frozen=True)
-class CaseTask:
-    """One case's runs: its scenario and one seed per replication."""
-
-    case_id: str
-    scenario: Scenario
-    seeds: tuple[int, ...]
-
-
-def run_case(task: CaseTask, params: ModelParams) -> dict[str, Any]:
-    """Run one case's replications; count wars, outcomes and levels (runs in a worker)."""
-    from brink.sim.model import simulate
-
-    start = time.perf_counter()
-    outcomes: Counter[str] = Counter()
-    level_counts: Counter[int] = Counter()
-    wars = 0
-    levels = 0.0
-    war_running: list[bool] = []
-    war_days: list[float] = []
-    challenger_wins = 0
-    for run, seed in enumerate(task.seeds):
-        record = simulate(task.scenario, params, seed=seed, run=run)
-        row = next(row for row in record.runs if row["dispute"] == "D1")
-        wars += bool(row["war"])
-        outcomes[mid_outcome(row["outcome"])] += 1
-        levels += row["max_level"]
-        level_counts[int(row["max_level"])] += 1
-        if row["war"]:
-            war_days.append(float(row["war_days"]))
-            war_running.append(bool(row["war_ongoing"]))
-            challenger_wins += row["outcome"] in ("victory_challenger", "yield_target")
-    n = len(task.seeds)
-    result: dict[str, Any] = {"case_id": task.case_id, "runs": n, "wars": wars}
-    result.update({f"n_{outcome}": outcomes[outcome] for outcome in OUTCOMES})
-    result["mean_max_level"] = levels / n
-    result.update({f"n_level_{level}": level_counts[level] for level in range(1, 6)})
-    result["war_running"] = war_running
-    result["war_days"] = war_days
-    result["challenger_won_wars"] = challenger_wins
-    result["seconds"] = time.perf_counter() - start
-    return result
-
-
-def case_seeds(root: int, n_cases: int, runs: int) -> list[tuple[int, ...]]:
-    """Seeds of every case's runs: case i gets ``SeedSequence(root).spawn(n)[i].spawn(runs)``.
-
-    Seeds are 63-bit so they fit a signed 64-bit column.
-    """
-    cases = np.random.SeedSequence(root).spawn(n_cases)
-    return [
-        tuple(
-            int(child.generate_state(1, dtype=np.uint64)[0] >> np.uint64(1))
-            for child in case.spawn(runs)
-        )
-        for case in cases
-    ]
 
 
 @dataclass
@@ -194,117 +129,6 @@ def _case_row(case: Case) -> dict[str, Any]:
     }
 
 
-def design_matrix(frame: pd.DataFrame, covariates: Iterable[str]) -> tuple[np.ndarray, list[str]]:
-    """Covariates plus a dummy per issue type (the most common issue is the reference)."""
-    columns = list(covariates)
-    matrix = [frame[c].to_numpy(dtype=float) for c in columns]
-    issues = frame["issue"].value_counts()
-    for issue in sorted(issues.index[1:]):
-        columns.append(f"issue_{issue}")
-        matrix.append((frame["issue"] == issue).to_numpy(dtype=float))
-    return np.column_stack(matrix), columns
-
-
-#: The forecasters' names, as cross-validated within the file (the default).
-FORECASTERS = {
-    "crisis model": "",
-    "model, recalibrated out of fold (Platt)": "_recalibrated",
-    "base rate (training folds)": "_base_rate",
-    "logistic regression (cross-validated)": "_logistic",
-}
-#: … and as fitted on training files (``--train``).
-TRAINED_FORECASTERS = {
-    "crisis model": "",
-    "model, recalibrated on the training files (Platt)": "_recalibrated",
-    "base rate (training files)": "_base_rate",
-    "logistic regression (fitted on the training files)": "_logistic",
-}
-
-
-def score_table(
-    frame: pd.DataFrame, classes: tuple[str, ...], trained: bool = False
-) -> pd.DataFrame:
-    """Scores of every forecaster in ``frame`` (columns ``p_war*`` and ``p_<class>*``)."""
-    war = frame["observed_war"].to_numpy(dtype=float)
-    known = frame["observed_outcome"] != OTHER
-    labels = frame.loc[known, "observed_outcome"].map(classes.index).to_numpy(dtype=int)
-    forecasters = TRAINED_FORECASTERS if trained else FORECASTERS
-    rows = []
-    for name, suffix in forecasters.items():
-        p = frame[f"p_war{suffix}"].to_numpy(dtype=float)
-        row = {
-            "forecaster": name,
-            "war_brier": brier(p, war),
-            "war_log_loss": log_loss(p, war),
-            "war_auc": auc(p, war),
-            "outcome_brier": math.nan,
-            "outcome_log_loss": math.nan,
-            "cases": len(frame),
-            "cases_with_outcome": int(known.sum()),
-        }
-        columns = [f"p_{cls}{suffix}" for cls in classes]
-        if all(column in frame for column in columns) and known.any():
-            matrix = frame.loc[known, columns].to_numpy(dtype=float)
-            row["outcome_brier"] = multiclass_brier(matrix, labels)
-            row["outcome_log_loss"] = multiclass_log_loss(matrix, labels)
-        rows.append(row)
-    return pd.DataFrame(rows)
-
-
-def add_baselines(frame: pd.DataFrame, classes: tuple[str, ...], k: int, seed: int) -> None:
-    """Add out-of-fold baseline and recalibrated forecasts to ``frame`` (in place)."""
-    x, _ = design_matrix(frame, COVARIATES)
-    fold = folds(len(frame), k, seed)
-    frame["fold"] = fold
-    war = frame["observed_war"].to_numpy(dtype=int)
-    base, logistic = cross_validated_baselines(x, war, 2, fold)
-    frame["p_war_base_rate"] = base[:, 1]
-    frame["p_war_logistic"] = logistic[:, 1]
-    frame["p_war_recalibrated"] = platt_cross_fitted(frame["p_war"].to_numpy(), war, fold)
-    known = (frame["observed_outcome"] != OTHER).to_numpy()
-    labels = np.where(known, frame["observed_outcome"].map(_index(classes)).fillna(-1), -1)
-    base, logistic = cross_validated_baselines(x, labels.astype(int), len(classes), fold)
-    for i, cls in enumerate(classes):
-        frame[f"p_{cls}_base_rate"] = base[:, i]
-        frame[f"p_{cls}_logistic"] = logistic[:, i]
-
-
-def add_trained_baselines(
-    frame: pd.DataFrame, train: pd.DataFrame, classes: tuple[str, ...]
-) -> None:
-    """Add baseline and recalibrated forecasts to the test ``frame`` (in place), each fitted on
-    the training cases ``train`` only: the test file's outcomes are never read to fit."""
-    from brink.experiments.retrodiction.scores import clip, fit_logistic
-
-    x_train, columns = design_matrix(train, COVARIATES)
-    x_test = _same_design(frame, columns)
-    frame["fold"] = 0
-    war = train["observed_war"].to_numpy(dtype=int)
-    frame["p_war_base_rate"] = war.mean()
-    frame["p_war_logistic"] = fit_logistic(x_train, war, 2).predict(x_test)[:, 1]
-    logit = lambda p: np.log(clip(p) / (1 - clip(p)))[:, None]  # noqa: E731
-    platt = fit_logistic(logit(train["p_war"].to_numpy()), war, 2)
-    frame["p_war_recalibrated"] = platt.predict(logit(frame["p_war"].to_numpy()))[:, 1]
-    known = (train["observed_outcome"] != OTHER).to_numpy()
-    labels = train.loc[known, "observed_outcome"].map(_index(classes)).to_numpy(dtype=int)
-    counts = np.bincount(labels, minlength=len(classes)).astype(float)
-    logistic = fit_logistic(x_train[known], labels, len(classes)).predict(x_test)
-    for i, cls in enumerate(classes):
-        frame[f"p_{cls}_base_rate"] = counts[i] / counts.sum()
-        frame[f"p_{cls}_logistic"] = logistic[:, i]
-
-
-def _same_design(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
-    """The test cases' covariates in the training design's columns (issue dummies included)."""
-    matrix = []
-    for column in columns:
-        if column.startswith("issue_"):
-            matrix.append((frame["issue"] == column.removeprefix("issue_")).to_numpy(dtype=float))
-        else:
-            matrix.append(frame[column].to_numpy(dtype=float))
-    return np.column_stack(matrix)
-
-
 #: Task keys of training cases (a training file may share dispute numbers with the test file).
 TRAIN_KEY = "train:"
 
@@ -324,23 +148,6 @@ def _training_cases(paths: list[str | Path], record_format: str, allies: int) ->
             )
         cases += build_cases(records, allies=allies)[0]
     return cases
-
-
-def _index(classes: tuple[str, ...]) -> dict[str, int]:
-    return {cls: i for i, cls in enumerate(classes)}
-
-
-#: Covariates of the logistic baseline: what the scenario tells the model, as numbers.
-COVARIATES = (
-    "capability_share",
-    "log_distance",
-    "allied",
-    "challenger_nuclear",
-    "target_nuclear",
-    "log_states",
-    "contiguous",
-    "joint_democracy",
-)
 
 
 def retrodict(
@@ -498,19 +305,6 @@ def retrodict(
     return result
 
 
-def model_version() -> str:
-    """The package version and, in a git checkout, the (short) commit, ``+dirty`` if edited."""
-    from brink import __version__
-    from brink.sim.output import git_commit
-
-    commit = git_commit()
-    if commit is None:
-        return f"brink {__version__}"
-    return (
-        f"brink {__version__}, commit {commit[:7]}{'+dirty' if commit.endswith('+dirty') else ''}"
-    )
-
-
 def _no_cases(path: str, skipped: list[SkippedRecord]):
     from brink.errors import BrinkInputError, Location
 
@@ -518,146 +312,3 @@ def _no_cases(path: str, skipped: list[SkippedRecord]):
         f"none of the {len(skipped)} records could be turned into a scenario; see skipped.csv",
         Location(file=path),
     )
-
-
-def _skill(score: float, reference: float) -> str:
-    """Brier skill score 1 − score / reference, or "n/a" when the reference is 0."""
-    return f"{1 - score / reference:+.3f}" if reference > 0 else "n/a (no war in the file)"
-
-
-def _table(frame: pd.DataFrame) -> str:
-    header = "| " + " | ".join(frame.columns) + " |"
-    rule = "|" + "|".join("---" for _ in frame.columns) + "|"
-    lines = [header, rule]
-    for row in frame.itertuples(index=False):
-        cells = [f"{v:.4f}" if isinstance(v, float) else str(v) for v in row]
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines)
-
-
-def summary_markdown(
-    result: RetroResult,
-    *,
-    data: str,
-    record_format: str,
-    runs: int,
-    params: ModelParams,
-    settings: dict[str, Any],
-    executor: str,
-    k_folds: int,
-    allies: int,
-    command: str | None,
-    params_file=None,
-    train: list | None = None,
-    train_cases: int = 0,
-) -> str:
-    """The ``retrodiction.md`` summary."""
-    cases, skipped, scores = result.cases, result.skipped, result.scores
-    war_rate = cases["observed_war"].mean()
-    by_name = scores.set_index("forecaster")
-    names = list(TRAINED_FORECASTERS if train else FORECASTERS)
-    model, recalibrated, base = (by_name.loc[name, "war_brier"] for name in names[:3])
-    reasons = (
-        skipped["reason"].str.replace(r"\d+", "N", regex=True).value_counts()
-        if len(skipped)
-        else pd.Series(dtype=int)
-    )
-    lines = [
-        f"# Retrodiction of `{Path(data).name}`",
-        "",
-        f"Command: `{command or 'brink retrodict ' + shlex.quote(data)}`",
-        "",
-        f"- Format: {record_format}, recognised by its columns.",
-        f"- Cases: {len(cases)} run, {len(skipped)} skipped (listed in `skipped.csv`).",
-        f"- Runs per case: {runs}; horizon {params.horizon} steps; root seed {result.root_seed}.",
-        "- Parameters: "
-        + (
-            f"from `{params_file.path}` ("
-            + ", ".join(f"{k}={v:.4g}" for k, v in params_file.values.items())
-            + ")"
-            if params_file is not None
-            else "defaults"
-        )
-        + (", with " + ", ".join(f"{k}={v}" for k, v in settings.items()) if settings else "")
-        + ".",
-        f"- Allies added per principal from ATOP: {allies}.",
-        f"- Model: {model_version()}.",
-        f"- Executor: {executor}; wall time {result.seconds:.1f} s, of which simulation "
-        f"{result.simulate_seconds:.1f} s ({platform.node()}, Python "
-        f"{platform.python_version()}).",
-        f"- Observed: {war_rate:.1%} of cases reached war; the model predicted "
-        f"{cases['p_war'].mean():.1%} on average.",
-        "",
-        "## Scores",
-        "",
-        _table(scores),
-        "",
-        f"Brier skill of the crisis model against the base rate: {_skill(model, base)} "
-        f"(positive is better than the base rate); recalibrated: {_skill(recalibrated, base)}. "
-        + (
-            ""
-            if train
-            else "The base rate's AUC differs from 0.5 only because the training folds' rates "
-            "differ a little from fold to fold; it carries no information."
-        ),
-        "",
-        (
-            "Every score is out of sample: the base rate, the logistic regression (covariates "
-            f"{', '.join(COVARIATES)} and issue dummies) and the Platt recalibration of the "
-            "model's war probability are fitted on the training files only ("
-            + ", ".join(f"`{Path(t).name}`" for t in train)
-            + f", {train_cases} cases run with the same parameters) and scored on this file, "
-            "whose outcomes nothing was fitted to. "
-            if train
-            else "Every score is out of sample: the base rate, the logistic regression "
-            f"(covariates {', '.join(COVARIATES)} and issue dummies) and the Platt "
-            f"recalibration of the model's war probability are fitted on {k_folds - 1} of "
-            f"{k_folds} folds (folds drawn by case, seeded by the root seed) and scored on the "
-            "held-out fold. "
-        )
-        + "No model parameter was tuned here"
-        + (" (a fit's parameters were applied unchanged)" if params_file is not None else "")
-        + ". Probabilities are clipped to [0.001, 0.999] for the log loss. Outcome scores "
-        "use only cases whose recorded outcome is one of the classes "
-        f"({cases['observed_outcome'].ne(OTHER).sum()} cases); the others count for war only.",
-        "",
-        "## Outcome classes: predicted share (mean over cases) and observed share",
-        "",
-    ]
-    classes = [c[2:] for c in cases.columns if c.startswith("p_") and c[2:] in OUTCOMES]
-    observed = cases["observed_outcome"].value_counts(normalize=True)
-    share_rows = pd.DataFrame(
-        {
-            "outcome": [*classes, OTHER],
-            "model": [*(cases[f"p_{c}"].mean() for c in classes), math.nan],
-            "observed": [observed.get(c, 0.0) for c in [*classes, OTHER]],
-        }
-    )
-    by_issue = (
-        cases.groupby("issue")
-        .agg(cases=("case_id", "size"), observed_war=("observed_war", "mean"))
-        .join(cases.groupby("issue")[["p_war", "p_war_logistic"]].mean())
-        .reset_index()
-        .sort_values("cases", ascending=False)
-    )
-    lines += [
-        _table(share_rows),
-        "",
-        "## War by issue: observed share and mean forecasts",
-        "",
-        _table(by_issue),
-        "",
-        "## Skipped records",
-        "",
-    ]
-    if len(reasons):
-        lines += [f"- {count} × {reason}" for reason, count in reasons.items()]
-    else:
-        lines.append("None.")
-    lines += [
-        "",
-        "Files: `cases.csv`/`cases.parquet` (per case), `skipped.csv`, `scores.csv`, "
-        "`calibration.png`/`calibration.pdf`.",
-        "",
-    ]
-    return "\n".join(lines)
