@@ -11,7 +11,7 @@ import pytest
 from brink.errors import BrinkInputError
 from brink.experiments.retrodiction.calibration import base_rates, calibration_report, format_report
 from brink.experiments.retrodiction.case_runs import case_seeds
-from brink.experiments.retrodiction.cases import OUTCOME_CLASSES
+from brink.experiments.retrodiction.codes import OUTCOME_CLASSES
 from brink.experiments.retrodiction.commands import register
 from brink.experiments.retrodiction.run import retrodict
 from brink.scenarios.datasets import DATA_DIR

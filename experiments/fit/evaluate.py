@@ -25,14 +25,8 @@ from brink.experiments.fit.scoring import (
     war_term,
 )
 from brink.experiments.retrodiction.case_runs import CaseTask, case_seeds, run_case
-from brink.experiments.retrodiction.cases import (
-    OTHER,
-    OUTCOME_CLASSES,
-    Case,
-    SkippedRecord,
-    build_cases,
-    model_outcome_class,
-)
+from brink.experiments.retrodiction.cases import Case, SkippedRecord, build_cases
+from brink.experiments.retrodiction.codes import OTHER, OUTCOME_CLASSES, model_outcome_class
 from brink.experiments.retrodiction.data import read_records
 from brink.experiments.retrodiction.scores import folds
 from brink.sim.output import file_sha256

@@ -23,7 +23,7 @@ import yaml
 from brink.experiments.fit.evaluate import TrainingSet, objective
 from brink.experiments.fit.scoring import DURATION_BINS
 from brink.experiments.fit.study import TrialRecord, prior
-from brink.experiments.retrodiction.cases import OTHER, OUTCOME_CLASSES
+from brink.experiments.retrodiction.codes import OTHER, OUTCOME_CLASSES
 from brink.experiments.retrodiction.scores import auc, brier
 from brink.scenarios.params_file import PARAMS_FORMAT
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from brink.experiments.retrodiction.cases import OTHER
+from brink.experiments.retrodiction.codes import OTHER
 from brink.experiments.retrodiction.scores import (
     auc,
     brier,

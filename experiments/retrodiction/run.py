@@ -37,13 +37,8 @@ from typing import Any
 import pandas as pd
 
 from brink.experiments.retrodiction.case_runs import CaseTask, case_seeds, run_case
-from brink.experiments.retrodiction.cases import (
-    OUTCOME_CLASSES,
-    Case,
-    SkippedRecord,
-    build_cases,
-    model_outcome_class,
-)
+from brink.experiments.retrodiction.cases import Case, SkippedRecord, build_cases
+from brink.experiments.retrodiction.codes import OUTCOME_CLASSES, model_outcome_class
 from brink.experiments.retrodiction.data import FORMAT_NAMES, read_records
 from brink.experiments.retrodiction.defaults import DEFAULT_FOLDS, DEFAULT_RUNS
 from brink.experiments.retrodiction.figure import calibration_figure

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from brink.experiments.retrodiction.cases import OTHER
+from brink.experiments.retrodiction.codes import OTHER
 from brink.experiments.retrodiction.forecasters import (
     COVARIATES,
     FORECASTERS,
