@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.figure import Figure
 
-    from brink.experiments.retrodiction import RetroResult
+    from brink.experiments.retrodiction.run import RetroResult
     from brink.experiments.sweep import SweepResult
     from brink.scenarios.spec import Scenario
     from brink.sim.params import ModelParams
@@ -333,6 +333,6 @@ def retrodict(data: str | Path, **options: Any) -> RetroResult:
         RetroResult: per-case forecasts (``cases``), skipped records, ``scores`` (Brier, log
         loss, AUC of the model and its baselines), the root seed and the files written.
     """
-    from brink.experiments.retrodiction import retrodict as run_retrodiction
+    from brink.experiments.retrodiction.run import retrodict as run_retrodiction
 
     return run_retrodiction(data, **options)

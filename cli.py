@@ -23,7 +23,7 @@ COMMAND_MODULES = (
     "brink.scenarios.commands",
     "brink.sim.commands",
     "brink.experiments.commands",
-    "brink.experiments.retro_commands",
+    "brink.experiments.retrodiction.commands",
     "brink.experiments.fit.commands",
     "brink.experiments.casebook.commands",
     "brink.viz.commands",

@@ -18,8 +18,8 @@ import sys
 import tempfile
 import time
 
-from brink.experiments.calibration import MID_FILE
-from brink.experiments.retrodiction import retrodict
+from brink.experiments.retrodiction.calibration import MID_FILE
+from brink.experiments.retrodiction.run import retrodict
 
 TARGET_S = 15 * 60
 DISPUTES = 1638

@@ -201,8 +201,8 @@ def check_experiment(text: str) -> str:
 
 def check_mid(text: str) -> str:
     """Read a MID file and build its cases with the real retrodiction reader."""
-    from brink.experiments.retro_cases import build_cases
-    from brink.experiments.retro_data import read_records
+    from brink.experiments.retrodiction.cases import build_cases
+    from brink.experiments.retrodiction.data import read_records
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "mid.csv"

@@ -374,7 +374,7 @@ def test_retrodict_with_train_never_fits_to_the_test_file(tmp_path):
     """The test file's outcomes are corrupted (every war made peace and every peace war, every
     outcome changed): the baselines' and recalibration's forecasts for it stay the same to the
     last digit, because they were fitted on the training file only; only the scores change."""
-    from brink.experiments.retrodiction import retrodict
+    from brink.experiments.retrodiction.run import retrodict
 
     train, test = split_mid(tmp_path)
     corrupted = pd.read_csv(test)
@@ -398,7 +398,7 @@ def test_retrodict_with_train_never_fits_to_the_test_file(tmp_path):
 
 
 def test_training_files_must_be_of_the_test_files_kind(tmp_path):
-    from brink.experiments.retrodiction import retrodict
+    from brink.experiments.retrodiction.run import retrodict
 
     _, test = split_mid(tmp_path)
     with pytest.raises(BrinkInputError, match="ICB actor-level file"):

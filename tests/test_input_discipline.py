@@ -14,9 +14,10 @@ from test_sweep_experiment import EXPERIMENT, write
 from brink.cli import main
 from brink.errors import BrinkInputError
 from brink.experiments import shards
-from brink.experiments.experiment import MAX_REPLICATIONS, load_experiment
-from brink.experiments.retro_cases import build_cases
-from brink.experiments.retro_data import read_records
+from brink.experiments.experiment import load_experiment
+from brink.experiments.experiment_blocks import MAX_REPLICATIONS
+from brink.experiments.retrodiction.cases import build_cases
+from brink.experiments.retrodiction.data import read_records
 from brink.scenarios.loader import SCENARIO_DIR, load_scenario_text
 
 DATA = Path("/work/shared/data")

@@ -7,13 +7,9 @@ import math
 import pandas as pd
 import pytest
 
-from brink.experiments.retro_cases import (
-    ISSUE_STAKES,
-    build_cases,
-    is_nuclear,
-    model_outcome_class,
-)
-from brink.experiments.retro_data import read_records
+from brink.experiments.retrodiction.cases import build_cases
+from brink.experiments.retrodiction.codes import ISSUE_STAKES, is_nuclear, model_outcome_class
+from brink.experiments.retrodiction.data import read_records
 from brink.scenarios.datasets import DATA_DIR
 from brink.sim.geography import great_circle_km
 

@@ -12,15 +12,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from brink.errors import BrinkInputError
-from brink.experiments.retro_cases import build_cases
-from brink.experiments.retro_data import (
+from brink.experiments.retrodiction.cases import build_cases
+from brink.experiments.retrodiction.data import (
     capabilities,
     capital,
     pacts_in_force,
     read_records,
     recognise,
 )
-from brink.experiments.retrodiction import retrodict
+from brink.experiments.retrodiction.run import retrodict
 from brink.scenarios.datasets import DATA_DIR
 
 MID = DATA_DIR / "gml-mid-dyadic-2.03.pre1990.csv"

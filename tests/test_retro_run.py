@@ -9,10 +9,11 @@ import pandas as pd
 import pytest
 
 from brink.errors import BrinkInputError
-from brink.experiments.calibration import base_rates, calibration_report, format_report
-from brink.experiments.retro_cases import OUTCOME_CLASSES
-from brink.experiments.retro_commands import register
-from brink.experiments.retrodiction import case_seeds, retrodict
+from brink.experiments.retrodiction.calibration import base_rates, calibration_report, format_report
+from brink.experiments.retrodiction.case_runs import case_seeds
+from brink.experiments.retrodiction.codes import OUTCOME_CLASSES
+from brink.experiments.retrodiction.commands import register
+from brink.experiments.retrodiction.run import retrodict
 from brink.scenarios.datasets import DATA_DIR
 
 MID = DATA_DIR / "gml-mid-dyadic-2.03.pre1990.csv"

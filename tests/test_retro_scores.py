@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from brink.experiments.retro_scores import (
+from brink.experiments.retrodiction.scores import (
     auc,
     brier,
     cross_validated_baselines,

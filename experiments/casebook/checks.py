@@ -15,7 +15,7 @@ from functools import cache
 
 import pandas as pd
 
-from brink.experiments.retro_cases import _ICB_FROM_MODEL, ICB_OUTCOMES, MID_OUTCOMES
+from brink.experiments.retrodiction.codes import _ICB_FROM_MODEL, ICB_OUTCOMES, MID_OUTCOMES
 from brink.scenarios.datasets import DATA_DIR
 from brink.scenarios.history import MIDS_FILE, WARS_FILE
 from brink.scenarios.spec import DemandSpec, DisputeHistory, Scenario

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
-from brink.experiments.retro_cases import MID_OUTCOMES
+from brink.experiments.retrodiction.codes import MID_OUTCOMES
 from brink.sim.record import RUN_OUTCOMES
 
 #: Pseudo-count added to every class before a share becomes a probability.

@@ -24,17 +24,11 @@ from brink.experiments.fit.scoring import (
     smoothed,
     war_term,
 )
-from brink.experiments.retro_cases import (
-    OTHER,
-    OUTCOME_CLASSES,
-    Case,
-    SkippedRecord,
-    build_cases,
-    model_outcome_class,
-)
-from brink.experiments.retro_data import read_records
-from brink.experiments.retro_scores import folds
-from brink.experiments.retrodiction import CaseTask, case_seeds, run_case
+from brink.experiments.retrodiction.case_runs import CaseTask, case_seeds, run_case
+from brink.experiments.retrodiction.cases import Case, SkippedRecord, build_cases
+from brink.experiments.retrodiction.codes import OTHER, OUTCOME_CLASSES, model_outcome_class
+from brink.experiments.retrodiction.data import read_records
+from brink.experiments.retrodiction.scores import folds
 from brink.sim.output import file_sha256
 from brink.sim.params import ModelParams
 from brink.sim.record import OUTCOMES

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from brink.experiments.fit.evaluate import TrainingSet, training_set
-from brink.experiments.retrodiction import CaseTask, case_seeds, run_case
+from brink.experiments.retrodiction.case_runs import CaseTask, case_seeds, run_case
 from brink.sim.params import ModelParams
 from brink.sim.record import OUTCOMES
 

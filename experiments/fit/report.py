@@ -23,8 +23,8 @@ import yaml
 from brink.experiments.fit.evaluate import TrainingSet, objective
 from brink.experiments.fit.scoring import DURATION_BINS
 from brink.experiments.fit.study import TrialRecord, prior
-from brink.experiments.retro_cases import OTHER, OUTCOME_CLASSES
-from brink.experiments.retro_scores import auc, brier
+from brink.experiments.retrodiction.codes import OTHER, OUTCOME_CLASSES
+from brink.experiments.retrodiction.scores import auc, brier
 from brink.scenarios.params_file import PARAMS_FORMAT
 
 #: The share of the best trials that stand for the fit's uncertainty in ``params.yaml``.

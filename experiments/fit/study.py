@@ -210,7 +210,7 @@ def objective_noise(
     (other random numbers than the fit's): how much of a score difference is luck."""
     from dataclasses import replace
 
-    from brink.experiments.retrodiction import case_seeds
+    from brink.experiments.retrodiction.case_runs import case_seeds
 
     scores = []
     for repeat in range(repeats):

@@ -14,7 +14,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from brink.experiments.retro_scores import reliability
+from brink.experiments.retrodiction.scores import reliability
 from brink.viz.style import PALETTE, SINGLE_COLUMN, figure, line
 
 #: Forecast column of the per-case table → (label, colour, marker).

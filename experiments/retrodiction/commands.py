@@ -1,8 +1,8 @@
 """``brink retrodict`` and ``brink calibrate``: score the model against history.
 
 ``brink retrodict DATA`` runs every dispute of a MID or ICB file (see
-:mod:`brink.experiments.retrodiction`); ``brink calibrate`` prints the calibration report of
-docs/model.md §10 (see :mod:`brink.experiments.calibration`).
+:mod:`brink.experiments.retrodiction.run`); ``brink calibrate`` prints the calibration report of
+docs/model.md §10 (see :mod:`brink.experiments.retrodiction.calibration`).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import argparse
 import shlex
 
 from brink.errors import BrinkInputError, Location
-from brink.experiments.retro_defaults import DEFAULT_FOLDS, DEFAULT_RUNS
+from brink.experiments.retrodiction.defaults import DEFAULT_FOLDS, DEFAULT_RUNS
 from brink.sim.commands import add_params_arguments, read_params_option
 from brink.sim.params import PARAMETERS, ModelParams, parse_assignments
 
@@ -130,7 +130,7 @@ def _command_line(args: argparse.Namespace) -> str:
 
 
 def retrodict_command(args: argparse.Namespace) -> int:
-    from brink.experiments.retrodiction import retrodict
+    from brink.experiments.retrodiction.run import retrodict
 
     if args.scheduler is not None:
         from brink.extras import require
@@ -182,7 +182,7 @@ def retrodict_command(args: argparse.Namespace) -> int:
 
 
 def calibrate_command(args: argparse.Namespace) -> int:
-    from brink.experiments.calibration import calibration_report, format_report
+    from brink.experiments.retrodiction.calibration import calibration_report, format_report
 
     _at_least(args.disputes, 1, "--disputes")
     _at_least(args.horizon, 1, "--horizon")

@@ -16,9 +16,11 @@ Choices, each a departure a reader should know about:
   missing ``milper`` is taken from the state's nearest year with one (recorded in the notes).
 - **Regime.** No regime data is shipped, so every state is an ``anocracy``, the middle of the
   model's three audience-cost levels; the covariates therefore carry no regime either.
-- **Nuclear status** from the public dates in :data:`NUCLEAR_YEARS`.
-- **Stakes** from the issue (:data:`ISSUE_STAKES`); demand size 0.5; the dispute starts at
-  hostility level 2 (threat to use force), the lowest level of a militarized dispute.
+- **Nuclear status** from the public dates in
+  :data:`~brink.experiments.retrodiction.codes.NUCLEAR_YEARS`.
+- **Stakes** from the issue (:data:`~brink.experiments.retrodiction.codes.ISSUE_STAKES`);
+  demand size 0.5; the dispute starts at hostility level 2 (threat to use force), the lowest
+  level of a militarized dispute.
 """
 
 from __future__ import annotations
@@ -31,7 +33,16 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from brink.experiments.retro_data import (
+from brink.experiments.retrodiction.codes import (
+    ICB_ISSUES,
+    ICB_OUTCOMES,
+    ISSUE_STAKES,
+    MID_ISSUES,
+    MID_OUTCOMES,
+    OTHER,
+    is_nuclear,
+)
+from brink.experiments.retrodiction.data import (
     Capabilities,
     Pact,
     Records,
@@ -53,85 +64,10 @@ from brink.scenarios.spec import (
     StateSpec,
 )
 from brink.sim.geography import great_circle_km
-from brink.sim.record import OUTCOMES
 
 DEMAND_SIZE = 0.5
 INITIAL_LEVEL = 2  # MID hostility level 2, threat to use force
 REGIME = "anocracy"
-OTHER = "other"
-
-#: Stakes (v_C, v_T) by issue type, in units of the issue. Territory is the most salient issue
-#: (Vasquez 1993; Hensel 1996; Senese & Vasquez 2008: territorial disputes escalate to war most
-#: often); a regime or existential threat weighs more for the target, whose government or
-#: survival is at stake, than for the challenger; policy and influence disputes weigh less,
-#: economic and other issues least. The numbers are a judgement, not estimated from the data.
-ISSUE_STAKES: dict[str, tuple[float, float]] = {
-    "territory": (1.0, 1.0),
-    "regime": (0.8, 1.2),
-    "existence": (1.0, 1.5),
-    "security": (0.8, 0.8),
-    "policy": (0.6, 0.6),
-    "influence": (0.6, 0.6),
-    "economic": (0.4, 0.4),
-    "other": (0.4, 0.4),
-    "none": (0.5, 0.5),
-}
-#: MID revision type (``revtype1``): 1 territory, 2 policy, 3 regime/government, 4 other.
-MID_ISSUES = {1: "territory", 2: "policy", 3: "regime", 4: "other"}
-#: ICB gravity of the value threat to the target (``gravty``): 0 economic, 1 limited military
-#: damage, 2 political, 3 territorial, 4 influence in the system, 5 grave damage, 6 existence,
-#: 7 other.
-ICB_ISSUES = {
-    0: "economic",
-    1: "security",
-    2: "policy",
-    3: "territory",
-    4: "influence",
-    5: "existence",
-    6: "existence",
-    7: "other",
-}
-
-#: MID ``outcome`` → outcome class; 7 released, 8 unclear, 9 joins ongoing war → "other".
-MID_OUTCOMES = {
-    1: "victory_challenger",
-    2: "victory_target",
-    3: "yield_challenger",
-    4: "yield_target",
-    5: "stalemate",
-    6: "compromise",
-}
-#: ICB ``outcom`` of the target principal → outcome class (1 victory, 2 compromise,
-#: 3 stalemate, 4 defeat, 5 other). ICB has no yields: they count as the other side's victory.
-ICB_OUTCOMES = {
-    1: "victory_target",
-    2: "compromise",
-    3: "stalemate",
-    4: "victory_challenger",
-}
-OUTCOME_CLASSES: dict[str, tuple[str, ...]] = {
-    "mid-dyadic": OUTCOMES,
-    "icb-actor": ("victory_challenger", "victory_target", "compromise", "stalemate"),
-}
-_ICB_FROM_MODEL = {"yield_target": "victory_challenger", "yield_challenger": "victory_target"}
-
-#: First year (and last, if it gave them up) each state had nuclear weapons: the year of its
-#: first test for the declared powers (USA 1945, USSR 1949, UK 1952, France 1960, China 1964,
-#: India 1974, Pakistan 1998, North Korea 2006); Israel from 1967 (Cohen 1998, *Israel and the
-#: Bomb*); South Africa 1982–1990 (its first device was finished in 1982 and all were
-#: dismantled by 1991, as verified by the IAEA).
-NUCLEAR_YEARS: dict[int, tuple[int, int | None]] = {
-    2: (1945, None),
-    365: (1949, None),
-    200: (1952, None),
-    220: (1960, None),
-    710: (1964, None),
-    666: (1967, None),
-    750: (1974, None),
-    560: (1982, 1990),
-    770: (1998, None),
-    731: (2006, None),
-}
 
 
 class CaseError(Exception):
@@ -175,26 +111,13 @@ class _Party:
     record: Capabilities | None = field(default=None, repr=False)
 
 
-def is_nuclear(ccode: int, year: int) -> bool:
-    """Whether a state had nuclear weapons in a year (:data:`NUCLEAR_YEARS`)."""
-    span = NUCLEAR_YEARS.get(ccode)
-    return span is not None and span[0] <= year and (span[1] is None or year <= span[1])
-
-
-def model_outcome_class(outcome: str, source: str) -> str:
-    """The outcome class a model outcome counts as in a record format (ICB has no yields)."""
-    if source == "icb-actor":
-        return _ICB_FROM_MODEL.get(outcome, outcome)
-    return outcome
-
-
 def build_cases(
     records: Records, *, allies: int = 0, limit: int | None = None
 ) -> tuple[list[Case], list[SkippedRecord]]:
     """Turn every dispute or crisis of a record file into a case, or a skipped record.
 
     Args:
-        records: a file read by :func:`~brink.experiments.retro_data.read_records`.
+        records: a file read by :func:`~brink.experiments.retrodiction.data.read_records`.
         allies: add up to this many allies (ATOP defence or offence pacts in force on the start
             date) of each principal as further third states, the most capable first.
 

@@ -22,9 +22,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from brink.experiments.retro_cases import MID_OUTCOMES, OTHER, build_cases, state_spec
-from brink.experiments.retro_data import read_records
-from brink.experiments.retrodiction import CaseTask, run_case
+from brink.experiments.retrodiction.case_runs import CaseTask, run_case
+from brink.experiments.retrodiction.cases import build_cases, state_spec
+from brink.experiments.retrodiction.codes import MID_OUTCOMES, OTHER
+from brink.experiments.retrodiction.data import read_records
 from brink.experiments.war_durations import duration_report
 from brink.scenarios.datasets import DATA_DIR
 from brink.scenarios.params_file import base_params

@@ -1,0 +1,11 @@
+"""Retrodiction (``brink retrodict``, ``brink calibrate``): the model run on history and scored.
+
+``data`` reads the historical records (MID and ICB files, recognised by their columns), ATOP and
+the capitals; ``codes`` says what the records' codes mean for the model (issues, stakes, outcome
+classes, nuclear status); ``cases`` turns each dispute or crisis into a scenario; ``case_runs``
+runs a case's replications from their seeds; ``run`` runs every case and writes the forecasts
+(``retrodict``); ``forecasters`` adds the baselines and scores every forecaster with the rules of
+``scores``; ``summary`` writes ``retrodiction.md`` and ``figure`` the reliability diagram;
+``calibration`` is the calibration report of docs/model.md §10 (generic dyads with real
+disputes' capabilities); ``defaults`` and ``commands`` serve the command line.
+"""

@@ -1,0 +1,179 @@
+"""The ``retrodiction.md`` summary: the command, the counts, the scores and the timings."""
+
+from __future__ import annotations
+
+import math
+import platform
+import shlex
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from brink.experiments.retrodiction.codes import OTHER
+from brink.experiments.retrodiction.forecasters import (
+    COVARIATES,
+    FORECASTERS,
+    TRAINED_FORECASTERS,
+)
+from brink.sim.params import ModelParams
+from brink.sim.record import OUTCOMES
+
+if TYPE_CHECKING:
+    from brink.experiments.retrodiction.run import RetroResult
+
+
+def model_version() -> str:
+    """The package version and, in a git checkout, the (short) commit, ``+dirty`` if edited."""
+    from brink import __version__
+    from brink.sim.output import git_commit
+
+    commit = git_commit()
+    if commit is None:
+        return f"brink {__version__}"
+    return (
+        f"brink {__version__}, commit {commit[:7]}{'+dirty' if commit.endswith('+dirty') else ''}"
+    )
+
+
+def _skill(score: float, reference: float) -> str:
+    """Brier skill score 1 − score / reference, or "n/a" when the reference is 0."""
+    return f"{1 - score / reference:+.3f}" if reference > 0 else "n/a (no war in the file)"
+
+
+def _table(frame: pd.DataFrame) -> str:
+    header = "| " + " | ".join(frame.columns) + " |"
+    rule = "|" + "|".join("---" for _ in frame.columns) + "|"
+    lines = [header, rule]
+    for row in frame.itertuples(index=False):
+        cells = [f"{v:.4f}" if isinstance(v, float) else str(v) for v in row]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def summary_markdown(
+    result: RetroResult,
+    *,
+    data: str,
+    record_format: str,
+    runs: int,
+    params: ModelParams,
+    settings: dict[str, Any],
+    executor: str,
+    k_folds: int,
+    allies: int,
+    command: str | None,
+    params_file=None,
+    train: list | None = None,
+    train_cases: int = 0,
+) -> str:
+    """The ``retrodiction.md`` summary."""
+    cases, skipped, scores = result.cases, result.skipped, result.scores
+    war_rate = cases["observed_war"].mean()
+    by_name = scores.set_index("forecaster")
+    names = list(TRAINED_FORECASTERS if train else FORECASTERS)
+    model, recalibrated, base = (by_name.loc[name, "war_brier"] for name in names[:3])
+    reasons = (
+        skipped["reason"].str.replace(r"\d+", "N", regex=True).value_counts()
+        if len(skipped)
+        else pd.Series(dtype=int)
+    )
+    lines = [
+        f"# Retrodiction of `{Path(data).name}`",
+        "",
+        f"Command: `{command or 'brink retrodict ' + shlex.quote(data)}`",
+        "",
+        f"- Format: {record_format}, recognised by its columns.",
+        f"- Cases: {len(cases)} run, {len(skipped)} skipped (listed in `skipped.csv`).",
+        f"- Runs per case: {runs}; horizon {params.horizon} steps; root seed {result.root_seed}.",
+        "- Parameters: "
+        + (
+            f"from `{params_file.path}` ("
+            + ", ".join(f"{k}={v:.4g}" for k, v in params_file.values.items())
+            + ")"
+            if params_file is not None
+            else "defaults"
+        )
+        + (", with " + ", ".join(f"{k}={v}" for k, v in settings.items()) if settings else "")
+        + ".",
+        f"- Allies added per principal from ATOP: {allies}.",
+        f"- Model: {model_version()}.",
+        f"- Executor: {executor}; wall time {result.seconds:.1f} s, of which simulation "
+        f"{result.simulate_seconds:.1f} s ({platform.node()}, Python "
+        f"{platform.python_version()}).",
+        f"- Observed: {war_rate:.1%} of cases reached war; the model predicted "
+        f"{cases['p_war'].mean():.1%} on average.",
+        "",
+        "## Scores",
+        "",
+        _table(scores),
+        "",
+        f"Brier skill of the crisis model against the base rate: {_skill(model, base)} "
+        f"(positive is better than the base rate); recalibrated: {_skill(recalibrated, base)}. "
+        + (
+            ""
+            if train
+            else "The base rate's AUC differs from 0.5 only because the training folds' rates "
+            "differ a little from fold to fold; it carries no information."
+        ),
+        "",
+        (
+            "Every score is out of sample: the base rate, the logistic regression (covariates "
+            f"{', '.join(COVARIATES)} and issue dummies) and the Platt recalibration of the "
+            "model's war probability are fitted on the training files only ("
+            + ", ".join(f"`{Path(t).name}`" for t in train)
+            + f", {train_cases} cases run with the same parameters) and scored on this file, "
+            "whose outcomes nothing was fitted to. "
+            if train
+            else "Every score is out of sample: the base rate, the logistic regression "
+            f"(covariates {', '.join(COVARIATES)} and issue dummies) and the Platt "
+            f"recalibration of the model's war probability are fitted on {k_folds - 1} of "
+            f"{k_folds} folds (folds drawn by case, seeded by the root seed) and scored on the "
+            "held-out fold. "
+        )
+        + "No model parameter was tuned here"
+        + (" (a fit's parameters were applied unchanged)" if params_file is not None else "")
+        + ". Probabilities are clipped to [0.001, 0.999] for the log loss. Outcome scores "
+        "use only cases whose recorded outcome is one of the classes "
+        f"({cases['observed_outcome'].ne(OTHER).sum()} cases); the others count for war only.",
+        "",
+        "## Outcome classes: predicted share (mean over cases) and observed share",
+        "",
+    ]
+    classes = [c[2:] for c in cases.columns if c.startswith("p_") and c[2:] in OUTCOMES]
+    observed = cases["observed_outcome"].value_counts(normalize=True)
+    share_rows = pd.DataFrame(
+        {
+            "outcome": [*classes, OTHER],
+            "model": [*(cases[f"p_{c}"].mean() for c in classes), math.nan],
+            "observed": [observed.get(c, 0.0) for c in [*classes, OTHER]],
+        }
+    )
+    by_issue = (
+        cases.groupby("issue")
+        .agg(cases=("case_id", "size"), observed_war=("observed_war", "mean"))
+        .join(cases.groupby("issue")[["p_war", "p_war_logistic"]].mean())
+        .reset_index()
+        .sort_values("cases", ascending=False)
+    )
+    lines += [
+        _table(share_rows),
+        "",
+        "## War by issue: observed share and mean forecasts",
+        "",
+        _table(by_issue),
+        "",
+        "## Skipped records",
+        "",
+    ]
+    if len(reasons):
+        lines += [f"- {count} × {reason}" for reason, count in reasons.items()]
+    else:
+        lines.append("None.")
+    lines += [
+        "",
+        "Files: `cases.csv`/`cases.parquet` (per case), `skipped.csv`, `scores.csv`, "
+        "`calibration.png`/`calibration.pdf`.",
+        "",
+    ]
+    return "\n".join(lines)
