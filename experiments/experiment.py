@@ -45,7 +45,6 @@ from typing import Any
 
 from brink.errors import BrinkInputError, Location, did_you_mean
 from brink.experiments.factors import FactorTarget, base_value, resolve_factor
-from brink.experiments.located import LocatedDocument, load_located
 from brink.experiments.outcomes import (
     AGGREGATES,
     OUTCOME_KINDS,
@@ -56,6 +55,7 @@ from brink.experiments.outcomes import (
     outcome_type,
 )
 from brink.safe_output import safe_name
+from brink.scenarios.located_yaml import LocatedDocument, load_located
 from brink.scenarios.spec import Scenario
 from brink.sim.params import PARAMETERS
 

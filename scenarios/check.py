@@ -16,13 +16,8 @@ from typing import Any
 
 from brink.errors import BrinkInputError
 from brink.scenarios import keys as K
-from brink.scenarios.loader import (
-    _Reader,
-    compose_bounded,
-    load_scenario,
-    read_bounded,
-    resolve_scenario_path,
-)
+from brink.scenarios.loader import _Reader, load_scenario, resolve_scenario_path
+from brink.scenarios.located_yaml import compose_bounded, read_bounded
 from brink.scenarios.spec import Scenario
 
 #: Most mistakes listed for one file (a file of garbage would list thousands).

@@ -1,12 +1,11 @@
 """Read a scenario file into a :class:`~brink.scenarios.spec.Scenario`, or fail on one line.
 
-The file is YAML, read with PyYAML's safe loader down to nodes only, so every value keeps its
-line and column and nothing but plain data is ever constructed. Before anything is read, the
-file's size, nesting depth (aliases included) and node count are bounded, so a hostile file
-(a billion laughs, a recursive alias, ten thousand nested lists) fails cleanly. Every value is
-then checked against the key table of :mod:`brink.scenarios.keys`; every mistake raises a
-:class:`~brink.errors.BrinkInputError` naming ``file:line:column``, the dotted key, the value and
-what is allowed (docs/style.md, Errors).
+The file is YAML, read to nodes by the bounded, located reader of
+:mod:`brink.scenarios.located_yaml` (size, nesting depth and node count bounded before anything
+is constructed, every value keeping its line and column). Every value is then checked against
+the key table of :mod:`brink.scenarios.keys`; every mistake raises a
+:class:`~brink.errors.BrinkInputError` naming ``file:line:column``, the dotted key, the value
+and what is allowed (docs/style.md, Errors).
 """
 
 from __future__ import annotations
@@ -28,17 +27,16 @@ from brink.errors import BrinkInputError, Location, did_you_mean
 from brink.scenarios import keys as K
 from brink.scenarios import spec
 from brink.scenarios.casebook_history import history_spec
+from brink.scenarios.located_yaml import (
+    YAML_TAG,
+    compose_bounded,
+    located_error,
+    mark_location,
+    read_bounded,
+)
 from brink.sim.params import PARAMETERS, coerce_parameter
 
 SCENARIO_DIR = Path(__file__).resolve().parent
-MAX_BYTES = 2_000_000  # no real scenario comes near; a bigger file is a mistake or an attack
-MAX_DEPTH = 32  # nesting of mappings and lists, aliases expanded
-MAX_NODES = 100_000  # values in the document, aliases expanded (billion laughs)
-
-_YAML = "tag:yaml.org,2002:"
-_PLAIN_TAGS = {
-    _YAML + t for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
-}
 _SIMPLE_NAME = re.compile(r"[\w-]+")
 _WORDS = {ScalarNode: "a single value", SequenceNode: "a list", MappingNode: "a mapping"}
 
@@ -73,7 +71,7 @@ def resolve_scenario_path(name_or_path: str | Path) -> Path:
     name = str(name_or_path).removesuffix(".yaml")
     if name in bundled:
         return bundled[name]
-    raise _error(
+    raise located_error(
         f"no scenario file or bundled scenario '{name_or_path}'{did_you_mean(name, bundled)}",
         Location(file=str(name_or_path)),
     )
@@ -89,28 +87,6 @@ def load_scenario(path_or_name: str | Path) -> spec.Scenario:
     data = read_bounded(path, "a scenario")
     name = _bundled_name(path) or path.stem
     return load_scenario_text(data, file=str(path), name=name)
-
-
-def read_bounded(path: Path, what: str) -> bytes:
-    """The bytes of an input file, refused with a located error beyond :data:`MAX_BYTES`.
-
-    Every YAML file Brink reads (scenarios, experiment files) comes through here and then
-    :func:`compose_bounded`, so all of them get the same bounds.
-    """
-    where = Location(file=str(path))
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise _error(f"file is {size:,} bytes; {what} may have at most {MAX_BYTES:,}", where)
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_BYTES + 1)  # a file that grows while read is still bounded
-    except FileNotFoundError:
-        raise _error("no such file", where) from None
-    except OSError as error:
-        raise _error(f"cannot read the file: {error.strerror}", where) from None
-    if len(data) > MAX_BYTES:
-        raise _error(f"file is over {MAX_BYTES:,} bytes; {what} may have at most that", where)
-    return data
 
 
 def _bundled_name(path: Path) -> str | None:
@@ -131,171 +107,13 @@ def load_scenario_text(
     """
     root = compose_bounded(text, file)
     if root is None:
-        raise _error(
+        raise located_error(
             "the file is empty; a scenario needs at least description, start and states",
             Location(file=file, line=1, column=1),
         )
     reader = _Reader(file)
     document = reader.read(root, K.SCENARIO, "")
     return _Builder(reader, document, root, name or Path(file).stem).build()
-
-
-# -- YAML to nodes, safely -------------------------------------------------------------------
-
-
-def decode_text(data: str | bytes, file: str, what: str) -> str:
-    """UTF-8 text of a file's bytes (a BOM dropped), or a located error at the first bad byte."""
-    if isinstance(data, str):
-        text = data
-    else:
-        if len(data) > MAX_BYTES:
-            raise _error(
-                f"file is {len(data):,} bytes; {what} may have at most {MAX_BYTES:,}",
-                Location(file=file),
-            )
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            line = data[: error.start].count(b"\n") + 1
-            column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
-            raise _error(
-                f"not UTF-8 text (byte 0x{data[error.start]:02x}); save the file as UTF-8",
-                Location(file=file, line=line, column=column),
-            ) from None
-    if len(text) > MAX_BYTES:
-        raise _error(
-            f"text is {len(text):,} characters; {what} may have at most {MAX_BYTES:,}",
-            Location(file=file),
-        )
-    return text
-
-
-def _yaml_error(error: yaml.YAMLError, text: str, file: str) -> BrinkInputError:
-    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-    if isinstance(error, yaml.reader.ReaderError):
-        line = text.count("\n", 0, error.position) + 1
-        column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
-        return _error(
-            f"not valid YAML: character {_codepoint(error.character)} is not allowed",
-            Location(file=file, line=line, column=column),
-        )
-    problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-    context = getattr(error, "context", None)
-    message = f"not valid YAML: {context + ', ' if context else ''}{problem}"
-    if mark is None:
-        return _error(message, Location(file=file))
-    return _error(message, Location(file=file, line=mark.line + 1, column=mark.column + 1))
-
-
-def _error(message: str, location: Location) -> BrinkInputError:
-    """A located error whose text is one printable line, whatever the file held."""
-    return BrinkInputError(_clean(message), location)
-
-
-def _clean(text: str) -> str:
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
-
-
-def _codepoint(character: str | int) -> str:
-    code = character if isinstance(character, int) else ord(character)
-    return f"U+{code:04X}"
-
-
-def compose_bounded(data: str | bytes, file: str, what: str = "a scenario") -> Node | None:
-    """Parse to a node tree: one document, bounded in depth and size, plain tags only.
-
-    Returns None for an empty document. ``what`` names the kind of file in messages.
-    """
-    text = decode_text(data, file, what)
-    try:
-        # The event stream is read without recursion, so depth is bounded before the
-        # (recursive) composer sees the document.
-        depth = 0
-        for events, event in enumerate(yaml.parse(text, Loader=yaml.SafeLoader), start=1):
-            if isinstance(event, yaml.CollectionStartEvent):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    raise _error(
-                        f"nested more than {MAX_DEPTH} levels deep",
-                        _mark_location(file, event.start_mark),
-                    )
-            elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
-            if events > MAX_NODES:
-                raise _error(
-                    f"more than {MAX_NODES:,} values; {what} needs far fewer",
-                    _mark_location(file, event.start_mark),
-                )
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as error:
-        raise _yaml_error(error, text, file) from None
-    if root is not None:
-        _measure(root, file, what)
-    return root
-
-
-def _mark_location(file: str, mark: Any, key: str | None = None) -> Location:
-    return Location(file=file, line=mark.line + 1, column=mark.column + 1, key=key or None)
-
-
-def _children(node: Node) -> list[Node]:
-    if isinstance(node, SequenceNode):
-        return list(node.value)
-    if isinstance(node, MappingNode):
-        return [part for pair in node.value for part in pair]
-    return []
-
-
-def _measure(root: Node, file: str, what: str) -> None:
-    """Check tags, and bound size and depth with aliases expanded, without recursion."""
-    size: dict[int, int] = {}
-    height: dict[int, int] = {}
-    on_path: set[int] = set()
-    stack: list[tuple[Node, bool]] = [(root, False)]
-    while stack:
-        node, finished = stack.pop()
-        key = id(node)
-        if finished:
-            on_path.discard(key)
-            kids = _children(node)
-            size[key] = 1 + sum(size[id(kid)] for kid in kids)
-            height[key] = 1 + max((height[id(kid)] for kid in kids), default=0)
-            if size[key] > MAX_NODES:
-                raise _error(
-                    f"expands to more than {MAX_NODES:,} values (aliases repeated); "
-                    f"{what} needs far fewer",
-                    _mark_location(file, node.start_mark),
-                )
-            if height[key] > MAX_DEPTH + 1:
-                raise _error(
-                    f"nested more than {MAX_DEPTH} levels deep (aliases expanded)",
-                    _mark_location(file, node.start_mark),
-                )
-            continue
-        if key in size:
-            continue
-        if key in on_path:
-            raise _error(
-                "an alias refers to a mapping or list that contains it",
-                _mark_location(file, node.start_mark),
-            )
-        _check_tag(node, file, what)
-        on_path.add(key)
-        stack.append((node, True))
-        stack.extend((kid, False) for kid in _children(node) if id(kid) not in size)
-
-
-def _check_tag(node: Node, file: str, what: str) -> None:
-    if node.tag in _PLAIN_TAGS:
-        return
-    if node.tag == _YAML + "merge":
-        message = "merge keys (<<) are not supported; write the keys out"
-    else:
-        message = (
-            f"tag {node.tag.replace(_YAML, '!!')} is not allowed; {what} holds plain "
-            "data (text, numbers, true/false, dates, lists, mappings)"
-        )
-    raise _error(message, _mark_location(file, node.start_mark))
 
 
 # -- nodes to checked values -----------------------------------------------------------------
@@ -326,13 +144,13 @@ class _Reader:
 
     def where(self, path: str, at_key: bool = False) -> Location:
         node = self.key_nodes[path] if at_key else self.nodes[path]
-        return _mark_location(self.file, node.start_mark, path)
+        return mark_location(self.file, node.start_mark, path)
 
     def fail(self, message: str, path: str, at_key: bool = False) -> BrinkInputError:
-        return _error(message, self.where(path, at_key))
+        return located_error(message, self.where(path, at_key))
 
     def read(self, node: Node, kind: Any, path: str) -> Any:
-        if isinstance(node, ScalarNode) and node.tag == _YAML + "null":
+        if isinstance(node, ScalarNode) and node.tag == YAML_TAG + "null":
             if isinstance(kind, K.Nullable):
                 self.nodes[path] = node
                 return None
@@ -363,17 +181,17 @@ class _Reader:
         pairs = []
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
-                raise _error(
+                raise located_error(
                     f"a key must be a name, got {_WORDS[type(key_node)]}",
-                    _mark_location(self.file, key_node.start_mark, path),
+                    mark_location(self.file, key_node.start_mark, path),
                 )
             name = key_node.value
             key_path = _join(path, name)
             if name in seen:
                 first = seen[name].start_mark.line + 1
-                raise _error(
+                raise located_error(
                     f"duplicate key '{name}' (first given on line {first})",
-                    _mark_location(self.file, key_node.start_mark, key_path),
+                    mark_location(self.file, key_node.start_mark, key_path),
                 )
             seen[name] = key_node
             self.nodes[key_path] = self.key_nodes[key_path] = key_node
@@ -519,7 +337,7 @@ class _Reader:
 
     def _read_when(self, node: Node, kind: K.When, path: str) -> int | dt.date:
         self._expect(node, ScalarNode, kind, path)
-        if node.tag in (_YAML + "int", _YAML + "float"):
+        if node.tag in (YAML_TAG + "int", YAML_TAG + "float"):
             return self._read_number(node, K.DAY, path)
         return self._read_date(node, K.Date(), path)
 
@@ -537,7 +355,7 @@ class _Reader:
                     value = value_node.value
                 result[name] = coerce_parameter(name, value, self.where(key_path))
             except BrinkInputError as error:
-                raise _error(error.message, error.location) from None
+                raise located_error(error.message, error.location) from None
         return result
 
 
@@ -999,7 +817,7 @@ class _Builder:
         for ref in self.reader.refs:
             if ref.name not in names[ref.kind]:
                 word = words.get(ref.kind, ref.kind)
-                raise _error(
+                raise located_error(
                     f"'{ref.name}' is not a declared {word}"
                     f"{did_you_mean(ref.name, names[ref.kind])}",
                     ref.location,
