@@ -16,7 +16,8 @@ from typing import Any
 
 from brink.errors import BrinkInputError
 from brink.scenarios import keys as K
-from brink.scenarios.loader import _Reader, load_scenario, resolve_scenario_path
+from brink.scenarios.key_reader import KeyReader
+from brink.scenarios.loader import load_scenario, resolve_scenario_path
 from brink.scenarios.located_yaml import compose_bounded, read_bounded
 from brink.scenarios.spec import Scenario
 
@@ -31,7 +32,7 @@ class _Unreadable:
 UNREADABLE = _Unreadable()
 
 
-class _CollectingReader(_Reader):
+class _CollectingReader(KeyReader):
     def __init__(self, file: str):
         super().__init__(file)
         self.errors: list[BrinkInputError] = []
