@@ -12,9 +12,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from brink.errors import did_you_mean
-from brink.scenarios import keys as K
 from brink.scenarios import spec
 from brink.scenarios.casebook_history import history_spec
+from brink.scenarios.document_keys import ACTIONS
 from brink.scenarios.key_reader import join_key
 from brink.scenarios.located_yaml import located_error
 from brink.scenarios.sections import SectionBuilder
@@ -115,7 +115,7 @@ class ScenarioBuilder(SectionBuilder):
         dated.sort(key=lambda item: (item[0], item[1]))
         events = []
         for day, _, entry, path in dated:
-            action = next(name for name in K.ACTIONS if name in entry)
+            action = next(name for name in ACTIONS if name in entry)
             value = entry[action]
             action_path = join_key(path, action)
             if action == "demand":

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from brink.errors import BrinkInputError
-from brink.scenarios import keys as K
+from brink.scenarios.document_keys import SCENARIO
 from brink.scenarios.key_reader import KeyReader
 from brink.scenarios.loader import load_scenario, resolve_scenario_path
 from brink.scenarios.located_yaml import compose_bounded, read_bounded
@@ -61,6 +61,6 @@ def check_scenario(path_or_name: str | Path) -> tuple[Scenario | None, list[Brin
         if root is None:
             return None, [first]
         reader = _CollectingReader(str(path))
-        reader.read(root, K.SCENARIO, "")
+        reader.read(root, SCENARIO, "")
         others = [error for error in reader.errors if str(error) != str(first)]
         return None, [first, *others]

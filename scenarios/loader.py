@@ -18,9 +18,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from brink.errors import Location, did_you_mean
-from brink.scenarios import keys as K
 from brink.scenarios import spec
 from brink.scenarios.builder import ScenarioBuilder
+from brink.scenarios.document_keys import SCENARIO
 from brink.scenarios.key_reader import KeyReader
 from brink.scenarios.located_yaml import compose_bounded, located_error, read_bounded
 
@@ -94,5 +94,5 @@ def load_scenario_text(
             Location(file=file, line=1, column=1),
         )
     reader = KeyReader(file)
-    document = reader.read(root, K.SCENARIO, "")
+    document = reader.read(root, SCENARIO, "")
     return ScenarioBuilder(reader, document, root, name or Path(file).stem).build()
