@@ -5,8 +5,9 @@ demands, sanctions, aid, arms races), its type, range, default and meaning; the 
 whole file, with the timeline's entries and the ``history:`` and ``capabilities:`` blocks, is in
 :mod:`brink.scenarios.document_keys`. The loader (:mod:`brink.scenarios.loader`) checks files
 against it, :mod:`brink.scenarios.schema` turns it into a JSON Schema and
-:mod:`brink.scenarios.reference` into ``scenarios/REFERENCE.md``, so the three cannot disagree. Defaults shown for a key come from the dataclasses of
-:mod:`brink.scenarios.spec`, which the loader leaves to apply.
+:mod:`brink.scenarios.reference` into ``scenarios/REFERENCE.md``, so the three cannot disagree.
+Defaults shown for a key come from the dataclasses of :mod:`brink.scenarios.spec`, which the
+loader leaves to apply.
 """
 
 from __future__ import annotations
