@@ -58,9 +58,9 @@ from brink.experiments.experiment_blocks import (
     _mapping,
     _outcomes,
 )
-from brink.experiments.located import LocatedDocument, load_located
 from brink.experiments.outcomes import OutcomeSpec
 from brink.safe_output import safe_name
+from brink.scenarios.located_yaml import LocatedDocument, load_located
 from brink.scenarios.spec import Scenario
 from brink.sim.params import PARAMETERS
 

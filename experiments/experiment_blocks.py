@@ -1,6 +1,6 @@
 """The blocks of an experiment file, read and checked: the design, the factors, the outcomes.
 
-Each reader takes the located document (:mod:`brink.experiments.located`) and returns the
+Each reader takes the located document (:mod:`brink.scenarios.located_yaml`) and returns the
 block's checked specs: :class:`DesignSpec` (how design points are chosen), :class:`FactorSpec`
 (an uncertainty or a lever and its range or levels) and the
 :class:`~brink.experiments.outcomes.OutcomeSpec` of each outcome; a mistake is reported with its
@@ -16,7 +16,6 @@ from typing import Any
 
 from brink.errors import BrinkInputError, Location, did_you_mean
 from brink.experiments.factors import FactorTarget, base_value, resolve_factor
-from brink.experiments.located import LocatedDocument
 from brink.experiments.outcomes import (
     AGGREGATES,
     OUTCOME_KINDS,
@@ -26,6 +25,7 @@ from brink.experiments.outcomes import (
     default_label,
     outcome_type,
 )
+from brink.scenarios.located_yaml import LocatedDocument
 from brink.scenarios.spec import Scenario
 
 DESIGN_KINDS = ("factorial", "latin_hypercube", "sobol", "morris")

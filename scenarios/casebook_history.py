@@ -1,7 +1,7 @@
 """The ``history:`` block of a casebook scenario: what really happened, checked across keys.
 
-The key table (:data:`brink.scenarios.keys.HISTORY`) checks each value; dispute ids and state
-codes are checked with the scenario's other references. Here: what crosses keys. The block
+The key table (:data:`brink.scenarios.document_keys.HISTORY`) checks each value; dispute ids and
+state codes are checked with the scenario's other references. Here: what crosses keys. The block
 becomes a :class:`~brink.scenarios.spec.History`, which the casebook's scorer reads and the
 model never does.
 """

@@ -15,14 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from brink.errors import BrinkInputError
-from brink.scenarios import keys as K
-from brink.scenarios.loader import (
-    _Reader,
-    compose_bounded,
-    load_scenario,
-    read_bounded,
-    resolve_scenario_path,
-)
+from brink.scenarios.document_keys import SCENARIO
+from brink.scenarios.key_reader import KeyReader
+from brink.scenarios.loader import load_scenario, resolve_scenario_path
+from brink.scenarios.located_yaml import compose_bounded, read_bounded
 from brink.scenarios.spec import Scenario
 
 #: Most mistakes listed for one file (a file of garbage would list thousands).
@@ -36,7 +32,7 @@ class _Unreadable:
 UNREADABLE = _Unreadable()
 
 
-class _CollectingReader(_Reader):
+class _CollectingReader(KeyReader):
     def __init__(self, file: str):
         super().__init__(file)
         self.errors: list[BrinkInputError] = []
@@ -65,6 +61,6 @@ def check_scenario(path_or_name: str | Path) -> tuple[Scenario | None, list[Brin
         if root is None:
             return None, [first]
         reader = _CollectingReader(str(path))
-        reader.read(root, K.SCENARIO, "")
+        reader.read(root, SCENARIO, "")
         others = [error for error in reader.errors if str(error) != str(first)]
         return None, [first, *others]

@@ -51,7 +51,7 @@ def load_params_file(path: str | Path) -> ParamsFile:
             top-level key or parameter name, a value of the wrong type or out of range, or a
             posterior draw that is not a mapping.
     """
-    from brink.experiments.located import load_located
+    from brink.scenarios.located_yaml import load_located
 
     document = load_located(path, what="a parameters file")
     data = document.data

@@ -1,4 +1,4 @@
-"""``scenarios/REFERENCE.md``, written from the key table of :mod:`brink.scenarios.keys`.
+"""``scenarios/REFERENCE.md``, written from the key table (:mod:`brink.scenarios.keys`).
 
 Regenerate it with ``brink schema --format markdown > scenarios/REFERENCE.md``; a test fails when
 the file in the repository differs from what this module writes.
@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from brink.scenarios import keys as K
+from brink.scenarios.document_keys import records
 from brink.sim.params import PARAMETERS
 
 REFERENCE_FILE = Path(__file__).resolve().parent / "REFERENCE.md"
@@ -28,14 +29,15 @@ asked for, a date may be given instead (`date: 2022-01-21` in a timeline entry, 
 sanction; `deadline: 2022-02-20`); it becomes the first step on or after it. With `step: week`
 a day number counts weeks.
 
-This file is generated from `scenarios/keys.py`; do not edit it by hand.
+This file is generated from `scenarios/keys.py` and `scenarios/document_keys.py`; do not edit it
+by hand.
 """
 
 
 def reference_markdown() -> str:
     """The whole reference, every record type of the table in reading order."""
     parts = [INTRODUCTION]
-    for record in K.records():
+    for record in records():
         parts.append(_record(record))
     parts.append(_parameters())
     return "\n".join(parts)

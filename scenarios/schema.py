@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 from brink.scenarios import keys as K
+from brink.scenarios.document_keys import SCENARIO, records
 from brink.sim.params import PARAMETERS
 
 SCHEMA_ID = "https://brink.invalid/scenario.schema.json"
@@ -20,12 +21,12 @@ DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 
 def scenario_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of a scenario file."""
-    definitions = {record.name: _record(record) for record in K.records()}
+    definitions = {record.name: _record(record) for record in records()}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,
         "title": "Brink scenario",
-        "$ref": f"#/$defs/{K.SCENARIO.name}",
+        "$ref": f"#/$defs/{SCENARIO.name}",
         "$defs": definitions,
     }
 

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from brink.sim.classics.tribute import (
-    TributeModel,
+from brink.sim.classics.tribute import TributeModel
+from brink.sim.classics.tribute_runs import (
     cluster_spells,
     find_clusters,
     run_populations,

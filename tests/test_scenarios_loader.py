@@ -9,13 +9,8 @@ import pytest
 from brink.errors import BrinkInputError
 from brink.scenarios import spec
 from brink.scenarios.datasets import nmc_record
-from brink.scenarios.loader import (
-    MAX_BYTES,
-    MAX_DEPTH,
-    load_scenario,
-    load_scenario_text,
-    resolve_scenario_path,
-)
+from brink.scenarios.loader import load_scenario, load_scenario_text, resolve_scenario_path
+from brink.scenarios.located_yaml import MAX_BYTES, MAX_DEPTH
 
 BASE = """\
 name: test_crisis

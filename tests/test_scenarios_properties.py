@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 from test_scenarios_loader import BASE  # tests/ is on sys.path (pytest prepend)
 
 from brink.errors import BrinkInputError
-from brink.scenarios import keys as K
 from brink.scenarios import spec
+from brink.scenarios.document_keys import records
 from brink.scenarios.loader import load_scenario_text
 
 LOCATED = re.compile(r"^x\.yaml:\d+:\d+: \S")
@@ -31,7 +31,7 @@ SETTINGS = settings(
 )
 
 VOCABULARY = sorted(
-    {key.name for record in K.records() for key in record.keys}
+    {key.name for record in records() for key in record.keys}
     | {"RUS", "EST", "GBR", "NATO", "baltic", "threat", "tripwire", "more"}
 )
 

@@ -25,7 +25,8 @@ from brink.viz.harness import (
     shown_step,
     wait_for_new_map,
 )
-from brink.viz.map import POSTURE_COLOURS, situation
+from brink.viz.map_layers import POSTURE_COLOURS
+from brink.viz.map_situation import situation
 from brink.viz.widgets import slider_groups
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

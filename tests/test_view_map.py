@@ -13,23 +13,18 @@ from matplotlib.figure import Figure
 from PIL import Image
 from view_scenario import black_sea, event, events_frame, steps_frame
 
-from brink.viz.map import (
+from brink.viz.map import display_name, draw_map, map_figure, map_png
+from brink.viz.map_layers import OTHER_LAND, POSTURE_COLOURS, alliance_ties
+from brink.viz.map_projection import (
     CRIMEA_BOX,
-    OTHER_LAND,
-    POSTURE_COLOURS,
     _rings_in,
-    alliance_ties,
     anchor,
     border_point,
     contains,
-    display_name,
-    draw_map,
     map_extent,
-    map_figure,
-    map_png,
-    situation,
     world,
 )
+from brink.viz.map_situation import situation
 from brink.viz.narrate import dispute_label
 
 
@@ -237,7 +232,8 @@ def test_a_scenario_without_outlines_still_renders():
 def test_a_state_that_no_longer_exists_is_drawn_on_todays_outlines():
     from dataclasses import replace
 
-    from brink.viz.map import crimea_caption, outline_owners
+    from brink.viz.map_layers import crimea_caption
+    from brink.viz.map_projection import outline_owners
 
     scenario = black_sea()
     soviet = replace(scenario.states["RUS"], code="SUN", name="Soviet Union")

@@ -12,7 +12,8 @@ from brink.scenarios.loader import bundled_scenarios, load_scenario
 from brink.sim.params import PARAMETERS, scenario_params
 from brink.sim.power import troops_in_theatre
 from brink.viz.eventlog import log_html
-from brink.viz.map import POSTURE_COLOURS, situation
+from brink.viz.map_layers import POSTURE_COLOURS
+from brink.viz.map_situation import situation
 from brink.viz.statepanel import panel_html
 from brink.viz.vector import base_svg, forces_in_theatre, legend, step_map, theatres
 from brink.viz.viewruns import LiveRun

@@ -17,9 +17,10 @@ from PIL import Image, ImageColor
 
 from brink.errors import BrinkInputError, Location
 from brink.scenarios.spec import Scenario
-from brink.viz import map as crisis_map
+from brink.viz import map_layers as crisis_map
 from brink.viz import timeline
-from brink.viz.map import draw_map, map_extent
+from brink.viz.map import draw_map
+from brink.viz.map_projection import map_extent
 from brink.viz.timeline import draw_beliefs, draw_hostility, draw_outcomes
 
 MAX_FRAMES = 120  # a longer run is sampled evenly so a GIF stays small

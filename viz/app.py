@@ -44,7 +44,8 @@ from brink.scenarios.loader import bundled_scenarios, load_scenario
 from brink.scenarios.spec import Scenario
 from brink.sim.params import ParameterSpec, scenario_params
 from brink.viz.eventlog import EventLog
-from brink.viz.map import crimea_caption, display_name
+from brink.viz.map import display_name
+from brink.viz.map_layers import crimea_caption
 from brink.viz.narrate import step_heading, step_unit
 from brink.viz.playback import PLAY_LOCK, Player, controls, playing, rate
 from brink.viz.statepanel import panel_html

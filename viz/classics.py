@@ -160,11 +160,11 @@ def tribute_figures(run, clusters: pd.DataFrame, out: Path) -> list[Path]:
     population's cluster spells.
 
     Args:
-        run: A :class:`brink.sim.classics.tribute.TributeRun` (its tables are used).
+        run: A :class:`brink.sim.classics.tribute_runs.TributeRun` (its tables are used).
         clusters: Cluster spells of all populations.
         out: Directory.
     """
-    from brink.sim.classics.tribute import find_clusters
+    from brink.sim.classics.tribute_runs import find_clusters
 
     out = Path(out)
     years = int(run.wealth["year"].max())

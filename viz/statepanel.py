@@ -11,7 +11,7 @@ import html
 import pandas as pd
 
 from brink.scenarios.spec import Scenario
-from brink.viz.map import situation
+from brink.viz.map_situation import situation
 from brink.viz.narrate import ROUTINE_ACTIONS, narrate, state_name, step_heading
 from brink.viz.timeline import latest_beliefs
 from brink.viz.vector import forces_in_theatre, thousands

@@ -10,7 +10,7 @@ import html
 from dataclasses import dataclass
 
 from brink.scenarios.spec import Scenario
-from brink.viz.map import Extent, map_extent
+from brink.viz.map_projection import Extent, map_extent
 
 WIDTH = 1000.0  # the SVG's user units across; the page scales it to its column
 
@@ -37,7 +37,8 @@ class Projection:
 
 
 def projection(scenario: Scenario) -> Projection:
-    """The map's projection for ``scenario`` (its extent from :func:`brink.viz.map.map_extent`)."""
+    """The map's projection for ``scenario`` (its extent from
+    :func:`brink.viz.map_projection.map_extent`)."""
     return Projection(map_extent(scenario))
 
 

@@ -18,7 +18,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from brink.scenarios.spec import Scenario
-from brink.viz.map import ENDING_ACTIONS, POSTURE_COLOURS, WAR_ACTIONS
+from brink.viz.map_layers import POSTURE_COLOURS
+from brink.viz.map_situation import ENDING_ACTIONS, WAR_ACTIONS
 from brink.viz.narrate import LEVEL_LABELS, dispute_label, state_name, step_unit
 
 #: The main outcomes of a dispute as the view groups them, in stacking order, with colours.

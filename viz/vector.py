@@ -1,8 +1,8 @@
 """The crisis map as vector shapes for the browser: SVG built here, shown by ``map.vue``.
 
-Same facts as the matplotlib map (:func:`brink.viz.map.situation`, the same extent, outlines
-and colours), drawn as SVG so the page can scale it crisply, show a state's details on hover
-and open its panel on a click. Three parts, so a step sends only what changed:
+Same facts as the matplotlib map (:func:`brink.viz.map_situation.situation`, the same extent,
+outlines and colours), drawn as SVG so the page can scale it crisply, show a state's details on
+hover and open its panel on a click. Three parts, so a step sends only what changed:
 
 - :func:`base_svg` — sea and Natural Earth outlines; the same for every step of a scenario.
   A scenario state's outlines carry ``data-code`` (what hover and click read) and the class
@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from brink.scenarios.spec import Scenario
-from brink.viz.map import (
+from brink.viz.map_layers import (
     ALLIANCE_COLOURS,
     ALLIANCE_KINDS,
     CRIMEA_ANNEXATION_YEAR,
@@ -38,16 +38,11 @@ from brink.viz.map import (
     POSTURE_COLOURS,
     SANCTION_COLOUR,
     SEA,
-    Situation,
     _deployment_position,
-    _rings_in,
-    _start_year,
     alliance_ties,
-    anchor,
-    outline_owners,
-    situation,
-    world,
 )
+from brink.viz.map_projection import _rings_in, anchor, outline_owners, world
+from brink.viz.map_situation import Situation, _start_year, situation
 from brink.viz.narrate import LEVEL_LABELS, dispute_label, state_name
 from brink.viz.svgparts import (
     WIDTH,

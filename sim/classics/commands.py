@@ -144,7 +144,7 @@ def run_tribute_command(args: argparse.Namespace) -> int:
     """Run the tribute model over populations; print a summary, write tables and figures."""
     import pandas as pd
 
-    from brink.sim.classics.tribute import cluster_summary, run_populations
+    from brink.sim.classics.tribute_runs import cluster_summary, run_populations
     from brink.viz.classics import tribute_figures
 
     _check_out(args, "classic tribute")

@@ -417,7 +417,7 @@ def read_csv_lines(path: str | Path) -> tuple[list[tuple[int, list[str]]], Locat
     Raises:
         BrinkInputError: If the file cannot be read.
     """
-    from brink.scenarios.loader import decode_text, read_bounded
+    from brink.scenarios.located_yaml import decode_text, read_bounded
 
     file = str(path)
     # The scenario loader's bounded reader: size, then UTF-8 with a located bad byte.

@@ -1,0 +1,257 @@
+"""Where things stand on the crisis map: outlines, the map's extent, and each state's place.
+
+Outlines are Natural Earth 1:110m (public domain), bundled in ``data/``: no tile server and no
+network. The map is equirectangular, true to shape at its middle latitude (:class:`Extent`);
+:func:`map_extent` picks the region a scenario needs and :func:`anchor` places each state's mark
+on it, moving a far-away capital to the map's edge. Used by the matplotlib map
+(:mod:`brink.viz.map`), the vector map (:mod:`brink.viz.vector`) and the war map.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+from matplotlib.path import Path as MplPath
+
+from brink.scenarios.spec import Scenario
+
+WORLD_FILE = Path(__file__).resolve().parent.parent / "data" / "naturalearth-110m-countries.geojson"
+
+#: The ring of Natural Earth's Russia feature that is Crimea (data/README.md).
+CRIMEA_BOX = (32.5, 36.5, 44.4, 46.2)  # lon_min, lon_max, lat_min, lat_max
+
+#: States that no longer exist, drawn with the outlines of today's states on their territory
+#: (ISO 3166-3 codes): the Soviet Union, Yugoslavia, Czechoslovakia.
+HISTORICAL_OUTLINES = {
+    "SUN": (
+        "RUS", "UKR", "BLR", "MDA", "EST", "LVA", "LTU", "GEO", "ARM", "AZE",
+        "KAZ", "UZB", "TKM", "KGZ", "TJK",
+    ),
+    "YUG": ("SRB", "HRV", "BIH", "SVN", "MKD", "MNE", "KOS"),
+    "CSK": ("CZE", "SVK"),
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Country:
+    """One Natural Earth feature: its code (``ADM0_A3``), name and rings of (lon, lat)."""
+
+    code: str
+    name: str
+    rings: tuple[np.ndarray, ...]
+
+
+@cache
+def world() -> dict[str, Country]:
+    """Natural Earth 110m countries keyed by ``ADM0_A3`` (France and Norway lack ``ISO_A3``).
+
+    Crimea's ring is taken out of Russia and kept under the key ``CRIMEA``.
+    """
+    features = json.loads(WORLD_FILE.read_text(encoding="utf-8"))["features"]
+    countries: dict[str, Country] = {}
+    for feature in features:
+        props = feature["properties"]
+        geometry = feature["geometry"]
+        polygons = (
+            [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+        )
+        # Outer rings only: holes in 110m outlines are lakes, which the map does not need.
+        rings = [np.asarray(polygon[0], dtype=float) for polygon in polygons]
+        code = props["ADM0_A3"]
+        if code == "RUS":
+            crimea = [ring for ring in rings if _inside_box(ring, CRIMEA_BOX)]
+            rings = [ring for ring in rings if not _inside_box(ring, CRIMEA_BOX)]
+            countries["CRIMEA"] = Country("CRIMEA", "Crimea", tuple(crimea))
+        countries[code] = Country(code, props["NAME"], tuple(rings))
+    return countries
+
+
+def _inside_box(
+    ring: np.ndarray, box: tuple[float, float, float, float], tolerance: float = 0.1
+) -> bool:
+    """True if the ring lies in the box, give or take ``tolerance`` degrees (the README's box
+    is rounded: Crimea's ring spans 32.45–36.53° E, 44.36–46.22° N)."""
+    lon_min, lon_max, lat_min, lat_max = box
+    return bool(
+        ring[:, 0].min() >= lon_min - tolerance
+        and ring[:, 0].max() <= lon_max + tolerance
+        and ring[:, 1].min() >= lat_min - tolerance
+        and ring[:, 1].max() <= lat_max + tolerance
+    )
+
+
+@cache
+def _paths(code: str) -> tuple[MplPath, ...]:
+    country = world().get(code)
+    return tuple(MplPath(ring) for ring in country.rings) if country else ()
+
+
+def contains(code: str, lon: float, lat: float) -> bool:
+    """True if (lon, lat) lies inside the outline of ``code`` (Natural Earth 110m)."""
+    return any(path.contains_point((lon, lat)) for path in _paths(code))
+
+
+@cache
+def border_point(
+    host: str, start: tuple[float, float], toward: tuple[float, float]
+) -> tuple[float, float]:
+    """Where troops in ``host`` massed toward a neighbour stand: the last point of the line
+    from ``start`` toward ``toward`` (both (lon, lat)) that is still in ``host``'s territory,
+    pulled back a little so the marker sits on the host's side of the border."""
+    if not _paths(host):
+        return start
+    fractions = np.linspace(0.0, 1.0, 101)
+    last = 0.0
+    for fraction in fractions:
+        lon = start[0] + fraction * (toward[0] - start[0])
+        lat = start[1] + fraction * (toward[1] - start[1])
+        if contains(host, lon, lat):
+            last = fraction
+    last = max(0.0, last - 0.04)
+    return (start[0] + last * (toward[0] - start[0]), start[1] + last * (toward[1] - start[1]))
+
+
+def _principal(scenario: Scenario, target: str) -> str:
+    """The state that stands for a target: the state itself, or an alliance's leader."""
+    alliance = scenario.alliances.get(target)
+    if alliance is None:
+        return target
+    if alliance.leader:
+        return alliance.leader
+    members = [m.state for m in alliance.members if m.state in scenario.states]
+    return max(members, key=lambda code: scenario.states[code].capability, default=target)
+
+
+@dataclass(frozen=True)
+class Extent:
+    lon_min: float
+    lon_max: float
+    lat_min: float
+    lat_max: float
+
+    @property
+    def aspect(self) -> float:
+        """y/x scale of an equirectangular map true to shape at its middle latitude."""
+        return 1.0 / math.cos(math.radians((self.lat_min + self.lat_max) / 2))
+
+    def inside(self, lon: float, lat: float) -> bool:
+        return self.lon_min <= lon <= self.lon_max and self.lat_min <= lat <= self.lat_max
+
+
+def _distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance between two (lat, lon) points (haversine, R = 6371 km)."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, h)))
+
+
+def map_extent(scenario: Scenario, reach_km: float = 2500.0, ratio: float = 1.45) -> Extent:
+    """The region to draw: the disputes' principals and every state within ``reach_km`` of
+    them, with margins, widened to the figure's width/height ``ratio``.
+
+    States farther away (the United States in a European crisis) are drawn at the map's edge
+    with an arrow toward where they are, so the theatre is not lost in an ocean.
+    """
+    states = scenario.states
+    core = {demand.by for demand in scenario.demands} | {demand.on for demand in scenario.demands}
+    core = [code for code in core if code in states] or list(states)
+    centre_lat = float(np.mean([states[c].capital[0] for c in core]))
+    centre_lon = float(np.mean([states[c].capital[1] for c in core]))
+    chosen = [
+        code
+        for code, spec in states.items()
+        if code in core or _distance_km(spec.capital, (centre_lat, centre_lon)) <= reach_km
+    ]
+    lats = [states[c].capital[0] for c in chosen]
+    lons = [states[c].capital[1] for c in chosen]
+    # Margins leave room for names, troop labels and arrows next to the outermost capitals.
+    lat_min, lat_max = min(lats) - 4.5, max(lats) + 4.5
+    lon_min, lon_max = min(lons) - 9.0, max(lons) + 9.0
+    # Widen the shorter side so the map fills a figure of the given ratio.
+    aspect = 1.0 / math.cos(math.radians((lat_min + lat_max) / 2))
+    width, height = lon_max - lon_min, (lat_max - lat_min) * aspect
+    if width / height < ratio:
+        grow = (ratio * height - width) / 2
+        lon_min, lon_max = lon_min - grow, lon_max + grow
+    else:
+        grow = (width / ratio - height) / 2 / aspect
+        lat_min, lat_max = lat_min - grow, lat_max + grow
+    return Extent(lon_min, lon_max, max(-85.0, lat_min), min(85.0, lat_max))
+
+
+def anchor(scenario: Scenario, code: str, extent: Extent) -> tuple[float, float, bool]:
+    """Map position (lon, lat) of a state's capital, and whether it is on the map.
+
+    An alliance stands at the middle of its members' capitals on the map (its leader's
+    capital when none is). A capital outside the extent is moved to the edge along the line
+    from the map's centre, so arrows from far-away states still show.
+    """
+    alliance = scenario.alliances.get(code)
+    if alliance is not None:
+        points = [
+            scenario.states[m.state].capital
+            for m in alliance.members
+            if m.state in scenario.states and extent.inside(*scenario.states[m.state].capital[::-1])
+        ]
+        if points:
+            lats, lons = zip(*points, strict=True)
+            return float(np.mean(lons)), float(np.mean(lats)), True
+        code = _principal(scenario, code)
+    spec = scenario.states.get(code)
+    if spec is None:
+        centre = ((extent.lon_min + extent.lon_max) / 2, (extent.lat_min + extent.lat_max) / 2)
+        return (*centre, False)
+    lat, lon = spec.capital
+    if extent.inside(lon, lat):
+        return lon, lat, True
+    cx, cy = (extent.lon_min + extent.lon_max) / 2, (extent.lat_min + extent.lat_max) / 2
+    dx, dy = lon - cx, lat - cy
+    inset_x = 0.06 * (extent.lon_max - extent.lon_min)
+    inset_y = 0.08 * (extent.lat_max - extent.lat_min)
+    scale = min(
+        (extent.lon_max - inset_x - cx) / dx if dx > 0 else math.inf,
+        (extent.lon_min + inset_x - cx) / dx if dx < 0 else math.inf,
+        (extent.lat_max - inset_y - cy) / dy if dy > 0 else math.inf,
+        (extent.lat_min + inset_y - cy) / dy if dy < 0 else math.inf,
+    )
+    return cx + scale * dx, cy + scale * dy, False
+
+
+@cache
+def _rings_in(extent: Extent) -> tuple[tuple[str, np.ndarray], ...]:
+    """The outlines that reach into the extent (5° margin); cached per extent."""
+    margin = 5.0
+    found = []
+    for code in world():
+        if code == "CRIMEA":
+            continue
+        for ring in world()[code].rings:
+            if (
+                ring[:, 0].max() >= extent.lon_min - margin
+                and ring[:, 0].min() <= extent.lon_max + margin
+                and ring[:, 1].max() >= extent.lat_min - margin
+                and ring[:, 1].min() <= extent.lat_max + margin
+            ):
+                found.append((code, ring))
+    return tuple(found)
+
+
+def outline_owners(scenario: Scenario) -> dict[str, str]:
+    """Which scenario state each Natural Earth outline is coloured for: a state's own outline,
+    and for a state that no longer exists (:data:`HISTORICAL_OUTLINES`) those of today's states
+    on its territory, unless the scenario has that state itself."""
+    owners: dict[str, str] = {}
+    for code in scenario.states:
+        for outline in HISTORICAL_OUTLINES.get(code, ()):
+            if outline not in scenario.states:
+                owners[outline] = code
+    owners.update({code: code for code in scenario.states})
+    return owners
