@@ -420,7 +420,7 @@ def read_csv_lines(path: str | Path) -> tuple[list[tuple[int, list[str]]], Locat
     from brink.scenarios.located_yaml import decode_text, read_bounded
 
     file = str(path)
-    # The scenario loader's bounded reader: size, then UTF-8 with a located bad byte.
+    # The bounded reader of scenarios.located_yaml: size, then UTF-8 with a located bad byte.
     text = decode_text(read_bounded(Path(path), "a CSV file"), file, "a CSV file")
     raw = text.splitlines()
     try:
