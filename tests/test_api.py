@@ -12,8 +12,8 @@ import pytest
 import brink
 from brink.cli import main
 from brink.errors import BrinkInputError
-from brink.sim.output import TABLE_COLUMNS, read_manifest, read_table
-from brink.sim.summary import wilson_interval
+from brink.experiments.run_output import TABLE_COLUMNS, read_manifest, read_table
+from brink.experiments.summary import wilson_interval
 
 SCENARIO = "classics/fearon_ultimatum"  # two states, a war in about half the runs: fast
 

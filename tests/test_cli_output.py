@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 from brink.cli import main
+from brink.experiments.run_output import read_table
+from brink.experiments.summary import wilson_interval
 from brink.scenarios.loader import bundled_scenarios, load_scenario
-from brink.sim.output import read_table
-from brink.sim.summary import wilson_interval
 
 SCENARIO = "classics/fearon_ultimatum"
 

@@ -11,6 +11,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image
 
+from brink.experiments.summary import (
+    escalation_bands,
+    members_in_force,
+    outcome_table,
+    side_table,
+    summarize,
+    wilson_interval,
+)
 from brink.scenarios.spec import (
     AllianceSpec,
     DemandSpec,
@@ -22,14 +30,6 @@ from brink.scenarios.spec import (
 )
 from brink.sim.record import RUN_COLUMNS
 from brink.sim.record import RUN_OUTCOMES as OUTCOMES
-from brink.sim.summary import (
-    escalation_bands,
-    members_in_force,
-    outcome_table,
-    side_table,
-    summarize,
-    wilson_interval,
-)
 from brink.viz.figures import write_figures
 
 

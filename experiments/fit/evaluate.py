@@ -35,7 +35,7 @@ from brink.experiments.retro_cases import (
 from brink.experiments.retro_data import read_records
 from brink.experiments.retro_scores import folds
 from brink.experiments.retrodiction import CaseTask, case_seeds, run_case
-from brink.sim.output import file_sha256
+from brink.experiments.run_output import file_sha256
 from brink.sim.params import ModelParams
 from brink.sim.record import OUTCOMES
 
