@@ -9,36 +9,17 @@ be recomputed from a run directory on disk.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from brink.experiments.intervals import wilson
 from brink.scenarios.spec import Scenario
 from brink.sim.record import RUN_OUTCOMES as OUTCOMES
 
-Z95 = 1.959963984540054  # standard normal quantile for a two-sided 95 % interval
-
 #: Hostility level of a use of force on the MID scale (docs/model.md §3).
 USE_OF_FORCE = 4
-
-
-def wilson_interval(successes: int, trials: int, z: float = Z95) -> tuple[float, float]:
-    """Wilson score interval for a binomial share (Wilson 1927).
-
-    Returns:
-        tuple[float, float]: lower and upper bound in [0, 1]; (0, 1) when ``trials`` is 0.
-    """
-    if trials <= 0:
-        return 0.0, 1.0
-    share = successes / trials
-    z2 = z * z
-    denominator = 1 + z2 / trials
-    centre = (share + z2 / (2 * trials)) / denominator
-    half = z / denominator * math.sqrt(share * (1 - share) / trials + z2 / (4 * trials * trials))
-    # Clamped to hold the share itself: rounding can put the bound a hair past 0 or 1.
-    return max(0.0, min(share, centre - half)), min(1.0, max(share, centre + half))
 
 
 @dataclass(frozen=True)
@@ -55,7 +36,7 @@ class Estimate:
 
     @property
     def interval(self) -> tuple[float, float]:
-        return wilson_interval(self.successes, self.trials)
+        return wilson(self.successes, self.trials)
 
     def text(self) -> str:
         """``"Russia uses force against Ukraine: 23.4 % (95 % CI 20.9–26.1)"``."""
@@ -121,7 +102,7 @@ def outcome_table(runs: pd.DataFrame) -> pd.DataFrame:
         counts = group["outcome"].value_counts()
         for outcome in OUTCOMES:
             count = int(counts.get(outcome, 0))
-            low, high = wilson_interval(count, trials)
+            low, high = wilson(count, trials)
             rows.append(
                 dict(
                     dispute=dispute,
