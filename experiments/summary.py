@@ -17,6 +17,7 @@ import pandas as pd
 from brink.experiments.intervals import wilson
 from brink.scenarios.spec import Scenario
 from brink.sim.record import RUN_OUTCOMES as OUTCOMES
+from brink.sim.scheduled_events import MOOT_WHEN_SETTLED
 
 #: Hostility level of a use of force on the MID scale (docs/model.md §3).
 USE_OF_FORCE = 4
@@ -509,7 +510,6 @@ def summarize(
 
 
 WITHDRAW_ACTIONS = ("withdraw",)
-MOOT_WHEN_SETTLED = ("statement", "offer", "talks")  # as sim/model.py
 
 
 def _timeline_reached(scenario: Scenario, runs: pd.DataFrame, n: int, name) -> list[Estimate]:
