@@ -114,7 +114,7 @@ class RunResult:
 
         Columns: dispute, challenger, target, outcome, count, runs, share, low, high.
         """
-        from brink.experiments.summary import outcome_table
+        from brink.experiments.run_tables import outcome_table
 
         return outcome_table(self.runs)
 

@@ -222,7 +222,7 @@ def headline_records(summary: Summary) -> list[dict[str, Any]]:
 def summary_record(summary: Summary, runs: pd.DataFrame) -> dict[str, Any]:
     """The summary as JSON values (``brink run --json``): the headline estimates and every
     outcome's share per dispute, each with its Wilson 95 % bounds."""
-    from brink.experiments.summary import outcome_table
+    from brink.experiments.run_tables import outcome_table
 
     return {
         "scenario": summary.scenario,

@@ -12,13 +12,13 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from brink.experiments.intervals import wilson
-from brink.experiments.summary import (
+from brink.experiments.run_tables import (
     escalation_bands,
     members_in_force,
     outcome_table,
     side_table,
-    summarize,
 )
+from brink.experiments.summary import summarize
 from brink.scenarios.spec import (
     AllianceSpec,
     DemandSpec,

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from brink.experiments.summary import escalation_bands, outcome_table, side_table
+from brink.experiments.run_tables import escalation_bands, outcome_table, side_table
 from brink.sim.record import RUN_OUTCOMES as OUTCOMES
 from brink.viz import style
 

@@ -35,7 +35,7 @@ from brink.experiments.casebook.scores import (
     shares,
     smoothed,
 )
-from brink.experiments.summary import side_table
+from brink.experiments.run_tables import side_table
 from brink.scenarios.history import MIDS_FILE
 from brink.scenarios.params_file import ParamsFile
 from brink.scenarios.spec import DisputeHistory, Scenario
