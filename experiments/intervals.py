@@ -1,4 +1,4 @@
-"""Intervals of a sweep's estimates: Wilson's for a probability, the normal one for a mean."""
+"""Intervals of estimates from many runs: Wilson's for a probability, the normal one for a mean."""
 
 from __future__ import annotations
 
