@@ -30,10 +30,10 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from brink.experiments.retrodiction.run import RetroResult
+    from brink.experiments.summary import Summary
     from brink.experiments.sweep import SweepResult
     from brink.scenarios.spec import Scenario
     from brink.sim.params import ModelParams
-    from brink.sim.summary import Summary
 
 #: Most replications of one ensemble (as ``brink run --runs``).
 MAX_RUNS = 10_000_000
@@ -114,7 +114,7 @@ class RunResult:
 
         Columns: dispute, challenger, target, outcome, count, runs, share, low, high.
         """
-        from brink.sim.summary import outcome_table
+        from brink.experiments.run_tables import outcome_table
 
         return outcome_table(self.runs)
 
@@ -190,9 +190,9 @@ def run(
         BrinkInputError: for an unknown scenario, a mistake in its file or the params file, or
             an argument out of range, located at the file's line or at the argument.
     """
+    from brink.experiments import run_output as output
     from brink.scenarios.params_file import load_params_file
     from brink.scenarios.spec import Scenario
-    from brink.sim import output
     from brink.sim.seeds import draw_root_seed, spawn_seeds
 
     n_runs = whole_number(runs, "runs", 1, MAX_RUNS)

@@ -7,7 +7,6 @@ chooses among the options of a dispute is in :mod:`brink.agents.crisis_choice`.
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
 import mesa
@@ -77,11 +76,3 @@ class State(mesa.Agent):
 
     def __repr__(self) -> str:
         return f"State({self.code}, resolve={self.resolve:.2f})"
-
-
-def logistic(x: float) -> float:
-    """The logistic function, safe for large |x|."""
-    if x >= 0:
-        return 1.0 / (1.0 + math.exp(-x))
-    z = math.exp(x)
-    return z / (1.0 + z)

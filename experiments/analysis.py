@@ -31,8 +31,8 @@ from brink.experiments.analysis_extras import extra_sections
 from brink.experiments.intervals import mean_interval, wilson
 from brink.experiments.outcomes import outcome_type, reading
 from brink.experiments.report import BINS, report_text
+from brink.experiments.run_output import read_manifest, write_text_atomic
 from brink.experiments.sweep import read_design
-from brink.sim.output import read_manifest, write_text_atomic
 from brink.viz.style import save
 
 #: Cells per side of a heat map over two sampled factors.

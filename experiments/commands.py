@@ -128,8 +128,8 @@ def sweep_command(args) -> int:
     from dataclasses import replace
 
     from brink.experiments.experiment import load_experiment
+    from brink.experiments.run_commands import read_params_option
     from brink.experiments.sweep import SweepAborted, run_sweep, staging_folder
-    from brink.sim.commands import read_params_option
 
     experiment = load_experiment(args.experiment).resized(args.samples, args.replications)
     params_file = read_params_option(args)

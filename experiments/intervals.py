@@ -1,4 +1,4 @@
-"""Intervals of a sweep's estimates: Wilson's for a probability, the normal one for a mean."""
+"""Intervals of estimates from many runs: Wilson's for a probability, the normal one for a mean."""
 
 from __future__ import annotations
 
@@ -11,17 +11,28 @@ Z95 = 1.959963984540054
 
 
 def wilson(successes: np.ndarray | float, trials: np.ndarray | float, z: float = Z95):
-    """Wilson score interval ``(low, high)`` of a binomial proportion (Wilson 1927)."""
+    """Wilson score interval ``(low, high)`` of a binomial proportion (Wilson 1927).
+
+    The one Wilson interval of the package: the run summary's shares and a sweep's
+    probabilities both use it. Takes counts or arrays of counts.
+
+    Returns:
+        tuple: lower and upper bound in [0, 1], floats for counts and arrays for arrays;
+        (0, 1) where ``trials`` is 0.
+    """
     successes = np.asarray(successes, dtype=float)
     trials = np.asarray(trials, dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
-        p = successes / trials
-        denominator = 1 + z**2 / trials
-        centre = (p + z**2 / (2 * trials)) / denominator
-        half = z * np.sqrt(p * (1 - p) / trials + z**2 / (4 * trials**2)) / denominator
-    # At 0 or n successes the interval's closed end is exactly 0 or 1 (no rounding residue).
-    low = np.where(successes == 0, 0.0, np.clip(centre - half, 0, 1))
-    high = np.where(successes == trials, 1.0, np.clip(centre + half, 0, 1))
+        share = successes / trials
+        z2 = z * z
+        denominator = 1 + z2 / trials
+        centre = (share + z2 / (2 * trials)) / denominator
+        half = z / denominator * np.sqrt(share * (1 - share) / trials + z2 / (4 * trials * trials))
+    # Clamped to hold the share itself: rounding can put the bound a hair past 0 or 1.
+    low = np.where(trials > 0, np.maximum(0.0, np.minimum(share, centre - half)), 0.0)
+    high = np.where(trials > 0, np.minimum(1.0, np.maximum(share, centre + half)), 1.0)
+    if low.ndim == 0:
+        return float(low), float(high)
     return low, high
 
 

@@ -40,9 +40,7 @@ from brink.experiments import shards
 from brink.experiments.designs import Design, build_design
 from brink.experiments.executors import Runner
 from brink.experiments.experiment import Experiment
-from brink.experiments.worker import RunTask, SweepContext, run_task
-from brink.safe_output import check_output_folder, write_atomic
-from brink.sim.output import (
+from brink.experiments.run_output import (
     file_sha256,
     git_commit,
     now_iso,
@@ -51,6 +49,8 @@ from brink.sim.output import (
     write_manifest,
     write_text_atomic,
 )
+from brink.experiments.worker import RunTask, SweepContext, run_task
+from brink.safe_output import check_output_folder, write_atomic
 from brink.sim.seeds import spawn_seeds
 
 if TYPE_CHECKING:

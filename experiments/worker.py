@@ -101,8 +101,8 @@ def base_parameters(scenario, horizon: int | None, base: tuple = ()) -> ModelPar
 def _prepare(context: SweepContext) -> _Prepared:
     prepared = _PREPARED.get(context)
     if prepared is None:
+        from brink.experiments.run_output import file_sha256
         from brink.scenarios.loader import load_scenario
-        from brink.sim.output import file_sha256
 
         if file_sha256(context.scenario_path) != context.scenario_sha256:
             raise RuntimeError(

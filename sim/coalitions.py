@@ -30,8 +30,8 @@ from __future__ import annotations
 
 import math
 
-from brink.agents.state import logistic
 from brink.sim.dispute import CHALLENGER, TARGET, Dispute, other
+from brink.sim.maths import logistic
 from brink.sim.sanctions import trade_exposure
 
 TRADE_SATURATION = 0.05  # share of GDP at which trade ties count fully toward affinity

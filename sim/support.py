@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import math
 
+from brink.sim.maths import logistic
 from brink.sim.sanctions import trade_exposure
 
 MAX_SANCTIONS_DRAIN = 0.8
@@ -39,11 +40,7 @@ DAYS_PER_YEAR = 365.25
 
 def join_chance(base_logit: float, territory_lost: float, params) -> float:
     """P that a third state fights on a side, given the share of territory the side has lost."""
-    logit = base_logit + params.join_momentum * territory_lost
-    if logit >= 0:
-        return 1.0 / (1.0 + math.exp(-logit))
-    z = math.exp(logit)
-    return z / (1.0 + z)
+    return logistic(base_logit + params.join_momentum * territory_lost)
 
 
 def entered_by(days: float, window: float) -> float:

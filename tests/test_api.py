@@ -12,8 +12,8 @@ import pytest
 import brink
 from brink.cli import main
 from brink.errors import BrinkInputError
-from brink.sim.output import TABLE_COLUMNS, read_manifest, read_table
-from brink.sim.summary import wilson_interval
+from brink.experiments.intervals import wilson
+from brink.experiments.run_output import TABLE_COLUMNS, read_manifest, read_table
 
 SCENARIO = "classics/fearon_ultimatum"  # two states, a war in about half the runs: fast
 
@@ -46,7 +46,7 @@ def test_outcome_shares_carry_wilson_intervals():
     assert outcomes["count"].sum() == 30
     for outcome, row in outcomes.iterrows():
         assert row["count"] == counts.get(outcome, 0)
-        assert (row["low"], row["high"]) == pytest.approx(wilson_interval(row["count"], 30))
+        assert (row["low"], row["high"]) == pytest.approx(wilson(row["count"], 30))
     war = result.headline.iloc[1]
     assert war["label"].startswith("War between State A and State B")
     assert war["count"] == int(result.runs["war"].sum()) and war["runs"] == 30

@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 from brink.cli import main
+from brink.experiments.intervals import wilson
+from brink.experiments.run_output import read_table
 from brink.scenarios.loader import bundled_scenarios, load_scenario
-from brink.sim.output import read_table
-from brink.sim.summary import wilson_interval
 
 SCENARIO = "classics/fearon_ultimatum"
 
@@ -27,7 +27,7 @@ def test_run_json_gives_the_headline_and_outcome_shares_with_intervals(tmp_path,
     war = record["headline"][1]
     assert war["label"] == "War between State A and State B over `ultimatum`"
     assert war["count"] == int(runs["war"].sum()) and war["runs"] == 12
-    assert (war["low"], war["high"]) == pytest.approx(wilson_interval(war["count"], 12))
+    assert (war["low"], war["high"]) == pytest.approx(wilson(war["count"], 12))
     shares = pd.DataFrame(record["outcomes"]).set_index("outcome")
     counts = runs["outcome"].value_counts()
     assert shares["count"].sum() == 12

@@ -11,8 +11,9 @@ import pandas as pd
 import pytest
 
 from brink.cli import main
-from brink.sim import ensemble, seeds
-from brink.sim.output import TABLE_COLUMNS, file_sha256, read_run_dir, read_table
+from brink.experiments import ensemble
+from brink.experiments.run_output import TABLE_COLUMNS, file_sha256, read_run_dir, read_table
+from brink.sim import seeds
 from brink.sim.record import RUN_COLUMNS
 from brink.sim.record import RUN_OUTCOMES as OUTCOMES
 

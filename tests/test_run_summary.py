@@ -11,6 +11,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image
 
+from brink.experiments.intervals import wilson
+from brink.experiments.run_tables import (
+    escalation_bands,
+    members_in_force,
+    outcome_table,
+    side_table,
+)
+from brink.experiments.summary import summarize
 from brink.scenarios.spec import (
     AllianceSpec,
     DemandSpec,
@@ -22,14 +30,6 @@ from brink.scenarios.spec import (
 )
 from brink.sim.record import RUN_COLUMNS
 from brink.sim.record import RUN_OUTCOMES as OUTCOMES
-from brink.sim.summary import (
-    escalation_bands,
-    members_in_force,
-    outcome_table,
-    side_table,
-    summarize,
-    wilson_interval,
-)
 from brink.viz.figures import write_figures
 
 
@@ -135,19 +135,19 @@ def toy_escalation() -> pd.DataFrame:
 
 def test_wilson_interval_matches_the_published_value():
     # Brown, Cai & DasGupta (2001) formula; 4 of 10 gives 0.168–0.687.
-    low, high = wilson_interval(4, 10)
+    low, high = wilson(4, 10)
     assert low == pytest.approx(0.1682, abs=1e-4)
     assert high == pytest.approx(0.6873, abs=1e-4)
-    assert wilson_interval(0, 20)[0] == 0.0
-    assert wilson_interval(0, 20)[1] == pytest.approx(0.1611, abs=1e-4)
+    assert wilson(0, 20)[0] == 0.0
+    assert wilson(0, 20)[1] == pytest.approx(0.1611, abs=1e-4)
 
 
 @given(st.integers(1, 5000), st.data())
 def test_wilson_interval_holds_the_share_and_stays_in_zero_one(trials, data):
     successes = data.draw(st.integers(0, trials))
-    low, high = wilson_interval(successes, trials)
+    low, high = wilson(successes, trials)
     assert 0.0 <= low <= successes / trials <= high <= 1.0
-    wider = wilson_interval(successes, trials, z=2.576)
+    wider = wilson(successes, trials, z=2.576)
     assert wider[0] <= low + 1e-12 and wider[1] >= high - 1e-12
 
 

@@ -24,9 +24,10 @@ from test_sweep_experiment import EXPERIMENT, write
 
 from brink.errors import BrinkInputError
 from brink.experiments import shards
-from brink.experiments.analysis import analyze_sweep, wilson
+from brink.experiments.analysis import analyze_sweep
 from brink.experiments.executors import Runner
 from brink.experiments.experiment import load_experiment
+from brink.experiments.intervals import wilson
 from brink.experiments.sweep import run_sweep, staging_folder
 
 #: 9 points × 40 replications: long enough (a few seconds) to interrupt in the middle.

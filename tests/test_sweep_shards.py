@@ -21,9 +21,9 @@ from brink.errors import BrinkInputError
 from brink.experiments import shards
 from brink.experiments.designs import build_design
 from brink.experiments.experiment import load_experiment
+from brink.experiments.run_output import file_sha256
 from brink.experiments.sweep import run_sweep, staging_folder
 from brink.experiments.worker import RunTask, SweepContext, run_task
-from brink.sim.output import file_sha256
 from brink.sim.seeds import spawn_seeds
 
 SIZE = shards.RUNS_PER_SHARD

@@ -372,7 +372,7 @@ def war_run_dir(tmp_path_factory):
 
     import pyarrow.parquet as pq
 
-    from brink.sim.output import TABLE_COLUMNS, rows_to_table
+    from brink.experiments.run_output import TABLE_COLUMNS, rows_to_table
     from brink.viz.viewruns import LiveRun
 
     scenario = load_scenario("black_sea_2022")

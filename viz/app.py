@@ -42,7 +42,8 @@ from matplotlib.figure import Figure
 from brink.errors import BrinkInputError
 from brink.scenarios.loader import bundled_scenarios, load_scenario
 from brink.scenarios.spec import Scenario
-from brink.sim.params import ParameterSpec, scenario_params
+from brink.sim.parameter_spec import ParameterSpec
+from brink.sim.params import scenario_params
 from brink.viz.eventlog import EventLog
 from brink.viz.map import display_name
 from brink.viz.map_layers import crimea_caption

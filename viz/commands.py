@@ -91,7 +91,7 @@ def view_environment(args: argparse.Namespace) -> dict[str, str]:
             Location(file="command line", key="--run"),
         )
     if args.run_dir:
-        from brink.sim.output import read_complete_manifest
+        from brink.experiments.run_output import read_complete_manifest
 
         read_complete_manifest(args.run_dir)  # a located error unless a complete run
         environment[app.ENV_RUN_DIR] = str(Path(args.run_dir).resolve())

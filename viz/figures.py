@@ -4,8 +4,9 @@
 - :func:`escalation_figure`: the system escalation score over time, median and 50 % / 90 % bands;
 - :func:`sides_figure`: who joined whom, the share of runs in which each state fought on each side.
 
-Each takes the tables ``brink run`` writes (or :func:`brink.sim.output.read_run_dir` reads back)
-and returns a :class:`matplotlib.figure.Figure` in the house style of :mod:`brink.viz.style`.
+Each takes the tables ``brink run`` writes (or
+:func:`brink.experiments.run_output.read_run_dir` reads back) and returns a
+:class:`matplotlib.figure.Figure` in the house style of :mod:`brink.viz.style`.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from brink.experiments.run_tables import escalation_bands, outcome_table, side_table
 from brink.sim.record import RUN_OUTCOMES as OUTCOMES
-from brink.sim.summary import escalation_bands, outcome_table, side_table
 from brink.viz import style
 
 OUTCOME_WORDS = {

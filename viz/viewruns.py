@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from brink.experiments.run_output import read_run_dir
 from brink.scenarios.loader import load_scenario
 from brink.scenarios.spec import Scenario
 from brink.sim.model import CrisisModel, simulate
-from brink.sim.output import read_run_dir
 from brink.sim.params import PARAMETERS, ModelParams
 from brink.sim.record import BELIEF_COLUMNS, EVENT_COLUMNS, FRONT_COLUMNS, STEP_COLUMNS
 from brink.sim.seeds import spawn_seeds

@@ -13,7 +13,8 @@ from typing import Any
 
 import solara
 
-from brink.sim.params import PARAMETERS, ModelParams, ParameterSpec
+from brink.sim.parameter_spec import ParameterSpec
+from brink.sim.params import PARAMETERS, ModelParams
 
 
 def slider_step(spec: ParameterSpec, *values: float) -> float:

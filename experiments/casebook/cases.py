@@ -35,12 +35,12 @@ from brink.experiments.casebook.scores import (
     shares,
     smoothed,
 )
+from brink.experiments.run_tables import side_table
 from brink.scenarios.history import MIDS_FILE
 from brink.scenarios.params_file import ParamsFile
 from brink.scenarios.spec import DisputeHistory, Scenario
 from brink.sim.params import ModelParams
 from brink.sim.record import RUN_OUTCOMES
-from brink.sim.summary import side_table
 
 #: The bundled folder of casebook scenarios, and the cases kept elsewhere (much depends on
 #: ``black_sea_2022`` staying where it is).
@@ -250,8 +250,8 @@ def run_case(
     Parameters as ``brink run CASE --params FILE`` resolves them: defaults ← the params file
     (unchanged) ← the case's own ``parameters:``.
     """
+    from brink.experiments.ensemble import run_ensemble
     from brink.experiments.ensemble_run import resolve_params
-    from brink.sim.ensemble import run_ensemble
 
     scenario = load_case(name)
     params = resolve_params(scenario, params_file, where="command line")

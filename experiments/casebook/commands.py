@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from brink.experiments.casebook.defaults import DEFAULT_RUNS
-from brink.sim.commands import add_params_arguments
+from brink.experiments.run_commands import add_params_arguments
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -71,11 +71,11 @@ def _command_line(args: argparse.Namespace, runs: int, seed: int, out: Path) -> 
 def casebook_command(args: argparse.Namespace) -> int:
     """Handler of ``brink casebook``."""
     from brink.errors import BrinkInputError, Location, did_you_mean
+    from brink.experiments import run_output as output
     from brink.experiments.casebook.cases import casebook_names, run_casebook
     from brink.experiments.casebook.report import write_report
+    from brink.experiments.run_commands import read_params_option, whole_number
     from brink.safe_output import staged_folder
-    from brink.sim import output
-    from brink.sim.commands import read_params_option, whole_number
     from brink.sim.seeds import draw_root_seed
 
     runs = whole_number(args.runs, "--runs", 1, 10_000_000)

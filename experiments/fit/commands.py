@@ -314,7 +314,7 @@ def _prior_text(name: str) -> str:
 
 
 def _write_manifest(directory: Path, status: str, command: str | None) -> None:
-    from brink.sim import output
+    from brink.experiments import run_output as output
 
     manifest = {
         "kind": "fit",

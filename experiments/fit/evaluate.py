@@ -29,7 +29,7 @@ from brink.experiments.retrodiction.cases import Case, SkippedRecord, build_case
 from brink.experiments.retrodiction.codes import OTHER, OUTCOME_CLASSES, model_outcome_class
 from brink.experiments.retrodiction.data import read_records
 from brink.experiments.retrodiction.scores import folds
-from brink.sim.output import file_sha256
+from brink.experiments.run_output import file_sha256
 from brink.sim.params import ModelParams
 from brink.sim.record import OUTCOMES
 

@@ -12,7 +12,7 @@ import shlex
 
 from brink.errors import BrinkInputError, Location
 from brink.experiments.retrodiction.defaults import DEFAULT_FOLDS, DEFAULT_RUNS
-from brink.sim.commands import add_params_arguments, read_params_option
+from brink.experiments.run_commands import add_params_arguments, read_params_option
 from brink.sim.params import PARAMETERS, ModelParams, parse_assignments
 
 

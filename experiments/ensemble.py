@@ -28,9 +28,9 @@ import pyarrow as pa
 from tqdm import tqdm
 
 from brink.errors import BrinkRunError
+from brink.experiments.run_output import TABLE_COLUMNS, TableCollector, TableWriter, rows_to_table
 from brink.lifeline import die_with_parent
 from brink.scenarios.spec import Scenario
-from brink.sim.output import TABLE_COLUMNS, TableCollector, TableWriter, rows_to_table
 from brink.sim.params import ModelParams
 from brink.sim.seeds import draw_root_seed, spawn_seeds
 

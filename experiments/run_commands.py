@@ -172,18 +172,18 @@ def reproducing_command(args: argparse.Namespace, root: int, directory: Path) ->
 
 def run_command(args: argparse.Namespace) -> int:
     """Handler of ``brink run``."""
+    from brink.experiments import run_output
     from brink.experiments.ensemble_run import run_manifest
     from brink.safe_output import staged_folder
-    from brink.sim import output
     from brink.sim.seeds import draw_root_seed, spawn_seeds
 
     runs = whole_number(args.runs, "--runs", 1, 10_000_000)
     jobs = whole_number(args.jobs, "--jobs", 1, 512)
     seed = None if args.seed is None else whole_number(args.seed, "--seed", 0, 2**128 - 1)
     fmt = str(args.fmt).lower()
-    if fmt not in output.FORMATS:
+    if fmt not in run_output.FORMATS:
         raise BrinkInputError(
-            f"'{args.fmt}' is not a table format{did_you_mean(fmt, output.FORMATS)}",
+            f"'{args.fmt}' is not a table format{did_you_mean(fmt, run_output.FORMATS)}",
             Location(file=COMMAND_LINE, key="--format"),
         )
     from brink.scenarios.loader import load_scenario, resolve_scenario_path
@@ -199,7 +199,7 @@ def run_command(args: argparse.Namespace) -> int:
             for i in range(len(params_file.posterior))
         )
     root = draw_root_seed() if seed is None else seed
-    started = output.now_iso()
+    started = run_output.now_iso()
     clock = time.perf_counter()
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     directory = Path(args.out) if args.out else Path("out") / f"{path.stem}-{stamp}"
@@ -246,11 +246,11 @@ def _write_run(
 
     Returns the summary's text and its JSON record.
     """
+    from brink.experiments import run_output
     from brink.experiments.ensemble_run import simulate_ensemble, summary_record
-    from brink.sim import output
     from brink.viz.figures import write_figures
 
-    output.write_manifest(directory, manifest)
+    run_output.write_manifest(directory, manifest)
     # the code path of brink.run, with the tables streamed to the directory
     result, summary = simulate_ensemble(
         scenario,
@@ -264,9 +264,9 @@ def _write_run(
         draws=draws,
     )
     text = summary.markdown()
-    output.write_text_atomic(directory / output.SUMMARY, text)
+    run_output.write_text_atomic(directory / run_output.SUMMARY, text)
     figures = write_figures(
-        directory / output.FIGURES,
+        directory / run_output.FIGURES,
         result.runs,
         result.escalation,
         summary.names,
@@ -275,13 +275,13 @@ def _write_run(
     )
     manifest.update(
         status="complete",
-        finished=output.now_iso(),
+        finished=run_output.now_iso(),
         seconds=round(time.perf_counter() - clock, 3),
         rows=result.rows,
         files=sorted(
             str(p.relative_to(directory))
-            for p in [*result.files.values(), *figures, directory / output.SUMMARY]
+            for p in [*result.files.values(), *figures, directory / run_output.SUMMARY]
         ),
     )
-    output.write_manifest(directory, manifest)
+    run_output.write_manifest(directory, manifest)
     return text, summary_record(summary, result.runs)

@@ -1,0 +1,337 @@
+"""What the parties of a dispute do in a step: signals, decisions, ultimatum, war's start and end.
+
+Costly acts move every observer's belief (docs/model.md §5); each party reviews its course and
+picks an option by quantal response (§4.4); an ultimatum comes at its deadline (Fearon 1995,
+§4.5); a standoff may slide into war, and a war's end settles the dispute and tests the allies'
+credibility (§6). :class:`DisputeMoves` holds these methods of
+:class:`~brink.sim.model.CrisisModel`, which inherits them; they read and change the model's
+state through ``self``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.special import betainc
+
+from brink.agents.beliefs import BACKING_DOWN_WEIGHT, HESITATION_WEIGHT
+from brink.agents.crisis_choice import (
+    FLAT_SLOPE,
+    Outlook,
+    daily_hazard,
+    running_cost,
+    war_cost_function,
+)
+from brink.agents.decision import quantal_choice
+from brink.sim.bargaining import optimal_demand
+from brink.sim.coalitions import join_probabilities
+from brink.sim.dispute import CHALLENGER, TARGET, WAR, Dispute, other
+from brink.sim.war import War
+
+DEPLOYMENT_SIGNAL_TROOPS = 10.0  # thousands: a deployment this large signals like a mobilisation
+STAY_OUT_LOGGED = 0.05  # a third state's staying out of a war is logged when it had this chance
+
+
+class DisputeMoves:
+    """The moves of the parties of each dispute in :class:`~brink.sim.model.CrisisModel`."""
+
+    # ------------------------------------------------------------------ signals (§5)
+    def _stakes_of(self, code: str) -> float:
+        stakes = [
+            d.stakes(CHALLENGER if d.challenger == code else TARGET)
+            for d in self.disputes.values()
+            if code in (d.challenger, d.target_leader)
+        ]
+        return max(stakes) if stakes else 1.0
+
+    def _signal(self, actor: str, cost_over_stakes: float) -> None:
+        for observer in self.states.values():
+            if observer.code != actor:
+                observer.belief_about(actor).observe_costly_signal(
+                    cost_over_stakes, self.params.belief_learning_rate
+                )
+
+    def _signal_weakness(self, actor: str, weight: float) -> None:
+        for observer in self.states.values():
+            if observer.code != actor:
+                observer.belief_about(actor).observe_weakness(
+                    weight, self.params.belief_learning_rate
+                )
+
+    def _signal_deployment(self, owner: str, troops: float) -> None:
+        size = min(1.0, troops / DEPLOYMENT_SIGNAL_TROOPS)
+        self._signal(owner, size * running_cost(self, 3) / self._stakes_of(owner))
+
+    # ------------------------------------------------------------------ decisions (§4.4)
+    def _decide(self, dispute: Dispute) -> None:
+        """Each party that reviews its course this step picks an option by quantal response.
+
+        A party reviews when the dispute has just opened, when its opponent moved or something
+        happened in the dispute last step, and otherwise with a daily chance ``review_rate``:
+        governments reconsider a crisis course at decision points, not every morning, and noise
+        in daily choices would otherwise pile up over a long standoff.
+        """
+        review_chance = 1.0 - (1.0 - self.params.review_rate) ** self.params.step_days
+        choices = {}
+        for side in (CHALLENGER, TARGET):
+            draw = self.rng.random()
+            if side in dispute.review_due or draw < review_chance:
+                utilities = Outlook(self, dispute, side).option_utilities()
+                choices[side] = quantal_choice(utilities, self.params.precision, self.rng)
+            else:
+                choices[side] = "hold"
+        dispute.review_due = set()
+        levels_before = dict(dispute.level)
+        highest_before = dict(dispute.max_level)
+        for side in (CHALLENGER, TARGET):
+            if choices[side] != "hold":
+                self._apply_choice(dispute, side, choices[side], levels_before)
+            if choices[side] in ("escalate", "counter_escalate", "offer_compromise"):
+                dispute.review_due.add(other(side))
+        challenger_yields = choices[CHALLENGER] in ("back_down", "accept_offer")
+        target_yields = choices[TARGET] == "concede"
+        if challenger_yields and target_yields:
+            # Both give way on the same day. Concessions in a standoff are a war of attrition
+            # in continuous time (Maynard Smith 1974; Fudenberg & Tirole 1986): two never fall
+            # on the same instant, and the first ends the contest on its terms. A day hides
+            # which came first, so each side is first with even chance. (Splitting the issue
+            # instead made a compromise of every standoff both sides wanted out of, which the
+            # MID data code as one side's yield: compromises are 8 % of pre-1990 MIDs.)
+            if self.rng.random() < 0.5:
+                target_yields = False
+            else:
+                challenger_yields = False
+        if challenger_yields and choices[CHALLENGER] == "accept_offer":
+            self._settle(dispute, "compromise", dispute.offer)
+        elif challenger_yields:
+            self._settle(dispute, self._backing_down_outcome(dispute), 0.0)
+        elif target_yields:
+            self._settle(dispute, "yield_target", dispute.demand)
+        elif max(dispute.level.values()) >= WAR:
+            self._begin_war(dispute, detail="chose war")
+        if dispute.status == "settled":
+            # Settled the same day one side moved to war: no war was fought, so the highest
+            # level stays below war (MID hostility level 5 means a war took place).
+            for side in (CHALLENGER, TARGET):
+                if dispute.level[side] >= WAR:
+                    dispute.level[side] = WAR - 1
+                    dispute.max_level[side] = max(highest_before.get(side, 1), WAR - 1)
+        self._escalated_last_step = {
+            (dispute.id, side)
+            for side in (CHALLENGER, TARGET)
+            if dispute.level[side] > levels_before[side]
+        } | {key for key in self._escalated_last_step if key[0] != dispute.id}
+
+    def _apply_choice(
+        self, dispute: Dispute, side: str, choice: str, levels_before: dict[str, int]
+    ) -> None:
+        actor = dispute.decider(side)
+        opponent = dispute.decider(other(side))
+        level = dispute.level[side]
+        if choice in ("escalate", "counter_escalate"):
+            new_level = min(WAR, level + 1)
+            dispute.set_level(side, new_level, self.steps_done)
+            self.log_event(actor, choice, opponent, dispute.id, new_level)
+            added_cost = running_cost(self, new_level) - running_cost(self, level)
+            if new_level == 4:
+                added_cost += Outlook(self, dispute, side).threatened_sanctions(side)
+            self._signal(actor, added_cost / dispute.stakes(side))
+        elif choice == "offer_compromise":
+            dispute.offer = Outlook(self, dispute, side).compromise_share()
+            self.log_event(actor, choice, opponent, dispute.id, level, dispute.offer)
+            self._signal_weakness(actor, HESITATION_WEIGHT)
+        elif choice in ("back_down", "concede"):
+            self.log_event(
+                actor,
+                choice,
+                opponent,
+                dispute.id,
+                level,
+                dispute.demand if choice == "concede" else 0.0,
+            )
+            self._signal_weakness(actor, BACKING_DOWN_WEIGHT)
+        elif choice == "accept_offer":
+            self.log_event(actor, choice, opponent, dispute.id, level, dispute.offer)
+        else:  # press / resist
+            self.log_event(actor, choice, opponent, dispute.id, level)
+            if (dispute.id, other(side)) in self._escalated_last_step:
+                self._signal_weakness(actor, HESITATION_WEIGHT)
+
+    @staticmethod
+    def _backing_down_outcome(dispute: Dispute) -> str:
+        """How a challenger's backing down is coded, by the MID rules (Jones, Bremer & Singer
+        1996): a yield is a visible capitulation. A challenger that never went beyond threats
+        and drops them concedes nothing anyone can see: its demand lapses, the issue stays
+        unresolved, and the dispute is a stalemate. One that displayed or used force and then
+        stands down has yielded."""
+        if dispute.max_level[CHALLENGER] <= 2:
+            return "stalemate"
+        return "yield_challenger"
+
+    def _settle(self, dispute: Dispute, outcome: str, settlement: float) -> None:
+        dispute.status = "settled"
+        dispute.outcome = outcome
+        dispute.settlement = settlement
+        dispute.end_step = self.steps_done
+
+    # ------------------------------------------------------------------ ultimatum (§4.5)
+    def _ultimatum(self, dispute: Dispute) -> None:
+        """Fearon (1995): the challenger makes the take-it-or-leave-it demand that maximises its
+        expected utility given its belief over the target's war cost; the target accepts iff
+        accepting is at least as good as fighting (a tie accepts)."""
+        challenger_view = Outlook(self, dispute, CHALLENGER)
+        p = dispute.win_probability
+        stakes_target = dispute.stakes(TARGET)
+        target_cost = war_cost_function(self, dispute, TARGET)
+        target_sanctions = challenger_view.threatened_sanctions(TARGET)
+        audience_target = challenger_view.audience_cost(TARGET)
+
+        contested = dispute.spec.size
+
+        def resolve_threshold(demand):
+            # Accept iff v_T(1 − x) − a_T ≥ (1 − p·X)v_T − c_T(r) − S_T, i.e. c_T(r) ≥ K(x);
+            # with X = 1, Fearon's c_B ≥ x − p.
+            needed = (
+                (1 - p * contested) * stakes_target
+                - target_sanctions
+                - stakes_target * (1 - demand)
+                + audience_target
+            )
+            if target_cost.slope <= FLAT_SLOPE:
+                return np.where(target_cost.fixed >= needed, 2.0, -1.0)
+            return target_cost.ceiling - (needed - target_cost.fixed) / target_cost.slope
+
+        target_resolve = self.states[dispute.target_leader].resolve
+        if dispute.spec.ultimatum.information == "complete":
+
+            def acceptance(demand):
+                return (target_resolve <= resolve_threshold(demand) + 1e-12).astype(float)
+        else:
+            belief = challenger_view.belief
+
+            def acceptance(demand):
+                return betainc(
+                    belief.alpha, belief.beta, np.clip(resolve_threshold(demand), 0.0, 1.0)
+                )
+
+        challenger_war = challenger_view.war_value(
+            CHALLENGER, self.states[dispute.challenger].resolve
+        )
+        demand, _ = optimal_demand(
+            acceptance, dispute.stakes(CHALLENGER), challenger_war, largest=contested
+        )
+        dispute.demand = demand
+        self.log_event(
+            dispute.challenger,
+            "ultimatum",
+            dispute.target_leader,
+            dispute.id,
+            dispute.level[CHALLENGER],
+            demand,
+        )
+        accepts = target_resolve <= float(resolve_threshold(np.array([demand]))[0]) + 1e-12
+        if accepts:
+            self.log_event(
+                dispute.target_leader,
+                "accept_ultimatum",
+                dispute.challenger,
+                dispute.id,
+                dispute.level[TARGET],
+                demand,
+            )
+            self._settle(dispute, "yield_target", demand)
+            return
+        self.log_event(
+            dispute.target_leader,
+            "reject_ultimatum",
+            dispute.challenger,
+            dispute.id,
+            dispute.level[TARGET],
+            demand,
+        )
+        if challenger_war >= -challenger_view.audience_cost(CHALLENGER):
+            self._begin_war(dispute, detail="ultimatum refused")
+        else:
+            self.log_event(
+                dispute.challenger,
+                "back_down",
+                dispute.target_leader,
+                dispute.id,
+                dispute.level[CHALLENGER],
+                0.0,
+            )
+            self._settle(dispute, "yield_challenger", 0.0)
+
+    # ------------------------------------------------------------------ war (§6)
+    def _spiral(self, dispute: Dispute) -> None:
+        """Schelling's threat that leaves something to chance: a standoff at a display or use of
+        force may slide into war without anyone choosing it."""
+        hazard = daily_hazard(self, dispute.standoff_level)
+        if hazard <= 0:
+            return
+        if self.rng.random() < 1.0 - (1.0 - hazard) ** self.params.step_days:
+            self.log_event(
+                dispute.challenger,
+                "spiral",
+                dispute.target_leader,
+                dispute.id,
+                WAR,
+                detail="the standoff slides into war",
+            )
+            self._begin_war(dispute, detail="spiral")
+
+    def _begin_war(self, dispute: Dispute, detail: str) -> None:
+        dispute.status = "war"
+        dispute.ever_war = True
+        for side in (CHALLENGER, TARGET):
+            dispute.set_level(side, WAR, self.steps_done)
+        self.log_event(
+            dispute.challenger, "war", dispute.target_leader, dispute.id, WAR, detail=detail
+        )
+        if not dispute.join_probabilities:
+            dispute.join_probabilities = join_probabilities(self, dispute)
+        war = War.begin(self, dispute)
+        dispute.war = war
+        members = war.members
+        dispute.side_challenger = set(members[CHALLENGER])
+        dispute.side_target = set(members[TARGET])
+
+    def _end_war(self, dispute: Dispute, outcome: str, share: float) -> None:
+        war: War = dispute.war
+        settlement = share * dispute.demand
+        self.log_event(
+            dispute.challenger,
+            "settle" if war.end_reason == "settlement" else "break",
+            dispute.target_leader,
+            dispute.id,
+            WAR,
+            settlement,
+            detail=f"{outcome} after {war.days:.0f} days of war ({war.end_reason})",
+        )
+        self._settle(dispute, outcome, settlement)
+        war.stayed_out = sorted(war.candidates)
+        for code in war.stayed_out:
+            p_challenger, p_target = dispute.join_probabilities.get(code, (0.0, 0.0))
+            if max(p_challenger, p_target) >= STAY_OUT_LOGGED:
+                self.log_event(
+                    code,
+                    "stay_out",
+                    None,
+                    dispute.id,
+                    None,
+                    detail=f"stayed out of the war (P join = {p_challenger + p_target:.2f})",
+                )
+        self._update_credibility(dispute, war)
+
+    def _update_credibility(self, dispute: Dispute, war: War) -> None:
+        """docs/model.md §6: an ally that joined when its partner was attacked gains credibility;
+        one that stayed out loses more. Only defence commitments to the attacked side count."""
+        attacked = set(dispute.principals(TARGET))
+        joined = set(war.members[TARGET])
+        for alliance in self.alliances.values():
+            if alliance.kind != "defense" or not (attacked & alliance.members):
+                continue
+            for member in alliance.members - attacked:
+                if member in joined:
+                    alliance.record_conduct(member, True, self.params)
+                elif member in war.stayed_out:
+                    alliance.record_conduct(member, False, self.params)
