@@ -67,6 +67,10 @@ class CrisisModel(ScheduledEvents, DisputeMoves, RecordKeeping, mesa.Model):
         params: the model's parameters; default: :func:`scenario_params` of the scenario.
         seed: the run's seed (drawn from OS entropy and recorded when None).
         run: the replication's index, written into every row.
+        record_steps: keep the steps and beliefs tables (True); a caller that reads only the
+            runs table (retrodiction, fitting, the casebook) saves a tenth of a run's time
+            without them. The run itself is the same either way: nothing the model decides
+            reads these tables (``tests/test_war_model.py`` checks the runs rows agree).
     """
 
     def __init__(
@@ -75,12 +79,14 @@ class CrisisModel(ScheduledEvents, DisputeMoves, RecordKeeping, mesa.Model):
         params: ModelParams | None = None,
         seed: int | None = None,
         run: int = 0,
+        record_steps: bool = True,
     ):
         if seed is None:
             seed = int(np.random.SeedSequence().generate_state(1, dtype=np.uint64)[0])
         super().__init__(rng=np.random.default_rng(seed))
         self.seed = int(seed)
         self.run_index = run
+        self.record_steps = record_steps
         self.crisis = scenario  # (Mesa reserves `model.scenario` for its own Scenario)
         self.params = params if params is not None else scenario_params(scenario)
         self.record = RunRecord(run=run, seed=self.seed)
@@ -246,10 +252,15 @@ class CrisisModel(ScheduledEvents, DisputeMoves, RecordKeeping, mesa.Model):
 
 
 def simulate(
-    scenario: Scenario, params: ModelParams | None = None, seed: int | None = None, run: int = 0
+    scenario: Scenario,
+    params: ModelParams | None = None,
+    seed: int | None = None,
+    run: int = 0,
+    record_steps: bool = True,
 ) -> RunRecord:
-    """One whole run: a pure function of the scenario, the parameters and the seed."""
-    model = CrisisModel(scenario, params, seed=seed, run=run)
+    """One whole run: a pure function of the scenario, the parameters and the seed (with
+    ``record_steps=False``, only the runs and events tables are kept)."""
+    model = CrisisModel(scenario, params, seed=seed, run=run, record_steps=record_steps)
     while model.running:
         model.step()
     return model.finish()

@@ -54,6 +54,9 @@ class RecordKeeping:
         return sum(credibility) / len(credibility) if credibility else 1.0
 
     def _record_step(self) -> None:
+        if not self.record_steps:
+            self._actions = {}  # as below: the next step's events start anew
+            return
         posture = self._postures()
         at_war = {
             code

@@ -42,7 +42,7 @@ def run_case(task: CaseTask, params: ModelParams) -> dict[str, Any]:
     war_days: list[float] = []
     challenger_wins = 0
     for run, seed in enumerate(task.seeds):
-        record = simulate(task.scenario, params, seed=seed, run=run)
+        record = simulate(task.scenario, params, seed=seed, run=run, record_steps=False)
         row = next(row for row in record.runs if row["dispute"] == "D1")
         wars += bool(row["war"])
         outcomes[mid_outcome(row["outcome"])] += 1
