@@ -12,7 +12,7 @@ from __future__ import annotations
 from brink.sim import escalation
 from brink.sim.dispute import CHALLENGER, TARGET, WAR, other
 from brink.sim.record import RunRecord
-from brink.sim.war import SIDES
+from brink.sim.war_projection import SIDES
 
 
 class RecordKeeping:

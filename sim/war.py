@@ -12,8 +12,9 @@ each side believes of the balance. Each day:
    (:mod:`brink.sim.war_termination`); a war still going at the horizon is reported as such.
 
 The same class projects a war that has not started, deterministically and in expectation
-(:meth:`War.project`), for one coalition of joiners who enter as would-be joiners do; battle
-luck is left out, and the chance of a settlement on each day is carried as probability mass.
+(:meth:`War.project`, in :mod:`brink.sim.war_projection`), for one coalition of joiners who
+enter as would-be joiners do; battle luck is left out, and the chance of a settlement on each
+day is carried as probability mass.
 Decisions value war from that projection (:mod:`brink.sim.war_outlook`), so states weigh the war
 they would actually start.
 """
@@ -27,23 +28,11 @@ from brink.sim import combat, support, war_termination
 from brink.sim.dispute import CHALLENGER, TARGET, Dispute, other
 from brink.sim.forces import raise_contingent
 from brink.sim.theatre import Theatre
-
-SIDES = (CHALLENGER, TARGET)
-
-
-@dataclass
-class WarProjection:
-    """What a war is expected to bring, from one point of view (all in expectation)."""
-
-    share: float  # share of the demand the challenger ends up with
-    days: float  # duration (capped at the projection's horizon)
-    casualties: dict[str, float]  # thousands lost per side
-    cost_weight: dict[str, float]  # Σ days × (floor + opponent's power share) × scale/100
-    still_running: float  # probability mass of a war still going at the horizon
+from brink.sim.war_projection import SIDES, WarProjecting
 
 
 @dataclass
-class War:
+class War(WarProjecting):
     dispute: Dispute
     start_step: int
     theatre: str
@@ -468,68 +457,6 @@ class War:
             self.end_reason = "conquest"
             return "victory_challenger", 1.0
         return None
-
-    # -------------------------------------------------------------- expectation
-    def project(
-        self, model, horizon_days: float, joiners: dict[str, str], stride: float = 3.0
-    ) -> WarProjection:
-        """Deterministic, expected course of this war up to ``horizon_days`` if exactly the third
-        states in ``joiners`` (code -> side) join.
-
-        Joiners enter as their would-be joining does over time (at once for a tripwire); the
-        chance of a settlement each day is carried as probability mass; battle luck averages
-        out. :mod:`brink.sim.war_outlook` averages this over sampled coalitions.
-        """
-        params = model.params
-        window = params.join_window_days
-        forces = self.theatre_forces
-        gradual = []
-        for code, side in sorted(joiners.items()):
-            self.add(model, code, side, weight=0.0)
-            gradual.append((forces.slot[code], self.tripwire_side.get(code) == side))
-        self.candidates = {}
-        alive = 1.0
-        share = days = 0.0
-        cost_weight = dict.fromkeys(SIDES, 0.0)
-        offer_chance = -math.expm1(stride * math.log1p(-min(params.offer_rate, 1 - 1e-12)))
-        while self.days < horizon_days and alive > 1e-4:
-            if joiners:
-                entered = support.entered_by(self.days + stride, window)
-                for slot, tripwire in gradual:
-                    forces.weight[slot] = 1.0 if tripwire else entered
-                self._weights_version += 1
-                self.changed()
-            self.fight(model, stride)
-            share_c = 1.0 / (1.0 + math.exp(-self.last_log_ratio))
-            for side, opponent_share in ((CHALLENGER, 1.0 - share_c), (TARGET, share_c)):
-                cost_weight[side] += (
-                    alive
-                    * stride
-                    * params.war_cost_scale
-                    / 100.0
-                    * (war_termination.OPPONENT_FLOOR + opponent_share)
-                )
-            ended = self._decisive_end(model)
-            if ended is not None:
-                share += alive * ended[1]
-                days += alive * self.days
-                alive = 0.0
-                break
-            bargain = self.offer_range(model)
-            if bargain is not None:
-                settled = alive * offer_chance
-                share += settled * (bargain[0] + bargain[1]) / 2.0
-                days += settled * self.days
-                alive -= settled
-        share += alive * self.control
-        days += alive * self.days
-        return WarProjection(
-            share=share,
-            days=days,
-            casualties={side: self.casualties(side) for side in SIDES},
-            cost_weight=cost_weight,
-            still_running=alive,
-        )
 
 
 def _troops_at_risk(model, code: str, dispute: Dispute) -> str | None:

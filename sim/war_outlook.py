@@ -27,7 +27,8 @@ from __future__ import annotations
 from collections import Counter
 
 from brink.sim.dispute import CHALLENGER, TARGET, Dispute
-from brink.sim.war import SIDES, War, WarProjection
+from brink.sim.war import War
+from brink.sim.war_projection import SIDES, WarProjection
 
 JOIN_CHANCE_STEP = 0.02
 PROJECTION_STRIDE_DAYS = 5.0
