@@ -27,7 +27,7 @@ COMMAND_MODULES = (
     "brink.experiments.fit.commands",
     "brink.experiments.casebook.commands",
     "brink.viz.commands",
-    "brink.sim.classics.commands",
+    "brink.experiments.classic_commands",
 )
 
 

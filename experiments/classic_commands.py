@@ -1,4 +1,6 @@
-"""``brink classic tribute|landscape|bdm``: the classic models from the command line."""
+"""``brink classic tribute|landscape|bdm``: the classic models of :mod:`brink.sim.classics` from the
+command line, with their tables and figures (moved out of ``sim/``, which parses no command
+line and draws nothing)."""
 
 from __future__ import annotations
 
