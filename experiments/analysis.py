@@ -33,7 +33,7 @@ from brink.experiments.outcomes import outcome_type, reading
 from brink.experiments.report import BINS, report_text
 from brink.experiments.run_output import read_manifest, write_text_atomic
 from brink.experiments.sweep import read_design
-from brink.viz.style import save
+from brink.figure_style import save
 
 #: Cells per side of a heat map over two sampled factors.
 HEAT_BINS = 5

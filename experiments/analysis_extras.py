@@ -18,7 +18,7 @@ from brink.experiments.discovery import Section
 from brink.experiments.discovery_plots import series_band
 from brink.experiments.outcomes import outcome_unit
 from brink.experiments.robust import robust_section, setting_name
-from brink.viz.style import save
+from brink.figure_style import save
 
 METHODS = ("delta", "pawn", "rbd-fast", "rsa")
 

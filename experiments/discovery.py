@@ -19,7 +19,7 @@ import pandas as pd
 from brink.experiments import discovery_plots as plots
 from brink.experiments.prim import Prim, choose_box
 from brink.experiments.report import markdown_table
-from brink.viz.style import save
+from brink.figure_style import save
 
 #: A number factor with at most this many distinct values is left out of SALib's methods.
 SAMPLED = 4

@@ -10,7 +10,14 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from brink.experiments.plots import factor_label
-from brink.viz.style import DOUBLE_COLUMN, PALETTE, SEQUENTIAL, SINGLE_COLUMN, figure, house_style
+from brink.figure_style import (
+    DOUBLE_COLUMN,
+    PALETTE,
+    SEQUENTIAL,
+    SINGLE_COLUMN,
+    figure,
+    house_style,
+)
 
 
 def prim_trajectory(rows: pd.DataFrame, chosen: int, what: str) -> Figure:

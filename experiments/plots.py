@@ -1,7 +1,7 @@
 """Figures of a sweep, drawn from the analysis tables (data frames), in the house style.
 
 Every function takes the tables that :mod:`brink.experiments.analysis` writes as CSV and returns
-a :class:`matplotlib.figure.Figure`; :func:`brink.viz.style.save` writes it as PNG and PDF. The
+a :class:`matplotlib.figure.Figure`; :func:`brink.figure_style.save` writes it as PNG and PDF. The
 same tables read back from disk give the same figures.
 """
 
@@ -12,7 +12,14 @@ import pandas as pd
 from matplotlib.colors import BoundaryNorm
 from matplotlib.figure import Figure
 
-from brink.viz.style import DOUBLE_COLUMN, PALETTE, SEQUENTIAL, SINGLE_COLUMN, figure, house_style
+from brink.figure_style import (
+    DOUBLE_COLUMN,
+    PALETTE,
+    SEQUENTIAL,
+    SINGLE_COLUMN,
+    figure,
+    house_style,
+)
 
 _SERIES = [PALETTE[name] for name in ("blue", "vermilion", "green", "orange", "purple", "sky")]
 

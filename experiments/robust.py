@@ -21,7 +21,7 @@ import pandas as pd
 
 from brink.experiments.discovery import Section, _table
 from brink.experiments.discovery_plots import robust_boxes
-from brink.viz.style import save
+from brink.figure_style import save
 
 
 def setting_name(row: pd.Series, levers: list[str]) -> str:

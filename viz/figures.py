@@ -6,7 +6,7 @@
 
 Each takes the tables ``brink run`` writes (or
 :func:`brink.experiments.run_output.read_run_dir` reads back) and returns a
-:class:`matplotlib.figure.Figure` in the house style of :mod:`brink.viz.style`.
+:class:`matplotlib.figure.Figure` in the house style of :mod:`brink.figure_style`.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from brink import figure_style as style
 from brink.experiments.run_tables import escalation_bands, outcome_table, side_table
 from brink.sim.record import RUN_OUTCOMES as OUTCOMES
-from brink.viz import style
 
 OUTCOME_WORDS = {
     "victory_challenger": "victory, {c}",

@@ -30,11 +30,11 @@ import numpy as np
 import pandas as pd
 from matplotlib.path import Path as MplPath
 
+from brink.figure_style import PALETTE, SIDE_COLOURS
 from brink.scenarios.spec import Scenario
 from brink.viz.map_projection import _principal, _rings_in, anchor, outline_owners
 from brink.viz.map_situation import Situation
 from brink.viz.narrate import state_name
-from brink.viz.style import PALETTE, SIDE_COLOURS
 from brink.viz.svgparts import Label, Projection, attr, curve, svg_path, thousands
 
 #: The hatch of the territory the challenger holds (with white between: it shows on the red

@@ -13,8 +13,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from brink.figure_style import DOUBLE_COLUMN, PALETTE, SEQUENTIAL, figure
 from brink.sim.record import RUN_OUTCOMES
-from brink.viz.style import DOUBLE_COLUMN, PALETTE, SEQUENTIAL, figure
 
 #: Column headings, two lines each so the grid stays narrow.
 HEADINGS = {

@@ -16,10 +16,10 @@ import pandas as pd
 from brink.experiments.casebook.cases import MID_CITATION, Casebook
 from brink.experiments.casebook.figure import HEADINGS, casebook_figure
 from brink.experiments.casebook.scores import PSEUDO_COUNT, mid_outcome_counts
+from brink.figure_style import save
 from brink.safe_output import write_text_atomic
 from brink.scenarios.history import MIDS_FILE
 from brink.sim.record import RUN_OUTCOMES
-from brink.viz.style import save
 
 REPORT = "casebook.md"
 TABLE = "casebook.csv"

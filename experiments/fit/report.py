@@ -161,7 +161,7 @@ def trials_frame(records: list[TrialRecord]) -> pd.DataFrame:
 
 def trace_figure(records: list[TrialRecord], stem: Path) -> list[Path]:
     """Score by trial, the best so far as a line, the default parameters marked."""
-    from brink.viz.style import PALETTE, SINGLE_COLUMN, figure, save
+    from brink.figure_style import PALETTE, SINGLE_COLUMN, figure, save
 
     frame = trials_frame(records)
     fig, ax = figure(width=SINGLE_COLUMN * 1.6, height=2.8)
@@ -194,7 +194,7 @@ def trace_figure(records: list[TrialRecord], stem: Path) -> list[Path]:
 def marginal_figure(records: list[TrialRecord], free: list[str], stem: Path) -> list[Path]:
     """Each free parameter's value against the trial's score over its prior range, the best
     trials (the posterior of ``params.yaml``) in colour."""
-    from brink.viz.style import DOUBLE_COLUMN, PALETTE, figure, save
+    from brink.figure_style import DOUBLE_COLUMN, PALETTE, figure, save
 
     columns = min(4, len(free))
     rows = math.ceil(len(free) / columns)

@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from brink.experiments.retrodiction.scores import reliability
-from brink.viz.style import PALETTE, SINGLE_COLUMN, figure, line
+from brink.figure_style import PALETTE, SINGLE_COLUMN, figure, line
 
 #: Forecast column of the per-case table → (label, colour, marker).
 FORECASTERS = {

@@ -48,11 +48,11 @@ from brink.experiments.retrodiction.forecasters import (
     score_table,
 )
 from brink.experiments.retrodiction.summary import summary_markdown
+from brink.figure_style import save
 from brink.safe_output import check_output_folder, staged_folder
 from brink.scenarios.params_file import base_params
 from brink.sim.params import ModelParams
 from brink.sim.record import OUTCOMES
-from brink.viz.style import save
 
 #: Tasks in flight per worker: enough to keep workers busy, few enough to stream results.
 IN_FLIGHT_PER_WORKER = 4
