@@ -439,6 +439,7 @@ def analyze_sweep(
         directory,
         scalars,
         extra.lines,
+        choices,
     )
     path = directory / "analysis.md"
     write_text_atomic(path, report)

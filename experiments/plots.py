@@ -89,6 +89,12 @@ def probability_by_factor(
     return fig
 
 
+def choice_text(levels: list, code) -> str:
+    """A categorical or yes/no factor's choice as the experiment file says it, from the index
+    the analyses code it as."""
+    return str(levels[int(code)]).lower()
+
+
 def _choice_ticks(axis, levels: list) -> None:
     """Label a categorical factor's axis with its choices (its values are their indices)."""
     axis.set_ticks(range(len(levels)), [str(level).lower() for level in levels])
@@ -133,7 +139,7 @@ def heat_map(
         choices = choices or {}
         for axis, name, values in ((ax.xaxis, pair[0], xs), (ax.yaxis, pair[1], ys)):
             if name in choices:  # a choice's index: its name
-                texts = [str(choices[name][int(value)]).lower() for value in values]
+                texts = [choice_text(choices[name], value) for value in values]
             else:
                 texts = [f"{value:.3g}" for value in values]
             axis.set_ticks(range(len(values)), texts)

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from brink.experiments.intervals import mean_interval, wilson
+from brink.experiments.plots import choice_text
 
 #: Quantile bins of a sampled factor in the "against one factor" tables.
 BINS = 8
@@ -26,15 +27,6 @@ def markdown_table(frame: pd.DataFrame, digits: int = 3) -> str:
     rule = "|" + "|".join("---" for _ in frame.columns) + "|"
     body = ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(index=False)]
     return "\n".join([header, rule, *body])
-
-
-def _shown_level(factor: str, x, choices: dict[str, list]):
-    """A by-factor row's level as the reader knows it: a categorical or yes/no factor's ``x`` is
-    the index of its choice in the experiment file (as the analyses code it), shown as the
-    choice."""
-    if factor in choices:
-        return str(choices[factor][int(x)]).lower()
-    return x
 
 
 def report_text(
@@ -53,6 +45,7 @@ def report_text(
     directory,
     scalars=frozenset(),
     extra_lines=(),
+    choices=None,
 ) -> str:
     kind = manifest["design"]["kind"]
     lines = [
@@ -114,12 +107,13 @@ def report_text(
         f"(at most {BINS}). Table: `tables/by_factor.csv`.",
         "",
     ]
-    choices = {
-        f["name"]: f["levels"] for f in manifest["factors"] if f.get("kind", "number") != "number"
-    }
+    choices = choices or {}  # a categorical factor's rows read as its choices, not its codes
     for outcome in outcomes:
         part = margins[margins["outcome"] == outcome][["factor", "x", "n", "p", "low", "high"]]
-        shown = [_shown_level(f, x, choices) for f, x in zip(part.factor, part.x, strict=True)]
+        shown = [
+            choice_text(choices[f], x) if f in choices else x
+            for f, x in zip(part.factor, part.x, strict=True)
+        ]
         part = part.assign(x=shown)
         lines += [
             f"### {labels[outcome]}",

@@ -44,9 +44,13 @@ def case_texts(scenario: str, runs: int, seed: int) -> dict[str, str]:
     return texts
 
 
-def case_hashes(scenario: str, runs: int, seed: int) -> dict[str, str]:
-    texts = case_texts(scenario, runs, seed)
+def hashes_of(texts: dict[str, str]) -> dict[str, str]:
+    """The SHA-256 of each text, by name."""
     return {name: hashlib.sha256(text.encode()).hexdigest() for name, text in texts.items()}
+
+
+def case_hashes(scenario: str, runs: int, seed: int) -> dict[str, str]:
+    return hashes_of(case_texts(scenario, runs, seed))
 
 
 def all_hashes() -> dict[str, dict[str, str]]:
