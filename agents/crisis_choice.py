@@ -1,4 +1,6 @@
-"""How a party to a dispute values its options (docs/model.md §4.4).
+"""How the ``quantal`` rule (:mod:`brink.agents.quantal_rule`) values a party's options
+(docs/model.md §4.4). The world's facts it reads — war values, hazards, running costs — are in
+:mod:`brink.sim.standoff`.
 
 Utilities are in units of the issue. Settling at share s for the challenger is worth v_C·s to it
 and v_T·(1 − s) to the target; the status quo is s = 0. A war decides the contested share X (the
@@ -28,87 +30,20 @@ counter-escalate, offer a compromise, concede.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from brink.agents.beliefs import ResolveBelief
+from brink.sim import standoff
+from brink.sim.decisions import CHALLENGER_OPTIONS, TARGET_OPTIONS
 from brink.sim.dispute import CHALLENGER, TARGET, WAR, Dispute, other
-from brink.sim.sanctions import severity_cost
+from brink.sim.standoff import (
+    FLAT_SLOPE,
+    USE_OF_FORCE,
+    WarCost,
+    running_cost,
+    war_cost_function,
+    war_risk,
+)
 
-#: War cost c(r) = scale · (OPPONENT_FLOOR + opponent's share of power) · (RESOLVE_CEILING − r):
-#: a state of average resolve (0.5) facing an equal opponent pays 0.75 × scale.
-OPPONENT_FLOOR = 0.25
-RESOLVE_CEILING = 1.5
-USE_OF_FORCE = 4
-#: Below this, a war cost is treated as not depending on resolve at all (dividing by it would
-#: overflow): a difference of 1e-12 issue units changes no decision.
-FLAT_SLOPE = 1e-12
-
-CHALLENGER_OPTIONS = ("press", "escalate", "accept_offer", "back_down")
-TARGET_OPTIONS = ("resist", "counter_escalate", "offer_compromise", "concede")
-
-
-@dataclass(frozen=True)
-class WarCost:
-    """c(r) = slope · (ceiling − r) + fixed: a state's war cost as a function of its resolve."""
-
-    slope: float
-    ceiling: float
-    fixed: float
-
-    def at(self, resolve: float) -> float:
-        return max(0.0, self.slope * (self.ceiling - resolve) + self.fixed)
-
-
-def war_cost_function(model, dispute: Dispute, side: str, viewer: str | None = None) -> WarCost:
-    """The war cost of ``side``'s decider in ``dispute``, as a function of its resolve, as
-    ``viewer`` (default: the side itself) sees it.
-
-    From the war model (:mod:`brink.sim.war_outlook`): the projected days of fighting, weighted
-    by the opponent's strength, times ``war_cost_scale`` per 100 days and the state's risk
-    factor, falling with resolve; plus the risk of a war between nuclear-armed coalitions.
-
-    Fearon mode: ``challenger_cost`` fixes c_A; ``target_cost_max`` makes c_T = c̄ · (1 − r),
-    which is uniform on [0, c̄] when resolve is uniform; with ``win_probability`` fixed the
-    cost is docs/model.md's first form, scale · (floor + opponent's share of power) · (ceiling − r).
-    """
-    params = model.params
-    if side == CHALLENGER and params.challenger_cost is not None:
-        return WarCost(0.0, 0.0, params.challenger_cost)
-    if side == TARGET and params.target_cost_max is not None:
-        return WarCost(params.target_cost_max, 1.0, 0.0)
-    decider = model.states[dispute.decider(side)]
-    if params.win_probability is not None or not dispute.war_views:
-        p_side = dispute.win_probability if side == CHALLENGER else 1.0 - dispute.win_probability
-        slope = params.war_cost_scale * (OPPONENT_FLOOR + 1.0 - p_side) * decider.risk_factor()
-        both_nuclear = all(
-            any(model.states[s].nuclear for s in dispute.principals(which))
-            for which in (CHALLENGER, TARGET)
-        )
-        return WarCost(slope, RESOLVE_CEILING, params.nuclear_war_cost if both_nuclear else 0.0)
-    view = dispute.war_views[viewer or side]
-    slope = view.cost_weight[side] * decider.risk_factor()
-    return WarCost(slope, RESOLVE_CEILING, dispute.nuclear_risk)
-
-
-def daily_hazard(model, level: int) -> float:
-    """Chance per day that a standoff at ``level`` becomes war without a decision."""
-    if level >= WAR:
-        return 1.0
-    if level == USE_OF_FORCE:
-        return model.params.spiral_hazard
-    if level == 3:
-        return model.params.display_hazard
-    return 0.0
-
-
-def war_risk(model, level: int) -> float:
-    """q(ℓ): chance of war over the planning horizon at a standoff level."""
-    return 1.0 - (1.0 - daily_hazard(model, level)) ** model.params.planning_days
-
-
-def running_cost(model, level: int) -> float:
-    """Cost over the planning horizon of holding one's own level (nothing up to a threat)."""
-    return model.params.escalation_cost * max(0, level - 2) * model.params.planning_days
+__all__ = ["CHALLENGER_OPTIONS", "TARGET_OPTIONS", "Outlook"]
 
 
 class Outlook:
@@ -137,9 +72,7 @@ class Outlook:
 
     def audience_cost(self, side: str) -> float:
         """Cost of backing down after public commitments (Fearon 1994)."""
-        state = self.model.states[self.dispute.decider(side)]
-        commitments = state.commitments.get(self.dispute.id, 0)
-        return self.model.params.audience_cost(state.regime) * commitments
+        return standoff.audience_cost(self.model, self.dispute, side)
 
     def yield_value(self, side: str) -> float:
         """What giving in is worth: backing down (or the open offer) / conceding the demand."""
@@ -159,43 +92,19 @@ class Outlook:
 
     def threatened_sanctions(self, side: str) -> float:
         """Expected cost of sanctions threatened against this side's use of force."""
-        model = self.model
-        decider = self.dispute.decider(side)
-        territory = set(self.dispute.territory(other(side))) | {self.dispute.theatre}
-        total = 0.0
-        for sanction in model.sanctions.values():
-            spec = sanction.spec
-            if (
-                sanction.status == "threatened"
-                and spec.trigger_actor == decider
-                and spec.trigger_against in territory
-            ):
-                total += model.params.threat_credibility * severity_cost(
-                    model, decider, spec.senders, spec.severity
-                )
-        return total
+        return standoff.threatened_sanctions(self.model, self.dispute, side)
 
     def imposed_sanctions_cost(self, side: str) -> float:
         """Cost over the planning horizon of sanctions now in force on this side's decider."""
         return self.model.sanctions_burden(self.dispute.decider(side))
 
     def war_share(self) -> float:
-        """p: the share of the contested issue this side expects a war to give the challenger
-        (the war model's projection from its point of view; fixed in Fearon mode)."""
-        if self.model.params.win_probability is not None or not self.dispute.war_views:
-            return self.dispute.win_probability
-        return self.dispute.war_views[self.side].share
+        """p: the share of the contested issue this side expects a war to give the challenger."""
+        return standoff.war_share(self.model, self.dispute, self.side)
 
     def war_value(self, side: str, resolve: float) -> float:
-        """W: a war decides the contested share X (the dispute's demand size), of which the
-        challenger expects to end up with p — minus the war cost and threatened sanctions. With
-        X = 1 (the whole issue) this is docs/model.md's p·v_C − c_C and (1 − p)·v_T − c_T
-        (Fearon 1995), with p now what the war is expected to bring, not a chance of winning."""
-        p = self.war_share()
-        disputed = self.dispute.spec.size
-        prize = p * disputed if side == CHALLENGER else 1.0 - p * disputed
-        cost = war_cost_function(self.model, self.dispute, side, self.side).at(resolve)
-        return prize * self.stakes(side) - cost - self.threatened_sanctions(side)
+        """W, as this side sees the war (:func:`brink.sim.standoff.war_value`)."""
+        return standoff.war_value(self.model, self.dispute, side, resolve, self.side)
 
     def continuation(self, side: str, own_level: int, level: int, resolve: float) -> float:
         """Value of a standoff that neither side gives up, over the planning horizon."""

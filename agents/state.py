@@ -1,8 +1,9 @@
 """A state: the Mesa agent of the crisis model (docs/model.md §3).
 
 A state knows its own capability, troops, regime, nuclear status, private resolve and risk
-tolerance, and holds a Beta belief over the resolve of every other state it faces. How it
-chooses among the options of a dispute is in :mod:`brink.agents.crisis_choice`.
+tolerance, and holds a Beta belief over the resolve of every other state it faces. It owns its
+decision rule (:mod:`brink.agents.rules`), which the model asks for its choice in each dispute
+through the protocol of :mod:`brink.sim.decisions`.
 """
 
 from __future__ import annotations
@@ -12,7 +13,13 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from brink.agents.beliefs import DEFAULT_PRIOR, ResolveBelief
+from brink.agents.beliefs import (
+    BACKING_DOWN_WEIGHT,
+    DEFAULT_PRIOR,
+    HESITATION_WEIGHT,
+    ResolveBelief,
+)
+from brink.agents.rules import rule_for
 from brink.scenarios.spec import ResolveSpec, StateSpec
 
 if TYPE_CHECKING:
@@ -56,7 +63,11 @@ class State(mesa.Agent):
         self.optimism = model.params.optimism * abs(float(model.rng.standard_normal()))
         self.arming_multiplier = 1.0  # Richardson effort relative to the start (docs/model.md §7)
         self.beliefs: dict[str, ResolveBelief] = {}
+        for perception in model.crisis.perceptions:
+            if perception.observer == self.code:
+                self.beliefs[perception.subject] = ResolveBelief(perception.alpha, perception.beta)
         self.commitments: dict[str, int] = {}  # dispute id -> public hands-tying commitments
+        self.rule = rule_for(model.params)
 
     @property
     def capability(self) -> float:
@@ -68,6 +79,15 @@ class State(mesa.Agent):
         if belief is None:
             belief = self.beliefs[other] = ResolveBelief(*DEFAULT_PRIOR)
         return belief
+
+    def observe_signal(self, actor: str, cost_over_stakes: float, learning_rate: float) -> None:
+        """A costly act of ``actor``: evidence of high resolve (docs/model.md §5)."""
+        self.belief_about(actor).observe_costly_signal(cost_over_stakes, learning_rate)
+
+    def observe_weakness(self, actor: str, backing_down: bool, learning_rate: float) -> None:
+        """``actor`` backed down (``backing_down``) or hesitated: evidence of low resolve."""
+        weight = BACKING_DOWN_WEIGHT if backing_down else HESITATION_WEIGHT
+        self.belief_about(actor).observe_weakness(weight, learning_rate)
 
     def risk_factor(self) -> float:
         """How heavily the state weighs the cost of war: 1.25 for a risk-averse state (0) down

@@ -231,6 +231,13 @@ STATE_RECORD = Record(
             default=default_of(spec.StateSpec, "risk_tolerance"),
         ),
         Key(
+            "capability_trend",
+            Number(-0.5, 0.5, "a share per year"),
+            "relative change of its capability per year (−0.03: falling 3 % a year), e.g. over "
+            "the previous decade of COW NMC; a falling state has a preventive motive",
+            default=default_of(spec.StateSpec, "capability_trend"),
+        ),
+        Key(
             "trade",
             Table(STATE, SHARE),
             "trade with each partner as a share of own GDP; default a gravity proxy",
@@ -386,6 +393,13 @@ DEMAND_KEYS = (
         Number(1, 4, "a MID hostility level", integer=True),
         "hostility level both sides start at: 1 none, 2 threat, 3 display, 4 use of force",
         default=default_of(spec.DemandSpec, "initial_level"),
+    ),
+    Key(
+        "rivalry",
+        Number(0, 1000, "disputes", integer=True),
+        "militarised disputes between the two before this one: giving way in a rivalry costs "
+        "reputation",
+        default=default_of(spec.DemandSpec, "rivalry"),
     ),
 )
 

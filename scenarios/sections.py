@@ -97,7 +97,7 @@ class SectionBuilder:
             extra = {}
             if "resolve" in record:
                 extra["resolve"] = self.resolve(record["resolve"], join_key(path, "resolve"))
-            for key in ("risk_tolerance", "committable", "reserves"):
+            for key in ("risk_tolerance", "committable", "reserves", "capability_trend"):
                 if key in record:
                     extra[key] = record[key]
             if "trade" in record:
@@ -239,7 +239,7 @@ class SectionBuilder:
                     f"{path}.deadline",
                 )
             extra["deadline"] = deadline
-        for key in ("public", "theatre"):
+        for key in ("public", "theatre", "rivalry"):
             if key in record:
                 extra[key] = record[key]
         if "information" in record:

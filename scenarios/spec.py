@@ -49,6 +49,7 @@ class StateSpec:
     trade: dict[str, float] = field(default_factory=dict)  # partner code -> share of own GDP
     committable: float | None = None  # share of troops it can send to a war abroad (None: default)
     reserves: float | None = None  # thousands of reservists it calls up on its own soil
+    capability_trend: float = 0.0  # relative change of its capability per year (−0.03: 3 % down)
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,7 @@ class DemandSpec:
     ultimatum: UltimatumSpec = UltimatumSpec()
     theatre: str | None = None  # state whose territory is fought over; default: the target state
     initial_level: int = 2  # MID hostility level both sides start at (2: threat to use force)
+    rivalry: int = 0  # militarised disputes between the two before this one (a rivalry)
     day: int = 0  # day it is made (0: before the scenario starts)
 
 

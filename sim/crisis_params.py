@@ -34,7 +34,7 @@ class CrisisParameters:
 
     # -- decisions (§4.4) --
     precision: float = _p(
-        12.0,
+        40.0,
         0.0,
         200.0,
         "1/issue unit",
@@ -42,7 +42,7 @@ class CrisisParameters:
         group="decision",
     )
     display_hazard: float = _p(
-        0.002,
+        0.0001,
         0.0,
         0.2,
         "1/day",
@@ -50,7 +50,7 @@ class CrisisParameters:
         group="decision",
     )
     spiral_hazard: float = _p(
-        0.02,
+        0.0003,
         0.0,
         0.5,
         "1/day",
@@ -59,7 +59,7 @@ class CrisisParameters:
         group="decision",
     )
     escalation_cost: float = _p(
-        0.004,
+        0.0001,
         0.0,
         0.1,
         "issue units/day per level",
@@ -91,6 +91,69 @@ class CrisisParameters:
         "share of demand",
         "share of the demand a target offers when it proposes a compromise",
         group="decision",
+    )
+
+    # -- the standoff: a war of attrition (docs/model.md, "The standoff") --
+    decision_rule: int = _p(
+        1,
+        0,
+        1,
+        "switch",
+        "1: each state decides by the screening standoff (a war of attrition with private "
+        "resolve); 0: by the expected-utility rule of Brink 0.1",
+        integer=True,
+        group="standoff",
+    )
+    standoff_cost: float = _p(
+        0.0003,
+        0.0,
+        0.1,
+        "issue units/day",
+        "what a day of standing firm costs a side besides its military level (attention, "
+        "disruption, forgone business)",
+        group="standoff",
+    )
+    lapse_rate: float = _p(
+        0.003,
+        0.0,
+        0.2,
+        "1/day",
+        "daily chance that an issue neither side has given up lapses: attention moves on and "
+        "the dispute ends unresolved (a stalemate)",
+        group="standoff",
+    )
+    loss_aversion: float = _p(
+        1.5,
+        1.0,
+        5.0,
+        "ratio",
+        "how much more the target values keeping what it holds than the challenger values "
+        "gaining it (prospect theory's loss aversion, Tversky & Kahneman 1992; Levy 1997)",
+        group="standoff",
+    )
+    reputation_cost: float = _p(
+        0.1,
+        0.0,
+        2.0,
+        "stakes per log(1 + earlier disputes)",
+        "what giving way costs in reputation, growing with the dyad's earlier disputes (a rivalry)",
+        group="standoff",
+    )
+    concession_cost: float = _p(
+        0.2,
+        0.0,
+        2.0,
+        "share of the target's stakes",
+        "what conceding costs the target beyond the issue: the further demands it invites",
+        group="standoff",
+    )
+    shift_years: float = _p(
+        5.0,
+        0.0,
+        30.0,
+        "years",
+        "how far ahead a state weighs a trend in the balance of power (the preventive motive)",
+        group="standoff",
     )
 
     # -- audience costs (Fearon 1994) --

@@ -9,8 +9,8 @@ in the order of docs/model.md §4:
    imposed;
 2. who would fight for whom (:mod:`brink.sim.coalitions`);
 3. the balance of power (:mod:`brink.sim.power`);
-4. each party decides by quantal response (:mod:`brink.agents.crisis_choice`); costly acts move
-   beliefs (:mod:`brink.agents.beliefs`);
+4. each party's state asks its own decision rule for the day's choice, through the protocol of
+   :mod:`brink.sim.decisions` (the rules are in ``agents/``); costly acts move beliefs;
 5. ultimatums whose deadline has come (:mod:`brink.sim.bargaining`);
 6. the spiral hazard of a display or use of force;
 7. a day of fighting in every war (:mod:`brink.sim.war`);
@@ -27,16 +27,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import mesa
 import numpy as np
 
-from brink.agents.beliefs import ResolveBelief
-from brink.agents.state import State
 from brink.scenarios.spec import Scenario
 from brink.sim.alliances import Alliance
 from brink.sim.arming import apply_richardson_propagator, richardson_propagator
 from brink.sim.coalitions import join_probabilities
+from brink.sim.decisions import state_factory
 from brink.sim.dispute import CHALLENGER, Dispute
 from brink.sim.dispute_moves import DisputeMoves
 from brink.sim.geography import great_circle_km
@@ -93,18 +93,15 @@ class CrisisModel(ScheduledEvents, DisputeMoves, RecordKeeping, mesa.Model):
         self.start_date = dt.date.fromisoformat(str(scenario.start_date))
         year = self.start_date.year
 
-        self.states: dict[str, State] = {
-            code: State(self, spec) for code, spec in scenario.states.items()
+        make_state = state_factory()
+        self.states: dict[str, Any] = {
+            code: make_state(self, spec) for code, spec in scenario.states.items()
         }
         self.state_codes = sorted(self.states)
         self._distances: dict[tuple[str, str], float] = {}
         self.alliances = {
             a.id: Alliance.from_spec(a, year, self.params) for a in scenario.alliances.values()
         }
-        for perception in scenario.perceptions:
-            self.states[perception.observer].beliefs[perception.subject] = ResolveBelief(
-                perception.alpha, perception.beta
-            )
         self.deployments: list[Deployment] = []
         self.sanctions: dict[str, Sanction] = {s.id: Sanction(s) for s in scenario.sanctions}
         self.disputes: dict[str, Dispute] = {}
@@ -219,6 +216,7 @@ class CrisisModel(ScheduledEvents, DisputeMoves, RecordKeeping, mesa.Model):
         for dispute in open_disputes:
             if dispute.is_open():
                 self._spiral(dispute)
+            self._lapse(dispute)
         for dispute in list(self.disputes.values()):
             if dispute.status == "war" and dispute.war.start_step < self.steps_done:
                 ended = dispute.war.step(self)

@@ -256,15 +256,14 @@ def war_scenario():
     alliances["PACT"] = replace(
         alliances["PACT"], members=(*alliances["PACT"].members, Membership("NBR", 2004))
     )
-    # Issues the targets hold dear (stakes 3), so they fight rather than give in.
+    # Issues the targets hold dear (stakes 3), so they fight rather than give in; each dispute
+    # opens with a use of force, so that under any decision rule the standoff slides into war
+    # within days (the spiral hazard below) before one side can give way.
+    opening = {"size": 0.4, "stakes_target": 3.0, "initial_level": 4}
     demands = (
-        DemandSpec(id="first", by="GRT", on="NBR", issue="the delta", size=0.4, stakes_target=3.0),
-        DemandSpec(
-            id="later", by="GRT", on="SML", issue="the border", size=0.4, day=60, stakes_target=3.0
-        ),
-        DemandSpec(
-            id="again", by="GRT", on="NBR", issue="the coast", size=0.4, day=120, stakes_target=3.0
-        ),
+        DemandSpec(id="first", by="GRT", on="NBR", issue="the delta", **opening),
+        DemandSpec(id="later", by="GRT", on="SML", issue="the border", day=60, **opening),
+        DemandSpec(id="again", by="GRT", on="NBR", issue="the coast", day=120, **opening),
     )
     deployments = (
         *base.deployments,

@@ -1,0 +1,301 @@
+"""The screening standoff (rule name ``screening``): a crisis as a contest in risk-taking under
+incomplete information (docs/model.md, "The standoff").
+
+Each day of a standoff each side holds at some cost and some risk of a war nobody chose; the side
+that gives way first loses the issue and pays what giving way costs (:mod:`brink.sim.exit_costs`).
+Holding therefore reveals resolve, and each side's belief that the other will give way is
+updated every day the other holds (Fearon 1994; Powell 1987, 1990; Kilgour & Zagare 1991;
+Slantchev 2011). The stopping rule is the war of attrition's (:mod:`brink.agents.attrition`),
+with each side's ratio
+
+    z(r) = Δ(r) / κ(r),   Δ(r) = r · v · x + E,   κ(r) = k + e·(ℓ − 2)⁺ + s + h(ℓ) · L(r)
+
+where r is the side's private resolve (how much its leaders value the issue, relative to its
+nominal stakes v), x the demand, E the cost of giving way, k the daily cost of a standoff
+(``standoff_cost``), e the running cost of its military level, s sanctions in force per day,
+h(ℓ) the daily hazard that the standoff slides into war and L(r) = max(0, −G(r)) what such a war
+would cost it relative to giving way. G(r), a war's gain over giving way, is r·p·x·v − c(r) − S
++ E (+ the preventive motive, for a side the balance of power is shifting against) for the
+challenger and r·v·(x − p·x) − c(r) − S + E (+ its preventive motive) for the target.
+
+At decision points (the dispute opens, the other side moves, something happens in the dispute,
+or the daily ``review_rate`` chance) a side also weighs climbing one rung of the escalation
+ladder, which raises the hazard and costs for both to make the other quit sooner (Schelling's
+competition in risk-taking; Powell 1990): a quantal choice (``precision``). From a use of force
+it chooses war when war's gain beats everything the standoff offers — deliberately, with no
+quantal noise: a war is not started by a tremble. The challenger takes an open offer (one the
+scenario's timeline puts on the table) when it beats its own contest, and at the moment it would
+otherwise back down. A target offers a compromise only at its breaking point, as a last offer
+before it gives in, and only where the demand is for part of the issue: earlier, an offer to
+split the issue tells the other side that one's resolve is low, and is met by holding out
+(Fearon 1995, pp. 390–401, on private information and the incentive to misrepresent; Schelling
+1960, ch. 2). The moment of giving way follows the stopping rule exactly.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from brink.agents.attrition import AttritionView
+from brink.agents.decision import quantal_choice
+from brink.sim import standoff
+from brink.sim.decisions import HOLD, Situation
+from brink.sim.dispute import CHALLENGER, TARGET, WAR, Dispute, other
+from brink.sim.exit_costs import exit_cost, preventive_motive
+from brink.sim.standoff import daily_hazard
+
+#: How far ahead (days) a side values the contest when it weighs a move; a year.
+CONTEST_HORIZON = 365.0
+
+
+@dataclass(frozen=True)
+class SideTerms:
+    """What the standoff is worth to one side, and what it costs, as functions of its resolve."""
+
+    issue: float  # v · x: the issue at stake; value of prevailing is r · issue + exit
+    exit: float  # E: the cost of giving way beyond the issue
+    flow: float  # k + e·(ℓ − 2)⁺ + s: the daily cost of holding, before war risk
+    hazard: float  # h(ℓ): the daily chance the standoff slides into war
+    war_slope: float  # c(r) = war_slope · (ceiling − r) + war_fixed
+    war_ceiling: float
+    war_fixed: float
+    war_prize: float  # the war's prize per unit resolve, over giving way
+    war_extra: float  # −S + E + preventive motive
+
+    def war_gain(self, resolve):
+        """G(r): a war's gain over giving way now."""
+        cost = np.maximum(0.0, self.war_slope * (self.war_ceiling - resolve) + self.war_fixed)
+        return resolve * self.war_prize - cost + self.war_extra
+
+    def prevailing(self, resolve):
+        """Δ(r): what the other's giving way is worth, over giving way oneself."""
+        return resolve * self.issue + self.exit
+
+    def ratio(self, resolve):
+        """z(r) = Δ(r)/κ(r) in days (∞ where holding costs nothing)."""
+        daily = self.flow + self.hazard * np.maximum(0.0, -self.war_gain(resolve))
+        with np.errstate(divide="ignore"):
+            return np.where(daily > 0, self.prevailing(resolve) / np.maximum(daily, 1e-300), 1e12)
+
+
+def side_terms(model, dispute: Dispute, side: str, viewer: str, level: int, own_level: int):
+    """:class:`SideTerms` of ``side`` as ``viewer`` sees them, at standoff ``level`` with
+    ``side`` standing at ``own_level``."""
+    params = model.params
+    stakes = dispute.stakes(side)
+    demand = dispute.demand
+    decider = dispute.decider(side)
+    exit = exit_cost(model, dispute, side)
+    flow = (
+        params.standoff_cost
+        + params.escalation_cost * max(0, own_level - 2)
+        + model.sanctions_burden(decider) / params.planning_days
+    )
+    cost = standoff.war_cost_function(model, dispute, side, viewer)
+    p = standoff.war_share(model, dispute, viewer)
+    contested = dispute.spec.size
+    prize = p * contested * stakes if side == CHALLENGER else (demand - p * contested) * stakes
+    if side == TARGET:
+        prize *= params.loss_aversion
+    extra = (
+        -standoff.threatened_sanctions(model, dispute, side)
+        + exit
+        + preventive_motive(model, dispute, side)
+    )
+    # Prospect theory: the target frames the demand as a loss of what it holds, the challenger
+    # as a gain; losses loom larger (Tversky & Kahneman 1992: λ ≈ 2.25; in crises, Levy 1997,
+    # McDermott 1998). The status quo is defended harder than it is attacked.
+    weight = params.loss_aversion if side == TARGET else 1.0
+    return SideTerms(
+        issue=weight * stakes * demand,
+        exit=exit,
+        flow=flow,
+        hazard=daily_hazard(model, level) if level < WAR else 0.0,
+        war_slope=cost.slope,
+        war_ceiling=cost.ceiling,
+        war_fixed=cost.fixed,
+        war_prize=prize,
+        war_extra=extra,
+    )
+
+
+@dataclass
+class Standoff:
+    """One side's running view of one dispute: since ``day``, the other's types quit as
+    ``view`` says, and this side gives way ``days_to_yield`` days after ``day``."""
+
+    day: int
+    signature: tuple
+    view: AttritionView
+    days_to_yield: float
+
+
+class ScreeningRule:
+    """The war-of-attrition stopping rule with brinkmanship at decision points."""
+
+    name = "screening"
+
+    def __init__(self) -> None:
+        self.standoffs: dict[str, Standoff] = {}
+
+    # ------------------------------------------------------------------ the day's choice
+    def choose(self, situation: Situation) -> str:
+        model, dispute, side = situation.model, situation.dispute, situation.side
+        review_chance = 1.0 - (1.0 - model.params.review_rate) ** model.params.step_days
+        reviews = situation.rng.random() < review_chance or situation.reviews
+        current = self._standoff(situation)
+        elapsed = situation.day - current.day
+        me = model.states[dispute.decider(side)]
+        if elapsed >= current.days_to_yield:
+            return self._give_way(situation)
+        if not reviews:
+            return HOLD
+        return self._review(situation, current, elapsed, me.resolve)
+
+    @staticmethod
+    def _give_way(situation: Situation) -> str:
+        if situation.side == CHALLENGER:
+            if "accept_offer" in situation.options:
+                return "accept_offer"  # half a loaf beats none
+            return "back_down"
+        if "offer_compromise" in situation.options and situation.dispute.spec.size < 1.0:
+            # A last offer before giving in: the target that has reached its breaking point
+            # proposes to split what is demanded (``offer_share`` of it) and concedes only if
+            # the challenger will not take it (Pillar 1983, on concessions at the end of a
+            # contest of resolve). A demand for the whole of an issue leaves nothing between
+            # keeping it and giving it up.
+            return "offer_compromise"
+        return "concede"
+
+    # ------------------------------------------------------------------ the running view
+    def _signature(self, situation: Situation) -> tuple:
+        model, dispute = situation.model, situation.dispute
+        me = model.states[dispute.decider(situation.side)]
+        belief = me.belief_about(dispute.decider(other(situation.side)))
+        return (
+            dispute.level[CHALLENGER],
+            dispute.level[TARGET],
+            dispute.offer,
+            dispute.demand,
+            round(belief.alpha, 6),
+            round(belief.beta, 6),
+            round(standoff.war_share(model, dispute, situation.side), 4),
+            tuple(
+                model.states[dispute.decider(s)].commitments.get(dispute.id, 0)
+                for s in (CHALLENGER, TARGET)
+            ),
+            round(model.sanctions_burden(dispute.decider(situation.side)), 6),
+            round(model.sanctions_burden(dispute.decider(other(situation.side))), 6),
+        )
+
+    def _standoff(self, situation: Situation) -> Standoff:
+        signature = self._signature(situation)
+        current = self.standoffs.get(situation.dispute.id)
+        if current is not None and current.signature == signature:
+            return current
+        floor = 0.0
+        if current is not None:
+            floor = current.view.floor_after(situation.day - current.day)
+        view, days = self._contest_view(
+            situation,
+            floor,
+            situation.dispute.standoff_level,
+            situation.dispute.level[situation.side],
+        )
+        current = Standoff(situation.day, signature, view, days)
+        self.standoffs[situation.dispute.id] = current
+        return current
+
+    def _contest_view(self, situation: Situation, floor: float, level: int, own_level: int):
+        """The view of the other side at standoff ``level`` (this side at ``own_level``) and
+        the days until this side gives way."""
+        model, dispute, side = situation.model, situation.dispute, situation.side
+        opponent = other(side)
+        me = model.states[dispute.decider(side)]
+        belief = me.belief_about(dispute.decider(opponent))
+        their_level = max(dispute.level[opponent], 1)
+        theirs = side_terms(model, dispute, opponent, side, level, their_level)
+        view = AttritionView(belief.alpha, belief.beta, floor, theirs.ratio)
+        mine = side_terms(model, dispute, side, side, level, own_level)
+        own_ratio = float(mine.ratio(np.asarray(me.resolve)))
+        return view, view.days_until_yield(own_ratio)
+
+    # ------------------------------------------------------------------ decision points
+    def _value(
+        self,
+        situation: Situation,
+        view: AttritionView,
+        days_to_yield: float,
+        level: int,
+        own_level: int,
+        since: float = 0.0,
+    ) -> float:
+        """The contest's value over giving way now: the chance the other gives way first times
+        what prevailing is worth, less the expected days of holding times their cost and the
+        chance of an unchosen war times its loss."""
+        model, dispute, side = situation.model, situation.dispute, situation.side
+        me = model.states[dispute.decider(side)]
+        mine = side_terms(model, dispute, side, side, level, own_level)
+        resolve = me.resolve
+        remaining = max(0.0, days_to_yield - since)
+        stop = min(remaining, CONTEST_HORIZON)
+        lapse = model.params.lapse_rate
+        chance, days = view.outlook(since, since + stop, lapse)
+        war_chance = -math.expm1(-mine.hazard * days)
+        loss = max(0.0, -float(mine.war_gain(resolve)))
+        # A lapse leaves the status quo: for the target as good as prevailing, for the
+        # challenger the exit cost it did not pay.
+        lapsed = lapse * days * (float(mine.prevailing(resolve)) if side == TARGET else mine.exit)
+        return (
+            (1.0 - war_chance) * (chance * float(mine.prevailing(resolve)) + lapsed)
+            - mine.flow * days
+            - war_chance * loss
+        )
+
+    def _review(self, situation: Situation, current: Standoff, elapsed: int, resolve: float):
+        model, dispute, side = situation.model, situation.dispute, situation.side
+        own_level = dispute.level[side]
+        level = dispute.standoff_level
+        firm = "press" if side == CHALLENGER else "resist"
+        escalate = "escalate" if side == CHALLENGER else "counter_escalate"
+        values = {
+            firm: self._value(
+                situation, current.view, current.days_to_yield, level, own_level, since=elapsed
+            )
+        }
+        if escalate in situation.options:
+            higher = own_level + 1
+            if higher >= WAR:
+                # Starting a war is a deliberate decision, not a tremble: chosen when a war's
+                # gain beats everything the standoff offers, with no quantal noise.
+                mine = side_terms(model, dispute, side, side, level, own_level)
+                if float(mine.war_gain(resolve)) > max(values.values()):
+                    return escalate
+            else:
+                floor = current.view.floor_after(elapsed)
+                view, days = self._contest_view(situation, floor, max(level, higher), higher)
+                values[escalate] = self._value(situation, view, days, max(level, higher), higher)
+        if "accept_offer" in situation.options:
+            values["accept_offer"] = self._offer_value(situation, CHALLENGER, resolve)
+        return quantal_choice(values, model.params.precision, situation.rng)
+
+    def _offer_value(self, situation: Situation, side: str, resolve: float) -> float:
+        """A compromise at share o of the demand, over giving way now: the challenger gains
+        r·v·o and keeps the exit cost but for the audience cost of the shortfall; the target
+        keeps r·v·(x − o) and pays that share of its exit cost."""
+        model, dispute = situation.model, situation.dispute
+        share = dispute.offer if side == CHALLENGER else model.params.offer_share * dispute.demand
+        demand = max(dispute.demand, 1e-9)
+        exit = exit_cost(model, dispute, side)
+        stakes = dispute.stakes(side)
+        if side == CHALLENGER:
+            shortfall = max(0.0, 1.0 - share / demand)
+            return (
+                resolve * stakes * share
+                + exit
+                - standoff.audience_cost(model, dispute, CHALLENGER) * shortfall
+            )
+        return resolve * stakes * (demand - share) + exit * (1.0 - share / demand)

@@ -1,0 +1,111 @@
+"""The seam between the world and the states' decisions: what a decision rule sees, what it may
+return, and how the model finds the states' agents.
+
+The model (``sim/``) knows *that* a party to a dispute decides each day, not *how*. Each state's
+agent owns a rule, an object with a ``name`` and a ``choose`` method: the model hands it a
+:class:`Situation` — the model (to read, never to change), the dispute, the side the state
+decides for, the options open to it today and the model's random generator — and gets back one
+option's name. A rule that returns anything else is an error that names the rule. The rules
+themselves live in ``agents/`` (:mod:`brink.agents.rules` lists them); the model never imports
+them: the states are made by a factory that ``brink.agents`` registers here when it is imported
+(the same way a plug-in registers itself), so the dependency runs one way, from ``agents/`` to
+``sim/``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy as np
+
+from brink.errors import BrinkInputError
+from brink.sim.dispute import CHALLENGER, WAR, Dispute
+
+#: "hold": keep one's course with no new decision today (nothing is logged). "press" (the
+#: challenger) and "resist" (the target) are a reviewed decision to stand firm, which is logged
+#: and, right after the opponent escalated, reads as hesitation.
+HOLD = "hold"
+CHALLENGER_OPTIONS = ("press", "escalate", "accept_offer", "back_down")
+TARGET_OPTIONS = ("resist", "counter_escalate", "offer_compromise", "concede")
+ESCALATIONS = ("escalate", "counter_escalate")
+YIELDS = ("back_down", "concede")
+
+
+@dataclass(frozen=True)
+class Situation:
+    """What a rule sees when its state decides for one side of one dispute on one day."""
+
+    model: Any  # brink.sim.model.CrisisModel: read it, never change it
+    dispute: Dispute
+    side: str  # CHALLENGER or TARGET
+    options: tuple[str, ...]  # the options open today, in a fixed order
+    rng: np.random.Generator  # the model's generator: the only source of chance a rule may use
+
+    @property
+    def day(self) -> int:
+        return self.model.steps_done
+
+    @property
+    def reviews(self) -> bool:
+        """True when something happened that calls for a fresh look (the dispute just opened,
+        the opponent moved, an event in the dispute)."""
+        return self.side in self.dispute.review_due
+
+
+class DecisionRule(Protocol):
+    """How a state picks its option in a dispute each day."""
+
+    name: str
+
+    def choose(self, situation: Situation) -> str:
+        """One of ``situation.options``."""
+        ...
+
+
+def open_options(dispute: Dispute, side: str) -> tuple[str, ...]:
+    """The options open to ``side`` today: escalation below war, accepting an open offer (the
+    challenger), offering a compromise when none is open (the target)."""
+    below_war = dispute.level[side] < WAR
+    offer_open = dispute.offer is not None
+    if side == CHALLENGER:
+        closed = {"escalate": not below_war, "accept_offer": not offer_open}
+        listed = CHALLENGER_OPTIONS
+    else:
+        closed = {"counter_escalate": not below_war, "offer_compromise": offer_open}
+        listed = TARGET_OPTIONS
+    return (HOLD, *(option for option in listed if not closed.get(option, False)))
+
+
+def checked_choice(rule: DecisionRule, situation: Situation, choice: object) -> str:
+    """The rule's choice if it is one of the open options; a located error naming the rule
+    otherwise."""
+    if isinstance(choice, str) and choice in situation.options:
+        return choice
+    name = getattr(rule, "name", type(rule).__name__)
+    raise BrinkInputError(
+        f"decision rule '{name}' returned {choice!r} for {situation.side} in dispute "
+        f"'{situation.dispute.id}' on day {situation.day}; the options open were "
+        f"{', '.join(situation.options)}"
+    )
+
+
+# ---------------------------------------------------------------------- the states' agents
+StateFactory = Callable[[Any, Any], Any]  # (model, StateSpec) -> a state agent
+_state_factory: list[StateFactory] = []
+
+
+def register_state_factory(factory: StateFactory) -> None:
+    """Make ``factory`` the maker of every state's agent (``brink.agents`` registers
+    :class:`~brink.agents.state.State` on import)."""
+    _state_factory[:] = [factory]
+
+
+def state_factory() -> StateFactory:
+    """The registered maker of states' agents; imports ``brink.agents`` (which registers its
+    own) by name when nothing is registered yet."""
+    if not _state_factory:
+        importlib.import_module("brink.agents")
+    return _state_factory[0]
