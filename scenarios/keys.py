@@ -238,6 +238,13 @@ STATE_RECORD = Record(
             default=default_of(spec.StateSpec, "capability_trend"),
         ),
         Key(
+            "interests",
+            Table(STATE, PROBABILITY),
+            "declared interests short of a treaty in other states' security, 0–1 (a guarantee, "
+            "an act of a legislature: 1 a firm public commitment); they pull it toward fighting "
+            "for that state",
+        ),
+        Key(
             "trade",
             Table(STATE, SHARE),
             "trade with each partner as a share of own GDP; default a gravity proxy",

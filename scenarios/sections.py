@@ -100,6 +100,13 @@ class SectionBuilder:
             for key in ("risk_tolerance", "committable", "reserves", "capability_trend"):
                 if key in record:
                     extra[key] = record[key]
+            if "interests" in record:
+                for partner in record["interests"]:
+                    if partner == code:
+                        raise self.fail(
+                            "a state's interests are in other states", f"{path}.interests"
+                        )
+                extra["interests"] = dict(record["interests"])
             if "trade" in record:
                 for partner in record["trade"]:
                     if partner == code:

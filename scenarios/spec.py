@@ -50,6 +50,7 @@ class StateSpec:
     committable: float | None = None  # share of troops it can send to a war abroad (None: default)
     reserves: float | None = None  # thousands of reservists it calls up on its own soil
     capability_trend: float = 0.0  # relative change of its capability per year (−0.03: 3 % down)
+    interests: dict[str, float] = field(default_factory=dict)  # state -> declared interest, 0–1
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,19 @@ war comes is
   any principal of S counts, weighted by reliability × credibility.
 - Tripwire (Schelling 1966, *Arms and Influence*, ch. 2): troops of k on the territory of S's
   principals are in harm's way from the first day, so k's own forces are engaged.
+- Interests (issue 21, "intervention by interest"): a state declares interests short of a treaty
+  in another's security (``interests:``: a guarantee, an act of a legislature), which pull it
+  toward fighting for that state; and a major power (COW's list, by year) leans toward fighting
+  for the side its affinity favours — great powers intervene where their interests are at
+  stake, treaty or not (Huth 1998, *Standing Your Ground*; Werner 2000 on third-party
+  intervention). The distance cost still weighs on both.
 - Affinity: the mean over S's principals of one third each of shared alliances, the same regime
   type, and trade (exposure of k, saturating at 5 % of GDP) — Bueno de Mesquita (1975) on
   alliance portfolios; Russett & Oneal (2001) on regime and trade — and −1 toward a principal
   that k faces on the other side of another open dispute (a member of an alliance Russia makes
-  demands of does not fight for Russia elsewhere).
+  demands of does not fight for Russia elsewhere). An alliance counts toward affinity only in a
+  war over its own members' soil — the purpose it was made for (Leeds 2003: pacts specify the
+  contingencies they cover) — so allies are not pulled into wars outside the alliance's area.
 - Cost: distance from k's capital to the theatre in units of the gradient D, plus a fixed cost
   of joining against a nuclear power.
 - Joining the challenger — the revisionist side, which demands a change of the status quo —
@@ -30,6 +38,7 @@ from __future__ import annotations
 
 import math
 
+from brink.scenarios.major_powers import is_major_power
 from brink.sim.dispute import CHALLENGER, TARGET, Dispute, other
 from brink.sim.maths import logistic
 from brink.sim.sanctions import trade_exposure
@@ -78,7 +87,7 @@ def rivals(model, a: str, b: str) -> bool:
     return False
 
 
-def affinity(model, member: str, principals: tuple[str, ...]) -> float:
+def affinity(model, member: str, principals: tuple[str, ...], theatre: str | None = None) -> float:
     """Mean affinity of ``member`` to the principals: shared alliances, regime, trade (0–1);
     −1 toward a rival it faces in another open dispute (Diehl & Goertz 2000: rivals do not
     align with each other)."""
@@ -89,7 +98,11 @@ def affinity(model, member: str, principals: tuple[str, ...]) -> float:
             total -= 1.0
             continue
         shared = sum(
-            1 for a in model.alliances.values() if member in a.members and principal in a.members
+            1
+            for a in model.alliances.values()
+            if member in a.members
+            and principal in a.members
+            and (theatre is None or theatre in a.members)
         )
         same_regime = 1.0 if model.states[principal].regime == state.regime else 0.0
         trade = min(1.0, trade_exposure(model, member, principal) / TRADE_SATURATION)
@@ -106,13 +119,25 @@ def troops_on_territory(model, owner: str, hosts: tuple[str, ...]) -> float:
     )
 
 
+def interest(model, member: str, principals: tuple[str, ...]) -> float:
+    """The strongest interest ``member`` has declared in any of ``principals`` (0–1)."""
+    declared = model.states[member].spec.interests
+    return max((declared.get(p, 0.0) for p in principals), default=0.0)
+
+
 def join_logit(model, dispute: Dispute, member: str, side: str) -> float:
     params = model.params
     principals = dispute.principals(side)
     opponents = dispute.principals(other(side))
     commit = commitment(model, member, principals, opponents, side)
     tripwire = math.log1p(troops_on_territory(model, member, dispute.territory(side)))
-    affinity_gap = affinity(model, member, principals) - affinity(model, member, opponents)
+    theatre = dispute.theatre
+    affinity_gap = affinity(model, member, principals, theatre) - affinity(
+        model, member, opponents, theatre
+    )
+    great_power = 0.0
+    if affinity_gap > 0 and is_major_power(model.states[member].spec.ccode, model.start_date.year):
+        great_power = params.join_great_power
     opponent_nuclear = any(model.states[o].nuclear for o in opponents)
     cost = model.distance_to_theatre(member, dispute.theatre) / params.gradient_km + (
         params.nuclear_join_cost if opponent_nuclear else 0.0
@@ -124,6 +149,8 @@ def join_logit(model, dispute: Dispute, member: str, side: str) -> float:
         + params.join_pact * commit
         + params.join_tripwire * tripwire
         + params.join_affinity * affinity_gap
+        + params.join_interest * interest(model, member, principals)
+        + great_power
         - params.join_cost * cost
     )
 
@@ -172,8 +199,8 @@ def join_probabilities(model, dispute: Dispute) -> dict[str, tuple[float, float]
         if not barred(model, dispute, code, TARGET):
             logit_target = join_logit(model, dispute, code, TARGET)
         logits[code] = (logit_challenger, logit_target)
-        gap = affinity(model, code, dispute.principals(TARGET)) - affinity(
-            model, code, dispute.principals(CHALLENGER)
+        gap = affinity(model, code, dispute.principals(TARGET), dispute.theatre) - affinity(
+            model, code, dispute.principals(CHALLENGER), dispute.theatre
         )
         sympathy[code] = (
             0.0 if logit_challenger == -math.inf else max(0.0, -gap),

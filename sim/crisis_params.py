@@ -232,6 +232,34 @@ class CrisisParameters:
         "a revisionist's war without an offence pact (Leeds 2003)",
         group="coalitions",
     )
+    join_interest: float = _p(
+        3.0,
+        0.0,
+        10.0,
+        "log-odds per unit interest",
+        "pull of a declared interest short of a treaty (a guarantee, an act of a legislature; "
+        "`interests:` in a scenario) toward fighting for the state it concerns",
+        group="coalitions",
+    )
+    join_great_power: float = _p(
+        1.5,
+        0.0,
+        10.0,
+        "log-odds",
+        "pull of a major power (COW list) toward fighting for the side it leans to: great powers "
+        "intervene where their interests are at stake, treaty or not (Huth 1998)",
+        group="coalitions",
+    )
+    third_party_optimism: float = _p(
+        1.0,
+        0.0,
+        5.0,
+        "log-odds",
+        "how far each side underrates the chance that a third state fights against it, where "
+        "that state's commitment is unclear (Blainey 1973; Levy 1983; corrected by pacts and "
+        "tripwire troops)",
+        group="coalitions",
+    )
     nuclear_join_cost: float = _p(
         1.0,
         0.0,

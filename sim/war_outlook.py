@@ -17,6 +17,14 @@ certainty and third states with their chance of joining — so a nuclear ally's 
 the cost of war for both sides (Schelling 1966; Jervis 1989, *The Meaning of the Nuclear
 Revolution*).
 
+Each side also misjudges the politics, not only the balance: it underrates the chance that a
+third state fights *against* it by ``third_party_optimism`` in log-odds, scaled down by how clear
+that state's commitment is — a binding pact, troops in harm's way (Blainey 1973, ch. 3; Levy
+1983 on misperception and war; Jervis 1976; the Kaiser's hope in 1914 that Britain would stay
+out; Fearon 1997: tied hands and sunk costs are what make a commitment believed). The true chances
+decide who really fights (:mod:`brink.sim.war`); the believed ones only shape the war a side
+expects.
+
 Projections are cached by everything they depend on that can change during a run (join chances
 rounded to ``JOIN_CHANCE_STEP``, deployments, sanctions, aid, arming), so a standoff that stands
 still costs one projection per side, not one a day.
@@ -24,9 +32,12 @@ still costs one projection per side, not one a day.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 
-from brink.sim.dispute import CHALLENGER, TARGET, Dispute
+from brink.sim.coalitions import commitment, troops_on_territory
+from brink.sim.dispute import CHALLENGER, TARGET, Dispute, other
+from brink.sim.maths import logistic
 from brink.sim.war import War
 from brink.sim.war_projection import SIDES, WarProjection
 
@@ -60,16 +71,55 @@ def war_views(model, dispute: Dispute) -> dict[str, WarProjection]:
     return views
 
 
-def coalitions(dispute: Dispute, samples: int = COALITION_SAMPLES) -> Counter:
+#: Troops in harm's way (thousands) that make a third state's commitment fully clear.
+CLEAR_TRIPWIRE = 10.0
+
+
+def believed_chances(model, dispute: Dispute, view: str) -> dict[str, tuple[float, float]]:
+    """The chances of joining as ``view`` (a side) believes them: each third state's chance of
+    fighting against ``view`` is underrated by ``third_party_optimism`` log-odds times how
+    unclear its commitment is (1 − clarity; clarity from a pact with the other side's
+    principals and troops on their soil)."""
+    bias = model.params.third_party_optimism
+    if bias <= 0 or view not in (CHALLENGER, TARGET):
+        return dispute.join_probabilities
+    against = other(view)
+    index = 0 if against == CHALLENGER else 1
+    principals = dispute.principals(against)
+    opponents = dispute.principals(view)
+    believed = {}
+    for code, chances in dispute.join_probabilities.items():
+        chance = chances[index]
+        if 0.0 < chance < 1.0:
+            clarity = max(0.0, commitment(model, code, principals, opponents, against))
+            clarity += math.log1p(troops_on_territory(model, code, dispute.territory(against))) / (
+                math.log1p(CLEAR_TRIPWIRE)
+            )
+            unclear = max(0.0, 1.0 - clarity)
+            logit = math.log(chance / (1.0 - chance))
+            chance = logistic(logit - bias * unclear)
+        pair = list(chances)
+        pair[index] = chance
+        believed[code] = (pair[0], pair[1])
+    return believed
+
+
+def coalitions(
+    dispute: Dispute,
+    samples: int = COALITION_SAMPLES,
+    chances: dict[str, tuple[float, float]] | None = None,
+) -> Counter:
     """Which third states join which side, as ``samples`` stratified draws from their chances
-    of joining: a Counter of frozen {code: side} coalitions. Deterministic (it draws nothing
-    from the run's generator), so a projection never changes the run it informs."""
+    of joining (the true ones unless ``chances`` are given): a Counter of frozen {code: side}
+    coalitions. Deterministic (it draws nothing from the run's generator), so a projection never
+    changes the run it informs."""
     drawn: Counter = Counter()
-    codes = sorted(dispute.join_probabilities)
+    chances = dispute.join_probabilities if chances is None else chances
+    codes = sorted(chances)
     for j in range(samples):
         joiners = []
         for i, code in enumerate(codes):
-            p_challenger, p_target = dispute.join_probabilities[code]
+            p_challenger, p_target = chances[code]
             u = ((j + 0.5) / samples + i * GOLDEN) % 1.0
             if u < p_target:
                 joiners.append((code, TARGET))
@@ -85,7 +135,7 @@ def expected_war(model, dispute: Dispute, view: str) -> WarProjection:
     coalitions rather than fighting one war with fractional allies matters: a war against a
     strong ally who may not come is not a war against a fraction of that ally."""
     horizon_days = model.params.horizon * model.params.step_days
-    drawn = coalitions(dispute)
+    drawn = coalitions(dispute, chances=believed_chances(model, dispute, view))
     count = sum(drawn.values())
     share = days = running = 0.0
     casualties = dict.fromkeys(SIDES, 0.0)
