@@ -43,7 +43,9 @@ class Dispute:
     sympathy: dict[str, tuple[float, float]] = field(default_factory=dict)  # affinity gap ≥ 0
     win_probability: float = 0.5  # the challenger's expected share of a war (its own view)
     war_views: dict = field(default_factory=dict)  # side -> sim.war.WarProjection, this step
-    nuclear_risk: float = 0.0  # expected nuclear cost of a war now (sim.war_outlook)
+    nuclear_risk: dict[str, float] = field(  # side -> expected nuclear cost of a war now
+        default_factory=lambda: {CHALLENGER: 0.0, TARGET: 0.0}
+    )
     review_due: set[str] = field(default_factory=lambda: {CHALLENGER, TARGET})
     target_territory: tuple[str, ...] = ()  # the target state, or every member of the alliance
     displayed_since: dict[str, int] = field(default_factory=dict)  # side -> step of level ≥ 3

@@ -70,7 +70,7 @@ def war_cost_function(model, dispute: Dispute, side: str, viewer: str | None = N
         return WarCost(slope, RESOLVE_CEILING, params.nuclear_war_cost if both_nuclear else 0.0)
     view = dispute.war_views[viewer or side]
     slope = view.cost_weight[side] * decider.risk_factor()
-    return WarCost(slope, RESOLVE_CEILING, dispute.nuclear_risk)
+    return WarCost(slope, RESOLVE_CEILING, dispute.nuclear_risk[side])
 
 
 def daily_hazard(model, level: int) -> float:

@@ -11,11 +11,11 @@ amount — so an optimistic state expects a better war than the one it will get 
 From the projection come the expected share of the demand the war would bring, its expected
 length, and each side's cost weight (days of fighting weighted by the opponent's strength), which
 :mod:`brink.agents.crisis_choice` turns into a cost that falls with resolve. To this is added the
-risk of a war between coalitions with nuclear members: ``nuclear_war_cost`` × P(a nuclear state
-fights on one side) × P(a nuclear state fights on the other), where principals count with
-certainty and third states with their chance of joining — so a nuclear ally's tripwire raises
-the cost of war for both sides (Schelling 1966; Jervis 1989, *The Meaning of the Nuclear
-Revolution*).
+risk of facing nuclear weapons (:func:`nuclear_risk`): ``nuclear_war_cost`` × P(a nuclear state
+fights against the side) × (P(one fights for it), or three quarters where none would), where
+principals count with certainty and third states with their chance of joining — so a nuclear
+ally's tripwire raises the cost of war for both sides (Schelling 1966; Jervis 1989, *The
+Meaning of the Nuclear Revolution*).
 
 Each side also misjudges the politics, not only the balance: it underrates the chance that a
 third state fights *against* it by ``third_party_optimism`` in log-odds, scaled down by how clear
@@ -71,6 +71,9 @@ def war_views(model, dispute: Dispute) -> dict[str, WarProjection]:
     return views
 
 
+#: A side with no nuclear state facing one pays this share of the nuclear cost of a war between
+#: two nuclear coalitions: it cannot answer in kind, but it also need not fear for all its cities.
+LONE_NUCLEAR_EXPOSURE = 0.75
 #: Troops in harm's way (thousands) that make a third state's commitment fully clear.
 CLEAR_TRIPWIRE = 10.0
 
@@ -159,11 +162,16 @@ def neutral_projection(model, dispute: Dispute) -> WarProjection:
     return expected_war(model, dispute, "neutral")
 
 
-def nuclear_risk(model, dispute: Dispute) -> float:
-    """Expected nuclear cost of a war over ``dispute`` (see the module docstring)."""
+def nuclear_risk(model, dispute: Dispute) -> dict[str, float]:
+    """Each side's expected nuclear cost of a war over ``dispute``: ``nuclear_war_cost`` × the
+    chance that a nuclear state fights against it, × (the chance one fights for it, or
+    ``lone_nuclear_exposure`` if none would). A side that faces the bomb without one of its own
+    pays too, and more than half as much: a nuclear monopoly deters (Beardsley & Asal 2009,
+    "Winning with the Bomb"; Kroenig 2013 on nuclear superiority; the Berlin blockade of
+    1948–49 stopped short of war under the American monopoly)."""
     params = model.params
     if params.nuclear_war_cost <= 0:
-        return 0.0
+        return dict.fromkeys((CHALLENGER, TARGET), 0.0)
     fights = {}
     for index, side in enumerate((CHALLENGER, TARGET)):
         none_fights = 1.0
@@ -174,4 +182,10 @@ def nuclear_risk(model, dispute: Dispute) -> float:
             if model.states[code].nuclear:
                 none_fights *= 1.0 - chances[index]
         fights[side] = 1.0 - none_fights
-    return params.nuclear_war_cost * fights[CHALLENGER] * fights[TARGET]
+    exposure = LONE_NUCLEAR_EXPOSURE
+    return {
+        side: params.nuclear_war_cost
+        * fights[other(side)]
+        * (fights[side] + (1.0 - fights[side]) * exposure)
+        for side in (CHALLENGER, TARGET)
+    }
