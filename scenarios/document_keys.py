@@ -34,7 +34,6 @@ from brink.scenarios.keys import (
     STATE_RECORD,
     TRIGGER,
     WHEN_KEYS,
-    YEAR,
     Date,
     Either,
     Flag,
@@ -254,7 +253,12 @@ CAPABILITIES = Record(
             "the data set: COW National Material Capabilities v6.0",
             required=True,
         ),
-        Key("year", YEAR, "the year to read (NMC v6.0 covers 1816–2016)", required=True),
+        Key(
+            "year",
+            Number(1816, 2016, "a year of NMC v6.0", integer=True),
+            "the year to read (NMC v6.0 covers 1816–2016)",
+            required=True,
+        ),
     ),
     doc="Fill `capability` (cinc) and `troops` (milper) of every state with a `cow` code "
     "that does not give them.",

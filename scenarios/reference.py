@@ -78,6 +78,8 @@ def _type(kind: Any) -> str:
         if kind.max_items is not None and kind.max_items == kind.min_items:
             count = f"{kind.min_items} "
         return f"list of {count}{_type(kind.item)}"
+    if isinstance(kind, K.Positional):
+        return "list [" + ", ".join(f"{name}: {_type(item)}" for name, item in kind.items) + "]"
     if isinstance(kind, K.Either):
         return f"{_type(kind.scalar)}, or {_type(kind.record)}"
     if isinstance(kind, K.Nullable):

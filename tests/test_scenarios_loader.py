@@ -331,10 +331,11 @@ def test_unknown_bundled_name_suggests_the_nearest():
             "demands.baltic.deadline: day 119 is after the horizon (60 steps from 2022-01-17)",
         ),
         (
-            "  - day: 2\n",
+            "  - day: 5\n",
             "  - day: 0\n",
-            "0\n    deploy",
-            "timeline[1].day: this is day 0, the start or before; timeline entries happen on day 1",
+            "0\n    offer",
+            "timeline[3].day: this is day 0, the start or before; only a statement or a "
+            "deployment may stand on day 0",
         ),
         (
             "  - day: 10\n    withdraw: more",
