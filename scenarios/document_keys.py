@@ -162,7 +162,8 @@ TIMELINE_ENTRY = Record(
         *(Key(name, ACTIONS[name], ACTION_DOCS[name]) for name in ACTIONS),
         Key("note", Text(), "a comment kept with the file"),
     ),
-    doc="One dated entry: `day` or `date`, and exactly one action.",
+    doc="One dated entry: `day` or `date`, and exactly one action, on day 1 or later; a "
+    "`statement` or a `deploy` may stand on day 0, the start date.",
     exclusive=(("day",), ("date",)),
     require_one=True,
     choose_one=tuple(ACTIONS),
