@@ -1,7 +1,7 @@
 """Slips that load as valid values but are not what the writer meant, refused with one line.
 
-Checked once a scenario's sections are built (:meth:`brink.scenarios.builder.ScenarioBuilder
-.build`), for states with a ``cow:`` code against the bundled data:
+Checked once a scenario's sections are built (``ScenarioBuilder.build`` in
+:mod:`brink.scenarios.builder`), for states with a ``cow:`` code against the bundled data:
 
 - a ``cow:`` code that is no COW state, or no state in the start year (within NMC's years);
 - a state's ``troops`` far above its COW ``milper``, and a deployment larger than its owner's
