@@ -376,8 +376,14 @@ def test_unknown_bundled_name_suggests_the_nearest():
         (
             "capabilities: {source: cow-nmc, year: 2016}",
             "capabilities: {source: cow-nmc, year: 2017}",
-            "365",
-            "states.RUS.cow: COW code 365 has no NMC record for 2017 (it has 1816–2016)",
+            "2017",
+            "capabilities.year: 2017 is above 2016 (a year of NMC v6.0",
+        ),
+        (
+            "capabilities: {source: cow-nmc, year: 2016}",
+            "capabilities: {source: cow-nmc, year: 1950}",
+            "366",  # Estonia, absorbed by the Soviet Union 1940–1991
+            "states.EST.cow: COW code 366 has no NMC record for 1950 (it has 1918–2016)",
         ),
         (
             "    cow: 365\n",
