@@ -162,7 +162,7 @@ PROBABILITY = Number(0.0, 1.0, "a probability")
 SHARE = Number(0.0, 1.0, "a share")
 THOUSANDS = Number(0.0, 20000.0, "thousands of troops")
 DAY = Number(0, 100000, "a day number", integer=True)
-YEAR = Number(1816, 2100, "a year", integer=True)
+YEAR = Number(1815, 2100, "a year", integer=True)  # ATOP v4 begins with the pacts of 1815
 PAIR = ListOf(Number(-1000.0, 1000.0, "a coefficient per year"), min_items=2, max_items=2)
 
 WHEN_KEYS = (

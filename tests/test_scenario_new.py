@@ -139,3 +139,11 @@ def test_data_pacts_and_capabilities(capsys):
     [record] = json.loads(capsys.readouterr().out)
     assert record["cinc"] == nmc_rows()[710, 1968]["cinc"]
     assert record["milper"] == nmc_rows()[710, 1968]["milper"]
+
+
+def test_the_pacts_of_1815_fit_the_alliance_years():
+    # ATOP v4 begins with the Vienna settlement: members join in 1815, before NMC's first year
+    text = skeleton("vienna", dt.date(1816, 6, 15), [255, 300, 365])
+    scenario = load_scenario_text(text, file="vienna.yaml")
+    joined = {m.joined for alliance in scenario.alliances.values() for m in alliance.members}
+    assert 1815 in joined
