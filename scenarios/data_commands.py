@@ -235,5 +235,7 @@ def _cell(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
         return f"{value:.4f}" if abs(value) < 1 else f"{value:g}"
     return str(value)
