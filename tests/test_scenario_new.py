@@ -147,3 +147,18 @@ def test_the_pacts_of_1815_fit_the_alliance_years():
     scenario = load_scenario_text(text, file="vienna.yaml")
     joined = {m.joined for alliance in scenario.alliances.values() for m in alliance.members}
     assert 1815 in joined
+
+
+def test_the_judgement_sweep_of_docs_scenarios_loads():
+    from brink.experiments.experiment import load_experiment
+    from brink.scenarios.loader import SCENARIO_DIR
+
+    experiment = load_experiment(SCENARIO_DIR.parent / "docs" / "howto" / "judgement_keys.yaml")
+    assert experiment.scenario_path.endswith("history/munich_1938.yaml")
+    names = [factor.name for factor in experiment.factors]
+    assert names == [
+        "demands.sudetenland.stakes.challenger",
+        "demands.sudetenland.stakes.target",
+        "demands.sudetenland.size",
+        "states.CSK.resolve.mean",
+    ]
