@@ -15,6 +15,8 @@ import math
 from brink.errors import BrinkInputError, Location
 from brink.scenarios import state_data as data
 from brink.scenarios.datasets import nmc_rows
+from brink.scenarios.spec import ResolveSpec
+from brink.sim.params import PARAMETERS
 
 WHERE = Location(file="command line", key="--states")
 
@@ -125,7 +127,7 @@ def skeleton(name: str, date: dt.date, ccodes: list[int]) -> str:
         f'  - "Polity5 Project, Center for Systemic Peace, {year} values"',
         '  - "COW Direct Contiguity v3.2 (Stinnett et al. 2002)"',
         f"start: {date.isoformat()}",
-        "horizon: 180 # steps (days): the model's default",
+        f"horizon: {PARAMETERS['horizon'].default:g} # steps (days): the model's default",
         "",
         f"capabilities: {{source: cow-nmc, year: {year}}} # [nmc]",
         "",
@@ -179,7 +181,11 @@ def _state(ccode: int, code: str, date: dt.date) -> list[str]:
     for key, column in (("capability", "cinc"), ("troops", "milper")):
         if math.isnan(row[column]):
             lines.append(_nearest(ccode, year, key, column))
-    lines.append("    # resolve: {mean: 0.5, spread: 0.15} # private resolve, drawn per run")
+    default = ResolveSpec()
+    lines.append(
+        f"    # resolve: {{mean: {default.mean:g}, spread: {default.spread:g}}} # private resolve, "
+        "drawn per run"
+    )
     return lines
 
 
