@@ -176,9 +176,9 @@ def _pacts(queries: list[str], date: dt.date) -> list[dict[str, Any]]:
             "kind": pact.kind,
             "begins": pact.begins.isoformat(),
             "ends": None if pact.ends is None else pact.ends.isoformat(),
-            "members": " ".join(
-                f"{data.abbreviations()[ccode]}:{joined}" for ccode, joined in pact.members.items()
-            ),
+            "members": {
+                data.abbreviations()[ccode]: joined for ccode, joined in pact.members.items()
+            },
         }
         for pact in data.pacts_on(ccodes, date)
     ]
@@ -232,6 +232,8 @@ def print_table(records: list[dict[str, Any]]) -> None:
 def _cell(value: Any) -> str:
     if value is None:
         return "-"
+    if isinstance(value, dict):
+        return " ".join(f"{key}:{item}" for key, item in value.items())
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):

@@ -132,6 +132,7 @@ def test_data_pacts_and_capabilities(capsys):
     assert main(["data", "pacts", "CHN", "RUS", "--date", "1969-03-02", "--json"]) == 0
     pacts = json.loads(capsys.readouterr().out)
     assert [(p["atop"], p["kind"], p["ends"]) for p in pacts] == [(3200, "defense", "1980-04-11")]
+    assert pacts[0]["members"] == {"RUS": 1950, "CHN": 1950}
     # lapsed by 1981
     assert main(["data", "pacts", "CHN", "RUS", "--date", "1981-01-01"]) == 0
     assert capsys.readouterr().out == "(none)\n"
