@@ -21,6 +21,7 @@ from brink.safe_output import describe_os_error
 # Modules that define ``register(subparsers)``; each adds its own subcommands.
 COMMAND_MODULES = (
     "brink.scenarios.commands",
+    "brink.scenarios.data_commands",
     "brink.experiments.run_commands",
     "brink.experiments.commands",
     "brink.experiments.retrodiction.commands",

@@ -18,6 +18,11 @@ from brink.scenarios.document_keys import ACTIONS
 from brink.scenarios.key_reader import join_key
 from brink.scenarios.located_yaml import located_error
 from brink.scenarios.sections import SectionBuilder
+from brink.scenarios.slips import check_slips
+
+#: Timeline actions that may stand on day 0: what was said or sent by the start date counts from
+#: the first step (a hands-tying statement commits the speaker; troops stand where sent).
+AT_THE_START = ("statement", "deploy")
 
 
 class ScenarioBuilder(SectionBuilder):
@@ -72,6 +77,9 @@ class ScenarioBuilder(SectionBuilder):
         dated_events = self.timeline(demands, sanctions)
         self.check_refs(states, alliances)
         self.check_events(dated_events, demands, alliances)
+        forces = [(d.owner, d.troops, f"deployments.{d.id}") for d in deployments]
+        forces += [(e.actor, e.troops, p) for e, p in dated_events if e.kind == "deploy"]
+        check_slips(self.fail, doc, states, forces, self.start.year)
         return spec.Scenario(
             name=doc.get("name", self.name),
             description=doc["description"].strip(),
@@ -104,11 +112,11 @@ class ScenarioBuilder(SectionBuilder):
         for index, entry in enumerate(self.doc.get("timeline", [])):
             path = f"timeline[{index}]"
             day = self.when(entry, path)
-            if day < 1:
+            if day < 1 and not any(action in entry for action in AT_THE_START):
                 raise self.fail(
-                    f"this is day {day}, the start or before; timeline entries happen on day 1 "
-                    "or later (what stands at the start belongs under deployments, demands or "
-                    "sanctions)",
+                    f"this is day {day}, the start or before; only a statement or a deployment "
+                    "may stand on day 0, other entries happen on day 1 or later (what stands at "
+                    "the start belongs under deployments, demands or sanctions)",
                     join_key(path, "date" if "date" in entry else "day"),
                 )
             dated.append((day, index, entry, path))

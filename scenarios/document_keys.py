@@ -34,7 +34,6 @@ from brink.scenarios.keys import (
     STATE_RECORD,
     TRIGGER,
     WHEN_KEYS,
-    YEAR,
     Date,
     Either,
     Flag,
@@ -163,7 +162,8 @@ TIMELINE_ENTRY = Record(
         *(Key(name, ACTIONS[name], ACTION_DOCS[name]) for name in ACTIONS),
         Key("note", Text(), "a comment kept with the file"),
     ),
-    doc="One dated entry: `day` or `date`, and exactly one action.",
+    doc="One dated entry: `day` or `date`, and exactly one action, on day 1 or later; a "
+    "`statement` or a `deploy` may stand on day 0, the start date.",
     exclusive=(("day",), ("date",)),
     require_one=True,
     choose_one=tuple(ACTIONS),
@@ -254,7 +254,12 @@ CAPABILITIES = Record(
             "the data set: COW National Material Capabilities v6.0",
             required=True,
         ),
-        Key("year", YEAR, "the year to read (NMC v6.0 covers 1816–2016)", required=True),
+        Key(
+            "year",
+            Number(1816, 2016, "a year of NMC v6.0", integer=True),
+            "the year to read (NMC v6.0 covers 1816–2016)",
+            required=True,
+        ),
     ),
     doc="Fill `capability` (cinc) and `troops` (milper) of every state with a `cow` code "
     "that does not give them.",

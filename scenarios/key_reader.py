@@ -173,6 +173,19 @@ class KeyReader:
             )
         return items
 
+    def _read_positional(self, node: Node, kind: K.Positional, path: str) -> list[Any]:
+        self._expect(node, SequenceNode, kind, path)
+        if len(node.value) != len(kind.items):
+            raise self.fail(
+                f"has {len(node.value)} items, expected exactly {len(kind.items)} "
+                f"([{', '.join(name for name, _ in kind.items)}])",
+                path,
+            )
+        return [
+            self.read(item, item_kind, f"{path}[{i}]")
+            for i, (item, (_, item_kind)) in enumerate(zip(node.value, kind.items, strict=True))
+        ]
+
     def _read_nullable(self, node: Node, kind: K.Nullable, path: str) -> Any:
         return self.read(node, kind.kind, path)
 
@@ -291,6 +304,8 @@ def _expected(kind: Any) -> str:
         return "a mapping"
     if isinstance(kind, K.ListOf):
         return f"a list of {_expected(kind.item)}"
+    if isinstance(kind, K.Positional):
+        return f"a list [{', '.join(name for name, _ in kind.items)}]"
     if isinstance(kind, K.Either):
         return f"{_expected(kind.scalar)} or {_expected(kind.record)}"
     if isinstance(kind, K.Nullable):

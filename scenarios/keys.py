@@ -65,6 +65,13 @@ class ListOf:
 
 
 @dataclass(frozen=True)
+class Positional:
+    """A list with one named kind per position, as ``[latitude, longitude]``."""
+
+    items: tuple[tuple[str, Any], ...]
+
+
+@dataclass(frozen=True)
 class Key:
     """One key of a record: its name, type, whether it must be given, and what it means."""
 
@@ -155,7 +162,7 @@ PROBABILITY = Number(0.0, 1.0, "a probability")
 SHARE = Number(0.0, 1.0, "a share")
 THOUSANDS = Number(0.0, 20000.0, "thousands of troops")
 DAY = Number(0, 100000, "a day number", integer=True)
-YEAR = Number(1816, 2100, "a year", integer=True)
+YEAR = Number(1815, 2100, "a year", integer=True)  # ATOP v4 begins with the pacts of 1815
 PAIR = ListOf(Number(-1000.0, 1000.0, "a coefficient per year"), min_items=2, max_items=2)
 
 WHEN_KEYS = (
@@ -207,8 +214,14 @@ STATE_RECORD = Record(
         Key("nuclear", Flag(), "whether it holds nuclear weapons", default=False),
         Key(
             "capital",
-            ListOf(Number(-180.0, 180.0, "degrees"), min_items=2, max_items=2),
-            "capital location [latitude, longitude] in degrees",
+            Positional(
+                (
+                    ("latitude", Number(-90.0, 90.0, "degrees north")),
+                    ("longitude", Number(-180.0, 180.0, "degrees east")),
+                )
+            ),
+            "capital location [latitude, longitude] in degrees; with `cow`, checked against "
+            "the state's outline",
             required=True,
         ),
         Key(
@@ -262,7 +275,8 @@ STATE_RECORD = Record(
             default=f"{PARAMETERS['reserve_ratio'].default} × troops (parameter reserve_ratio)",
         ),
     ),
-    doc="A state, keyed by its ISO 3166 alpha-3 code.",
+    doc="A state, keyed by a three-letter code: its COW letter code (as `brink new` writes) "
+    "or ISO 3166 alpha-3.",
 )
 
 # -- alliances -------------------------------------------------------------------------------

@@ -88,6 +88,14 @@ def _kind(kind: Any) -> dict[str, Any]:
         if kind.max_items is not None:
             schema["maxItems"] = kind.max_items
         return schema
+    if isinstance(kind, K.Positional):
+        count = len(kind.items)
+        return {
+            "type": "array",
+            "prefixItems": [_kind(item) for _, item in kind.items],
+            "minItems": count,
+            "maxItems": count,
+        }
     if isinstance(kind, K.Either):
         return {"anyOf": [_kind(kind.scalar), _kind(kind.record)]}
     if isinstance(kind, K.Nullable):

@@ -113,8 +113,6 @@ class SectionBuilder:
                         raise self.fail("a state does not trade with itself", f"{path}.trade")
                 extra["trade"] = dict(record["trade"])
             latitude, longitude = record["capital"]
-            if not -90 <= latitude <= 90:
-                raise self.fail(f"latitude {latitude:g} is outside −90–90", f"{path}.capital")
             states[code] = spec.StateSpec(
                 code=code,
                 name=record["name"],

@@ -402,3 +402,64 @@ def test_the_views_scenario_picker_lists_the_casebook():
     assert choices[0] == "my_crisis.yaml"
     assert set(casebook_names()) <= set(choices)
     assert scenario_choices("history/munich_1938").count("history/munich_1938") == 1
+
+
+# -- your own case: --case FILE --
+
+USSURI = SCENARIO_DIR.parent / "docs" / "howto" / "ussuri_1969.yaml"
+
+
+def test_a_users_file_is_scored_beside_a_bundled_case(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    mine = tmp_path / "ussuri_1969.yaml"
+    mine.write_text(USSURI.read_text(encoding="utf-8"), encoding="utf-8")
+    argv = ["casebook", "--case", "ussuri_1969.yaml", "--case", "history/munich_1938"]
+    assert main([*argv, "--runs", "3", "--seed", "1", "--out", "book", "--no-progress"]) == 0
+    assert "2 disputes in 2 cases" in capsys.readouterr().out
+    table = pd.read_csv(tmp_path / "book" / "casebook.csv")
+    # in order of start date, the file named as it was given (so `brink run` can reproduce it)
+    assert list(table["case"]) == ["history/munich_1938", "ussuri_1969.yaml"]
+    row = table.set_index("case").loc["ussuri_1969.yaml"]
+    assert (row["dispute"], row["real_outcome"], row["mid"], row["runs"]) == (
+        "islands",
+        "stalemate",
+        349,
+        3,
+    )
+    assert (tmp_path / "book" / "cases" / "ussuri_1969" / "runs.parquet").is_file()
+    manifest = json.loads((tmp_path / "book" / "manifest.json").read_text())
+    assert manifest["cases"] == ["history/munich_1938", "ussuri_1969.yaml"]
+
+
+def test_a_users_file_without_history_is_refused(tmp_path, capsys):
+    mine = tmp_path / "mine.yaml"
+    mine.write_text(CASE.split("history:")[0], encoding="utf-8")
+    assert main(["casebook", "--case", str(mine), "--runs", "1"]) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and f"{mine}: has no history: block" in error
+
+
+def test_a_users_history_is_checked_against_its_codes_at_its_line(tmp_path, capsys):
+    text = USSURI.read_text(encoding="utf-8").replace(
+        "outcome: stalemate # [mid]", "outcome: yield_target # [mid]"
+    )
+    mine = tmp_path / "ussuri.yaml"
+    mine.write_text(text, encoding="utf-8")
+    assert main(["casebook", "--case", str(mine), "--runs", "1"]) == 2
+    error = capsys.readouterr().err
+    line = text[: text.index("    islands:\n      outcome")].count("\n") + 1
+    assert error.startswith(f"brink: {mine}:{line}:")
+    assert "history.disputes.islands: outcome yield_target, but MID 349 codes stalemate" in error
+
+
+def test_a_missing_file_and_a_shared_folder_are_refused(tmp_path, capsys):
+    assert main(["casebook", "--case", str(tmp_path / "nothing.yaml"), "--runs", "1"]) == 2
+    assert "is not a casebook case or a file" in capsys.readouterr().err
+    mine = tmp_path / "munich_1938.yaml"
+    mine.write_text(
+        (SCENARIO_DIR / "history" / "munich_1938.yaml").read_text(encoding="utf-8"),
+        encoding="utf-8",
+    )
+    argv = ["casebook", "--case", str(mine), "--case", "history/munich_1938", "--runs", "1"]
+    assert main(argv) == 2
+    assert "would share the folder cases/munich_1938" in capsys.readouterr().err

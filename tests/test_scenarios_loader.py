@@ -331,10 +331,11 @@ def test_unknown_bundled_name_suggests_the_nearest():
             "demands.baltic.deadline: day 119 is after the horizon (60 steps from 2022-01-17)",
         ),
         (
-            "  - day: 2\n",
+            "  - day: 5\n",
             "  - day: 0\n",
-            "0\n    deploy",
-            "timeline[1].day: this is day 0, the start or before; timeline entries happen on day 1",
+            "0\n    offer",
+            "timeline[3].day: this is day 0, the start or before; only a statement or a "
+            "deployment may stand on day 0",
         ),
         (
             "  - day: 10\n    withdraw: more",
@@ -375,8 +376,14 @@ def test_unknown_bundled_name_suggests_the_nearest():
         (
             "capabilities: {source: cow-nmc, year: 2016}",
             "capabilities: {source: cow-nmc, year: 2017}",
-            "365",
-            "states.RUS.cow: COW code 365 has no NMC record for 2017 (it has 1816–2016)",
+            "2017",
+            "capabilities.year: 2017 is above 2016 (a year of NMC v6.0",
+        ),
+        (
+            "capabilities: {source: cow-nmc, year: 2016}",
+            "capabilities: {source: cow-nmc, year: 1950}",
+            "366",  # Estonia, absorbed by the Soviet Union 1940–1991
+            "states.EST.cow: COW code 366 has no NMC record for 1950 (it has 1918–2016)",
         ),
         (
             "    cow: 365\n",

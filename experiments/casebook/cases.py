@@ -75,6 +75,33 @@ def load_case(name: str) -> Scenario:
     return scenario
 
 
+def user_case(path: str) -> Scenario:
+    """A user's casebook file, checked as the bundled cases are: it loads, has a ``history:``
+    block, and the block agrees with the MID, ICB and COW codes it names.
+
+    Raises:
+        BrinkInputError: the first mistake, at its line (a disagreement at its dispute's entry).
+    """
+    from brink.experiments.casebook.checks import history_disagreements
+    from brink.scenarios.document_keys import SCENARIO
+    from brink.scenarios.key_reader import KeyReader
+    from brink.scenarios.located_yaml import compose_bounded, read_bounded
+
+    scenario = load_case(path)
+    problems = history_disagreements(scenario)
+    if not problems:
+        return scenario
+    dispute, problem = problems[0].split(": ", 1)
+    reader = KeyReader(path)
+    reader.read(compose_bounded(read_bounded(Path(path), "a scenario"), path), SCENARIO, "")
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    raise BrinkInputError(
+        f"{problem}{more}; the history: block must agree with the codes it names, or leave the "
+        "code out",
+        reader.where(f"history.disputes.{dispute}", at_key=True),
+    )
+
+
 # -- one case and dispute --------------------------------------------------------------------
 
 
@@ -270,6 +297,12 @@ def run_case(
     return CaseRun(name, scenario, params, result.runs, time.perf_counter() - clock)
 
 
+def case_folder(name: str) -> str:
+    """The folder of a case's tables: ``munich_1938`` for ``history/munich_1938`` and for
+    ``my/munich_1938.yaml``."""
+    return Path(name).name.removesuffix(".yaml")
+
+
 def run_casebook(
     names: list[str],
     *,
@@ -289,7 +322,7 @@ def run_casebook(
             runs=runs,
             seed=seed,
             jobs=jobs,
-            directory=directory / "cases" / Path(name).name,
+            directory=directory / "cases" / case_folder(name),
             params_file=params_file,
             progress=progress,
         )

@@ -24,8 +24,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "casebook",
         help="run the historical cases and score them against what happened",
         description=(
-            "Run every casebook scenario (scenarios/history/ and black_sea_2022) R times and "
-            "write casebook.md, casebook.csv, casebook_sides.csv and casebook.png/.pdf to DIR: "
+            "Run every casebook scenario (scenarios/history/ and black_sea_2022), or those "
+            "given with --case (bundled names, or your own files with a history: block), R times "
+            "and write casebook.md, casebook.csv, casebook_sides.csv and casebook.png/.pdf to DIR: "
             "per case the model's probability of each outcome beside what happened, its log "
             "score, who fought, war lengths, and the total log score beside a base rate's."
         ),
@@ -48,8 +49,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         dest="cases",
         action="append",
         default=[],
-        metavar="NAME",
-        help="only this case (repeatable; default every case)",
+        metavar="CASE",
+        help="only this case: a bundled case's name or a scenario file with a history: block "
+        "(repeatable, mixing both; default every bundled case)",
     )
     parser.add_argument(
         "--no-progress", dest="progress", action="store_false", help="no progress bars"
@@ -68,9 +70,41 @@ def _command_line(args: argparse.Namespace, runs: int, seed: int, out: Path) -> 
     return shlex.join(words)
 
 
+def chosen_cases(cases: list[str], bundled: list[str]) -> list[str]:
+    """The cases asked for with ``--case``, bundled names and files, in order of start date.
+
+    A file is checked as a bundled case is (:func:`~brink.experiments.casebook.cases.user_case`);
+    two cases whose tables would share a folder are refused.
+    """
+    from brink.errors import BrinkInputError, Location, did_you_mean
+    from brink.experiments.casebook.cases import case_folder, user_case
+    from brink.scenarios.loader import load_scenario
+
+    where = Location(file="command line", key="--case")
+    starts = {}
+    for case in dict.fromkeys(cases):
+        if case in bundled:
+            starts[case] = load_scenario(case).start_date
+        elif Path(case).is_file():
+            starts[case] = user_case(case).start_date
+        else:
+            raise BrinkInputError(
+                f"'{case}' is not a casebook case or a file{did_you_mean(case, bundled)}", where
+            )
+    folders: dict[str, str] = {}
+    for case in starts:
+        other = folders.setdefault(case_folder(case), case)
+        if other != case:
+            raise BrinkInputError(
+                f"'{case}' and '{other}' would share the folder cases/{case_folder(case)}; "
+                "rename one file",
+                where,
+            )
+    return sorted(starts, key=lambda case: (starts[case], case))
+
+
 def casebook_command(args: argparse.Namespace) -> int:
     """Handler of ``brink casebook``."""
-    from brink.errors import BrinkInputError, Location, did_you_mean
     from brink.experiments import run_output as output
     from brink.experiments.casebook.cases import casebook_names, run_casebook
     from brink.experiments.casebook.report import write_report
@@ -85,14 +119,8 @@ def casebook_command(args: argparse.Namespace) -> int:
     )
     params_file = read_params_option(args)
     names = casebook_names()
-    for case in args.cases:
-        if case not in names:
-            raise BrinkInputError(
-                f"'{case}' is not a casebook case{did_you_mean(case, names)}",
-                Location(file="command line", key="--case"),
-            )
     if args.cases:
-        names = [name for name in names if name in args.cases]
+        names = chosen_cases(args.cases, names)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     directory = Path(args.out) if args.out else Path("out") / f"casebook-{stamp}"
     command = _command_line(args, runs, seed, directory)
