@@ -44,13 +44,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--horizon", type=int, help=f"steps per run (default {ModelParams().horizon})"
     )
-    parser.add_argument(
-        "--allies",
-        type=int,
-        default=0,
-        metavar="K",
-        help="add up to K ATOP defence/offence allies of each principal as third states",
-    )
     parser.add_argument("--limit", type=int, help="only the first N disputes or crises")
     parser.add_argument(
         "--folds",
@@ -120,8 +113,6 @@ def _command_line(args: argparse.Namespace) -> str:
         value = getattr(args, flag)
         if value is not None:
             words += [f"--{flag}", str(value)]
-    if args.allies:
-        words += ["--allies", str(args.allies)]
     if args.folds != DEFAULT_FOLDS:
         words += ["--folds", str(args.folds)]
     for assignment in args.set:
@@ -140,7 +131,6 @@ def retrodict_command(args: argparse.Namespace) -> int:
     _at_least(args.jobs, 1, "--jobs")
     _at_least(args.limit, 1, "--limit")
     _at_least(args.folds, 2, "--folds")
-    _at_least(args.allies, 0, "--allies")
     _at_least(args.horizon, 1, "--horizon")
     _at_least(args.seed, 0, "--seed")
     _at_most(args.runs, MAX_RUNS, "--runs")
@@ -155,7 +145,6 @@ def retrodict_command(args: argparse.Namespace) -> int:
         out=args.out,
         seed=args.seed,
         horizon=args.horizon,
-        allies=args.allies,
         limit=args.limit,
         k_folds=args.folds,
         overrides=overrides,

@@ -128,7 +128,7 @@ def _case_row(case: Case) -> dict[str, Any]:
 TRAIN_KEY = "train:"
 
 
-def _training_cases(paths: list[str | Path], record_format: str, allies: int) -> list[Case]:
+def _training_cases(paths: list[str | Path], record_format: str) -> list[Case]:
     """Every case of the training files, which must be of the test file's record format."""
     from brink.errors import BrinkInputError, Location
 
@@ -141,7 +141,7 @@ def _training_cases(paths: list[str | Path], record_format: str, allies: int) ->
                 f"{FORMAT_NAMES[record_format]} file (train on the same kind of record)",
                 Location(file=str(path)),
             )
-        cases += build_cases(records, allies=allies)[0]
+        cases += build_cases(records)[0]
     return cases
 
 
@@ -154,7 +154,6 @@ def retrodict(
     out: str | Path | None = None,
     seed: int | None = None,
     horizon: int | None = None,
-    allies: int = 0,
     limit: int | None = None,
     k_folds: int = DEFAULT_FOLDS,
     overrides: dict[str, Any] | None = None,
@@ -174,7 +173,6 @@ def retrodict(
         out: output folder (default ``out/retrodict-<file stem>``).
         seed: root seed (default: drawn from the OS and recorded in the summary).
         horizon: steps per run (default: the model parameter's default).
-        allies: add up to this many ATOP allies of each principal as third states.
         limit: only the first ``limit`` disputes or crises of the file.
         k_folds: folds of the cross-validated baselines and recalibration.
         overrides: model parameter overrides (``--set``); none by default.
@@ -191,8 +189,8 @@ def retrodict(
     out_dir = Path(out) if out is not None else Path("out") / f"retrodict-{Path(data).stem}"
     check_output_folder(out_dir, kind="retrodiction", again=force)  # before hours of work
     records = read_records(data)
-    cases, skipped = build_cases(records, allies=allies, limit=limit)
-    train_cases = _training_cases(train or [], records.format, allies)
+    cases, skipped = build_cases(records, limit=limit)
+    train_cases = _training_cases(train or [], records.format)
     settings: dict[str, Any] = dict(overrides or {})
     if horizon is not None:
         settings["horizon"] = horizon
@@ -289,7 +287,6 @@ def retrodict(
                 settings=settings,
                 executor=executor,
                 k_folds=k_folds,
-                allies=allies,
                 command=command,
                 params_file=params_file,
                 train=list(train or []),

@@ -61,7 +61,6 @@ def summary_markdown(
     settings: dict[str, Any],
     executor: str,
     k_folds: int,
-    allies: int,
     command: str | None,
     params_file=None,
     train: list | None = None,
@@ -96,7 +95,6 @@ def summary_markdown(
         )
         + (", with " + ", ".join(f"{k}={v}" for k, v in settings.items()) if settings else "")
         + ".",
-        f"- Allies added per principal from ATOP: {allies}.",
         f"- Model: {model_version()}.",
         f"- Executor: {executor}; wall time {result.seconds:.1f} s, of which simulation "
         f"{result.simulate_seconds:.1f} s ({platform.node()}, Python "
