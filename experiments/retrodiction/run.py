@@ -43,10 +43,13 @@ from brink.experiments.retrodiction.data import FORMAT_NAMES, read_records
 from brink.experiments.retrodiction.defaults import DEFAULT_FOLDS, DEFAULT_RUNS
 from brink.experiments.retrodiction.figure import calibration_figure
 from brink.experiments.retrodiction.forecasters import (
+    FORECASTERS,
+    TRAINED_FORECASTERS,
     add_baselines,
     add_trained_baselines,
     score_table,
 )
+from brink.experiments.retrodiction.joined import joined_pairs, joined_scores, joined_summary
 from brink.experiments.retrodiction.summary import summary_markdown
 from brink.figure_style import save
 from brink.safe_output import check_output_folder, staged_folder
@@ -222,12 +225,16 @@ def retrodict(
         ]
         train_rows: dict[str, dict[str, Any]] = {}
         rows: dict[str, dict[str, Any]] = {}
+        counts: dict[str, dict[str, Any]] = {}  # who fought in each case's runs
         simulate_started = time.perf_counter()
         with files["cases_csv"].open("w", newline="") as stream:
             writer: csv.DictWriter | None = None
 
             def on_result(result: dict[str, Any]) -> None:
                 nonlocal writer
+                counts[result["case_id"]] = {
+                    key: result[key] for key in ("runs", "fought_challenger", "fought_target")
+                }
                 if result["case_id"].startswith(TRAIN_KEY):
                     case = train_by_key[result["case_id"]]
                     train_rows[result["case_id"]] = {
@@ -259,6 +266,16 @@ def retrodict(
         else:
             add_baselines(frame, classes, k_folds, seed)
         scores = score_table(frame, classes, trained=bool(train_cases))
+        pairs = joined_pairs(cases, counts)
+        train_pairs = (
+            joined_pairs(list(train_by_key.values()), counts, keys=list(train_by_key))
+            if train_cases
+            else None
+        )
+        fold = dict(zip(frame["case_id"], frame["fold"], strict=True))
+        _add_joined(scores, pairs, fold, train_pairs)
+        files["joined"] = out_dir / "joined.csv"
+        pairs.to_csv(files["joined"], index=False)
         frame.to_csv(files["cases_csv"], index=False)
         files["cases_parquet"] = out_dir / "cases.parquet"
         frame.to_parquet(files["cases_parquet"], index=False)
@@ -291,10 +308,27 @@ def retrodict(
                 params_file=params_file,
                 train=list(train or []),
                 train_cases=len(train_cases),
+                joined=joined_summary(cases),
             )
         )
     result.files = {key: final_dir / path.relative_to(out_dir) for key, path in files.items()}
     return result
+
+
+def _add_joined(
+    scores: pd.DataFrame,
+    pairs: pd.DataFrame,
+    fold: dict[str, int],
+    train_pairs: pd.DataFrame | None,
+) -> None:
+    """Add the "who joined" scores to the model's and the base rate's rows (in place)."""
+    names = list(TRAINED_FORECASTERS if train_pairs is not None else FORECASTERS)
+    rows = {"crisis model": names[0], "base rate": names[2]}
+    for forecaster, values in joined_scores(pairs, fold, train_pairs).items():
+        for column, value in values.items():
+            if column not in scores:
+                scores[column] = float("nan")
+            scores.loc[scores["forecaster"] == rows[forecaster], column] = value
 
 
 def _no_cases(path: str, skipped: list[SkippedRecord]):
