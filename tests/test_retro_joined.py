@@ -93,3 +93,6 @@ def test_a_retrodiction_scores_who_joined(tmp_path):
     assert model["joined_brier"] == pytest.approx(((pairs["p_fight"] - fought) ** 2).mean())
     summary = (tmp_path / "retrodiction.md").read_text()
     assert "## Who joined" in summary
+    assert "## Does the model move with history" in summary
+    effects = pd.read_csv(tmp_path / "effects.csv")
+    assert effects.equals(result.effects) or effects.empty == result.effects.empty

@@ -166,6 +166,15 @@ def retrodict_command(args: argparse.Namespace) -> int:
             float_format=lambda v: f"{v:.4f}"
         )
     )
+    significant = result.effects[result.effects["verdict"] != "not significant"]
+    if len(significant):
+        followed = ", ".join(significant.loc[significant["verdict"] == "followed", "covariate"])
+        print(
+            f"moves with history: {followed.count(',') + 1 if followed else 0} of "
+            f"{len(significant)} covariates significant in history followed"
+            + (f" ({followed})" if followed else "")
+            + " (retrodiction.md)"
+        )
     print(f"wrote {result.files['summary'].parent}/")
     return 0
 

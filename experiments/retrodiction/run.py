@@ -41,6 +41,7 @@ from brink.experiments.retrodiction.cases import Case, SkippedRecord, build_case
 from brink.experiments.retrodiction.codes import OUTCOME_CLASSES, model_outcome_class
 from brink.experiments.retrodiction.data import FORMAT_NAMES, read_records
 from brink.experiments.retrodiction.defaults import DEFAULT_FOLDS, DEFAULT_RUNS
+from brink.experiments.retrodiction.effects import effects_table
 from brink.experiments.retrodiction.figure import calibration_figure
 from brink.experiments.retrodiction.forecasters import (
     FORECASTERS,
@@ -71,6 +72,7 @@ class RetroResult:
     root_seed: int
     seconds: float
     simulate_seconds: float
+    effects: pd.DataFrame = field(default_factory=pd.DataFrame)  # does the model move with history
     files: dict[str, Path] = field(default_factory=dict)
 
 
@@ -276,6 +278,9 @@ def retrodict(
         _add_joined(scores, pairs, fold, train_pairs)
         files["joined"] = out_dir / "joined.csv"
         pairs.to_csv(files["joined"], index=False)
+        effects = effects_table(frame, seed)
+        files["effects"] = out_dir / "effects.csv"
+        effects.to_csv(files["effects"], index=False)
         frame.to_csv(files["cases_csv"], index=False)
         files["cases_parquet"] = out_dir / "cases.parquet"
         frame.to_parquet(files["cases_parquet"], index=False)
@@ -288,6 +293,7 @@ def retrodict(
             cases=frame,
             skipped=skipped_frame,
             scores=scores,
+            effects=effects,
             root_seed=seed,
             seconds=time.perf_counter() - started,
             simulate_seconds=simulate_seconds,

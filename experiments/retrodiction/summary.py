@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from brink.experiments.retrodiction.codes import OTHER
+from brink.experiments.retrodiction.effects import effects_lines
 from brink.experiments.retrodiction.forecasters import (
     COVARIATES,
     FORECASTERS,
@@ -189,6 +190,7 @@ def summary_markdown(
         .sort_values("cases", ascending=False)
     )
     lines += _joined_lines(scores, names, joined)
+    lines += effects_lines(result.effects)
     lines += [
         "## Outcome classes: predicted share (mean over cases) and observed share",
         "",
@@ -208,7 +210,7 @@ def summary_markdown(
     lines += [
         "",
         "Files: `cases.csv`/`cases.parquet` (per case), `skipped.csv`, `scores.csv`, "
-        "`joined.csv` (who joined), `calibration.png`/`calibration.pdf`.",
+        "`joined.csv` (who joined), `effects.csv`, `calibration.png`/`calibration.pdf`.",
         "",
     ]
     return "\n".join(lines)
