@@ -8,6 +8,7 @@ docs/model.md §10 (see :mod:`brink.experiments.retrodiction.calibration`).
 from __future__ import annotations
 
 import argparse
+import json
 import shlex
 
 from brink.errors import BrinkInputError, Location
@@ -84,6 +85,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     calibrate.add_argument("--disputes", type=int, default=1000, help="dyads (default 1000)")
     calibrate.add_argument("--seed", type=int, default=0, help="seed of the draw and the runs")
     calibrate.add_argument("--horizon", type=int, help="steps per run (default: the model's)")
+    calibrate.add_argument(
+        "--json",
+        action="store_true",
+        help="print one JSON object: the settings, the patterns ({name, model, history}: "
+        "war_share, stalemate_share, dispute_days_q25/q50/q75, war_days_q25/q50/q75) and the "
+        "outcome shares",
+    )
     add_params_arguments(calibrate)
     calibrate.set_defaults(handler=calibrate_command)
 
@@ -180,7 +188,11 @@ def retrodict_command(args: argparse.Namespace) -> int:
 
 
 def calibrate_command(args: argparse.Namespace) -> int:
-    from brink.experiments.retrodiction.calibration import calibration_report, format_report
+    from brink.experiments.retrodiction.calibration import (
+        calibration_report,
+        format_report,
+        report_json,
+    )
 
     _at_least(args.disputes, 1, "--disputes")
     _at_least(args.horizon, 1, "--horizon")
@@ -188,9 +200,13 @@ def calibrate_command(args: argparse.Namespace) -> int:
     _at_most(args.disputes, 1_000_000, "--disputes")
     _at_most(args.horizon, MAX_HORIZON, "--horizon")
     _at_most(args.seed, 2**128 - 1, "--seed")
-    report = calibration_report(
-        args.disputes, args.seed, args.horizon, params_file=read_params_option(args)
-    )
-    horizon = args.horizon or ModelParams().horizon
+    from brink.scenarios.params_file import base_params
+
+    params_file = read_params_option(args)
+    report = calibration_report(args.disputes, args.seed, args.horizon, params_file=params_file)
+    horizon = args.horizon or base_params(params_file).horizon
+    if args.json:
+        print(json.dumps(report_json(report, args.disputes, args.seed, horizon), indent=2))
+        return 0
     print(format_report(report, args.disputes, args.seed, horizon))
     return 0
