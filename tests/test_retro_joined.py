@@ -91,6 +91,14 @@ def test_a_retrodiction_scores_who_joined(tmp_path):
     model = result.scores.iloc[0]
     fought = pairs["fought"].astype(str).eq("True").astype(float)
     assert model["joined_brier"] == pytest.approx(((pairs["p_fight"] - fought) ** 2).mean())
+    cases = pd.read_csv(tmp_path / "cases.csv", keep_default_na=False)
+    listed = {
+        (row.case_id, part.split(" (")[0])
+        for row in cases.itertuples()
+        for part in row.third_states.split(", ")
+        if part
+    }
+    assert listed == set(zip(pairs["case_id"], pairs["state"], strict=True))
     summary = (tmp_path / "retrodiction.md").read_text()
     assert "## Who joined" in summary
     assert "## Does the model move with history" in summary

@@ -6,7 +6,7 @@ One MID dispute (``dispnum``) or one ICB crisis (``crisno``) becomes one :class:
 A record that cannot become a scenario becomes a :class:`SkippedRecord` with its reason; nothing
 is dropped silently.
 
-**A case holds only what was known at its onset** (docs/retrodiction.md lists every field read
+**A case holds only what was known at its onset** (docs/onset.md lists every field read
 and why it is known then). A record also lists the states that joined later, many because the
 dispute had escalated; they are kept as what happened (:attr:`Case.fought`), never as input.
 
@@ -83,11 +83,11 @@ REGIME = "anocracy"
 #: war (5), or, in ICB, when its crisis saw clashes (actor ``viol`` 2 minor, 3 serious, 4 war).
 FOUGHT_MID_LEVEL = 4
 FOUGHT_ICB_VIOLENCE = 2
-#: Why a state is a potential third state (docs/retrodiction.md).
+#: Why a state is a potential third state (docs/onset.md).
 RULES = ("originator", "ally", "contiguous", "major power")
 
 #: Every field of a record the case builder reads to build a case, with why it is known at the
-#: dispute's onset. docs/retrodiction.md lists the same fields; tests/test_retro_exante.py fails
+#: dispute's onset. docs/onset.md lists the same fields; tests/test_retro_exante.py fails
 #: when the builder reads a field that is on neither this list nor :data:`OUTCOME_FIELDS`.
 ONSET_FIELDS: dict[str, dict[str, str]] = {
     "mid-dyadic": {

@@ -125,6 +125,11 @@ def _case_row(case: Case) -> dict[str, Any]:
         "observed_war": case.war,
         "observed_outcome": case.outcome,
         **case.covariates,
+        # Each potential third state with the onset rules that chose it; who really fought.
+        "third_states": ", ".join(f"{code} ({rules})" for code, rules in case.third_states.items()),
+        "fought": ", ".join(
+            f"{code} ({side})" if side else code for code, side in case.fought.items()
+        ),
         "notes": "; ".join(case.notes),
     }
 
