@@ -120,6 +120,7 @@ def test_cli_runs_a_subset(tmp_path, capsys):
     assert args.handler(args) == 0
     printed = capsys.readouterr().out
     assert "8 cases, 0 skipped" in printed
+    assert "who joined: Brier" in printed and "state × case pairs" in printed
     summary = (out / "retrodiction.md").read_text()
     assert "horizon 60 steps" in summary
     command = f"brink retrodict {MID} --runs 2 --jobs 1 --out {out} --seed 2 --horizon 60 --limit 8"

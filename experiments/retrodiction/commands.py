@@ -174,6 +174,13 @@ def retrodict_command(args: argparse.Namespace) -> int:
             float_format=lambda v: f"{v:.4f}"
         )
     )
+    model = scores.iloc[0]
+    if "joined_brier" in scores and model["joined_pairs"] > 0:
+        base = scores["joined_brier"].dropna().iloc[-1]
+        print(
+            f"who joined: Brier {model['joined_brier']:.4f} (base rate {base:.4f}), AUC "
+            f"{model['joined_auc']:.3f} over {int(model['joined_pairs'])} state × case pairs"
+        )
     significant = result.effects[result.effects["verdict"] != "not significant"]
     if len(significant):
         followed = ", ".join(significant.loc[significant["verdict"] == "followed", "covariate"])
