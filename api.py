@@ -327,7 +327,7 @@ def retrodict(data: str | Path, **options: Any) -> RetroResult:
 
     Takes the keyword arguments of :func:`brink.experiments.retrodiction.retrodict`: ``runs``,
     ``jobs``, ``scheduler``, ``out`` (default ``out/retrodict-NAME``), ``seed``, ``horizon``,
-    ``allies``, ``limit``, ``k_folds``, ``overrides``, ``progress``, ``force``.
+    ``limit``, ``k_folds``, ``overrides``, ``progress``, ``force``.
 
     Returns:
         RetroResult: per-case forecasts (``cases``), skipped records, ``scores`` (Brier, log

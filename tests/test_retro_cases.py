@@ -71,17 +71,22 @@ def test_falklands_war_1982(mid_cases):
     assert case.covariates["challenger_nuclear"] == 0.0
 
 
-def test_korea_1950_brings_every_participant_and_their_alliances(mid_cases):
+def test_korea_1950_holds_what_was_known_in_june_1950(mid_cases):
     case = mid_cases[0][51]
     assert (case.challenger, case.target) == ("PRK", "ROK")
     assert case.war
-    assert {"USA", "CHN", "UKG", "TUR"} <= set(case.scenario.states)
+    # Potential third states by onset rules: the neighbours and the major powers of 1950.
+    assert case.third_states["CHN"] == "contiguous; major power"
+    assert case.third_states["USA"] == "major power"
+    # Turkey, Greece, Ethiopia and the others joined after the war began: what happened only.
+    assert {"TUR", "GRC", "ETH", "COL"} <= set(case.fought)
+    assert not {"TUR", "GRC", "ETH", "COL"} & set(case.scenario.states)
+    assert (case.fought["CHN"], case.fought["TUR"]) == ("challenger", "target")
     nato = case.scenario.alliances["ATOP3180"]
     assert nato.kind == "defense"
-    assert {m.state for m in nato.members} == {"USA", "CAN", "UKG", "NTH", "BEL", "FRN"}
-    # Greece and Turkey joined NATO in 1952, after the war began
-    assert "GRC" not in {m.state for m in nato.members}
-    assert case.covariates["log_states"] == pytest.approx(math.log(len(case.scenario.states)))
+    assert {m.state for m in nato.members} == {"USA", "UKG", "FRN"}  # those in the case
+    assert case.covariates["log_originators"] == pytest.approx(math.log(2))
+    assert "log_states" not in case.covariates
 
 
 def test_allied_principals_are_flagged(mid_cases):
@@ -89,17 +94,6 @@ def test_allied_principals_are_flagged(mid_cases):
     assert cyprus.challenger == "TUR"
     assert cyprus.covariates["allied"] == 1.0
     assert mid_cases[0][2].covariates["allied"] == 0.0
-
-
-def test_allies_option_adds_defence_partners():
-    records = read_records(MID)
-    plain, _ = build_cases(records, limit=300)
-    wider, _ = build_cases(records, allies=2, limit=300)
-    pairs = zip(plain, wider, strict=True)
-    added = [len(w.scenario.states) - len(p.scenario.states) for p, w in pairs]
-    assert max(added) <= 4
-    assert sum(added) > 0
-    assert all(a >= 0 for a in added)
 
 
 def test_icb_teschen_1919(icb_cases):

@@ -104,15 +104,15 @@ def test_a_cell_that_is_not_a_number_skips_its_case_with_line_and_reason(tmp_pat
 def test_icb_actor_rows_with_empty_fields_are_skipped_not_fatal(tmp_path):
     """Real ICB actor files have rows with empty fields (docs/style.md): a required one skips
     its crisis with the line and reason, an optional one is read as missing."""
-    path = _subset(ICB, tmp_path / "icb.csv", 12)
+    path = _subset(ICB, tmp_path / "icb.csv", 16)
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    frame.loc[frame["crisno"] == "6", "gravty"] = ""  # optional: missing, ICB 6 is still built
+    frame.loc[frame["crisno"] == "7", "gravty"] = ""  # optional: missing, ICB 7 is still built
     frame.loc[4, "cracid"] = ""  # required: file line 6
     frame.loc[7, "crisno"] = " "  # the key itself: file line 9
     frame.loc[9, "viol"] = "n/a"  # file line 11
     frame.to_csv(path, index=False)
     records = read_records(path)
-    assert records.frame["gravty"].isna().sum() == (frame["crisno"] == "6").sum() > 0
+    assert records.frame["gravty"].isna().sum() == (frame["crisno"] == "7").sum() > 0
     cases, skipped = build_cases(records)
     reasons = {s.line: s.reason for s in skipped}
     assert reasons[6] == "line 6: cracid is empty (this column must hold a number)"
@@ -121,7 +121,7 @@ def test_icb_actor_rows_with_empty_fields_are_skipped_not_fatal(tmp_path):
     crisis_of = dict(zip(frame.index + 2, frame["crisno"], strict=True))
     lost = {int(crisis_of[line]) for line in (6, 11)}
     built = {case.key for case in cases}
-    assert not built & lost and 6 in built
+    assert not built & lost and 7 in built
 
 
 def test_retrodict_lists_a_bad_row_in_skipped_csv_and_runs_the_rest(tmp_path):

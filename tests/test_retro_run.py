@@ -120,6 +120,7 @@ def test_cli_runs_a_subset(tmp_path, capsys):
     assert args.handler(args) == 0
     printed = capsys.readouterr().out
     assert "8 cases, 0 skipped" in printed
+    assert "who joined: Brier" in printed and "state × case pairs" in printed
     summary = (out / "retrodiction.md").read_text()
     assert "horizon 60 steps" in summary
     command = f"brink retrodict {MID} --runs 2 --jobs 1 --out {out} --seed 2 --horizon 60 --limit 8"
@@ -159,3 +160,34 @@ def test_dask_scheduler_gives_the_same_forecasts(small, tmp_path):
             MID, runs=3, scheduler=cluster.scheduler_address, limit=5, seed=5, out=tmp_path
         )
     assert remote.cases["p_war"].tolist() == small[0].cases["p_war"].head(5).tolist()
+
+
+def test_calibrate_json_holds_the_patterns_beside_history(capsys):
+    import json
+
+    from brink.experiments.war_durations import cow_war_days
+
+    args = _parse(["calibrate", "--disputes", "12", "--seed", "3", "--horizon", "90", "--json"])
+    assert args.handler(args) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert (printed["disputes"], printed["seed"], printed["horizon"]) == (12, 3, 90)
+    patterns = {row["name"]: row for row in printed["patterns"]}
+    names = ["war_share", "stalemate_share"]
+    names += [f"{kind}_days_q{q}" for kind in ("dispute", "war") for q in (25, 50, 75)]
+    assert list(patterns) == names
+    assert all(set(row) == {"name", "model", "history"} for row in printed["patterns"])
+    # History from the data, computed here independently of the report.
+    mids = pd.read_csv(MID).groupby("dispnum").first()
+    assert patterns["war_share"]["history"] == pytest.approx((mids["hostlev"] == 5).mean())
+    assert patterns["stalemate_share"]["history"] == pytest.approx((mids["outcome"] == 5).mean())
+    expected = np.percentile(mids["maxdur"], [25, 50, 75])
+    assert [patterns[f"dispute_days_q{q}"]["history"] for q in (25, 50, 75)] == list(expected)
+    cow = np.percentile(cow_war_days(), [25, 50, 75])
+    assert [patterns[f"war_days_q{q}"]["history"] for q in (25, 50, 75)] == pytest.approx(cow)
+    # The model's side: the same run as the plain report, and dispute days within the horizon.
+    report = calibration_report(disputes=12, seed=3, horizon=90)
+    assert patterns["war_share"]["model"] == pytest.approx(
+        report.set_index("measure").loc["war", "model"]
+    )
+    days = [patterns[f"dispute_days_q{q}"]["model"] for q in (25, 50, 75)]
+    assert days == sorted(days) and days[0] >= 0 and days[2] <= 90

@@ -26,7 +26,7 @@ from brink.experiments.retrodiction.case_runs import CaseTask, run_case
 from brink.experiments.retrodiction.cases import build_cases, state_spec
 from brink.experiments.retrodiction.codes import MID_OUTCOMES, OTHER
 from brink.experiments.retrodiction.data import read_records
-from brink.experiments.war_durations import duration_report
+from brink.experiments.war_durations import cow_war_days, duration_report, quartiles
 from brink.scenarios.datasets import DATA_DIR
 from brink.scenarios.params_file import base_params
 from brink.scenarios.spec import DemandSpec, Scenario
@@ -129,6 +129,7 @@ def calibration_report(
     wars = 0
     counts = dict.fromkeys(OUTCOMES, 0)
     war_days: list[float] = []
+    dispute_days: list[float] = []
     challenger_wins = 0
     for i, dyad in drawn.iterrows():
         run_seed = int(children[i].generate_state(1, dtype=np.uint64)[0] >> np.uint64(1))
@@ -136,6 +137,7 @@ def calibration_report(
         result = run_case(task, params)
         wars += result["wars"]
         war_days += result["war_days"]
+        dispute_days += result["dispute_days"]
         challenger_wins += result["challenger_won_wars"]
         for outcome in OUTCOMES:
             counts[outcome] += result[f"n_{outcome}"]
@@ -153,7 +155,38 @@ def calibration_report(
     ]
     report = pd.DataFrame(rows)
     report.attrs["wars"] = duration_report(war_days, challenger_wins)
+    report.attrs["patterns"] = patterns(model, rates, dispute_days, war_days, path)
     return report
+
+
+def mid_dispute_days(path: str | Path = MID_FILE) -> np.ndarray:
+    """Each dispute's ``maxdur`` (days; the longest the record allows) where it is known."""
+    days = read_records(path).frame.groupby("dispnum")["maxdur"].first()
+    return days[days >= 0].to_numpy(dtype=float)
+
+
+def patterns(
+    model: dict[str, float],
+    rates: dict[str, float],
+    dispute_days: list[float],
+    war_days: list[float],
+    path: str | Path = MID_FILE,
+) -> list[dict[str, float | str]]:
+    """History's patterns (``../shared/design/PATTERNS.md``) beside the model's: the shares of
+    war and of stalemate (MID), the quartiles of dispute length (MID ``maxdur``) and of war
+    length (COW interstate wars, first entry to last exit)."""
+    rows: list[dict[str, float | str]] = [
+        {"name": "war_share", "model": model["war"], "history": rates["war"]},
+        {"name": "stalemate_share", "model": model["stalemate"], "history": rates["stalemate"]},
+    ]
+    pairs = (
+        ("dispute_days", quartiles(dispute_days), quartiles(mid_dispute_days(path))),
+        ("war_days", quartiles(war_days), quartiles(cow_war_days())),
+    )
+    for name, ours, theirs in pairs:
+        for q, mine, history in zip((25, 50, 75), ours, theirs, strict=True):
+            rows.append({"name": f"{name}_q{q}", "model": mine, "history": history})
+    return rows
 
 
 def format_report(report: pd.DataFrame, disputes: int, seed: int, horizon: int) -> str:
@@ -168,6 +201,16 @@ def format_report(report: pd.DataFrame, disputes: int, seed: int, horizon: int) 
     lines.append(
         "MID shares are dispute-level shares of the file (hostlev 5; outcome 1–6, other = 7–9)."
     )
+    rows = report.attrs.get("patterns")
+    if rows:
+        lines += ["", f"{'pattern':<20} {'model':>8} {'history':>8}"]
+        for row in rows:
+            cells = [_pattern(row[key], str(row["name"])) for key in ("model", "history")]
+            lines.append(f"{row['name']:<20} {cells[0]:>8} {cells[1]:>8}")
+        lines.append(
+            "History: MID pre-1990 shares and maxdur quartiles (dispute days), COW interstate "
+            "war lengths (war days). Model dispute days run to the dispute's end or the horizon."
+        )
     wars = report.attrs.get("wars")
     if wars is not None:
         lines += ["", f"{'wars':<28} {'model':>8} {'COW':>8} {'MID':>8}"]
@@ -183,6 +226,35 @@ def format_report(report: pd.DataFrame, disputes: int, seed: int, horizon: int) 
             "exit); MID: war-level disputes' maxdur; who won: victory or yield of the other side."
         )
     return "\n".join(lines)
+
+
+def _pattern(value: float, name: str) -> str:
+    if value != value:
+        return "–"
+    return f"{value:.1%}" if name.endswith("_share") else f"{value:.0f}"
+
+
+def report_json(report: pd.DataFrame, disputes: int, seed: int, horizon: int) -> dict:
+    """The report as the JSON object ``brink calibrate --json`` prints: the settings, the
+    ``patterns`` (each ``{"name", "model", "history"}``) and the outcome shares; a value the
+    model cannot give (no war in any run) is null."""
+
+    def number(value: float) -> float | None:
+        return None if value != value else float(value)
+
+    return {
+        "disputes": disputes,
+        "seed": seed,
+        "horizon": horizon,
+        "patterns": [
+            {"name": row["name"], "model": number(row["model"]), "history": number(row["history"])}
+            for row in report.attrs.get("patterns", [])
+        ],
+        "outcomes": [
+            {"name": row.measure, "model": number(row.model), "history": number(row.mid)}
+            for row in report.itertuples(index=False)
+        ],
+    }
 
 
 def _number(value: float) -> str:

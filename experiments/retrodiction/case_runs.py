@@ -32,6 +32,9 @@ class CaseTask:
 def run_case(task: CaseTask, params: ModelParams) -> dict[str, Any]:
     """Run one case's replications; count wars, outcomes and levels (runs in a worker)."""
     from brink.sim.model import simulate
+    from brink.sim.params import scenario_params
+
+    step_days = scenario_params(task.scenario, base=params).step_days
 
     start = time.perf_counter()
     outcomes: Counter[str] = Counter()
@@ -41,6 +44,9 @@ def run_case(task: CaseTask, params: ModelParams) -> dict[str, Any]:
     war_running: list[bool] = []
     war_days: list[float] = []
     challenger_wins = 0
+    dispute_days: list[float] = []
+    # Who fought on each side (the principals too): "who joined" is scored from these counts.
+    fought: dict[str, Counter[str]] = {"challenger": Counter(), "target": Counter()}
     for run, seed in enumerate(task.seeds):
         record = simulate(task.scenario, params, seed=seed, run=run, record_steps=False)
         row = next(row for row in record.runs if row["dispute"] == "D1")
@@ -48,6 +54,9 @@ def run_case(task: CaseTask, params: ModelParams) -> dict[str, Any]:
         outcomes[mid_outcome(row["outcome"])] += 1
         levels += row["max_level"]
         level_counts[int(row["max_level"])] += 1
+        dispute_days.append(float(row["duration"]) * step_days)  # steps → days
+        for side in fought:
+            fought[side].update(code for code in row[f"side_{side}"].split(";") if code)
         if row["war"]:
             war_days.append(float(row["war_days"]))
             war_running.append(bool(row["war_ongoing"]))
@@ -60,6 +69,9 @@ def run_case(task: CaseTask, params: ModelParams) -> dict[str, Any]:
     result["war_running"] = war_running
     result["war_days"] = war_days
     result["challenger_won_wars"] = challenger_wins
+    result["dispute_days"] = dispute_days
+    result["fought_challenger"] = dict(fought["challenger"])
+    result["fought_target"] = dict(fought["target"])
     result["seconds"] = time.perf_counter() - start
     return result
 

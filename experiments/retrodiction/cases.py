@@ -1,21 +1,30 @@
 """Historical disputes and crises turned into scenarios the crisis model can run.
 
 One MID dispute (``dispnum``) or one ICB crisis (``crisno``) becomes one :class:`Case`: a
-:class:`~brink.scenarios.spec.Scenario` with one dispute between two principals, every other
-state named in the record as a third state the model may or may not bring in, the alliances in
-force on the start date among them, and what actually happened. A record that cannot become a
-scenario becomes a :class:`SkippedRecord` with its reason; nothing is dropped silently.
+:class:`~brink.scenarios.spec.Scenario` with one dispute between two principals, the states that
+*may* join it, the alliances in force on the start date among them, and what actually happened.
+A record that cannot become a scenario becomes a :class:`SkippedRecord` with its reason; nothing
+is dropped silently.
 
-Choices, each a departure a reader should know about:
+**A case holds only what was known at its onset** (docs/onset.md lists every field read
+and why it is known then). A record also lists the states that joined later, many because the
+dispute had escalated; they are kept as what happened (:attr:`Case.fought`), never as input.
 
-- **Principals.** MID: the challenger is the most capable (CINC) originator on side A, the target
-  the most capable originator on side B (all of a side's states if it has no originator).
-  ICB: the challenger is the triggering entity (``trigent``) when it is a state, preferring one
-  that is itself a crisis actor; the target is the most capable actor whose crisis it triggered.
+- **Principals and initial sides.** MID: from the originators only (``orig1``/``orig2``, read
+  from the dyads of two originators): the challenger is the most capable (CINC) originator on
+  side A, the target the most capable originator on side B. ICB: the actors whose own crisis
+  began first (on the crisis's trigger date, but for a few records whose dates disagree) and
+  the entity that triggered theirs; the challenger is that triggering entity when it is a state,
+  preferring one that is itself an initial actor, the target the most capable initial actor
+  whose crisis it triggered.
+- **Potential third states**, by rules that read nothing but the onset: the other originators
+  (initial actors); the ATOP partners, in defence or offence pacts in force on the start date,
+  of any originator; the states contiguous to any originator in the start year (COW Direct
+  Contiguity, land or ≤ 150 miles of water); and the COW major powers of the start year
+  (:data:`~brink.experiments.retrodiction.codes.MAJOR_POWERS`).
 - **Capabilities and troops** from COW NMC v6 for the start year (``cinc``, ``milper``); a
   missing ``milper`` is taken from the state's nearest year with one (recorded in the notes).
-- **Regime.** No regime data is shipped, so every state is an ``anocracy``, the middle of the
-  model's three audience-cost levels; the covariates therefore carry no regime either.
+- **Regime** from Polity5's ``polity2`` in the start year (an anocracy where Polity has none).
 - **Nuclear status** from the public dates in
   :data:`~brink.experiments.retrodiction.codes.NUCLEAR_YEARS`.
 - **Stakes** from the issue (:data:`~brink.experiments.retrodiction.codes.ISSUE_STAKES`);
@@ -41,6 +50,7 @@ from brink.experiments.retrodiction.codes import (
     MID_OUTCOMES,
     OTHER,
     is_nuclear,
+    major_powers,
 )
 from brink.experiments.retrodiction.data import (
     Capabilities,
@@ -50,6 +60,7 @@ from brink.experiments.retrodiction.data import (
     capital,
     contiguous,
     nearest_milper,
+    neighbours,
     pacts_by_member,
     pacts_in_force,
     polity2,
@@ -68,6 +79,59 @@ from brink.sim.geography import great_circle_km
 DEMAND_SIZE = 0.5
 INITIAL_LEVEL = 2  # MID hostility level 2, threat to use force
 REGIME = "anocracy"
+#: A state "fought" in the record when its own MID hostility level reached a use of force (4) or
+#: war (5), or, in ICB, when its crisis saw clashes (actor ``viol`` 2 minor, 3 serious, 4 war).
+FOUGHT_MID_LEVEL = 4
+FOUGHT_ICB_VIOLENCE = 2
+#: Why a state is a potential third state (docs/onset.md).
+RULES = ("originator", "ally", "contiguous", "major power")
+
+#: Every field of a record the case builder reads to build a case, with why it is known at the
+#: dispute's onset. docs/onset.md lists the same fields; tests/test_retro_exante.py fails
+#: when the builder reads a field that is on neither this list nor :data:`OUTCOME_FIELDS`.
+ONSET_FIELDS: dict[str, dict[str, str]] = {
+    "mid-dyadic": {
+        "dispnum": "the dispute's number: names the case",
+        "ccode1": "a state of the dyad; read from the dyads of two originators only",
+        "ccode2": "the other state of the dyad; originators' dyads only",
+        "orig1": "whether the first state began the dispute (an originator)",
+        "orig2": "whether the second state began the dispute",
+        "sidea1": "the originator's side (side A began the dispute)",
+        "sidea2": "the other originator's side",
+        "year": "the dispute's start year: the earliest year of an originators' dyad",
+        "stmon": "the dispute's start month",
+        "revtype11": "what the first originator sought to revise: the issue at stake",
+        "revtype12": "the same, for the second originator",
+    },
+    "icb-actor": {
+        "crisno": "the crisis's number: names the case",
+        "cracid": "the actor; only the actors whose crisis began first are read to build",
+        "yrtrig": "the year the actor's own crisis was triggered: tells initial actors",
+        "motrig": "the month of the same",
+        "datrig": "the day of the same (an unknown day counts as the month's first)",
+        "trigent": "the entity that triggered an initial actor's crisis: the challenger",
+        "systrgyr": "the year of the crisis's trigger: the start date",
+        "systrgmo": "the month of the crisis's trigger",
+        "systrgda": "the day of the crisis's trigger",
+        "gravty": "the gravity of the threat to the target's values: the issue",
+    },
+}
+#: Fields read only as what happened: scored against the forecasts, never an input of a case.
+OUTCOME_FIELDS: dict[str, dict[str, str]] = {
+    "mid-dyadic": {
+        "hostlev": "the highest hostility level the dispute reached (war: 5)",
+        "outcome": "how the dispute ended",
+        "mindur": "the dispute's shortest possible length in days",
+        "maxdur": "the dispute's longest possible length in days",
+        "hostlev1": "each state's own highest hostility level: who fought",
+        "hostlev2": "the same, for the dyad's second state",
+    },
+    "icb-actor": {
+        "viol": "the violence of each actor's crisis: war (4), and who fought (2 or more)",
+        "outcom": "how the crisis ended for the target",
+        "trgterra": "the crisis's length in days, trigger to termination",
+    },
+}
 
 
 class CaseError(Exception):
@@ -93,6 +157,12 @@ class Case:
     notes: tuple[str, ...] = ()
     level: int | None = None  # MID hostility level reached (1–5); None for ICB
     days: float | None = None  # length in days (MID: mean of mindur and maxdur; ICB: trgterra)
+    #: Each potential third state's code and the rules that chose it ("ally; major power").
+    third_states: dict[str, str] = field(default_factory=dict)
+    #: What happened: every state of the record that fought, but the principals, keyed by its
+    #: code (NMC abbreviation, or the COW number), with its side: "challenger", "target", or ""
+    #: where the record gives no side (ICB). Scored ("who joined"), never read to build.
+    fought: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -109,17 +179,16 @@ class _Party:
     originator: bool = False
     issue: str | None = None
     record: Capabilities | None = field(default=None, repr=False)
+    rules: list[str] = field(default_factory=list)  # why a third state is in the case
 
 
 def build_cases(
-    records: Records, *, allies: int = 0, limit: int | None = None
+    records: Records, *, limit: int | None = None
 ) -> tuple[list[Case], list[SkippedRecord]]:
     """Turn every dispute or crisis of a record file into a case, or a skipped record.
 
     Args:
         records: a file read by :func:`~brink.experiments.retrodiction.data.read_records`.
-        allies: add up to this many allies (ATOP defence or offence pacts in force on the start
-            date) of each principal as further third states, the most capable first.
 
     Returns:
         The cases in file order and the records that could not be built, each with its reason.
@@ -143,7 +212,7 @@ def build_cases(
             continue
         case_id = f"{prefix} {int(number)}"
         try:
-            cases.append(build(case_id, int(number), line, rows, allies))
+            cases.append(build(case_id, int(number), line, rows))
         except CaseError as error:
             skipped.append(SkippedRecord(case_id, line, str(error)))
     return cases, skipped
@@ -152,26 +221,29 @@ def build_cases(
 # -- MID ------------------------------------------------------------------------------------
 
 
-def _mid_case(case_id: str, number: int, line: int, rows: pd.DataFrame, allies: int) -> Case:
-    year = int(rows["year"].min())
-    month = _month(rows["stmon"].iloc[0])
+def _mid_case(case_id: str, number: int, line: int, rows: pd.DataFrame) -> Case:
+    # Only the dyads of two originators are read to build the case: the other rows name the
+    # states that joined later, which is what happened, not what was known at the onset.
+    onset = rows[(rows["orig1"] == 1) & (rows["orig2"] == 1)]
+    if onset.empty:
+        raise CaseError("no dyad of two originators (orig1 = orig2 = 1): no onset to start from")
+    year = int(onset["year"].min())
+    month = _month(onset["stmon"].iloc[0])
     parties: dict[int, _Party] = {}
     for first in ("1", "2"):
-        ccodes = rows[f"ccode{first}"].to_numpy(dtype=int)
-        side_a = rows[f"sidea{first}"].to_numpy() == 1
-        origin = rows[f"orig{first}"].to_numpy() == 1
+        ccodes = onset[f"ccode{first}"].to_numpy(dtype=int)
+        side_a = onset[f"sidea{first}"].to_numpy() == 1
         column = f"revtype1{first}"
-        revtypes = rows[column].to_numpy() if column in rows else np.full(len(rows), np.nan)
-        for ccode, in_a, originator, revtype in zip(ccodes, side_a, origin, revtypes, strict=True):
-            party = parties.setdefault(int(ccode), _Party(int(ccode)))
+        revtypes = onset[column].to_numpy() if column in onset else np.full(len(onset), np.nan)
+        for ccode, in_a, revtype in zip(ccodes, side_a, revtypes, strict=True):
+            party = parties.setdefault(int(ccode), _Party(int(ccode), originator=True))
             party.side = "A" if in_a else "B"
-            party.originator |= bool(originator)
             if party.issue is None and not np.isnan(revtype):
                 party.issue = MID_ISSUES.get(int(revtype))
     side_a = [p for p in parties.values() if p.side == "A"]
     side_b = [p for p in parties.values() if p.side == "B"]
     if not side_a or not side_b:
-        raise CaseError("single-sided: every state in the dispute is on the same side")
+        raise CaseError("single-sided: every originator of the dispute is on the same side")
     notes: list[str] = []
     _attach_records(parties.values(), year)
     challenger = _principal(side_a, "side A")
@@ -196,10 +268,38 @@ def _mid_case(case_id: str, number: int, line: int, rows: pd.DataFrame, allies: 
         issue,
         hostlev == 5,
         outcome,
-        allies,
         notes,
     )
-    return replace(case, level=hostlev, days=days)
+    fought = _mid_fought(rows, year, {challenger.ccode, target.ccode})
+    return replace(case, level=hostlev, days=days, fought=fought)
+
+
+def _mid_fought(rows: pd.DataFrame, year: int, principals: set[int]) -> dict[str, str]:
+    """What happened: the states, but the principals, whose own hostility level reached a use of
+    force, with their side (side A is the challenger's)."""
+    levels: dict[int, tuple[int, str]] = {}
+    for first in ("1", "2"):
+        for ccode, in_a, level in zip(
+            rows[f"ccode{first}"].to_numpy(dtype=int),
+            rows[f"sidea{first}"].to_numpy() == 1,
+            rows[f"hostlev{first}"].to_numpy(dtype=float),
+            strict=True,
+        ):
+            side = "challenger" if in_a else "target"
+            best = levels.get(int(ccode), (0, side))[0]
+            if not np.isnan(level) and level > best:
+                levels[int(ccode)] = (int(level), side)
+    return {
+        _code(ccode, year): side
+        for ccode, (level, side) in sorted(levels.items())
+        if level >= FOUGHT_MID_LEVEL and ccode not in principals
+    }
+
+
+def _code(ccode: int, year: int) -> str:
+    """A state's code in a case: its NMC abbreviation, or its COW number if NMC has none."""
+    record = capabilities(ccode, year)
+    return record.stateabb if record is not None else str(ccode)
 
 
 def _days(rows: pd.DataFrame, *columns: str) -> float | None:
@@ -213,35 +313,39 @@ def _days(rows: pd.DataFrame, *columns: str) -> float | None:
 # -- ICB ------------------------------------------------------------------------------------
 
 
-def _icb_case(case_id: str, number: int, line: int, rows: pd.DataFrame, allies: int) -> Case:
+def _icb_case(case_id: str, number: int, line: int, rows: pd.DataFrame) -> Case:
     year = int(rows["systrgyr"].iloc[0])
     month = _month(rows["systrgmo"].iloc[0])
     day = rows["systrgda"].iloc[0] if "systrgda" in rows else np.nan
     day = int(day) if pd.notna(day) and 1 <= day <= 28 else 1
     notes: list[str] = []
-    actors = {int(c): _Party(int(c), side="") for c in rows["cracid"]}
-    triggers = [int(t) for t in rows["trigent"]]
+    # The initial actors: those whose own crisis began first (on the crisis's trigger date but
+    # for a few records whose dates disagree); the others entered later, as what happened.
+    own = _own_trigger(rows)
+    initial = rows[own == min(own)]
+    actors = {int(c): _Party(int(c), originator=True) for c in initial["cracid"]}
+    triggers = [int(t) for t in initial["trigent"]]
     candidates = sorted({t for t in triggers if 0 < t < 990})
     if not candidates:
         codes = ", ".join(str(t) for t in sorted(set(triggers)))
         raise CaseError(f"no state triggered the crisis (trigent {codes} is not a COW state code)")
     parties = dict(actors)
     for code in candidates:
-        parties.setdefault(code, _Party(code))
+        parties.setdefault(code, _Party(code, originator=True))
     _attach_records(parties.values(), year)
     as_actor = [parties[c] for c in candidates if c in actors and parties[c].record is not None]
     pool = as_actor or [parties[c] for c in candidates if parties[c].record is not None]
     if not pool:
         raise CaseError(f"no NMC record in {year} for the triggering state(s) {candidates}")
     challenger = _principal(pool, "the triggering states")
-    triggered = rows[rows["trigent"] == challenger.ccode]
+    triggered = initial[initial["trigent"] == challenger.ccode]
     victims = [parties[int(c)] for c in triggered["cracid"] if int(c) != challenger.ccode]
     if not victims:
         raise CaseError(
             f"the challenger {challenger.ccode} triggered a crisis only for itself (no target)"
         )
     target = _principal(victims, "the actors it triggered")
-    target_row = rows[rows["cracid"] == target.ccode].iloc[0]
+    target_row = initial[initial["cracid"] == target.ccode].iloc[0]
     gravity = target_row["gravty"]  # may be missing (an empty cell): then "other"
     issue = ICB_ISSUES.get(int(gravity), "other") if pd.notna(gravity) else "other"
     war = bool((rows["viol"] == 4).any())
@@ -261,11 +365,24 @@ def _icb_case(case_id: str, number: int, line: int, rows: pd.DataFrame, allies: 
         issue,
         war,
         outcome,
-        allies,
         notes,
     )
     days = float(crisis_days) if pd.notna(crisis_days) and crisis_days >= 0 else None
-    return replace(case, days=days)
+    principals = {challenger.ccode, target.ccode}
+    fought = {
+        _code(int(c), year): ""  # ICB gives an actor no side
+        for c in sorted(set(rows.loc[rows["viol"] >= FOUGHT_ICB_VIOLENCE, "cracid"].astype(int)))
+        if c not in principals
+    }
+    return replace(case, days=days, fought=fought)
+
+
+def _own_trigger(rows: pd.DataFrame) -> np.ndarray:
+    """Each actor's own trigger date as yyyymmdd (an unknown day counts as the month's first)."""
+    days = rows["datrig"] if "datrig" in rows else pd.Series(np.nan, index=rows.index)
+    days = days.where((days >= 1) & (days <= 31), 1).fillna(1)
+    months = rows["motrig"].where((rows["motrig"] >= 1) & (rows["motrig"] <= 12), 1).fillna(1)
+    return (rows["yrtrig"] * 10_000 + months * 100 + days).to_numpy(dtype=float)
 
 
 # -- shared ---------------------------------------------------------------------------------
@@ -378,17 +495,30 @@ def _alliances(
     return alliances, pairs
 
 
-def _allies_of(ccode: int, when: float, exclude: set[int], year: int, limit: int) -> list[int]:
-    """The most capable states in a defence or offence pact with ``ccode`` at ``when``."""
+def _pact_partners(ccode: int, when: float) -> set[int]:
+    """The states in a defence or offence pact with ``ccode`` in force at ``when`` (ATOP)."""
     pacts = {p.atopid for p in pacts_in_force(ccode, when) if p.kind in ("defense", "offense")}
-    partners = {
+    return {
         pact.member
         for member_pacts in pacts_by_member().values()
         for pact in member_pacts
         if pact.atopid in pacts and pact.start <= when <= pact.end
-    } - exclude
-    ranked = [(record.cinc, c) for c in partners if (record := capabilities(c, year)) is not None]
-    return [c for _, c in sorted(ranked, reverse=True)[:limit]]
+    } - {ccode}
+
+
+def _add_third_states(parties: dict[int, _Party], year: int, when: float) -> None:
+    """Add the potential third states, chosen by rules that read only the onset: the pact
+    partners of, and the states contiguous to, any originator, and the major powers."""
+    originators = sorted(p.ccode for p in parties.values() if p.originator)
+    chosen: list[tuple[int, str]] = [(c, "originator") for c in originators]
+    for ccode in originators:
+        chosen += [(c, "ally") for c in sorted(_pact_partners(ccode, when))]
+        chosen += [(c, "contiguous") for c in neighbours(ccode, year)]
+    chosen += [(c, "major power") for c in major_powers(year)]
+    for ccode, rule in chosen:
+        party = parties.setdefault(ccode, _Party(ccode))
+        if rule not in party.rules:
+            party.rules.append(rule)
 
 
 def _case(
@@ -405,19 +535,13 @@ def _case(
     issue: str,
     war: bool,
     outcome: str,
-    allies: int,
     notes: list[str],
 ) -> Case:
     if challenger.ccode == target.ccode:
         raise CaseError("challenger and target are the same state")
     when = year + (month - 1) / 12
-    if allies > 0:
-        present = set(parties)
-        for principal in (challenger, target):
-            for ccode in _allies_of(principal.ccode, when, present, year, allies):
-                parties[ccode] = _Party(ccode)
-                present.add(ccode)
-        _attach_records([p for p in parties.values() if p.record is None], year)
+    _add_third_states(parties, year, when)
+    _attach_records([p for p in parties.values() if p.record is None], year)
     states: dict[str, StateSpec] = {}
     codes: dict[int, str] = {}
     for party in sorted(parties.values(), key=lambda p: p.ccode):
@@ -461,7 +585,9 @@ def _case(
         "allied": float(frozenset((challenger.ccode, target.ccode)) in allied_pairs),
         "challenger_nuclear": float(c_state.nuclear),
         "target_nuclear": float(t_state.nuclear),
-        "log_states": math.log(len(states)),
+        # The originators (ICB: the initial parties), not every state of the record: the record
+        # also lists the states that joined later, often because the dispute escalated.
+        "log_originators": math.log(sum(p.originator for p in parties.values())),
         # Bremer (1992): contiguity and joint democracy are the strongest dyadic correlates of
         # war; the model sees regimes (audience costs, affinity), the baselines see both.
         "contiguous": float(contiguous(challenger.ccode, target.ccode, year)),
@@ -481,4 +607,9 @@ def _case(
         outcome=outcome,
         covariates=covariates,
         notes=tuple(notes),
+        third_states={
+            codes[p.ccode]: "; ".join(p.rules)
+            for p in sorted(parties.values(), key=lambda p: p.ccode)
+            if p.ccode in codes and p is not challenger and p is not target
+        },
     )

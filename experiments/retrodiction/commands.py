@@ -8,6 +8,7 @@ docs/model.md §10 (see :mod:`brink.experiments.retrodiction.calibration`).
 from __future__ import annotations
 
 import argparse
+import json
 import shlex
 
 from brink.errors import BrinkInputError, Location
@@ -43,13 +44,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--seed", type=int, help="root seed (default: drawn and recorded)")
     parser.add_argument(
         "--horizon", type=int, help=f"steps per run (default {ModelParams().horizon})"
-    )
-    parser.add_argument(
-        "--allies",
-        type=int,
-        default=0,
-        metavar="K",
-        help="add up to K ATOP defence/offence allies of each principal as third states",
     )
     parser.add_argument("--limit", type=int, help="only the first N disputes or crises")
     parser.add_argument(
@@ -91,6 +85,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     calibrate.add_argument("--disputes", type=int, default=1000, help="dyads (default 1000)")
     calibrate.add_argument("--seed", type=int, default=0, help="seed of the draw and the runs")
     calibrate.add_argument("--horizon", type=int, help="steps per run (default: the model's)")
+    calibrate.add_argument(
+        "--json",
+        action="store_true",
+        help="print one JSON object: the settings, the patterns ({name, model, history}: "
+        "war_share, stalemate_share, dispute_days_q25/q50/q75, war_days_q25/q50/q75) and the "
+        "outcome shares",
+    )
     add_params_arguments(calibrate)
     calibrate.set_defaults(handler=calibrate_command)
 
@@ -120,8 +121,6 @@ def _command_line(args: argparse.Namespace) -> str:
         value = getattr(args, flag)
         if value is not None:
             words += [f"--{flag}", str(value)]
-    if args.allies:
-        words += ["--allies", str(args.allies)]
     if args.folds != DEFAULT_FOLDS:
         words += ["--folds", str(args.folds)]
     for assignment in args.set:
@@ -140,7 +139,6 @@ def retrodict_command(args: argparse.Namespace) -> int:
     _at_least(args.jobs, 1, "--jobs")
     _at_least(args.limit, 1, "--limit")
     _at_least(args.folds, 2, "--folds")
-    _at_least(args.allies, 0, "--allies")
     _at_least(args.horizon, 1, "--horizon")
     _at_least(args.seed, 0, "--seed")
     _at_most(args.runs, MAX_RUNS, "--runs")
@@ -155,7 +153,6 @@ def retrodict_command(args: argparse.Namespace) -> int:
         out=args.out,
         seed=args.seed,
         horizon=args.horizon,
-        allies=args.allies,
         limit=args.limit,
         k_folds=args.folds,
         overrides=overrides,
@@ -177,12 +174,32 @@ def retrodict_command(args: argparse.Namespace) -> int:
             float_format=lambda v: f"{v:.4f}"
         )
     )
+    model = scores.iloc[0]
+    if "joined_brier" in scores and model["joined_pairs"] > 0:
+        base = scores["joined_brier"].dropna().iloc[-1]
+        print(
+            f"who joined: Brier {model['joined_brier']:.4f} (base rate {base:.4f}), AUC "
+            f"{model['joined_auc']:.3f} over {int(model['joined_pairs'])} state × case pairs"
+        )
+    significant = result.effects[result.effects["verdict"] != "not significant"]
+    if len(significant):
+        followed = ", ".join(significant.loc[significant["verdict"] == "followed", "covariate"])
+        print(
+            f"moves with history: {followed.count(',') + 1 if followed else 0} of "
+            f"{len(significant)} covariates significant in history followed"
+            + (f" ({followed})" if followed else "")
+            + " (retrodiction.md)"
+        )
     print(f"wrote {result.files['summary'].parent}/")
     return 0
 
 
 def calibrate_command(args: argparse.Namespace) -> int:
-    from brink.experiments.retrodiction.calibration import calibration_report, format_report
+    from brink.experiments.retrodiction.calibration import (
+        calibration_report,
+        format_report,
+        report_json,
+    )
 
     _at_least(args.disputes, 1, "--disputes")
     _at_least(args.horizon, 1, "--horizon")
@@ -190,9 +207,13 @@ def calibrate_command(args: argparse.Namespace) -> int:
     _at_most(args.disputes, 1_000_000, "--disputes")
     _at_most(args.horizon, MAX_HORIZON, "--horizon")
     _at_most(args.seed, 2**128 - 1, "--seed")
-    report = calibration_report(
-        args.disputes, args.seed, args.horizon, params_file=read_params_option(args)
-    )
-    horizon = args.horizon or ModelParams().horizon
+    from brink.scenarios.params_file import base_params
+
+    params_file = read_params_option(args)
+    report = calibration_report(args.disputes, args.seed, args.horizon, params_file=params_file)
+    horizon = args.horizon or base_params(params_file).horizon
+    if args.json:
+        print(json.dumps(report_json(report, args.disputes, args.seed, horizon), indent=2))
+        return 0
     print(format_report(report, args.disputes, args.seed, horizon))
     return 0

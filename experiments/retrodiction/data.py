@@ -54,6 +54,8 @@ MID_COLUMNS = (
     "hostlev",
     "outcome",
     "stmon",
+    "hostlev1",
+    "hostlev2",
 )
 #: Columns an ICB actor-level file must have (``datrig``/``systrgda`` may be empty).
 ICB_COLUMNS = (
@@ -67,12 +69,14 @@ ICB_COLUMNS = (
     "outcom",
     "issue",
     "gravty",
+    "yrtrig",
+    "motrig",
 )
 _ICB_TEXT_COLUMNS = frozenset({"actor"})
 #: Columns whose every cell must hold a number; in the others an empty cell or ``NA`` is missing.
 _REQUIRED_VALUES = frozenset(
     {"dispnum", "ccode1", "ccode2", "year", "sidea1", "sidea2", "orig1", "orig2", "hostlev"}
-    | {"outcome", "crisno", "cracid", "trigent", "systrgyr", "viol", "outcom"}
+    | {"outcome", "crisno", "cracid", "trigent", "systrgyr", "viol", "outcom", "yrtrig"}
 )
 _MISSING = frozenset({"", "NA", "NaN", "nan", "."})
 #: Columns of the ICB system-level file, to say so when a user gives it instead.
@@ -446,3 +450,17 @@ def contiguity_type(first: int, second: int, year: int) -> int | None:
 def contiguous(first: int, second: int, year: int) -> bool:
     """Whether two states share a border by land or across at most 150 miles of water."""
     return contiguity_type(first, second, year) in CONTIGUOUS_TYPES
+
+
+@cache
+def _neighbour_table() -> dict[tuple[int, int], tuple[int, ...]]:
+    result: dict[tuple[int, int], set[int]] = {}
+    for (first, second, year), kind in _contiguity_table().items():
+        if kind in CONTIGUOUS_TYPES:
+            result.setdefault((first, year), set()).add(second)
+    return {key: tuple(sorted(codes)) for key, codes in result.items()}
+
+
+def neighbours(ccode: int, year: int) -> tuple[int, ...]:
+    """The states contiguous to a state in a year (:func:`contiguous`), in code order."""
+    return _neighbour_table().get((ccode, year), ())

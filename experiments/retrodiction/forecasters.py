@@ -150,7 +150,7 @@ COVARIATES = (
     "allied",
     "challenger_nuclear",
     "target_nuclear",
-    "log_states",
+    "log_originators",
     "contiguous",
     "joint_democracy",
 )

@@ -41,12 +41,16 @@ from brink.experiments.retrodiction.cases import Case, SkippedRecord, build_case
 from brink.experiments.retrodiction.codes import OUTCOME_CLASSES, model_outcome_class
 from brink.experiments.retrodiction.data import FORMAT_NAMES, read_records
 from brink.experiments.retrodiction.defaults import DEFAULT_FOLDS, DEFAULT_RUNS
+from brink.experiments.retrodiction.effects import effects_table
 from brink.experiments.retrodiction.figure import calibration_figure
 from brink.experiments.retrodiction.forecasters import (
+    FORECASTERS,
+    TRAINED_FORECASTERS,
     add_baselines,
     add_trained_baselines,
     score_table,
 )
+from brink.experiments.retrodiction.joined import joined_pairs, joined_scores, joined_summary
 from brink.experiments.retrodiction.summary import summary_markdown
 from brink.figure_style import save
 from brink.safe_output import check_output_folder, staged_folder
@@ -68,6 +72,7 @@ class RetroResult:
     root_seed: int
     seconds: float
     simulate_seconds: float
+    effects: pd.DataFrame = field(default_factory=pd.DataFrame)  # does the model move with history
     files: dict[str, Path] = field(default_factory=dict)
 
 
@@ -120,6 +125,11 @@ def _case_row(case: Case) -> dict[str, Any]:
         "observed_war": case.war,
         "observed_outcome": case.outcome,
         **case.covariates,
+        # Each potential third state with the onset rules that chose it; who really fought.
+        "third_states": ", ".join(f"{code} ({rules})" for code, rules in case.third_states.items()),
+        "fought": ", ".join(
+            f"{code} ({side})" if side else code for code, side in case.fought.items()
+        ),
         "notes": "; ".join(case.notes),
     }
 
@@ -128,7 +138,7 @@ def _case_row(case: Case) -> dict[str, Any]:
 TRAIN_KEY = "train:"
 
 
-def _training_cases(paths: list[str | Path], record_format: str, allies: int) -> list[Case]:
+def _training_cases(paths: list[str | Path], record_format: str) -> list[Case]:
     """Every case of the training files, which must be of the test file's record format."""
     from brink.errors import BrinkInputError, Location
 
@@ -141,7 +151,7 @@ def _training_cases(paths: list[str | Path], record_format: str, allies: int) ->
                 f"{FORMAT_NAMES[record_format]} file (train on the same kind of record)",
                 Location(file=str(path)),
             )
-        cases += build_cases(records, allies=allies)[0]
+        cases += build_cases(records)[0]
     return cases
 
 
@@ -154,7 +164,6 @@ def retrodict(
     out: str | Path | None = None,
     seed: int | None = None,
     horizon: int | None = None,
-    allies: int = 0,
     limit: int | None = None,
     k_folds: int = DEFAULT_FOLDS,
     overrides: dict[str, Any] | None = None,
@@ -174,7 +183,6 @@ def retrodict(
         out: output folder (default ``out/retrodict-<file stem>``).
         seed: root seed (default: drawn from the OS and recorded in the summary).
         horizon: steps per run (default: the model parameter's default).
-        allies: add up to this many ATOP allies of each principal as third states.
         limit: only the first ``limit`` disputes or crises of the file.
         k_folds: folds of the cross-validated baselines and recalibration.
         overrides: model parameter overrides (``--set``); none by default.
@@ -191,8 +199,8 @@ def retrodict(
     out_dir = Path(out) if out is not None else Path("out") / f"retrodict-{Path(data).stem}"
     check_output_folder(out_dir, kind="retrodiction", again=force)  # before hours of work
     records = read_records(data)
-    cases, skipped = build_cases(records, allies=allies, limit=limit)
-    train_cases = _training_cases(train or [], records.format, allies)
+    cases, skipped = build_cases(records, limit=limit)
+    train_cases = _training_cases(train or [], records.format)
     settings: dict[str, Any] = dict(overrides or {})
     if horizon is not None:
         settings["horizon"] = horizon
@@ -224,12 +232,16 @@ def retrodict(
         ]
         train_rows: dict[str, dict[str, Any]] = {}
         rows: dict[str, dict[str, Any]] = {}
+        counts: dict[str, dict[str, Any]] = {}  # who fought in each case's runs
         simulate_started = time.perf_counter()
         with files["cases_csv"].open("w", newline="") as stream:
             writer: csv.DictWriter | None = None
 
             def on_result(result: dict[str, Any]) -> None:
                 nonlocal writer
+                counts[result["case_id"]] = {
+                    key: result[key] for key in ("runs", "fought_challenger", "fought_target")
+                }
                 if result["case_id"].startswith(TRAIN_KEY):
                     case = train_by_key[result["case_id"]]
                     train_rows[result["case_id"]] = {
@@ -261,6 +273,19 @@ def retrodict(
         else:
             add_baselines(frame, classes, k_folds, seed)
         scores = score_table(frame, classes, trained=bool(train_cases))
+        pairs = joined_pairs(cases, counts)
+        train_pairs = (
+            joined_pairs(list(train_by_key.values()), counts, keys=list(train_by_key))
+            if train_cases
+            else None
+        )
+        fold = dict(zip(frame["case_id"], frame["fold"], strict=True))
+        _add_joined(scores, pairs, fold, train_pairs)
+        files["joined"] = out_dir / "joined.csv"
+        pairs.to_csv(files["joined"], index=False)
+        effects = effects_table(frame, seed)
+        files["effects"] = out_dir / "effects.csv"
+        effects.to_csv(files["effects"], index=False)
         frame.to_csv(files["cases_csv"], index=False)
         files["cases_parquet"] = out_dir / "cases.parquet"
         frame.to_parquet(files["cases_parquet"], index=False)
@@ -273,6 +298,7 @@ def retrodict(
             cases=frame,
             skipped=skipped_frame,
             scores=scores,
+            effects=effects,
             root_seed=seed,
             seconds=time.perf_counter() - started,
             simulate_seconds=simulate_seconds,
@@ -289,15 +315,31 @@ def retrodict(
                 settings=settings,
                 executor=executor,
                 k_folds=k_folds,
-                allies=allies,
                 command=command,
                 params_file=params_file,
                 train=list(train or []),
                 train_cases=len(train_cases),
+                joined=joined_summary(cases),
             )
         )
     result.files = {key: final_dir / path.relative_to(out_dir) for key, path in files.items()}
     return result
+
+
+def _add_joined(
+    scores: pd.DataFrame,
+    pairs: pd.DataFrame,
+    fold: dict[str, int],
+    train_pairs: pd.DataFrame | None,
+) -> None:
+    """Add the "who joined" scores to the model's and the base rate's rows (in place)."""
+    names = list(TRAINED_FORECASTERS if train_pairs is not None else FORECASTERS)
+    rows = {"crisis model": names[0], "base rate": names[2]}
+    for forecaster, values in joined_scores(pairs, fold, train_pairs).items():
+        for column, value in values.items():
+            if column not in scores:
+                scores[column] = float("nan")
+            scores.loc[scores["forecaster"] == rows[forecaster], column] = value
 
 
 def _no_cases(path: str, skipped: list[SkippedRecord]):

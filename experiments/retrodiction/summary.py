@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from brink.experiments.retrodiction.codes import OTHER
+from brink.experiments.retrodiction.effects import effects_lines
 from brink.experiments.retrodiction.forecasters import (
     COVARIATES,
     FORECASTERS,
@@ -46,9 +47,44 @@ def _table(frame: pd.DataFrame) -> str:
     rule = "|" + "|".join("---" for _ in frame.columns) + "|"
     lines = [header, rule]
     for row in frame.itertuples(index=False):
-        cells = [f"{v:.4f}" if isinstance(v, float) else str(v) for v in row]
+        cells = [("–" if v != v else f"{v:.4f}") if isinstance(v, float) else str(v) for v in row]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def _joined_lines(scores: pd.DataFrame, names: list[str], joined: dict[str, int] | None) -> list:
+    """The "who joined" section: the model's and the base rate's scores over state × case pairs."""
+    if "joined_brier" not in scores or joined is None:
+        return []
+    by_name = scores.set_index("forecaster")
+    model, base = by_name.loc[names[0]], by_name.loc[names[2]]
+    table = pd.DataFrame(
+        {
+            "forecaster": [names[0], names[2]],
+            "Brier (fights)": [model["joined_brier"], base["joined_brier"]],
+            "AUC (fights)": [model["joined_auc"], base["joined_auc"]],
+            "Brier (side)": [model["joined_side_brier"], base["joined_side_brier"]],
+        }
+    )
+    return [
+        "## Who joined",
+        "",
+        f"Each case's potential third states, chosen by onset rules (docs/onset.md), make "
+        f"{int(model['joined_pairs'])} state × case pairs; {model['joined_observed']:.1%} of "
+        "them fought (MID: the state's own hostility level reached a use of force; ICB: its "
+        "crisis saw clashes). Of the "
+        f"{joined['fought']} states that fought beside the principals, the rules had chosen "
+        f"{joined['chosen']}; the others are not forecast. The model's forecast is the share "
+        'of runs in which the state fought (in a war, on a side); "side" scores the three '
+        "classes stays out / with the challenger / with the target (MID only: ICB gives no "
+        "sides). Pairs in `joined.csv`.",
+        "",
+        _table(table),
+        "",
+        f"Brier skill of the model against the base rate: "
+        f"{_skill(model['joined_brier'], base['joined_brier'])}.",
+        "",
+    ]
 
 
 def summary_markdown(
@@ -61,11 +97,11 @@ def summary_markdown(
     settings: dict[str, Any],
     executor: str,
     k_folds: int,
-    allies: int,
     command: str | None,
     params_file=None,
     train: list | None = None,
     train_cases: int = 0,
+    joined: dict[str, int] | None = None,
 ) -> str:
     """The ``retrodiction.md`` summary."""
     cases, skipped, scores = result.cases, result.skipped, result.scores
@@ -96,7 +132,6 @@ def summary_markdown(
         )
         + (", with " + ", ".join(f"{k}={v}" for k, v in settings.items()) if settings else "")
         + ".",
-        f"- Allies added per principal from ATOP: {allies}.",
         f"- Model: {model_version()}.",
         f"- Executor: {executor}; wall time {result.seconds:.1f} s, of which simulation "
         f"{result.simulate_seconds:.1f} s ({platform.node()}, Python "
@@ -137,8 +172,6 @@ def summary_markdown(
         "use only cases whose recorded outcome is one of the classes "
         f"({cases['observed_outcome'].ne(OTHER).sum()} cases); the others count for war only.",
         "",
-        "## Outcome classes: predicted share (mean over cases) and observed share",
-        "",
     ]
     classes = [c[2:] for c in cases.columns if c.startswith("p_") and c[2:] in OUTCOMES]
     observed = cases["observed_outcome"].value_counts(normalize=True)
@@ -156,7 +189,11 @@ def summary_markdown(
         .reset_index()
         .sort_values("cases", ascending=False)
     )
+    lines += _joined_lines(scores, names, joined)
+    lines += effects_lines(result.effects)
     lines += [
+        "## Outcome classes: predicted share (mean over cases) and observed share",
+        "",
         _table(share_rows),
         "",
         "## War by issue: observed share and mean forecasts",
@@ -173,7 +210,7 @@ def summary_markdown(
     lines += [
         "",
         "Files: `cases.csv`/`cases.parquet` (per case), `skipped.csv`, `scores.csv`, "
-        "`calibration.png`/`calibration.pdf`.",
+        "`joined.csv` (who joined), `effects.csv`, `calibration.png`/`calibration.pdf`.",
         "",
     ]
     return "\n".join(lines)
