@@ -179,13 +179,41 @@ def barred(model, dispute: Dispute, member: str, side: str) -> bool:
     return any(rivals(model, member, p) for p in principals)
 
 
+def _signature(model, dispute: Dispute) -> tuple:
+    """Everything the chances of joining depend on that can change during a run."""
+    deployments = tuple((d.owner, d.host, d.troops) for d in model.active_deployments())
+    alliances = tuple(
+        (key, frozenset(a.members), tuple(sorted(a.credibility.items())))
+        for key, a in model.alliances.items()
+    )
+    disputes = tuple(
+        (d.id, d.status, frozenset(d.side_challenger), frozenset(d.side_target))
+        for d in model.disputes.values()
+    )
+    arming = tuple(model.states[code].arming_multiplier for code in model.state_codes)
+    return (dispute.id, dispute.theatre, deployments, alliances, disputes, arming)
+
+
 def join_probabilities(model, dispute: Dispute) -> dict[str, tuple[float, float]]:
     """For each third state: (P join challenger's side, P join target's side).
 
     The two are computed independently from the logit above; when they add up to more than one
     they are scaled down together, since a state fights on one side at most. A side the state
-    may never join (:func:`barred`) gets 0.
+    may never join (:func:`barred`) gets 0. Cached on the model by everything they depend on
+    (:func:`_signature`): a standoff that stands still computes them once, not every day.
     """
+    cache = model.__dict__.setdefault("join_cache", {})
+    key = _signature(model, dispute)
+    cached = cache.get(key)
+    if cached is None:
+        cached = cache[key] = _join_probabilities(model, dispute)
+    result, logits, sympathy = cached
+    dispute.join_logits = logits
+    dispute.sympathy = sympathy
+    return result
+
+
+def _join_probabilities(model, dispute: Dispute):
     principals = set(dispute.principals(CHALLENGER)) | set(dispute.principals(TARGET))
     result = {}
     logits: dict[str, tuple[float, float]] = {}
@@ -212,6 +240,4 @@ def join_probabilities(model, dispute: Dispute) -> dict[str, tuple[float, float]
         if total > 1.0:
             p_challenger, p_target = p_challenger / total, p_target / total
         result[code] = (p_challenger, p_target)
-    dispute.join_logits = logits
-    dispute.sympathy = sympathy
-    return result
+    return result, logits, sympathy
