@@ -74,11 +74,30 @@ class State(mesa.Agent):
         return self.base_capability * self.arming_multiplier
 
     def belief_about(self, other: str) -> ResolveBelief:
-        """This state's belief over ``other``'s resolve (Beta(2, 2) unless a prior was set)."""
+        """This state's belief over ``other``'s resolve: the scenario's perception if it gives
+        one; of a democracy, a prior centred on its true resolve, of weight
+        ``democratic_transparency``; else Beta(2, 2).
+
+        Democracies' resolve is read from their open politics — an opposition that backs or
+        opposes the government's threat tells the other side how far it will go (Schultz 1998,
+        "Domestic opposition and signaling in international crises"; Schultz 2001, *Democracy
+        and Coercive Diplomacy*) — so a contest with a democracy is settled sooner, by the side
+        that knows it is the weaker, and two democracies seldom stumble into war (the dyadic
+        democratic peace; Russett & Oneal 2001)."""
         belief = self.beliefs.get(other)
         if belief is None:
-            belief = self.beliefs[other] = ResolveBelief(*DEFAULT_PRIOR)
+            belief = self.beliefs[other] = self._prior_about(other)
         return belief
+
+    def _prior_about(self, other: str) -> ResolveBelief:
+        weight = self.model.params.democratic_transparency
+        subject = self.model.states.get(other)
+        if weight <= 0 or subject is None or subject.regime != "democracy":
+            return ResolveBelief(*DEFAULT_PRIOR)
+        mean = min(max(subject.resolve, 0.02), 0.98)
+        return ResolveBelief(
+            DEFAULT_PRIOR[0] + weight * mean, DEFAULT_PRIOR[1] + weight * (1.0 - mean)
+        )
 
     def observe_signal(self, actor: str, cost_over_stakes: float, learning_rate: float) -> None:
         """A costly act of ``actor``: evidence of high resolve (docs/model.md §5)."""

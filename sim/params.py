@@ -64,6 +64,15 @@ class ModelParams(WarParameters):
         "how far a costly signal moves observers' Beta beliefs",
         group="beliefs",
     )
+    democratic_transparency: float = _p(
+        8.0,
+        0.0,
+        100.0,
+        "pseudo-observations",
+        "how much others know of a democracy's resolve from its open politics (a prior of this "
+        "weight centred on the truth; 0: the default Beta(2, 2) prior)",
+        group="beliefs",
+    )
 
     # -- ultimatum, Fearon 1995 (§4.5); when set they replace the derived values --
     win_probability: float | None = _p(

@@ -59,6 +59,35 @@ def war_cost_function(model, dispute: Dispute, side: str, viewer: str | None = N
         return WarCost(0.0, 0.0, params.challenger_cost)
     if side == TARGET and params.target_cost_max is not None:
         return WarCost(params.target_cost_max, 1.0, 0.0)
+    cost = _war_cost(model, dispute, side, viewer)
+    factor = democratic_factor(model, dispute, side)
+    if factor == 1.0:
+        return cost
+    return WarCost(cost.slope * factor, cost.ceiling, cost.fixed * factor)
+
+
+def democratic_factor(model, dispute: Dispute, side: str) -> float:
+    """(1 + d)^(democracies among this side's decider and its opponent): a democracy's leaders
+    answer for a costly war, so they count its costs higher (Bueno de Mesquita, Morrow, Siverson
+    & Smith 1999, "An institutional explanation of the democratic peace"), and a democracy
+    fights harder once in war, so fighting one costs more (Reiter & Stam 2002, *Democracies at
+    War*). Two democracies each see a war with the other as the costliest of all: the dyadic
+    democratic peace (Russett & Oneal 2001)."""
+    weight = model.params.democratic_war_cost
+    if weight <= 0:
+        return 1.0
+    democracies = sum(
+        model.states[dispute.decider(which)].regime == "democracy" for which in (side, other(side))
+    )
+    return (1.0 + weight) ** democracies
+
+
+def _war_cost(model, dispute: Dispute, side: str, viewer: str | None) -> WarCost:
+    params = model.params
+    if side == CHALLENGER and params.challenger_cost is not None:
+        return WarCost(0.0, 0.0, params.challenger_cost)
+    if side == TARGET and params.target_cost_max is not None:
+        return WarCost(params.target_cost_max, 1.0, 0.0)
     decider = model.states[dispute.decider(side)]
     if params.win_probability is not None or not dispute.war_views:
         p_side = dispute.win_probability if side == CHALLENGER else 1.0 - dispute.win_probability

@@ -27,6 +27,15 @@ class WarParameters(CrisisParameters):
         "scale of a state's cost of fighting (grows with the opponent's power, falls with resolve)",
         group="war",
     )
+    democratic_war_cost: float = _p(
+        1.0,
+        0.0,
+        5.0,
+        "share",
+        "how much more a war costs a democracy's leaders (they answer for it), and anyone who "
+        "fights a democracy (it fights harder): the war cost is multiplied by 1 + this for each",
+        group="war",
+    )
     nuclear_war_cost: float = _p(
         3.0,
         0.0,
