@@ -74,8 +74,10 @@ class ScenarioBuilder(SectionBuilder):
             self.aid(id_, record, f"aid.{id_}", self.when(record, f"aid.{id_}"))
             for id_, record in doc.get("aid", {}).items()
         ]
+        bases = self.bases(states)
+        territories = self.territories(states)
         dated_events = self.timeline(demands, sanctions)
-        self.check_refs(states, alliances)
+        self.check_refs(states, alliances, territories)
         self.check_events(dated_events, demands, alliances)
         forces = [(d.owner, d.troops, f"deployments.{d.id}") for d in deployments]
         forces += [(e.actor, e.troops, p) for e, p in dated_events if e.kind == "deploy"]
@@ -90,6 +92,8 @@ class ScenarioBuilder(SectionBuilder):
             sanctions=tuple(sanctions),
             deployments=tuple(deployments),
             aid=tuple(aid),
+            bases=tuple(bases),
+            territories=territories,
             perceptions=tuple(self.perceptions()),
             events=tuple(event for event, _ in dated_events),
             arms_races=tuple(self.arms_races()),
@@ -174,14 +178,24 @@ class ScenarioBuilder(SectionBuilder):
 
     # -- checks across keys --
 
-    def check_refs(self, states: Mapping[str, Any], alliances: Mapping[str, Any]) -> None:
+    def check_refs(
+        self,
+        states: Mapping[str, Any],
+        alliances: Mapping[str, Any],
+        territories: Mapping[str, Any] | None = None,
+    ) -> None:
         names = {
             "state": set(states),
             "alliance": set(alliances),
             "party": set(states) | set(alliances),
+            "theatre": set(states) | set(territories or ()),
             **{kind: set(ids) for kind, ids in self.declared.items()},
         }
-        words = {"party": "state or alliance", "dispute": "demand"}
+        words = {
+            "party": "state or alliance",
+            "dispute": "demand",
+            "theatre": "state or territory",
+        }
         for ref in self.reader.refs:
             if ref.name not in names[ref.kind]:
                 word = words.get(ref.kind, ref.kind)

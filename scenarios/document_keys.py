@@ -17,6 +17,7 @@ from brink.scenarios.keys import (
     ALLIANCE,
     ALLIANCE_RECORD,
     ARMS_RACE,
+    BASE_RECORD,
     DEMAND_KEYS,
     DEMAND_RECORD,
     DEPLOYMENT,
@@ -32,6 +33,7 @@ from brink.scenarios.keys import (
     STATE,
     STATE_CODE,
     STATE_RECORD,
+    TERRITORY_RECORD,
     TRIGGER,
     WHEN_KEYS,
     Date,
@@ -307,6 +309,12 @@ SCENARIO = Record(
         Key("demands", Table(IDENTIFIER, DEMAND_RECORD), "disputes, by id"),
         Key("sanctions", Table(IDENTIFIER, SANCTION_RECORD), "sanctions, by id"),
         Key("aid", Table(IDENTIFIER, AID_RECORD), "help short of war, by id"),
+        Key("bases", Table(IDENTIFIER, BASE_RECORD), "bases, staging areas, fleets, by id"),
+        Key(
+            "territories",
+            Table(IDENTIFIER, TERRITORY_RECORD),
+            "contested territories that are not states, by id",
+        ),
         Key("timeline", ListOf(TIMELINE_ENTRY), "what happens on which day"),
         Key("arms_races", ListOf(ARMS_RACE), "Richardson arms races"),
         Key(

@@ -154,6 +154,7 @@ PARTY = Text(ref="party", hint="a declared state code or alliance id")
 DEPLOYMENT = Text(ref="deployment", hint="a declared deployment id")
 SANCTION = Text(ref="sanction", hint="a declared sanction id")
 DISPUTE = Text(ref="dispute", hint="a declared demand id")
+THEATRE = Text(ref="theatre", hint="a declared state code or territory id")
 IDENTIFIER = Text(
     pattern=r"^[A-Za-z][A-Za-z0-9_-]*$",
     hint="an id (a letter, then letters, digits, _ or -)",
@@ -164,6 +165,7 @@ THOUSANDS = Number(0.0, 20000.0, "thousands of troops")
 DAY = Number(0, 100000, "a day number", integer=True)
 YEAR = Number(1815, 2100, "a year", integer=True)  # ATOP v4 begins with the pacts of 1815
 PAIR = ListOf(Number(-1000.0, 1000.0, "a coefficient per year"), min_items=2, max_items=2)
+LAT_LON = ListOf(Number(-180.0, 180.0, "degrees"), min_items=2, max_items=2)
 
 WHEN_KEYS = (
     Key("day", DAY, "day it happens: day 1 is the first step after the start (0: before)"),
@@ -361,6 +363,58 @@ DEPLOYMENT_RECORD = Record(
     doc="Troops of one state on a territory, keyed by an id.",
 )
 
+# -- bases and territories ------------------------------------------------------------------
+
+BASE_RECORD = Record(
+    "base",
+    (
+        Key("owner", STATE, "whose forces", required=True),
+        Key("troops", THOUSANDS, "thousands (part of the owner's `troops`)", required=True),
+        Key(
+            "kind",
+            Text(choices=("base", "staging", "sea")),
+            "a standing base; a staging area (forces gathered for this crisis: they add to what "
+            "the owner can commit); or forces at sea",
+            default=default_of(spec.BaseSpec, "kind"),
+        ),
+        Key("at", LAT_LON, "where, [latitude, longitude] in degrees"),
+        Key("host", STATE, "on whose territory (placed at its capital unless `at` is given)"),
+    ),
+    doc="Forces held away from the owner's capital, keyed by id: in a war, reinforcements come "
+    "from the nearest of them first, already mobilised (docs/war.md §1). Give `at`, `host` "
+    "or both.",
+)
+
+TERRITORY_RECORD = Record(
+    "territory",
+    (
+        Key("name", Text(), "its name", required=True),
+        Key("held_by", STATE, "the state that holds it at the start", required=True),
+        Key("claimed_by", ListOf(STATE), "states that claim it", default="none"),
+        Key("at", LAT_LON, "its middle, [latitude, longitude] in degrees"),
+        Key(
+            "box",
+            ListOf(Number(-180.0, 180.0, "degrees"), min_items=4, max_items=4),
+            "bounding box [south, west, north, east] in degrees",
+        ),
+        Key(
+            "outline",
+            ListOf(LAT_LON, min_items=3),
+            "polygon, a list of [latitude, longitude] corners",
+        ),
+        Key("size", Number(0.0, 1e8, "km²", open_low=True), "area in km²"),
+        Key(
+            "garrison",
+            THOUSANDS,
+            "thousands of the holder's troops on it at the start",
+            default=default_of(spec.TerritorySpec, "garrison"),
+        ),
+    ),
+    doc="A contested territory that is not a state — an island group, a province, a strip of "
+    "border — keyed by id; a demand's `theatre` can name it. Give at least one of `at`, `box` "
+    "and `outline` (its middle is `at`, else the middle of the box or of the outline's corners).",
+)
+
 # -- demands ---------------------------------------------------------------------------------
 
 STAKES = Record(
@@ -408,7 +462,12 @@ DEMAND_KEYS = (
         "what the challenger knows of the target's war cost at the deadline",
         default=default_of(spec.UltimatumSpec, "information"),
     ),
-    Key("theatre", STATE, "state whose territory is fought over", default="the target"),
+    Key(
+        "theatre",
+        THEATRE,
+        "state or territory (`territories:`) fought over",
+        default="the target",
+    ),
     Key(
         "level",
         Number(1, 4, "a MID hostility level", integer=True),

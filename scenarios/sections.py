@@ -225,6 +225,91 @@ class SectionBuilder:
             end=end,
         )
 
+    # -- bases and territories (docs/war.md §1, §2) --
+
+    def bases(self, states: Mapping[str, spec.StateSpec]) -> list[spec.BaseSpec]:
+        result = []
+        for id_, record in self.doc.get("bases", {}).items():
+            path = f"bases.{id_}"
+            if "at" not in record and "host" not in record:
+                raise self.fail("give `at` ([latitude, longitude]), `host` or both", path)
+            at = None
+            if "at" in record:
+                at = self.point(record["at"], f"{path}.at")
+            if record["troops"] > states[record["owner"]].troops:
+                raise self.fail(
+                    f"{record['troops']:g} thousand is more than {record['owner']}'s troops "
+                    f"({states[record['owner']].troops:g} thousand)",
+                    f"{path}.troops",
+                )
+            result.append(
+                spec.BaseSpec(
+                    id=id_,
+                    owner=record["owner"],
+                    troops=record["troops"],
+                    kind=record.get("kind", "base"),
+                    at=at,
+                    host=record.get("host"),
+                )
+            )
+        return result
+
+    def territories(self, states: Mapping[str, spec.StateSpec]) -> dict[str, spec.TerritorySpec]:
+        result = {}
+        for id_, record in self.doc.get("territories", {}).items():
+            path = f"territories.{id_}"
+            if id_ in states:
+                raise self.fail(f"'{id_}' names both a state and a territory", path)
+            box = outline = None
+            if "box" in record:
+                south, west, north, east = (float(v) for v in record["box"])
+                if south >= north or not -90 <= south < north <= 90:
+                    raise self.fail(
+                        f"south {south:g} must be below north {north:g}, both within −90–90",
+                        f"{path}.box",
+                    )
+                box = (south, west, north, east)
+            if "outline" in record:
+                outline = tuple(
+                    self.point(corner, f"{path}.outline[{i}]")
+                    for i, corner in enumerate(record["outline"])
+                )
+            if "at" in record:
+                at = self.point(record["at"], f"{path}.at")
+            elif box is not None:
+                at = ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2)
+            elif outline is not None:
+                at = (
+                    sum(p[0] for p in outline) / len(outline),
+                    sum(p[1] for p in outline) / len(outline),
+                )
+            else:
+                raise self.fail("give `at`, `box` or `outline`: where the territory is", path)
+            claimed = tuple(record.get("claimed_by", ()))
+            if record["held_by"] in claimed:
+                raise self.fail(
+                    f"'{record['held_by']}' holds it; a claim is another state's",
+                    f"{path}.claimed_by",
+                )
+            result[id_] = spec.TerritorySpec(
+                id=id_,
+                name=record["name"],
+                held_by=record["held_by"],
+                claimed_by=claimed,
+                at=at,
+                box=box,
+                outline=outline or (),
+                size=record.get("size"),
+                garrison=record.get("garrison", 0.0),
+            )
+        return result
+
+    def point(self, pair, path: str) -> tuple[float, float]:
+        latitude, longitude = (float(v) for v in pair)
+        if not -90 <= latitude <= 90:
+            raise self.fail(f"latitude {latitude:g} is outside −90–90", path)
+        return latitude, longitude
+
     def declare(self, kind: str, id_: str, day: int, path: str) -> None:
         if id_ in self.declared[kind]:
             raise self.fail(f"{kind} '{id_}' is declared twice", path)

@@ -92,6 +92,38 @@ class DeploymentSpec:
 
 
 @dataclass(frozen=True)
+class BaseSpec:
+    """Forces of ``owner`` held away from its capital: a base, a staging area or a fleet at sea.
+
+    Reinforcements to a war's theatre come from here first (sim/forces.py): these troops are
+    already mobilised, so only the way to the theatre delays them.
+    """
+
+    id: str
+    owner: str
+    troops: float  # thousands
+    kind: Literal["base", "staging", "sea"] = "base"
+    at: tuple[float, float] | None = None  # (lat, lon); None: the host's capital
+    host: str | None = None  # the state whose territory it is on, if given
+
+
+@dataclass(frozen=True)
+class TerritorySpec:
+    """A contested territory that is not a state (an island group, a province, a strip of
+    border): a dispute's theatre can name it."""
+
+    id: str
+    name: str
+    held_by: str  # the state that holds it at the start
+    claimed_by: tuple[str, ...] = ()
+    at: tuple[float, float] = (0.0, 0.0)  # (lat, lon): its middle, where distances are taken
+    box: tuple[float, float, float, float] | None = None  # (south, west, north, east)
+    outline: tuple[tuple[float, float], ...] = ()  # (lat, lon) corners of a polygon
+    size: float | None = None  # km²
+    garrison: float = 0.0  # thousands of the holder's troops on it at the start
+
+
+@dataclass(frozen=True)
 class UltimatumSpec:
     """What happens at a dispute's deadline (Fearon 1995; docs/model.md §4.5)."""
 
@@ -112,7 +144,7 @@ class DemandSpec:
     public: bool = True  # a public demand ties the challenger's hands
     deadline: int | None = None  # day of the ultimatum
     ultimatum: UltimatumSpec = UltimatumSpec()
-    theatre: str | None = None  # state whose territory is fought over; default: the target state
+    theatre: str | None = None  # state or territory fought over; default: the target state
     initial_level: int = 2  # MID hostility level both sides start at (2: threat to use force)
     rivalry: int = 0  # militarised disputes between the two before this one (a rivalry)
     day: int = 0  # day it is made (0: before the scenario starts)
@@ -230,6 +262,8 @@ class Scenario:
     sanctions: tuple[SanctionSpec, ...] = ()
     deployments: tuple[DeploymentSpec, ...] = ()
     aid: tuple[AidSpec, ...] = ()
+    bases: tuple[BaseSpec, ...] = ()
+    territories: dict[str, TerritorySpec] = field(default_factory=dict)
     perceptions: tuple[PerceptionSpec, ...] = ()
     events: tuple[Event, ...] = ()
     arms_races: tuple[ArmsRaceSpec, ...] = ()

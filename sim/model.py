@@ -41,6 +41,7 @@ from brink.sim.dispute import CHALLENGER, Dispute
 from brink.sim.dispute_moves import DisputeMoves
 from brink.sim.geography import great_circle_km
 from brink.sim.params import ModelParams, scenario_params
+from brink.sim.places import distance_to_theatre
 from brink.sim.power import win_probability
 from brink.sim.record import RunRecord
 from brink.sim.record_keeping import RecordKeeping
@@ -153,7 +154,8 @@ class CrisisModel(ScheduledEvents, DisputeMoves, RecordKeeping, mesa.Model):
         return self._distances[key]
 
     def distance_to_theatre(self, code: str, theatre: str) -> float:
-        return 0.0 if code == theatre else self.distance(code, theatre)
+        # a theatre may be a territory that is not a state (sim/places.py)
+        return distance_to_theatre(self, code, theatre)
 
     def active_deployments(self) -> list[Deployment]:
         return [d for d in self.deployments if d.active]

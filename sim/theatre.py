@@ -24,6 +24,7 @@ _FIELDS = (
     "weight",  # 1 for a belligerent; a projection's would-be joiner enters gradually
     "sent",  # thousands sent so far, first day included
     "lost",  # thousands lost so far
+    "manpower",  # thousands: active forces and reserves (what exhaustion is measured against)
     "capability",  # CINC share (for aid's absorption)
     "cut",  # share of GDP that sanctions in force cut
 )
@@ -59,6 +60,7 @@ class Theatre:
             "weight": weight,
             "sent": contingent.sent,
             "lost": contingent.lost,
+            "manpower": contingent.manpower,
             "capability": capability,
             "cut": 0.0,
         }
@@ -105,27 +107,33 @@ class Theatre:
             ]
         return self.by_side(values)
 
-    def attrit(self, challenger_share: float, target_share: float, days: float) -> None:
-        """Each side loses its daily share of its forces in the theatre over ``days``."""
+    def attrit(
+        self, challenger_share: float, target_share: float, days: float, replaced: float = 0.0
+    ) -> None:
+        """Each side loses its daily share of its forces in the theatre over ``days``; the share
+        ``replaced`` of the losses joins the pool, to arrive as reinforcements do."""
         challenger_lost = -math.expm1(-challenger_share * days)
         target_lost = -math.expm1(-target_share * days)
         for slot, here in enumerate(self.in_theatre):
             lost = here * (challenger_lost if self.challenger[slot] else target_lost)
             self.in_theatre[slot] = here - lost
             self.lost[slot] += lost
+            if replaced > 0.0:
+                self.pool[slot] += replaced * lost
 
     @property
     def any_cut(self) -> bool:
         return any(self.cut)
 
     def tally(self) -> dict[str, tuple[float, ...]]:
-        """Side -> (sent, lost, in the theatre, still to come), weighted; each summed in slot
-        order, as :meth:`by_side` does."""
-        sums = [0.0] * 8  # challenger's four, then the target's
+        """Side -> (sent, lost, in the theatre, still to come, manpower), weighted; each summed
+        in slot order, as :meth:`by_side` does."""
+        sums = [0.0] * 10  # challenger's five, then the target's
         for slot, weight in enumerate(self.weight):
-            base = 0 if self.challenger[slot] else 4
+            base = 0 if self.challenger[slot] else 5
             sums[base] += self.sent[slot] * weight
             sums[base + 1] += self.lost[slot] * weight
             sums[base + 2] += self.in_theatre[slot] * weight
             sums[base + 3] += self.pool[slot] * weight
-        return {"challenger": tuple(sums[:4]), "target": tuple(sums[4:])}
+            sums[base + 4] += self.manpower[slot] * weight
+        return {"challenger": tuple(sums[:5]), "target": tuple(sums[5:])}

@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from brink.sim import combat, support, war_termination
+from brink.sim import combat, places, support, war_termination
 from brink.sim.dispute import CHALLENGER, TARGET, Dispute, other
 from brink.sim.forces import raise_contingent
 from brink.sim.theatre import Theatre
@@ -48,6 +48,7 @@ class War(WarProjecting):
     stayed_out: list[str] = field(default_factory=list)
     control: float = 0.0
     days: float = 0.0
+    learned: float = 0.0  # what fighting has revealed of the balance (war_termination.learning)
     log_shift: float = 0.0  # a viewer's bias added to the true balance (projections only)
     last_log_ratio: float = 0.0
     aid_flows: dict[str, list[tuple[str, float, float]]] = field(default_factory=dict)
@@ -186,9 +187,10 @@ class War(WarProjecting):
         third states enter as weighted contingents and misperceptions are their expectations.
         """
         theatre = dispute.theatre
+        soil = places.holder(model, theatre)  # a territory's holder defends it as its own
         home_side = None
         for side in SIDES:
-            if theatre in dispute.territory(side) or theatre in dispute.principals(side):
+            if soil in dispute.territory(side) or soil in dispute.principals(side):
                 home_side = side
         war = cls(
             dispute=dispute, start_step=model.steps_done, theatre=theatre, home_side=home_side
@@ -360,23 +362,33 @@ class War(WarProjecting):
         self.theatre_forces.reinforce(days)
         self.changed()
         challenger, target = self.powers(model)
-        shift = math.exp(self.log_shift + luck)
-        challenger_loss = combat.daily_loss_share(challenger * shift, target, params)
-        target_loss = combat.daily_loss_share(target, challenger * shift, params)
-        self.theatre_forces.attrit(challenger_loss, target_loss, days)
-        self.last_log_ratio = math.log(max(challenger * shift, combat.MIN_POWER)) - math.log(
+        challenger *= math.exp(self.log_shift + luck)
+        log_ratio = math.log(max(challenger, combat.MIN_POWER)) - math.log(
             max(target, combat.MIN_POWER)
         )
-        change = combat.control_change(challenger * shift, target, params) * days
-        self.control = min(1.0, max(0.0, self.control + change))
+        home_is_target = self.home_side == TARGET
+        # the side holding the ground attacked today has the defender's advantage
+        dug_in = math.exp(
+            0.5 * combat.dug_in_shift(log_ratio, self.control, home_is_target, params)
+        )
+        forces = self.theatre_forces
+        challenger_troops, target_troops = forces.by_side(forces.weighted("in_theatre"))
+        # Lanchester's square law: each side's losses come from the other's fire.
+        challenger_loss = combat.daily_loss_share(challenger_troops, target / dug_in, params)
+        target_loss = combat.daily_loss_share(target_troops, challenger * dug_in, params)
+        forces.attrit(challenger_loss, target_loss, days, params.replacement_share)
+        self.last_log_ratio = log_ratio
+        movement = combat.front_movement(log_ratio, self.control, home_is_target, params)
+        self.control = min(1.0, max(0.0, self.control + movement * days))
+        self.learned += war_termination.learning(movement, days, params)
         self.days += days
         self.changed()
 
     def collapsed(self, side: str, model, tallies=None) -> bool:
         tallies = tallies or self.theatre_forces.tally()
-        sent, lost, own, coming = tallies[side]
+        _, lost, own, coming, manpower = tallies[side]
         limit = war_termination.break_point(model.params, self.resolve[side])
-        if sent > 0 and lost / sent >= limit:
+        if manpower > 0 and lost / manpower >= limit:
             return True
         # Outnumbered twenty to one with nothing more on the way: the front gives (a side whose
         # forces are still mostly on their way has not yet fought).
@@ -385,13 +397,10 @@ class War(WarProjecting):
 
     def believed_log_ratios(self, model, truth: float | None = None) -> tuple[float, float]:
         """Each side's estimate of ln(challenger's power / target's): truth ± misperception."""
-        params = model.params
         if truth is None:
             truth = self.log_ratio(model)
-        challenger = truth + war_termination.misperception(
-            self.optimism[CHALLENGER], self.days, params
-        )
-        target = truth - war_termination.misperception(self.optimism[TARGET], self.days, params)
+        challenger = truth + war_termination.misperception(self.optimism[CHALLENGER], self.learned)
+        target = truth - war_termination.misperception(self.optimism[TARGET], self.learned)
         return challenger, target
 
     def offer_range(self, model) -> tuple[float, float] | None:
@@ -411,7 +420,13 @@ class War(WarProjecting):
             stake = self.dispute.stakes(side) * max(self.dispute.spec.size, 1e-9)
             costs[side] = daily * delay / max(stake, 1e-9)
         return war_termination.bargaining_range(
-            self.control, challenger_view, target_view, costs[CHALLENGER], costs[TARGET], params
+            self.control,
+            challenger_view,
+            target_view,
+            costs[CHALLENGER],
+            costs[TARGET],
+            params,
+            self.home_side == TARGET,
         )
 
     def step(self, model) -> tuple[str, float] | None:

@@ -96,16 +96,8 @@ class WarParameters(CrisisParameters):
         0.0001,
         0.05,
         "share of forces/day",
-        "daily loss of a side's forces in the theatre when the sides are equal in combat power",
-        group="war",
-    )
-    attrition_exponent: float = _p(
-        0.5,
-        0.0,
-        1.0,
-        "exponent",
-        "how losses grow with the opponent's superiority: 1 is Lanchester's square law, 0 the "
-        "linear law (Helmbold 1964 measured values in between)",
+        "daily loss of a side's forces in the theatre per unit of the opponent's combat power per "
+        "soldier of its own (Lanchester's square law): two equal armies each lose this share a day",
         group="war",
     )
     defender_advantage: float = _p(
@@ -118,12 +110,31 @@ class WarParameters(CrisisParameters):
         group="war",
     )
     advance_rate: float = _p(
-        0.01,
+        0.08,
         0.0,
-        0.2,
-        "share of territory/day per log power ratio",
-        "how fast control of the contested territory moves with the balance of combat power",
+        0.5,
+        "share of territory/day",
+        "fastest the front moves: the daily share of the contested territory an overwhelming "
+        "force takes (Dupuy 1987: advance rates level off at what movement and supply allow)",
         group="war",
+    )
+    advance_steepness: float = _p(
+        2.0,
+        0.25,
+        10.0,
+        "per log power ratio",
+        "how sharply the front's speed rises with the balance of combat power: the front moves "
+        "at advance_rate × (r^s − 1)/(r^s + 1), barely at parity, at full speed when overwhelming",
+        group="war",
+    )
+    replacement_share: float = _p(
+        1.0,
+        0.0,
+        1.0,
+        "share of losses",
+        "share of its losses a belligerent replaces from its armed forces and reserves (they "
+        "arrive as reinforcements do), so a war is sustained until a side is exhausted",
+        group="forces",
     )
     force_employment_spread: float = _p(
         0.3,
@@ -145,9 +156,10 @@ class WarParameters(CrisisParameters):
         0.3,
         0.02,
         0.9,
-        "share of forces",
-        "losses, as a share of all the forces a side has sent, at which a side of average "
-        "resolve breaks (scaled up by resolve)",
+        "share of manpower",
+        "losses, as a share of a belligerent side's military manpower (active forces and "
+        "reserves), at which a side of average resolve is exhausted and gives up (scaled by "
+        "resolve; Klingberg 1966)",
         group="war",
     )
 
@@ -166,8 +178,9 @@ class WarParameters(CrisisParameters):
         1.0,
         365.0,
         "days",
-        "time over which fighting reveals the true balance: misestimates shrink by e each "
-        "learning_days (Slantchev 2003)",
+        "time over which decisive fighting reveals the true balance: misestimates shrink by e "
+        "each learning_days of fighting that moves the front at full speed, more slowly in a "
+        "stalemate (Slantchev 2003; Smith & Stam 2004)",
         group="war",
     )
     war_planning_days: float = _p(

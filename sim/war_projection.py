@@ -17,6 +17,11 @@ from brink.sim import support, war_termination
 from brink.sim.dispute import CHALLENGER, TARGET
 
 SIDES = (CHALLENGER, TARGET)
+#: A projection's stride grows to this share of the days already projected: a long war's later
+#: months are projected in longer steps (the exact exponentials of arrival, attrition and
+#: settlement take any step), so a projection over three years costs about thirty steps, not
+#: two hundred.
+STRIDE_GROWTH = 1.0 / 6.0
 
 
 @dataclass
@@ -55,8 +60,13 @@ class WarProjecting:
         alive = 1.0
         share = days = 0.0
         cost_weight = dict.fromkeys(SIDES, 0.0)
-        offer_chance = -math.expm1(stride * math.log1p(-min(params.offer_rate, 1 - 1e-12)))
+        log_no_offer = math.log1p(-min(params.offer_rate, 1 - 1e-12))
+        first_stride = stride
         while self.days < horizon_days and alive > 1e-4:
+            # Later days are projected in longer strides: a war's first weeks decide most of
+            # what it brings, and a long war's later months change slowly (see STRIDE_GROWTH).
+            stride = max(first_stride, min(STRIDE_GROWTH * self.days, horizon_days - self.days))
+            offer_chance = -math.expm1(stride * log_no_offer)
             if joiners:
                 entered = support.entered_by(self.days + stride, window)
                 for slot, tripwire in gradual:

@@ -7,8 +7,14 @@ Reiter 2009, *How Wars End*). Here:
 - **Beliefs about the war.** Each side estimates the balance of combat power in the theatre, and
   each state overestimates its own edge by a misperception drawn per run (half-normal with scale
   ``optimism``: Blainey 1973, *The Causes of War* — wars begin when states disagree about
-  their relative strength). Fighting reveals the truth: the misestimate shrinks as
-  e^(−t/``learning_days``) (Slantchev 2003: the battlefield is where information is revealed).
+  their relative strength). Fighting reveals the truth, but only as fast as it is decisive: the
+  misestimate shrinks as e^(−I), where I grows each day by (decisiveness / ``learning_days``),
+  decisiveness being how fast the front moves over its fastest (:func:`combat.decisiveness`,
+  at least ``STALEMATE_LEARNING``). Slantchev (2003) makes the battlefield the place where
+  information is revealed; Smith & Stam (2004, "Bargaining and the Nature of War") show that
+  indecisive battles move beliefs little, so wars between near equals, whose fronts barely
+  move, keep their disagreement and last (Bennett & Stam 1996, "The Duration of Interstate
+  Wars": wars between evenly matched states last longer).
 - **What each side expects.** From its estimate, a side projects the contested territory it will
   hold ``war_planning_days`` ahead, clamped to [0, 1]: the terms it expects to be able to get.
 - **Settlement.** Turning an offer down costs a side only the fighting until the next offer,
@@ -25,8 +31,13 @@ Reiter 2009, *How Wars End*). Here:
   "War as a Commitment Problem"), and wars whose cause is such a shift last longer (Weisiger
   2013, *Logics of War*).
 - **Collapse.** A side whose losses reach its break point — ``break_point`` × (0.5 + resolve) of
-  all it has sent — or whose forces in the theatre fall below a twentieth of its opponent's,
-  collapses, and the other side wins (Reiter 2009 on defeat; the break point as in Dupuy 1987).
+  its military manpower (active forces and reserves of its belligerents) — is exhausted
+  (Klingberg 1966, "Predicting the Termination of War": states give up when their losses reach
+  a share of what they can field, higher for the more resolved); a side whose forces in the
+  theatre fall below a twentieth of its opponent's with nothing more on the way collapses. The
+  other side wins (Reiter 2009 on defeat). Losses are replaced (``replacement_share``), so a
+  side is not broken by the losses of its first contingent but by exhaustion: the measure was
+  once the share of forces sent, which ended every even war within months.
 - **Conquest.** A challenger holding all the contested territory has won.
 
 A settled war is coded in the MID vocabulary (Jones, Bremer & Singer 1996) by the share the
@@ -40,23 +51,38 @@ from __future__ import annotations
 
 import math
 
+from brink.sim import combat
+
 MAX_BREAK_POINT = 0.95
 COLLAPSE_RATIO = 0.05
 DECISIVE_SHARE = 0.15
 RESOLVE_CEILING = 1.5  # as in agents.crisis_choice: cost weight (1.5 − resolve)
 OPPONENT_FLOOR = 0.25
+#: What a day of stalemated fighting reveals, relative to a day of decisive fighting: even a
+#: front that does not move shows each side what the war costs it and how the other holds.
+STALEMATE_LEARNING = 0.1
 #: Mean of a half-normal misperception of scale 1 (√(2/π)).
 HALF_NORMAL_MEAN = math.sqrt(2.0 / math.pi)
 
 
 def break_point(params, resolve: float) -> float:
-    """Losses, as a share of all forces sent, at which a side breaks."""
+    """Losses, as a share of a side's military manpower, at which it is exhausted."""
     return min(MAX_BREAK_POINT, params.break_point * (0.5 + resolve))
 
 
-def misperception(optimism: float, days: float, params) -> float:
-    """What remains of a state's overestimate of its edge after ``days`` of fighting."""
-    return optimism * math.exp(-days / params.learning_days)
+def misperception(optimism: float, learned: float) -> float:
+    """What remains of a state's overestimate of its edge once fighting has revealed
+    ``learned`` (days of decisive fighting over ``learning_days``)."""
+    return optimism * math.exp(-learned)
+
+
+def learning(movement: float, days: float, params) -> float:
+    """What ``days`` of fighting with the front moving ``movement`` a day reveal, in units of
+    ``learning_days`` of decisive fighting: a front that moves fast reveals the balance, a
+    stalemate little (Slantchev 2003; Smith & Stam 2004), but never nothing
+    (``STALEMATE_LEARNING``)."""
+    decisive = max(STALEMATE_LEARNING, combat.decisiveness(movement, params))
+    return decisive * days / params.learning_days
 
 
 def delay_days(params) -> float:
@@ -66,9 +92,12 @@ def delay_days(params) -> float:
     return min(params.war_planning_days, 1.0 / params.offer_rate)
 
 
-def projected_control(control: float, log_ratio: float, params) -> float:
+def projected_control(
+    control: float, log_ratio: float, params, home_is_target: bool = True
+) -> float:
     """The challenger's share of the territory ``war_planning_days`` ahead, at this balance."""
-    return min(1.0, max(0.0, control + params.advance_rate * log_ratio * params.war_planning_days))
+    moved = combat.front_movement(log_ratio, control, home_is_target, params)
+    return min(1.0, max(0.0, control + moved * params.war_planning_days))
 
 
 def daily_war_cost(
@@ -92,14 +121,16 @@ def bargaining_range(
     challenger_cost: float,
     target_cost: float,
     params,
+    home_is_target: bool = True,
 ) -> tuple[float, float] | None:
     """(lowest share the challenger accepts, highest the target offers), or None if no deal.
 
     Log ratios are each side's estimate of ln(challenger's power / target's power); costs are
     each side's cost of fighting ``war_planning_days`` more, in shares of the demand.
     """
-    least = projected_control(control, challenger_log_ratio, params) - challenger_cost
-    most = projected_control(control, target_log_ratio, params) + target_cost
+    least = projected_control(control, challenger_log_ratio, params, home_is_target)
+    most = projected_control(control, target_log_ratio, params, home_is_target)
+    least, most = least - challenger_cost, most + target_cost
     least, most = max(0.0, least), min(1.0, most)
     if least > most:
         return None

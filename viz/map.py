@@ -46,6 +46,7 @@ from brink.viz.map_layers import (
 )
 from brink.viz.map_projection import Extent, _rings_in, map_extent, outline_owners
 from brink.viz.map_situation import Situation, situation
+from brink.viz.map_territories import draw_territories
 from brink.viz.narrate import step_heading
 
 
@@ -112,6 +113,7 @@ def draw_map(
         )
     if layer in ("all", "middle"):
         _draw_crimea(ax, scenario, state)
+        draw_territories(ax, scenario, extent)
         _draw_alliances(ax, scenario, state, extent)
         _draw_sanctions(ax, scenario, state, extent)
         _draw_demands(ax, scenario, state, extent)
