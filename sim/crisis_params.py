@@ -42,7 +42,7 @@ class CrisisParameters:
         group="decision",
     )
     display_hazard: float = _p(
-        0.0001,
+        0.00001,
         0.0,
         0.2,
         "1/day",
@@ -50,7 +50,7 @@ class CrisisParameters:
         group="decision",
     )
     spiral_hazard: float = _p(
-        0.0003,
+        0.00003,
         0.0,
         0.5,
         "1/day",
@@ -105,7 +105,7 @@ class CrisisParameters:
         group="standoff",
     )
     standoff_cost: float = _p(
-        0.0003,
+        0.0001,
         0.0,
         0.1,
         "issue units/day",

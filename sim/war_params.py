@@ -20,7 +20,7 @@ class WarParameters(CrisisParameters):
 
     # -- war costs and war (§4.4, §6) --
     war_cost_scale: float = _p(
-        1.5,
+        0.6,
         0.0,
         5.0,
         "issue units per 100 days of war",
