@@ -8,15 +8,18 @@ updated every day the other holds (Fearon 1994; Powell 1987, 1990; Kilgour & Zag
 Slantchev 2011). The stopping rule is the war of attrition's (:mod:`brink.agents.attrition`),
 with each side's ratio
 
-    z(r) = Δ(r) / κ(r),   Δ(r) = r · v · x + E,   κ(r) = k + e·(ℓ − 2)⁺ + s + h(ℓ) · L(r)
+    z(r) = Δ(r) / κ(r),   Δ(r) = r · v · x + E,   κ(r) = k + e·(ℓ − 2)⁺ + h(ℓ) · L(r)
 
 where r is the side's private resolve (how much its leaders value the issue, relative to its
 nominal stakes v), x the demand, E the cost of giving way, k the daily cost of a standoff
-(``standoff_cost``), e the running cost of its military level, s sanctions in force per day,
-h(ℓ) the daily hazard that the standoff slides into war and L(r) = max(0, −G(r)) what such a war
-would cost it relative to giving way. G(r), a war's gain over giving way, is r·p·x·v − c(r) − S
-+ E (+ the preventive motive, for a side the balance of power is shifting against) for the
-challenger and r·v·(x − p·x) − c(r) − S + E (+ its preventive motive) for the target.
+(``standoff_cost``), e the running cost of its military level, h(ℓ) the daily hazard that the
+standoff slides into war and L(r) = max(0, −G(r)) what such a war would cost it relative to
+giving way. G(r), a war's gain over giving way, is r·p·x·v − c(r) − S + E (+ the preventive
+motive, for a side the balance of power is shifting against) for the challenger and
+λ·r·v·(x − p·x) − c(r) − S + E (+ its preventive motive) for the target, where λ is the target's
+loss aversion (it also weighs the issue at λ·r·v·x in Δ). Sanctions already imposed are no cost
+of holding — they stay whoever gives way — while threatened ones weigh on the step that would
+set them off.
 
 At decision points (the dispute opens, the other side moves, something happens in the dispute,
 or the daily ``review_rate`` chance) a side also weighs climbing one rung of the escalation
@@ -45,7 +48,7 @@ from brink.sim import standoff
 from brink.sim.decisions import HOLD, Situation
 from brink.sim.dispute import CHALLENGER, TARGET, WAR, Dispute, other
 from brink.sim.exit_costs import exit_cost, preventive_motive
-from brink.sim.standoff import daily_hazard
+from brink.sim.standoff import USE_OF_FORCE, daily_hazard
 
 #: How far ahead (days) a side values the contest when it weighs a move; a year.
 CONTEST_HORIZON = 365.0
@@ -57,7 +60,7 @@ class SideTerms:
 
     issue: float  # v · x: the issue at stake; value of prevailing is r · issue + exit
     exit: float  # E: the cost of giving way beyond the issue
-    flow: float  # k + e·(ℓ − 2)⁺ + s: the daily cost of holding, before war risk
+    flow: float  # k + e·(ℓ − 2)⁺: the daily cost of holding, before war risk
     hazard: float  # h(ℓ): the daily chance the standoff slides into war
     war_slope: float  # c(r) = war_slope · (ceiling − r) + war_fixed
     war_ceiling: float
@@ -87,13 +90,11 @@ def side_terms(model, dispute: Dispute, side: str, viewer: str, level: int, own_
     params = model.params
     stakes = dispute.stakes(side)
     demand = dispute.demand
-    decider = dispute.decider(side)
     exit = exit_cost(model, dispute, side)
-    flow = (
-        params.standoff_cost
-        + params.escalation_cost * max(0, own_level - 2)
-        + model.sanctions_burden(decider) / params.planning_days
-    )
+    # Sanctions already imposed are not a cost of holding: they stay until the senders lift
+    # them, whoever gives way (a sunk cost changes no choice). Threatened ones weigh on the
+    # step that would trigger them (a use of force) and on war.
+    flow = params.standoff_cost + params.escalation_cost * max(0, own_level - 2)
     cost = standoff.war_cost_function(model, dispute, side, viewer)
     p = standoff.war_share(model, dispute, viewer)
     contested = dispute.spec.size
@@ -187,8 +188,7 @@ class ScreeningRule:
                 model.states[dispute.decider(s)].commitments.get(dispute.id, 0)
                 for s in (CHALLENGER, TARGET)
             ),
-            round(model.sanctions_burden(dispute.decider(situation.side)), 6),
-            round(model.sanctions_burden(dispute.decider(other(situation.side))), 6),
+            tuple(sanction.status for sanction in model.sanctions.values()),
         )
 
     def _standoff(self, situation: Situation) -> Standoff:
@@ -278,6 +278,8 @@ class ScreeningRule:
                 floor = current.view.floor_after(elapsed)
                 view, days = self._contest_view(situation, floor, max(level, higher), higher)
                 values[escalate] = self._value(situation, view, days, max(level, higher), higher)
+                if higher == USE_OF_FORCE:  # a use of force sets off the sanctions threatened
+                    values[escalate] -= standoff.threatened_sanctions(model, dispute, side)
         if "accept_offer" in situation.options:
             values["accept_offer"] = self._offer_value(situation, CHALLENGER, resolve)
         return quantal_choice(values, model.params.precision, situation.rng)

@@ -151,12 +151,17 @@ def kitchen_sink_scenario():
     """Every mechanism at once, so that every parameter has something to act on: an autocratic
     nuclear challenger, a democratic target with a hands-tying statement and an ally with a
     tripwire, an anocratic challenger in a second dispute made later, a sanctions threat, an
-    arms race, offers and an ultimatum."""
+    arms race, offers and an ultimatum; a rivalry and a falling power (the exit's costs)."""
+    from dataclasses import replace
+
     from brink.scenarios.spec import ArmsRaceSpec, Event
 
     base = protected_state_scenario(sanctions_severity=0.4, trade_share=0.05, horizon=150)
     states = dict(base.states)
-    states["ANO"] = state("ANO", 0.01, 150, (41.0, 29.0), regime="anocracy", resolve=0.55)
+    states["ANO"] = replace(
+        state("ANO", 0.01, 150, (41.0, 29.0), regime="anocracy", resolve=0.55),
+        capability_trend=-0.04,  # a falling power: the preventive motive
+    )
     states["NBR"] = state("NBR", 0.008, 120, (44.4, 26.1), regime="democracy", resolve=0.5)
     states["VCT"] = state(
         "VCT", 0.03, 400, (53.9, 27.57), regime="anocracy", nuclear=True, resolve=0.5, spread=0.25
@@ -167,7 +172,9 @@ def kitchen_sink_scenario():
         DemandSpec(
             id="annex", by="GRT", on="VCT", issue="union", size=1.0, day=2, deadline=4, public=False
         ),
-        DemandSpec(id="late", by="ANO", on="SML", issue="fishing rights", size=0.3, day=100),
+        DemandSpec(
+            id="late", by="ANO", on="SML", issue="fishing rights", size=0.3, day=100, rivalry=6
+        ),
     )
     sanctions = (
         *base.sanctions,

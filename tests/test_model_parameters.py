@@ -12,10 +12,14 @@ from brink.sim.params import PARAMETERS, ModelParams, parse_assignments, scenari
 
 SCENARIOS = (kitchen_sink_scenario(), war_scenario())
 SEEDS = range(12)
+#: Parameters only the expected-utility rule of Brink 0.1 reads are checked under that rule.
+QUANTAL_ONLY = {"option_value"}
 
 
 def outputs(overrides):
     records = []
+    if QUANTAL_ONLY & set(overrides):
+        overrides = {**overrides, "decision_rule": 0}
     for scenario in SCENARIOS:
         params = scenario_params(scenario, overrides)
         records += [simulate(scenario, params, seed=seed) for seed in SEEDS]
