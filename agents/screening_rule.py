@@ -41,6 +41,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.special import betaincinv
 
 from brink.agents.attrition import AttritionView
 from brink.agents.decision import quantal_choice
@@ -84,9 +85,18 @@ class SideTerms:
             return np.where(daily > 0, self.prevailing(resolve) / np.maximum(daily, 1e-300), 1e12)
 
 
-def side_terms(model, dispute: Dispute, side: str, viewer: str, level: int, own_level: int):
+def side_terms(
+    model,
+    dispute: Dispute,
+    side: str,
+    viewer: str,
+    level: int,
+    own_level: int,
+    threat: float = 0.0,
+):
     """:class:`SideTerms` of ``side`` as ``viewer`` sees them, at standoff ``level`` with
-    ``side`` standing at ``own_level``."""
+    ``side`` standing at ``own_level``, facing a daily chance ``threat`` that the other side
+    chooses war (:func:`threat_of_war`)."""
     params = model.params
     stakes = dispute.stakes(side)
     demand = dispute.demand
@@ -114,13 +124,33 @@ def side_terms(model, dispute: Dispute, side: str, viewer: str, level: int, own_
         issue=weight * stakes * demand,
         exit=exit,
         flow=flow,
-        hazard=daily_hazard(model, level) if level < WAR else 0.0,
+        hazard=(daily_hazard(model, level) + threat) if level < WAR else 0.0,
         war_slope=cost.slope,
         war_ceiling=cost.ceiling,
         war_fixed=cost.fixed,
         war_prize=prize,
         war_extra=extra,
     )
+
+
+#: Quantiles of a belief over which the share of war-minded types is counted.
+_THREAT_QUANTILES = (np.arange(25) + 0.5) / 25
+
+
+def threat_of_war(model, dispute: Dispute, side: str, belief, level: int) -> float:
+    """The daily chance, as one who holds ``belief`` over ``side``'s resolve sees it, that
+    ``side`` chooses war: ``war_threat_rate`` times the believed share of its types for whom a
+    war beats giving way — once it has displayed force, so that
+    the threat is a military one. This is what makes a threat coerce (Schelling 1966, ch. 2:
+    compellence): a side that believes the other would rather fight than give way counts the
+    war it risks by holding, and the weaker gives way sooner."""
+    if dispute.level[side] < 3:
+        return 0.0
+    params = model.params
+    terms = side_terms(model, dispute, side, side, level, dispute.level[side])
+    resolves = betaincinv(belief.alpha, belief.beta, _THREAT_QUANTILES)
+    warlike = float(np.mean(terms.war_gain(resolves) > 0.0))
+    return params.war_threat_rate * warlike
 
 
 @dataclass
@@ -215,11 +245,14 @@ class ScreeningRule:
         model, dispute, side = situation.model, situation.dispute, situation.side
         opponent = other(side)
         me = model.states[dispute.decider(side)]
-        belief = me.belief_about(dispute.decider(opponent))
+        them = model.states[dispute.decider(opponent)]
+        belief = me.belief_about(them.code)
         their_level = max(dispute.level[opponent], 1)
-        theirs = side_terms(model, dispute, opponent, side, level, their_level)
+        feared_by_them = threat_of_war(model, dispute, side, them.belief_about(me.code), level)
+        feared_by_me = threat_of_war(model, dispute, opponent, belief, level)
+        theirs = side_terms(model, dispute, opponent, side, level, their_level, feared_by_them)
         view = AttritionView(belief.alpha, belief.beta, floor, theirs.ratio)
-        mine = side_terms(model, dispute, side, side, level, own_level)
+        mine = side_terms(model, dispute, side, side, level, own_level, feared_by_me)
         own_ratio = float(mine.ratio(np.asarray(me.resolve)))
         return view, view.days_until_yield(own_ratio)
 
