@@ -107,11 +107,26 @@ def test_state_panel_shows_beliefs_beside_truth_troops_and_decisions(scenario, r
             f'<td>{name}</td><td class="num">{row.believed:.2f}</td>'
             f'<td class="num">{row.true:.2f}</td>'
         ) in panel
-    assert "Belarus (near Ukraine)" in panel
+    assert "in Belarus at the border of Ukraine" in panel
     events = tables.events
     assert len(events[(events["actor"] == "RUS") & (events["action"] == "deploy")])
     assert "Russia deploys" in panel
     assert panel_html(scenario, tables.steps, tables.events, tables.beliefs, "XXX", 4) == ""
+
+
+def test_a_troop_circle_and_its_state_say_where_the_troops_stand_in_one_wording(scenario, run):
+    """Issue 27: a circle said "in Russia near Ukraine" while Russia's block said "106k in
+    Ukraine"; both now say where the troops stand in the same words."""
+    tables = run.tables()
+    drawn = step_map(scenario, tables.steps, tables.events, tables.step)
+    import re
+
+    tips = re.findall(r'class="troops"[^>]*data-code="RUS" data-tip="([^"]*)"', drawn.layer)
+    assert tips, "Russia's troops are drawn"
+    for tip in tips:
+        place = tip.split(" troops ", 1)[1]
+        assert place in drawn.info["RUS"]["forces"], (place, drawn.info["RUS"]["forces"])
+    assert "in Ukraine" not in drawn.info["RUS"]["forces"].replace("border of Ukraine", "")
 
 
 @pytest.mark.parametrize("spec", list(PARAMETERS.values()), ids=lambda spec: spec.name)

@@ -197,7 +197,15 @@ def CrisisMap(scenario: Scenario, tables: Tables, key: Any):
     chosen = selected.value if selected.value in scenario.states else ""
     panel = solara.use_memo(
         lambda: (
-            panel_html(scenario, tables.steps, tables.events, tables.beliefs, chosen, tables.step)
+            panel_html(
+                scenario,
+                tables.steps,
+                tables.events,
+                tables.beliefs,
+                chosen,
+                tables.step,
+                tables.step_days,
+            )
             if chosen
             else ""
         ),
@@ -215,7 +223,10 @@ def CrisisMap(scenario: Scenario, tables: Tables, key: Any):
         height=round(proj.height, 1),
         legend=map_legend(scenario),
         caption=crimea_caption(scenario),
-        title=f"Map of {display_name(scenario)}, {step_heading(scenario, tables.step)}",
+        title=(
+            f"Map of {display_name(scenario)}, "
+            f"{step_heading(scenario, tables.step, tables.step_days)}"
+        ),
         panel=panel,
         selected=chosen,
         event_select=selected.set,
@@ -276,7 +287,7 @@ def _span(step: int, shares: pd.DataFrame, horizon: int) -> int:
 
 @solara.component
 def Heading(scenario: Scenario, tables: Tables, note: str = ""):
-    text = step_heading(scenario, tables.step)
+    text = step_heading(scenario, tables.step, tables.step_days)
     if not tables.running and tables.step > 0:
         text += " — the run is over"
     solara.v.Html(tag="h2", class_="brink-day", children=[text], style_="margin: 4px 0;")

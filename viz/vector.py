@@ -43,7 +43,7 @@ from brink.viz.map_layers import (
 )
 from brink.viz.map_projection import _rings_in, anchor, outline_owners, world
 from brink.viz.map_situation import Situation, _start_year, situation
-from brink.viz.narrate import LEVEL_LABELS, dispute_label, state_name
+from brink.viz.narrate import LEVEL_LABELS, dispute_label, state_name, troops_place
 from brink.viz.svgparts import (
     WIDTH,
     Label,
@@ -125,12 +125,26 @@ def forces_in_theatre(scenario: Scenario, state: Situation, code: str) -> dict[s
     return forces
 
 
+def forces_text(scenario: Scenario, state: Situation, code: str) -> str:
+    """``code``'s forces in each theatre in the words the map's troop circles use
+    (:func:`~brink.viz.narrate.troops_place`): ``106k in Russia at the border of Ukraine``."""
+    parts = []
+    for theatre, amount in forces_in_theatre(scenario, state, code).items():
+        if theatre == code:
+            parts.append(f"{thousands(amount)} at home in {state_name(scenario, code)}")
+            continue
+        for deployment in sorted(state.deployments, key=lambda d: -d.troops):
+            if deployment.owner == code and theatre in (deployment.host, deployment.near):
+                place = troops_place(scenario, deployment.host, deployment.near)
+                parts.append(f"{thousands(deployment.troops)} {place}")
+    return "; ".join(dict.fromkeys(parts))
+
+
 def state_info(scenario: Scenario, state: Situation) -> dict[str, dict[str, str]]:
     """What hovering over each state shows: name, posture, capability, forces in the theatre,
     alliances and sanctions, as short strings keyed by field."""
     info = {}
     for code, spec in scenario.states.items():
-        forces = forces_in_theatre(scenario, state, code)
         alliances = [
             f"{scenario.alliances[a].name} ({ALLIANCE_KINDS.get(scenario.alliances[a].kind, '')})"
             for a, members in sorted(state.alliances.items())
@@ -149,11 +163,7 @@ def state_info(scenario: Scenario, state: Situation) -> dict[str, dict[str, str]
             "posture": LEVEL_LABELS.get(state.postures.get(code, 1), "1 none")[2:],
             "level": str(state.postures.get(code, 1)),
             "capability": f"{spec.capability:.3f} CINC share; {thousands(spec.troops)} troops",
-            "forces": "; ".join(
-                f"{thousands(amount)} in {state_name(scenario, theatre)}"
-                for theatre, amount in forces.items()
-            )
-            or "none",
+            "forces": forces_text(scenario, state, code) or "none",
             "alliances": "; ".join(alliances) or "none",
             "sanctions": "; ".join(dict.fromkeys(sanctions)) or "none",
         }
@@ -298,11 +308,9 @@ def _forces(scenario: Scenario, state: Situation, proj: Projection):
         x, y = proj.xy(lon, lat)
         # Area proportional to troops, as on the PNG map: 10,000 troops ↔ a 12-unit radius.
         radius = 3.8 * math.sqrt(max(deployment.troops, 0.5))
-        where = state_name(scenario, deployment.host)
-        if deployment.near:
-            where += f" near {state_name(scenario, deployment.near)}"
+        where = troops_place(scenario, deployment.host, deployment.near)
         owner = state_name(scenario, deployment.owner)
-        tip = f"{owner}: {thousands(deployment.troops)} troops in {where}"
+        tip = f"{owner}: {thousands(deployment.troops)} troops {where}"
         yield (
             f'<circle class="troops" cx="{x:.1f}" cy="{y:.1f}" r="{radius:.1f}" '
             f'data-code="{attr(deployment.owner)}" data-tip="{attr(tip)}"/>',

@@ -42,6 +42,10 @@ class Tables:
     step: int
     running: bool
     fronts: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=FRONT_COLUMNS))
+    #: How each dispute ended by the step shown (dispute → outcome), for the log's words.
+    outcomes: dict[str, str] = field(default_factory=dict)
+    #: Days a step lasts in this run (its ``step_days``).
+    step_days: float | None = None
 
 
 class LiveRun:
@@ -95,6 +99,14 @@ class LiveRun:
                 shown,
                 bool(self.model.running) or shown < self.model.steps_done,
                 pd.DataFrame(rows(record.fronts), columns=list(FRONT_COLUMNS)),
+                {
+                    dispute.id: str(dispute.outcome)
+                    for dispute in self.model.disputes.values()
+                    if getattr(dispute, "outcome", None) is not None
+                    and getattr(dispute, "end_step", None) is not None
+                    and dispute.end_step <= shown
+                },
+                float(self.params.step_days),
             )
 
 
@@ -206,7 +218,17 @@ class Recorded:
             step,
             step < self.last_step(run),
             upto(self.tables["fronts"]),
+            self.outcomes_by(run, step),
+            float(self.params.step_days),
         )
+
+    def outcomes_by(self, run: int, step: int) -> dict[str, str]:
+        """How each dispute of run ``run`` had ended by ``step`` (dispute → outcome)."""
+        runs = self.tables["runs"]
+        if len(runs) == 0 or not {"dispute", "outcome", "end_step"} <= set(runs.columns):
+            return {}
+        rows = runs[(runs["run"] == run) & (runs["end_step"] <= step)]
+        return {str(row.dispute): str(row.outcome) for row in rows.itertuples()}
 
     @property
     def dispute(self) -> str:
