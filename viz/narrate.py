@@ -322,7 +322,8 @@ def sentence(row: Mapping[str, Any], scenario: Scenario | None = None) -> str:
     phrase = PHRASES.get(action)
     if row.get("also_yielded") is not None and phrase is not None:
         other = state_name(scenario, row.get("also_yielded"))
-        return f"{phrase(actor, target, row, scenario)} ({other} was ready to give way that day too)"
+        told = phrase(actor, target, row, scenario)
+        return f"{told} ({other} was ready to give way that day too)"
     if phrase is None:
         text = f"{actor} {action.replace('_', ' ')}"
         if target != "someone":
