@@ -24,6 +24,7 @@ from brink.viz.map_projection import (
     map_extent,
     world,
 )
+from brink.viz.map_sides import SIDE_FILLS
 from brink.viz.map_situation import situation
 from brink.viz.narrate import dispute_label
 
@@ -132,22 +133,64 @@ def test_alliance_ties_form_a_spanning_tree_of_short_lines():
 
 
 def _face_of(ax, code: str, extent) -> np.ndarray:
-    rings = _rings_in(extent)
+    """The fill of the first outline of ``code`` drawn (found by its points, whatever the
+    order the map draws its outlines in)."""
+    ring = next(ring for ring_code, ring in _rings_in(extent) if ring_code == code)
     collection = next(c for c in ax.collections if isinstance(c, PolyCollection))
-    index = next(i for i, (ring_code, _) in enumerate(rings) if ring_code == code)
+    index = next(
+        i
+        for i, path in enumerate(collection.get_paths())
+        if len(path.vertices) >= len(ring) and np.allclose(path.vertices[: len(ring)], ring)
+    )
     return collection.get_facecolors()[index]
 
 
-def test_states_are_coloured_by_posture_and_others_grey():
+def test_states_are_filled_by_side_with_posture_at_the_capital_and_others_grey():
+    """Issue 27: Russia, Belarus and Ukraine were one orange (posture); the fill now shows the
+    side — the challenger's camp red, the target's blue, the uncommitted pale — and posture
+    is a badge at the capital."""
     scenario = black_sea()
     steps = steps_frame({4: {"RUS": 4, "UKR": 3, "BLR": 2, "POL": 1, "ROU": 1, "FRA": 1}})
     figure = Figure()
     ax = figure.add_subplot()
     extent = map_extent(scenario)
     draw_map(ax, scenario, steps, None, 4, extent=extent)
-    assert np.allclose(_face_of(ax, "RUS", extent), to_rgba(POSTURE_COLOURS[4]))
-    assert np.allclose(_face_of(ax, "UKR", extent), to_rgba(POSTURE_COLOURS[3]))
+    russia, ukraine = _face_of(ax, "RUS", extent), _face_of(ax, "UKR", extent)
+    assert np.allclose(russia, to_rgba(SIDE_FILLS[("challenger", "principal")]))
+    assert np.allclose(ukraine, to_rgba(SIDE_FILLS[("target", "principal")]))
+    assert np.allclose(_face_of(ax, "POL", extent), to_rgba(SIDE_FILLS[("target", "coalition")]))
+    # Belarus hosts Russia's troops: on Russia's side, not the uncommitted's colour.
+    assert np.allclose(_face_of(ax, "BLR", extent), to_rgba(SIDE_FILLS[("challenger", "bound")]))
     assert np.allclose(_face_of(ax, "DEU", extent), to_rgba(OTHER_LAND))
+    assert not np.allclose(russia, ukraine)
+    badges = {
+        tuple(np.round(c.get_offsets()[0], 2)): c.get_facecolors()[0]
+        for c in ax.collections
+        if type(c).__name__ == "PathCollection" and len(c.get_offsets()) == 1
+    }
+    for code, level in (("RUS", 4), ("UKR", 3), ("BLR", 2)):
+        lat, lon = scenario.states[code].capital
+        assert np.allclose(badges[(round(lon, 2), round(lat, 2))], to_rgba(POSTURE_COLOURS[level]))
+
+
+def test_sides_put_an_alliance_target_in_coalition_and_war_belligerents_on_their_side():
+    from brink.viz.map_sides import alignments, camp_names
+    from brink.viz.warmap import WarFront
+
+    scenario = black_sea()
+    state = situation(scenario, None, None, 0)
+    sides = alignments(scenario, state)
+    assert (sides["RUS"].camp, sides["RUS"].role) == ("challenger", "principal")
+    assert (sides["USA"].camp, sides["USA"].role) == ("target", "principal")  # NATO's leader
+    assert (sides["FRA"].camp, sides["FRA"].role) == ("target", "coalition")
+    assert camp_names(scenario) == {"challenger": "Russia", "target": "Ukraine and NATO"}
+    war = WarFront(
+        "ukraine", "UKR", 3, 0.1, (150, 200), (1, 1), (1, 1), (("RUS",), ("UKR", "ROU")), ((), ())
+    )
+    from dataclasses import replace
+
+    at_war = alignments(scenario, replace(state, wars=(war,)))
+    assert (at_war["ROU"].camp, at_war["ROU"].role) == ("target", "at war")
 
 
 def test_crimea_is_hatched_in_ukraines_colour_and_the_caption_says_so():
@@ -158,7 +201,7 @@ def test_crimea_is_hatched_in_ukraines_colour_and_the_caption_says_so():
     draw_map(ax, scenario, steps, None, 4)
     hatched = [c for c in ax.collections if isinstance(c, PolyCollection) and c.get_hatch()]
     assert len(hatched) == 1
-    assert np.allclose(hatched[0].get_facecolors()[0], to_rgba(POSTURE_COLOURS[3]))
+    assert np.allclose(hatched[0].get_facecolors()[0], to_rgba(SIDE_FILLS[("target", "principal")]))
     texts = " ".join(t.get_text() for t in ax.texts)
     assert "Crimea" in texts and "Ukrainian territory under Russian control since 2014" in texts
 
@@ -177,7 +220,8 @@ def test_the_map_names_the_day_and_draws_demands_sanctions_and_troops():
     assert "FRA 1k" in texts and "RUS 100k" in texts and "RUS 30k" in texts
     assert "United States (off map)" in texts
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert "5 war" in legend and "NATO (defence pact)" in legend
+    assert "posture: war" in legend and "NATO (defence pact)" in legend
+    assert "Russia" in legend and "Ukraine and NATO" in legend
 
 
 def test_a_war_is_drawn_as_war():
@@ -249,14 +293,19 @@ def test_a_state_that_no_longer_exists_is_drawn_on_todays_outlines():
     owners = outline_owners(cold_war)
     assert owners["RUS"] == "SUN" and owners["KAZ"] == "SUN"
     assert owners["UKR"] == "UKR"  # a state the scenario has keeps its own outline
-    assert "before 2014" in crimea_caption(cold_war)
+    # A caption fitting the year: the Soviet Union drawn from today's outlines, no word on
+    # Crimea (issue 27: every map before 2014 carried the caption about it).
+    assert "Borders of 1962: Soviet Union" in crimea_caption(cold_war)
+    assert "Crimea" not in crimea_caption(cold_war)
     assert "since 2014" in crimea_caption(scenario)
+    assert "before 2014" in crimea_caption(replace(scenario, start_date="2008-08-07"))
     steps = steps_frame({1: {"SUN": 4, "UKR": 1, "USA": 1}})
     figure = Figure()
     ax = figure.add_subplot()
     extent = map_extent(cold_war)
     draw_map(ax, cold_war, steps, None, 1, extent=extent)
-    assert np.allclose(_face_of(ax, "RUS", extent), to_rgba(POSTURE_COLOURS[4]))
+    # Russia's outline is the Soviet Union's: one shape in its colour, inner borders too.
+    assert np.allclose(_face_of(ax, "RUS", extent), _face_of(ax, "KAZ", extent))
     # Before 2014 Crimea is not hatched.
     assert not [c for c in ax.collections if isinstance(c, PolyCollection) and c.get_hatch()]
 

@@ -33,9 +33,9 @@ from brink.scenarios.spec import Scenario
 from brink.viz.map_layers import (
     BORDER,
     OTHER_LAND,
-    POSTURE_COLOURS,
     SEA,
     _draw_alliances,
+    _draw_badges,
     _draw_capitals,
     _draw_crimea,
     _draw_demands,
@@ -44,7 +44,14 @@ from brink.viz.map_layers import (
     _draw_sanctions,
     crimea_caption,
 )
-from brink.viz.map_projection import Extent, _rings_in, map_extent, outline_owners
+from brink.viz.map_projection import (
+    Extent,
+    historical_owners,
+    map_extent,
+    map_rings,
+    outline_owners,
+)
+from brink.viz.map_sides import alignments
 from brink.viz.map_situation import Situation, situation
 from brink.viz.narrate import step_heading
 
@@ -90,22 +97,28 @@ def draw_map(
     extent = extent or map_extent(scenario)
     state = situation(scenario, steps, events, step, run)
     _frame(ax, extent, layer)
-    rings = _rings_in(extent)
+    rings = map_rings(scenario, extent)
     owners = outline_owners(scenario)
     if layer in ("all", "bottom", "middle"):
         if layer == "middle":
             rings = tuple((code, ring) for code, ring in rings if code in owners)
+        sides = alignments(scenario, state)
+        joined = historical_owners(scenario)
+        # A state made of several of today's outlines first, its inner borders in its colour.
+        rings = tuple(sorted(rings, key=lambda item: owners.get(item[0]) not in joined))
         faces = [
-            POSTURE_COLOURS.get(state.postures.get(owners[code], 0), OTHER_LAND)
-            if code in owners and layer != "bottom"
-            else OTHER_LAND
+            sides[owners[code]].fill if code in owners and layer != "bottom" else OTHER_LAND
             for code, _ in rings
+        ]
+        edges = [
+            face if owners.get(code) in joined else BORDER
+            for face, (code, _) in zip(faces, rings, strict=True)
         ]
         ax.add_collection(
             PolyCollection(
                 [ring for _, ring in rings],
                 facecolors=faces,
-                edgecolors=BORDER,
+                edgecolors=edges,
                 linewidths=0.5,
                 zorder=1,
             )
@@ -116,6 +129,7 @@ def draw_map(
         _draw_sanctions(ax, scenario, state, extent)
         _draw_demands(ax, scenario, state, extent)
         _draw_deployments(ax, scenario, state, extent)
+        _draw_badges(ax, scenario, state, extent)
         if title:
             _draw_title(ax, scenario, step)
     if layer in ("all", "top"):

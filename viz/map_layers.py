@@ -25,9 +25,20 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from brink.scenarios.spec import Scenario
-from brink.viz.map_projection import Extent, _principal, anchor, border_point, outline_owners, world
+from brink.viz.map_projection import (
+    Extent,
+    _principal,
+    anchor,
+    border_point,
+    historical_name,
+    historical_owners,
+    outline_owners,
+    two_germanys,
+    world,
+)
+from brink.viz.map_sides import SIDE_BORDER, alignments, side_legend
 from brink.viz.map_situation import Deployment, Situation, _start_year
-from brink.viz.narrate import LEVEL_LABELS, dispute_label, troops_text
+from brink.viz.narrate import LEVEL_LABELS, dispute_label, join_words, troops_text
 
 CRIMEA_CAPTION = (
     "Borders: Natural Earth 1:110m. Crimea (hatched) is shown as Ukrainian territory "
@@ -66,9 +77,38 @@ ALLIANCE_KINDS = {
 }
 
 
+#: The year Ukraine became independent: before it, Crimea's status is no question for the map.
+UKRAINE_INDEPENDENCE_YEAR = 1991
+
+
 def crimea_caption(scenario: Scenario) -> str:
-    """The caption's statement of the view the map takes of Crimea (``data/README.md``)."""
-    if _start_year(scenario) < CRIMEA_ANNEXATION_YEAR:
+    """The map's caption, fitting its year: where its borders come from, the states drawn from
+    today's outlines as they stood then (``data/historical-states.csv``), and, from 1991 on
+    where Ukraine is a state of its own on the map, the view it takes of Crimea
+    (``data/README.md``)."""
+    year = _start_year(scenario)
+    owners = outline_owners(scenario)
+    joined = sorted(historical_owners(scenario))
+    names = [
+        historical_name(code, year) or scenario.states[code].name
+        for code in joined
+        if code in scenario.states
+    ]
+    if two_germanys(year):
+        names.append("the two German states")
+        joined.append("GDR")
+    if joined:
+        text = (
+            f"Borders of {year}: {join_words(names)} drawn from today's outlines on their "
+            "territory (Natural Earth 1:110m; data/historical-states.csv)."
+        )
+    else:
+        text = "Borders: Natural Earth 1:110m."
+    if year >= 10_000 or "UKR" not in owners or owners.get("UKR") != "UKR":
+        return text if joined else CRIMEA_CAPTION.split(" Crimea")[0]
+    if year < UKRAINE_INDEPENDENCE_YEAR:
+        return text
+    if year < CRIMEA_ANNEXATION_YEAR:
         return CRIMEA_CAPTION_BEFORE_2014
     return CRIMEA_CAPTION
 
@@ -78,13 +118,14 @@ def _draw_crimea(ax: Axes, scenario: Scenario, state: Situation) -> None:
     if crimea is None or not crimea.rings:
         return
     owners = outline_owners(scenario)
+    sides = alignments(scenario, state)
 
     def colour(outline: str, default: str) -> str:
         owner = owners.get(outline)
-        return POSTURE_COLOURS.get(state.postures.get(owner, 0), default) if owner else default
+        return sides[owner].fill if owner in sides else default
 
     face = colour("UKR", OTHER_LAND)
-    if _start_year(scenario) < CRIMEA_ANNEXATION_YEAR:
+    if _start_year(scenario) < CRIMEA_ANNEXATION_YEAR or owners.get("UKR") == owners.get("RUS"):
         # Before 2014 Crimea is simply part of Ukraine.
         ax.add_collection(
             PolyCollection(
@@ -106,6 +147,24 @@ def _draw_crimea(ax: Axes, scenario: Scenario, state: Situation) -> None:
             zorder=1.5,
         )
     )
+
+
+def _draw_badges(ax: Axes, scenario: Scenario, state: Situation, extent: Extent) -> None:
+    """Each state's posture (MID hostility level) as a badge at its capital: the fill shows
+    its side (brink.viz.map_sides)."""
+    for code in scenario.states:
+        lon, lat, on_map = anchor(scenario, code, extent)
+        if on_map:
+            level = state.postures.get(code, 1)
+            ax.scatter(
+                [lon],
+                [lat],
+                s=42,
+                facecolor=POSTURE_COLOURS.get(level, OTHER_LAND),
+                edgecolor="#222222",
+                linewidth=0.9,
+                zorder=6,
+            )
 
 
 def _draw_capitals(ax: Axes, scenario: Scenario, extent: Extent) -> None:
@@ -358,10 +417,23 @@ def _legend_corner(scenario: Scenario, extent: Extent) -> str:
 
 def _draw_legend(ax: Axes, scenario: Scenario, state: Situation, extent: Extent) -> None:
     handles = [
-        Patch(facecolor=POSTURE_COLOURS[level], edgecolor=BORDER, label=LEVEL_LABELS[level])
-        for level in range(1, 6)
+        Patch(facecolor=entry["colour"], edgecolor=SIDE_BORDER, label=entry["text"])
+        for entry in side_legend(scenario, state)
     ]
     handles.append(Patch(facecolor=OTHER_LAND, edgecolor=BORDER, label="not in the scenario"))
+    handles.extend(
+        Line2D(
+            [],
+            [],
+            ls="",
+            marker="o",
+            markersize=6,
+            markerfacecolor=POSTURE_COLOURS[level],
+            markeredgecolor="#222222",
+            label=f"posture: {LEVEL_LABELS[level][2:]}",
+        )
+        for level in range(1, 6)
+    )
     handles.append(Line2D([], [], color=DEMAND_COLOUR, lw=1.8, label="demand"))
     handles.append(Line2D([], [], color=SANCTION_COLOUR, lw=1, ls="--", label="sanctions"))
     for index, alliance_id in enumerate(sorted(state.alliances)):
@@ -387,7 +459,7 @@ def _draw_legend(ax: Axes, scenario: Scenario, state: Situation, extent: Extent)
         handles=handles,
         loc=_legend_corner(scenario, extent),
         fontsize=7.5,
-        title="Posture (MID hostility level)",
+        title="Sides; posture (MID level) at the capital",
         title_fontsize=8,
         framealpha=0.9,
         borderpad=0.5,

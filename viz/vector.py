@@ -41,7 +41,8 @@ from brink.viz.map_layers import (
     _deployment_position,
     alliance_ties,
 )
-from brink.viz.map_projection import _rings_in, anchor, outline_owners, world
+from brink.viz.map_projection import anchor, historical_owners, map_rings, outline_owners, world
+from brink.viz.map_sides import alignments, side_legend
 from brink.viz.map_situation import Situation, _start_year, situation
 from brink.viz.narrate import LEVEL_LABELS, dispute_label, state_name, troops_place
 from brink.viz.svgparts import (
@@ -82,12 +83,27 @@ def base_svg(scenario: Scenario) -> str:
 def _base_svg(scenario: Scenario) -> str:
     proj = projection(scenario)
     owners = outline_owners(scenario)
+    joined = historical_owners(scenario)
     rings: dict[str, list[np.ndarray]] = {}
-    for code, ring in _rings_in(proj.extent):
+    for code, ring in map_rings(scenario, proj.extent):
         rings.setdefault(code, []).append(ring)
     shapes = [f'<rect class="sea" width="{WIDTH:.0f}" height="{proj.height:.1f}" fill="{SEA}"/>']
+    # A state made of several of today's outlines is one path, drawn first, its inner borders
+    # in its own colour (_fills); the neighbours drawn after it keep their borders with it.
+    by_owner: dict[str, list[np.ndarray]] = {}
     for code, country_rings in rings.items():
         owner = owners.get(code)
+        if owner in joined:
+            by_owner.setdefault(owner, []).extend(country_rings)
+    for owner, owner_rings in by_owner.items():
+        shapes.append(
+            f'<path class="state s-{owner} h-{owner}" data-code="{owner}" '
+            f'd="{svg_path(owner_rings, proj)}"/>'
+        )
+    for code, country_rings in rings.items():
+        owner = owners.get(code)
+        if owner in joined:
+            continue
         if owner is None:
             shapes.append(f'<path class="land" d="{svg_path(country_rings, proj)}"/>')
         else:
@@ -192,20 +208,26 @@ Layer = Callable[[Scenario, Situation, Projection], Iterator[tuple[str, list[Lab
 
 
 def _fills(scenario: Scenario, state: Situation, proj: Projection):
-    colours = {
-        code: POSTURE_COLOURS.get(state.postures.get(code, 1), OTHER_LAND)
-        for code in scenario.states
-    }
+    """Each state filled by its side in the crisis (:mod:`brink.viz.map_sides`); posture is
+    the badge at its capital (:func:`_capitals`)."""
+    colours = {code: side.fill for code, side in alignments(scenario, state).items()}
     rules = [f".brink-map path.s-{code}{{fill:{colour}}}" for code, colour in colours.items()]
+    # A state drawn from several of today's outlines is one shape: the borders inside it take
+    # its own colour (map_projection.HISTORICAL_OUTLINES).
+    rules.extend(
+        f".brink-map path.h-{code}{{stroke:{colours[code]}}}"
+        for code in historical_owners(scenario)
+        if code in colours
+    )
     owners = outline_owners(scenario)
     ukraine, russia = owners.get("UKR"), owners.get("RUS")
-    face = POSTURE_COLOURS.get(state.postures.get(ukraine, 1), OTHER_LAND)
+    face = colours.get(ukraine, OTHER_LAND)
     pattern = ""
-    if _start_year(scenario) < CRIMEA_ANNEXATION_YEAR or russia is None:
+    if _start_year(scenario) < CRIMEA_ANNEXATION_YEAR or russia is None or ukraine == russia:
         rules.append(f".brink-map path.crimea{{fill:{face}}}")
     else:
         # Ukraine's colour hatched in Russia's: Ukrainian territory under Russian control.
-        hatch = POSTURE_COLOURS.get(state.postures.get(russia, 1), "#777777")
+        hatch = colours.get(russia, "#777777")
         hatch = "#555555" if hatch == face else hatch
         rules.append(".brink-map path.crimea{fill:url(#brink-crimea)}")
         pattern = (
@@ -332,8 +354,10 @@ def _capitals(scenario: Scenario, state: Situation, proj: Projection):
         lon, lat, on_map = anchor(scenario, code, proj.extent)
         x, y = proj.xy(lon, lat)
         if on_map:
+            posture = POSTURE_COLOURS.get(state.postures.get(code, 1), OTHER_LAND)
             yield (
-                f'<circle class="capital" cx="{x:.1f}" cy="{y:.1f}" r="3" data-code="{code}"/>',
+                f'<circle class="capital" cx="{x:.1f}" cy="{y:.1f}" r="4.5" data-code="{code}" '
+                f'data-posture="{state.postures.get(code, 1)}" style="fill:{posture}"/>',
                 [Label("name", spec.name, x, y, 4.0 + spec.capability, code=code)],
             )
         else:
@@ -397,12 +421,15 @@ def step_map(
 
 
 def legend(scenario: Scenario) -> list[dict[str, str]]:
-    """The legend's entries: posture colours, symbols and alliances, in words."""
-    entries = [
-        {"kind": "fill", "colour": POSTURE_COLOURS[level], "text": LEVEL_LABELS[level][2:]}
-        for level in range(1, 6)
-    ]
+    """The legend's entries in words: the sides (fills), the posture badges at the capitals,
+    symbols and alliances."""
+    entries = side_legend(scenario, situation(scenario, None, None, 0))
     entries.append({"kind": "fill", "colour": OTHER_LAND, "text": "not in the scenario"})
+    entries.append({"kind": "label", "colour": "#222222", "text": "posture at the capital:"})
+    entries.extend(
+        {"kind": "badge", "colour": POSTURE_COLOURS[level], "text": LEVEL_LABELS[level][2:]}
+        for level in range(1, 6)
+    )
     entries.append({"kind": "line", "colour": DEMAND_COLOUR, "text": "demand"})
     entries.append({"kind": "dash", "colour": SANCTION_COLOUR, "text": "sanctions"})
     entries.append({"kind": "dot", "colour": "#222222", "text": "troops (area ∝ number)"})

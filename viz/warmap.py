@@ -32,7 +32,7 @@ from matplotlib.path import Path as MplPath
 
 from brink.figure_style import PALETTE, SIDE_COLOURS
 from brink.scenarios.spec import Scenario
-from brink.viz.map_projection import _principal, _rings_in, anchor, outline_owners
+from brink.viz.map_projection import _principal, anchor, map_rings, outline_owners
 from brink.viz.map_situation import Situation
 from brink.viz.narrate import state_name
 from brink.viz.svgparts import Label, Projection, attr, curve, svg_path, thousands
@@ -154,7 +154,7 @@ def _ground(scenario: Scenario, proj: Projection, theatre: str, challenger: str)
 
 def _measure(scenario: Scenario, proj: Projection, theatre: str, challenger: str):
     owners = outline_owners(scenario)
-    rings = [ring for code, ring in _rings_in(proj.extent) if owners.get(code) == theatre]
+    rings = [ring for code, ring in map_rings(scenario, proj.extent) if owners.get(code) == theatre]
     if not rings:
         return None
     projected = [np.column_stack(proj.xy(ring[:, 0], ring[:, 1])) for ring in rings]
