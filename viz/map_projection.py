@@ -40,7 +40,7 @@ INNER_GERMAN_BORDER = (
     (11.25, 52.85),  # the Wendland, south of the Elbe
     (10.78, 52.55),  # Wolfsburg's east
     (11.02, 52.22),  # Helmstedt–Marienborn
-    (10.62, 51.80),  # the Brocken (Harz)
+    (10.62, 51.80),  # the Harz mountains
     (10.28, 51.50),  # Duderstadt
     (10.05, 51.22),  # the Werra at Eschwege
     (9.93, 50.87),  # Philippsthal
