@@ -16,7 +16,7 @@ from brink.viz.map_layers import POSTURE_COLOURS
 from brink.viz.map_sides import alignments
 from brink.viz.map_situation import situation
 from brink.viz.statepanel import panel_html
-from brink.viz.vector import base_svg, forces_in_theatre, legend, step_map, theatres
+from brink.viz.vector import base_svg, forces_in_theatre, legend, off_map, step_map, theatres
 from brink.viz.viewruns import LiveRun
 from brink.viz.widgets import slider_groups, slider_step
 
@@ -72,18 +72,37 @@ def test_each_state_on_the_map_is_a_shape_filled_by_its_side_with_its_posture_ba
         assert match.group(2) == POSTURE_COLOURS[state.postures[code]]
 
 
-def test_labels_name_every_state_and_come_highest_priority_first(scenario, run):
+def test_labels_name_every_state_on_the_map_essentials_first_and_the_rest_in_the_strip(
+    scenario, run
+):
+    """Issue 27: the key labels vanished at 1024×768 and "Kazakhstan (off map)" sat over
+    Russia with Kazakhstan on the map. States on the map are named on it, the principals, the
+    theatre and the largest forces first and marked never to be hidden; the others are in the
+    strip beside the map, never over land."""
     tables = run.tables()
     drawn = step_map(scenario, tables.steps, tables.events, tables.step)
     labels = _svg(drawn.labels)
     names = {g.get("data-code") for g in labels if "k-name" in g.get("class")}
-    off_map = {g.get("data-code") for g in labels if "k-offmap" in g.get("class")}
-    assert names | off_map == set(scenario.states)
-    assert "USA" in off_map and "RUS" in names
+    strip = {entry["code"] for entry in off_map(scenario)}
+    assert not any("k-offmap" in g.get("class") for g in labels)
+    assert names | strip == set(scenario.states) and not names & strip
+    assert "USA" in strip and "RUS" in names and "KAZ" in names  # Kazakhstan's land is shown
+    assert all(entry["arrow"] in "←↖↑↗→↘↓↙" for entry in off_map(scenario))
     priorities = [float(g.get("data-priority")) for g in labels]
     assert priorities == sorted(priorities, reverse=True)
-    kinds = [g.get("class").split()[1] for g in labels]
-    assert kinds[0] == "k-demand"  # the open demands come first
+    essential = [g for g in labels if g.get("data-essential") == "1"]
+    first = labels[: len(essential)]
+    assert first == essential  # placed before every other label
+    essential_names = {g.get("data-code") for g in essential if "k-name" in g.get("class")}
+    assert essential_names == {"RUS", "UKR", "USA", "POL"} & names  # POL: a theatre
+    troops = sorted(
+        (d for d in situation(scenario, tables.steps, tables.events, tables.step).deployments),
+        key=lambda d: -d.troops,
+    )
+    largest = [g for g in essential if "k-troops" in g.get("class")]
+    assert len(largest) == 2
+    assert any(g.findtext("{*}text").startswith("RUS") for g in largest)
+    assert troops[0].owner == "RUS"
 
 
 def test_forces_in_the_theatre_agree_with_the_model(scenario, run):
@@ -209,7 +228,7 @@ def test_every_bundled_scenario_draws(name):
     _svg(base_svg(scenario), drawn.layer, drawn.labels)
     assert set(drawn.info) == set(scenario.states)
     labelled = {g.get("data-code") for g in _svg(drawn.labels) if g.get("data-code")}
-    assert set(scenario.states) <= labelled
+    assert set(scenario.states) <= labelled | {entry["code"] for entry in off_map(scenario)}
     for code in scenario.states:
         panel_html(scenario, tables.steps, tables.events, tables.beliefs, code, tables.step)
 

@@ -51,7 +51,7 @@ from brink.viz.narrate import step_heading, step_unit
 from brink.viz.playback import PLAY_LOCK, Player, controls, playing, rate
 from brink.viz.statepanel import panel_html
 from brink.viz.timeline import panels_figure
-from brink.viz.vector import WIDTH, base_svg, projection, step_map
+from brink.viz.vector import WIDTH, base_svg, off_map, projection, step_map
 from brink.viz.vector import legend as map_legend
 from brink.viz.viewruns import LiveRun, Recorded, Tables, ensemble_pool, ensemble_shares
 from brink.viz.widgets import MapView, ParameterSliders
@@ -222,6 +222,7 @@ def CrisisMap(scenario: Scenario, tables: Tables, key: Any):
         width=WIDTH,
         height=round(proj.height, 1),
         legend=map_legend(scenario),
+        offmap=off_map(scenario),
         caption=crimea_caption(scenario),
         title=(
             f"Map of {display_name(scenario)}, "

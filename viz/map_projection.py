@@ -231,6 +231,21 @@ def _distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, h)))
 
 
+#: Least share of the map's width and height between a theatre's capital and the map's edge.
+THEATRE_INSET = 0.18
+
+
+def _theatres(scenario: Scenario) -> list[str]:
+    """The states fought over, for framing: each dispute's ``theatre``, else its target state
+    (a demand on an alliance names no place by itself)."""
+    found = []
+    for spec in scenario.demands:
+        code = getattr(spec, "theatre", None) or spec.on
+        if code in scenario.states and code not in found:
+            found.append(code)
+    return found
+
+
 def map_extent(scenario: Scenario, reach_km: float = 2500.0, ratio: float = 1.45) -> Extent:
     """The region to draw: the disputes' principals and every state within ``reach_km`` of
     them, with margins, widened to the figure's width/height ``ratio``.
@@ -253,6 +268,14 @@ def map_extent(scenario: Scenario, reach_km: float = 2500.0, ratio: float = 1.45
     # Margins leave room for names, troop labels and arrows next to the outermost capitals.
     lat_min, lat_max = min(lats) - 4.5, max(lats) + 4.5
     lon_min, lon_max = min(lons) - 9.0, max(lons) + 9.0
+    # The theatres stand well inside the frame, not in a corner (issue 27: Cuba in 1962 and
+    # Egypt and Israel in 1973 sat at the edge of a map spanning Washington to Moscow).
+    for code in _theatres(scenario):
+        lat, lon = states[code].capital
+        lon_min = min(lon_min, (lon - THEATRE_INSET * lon_max) / (1 - THEATRE_INSET))
+        lon_max = max(lon_max, (lon - THEATRE_INSET * lon_min) / (1 - THEATRE_INSET))
+        lat_min = min(lat_min, (lat - THEATRE_INSET * lat_max) / (1 - THEATRE_INSET))
+        lat_max = max(lat_max, (lat - THEATRE_INSET * lat_min) / (1 - THEATRE_INSET))
     # Widen the shorter side so the map fills a figure of the given ratio.
     aspect = 1.0 / math.cos(math.radians((lat_min + lat_max) / 2))
     width, height = lon_max - lon_min, (lat_max - lat_min) * aspect
@@ -290,6 +313,11 @@ def anchor(scenario: Scenario, code: str, extent: Extent) -> tuple[float, float,
     lat, lon = spec.capital
     if extent.inside(lon, lat):
         return lon, lat, True
+    # A state whose capital is off the map but whose land is on it (Kazakhstan on a map of the
+    # Black Sea) stands on that land: it is on the map, not "off map" (issue 27).
+    visible = visible_territory(scenario, code, extent)
+    if visible is not None:
+        return visible[0], visible[1], True
     cx, cy = (extent.lon_min + extent.lon_max) / 2, (extent.lat_min + extent.lat_max) / 2
     dx, dy = lon - cx, lat - cy
     inset_x = 0.06 * (extent.lon_max - extent.lon_min)
@@ -301,6 +329,48 @@ def anchor(scenario: Scenario, code: str, extent: Extent) -> tuple[float, float,
         (extent.lat_min + inset_y - cy) / dy if dy < 0 else math.inf,
     )
     return cx + scale * dx, cy + scale * dy, False
+
+
+#: A state counts as on the map when at least this share of the map's inner area is its land.
+VISIBLE_SHARE = 0.005
+_VISIBLE_CACHE: dict[tuple, tuple[Scenario, tuple[float, float] | None]] = {}
+
+
+def visible_territory(
+    scenario: Scenario, code: str, extent: Extent
+) -> tuple[float, float] | None:
+    """A point of ``code``'s land well inside the map, nearest its capital, when that land
+    covers at least :data:`VISIBLE_SHARE` of the map away from its edges; else ``None``."""
+    key = (id(scenario), code, extent)
+    cached = _VISIBLE_CACHE.get(key)
+    if cached is not None and cached[0] is scenario:
+        return cached[1]
+    outlines = [outline for outline, owner in outline_owners(scenario).items() if owner == code]
+    inset_x = 0.03 * (extent.lon_max - extent.lon_min)
+    inset_y = 0.05 * (extent.lat_max - extent.lat_min)
+    lons = np.linspace(extent.lon_min + inset_x, extent.lon_max - inset_x, 48)
+    lats = np.linspace(extent.lat_min + inset_y, extent.lat_max - inset_y, 32)
+    grid = np.array([(x, y) for x in lons for y in lats])
+    inside = np.zeros(len(grid), dtype=bool)
+    for outline in outlines:
+        for path in _paths(outline):
+            inside |= path.contains_points(grid)
+    found = None
+    if inside.mean() >= VISIBLE_SHARE:
+        lat, lon = scenario.states[code].capital
+        points = grid[inside]
+        # the point nearest the capital, then pulled a little toward the land's middle so the
+        # label and badge sit on it, not on its edge
+        nearest = points[np.argmin(np.hypot(points[:, 0] - lon, points[:, 1] - lat))]
+        middle = points.mean(axis=0)
+        candidate = 0.7 * nearest + 0.3 * middle
+        if not any(path.contains_point(candidate) for o in outlines for path in _paths(o)):
+            candidate = nearest
+        found = (float(candidate[0]), float(candidate[1]))
+    if len(_VISIBLE_CACHE) >= 256:
+        _VISIBLE_CACHE.pop(next(iter(_VISIBLE_CACHE)))
+    _VISIBLE_CACHE[key] = (scenario, found)
+    return found
 
 
 @cache

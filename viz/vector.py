@@ -41,7 +41,7 @@ from brink.viz.map_layers import (
     _deployment_position,
     alliance_ties,
 )
-from brink.viz.map_projection import anchor, historical_owners, map_rings, outline_owners, world
+from brink.viz.map_projection import _principal, anchor, historical_owners, map_rings, outline_owners, world
 from brink.viz.map_sides import alignments, side_legend
 from brink.viz.map_situation import Situation, _start_year, situation
 from brink.viz.narrate import LEVEL_LABELS, dispute_label, state_name, troops_place
@@ -317,9 +317,23 @@ def _demands(scenario: Scenario, state: Situation, proj: Projection):
         )
 
 
+#: How many of the largest deployments keep their labels whatever else is on the map.
+ESSENTIAL_FORCES = 2
+
+
 def _forces(scenario: Scenario, state: Situation, proj: Projection):
     placed: dict[tuple[float, float], int] = {}
-    for deployment in sorted(state.deployments, key=lambda d: -d.troops):
+    # In a war the sides' discs (warmap) stand for the forces in the theatre: the deployments
+    # they count are not drawn again beside them (issue 27: three discs over one spot).
+    fought = {
+        (code, war.theatre) for war in state.wars for side in war.sides for code in side
+    }
+    shown = [
+        d
+        for d in sorted(state.deployments, key=lambda d: -d.troops)
+        if (d.owner, d.host) not in fought and (d.owner, d.near) not in fought
+    ]
+    for rank, deployment in enumerate(shown):
         lon, lat = _deployment_position(scenario, deployment, proj.extent)
         key = (round(lon, 1), round(lat, 1))
         count = placed.get(key, 0)
@@ -344,24 +358,65 @@ def _forces(scenario: Scenario, state: Situation, proj: Projection):
                     y + radius,
                     1.5 + deployment.troops / 1000,
                     code=deployment.owner,
+                    essential=rank < ESSENTIAL_FORCES,
                 )
             ],
         )
 
 
+def key_states(scenario: Scenario) -> set[str]:
+    """The states whose names are never hidden: each dispute's principals and theatre."""
+    found = set(theatres(scenario).values())
+    for spec in scenario.demands:
+        found.add(spec.by)
+        found.add(_principal(scenario, spec.on))
+    return {code for code in found if code in scenario.states}
+
+
 def _capitals(scenario: Scenario, state: Situation, proj: Projection):
+    key = key_states(scenario)
     for code, spec in scenario.states.items():
         lon, lat, on_map = anchor(scenario, code, proj.extent)
+        if not on_map:
+            continue  # named in the strip beside the map (off_map), never over land
         x, y = proj.xy(lon, lat)
-        if on_map:
-            posture = POSTURE_COLOURS.get(state.postures.get(code, 1), OTHER_LAND)
-            yield (
-                f'<circle class="capital" cx="{x:.1f}" cy="{y:.1f}" r="4.5" data-code="{code}" '
-                f'data-posture="{state.postures.get(code, 1)}" style="fill:{posture}"/>',
-                [Label("name", spec.name, x, y, 4.0 + spec.capability, code=code)],
-            )
-        else:
-            yield "", [Label("offmap", f"{spec.name} (off map)", x, y, 3.5, code=code)]
+        posture = POSTURE_COLOURS.get(state.postures.get(code, 1), OTHER_LAND)
+        yield (
+            f'<circle class="capital" cx="{x:.1f}" cy="{y:.1f}" r="4.5" data-code="{code}" '
+            f'data-posture="{state.postures.get(code, 1)}" style="fill:{posture}"/>',
+            [
+                Label(
+                    "name",
+                    spec.name,
+                    x,
+                    y,
+                    4.0 + spec.capability,
+                    code=code,
+                    essential=code in key,
+                    short=code,
+                )
+            ],
+        )
+
+
+#: Arrows pointing from the map toward a state off it, by compass sector (east first).
+_ARROWS = ("→", "↗", "↑", "↖", "←", "↙", "↓", "↘")
+
+
+def off_map(scenario: Scenario) -> list[dict[str, str]]:
+    """The states off the map, for the strip beside it: code, name and an arrow toward it."""
+    proj = projection(scenario)
+    extent = proj.extent
+    cx, cy = (extent.lon_min + extent.lon_max) / 2, (extent.lat_min + extent.lat_max) / 2
+    found = []
+    for code, spec in scenario.states.items():
+        if anchor(scenario, code, extent)[2]:
+            continue
+        lat, lon = spec.capital
+        angle = math.degrees(math.atan2(lat - cy, lon - cx)) % 360
+        arrow = _ARROWS[round(angle / 45) % 8]
+        found.append({"code": code, "name": spec.name, "arrow": arrow})
+    return found
 
 
 #: What the step's layer draws, bottom to top: each is a function of the scenario, the step's
@@ -411,7 +466,7 @@ def step_map(
         for svg, layer_labels in layer(scenario, state, proj):
             shapes.append(svg)
             labels.extend(layer_labels)
-    labels.sort(key=lambda label: -label.priority)
+    labels.sort(key=lambda label: -label.rank)
     return StepMap(
         step,
         "".join(shapes),

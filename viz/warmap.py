@@ -202,6 +202,25 @@ def front_position(ground: _Ground, control: float) -> tuple[float, tuple[float,
     return offset, (float(middle[0]), float(middle[1]))
 
 
+#: The front is drawn at least this far into the theatre (share of its depth), so a front on
+#: the border itself (nothing held yet) is still a line one can see (issue 27).
+FRONT_MIN_DEPTH = 0.03
+
+
+def front_ends(ground: _Ground, offset: float) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The two ends of the front line drawn: across the theatre where it runs, at least
+    :data:`FRONT_MIN_DEPTH` of its depth in from the challenger's side."""
+    low, high = float(ground.depth[0]), float(ground.depth[-1])
+    at = max(offset, low + FRONT_MIN_DEPTH * (high - low))
+    at = min(at, high - FRONT_MIN_DEPTH * (high - low))
+    near = np.abs(ground.depth - at) <= 2 * GRID
+    points = ground.points[near] if near.any() else ground.points
+    across = points @ np.array(ground.across)
+    (ax, ay), (cx, cy) = ground.axis, ground.across
+    ends = [(at * ax + value * cx, at * ay + value * cy) for value in (across.min(), across.max())]
+    return ends[0], ends[1]
+
+
 def held_share(ground: _Ground, offset: float) -> float:
     """Share of the theatre's grid points on the challenger's side of a front at ``offset``."""
     return float(np.searchsorted(ground.depth, offset, side="right") / len(ground.depth))
@@ -226,6 +245,27 @@ def disc_places(
     kept = ground.points[~held] if (~held).any() else ground.points
     target = kept.mean(axis=0)
     return (float(challenger[0]), float(challenger[1])), (float(target[0]), float(target[1]))
+
+
+def apart(
+    first: tuple[float, float], second: tuple[float, float], radii: tuple[float, float]
+) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The two sides' discs moved apart along the line between them until they no longer
+    overlap (issue 27: they sat on each other while the front was near the border)."""
+    gap = 6.0
+    dx, dy = second[0] - first[0], second[1] - first[1]
+    distance = math.hypot(dx, dy)
+    needed = radii[0] + radii[1] + gap
+    if distance >= needed:
+        return first, second
+    if distance < 1e-6:
+        dx, dy, distance = 1.0, 0.0, 1.0
+    push = (needed - distance) / 2
+    ux, uy = dx / distance, dy / distance
+    return (
+        (first[0] - push * ux, first[1] - push * uy),
+        (second[0] + push * ux, second[1] + push * uy),
+    )
 
 
 # -- the layers ---------------------------------------------------------------------------------
@@ -259,8 +299,10 @@ def front_layer(scenario: Scenario, state: Situation, proj: Projection) -> Itera
             (fx - reach * cx - reach * ax, fy - reach * cy - reach * ay),
             (fx + reach * cx - reach * ax, fy + reach * cy - reach * ay),
         ]
+        ends = front_ends(ground, offset)
         clip = f"brink-theatre-{attr(war.dispute)}"
         share = round(100 * war.control)
+        share_text = f"{share} %" if share > 0 or war.control <= 0 else "under 1 %"
         where = state_name(scenario, war.theatre)
         tip = (
             f"Front, day {war.day:g} of the war: {state_name(scenario, challenger)} holds "
@@ -277,19 +319,20 @@ def front_layer(scenario: Scenario, state: Situation, proj: Projection) -> Itera
             f'<g clip-path="url(#{clip})" pointer-events="none">'
             f'<polygon class="held" points="{polygon}" fill="url(#{clip}-held)" '
             f'fill-opacity="0.85"/></g>'
-            f'<g clip-path="url(#{clip})"><line class="front-line" '
-            f'x1="{held[0][0]:.1f}" y1="{held[0][1]:.1f}" x2="{held[1][0]:.1f}" '
-            f'y2="{held[1][1]:.1f}" stroke="{FRONT_COLOUR}" stroke-width="3.5" '
-            f'data-tip="{attr(tip)}"/></g></g>',
+            f'<line class="front-line" x1="{ends[0][0]:.1f}" y1="{ends[0][1]:.1f}" '
+            f'x2="{ends[1][0]:.1f}" y2="{ends[1][1]:.1f}" stroke="{FRONT_COLOUR}" '
+            f'stroke-width="4" stroke-linecap="round" data-tip="{attr(tip)}"/></g>',
             [
                 Label(
                     "front",
-                    f"front: {state_name(scenario, challenger)} holds {share} % of {where}",
+                    f"front: {state_name(scenario, challenger)} holds {share_text} of {where}",
                     mx,
                     my,
                     8.5,
                     FRONT_COLOUR,
                     tip=tip,
+                    essential=True,
+                    short=f"front: {share_text}",
                 )
             ],
         )
@@ -304,7 +347,7 @@ def side_forces_layer(scenario: Scenario, state: Situation, proj: Projection) ->
             continue
         # Area proportional to troops, as the deployments' discs: 10,000 ↔ a 12-unit radius.
         radii = tuple(3.8 * math.sqrt(max(troops, 0.5)) for troops in war.forces)
-        places = disc_places(ground, war.control, radii)
+        places = apart(*disc_places(ground, war.control, radii), radii)
         for index, side in enumerate(("challenger", "target")):
             troops = war.forces[index]
             if troops <= 0:
@@ -325,7 +368,15 @@ def side_forces_layer(scenario: Scenario, state: Situation, proj: Projection) ->
                 f'stroke-width="2" data-troops="{troops:.3f}" data-tip="{attr(tip)}"/>',
                 [
                     Label(
-                        "troops", f"{who} {thousands(troops)}", x, y + radius, 7.0, colour, tip=tip
+                        "troops",
+                        f"{who} {thousands(troops)}",
+                        x,
+                        y + radius,
+                        7.0,
+                        colour,
+                        tip=tip,
+                        essential=True,
+                        short=f"{principals[index]} side {thousands(troops)}",
                     )
                 ],
             )

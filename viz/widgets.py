@@ -132,6 +132,7 @@ def MapView(
     legend: list,
     caption: str,
     title: str,
+    offmap: list,
     panel: str,
     selected: str,
     event_select: Any = None,
