@@ -336,9 +336,7 @@ VISIBLE_SHARE = 0.005
 _VISIBLE_CACHE: dict[tuple, tuple[Scenario, tuple[float, float] | None]] = {}
 
 
-def visible_territory(
-    scenario: Scenario, code: str, extent: Extent
-) -> tuple[float, float] | None:
+def visible_territory(scenario: Scenario, code: str, extent: Extent) -> tuple[float, float] | None:
     """A point of ``code``'s land well inside the map, nearest its capital, when that land
     covers at least :data:`VISIBLE_SHARE` of the map away from its edges; else ``None``."""
     key = (id(scenario), code, extent)

@@ -41,7 +41,14 @@ from brink.viz.map_layers import (
     _deployment_position,
     alliance_ties,
 )
-from brink.viz.map_projection import _principal, anchor, historical_owners, map_rings, outline_owners, world
+from brink.viz.map_projection import (
+    _principal,
+    anchor,
+    historical_owners,
+    map_rings,
+    outline_owners,
+    world,
+)
 from brink.viz.map_sides import alignments, side_legend
 from brink.viz.map_situation import Situation, _start_year, situation
 from brink.viz.narrate import LEVEL_LABELS, dispute_label, state_name, troops_place
@@ -325,9 +332,7 @@ def _forces(scenario: Scenario, state: Situation, proj: Projection):
     placed: dict[tuple[float, float], int] = {}
     # In a war the sides' discs (warmap) stand for the forces in the theatre: the deployments
     # they count are not drawn again beside them (issue 27: three discs over one spot).
-    fought = {
-        (code, war.theatre) for war in state.wars for side in war.sides for code in side
-    }
+    fought = {(code, war.theatre) for war in state.wars for side in war.sides for code in side}
     shown = [
         d
         for d in sorted(state.deployments, key=lambda d: -d.troops)
