@@ -28,6 +28,7 @@ model built from a scenario and one parameter object.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import time
@@ -398,21 +399,22 @@ def LivePage():
     if run is None:
         solara.Text(error.value or "Loading…")
         return
-    with Side():
-        with solara.Card("Crisis"):
-            solara.Select(
-                "Scenario",
-                values=scenario_choices(scenario_name.value),
-                value=scenario_name.value,
-                on_value=choose_scenario,
-            )
-            solara.Text(run.scenario.description[:300], style={"font-size": "12px"})
-        with solara.Card("Run"):
-            SeedInput()
-        with solara.Card("Parameters"):
-            ParameterSliders(run.params, overrides.value, choose_parameter)
-    with solara.Div(classes=["brink-content"]):
-        LiveBody(run)
+    with page_grid():
+        with Side():
+            with solara.Card("Crisis"):
+                solara.Select(
+                    "Scenario",
+                    values=scenario_choices(scenario_name.value),
+                    value=scenario_name.value,
+                    on_value=choose_scenario,
+                )
+                solara.Text(run.scenario.description[:300], style={"font-size": "12px"})
+            with solara.Card("Run"):
+                SeedInput()
+            with solara.Card("Parameters"):
+                ParameterSliders(run.params, overrides.value, choose_parameter)
+        with solara.Div(classes=["brink-content"]):
+            LiveBody(run)
 
 
 def _changes(run: LiveRun) -> str:
@@ -475,6 +477,15 @@ def Side():
     return solara.Div(classes=["brink-side"])
 
 
+@contextlib.contextmanager
+def page_grid():
+    """The grid of the side column and the content, with the switch of the side column: made
+    by the page component itself, so that both columns are its direct children."""
+    with solara.Div(classes=["brink-page"]):
+        solara.HTML(tag="div", unsafe_innerHTML=SIDE_SWITCH, style="display: contents")
+        yield
+
+
 @solara.component
 def _Body(scenario, tables, key, shares, runs, horizon, note, dispute=None, toolbar=None):
     if error.value:
@@ -528,34 +539,35 @@ def ReplayPage(recorded: Recorded):
         )
 
     Player(advance, step < last, step_unit(recorded.scenario).lower())
-    with Side(), solara.Card("Recorded run"):
-        solara.Text(str(recorded.directory), style={"font-size": "12px"})
-        solara.Select(
-            "Run",
-            values=[str(r) for r in run_ids],
-            value=str(run),
-            on_value=lambda value: replay_run.set(int(value)),
-        )
-        solara.SliderInt(
-            f"{step_unit(recorded.scenario)}",
-            value=step,
-            min=0,
-            max=last,
-            on_value=replay_step.set,
-            thumb_label="always",
-        )
-    with solara.Div(classes=["brink-content"]):
-        _Body(
-            recorded.scenario,
-            tables,
-            ("replay", run, step),
-            shares,
-            n_runs,
-            recorded.params.horizon,
-            f"replay of run {run} of {n_runs}",
-            recorded.dispute,
-            toolbar=toolbar,
-        )
+    with page_grid():
+        with Side(), solara.Card("Recorded run"):
+            solara.Text(str(recorded.directory), style={"font-size": "12px"})
+            solara.Select(
+                "Run",
+                values=[str(r) for r in run_ids],
+                value=str(run),
+                on_value=lambda value: replay_run.set(int(value)),
+            )
+            solara.SliderInt(
+                f"{step_unit(recorded.scenario)}",
+                value=step,
+                min=0,
+                max=last,
+                on_value=replay_step.set,
+                thumb_label="always",
+            )
+        with solara.Div(classes=["brink-content"]):
+            _Body(
+                recorded.scenario,
+                tables,
+                ("replay", run, step),
+                shares,
+                n_runs,
+                recorded.params.horizon,
+                f"replay of run {run} of {n_runs}",
+                recorded.dispute,
+                toolbar=toolbar,
+            )
 
 
 @solara.component
@@ -568,9 +580,7 @@ def Page():
     with solara.AppBar():
         solara.AppBarTitle(title)
     solara.Style(PAGE_CSS)
-    with solara.Div(classes=["brink-page"]):
-        solara.HTML(tag="div", unsafe_innerHTML=SIDE_SWITCH, style="display: contents")
-        if recorded is not None:
-            ReplayPage(recorded)
-        else:
-            LivePage()
+    if recorded is not None:
+        ReplayPage(recorded)
+    else:
+        LivePage()
