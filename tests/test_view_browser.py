@@ -463,6 +463,16 @@ def test_a_war_is_drawn_on_the_map_and_moves_day_by_day(browser, war_run_dir):
         _close(page, watch)
 
 
+def _replay_to(page, url: str, days: int) -> None:
+    """Open the replay at ``url`` and go forward ``days`` days."""
+    page.goto(url)
+    expect(page.locator(MAP)).to_be_visible()
+    for _ in range(days):
+        old = map_source(page)
+        _button(page, "Forward").click()
+        wait_for_new_map(page, old, TIMEOUT)
+
+
 def test_a_war_day_keeps_the_key_labels_and_sides_apart(browser, war_run_dir):
     """Issue 27, on a war day at both sizes: "Ukraine" and "Russia's side 152k" were hidden and
     three discs overlapped. The principals' names and both sides' forces are shown, no label
@@ -470,12 +480,7 @@ def test_a_war_day_keeps_the_key_labels_and_sides_apart(browser, war_run_dir):
     with serve({ENV_RUN_DIR: str(war_run_dir), ENV_ENSEMBLE: "0"}) as (url,):
         for size in SIZES:
             page, watch = _open(browser, size)
-            page.goto(url)
-            expect(page.locator(MAP)).to_be_visible()
-            for _ in range(5):
-                old = map_source(page)
-                _button(page, "Forward").click()
-                wait_for_new_map(page, old, TIMEOUT)
+            _replay_to(page, url, 5)
             expect(page.locator(".war-front")).to_have_count(1)
             assert label_overlaps(page) == []
             assert hidden_essentials(page) == []
@@ -595,12 +600,7 @@ def test_the_log_names_the_side_a_state_joins(browser, join_run_dir):
     Ukraine's side."""
     with serve({ENV_RUN_DIR: str(join_run_dir), ENV_ENSEMBLE: "0"}) as (url,):
         page, watch = _open(browser, (1024, 768))
-        page.goto(url)
-        expect(page.locator(MAP)).to_be_visible()
-        for _ in range(4):
-            old = map_source(page)
-            _button(page, "Forward").click()
-            wait_for_new_map(page, old, TIMEOUT)
+        _replay_to(page, url, 4)
         line = page.locator(".brink-log-line", has_text="joins the war")
         expect(line).to_contain_text("Day 4 — Romania joins the war on the side of Ukraine")
         expect(page.locator(".brink-log")).not_to_contain_text("war against")
