@@ -6,6 +6,7 @@ import io
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 from matplotlib.collections import PolyCollection
 from matplotlib.colors import to_rgba
@@ -218,7 +219,9 @@ def test_the_map_names_the_day_and_draws_demands_sanctions_and_troops():
     assert "demand: NATO" in texts
     assert "sanctions threatened by 2 states" in texts
     assert "FRA 1k" in texts and "RUS 100k" in texts and "RUS 30k" in texts
-    assert "United States (off map)" in texts
+    # A state off the map is named under it, not in a box over land (issue 27).
+    assert not any("(off map)" in text for text in texts)
+    assert any(text.startswith("Off the map: ← United States") for text in texts), texts
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert "posture: war" in legend and "NATO (defence pact)" in legend
     assert "Russia" in legend and "Ukraine and NATO" in legend
@@ -340,3 +343,49 @@ def test_the_fast_map_png_shows_what_the_map_figure_shows_on_every_step():
     assert len(differ_12_13) and differ_12_13.max() < 40
     differ_13_14 = np.nonzero(np.abs(drawn[13] - drawn[14]).max(axis=2) > 3)[0]
     assert differ_13_14.max() > 100
+
+
+def test_animate_draws_the_war_keeps_labels_apart_and_the_legend_outside(tmp_path):
+    """Issue 27: brink animate's legend sat inside the map under its labels and the war's
+    layers were missing. A frame of a war day has the front and both sides' discs, no two
+    visible labels of the map overlap, and the legend is outside the map's axes."""
+    from brink.scenarios.loader import load_scenario
+    from brink.sim.params import scenario_params
+    from brink.sim.record import FRONT_COLUMNS
+    from brink.viz.animate import draw_frame
+    from brink.viz.viewruns import LiveRun
+
+    scenario = load_scenario("black_sea_2022")
+    live = LiveRun(scenario, scenario_params(scenario), seed=17)
+    live.step()
+    live.model._begin_war(live.model.disputes["ukraine_neutrality"], detail="forced by the test")
+    for _ in range(4):
+        live.step()
+    tables = live.tables()
+    frames = {
+        "steps": tables.steps,
+        "events": tables.events,
+        "beliefs": tables.beliefs,
+        "fronts": pd.DataFrame(tables.fronts, columns=list(FRONT_COLUMNS)),
+    }
+    figure = Figure(figsize=(12.0, 6.4), dpi=80)
+    draw_frame(figure, scenario, frames, pd.DataFrame(), 0, tables.step, 10, 1, None)
+    figure.canvas.draw() if hasattr(figure.canvas, "draw") else None
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    ax = figure.axes[0]
+    texts = [t for t in ax.texts if t.get_visible() and t.get_text()]
+    sides = [t.get_text() for t in texts if "'s side" in t.get_text()]
+    assert any(text.startswith("Russia's side") for text in sides), sides
+    assert any(text.startswith("Ukraine's side") for text in sides), sides
+    boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in texts]
+    for i, (a, p) in enumerate(boxes):
+        for b, q in boxes[i + 1 :]:
+            assert not p.overlaps(q), (a, b)
+    assert ax.get_legend() is None
+    (legend,) = figure.legends
+    assert not legend.get_window_extent(renderer).overlaps(ax.get_window_extent(renderer))
+    assert "front line" in [t.get_text() for t in legend.get_texts()]

@@ -13,10 +13,11 @@ from brink.sim.params import PARAMETERS, scenario_params
 from brink.sim.power import troops_in_theatre
 from brink.viz.eventlog import log_html
 from brink.viz.map_layers import POSTURE_COLOURS
+from brink.viz.map_projection import off_map
 from brink.viz.map_sides import alignments
 from brink.viz.map_situation import situation
 from brink.viz.statepanel import panel_html
-from brink.viz.vector import base_svg, forces_in_theatre, legend, off_map, step_map, theatres
+from brink.viz.vector import base_svg, forces_in_theatre, legend, step_map, theatres
 from brink.viz.viewruns import LiveRun
 from brink.viz.widgets import slider_groups, slider_step
 

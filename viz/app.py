@@ -48,11 +48,13 @@ from brink.sim.params import scenario_params
 from brink.viz.eventlog import EventLog
 from brink.viz.map import display_name
 from brink.viz.map_layers import crimea_caption
+from brink.viz.map_projection import off_map
 from brink.viz.narrate import step_heading, step_unit
 from brink.viz.playback import PLAY_LOCK, Player, controls, playing, rate, stop_playing
+from brink.viz.run_choice import choice_labels
 from brink.viz.statepanel import panel_html
 from brink.viz.timeline import panels_figure
-from brink.viz.vector import WIDTH, base_svg, off_map, projection, step_map
+from brink.viz.vector import WIDTH, base_svg, projection, step_map
 from brink.viz.vector import legend as map_legend
 from brink.viz.viewruns import LiveRun, Recorded, Tables, ensemble_pool, ensemble_shares
 from brink.viz.widgets import MapView, ParameterSliders
@@ -502,6 +504,18 @@ def _Body(scenario, tables, key, shares, runs, horizon, note, dispute=None, tool
     Panels(scenario, tables, shares, runs, horizon, key, dispute)
 
 
+def _choose_run(value: str, choices: dict[str, int]) -> None:
+    """The run picker: a run by its number, or by what it shows (``the longest (run 7)``)."""
+    run = choices.get(value)
+    if run is None:
+        try:
+            run = int(value)
+        except ValueError:
+            return
+    replay_run.set(run)
+    replay_step.set(0)
+
+
 @solara.component
 def ReplayPage(recorded: Recorded):
     run_ids = recorded.run_ids
@@ -510,6 +524,7 @@ def ReplayPage(recorded: Recorded):
     step = min(replay_step.value, last)
     tables = solara.use_memo(lambda: recorded.tables_for(run, step), [run, step])
     shares = solara.use_memo(recorded.shares, [])
+    choices = solara.use_memo(lambda: choice_labels(recorded.picks()), [])
     n_runs = len(run_ids)
 
     def advance() -> bool:
@@ -544,9 +559,9 @@ def ReplayPage(recorded: Recorded):
             solara.Text(str(recorded.directory), style={"font-size": "12px"})
             solara.Select(
                 "Run",
-                values=[str(r) for r in run_ids],
+                values=[*choices, *(str(r) for r in run_ids)],
                 value=str(run),
-                on_value=lambda value: replay_run.set(int(value)),
+                on_value=lambda value: _choose_run(value, choices),
             )
             solara.SliderInt(
                 f"{step_unit(recorded.scenario)}",

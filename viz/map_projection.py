@@ -432,3 +432,22 @@ def historical_name(code: str, year: int) -> str | None:
         if state.code == code and state.years[0] <= year <= state.years[1]:
             return state.name
     return None
+
+
+#: Arrows pointing from the map toward a state off it, by compass sector (east first).
+_ARROWS = ("→", "↗", "↑", "↖", "←", "↙", "↓", "↘")
+
+
+def off_map(scenario: Scenario) -> list[dict[str, str]]:
+    """The states off the map, for the strip beside it: code, name and an arrow toward it."""
+    extent = map_extent(scenario)
+    cx, cy = (extent.lon_min + extent.lon_max) / 2, (extent.lat_min + extent.lat_max) / 2
+    found = []
+    for code, spec in scenario.states.items():
+        if anchor(scenario, code, extent)[2]:
+            continue
+        lat, lon = spec.capital
+        angle = math.degrees(math.atan2(lat - cy, lon - cx)) % 360
+        arrow = _ARROWS[round(angle / 45) % 8]
+        found.append({"code": code, "name": spec.name, "arrow": arrow})
+    return found

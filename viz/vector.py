@@ -40,6 +40,7 @@ from brink.viz.map_layers import (
     SEA,
     _deployment_position,
     alliance_ties,
+    fought_deployments,
 )
 from brink.viz.map_projection import (
     _principal,
@@ -332,13 +333,7 @@ def _forces(scenario: Scenario, state: Situation, proj: Projection):
     placed: dict[tuple[float, float], int] = {}
     # In a war the sides' discs (warmap) stand for the forces in the theatre: the deployments
     # they count are not drawn again beside them (issue 27: three discs over one spot).
-    fought = {(code, war.theatre) for war in state.wars for side in war.sides for code in side}
-    shown = [
-        d
-        for d in sorted(state.deployments, key=lambda d: -d.troops)
-        if (d.owner, d.host) not in fought and (d.owner, d.near) not in fought
-    ]
-    for rank, deployment in enumerate(shown):
+    for rank, deployment in enumerate(fought_deployments(state)):
         lon, lat = _deployment_position(scenario, deployment, proj.extent)
         key = (round(lon, 1), round(lat, 1))
         count = placed.get(key, 0)
@@ -402,26 +397,6 @@ def _capitals(scenario: Scenario, state: Situation, proj: Projection):
                 )
             ],
         )
-
-
-#: Arrows pointing from the map toward a state off it, by compass sector (east first).
-_ARROWS = ("→", "↗", "↑", "↖", "←", "↙", "↓", "↘")
-
-
-def off_map(scenario: Scenario) -> list[dict[str, str]]:
-    """The states off the map, for the strip beside it: code, name and an arrow toward it."""
-    proj = projection(scenario)
-    extent = proj.extent
-    cx, cy = (extent.lon_min + extent.lon_max) / 2, (extent.lat_min + extent.lat_max) / 2
-    found = []
-    for code, spec in scenario.states.items():
-        if anchor(scenario, code, extent)[2]:
-            continue
-        lat, lon = spec.capital
-        angle = math.degrees(math.atan2(lat - cy, lon - cx)) % 360
-        arrow = _ARROWS[round(angle / 45) % 8]
-        found.append({"code": code, "name": spec.name, "arrow": arrow})
-    return found
 
 
 #: What the step's layer draws, bottom to top: each is a function of the scenario, the step's

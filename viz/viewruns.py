@@ -235,6 +235,15 @@ class Recorded:
         """The dispute the outcome panel follows (:func:`main_dispute`)."""
         return main_dispute(self.scenario, self.tables["runs"])
 
+    def picks(self) -> dict[str, int]:
+        """The run that ends in war, of the most likely ending, the longest and the most
+        eventful (:func:`brink.viz.run_choice.pick_runs`)."""
+        from brink.viz.run_choice import pick_runs
+
+        return pick_runs(
+            self.tables["runs"], self.tables["steps"], self.tables["events"], self.dispute
+        )
+
     def shares(self) -> pd.DataFrame:
         return outcome_shares(
             self.tables["runs"], self.tables["events"], self.dispute, self.params.horizon
