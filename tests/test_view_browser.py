@@ -403,16 +403,11 @@ def war_run_dir(tmp_path_factory):
     import json
 
     import pyarrow.parquet as pq
+    from view_scenario import forced_war_run
 
     from brink.experiments.run_output import TABLE_COLUMNS, rows_to_table
-    from brink.viz.viewruns import LiveRun
 
-    scenario = load_scenario("black_sea_2022")
-    live = LiveRun(scenario, scenario_params(scenario), seed=17)
-    live.step()
-    live.model._begin_war(live.model.disputes["ukraine_neutrality"], detail="forced by the test")
-    for _ in range(8):
-        live.step()
+    _scenario, live = forced_war_run(8)
     live.model.finish()
     out = tmp_path_factory.mktemp("war") / "run"
     out.mkdir()

@@ -349,18 +349,12 @@ def test_animate_draws_the_war_keeps_labels_apart_and_the_legend_outside(tmp_pat
     """Issue 27: brink animate's legend sat inside the map under its labels and the war's
     layers were missing. A frame of a war day has the front and both sides' discs, no two
     visible labels of the map overlap, and the legend is outside the map's axes."""
-    from brink.scenarios.loader import load_scenario
-    from brink.sim.params import scenario_params
+    from view_scenario import forced_war_run
+
     from brink.sim.record import FRONT_COLUMNS
     from brink.viz.animate import draw_frame
-    from brink.viz.viewruns import LiveRun
 
-    scenario = load_scenario("black_sea_2022")
-    live = LiveRun(scenario, scenario_params(scenario), seed=17)
-    live.step()
-    live.model._begin_war(live.model.disputes["ukraine_neutrality"], detail="forced by the test")
-    for _ in range(4):
-        live.step()
+    scenario, live = forced_war_run(4)
     tables = live.tables()
     frames = {
         "steps": tables.steps,

@@ -29,10 +29,10 @@ from brink.viz.warmap import (
     MAX_ARROWS,
     _ground,
     _principals,
-    apart,
-    disc_places,
+    _sides_fighting,
     front_ends,
     front_position,
+    side_discs,
 )
 
 
@@ -89,12 +89,8 @@ def draw_war(ax: Axes, scenario: Scenario, state: Situation, extent: Extent) -> 
         ax.plot(
             *zip(*ends, strict=True), color=FRONT_COLOUR, lw=3, solid_capstyle="round", zorder=4
         )
-        radii = tuple(3.8 * math.sqrt(max(troops, 0.5)) for troops in war.forces)
-        places = apart(*disc_places(ground, war.control, radii), radii)
-        for index, side in enumerate(("challenger", "target")):
-            troops = war.forces[index]
-            if troops <= 0:
-                continue
+        radii, places = side_discs(ground, war)
+        for index, side, troops in _sides_fighting(war):
             lon, lat = _lonlat(proj, *places[index])
             # the disc's radius in points: SVG units over the map's width in points
             width_pt = ax.get_window_extent().width * 72 / ax.figure.dpi

@@ -268,6 +268,20 @@ def apart(
     )
 
 
+def side_discs(ground: _Ground, war: WarFront):
+    """Each side's disc: radii (area ∝ troops, as the deployments' discs: 10,000 ↔ a 12-unit
+    radius) and centres, kept apart (:func:`apart`)."""
+    radii = tuple(3.8 * math.sqrt(max(troops, 0.5)) for troops in war.forces)
+    return radii, apart(*disc_places(ground, war.control, radii), radii)
+
+
+def _sides_fighting(war: WarFront):
+    """(index, side, troops) of each side with troops in the theatre."""
+    for index, side in enumerate(("challenger", "target")):
+        if war.forces[index] > 0:
+            yield index, side, war.forces[index]
+
+
 # -- the layers ---------------------------------------------------------------------------------
 
 
@@ -345,13 +359,8 @@ def side_forces_layer(scenario: Scenario, state: Situation, proj: Projection) ->
         ground = _ground(scenario, proj, war.theatre, principals[0])
         if ground is None:
             continue
-        # Area proportional to troops, as the deployments' discs: 10,000 ↔ a 12-unit radius.
-        radii = tuple(3.8 * math.sqrt(max(troops, 0.5)) for troops in war.forces)
-        places = apart(*disc_places(ground, war.control, radii), radii)
-        for index, side in enumerate(("challenger", "target")):
-            troops = war.forces[index]
-            if troops <= 0:
-                continue
+        radii, places = side_discs(ground, war)
+        for index, side, troops in _sides_fighting(war):
             radius = radii[index]
             x, y = places[index]
             who = _side_name(scenario, principals[index])
