@@ -107,6 +107,11 @@ error = solara.reactive("")
 #: Width in pixels of the page's column of map, log and panels, as the browser reports it
 #: (``map.vue``): the panels are drawn at that width, so their text is not shrunk (issue 27).
 content_width = solara.reactive(0)
+#: The seeds of the live ensemble's run that ends in war, of the most likely ending, of the
+#: longest and of the most eventful (``viewruns.ensemble_shares``), for the run picker.
+live_picks: solara.Reactive[dict[str, int]] = solara.reactive({})
+#: The root seed of the ensemble a picked run came from (None: the run's own seed is the root).
+ensemble_root: solara.Reactive[int | None] = solara.reactive(None)
 
 
 def _ensemble_size() -> int:
@@ -353,9 +358,33 @@ def Controls(run: LiveRun):
     )
 
 
+def choose_live_run(label: str) -> None:
+    """Show the ensemble's run that ``label`` names (its seed): a new live run from it."""
+    choices = choice_labels(live_picks.value)
+    if label in choices:
+        if ensemble_root.value is None:
+            ensemble_root.set(seed.value)  # the ensemble stays the one the run was picked from
+        seed.set(choices[label])
+        reset()
+
+
+def type_seed(value: int) -> None:
+    """A seed typed in: the run and its ensemble start from it (on Reset)."""
+    ensemble_root.set(None)
+    seed.set(value)
+
+
 @solara.component
 def SeedInput():
-    solara.InputInt("Seed", value=seed.value, on_value=seed.set)
+    choices = choice_labels(live_picks.value)
+    if choices:
+        solara.Select(
+            "Show a run of the ensemble",
+            values=list(choices),
+            value=next((k for k, v in choices.items() if v == seed.value), None),
+            on_value=choose_live_run,
+        )
+    solara.InputInt("Seed", value=seed.value, on_value=type_seed)
     solara.Text(
         "Seed and parameter changes take effect on Reset.",
         style={"font-size": "12px", "color": "#666"},
@@ -372,13 +401,16 @@ def LiveBody(run: LiveRun):
     def estimate():
         if runs == 0 or not run.scenario.demands:
             return None
-        job = ensemble_pool().submit(ensemble_shares, run.scenario, run.params, run.seed, runs)
+        root = ensemble_root.value if ensemble_root.value is not None else run.seed
+        job = ensemble_pool().submit(ensemble_shares, run.scenario, run.params, root, runs)
         return job.result()
 
     estimate_task = solara.lab.use_task(estimate, dependencies=[id(run)], prefer_threaded=True)
     estimate = estimate_task.latest
     shares = estimate[0] if estimate is not None else pd.DataFrame()
     dispute = estimate[1] if estimate is not None else None
+    picks = estimate[2] if estimate is not None and len(estimate) > 2 else {}
+    solara.use_effect(lambda: live_picks.set(dict(picks)), [id(estimate)])
     _Body(
         run.scenario,
         tables,

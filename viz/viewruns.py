@@ -111,17 +111,29 @@ class LiveRun:
 
 
 def ensemble_shares(scenario: Scenario, params: ModelParams, seed: int, runs: int):
-    """The outcome estimate of the live view: ``runs`` replications from root ``seed``."""
+    """The outcome estimate of the live view: ``runs`` replications from root ``seed``; the
+    shares of each outcome by day, the dispute they follow, and the seed of the run that ends
+    in war, of the most likely ending, of the longest and of the most eventful
+    (:func:`brink.viz.run_choice.pick_runs`; a run is the same from its seed alone)."""
+    from brink.viz.run_choice import pick_runs
+
+    seeds = spawn_seeds(seed, runs)
     records = [
-        simulate(scenario, params, run_seed, run=index)
-        for index, run_seed in enumerate(spawn_seeds(seed, runs))
+        simulate(scenario, params, run_seed, run=index) for index, run_seed in enumerate(seeds)
     ]
     runs_frame = pd.DataFrame([row for record in records for row in record.runs])
-    events_frame = pd.DataFrame(
-        [row for record in records for row in record.events if row["action"] in ("war", "spiral")]
+    all_events = pd.DataFrame([row for record in records for row in record.events])
+    events_frame = (
+        all_events[all_events["action"].isin(("war", "spiral"))] if len(all_events) else all_events
     )
+    lengths = pd.DataFrame(
+        [{"run": index, "step": record.steps[-1]["step"] if record.steps else 0}
+         for index, record in enumerate(records)]
+    )  # fmt: skip
     dispute = main_dispute(scenario, runs_frame)
-    return outcome_shares(runs_frame, events_frame, dispute, params.horizon), dispute
+    picks = pick_runs(runs_frame, lengths, all_events, dispute)
+    by_seed = {kind: seeds[run] for kind, run in picks.items()}
+    return outcome_shares(runs_frame, events_frame, dispute, params.horizon), dispute, by_seed
 
 
 _ENSEMBLE_POOL: ProcessPoolExecutor | None = None
