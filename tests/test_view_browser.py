@@ -232,6 +232,9 @@ def test_map_labels_never_overlap(browser, urls, size):
         assert not shown.get("KAZ", "").startswith(tuple("←↖↑↗→↘↓↙")), shown.get("KAZ")
         assert any(text.startswith("RUS ") for text in _troop_labels(page)), _troop_labels(page)
         assert page.locator(f"{MAP} .brink-label:not(.brink-hidden)").count() >= 10
+        if size[0] >= 1440:  # room for nearly every name (they stood clear of the badges)
+            names = page.locator(f"{MAP} .k-name:not(.brink-hidden)").count()
+            assert names >= page.locator(f"{MAP} .k-name").count() - 2
         # Names are drawn at a fixed size on screen, whatever the map's width.
         height = page.locator(f"{MAP} .k-name text").first.evaluate(
             "el => el.getBoundingClientRect().height"
