@@ -340,8 +340,8 @@ def front_layer(scenario: Scenario, state: Situation, proj: Projection) -> Itera
                 Label(
                     "front",
                     f"front: {state_name(scenario, challenger)} holds {share_text} of {where}",
-                    mx,
-                    my,
+                    # at one end of the line, so the label does not hide the line itself
+                    *max(ends, key=lambda end: end[1]),
                     8.5,
                     FRONT_COLOUR,
                     tip=tip,
@@ -373,8 +373,8 @@ def side_forces_layer(scenario: Scenario, state: Situation, proj: Projection) ->
             colour = SIDE_COLOURS[side]
             yield (
                 f'<circle class="side-forces side-{side}" cx="{x:.1f}" cy="{y:.1f}" '
-                f'r="{radius:.1f}" fill="{colour}" fill-opacity="0.3" stroke="{colour}" '
-                f'stroke-width="2" data-troops="{troops:.3f}" data-tip="{attr(tip)}"/>',
+                f'r="{radius:.1f}" fill="#ffffff" fill-opacity="0.45" stroke="{colour}" '
+                f'stroke-width="3" data-troops="{troops:.3f}" data-tip="{attr(tip)}"/>',
                 [
                     Label(
                         "troops",
