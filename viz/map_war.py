@@ -96,8 +96,10 @@ def draw_war(ax: Axes, scenario: Scenario, state: Situation, extent: Extent) -> 
             width_pt = ax.get_window_extent().width * 72 / ax.figure.dpi
             radius_pt = radii[index] * width_pt / 1000.0
             colour = SIDE_COLOURS[side]
-            ax.scatter([lon], [lat], s=math.pi * radius_pt**2, facecolor=colour, alpha=0.3,
-                       edgecolor=colour, linewidth=1.5, zorder=5)  # fmt: skip
+            # white-filled with a ring of the side's colour, as in the view (a blue disc
+            # vanished on the target's blue)
+            ax.scatter([lon], [lat], s=math.pi * radius_pt**2, facecolor=(1, 1, 1, 0.45),
+                       edgecolor=colour, linewidth=2.2, zorder=5)  # fmt: skip
             who = state_name(scenario, (challenger, target)[index])
             text = ax.annotate(
                 f"{who}'s side {_troops_short(troops)}",
