@@ -243,6 +243,27 @@ def screenshots(page, directory: Path, size: tuple[int, int]) -> list[Path]:
     return saved
 
 
+def _open_settings(page) -> bool:
+    """Show the side column if the page's width hides it at first; True if it was hidden."""
+    if page.locator(".v-select__selections").first.is_visible():
+        return False
+    page.locator("label[for='brink-side-toggle']").click()
+    page.locator(".v-select__selections").first.wait_for()
+    return True
+
+
+def history_screenshots(browser, args, watch: RequestWatch) -> None:
+    """Day 0 of each scenario of ``args.history`` at 1024×768: ``view-1024x768-NAME.png``."""
+    for name in args.history:
+        with serve({ENV_SCENARIO: name, ENV_ENSEMBLE: "0"}) as (url,):
+            page = _open(browser, url, (1024, 768), watch)
+            page.wait_for_timeout(3000)
+            path = args.screenshots / f"view-1024x768-{name.rsplit('/', 1)[-1]}.png"
+            size_bytes = save_screenshot(page, path)
+            print(f"screenshot {path} ({size_bytes / 1024:.0f} KB): {day_text(page)}")
+            page.close()
+
+
 def war_screenshots(browser, args, watch: RequestWatch) -> None:
     """Replay run ``args.war_index`` of ``args.war_run`` at day ``args.war_day``, hover the
     front, and save ``view-SIZE-war.png`` at each screenshot size."""
@@ -250,11 +271,14 @@ def war_screenshots(browser, args, watch: RequestWatch) -> None:
     with serve(replay) as (url,):
         for size in SCREENSHOT_SIZES:
             page = _open(browser, url, size, watch)
+            settings = _open_settings(page)
             page.locator(".v-select__selections").first.click()
             page.locator(".v-list-item:visible").filter(
                 has_text=re.compile(f"^{args.war_index}$")
             ).first.click()
             page.locator("body").get_by_text(f"replay of run {args.war_index} of").wait_for()
+            if settings:
+                page.locator("label[for='brink-side-toggle']").click()  # closed again
             for _ in range(args.war_day):
                 old = map_source(page)
                 _button(page, "Forward").click()
@@ -294,6 +318,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--war-run", type=Path, default=None, metavar="DIR")
     parser.add_argument("--war-index", type=int, default=0)
     parser.add_argument("--war-day", type=int, default=30)
+    parser.add_argument("--history", nargs="*", default=[], metavar="SCENARIO")
     args = parser.parse_args(argv)
     environment = {ENV_SCENARIO: args.scenario, ENV_ENSEMBLE: "40"}
     watch = RequestWatch()
@@ -324,6 +349,7 @@ def main(argv: list[str] | None = None) -> int:
                 page.close()
             if args.war_run is not None:
                 war_screenshots(browser, args, watch)
+            history_screenshots(browser, args, watch)
     server = statistics.median(server_side(args.scenario, args.steps))
     print(f"server side (step + tables + vector map, no browser): median {server:.3f} s")
     print(

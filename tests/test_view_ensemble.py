@@ -32,9 +32,10 @@ def test_the_worker_runs_lower_and_gives_the_estimate_of_the_server_process():
     assert ensemble_pool() is pool  # one worker for every tab
     worker_nice = pool.submit(os.nice, 0).result()
     assert worker_nice == min(19, os.nice(0) + ENSEMBLE_NICE)
-    shares, dispute = pool.submit(ensemble_shares, scenario, params, 7, 3).result()
-    here_shares, here_dispute = ensemble_shares(scenario, params, 7, 3)
+    shares, dispute, picks = pool.submit(ensemble_shares, scenario, params, 7, 3).result()
+    here_shares, here_dispute, here_picks = ensemble_shares(scenario, params, 7, 3)
     assert dispute == here_dispute
+    assert picks == here_picks and set(picks) >= {"longest", "likely", "eventful"}
     assert len(shares) > 0
     pd.testing.assert_frame_equal(shares, here_shares)
 

@@ -6,6 +6,7 @@ import io
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 from matplotlib.collections import PolyCollection
 from matplotlib.colors import to_rgba
@@ -24,6 +25,7 @@ from brink.viz.map_projection import (
     map_extent,
     world,
 )
+from brink.viz.map_sides import SIDE_FILLS
 from brink.viz.map_situation import situation
 from brink.viz.narrate import dispute_label
 
@@ -132,22 +134,64 @@ def test_alliance_ties_form_a_spanning_tree_of_short_lines():
 
 
 def _face_of(ax, code: str, extent) -> np.ndarray:
-    rings = _rings_in(extent)
+    """The fill of the first outline of ``code`` drawn (found by its points, whatever the
+    order the map draws its outlines in)."""
+    ring = next(ring for ring_code, ring in _rings_in(extent) if ring_code == code)
     collection = next(c for c in ax.collections if isinstance(c, PolyCollection))
-    index = next(i for i, (ring_code, _) in enumerate(rings) if ring_code == code)
+    index = next(
+        i
+        for i, path in enumerate(collection.get_paths())
+        if len(path.vertices) >= len(ring) and np.allclose(path.vertices[: len(ring)], ring)
+    )
     return collection.get_facecolors()[index]
 
 
-def test_states_are_coloured_by_posture_and_others_grey():
+def test_states_are_filled_by_side_with_posture_at_the_capital_and_others_grey():
+    """Issue 27: Russia, Belarus and Ukraine were one orange (posture); the fill now shows the
+    side — the challenger's camp red, the target's blue, the uncommitted pale — and posture
+    is a badge at the capital."""
     scenario = black_sea()
     steps = steps_frame({4: {"RUS": 4, "UKR": 3, "BLR": 2, "POL": 1, "ROU": 1, "FRA": 1}})
     figure = Figure()
     ax = figure.add_subplot()
     extent = map_extent(scenario)
     draw_map(ax, scenario, steps, None, 4, extent=extent)
-    assert np.allclose(_face_of(ax, "RUS", extent), to_rgba(POSTURE_COLOURS[4]))
-    assert np.allclose(_face_of(ax, "UKR", extent), to_rgba(POSTURE_COLOURS[3]))
+    russia, ukraine = _face_of(ax, "RUS", extent), _face_of(ax, "UKR", extent)
+    assert np.allclose(russia, to_rgba(SIDE_FILLS[("challenger", "principal")]))
+    assert np.allclose(ukraine, to_rgba(SIDE_FILLS[("target", "principal")]))
+    assert np.allclose(_face_of(ax, "POL", extent), to_rgba(SIDE_FILLS[("target", "coalition")]))
+    # Belarus hosts Russia's troops: on Russia's side, not the uncommitted's colour.
+    assert np.allclose(_face_of(ax, "BLR", extent), to_rgba(SIDE_FILLS[("challenger", "bound")]))
     assert np.allclose(_face_of(ax, "DEU", extent), to_rgba(OTHER_LAND))
+    assert not np.allclose(russia, ukraine)
+    badges = {
+        tuple(np.round(c.get_offsets()[0], 2)): c.get_facecolors()[0]
+        for c in ax.collections
+        if type(c).__name__ == "PathCollection" and len(c.get_offsets()) == 1
+    }
+    for code, level in (("RUS", 4), ("UKR", 3), ("BLR", 2)):
+        lat, lon = scenario.states[code].capital
+        assert np.allclose(badges[(round(lon, 2), round(lat, 2))], to_rgba(POSTURE_COLOURS[level]))
+
+
+def test_sides_put_an_alliance_target_in_coalition_and_war_belligerents_on_their_side():
+    from brink.viz.map_sides import alignments, camp_names
+    from brink.viz.warmap import WarFront
+
+    scenario = black_sea()
+    state = situation(scenario, None, None, 0)
+    sides = alignments(scenario, state)
+    assert (sides["RUS"].camp, sides["RUS"].role) == ("challenger", "principal")
+    assert (sides["USA"].camp, sides["USA"].role) == ("target", "principal")  # NATO's leader
+    assert (sides["FRA"].camp, sides["FRA"].role) == ("target", "coalition")
+    assert camp_names(scenario) == {"challenger": "Russia", "target": "Ukraine and NATO"}
+    war = WarFront(
+        "ukraine", "UKR", 3, 0.1, (150, 200), (1, 1), (1, 1), (("RUS",), ("UKR", "ROU")), ((), ())
+    )
+    from dataclasses import replace
+
+    at_war = alignments(scenario, replace(state, wars=(war,)))
+    assert (at_war["ROU"].camp, at_war["ROU"].role) == ("target", "at war")
 
 
 def test_crimea_is_hatched_in_ukraines_colour_and_the_caption_says_so():
@@ -158,7 +202,7 @@ def test_crimea_is_hatched_in_ukraines_colour_and_the_caption_says_so():
     draw_map(ax, scenario, steps, None, 4)
     hatched = [c for c in ax.collections if isinstance(c, PolyCollection) and c.get_hatch()]
     assert len(hatched) == 1
-    assert np.allclose(hatched[0].get_facecolors()[0], to_rgba(POSTURE_COLOURS[3]))
+    assert np.allclose(hatched[0].get_facecolors()[0], to_rgba(SIDE_FILLS[("target", "principal")]))
     texts = " ".join(t.get_text() for t in ax.texts)
     assert "Crimea" in texts and "Ukrainian territory under Russian control since 2014" in texts
 
@@ -175,9 +219,12 @@ def test_the_map_names_the_day_and_draws_demands_sanctions_and_troops():
     assert "demand: NATO" in texts
     assert "sanctions threatened by 2 states" in texts
     assert "FRA 1k" in texts and "RUS 100k" in texts and "RUS 30k" in texts
-    assert "United States (off map)" in texts
+    # A state off the map is named under it, not in a box over land (issue 27).
+    assert not any("(off map)" in text for text in texts)
+    assert any(text.startswith("Off the map: ← United States") for text in texts), texts
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert "5 war" in legend and "NATO (defence pact)" in legend
+    assert "posture: war" in legend and "NATO (defence pact)" in legend
+    assert "Russia" in legend and "Ukraine and NATO" in legend
 
 
 def test_a_war_is_drawn_as_war():
@@ -249,14 +296,19 @@ def test_a_state_that_no_longer_exists_is_drawn_on_todays_outlines():
     owners = outline_owners(cold_war)
     assert owners["RUS"] == "SUN" and owners["KAZ"] == "SUN"
     assert owners["UKR"] == "UKR"  # a state the scenario has keeps its own outline
-    assert "before 2014" in crimea_caption(cold_war)
+    # A caption fitting the year: the Soviet Union drawn from today's outlines, no word on
+    # Crimea (issue 27: every map before 2014 carried the caption about it).
+    assert "Borders of 1962: Soviet Union" in crimea_caption(cold_war)
+    assert "Crimea" not in crimea_caption(cold_war)
     assert "since 2014" in crimea_caption(scenario)
+    assert "before 2014" in crimea_caption(replace(scenario, start_date="2008-08-07"))
     steps = steps_frame({1: {"SUN": 4, "UKR": 1, "USA": 1}})
     figure = Figure()
     ax = figure.add_subplot()
     extent = map_extent(cold_war)
     draw_map(ax, cold_war, steps, None, 1, extent=extent)
-    assert np.allclose(_face_of(ax, "RUS", extent), to_rgba(POSTURE_COLOURS[4]))
+    # Russia's outline is the Soviet Union's: one shape in its colour, inner borders too.
+    assert np.allclose(_face_of(ax, "RUS", extent), _face_of(ax, "KAZ", extent))
     # Before 2014 Crimea is not hatched.
     assert not [c for c in ax.collections if isinstance(c, PolyCollection) and c.get_hatch()]
 
@@ -291,3 +343,43 @@ def test_the_fast_map_png_shows_what_the_map_figure_shows_on_every_step():
     assert len(differ_12_13) and differ_12_13.max() < 40
     differ_13_14 = np.nonzero(np.abs(drawn[13] - drawn[14]).max(axis=2) > 3)[0]
     assert differ_13_14.max() > 100
+
+
+def test_animate_draws_the_war_keeps_labels_apart_and_the_legend_outside(tmp_path):
+    """Issue 27: brink animate's legend sat inside the map under its labels and the war's
+    layers were missing. A frame of a war day has the front and both sides' discs, no two
+    visible labels of the map overlap, and the legend is outside the map's axes."""
+    from view_scenario import forced_war_run
+
+    from brink.sim.record import FRONT_COLUMNS
+    from brink.viz.animate import draw_frame
+
+    scenario, live = forced_war_run(4)
+    tables = live.tables()
+    frames = {
+        "steps": tables.steps,
+        "events": tables.events,
+        "beliefs": tables.beliefs,
+        "fronts": pd.DataFrame(tables.fronts, columns=list(FRONT_COLUMNS)),
+    }
+    figure = Figure(figsize=(12.0, 6.4), dpi=80)
+    draw_frame(figure, scenario, frames, pd.DataFrame(), 0, tables.step, 10, 1, None)
+    figure.canvas.draw() if hasattr(figure.canvas, "draw") else None
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    ax = figure.axes[0]
+    texts = [t for t in ax.texts if t.get_visible() and t.get_text()]
+    sides = [t.get_text() for t in texts if "'s side" in t.get_text()]
+    assert any(text.startswith("Russia's side") for text in sides), sides
+    assert any(text.startswith("Ukraine's side") for text in sides), sides
+    boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in texts]
+    for i, (a, p) in enumerate(boxes):
+        for b, q in boxes[i + 1 :]:
+            assert not p.overlaps(q), (a, b)
+    assert ax.get_legend() is None
+    (legend,) = figure.legends
+    assert not legend.get_window_extent(renderer).overlaps(ax.get_window_extent(renderer))
+    assert "front line" in [t.get_text() for t in legend.get_texts()]

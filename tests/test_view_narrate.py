@@ -126,6 +126,55 @@ def test_without_a_scenario_codes_stand_in_for_names():
     assert narrate(event(2, "AAA", "novel_action", "BBB")) == "Day 2 — AAA novel action (BBB)"
 
 
+def test_a_join_names_the_side_joined_and_a_stay_out_the_war():
+    """Issue 27: "Bulgaria enters the war against Ukraine" was said of Bulgaria joining
+    Ukraine's side: the join's target is the side joined (sim/war.py)."""
+    scenario = black_sea()
+    line = narrate(event(9, "ROU", "join_war", "UKR", "ukraine", level=5), scenario)
+    assert line == "Day 9 — Romania joins the war on the side of Ukraine"
+    assert "against" not in line
+    two = narrate_all(
+        [event(9, code, "join_war", "UKR", "ukraine", level=5) for code in ("ROU", "POL")],
+        scenario,
+    )
+    assert two == ["Day 9 — Romania and Poland join the war on the side of Ukraine"]
+    out = narrate(event(9, "POL", "stay_out", None, "ukraine_neutrality"), scenario)
+    assert out == "Day 9 — Poland stays out of the war over Ukraine neutrality"
+
+
+def test_two_yields_on_one_day_are_told_as_the_one_that_counted():
+    """Issue 27: "backs down" and "concedes" by both sides on one day contradicted each other;
+    the dispute's outcome tells which counted."""
+    scenario = black_sea()
+    rows = [
+        event(5, "RUS", "back_down", "UKR", "ukraine", level=3, amount=0.0),
+        event(5, "UKR", "concede", "RUS", "ukraine", level=3, amount=0.6),
+    ]
+    assert narrate_all(rows, scenario, outcomes={"ukraine": "yield_target"}) == [
+        "Day 5 — Ukraine concedes to Russia (Russia was ready to give way that day too)"
+    ]
+    assert narrate_all(rows, scenario, outcomes={"ukraine": "yield_challenger"}) == [
+        "Day 5 — Russia backs down before Ukraine (Ukraine was ready to give way that day too)"
+    ]
+    assert narrate_all(rows, scenario) == [
+        "Day 5 — Russia and Ukraine both give way on the same day"
+    ]
+    # One side's yield alone, or yields in two disputes, stay as they are.
+    assert len(narrate_all(rows[:1], scenario)) == 1
+    other = {**rows[1], "dispute": "nato"}
+    assert len(narrate_all([rows[0], other], scenario)) == 2
+
+
+def test_dates_follow_the_days_a_step_lasts():
+    """Issue 27: with step_days = 7 the heading counted days one by one."""
+    scenario = black_sea()
+    assert step_heading(scenario, 10, step_days=7) == "Day 70 · 12 March 2022"
+    assert step_heading(scenario, 10) == "Day 10 · 11 January 2022"
+    assert narrate(event(3, "RUS", "withdraw", "BLR", amount=1.0), scenario, 7).startswith(
+        "Day 21 — "
+    )
+
+
 def test_headings_give_the_date_of_a_step():
     from dataclasses import replace
 

@@ -13,6 +13,8 @@ from brink.sim.params import PARAMETERS, scenario_params
 from brink.sim.power import troops_in_theatre
 from brink.viz.eventlog import log_html
 from brink.viz.map_layers import POSTURE_COLOURS
+from brink.viz.map_projection import off_map
+from brink.viz.map_sides import alignments
 from brink.viz.map_situation import situation
 from brink.viz.statepanel import panel_html
 from brink.viz.vector import base_svg, forces_in_theatre, legend, step_map, theatres
@@ -46,31 +48,62 @@ def test_the_map_is_well_formed_svg_and_names_no_outside_address(scenario, run):
         assert "http" not in text and "//" not in text  # nothing to fetch from anywhere
 
 
-def test_each_state_on_the_map_is_a_shape_coloured_by_its_posture(scenario, run):
+def test_each_state_on_the_map_is_a_shape_filled_by_its_side_with_its_posture_badge(scenario, run):
     tables = run.tables()
     drawn = step_map(scenario, tables.steps, tables.events, tables.step)
-    codes = set(re.findall(r'class="state s-(\w+)" data-code="\1"', base_svg(scenario)))
+    codes = set(re.findall(r'class="state s-(\w+)[ "]', base_svg(scenario)))
     assert {"RUS", "UKR", "BLR", "POL", "LTU"} <= codes
-    postures = situation(scenario, tables.steps, tables.events, tables.step).postures
+    state = situation(scenario, tables.steps, tables.events, tables.step)
+    sides = alignments(scenario, state)
     latest = tables.steps[tables.steps["step"] == tables.step].set_index("state")["posture"]
     for code in codes:
-        assert postures[code] == latest[code]
-        assert f".brink-map path.s-{code}{{fill:{POSTURE_COLOURS[postures[code]]}}}" in drawn.layer
-    assert len({postures[code] for code in codes}) > 1  # a wrong colouring would be uniform
+        assert f".brink-map path.s-{code}{{fill:{sides[code].fill}}}" in drawn.layer
+    # Russia, Belarus and Ukraine part by colour (issue 27: one orange on day 0), and
+    # Armenia and Kazakhstan (CSTO) are on Russia's side, not NATO's.
+    fills = {code: sides[code].fill for code in ("RUS", "UKR", "BLR", "POL", "ARM", "KAZ")}
+    assert fills["RUS"] != fills["UKR"] and fills["BLR"] != fills["UKR"]
+    assert sides["ARM"].camp == sides["KAZ"].camp == sides["RUS"].camp != sides["POL"].camp
+    for code in scenario.states:
+        match = re.search(
+            rf'data-code="{code}" data-posture="(\d)" style="fill:([^"]+)"', drawn.layer
+        )
+        if match is None:
+            continue  # off the map: no capital drawn
+        assert int(match.group(1)) == latest[code] == state.postures[code]
+        assert match.group(2) == POSTURE_COLOURS[state.postures[code]]
 
 
-def test_labels_name_every_state_and_come_highest_priority_first(scenario, run):
+def test_labels_name_every_state_on_the_map_essentials_first_and_the_rest_in_the_strip(
+    scenario, run
+):
+    """Issue 27: the key labels vanished at 1024×768 and "Kazakhstan (off map)" sat over
+    Russia with Kazakhstan on the map. States on the map are named on it, the principals, the
+    theatre and the largest forces first and marked never to be hidden; the others are in the
+    strip beside the map, never over land."""
     tables = run.tables()
     drawn = step_map(scenario, tables.steps, tables.events, tables.step)
     labels = _svg(drawn.labels)
     names = {g.get("data-code") for g in labels if "k-name" in g.get("class")}
-    off_map = {g.get("data-code") for g in labels if "k-offmap" in g.get("class")}
-    assert names | off_map == set(scenario.states)
-    assert "USA" in off_map and "RUS" in names
+    strip = {entry["code"] for entry in off_map(scenario)}
+    assert not any("k-offmap" in g.get("class") for g in labels)
+    assert names | strip == set(scenario.states) and not names & strip
+    assert "USA" in strip and "RUS" in names and "KAZ" in names  # Kazakhstan's land is shown
+    assert all(entry["arrow"] in "←↖↑↗→↘↓↙" for entry in off_map(scenario))
     priorities = [float(g.get("data-priority")) for g in labels]
     assert priorities == sorted(priorities, reverse=True)
-    kinds = [g.get("class").split()[1] for g in labels]
-    assert kinds[0] == "k-demand"  # the open demands come first
+    essential = [g for g in labels if g.get("data-essential") == "1"]
+    first = labels[: len(essential)]
+    assert first == essential  # placed before every other label
+    essential_names = {g.get("data-code") for g in essential if "k-name" in g.get("class")}
+    assert essential_names == {"RUS", "UKR", "USA", "POL"} & names  # POL: a theatre
+    troops = sorted(
+        (d for d in situation(scenario, tables.steps, tables.events, tables.step).deployments),
+        key=lambda d: -d.troops,
+    )
+    largest = [g for g in essential if "k-troops" in g.get("class")]
+    assert len(largest) == 2
+    assert any(g.findtext("{*}text").startswith("RUS") for g in largest)
+    assert troops[0].owner == "RUS"
 
 
 def test_forces_in_the_theatre_agree_with_the_model(scenario, run):
@@ -107,11 +140,26 @@ def test_state_panel_shows_beliefs_beside_truth_troops_and_decisions(scenario, r
             f'<td>{name}</td><td class="num">{row.believed:.2f}</td>'
             f'<td class="num">{row.true:.2f}</td>'
         ) in panel
-    assert "Belarus (near Ukraine)" in panel
+    assert "in Belarus at the border of Ukraine" in panel
     events = tables.events
     assert len(events[(events["actor"] == "RUS") & (events["action"] == "deploy")])
     assert "Russia deploys" in panel
     assert panel_html(scenario, tables.steps, tables.events, tables.beliefs, "XXX", 4) == ""
+
+
+def test_a_troop_circle_and_its_state_say_where_the_troops_stand_in_one_wording(scenario, run):
+    """Issue 27: a circle said "in Russia near Ukraine" while Russia's block said "106k in
+    Ukraine"; both now say where the troops stand in the same words."""
+    tables = run.tables()
+    drawn = step_map(scenario, tables.steps, tables.events, tables.step)
+    import re
+
+    tips = re.findall(r'class="troops"[^>]*data-code="RUS" data-tip="([^"]*)"', drawn.layer)
+    assert tips, "Russia's troops are drawn"
+    for tip in tips:
+        place = tip.split(" troops ", 1)[1]
+        assert place in drawn.info["RUS"]["forces"], (place, drawn.info["RUS"]["forces"])
+    assert "in Ukraine" not in drawn.info["RUS"]["forces"].replace("border of Ukraine", "")
 
 
 @pytest.mark.parametrize("spec", list(PARAMETERS.values()), ids=lambda spec: spec.name)
@@ -181,7 +229,7 @@ def test_every_bundled_scenario_draws(name):
     _svg(base_svg(scenario), drawn.layer, drawn.labels)
     assert set(drawn.info) == set(scenario.states)
     labelled = {g.get("data-code") for g in _svg(drawn.labels) if g.get("data-code")}
-    assert set(scenario.states) <= labelled
+    assert set(scenario.states) <= labelled | {entry["code"] for entry in off_map(scenario)}
     for code in scenario.states:
         panel_html(scenario, tables.steps, tables.events, tables.beliefs, code, tables.step)
 
@@ -279,3 +327,52 @@ def test_the_legend_names_the_war_layers_in_words(scenario):
     texts = [entry["text"] for entry in legend(scenario)]
     for words in ("held by the challenger in a war", "front line", "aid (donor → side it helps)"):
         assert words in texts
+
+
+@pytest.mark.parametrize(
+    ("name", "code", "units"),
+    [
+        ("history/july_1914", "AUH", ("AUT", "HUN", "CZE", "HRV", "BIH")),
+        ("history/cuban_missile_1962", "SUN", ("RUS", "UKR", "KAZ", "EST")),
+        ("history/munich_1938", "CSK", ("CZE", "SVK")),
+    ],
+)
+def test_a_state_of_its_time_is_one_shape_from_the_historical_table(name, code, units):
+    """Issue 27: July 1914 had no shape for Austria-Hungary, the Soviet Union was today's
+    Russia. Each is one path of today's outlines on its territory, inner borders in its fill."""
+    from brink.viz.map_projection import outline_owners, world
+    from brink.viz.svgparts import projection, svg_path
+
+    scenario = load_scenario(name)
+    base = base_svg(scenario)
+    shapes = re.findall(
+        rf'<path class="state s-{code} h-{code}" data-code="{code}" d="([^"]+)"', base
+    )
+    assert len(shapes) == 1
+    proj = projection(scenario)
+    for unit in units:
+        assert outline_owners(scenario)[unit] == code
+        assert svg_path(world()[unit].rings[:1], proj) in shapes[0]
+    drawn = step_map(scenario, None, None, 0)
+    fill = re.search(rf"path\.s-{code}{{fill:([^}}]+)}}", drawn.layer).group(1)
+    assert f".brink-map path.h-{code}{{stroke:{fill}}}" in drawn.layer
+
+
+def test_the_two_germanys_are_drawn_from_1949_to_1990_only():
+    from brink.viz.map_projection import map_rings, world
+    from brink.viz.svgparts import projection
+
+    cuba = load_scenario("history/cuban_missile_1962")
+    rings = map_rings(cuba, projection(cuba).extent)
+    assert [code for code, _ in rings][-1] == "GDR"  # drawn over Germany
+    east = world()["GDR"].rings[0]
+    # East of the inner border (Berlin, Dresden, Rostock inside; Hamburg, Munich outside).
+    from matplotlib.path import Path
+
+    path = Path(east)
+    for lon, lat in ((13.40, 52.52), (13.74, 51.05), (12.10, 54.09)):
+        assert path.contains_point((lon, lat))
+    for lon, lat in ((9.99, 53.55), (11.58, 48.14), (6.96, 50.94)):
+        assert not path.contains_point((lon, lat))
+    today = load_scenario("black_sea_2022")
+    assert "GDR" not in [code for code, _ in map_rings(today, projection(today).extent)]

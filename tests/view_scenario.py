@@ -117,3 +117,19 @@ def steps_frame(postures_by_step: dict[int, dict[str, int]]) -> pd.DataFrame:
                 )
             )
     return pd.DataFrame(rows)
+
+
+def forced_war_run(days: int):
+    """The live run of seed 17 of the 2022 scenario with a war over Ukraine's neutrality forced
+    on day 1 (as test_war_model forces wars) and fought by the model for ``days`` days."""
+    from brink.scenarios.loader import load_scenario
+    from brink.sim.params import scenario_params
+    from brink.viz.viewruns import LiveRun
+
+    scenario = load_scenario("black_sea_2022")
+    live = LiveRun(scenario, scenario_params(scenario), seed=17)
+    live.step()
+    live.model._begin_war(live.model.disputes["ukraine_neutrality"], detail="forced by the test")
+    for _ in range(days):
+        live.step()
+    return scenario, live

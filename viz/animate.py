@@ -19,9 +19,12 @@ from brink.errors import BrinkInputError, Location
 from brink.scenarios.spec import Scenario
 from brink.viz import map_layers as crisis_map
 from brink.viz import timeline
-from brink.viz.map import draw_map
+from brink.viz.map import declutter, draw_map
+from brink.viz.map_layers import LEGEND_TITLE, legend_handles
 from brink.viz.map_projection import map_extent
+from brink.viz.map_sides import SIDE_FILLS, UNCOMMITTED
 from brink.viz.timeline import draw_beliefs, draw_hostility, draw_outcomes
+from brink.viz.vector import key_states
 
 MAX_FRAMES = 120  # a longer run is sampled evenly so a GIF stays small
 
@@ -34,6 +37,8 @@ KEPT_COLOURS = (
     "#000000",
     "#222222",
     *crisis_map.POSTURE_COLOURS.values(),
+    *SIDE_FILLS.values(),
+    UNCOMMITTED,
     crisis_map.OTHER_LAND,
     crisis_map.SEA,
     crisis_map.BORDER,
@@ -110,25 +115,43 @@ def draw_frame(
     ensemble_runs: int,
     dispute: str | None = None,
 ) -> None:
-    """Draw one frame: the map on the left; hostility, outcome shares and beliefs beside it."""
+    """Draw one frame: the map on the left with the run's wars (front, sides' forces, aid),
+    its legend under it, outside the map; hostility, outcome shares and beliefs beside it. The
+    map's labels are kept apart (:func:`brink.viz.map.declutter`): the principals', the
+    theatre's, the sides' and the largest forces' first."""
     figure.clear()
     # Constrained layout keeps the panels' tick labels and legends clear of the map.
     figure.set_layout_engine("constrained")
     grid = figure.add_gridspec(3, 3, width_ratios=(1, 1, 0.9))
-    draw_map(
-        figure.add_subplot(grid[:, :2]),
+    ax = figure.add_subplot(grid[:, :2])
+    state = draw_map(
+        ax,
         scenario,
         tables["steps"],
         tables["events"],
         step,
         run=run,
         extent=map_extent(scenario),
+        legend=False,
+        fronts=tables.get("fronts"),
+    )
+    figure.legend(
+        handles=legend_handles(scenario, state),
+        loc="outside lower center",
+        ncols=5,
+        fontsize=7,
+        frameon=False,
+        title=LEGEND_TITLE,
+        title_fontsize=7.5,
     )
     draw_hostility(figure.add_subplot(grid[0, 2]), scenario, tables["events"], step, span, run)
     draw_outcomes(
         figure.add_subplot(grid[1, 2]), scenario, shares, step, span, ensemble_runs, dispute
     )
     draw_beliefs(figure.add_subplot(grid[2, 2]), scenario, tables["beliefs"], step, run)
+    figure.draw_without_rendering()  # lay the frame out, so the labels' places are final
+    names = {scenario.states[code].name for code in key_states(scenario)}
+    declutter(ax, names)
 
 
 def animate_run(

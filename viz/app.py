@@ -28,6 +28,7 @@ model built from a scenario and one parameter object.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import time
@@ -47,8 +48,10 @@ from brink.sim.params import scenario_params
 from brink.viz.eventlog import EventLog
 from brink.viz.map import display_name
 from brink.viz.map_layers import crimea_caption
+from brink.viz.map_projection import off_map
 from brink.viz.narrate import step_heading, step_unit
-from brink.viz.playback import PLAY_LOCK, Player, controls, playing, rate
+from brink.viz.playback import PLAY_LOCK, Player, controls, playing, rate, stop_playing
+from brink.viz.run_choice import choice_labels
 from brink.viz.statepanel import panel_html
 from brink.viz.timeline import panels_figure
 from brink.viz.vector import WIDTH, base_svg, projection, step_map
@@ -101,6 +104,14 @@ selected = solara.reactive("")  # the state whose panel is open
 replay_run = solara.reactive(0)
 replay_step = solara.reactive(0)
 error = solara.reactive("")
+#: Width in pixels of the page's column of map, log and panels, as the browser reports it
+#: (``map.vue``): the panels are drawn at that width, so their text is not shrunk (issue 27).
+content_width = solara.reactive(0)
+#: The seeds of the live ensemble's run that ends in war, of the most likely ending, of the
+#: longest and of the most eventful (``viewruns.ensemble_shares``), for the run picker.
+live_picks: solara.Reactive[dict[str, int]] = solara.reactive({})
+#: The root seed of the ensemble a picked run came from (None: the run's own seed is the root).
+ensemble_root: solara.Reactive[int | None] = solara.reactive(None)
 
 
 def _ensemble_size() -> int:
@@ -144,7 +155,9 @@ def step_once() -> None:
 
 
 def pause_live(shown: int) -> None:
-    """Stop playing on ``shown``, the day the page showed when Pause was pressed."""
+    """Stop playing on ``shown``, the day the page showed when Pause was pressed: the loop
+    first (no step starts after it), then back to that day if the run had gone further."""
+    stop_playing()
     with PLAY_LOCK:
         playing.set(False)
         run = live.value
@@ -197,7 +210,15 @@ def CrisisMap(scenario: Scenario, tables: Tables, key: Any):
     chosen = selected.value if selected.value in scenario.states else ""
     panel = solara.use_memo(
         lambda: (
-            panel_html(scenario, tables.steps, tables.events, tables.beliefs, chosen, tables.step)
+            panel_html(
+                scenario,
+                tables.steps,
+                tables.events,
+                tables.beliefs,
+                chosen,
+                tables.step,
+                tables.step_days,
+            )
             if chosen
             else ""
         ),
@@ -214,12 +235,32 @@ def CrisisMap(scenario: Scenario, tables: Tables, key: Any):
         width=WIDTH,
         height=round(proj.height, 1),
         legend=map_legend(scenario),
+        offmap=off_map(scenario),
         caption=crimea_caption(scenario),
-        title=f"Map of {display_name(scenario)}, {step_heading(scenario, tables.step)}",
+        title=(
+            f"Map of {display_name(scenario)}, "
+            f"{step_heading(scenario, tables.step, tables.step_days)}"
+        ),
+        heading=heading_text(scenario, tables),
         panel=panel,
         selected=chosen,
         event_select=selected.set,
+        event_resize=_resized,
     )
+
+
+def _resized(width) -> None:
+    try:
+        pixels = int(float(width)) // PANELS_WIDTH_STEP * PANELS_WIDTH_STEP
+    except (TypeError, ValueError):
+        return
+    if pixels > 0 and pixels != content_width.value:
+        content_width.set(pixels)
+
+
+#: The panels are redrawn when the column's width changes by this many pixels.
+PANELS_WIDTH_STEP = 20
+PANELS_DEFAULT_WIDTH = 1000
 
 
 @solara.component
@@ -237,6 +278,8 @@ def Panels(
     # While playing they wait: drawing them takes the interpreter from the steps for longer
     # than a step lasts at 4 a second. They catch up when Play stops.
     frozen = solara.use_ref(None)
+    width = content_width.value or PANELS_DEFAULT_WIDTH
+    key = (key, width)
     if playing.value and frozen.current is not None:
         key = frozen.current
     frozen.current = key
@@ -254,6 +297,7 @@ def Panels(
                 _span(tables.step, shares, horizon),
                 ensemble_runs=runs,
                 dispute=dispute,
+                width_px=width,
             )
         )
 
@@ -274,20 +318,25 @@ def _span(step: int, shares: pd.DataFrame, horizon: int) -> int:
     return int(min(horizon, max(30, step + 10, settled * 1.2)))
 
 
-@solara.component
-def Heading(scenario: Scenario, tables: Tables, note: str = ""):
-    text = step_heading(scenario, tables.step)
+def heading_text(scenario: Scenario, tables: Tables) -> str:
+    """The heading over the map: the day, its date, and whether the run is over. The map
+    shows it (``map.vue``), so a Pause holds it with the map."""
+    text = step_heading(scenario, tables.step, tables.step_days)
     if not tables.running and tables.step > 0:
         text += " — the run is over"
-    solara.v.Html(tag="h2", class_="brink-day", children=[text], style_="margin: 4px 0;")
+    return text
+
+
+@solara.component
+def Heading(scenario: Scenario, tables: Tables, note: str = ""):
     if note:
         solara.Text(note, style={"color": "#555", "font-size": "13px"})
 
 
 @solara.component
 def Controls(run: LiveRun):
-    """Step, play, pause, reset, the speed, the day counter and the seed; re-rendered each
-    step (``tick``)."""
+    """Step, play, pause, reset, the speed and the day counter, in the bar over the map;
+    re-rendered each step (``tick``)."""
     tick.get()  # subscribe: whether the run goes on changes with each step
     running = run.running
 
@@ -302,11 +351,40 @@ def Controls(run: LiveRun):
         last=run.params.horizon,
         running=running,
         forward="Step",
+        step_days=run.params.step_days,
         event_forward=lambda *_: step_once(),
         event_pause=lambda shown=-1: pause_live(int(shown)),
         event_reset=lambda *_: reset(),
     )
-    solara.InputInt("Seed", value=seed.value, on_value=seed.set)
+
+
+def choose_live_run(label: str) -> None:
+    """Show the ensemble's run that ``label`` names (its seed): a new live run from it."""
+    choices = choice_labels(live_picks.value)
+    if label in choices:
+        if ensemble_root.value is None:
+            ensemble_root.set(seed.value)  # the ensemble stays the one the run was picked from
+        seed.set(choices[label])
+        reset()
+
+
+def type_seed(value: int) -> None:
+    """A seed typed in: the run and its ensemble start from it (on Reset)."""
+    ensemble_root.set(None)
+    seed.set(value)
+
+
+@solara.component
+def SeedInput():
+    choices = choice_labels(live_picks.value)
+    if choices:
+        solara.Select(
+            "Show a run of the ensemble",
+            values=list(choices),
+            value=next((k for k, v in choices.items() if v == seed.value), None),
+            on_value=choose_live_run,
+        )
+    solara.InputInt("Seed", value=seed.value, on_value=type_seed)
     solara.Text(
         "Seed and parameter changes take effect on Reset.",
         style={"font-size": "12px", "color": "#666"},
@@ -323,14 +401,27 @@ def LiveBody(run: LiveRun):
     def estimate():
         if runs == 0 or not run.scenario.demands:
             return None
-        job = ensemble_pool().submit(ensemble_shares, run.scenario, run.params, run.seed, runs)
+        root = ensemble_root.value if ensemble_root.value is not None else run.seed
+        job = ensemble_pool().submit(ensemble_shares, run.scenario, run.params, root, runs)
         return job.result()
 
     estimate_task = solara.lab.use_task(estimate, dependencies=[id(run)], prefer_threaded=True)
     estimate = estimate_task.latest
     shares = estimate[0] if estimate is not None else pd.DataFrame()
     dispute = estimate[1] if estimate is not None else None
-    _Body(run.scenario, tables, key, shares, runs, run.params.horizon, _changes(run), dispute)
+    picks = estimate[2] if estimate is not None and len(estimate) > 2 else {}
+    solara.use_effect(lambda: live_picks.set(dict(picks)), [id(estimate)])
+    _Body(
+        run.scenario,
+        tables,
+        key,
+        shares,
+        runs,
+        run.params.horizon,
+        _changes(run),
+        dispute,
+        toolbar=lambda: Controls(run),
+    )
 
 
 @solara.component
@@ -342,20 +433,22 @@ def LivePage():
     if run is None:
         solara.Text(error.value or "Loading…")
         return
-    with solara.Sidebar():
-        with solara.Card("Crisis"):
-            solara.Select(
-                "Scenario",
-                values=scenario_choices(scenario_name.value),
-                value=scenario_name.value,
-                on_value=choose_scenario,
-            )
-            solara.Text(run.scenario.description[:300], style={"font-size": "12px"})
-        with solara.Card("Run"):
-            Controls(run)
-        with solara.Card("Parameters"):
-            ParameterSliders(run.params, overrides.value, choose_parameter)
-    LiveBody(run)
+    with page_grid():
+        with Side():
+            with solara.Card("Crisis"):
+                solara.Select(
+                    "Scenario",
+                    values=scenario_choices(scenario_name.value),
+                    value=scenario_name.value,
+                    on_value=choose_scenario,
+                )
+                solara.Text(run.scenario.description[:300], style={"font-size": "12px"})
+            with solara.Card("Run"):
+                SeedInput()
+            with solara.Card("Parameters"):
+                ParameterSliders(run.params, overrides.value, choose_parameter)
+        with solara.Div(classes=["brink-content"]):
+            LiveBody(run)
 
 
 def _changes(run: LiveRun) -> str:
@@ -370,28 +463,89 @@ def _changes(run: LiveRun) -> str:
     return text
 
 
-#: The page's own layout: the map beside the log on a wide screen, above it on a narrow one;
-#: Solara's "runs on Solara" banner is switched off (settings above) and hidden if it shows.
+#: The page's own layout (issue 27: at 1024×768 the sidebar took 400 px and the log and
+#: charts were below the fold). The settings (scenario, seed, parameters, run picker) are in a
+#: side column that the "Settings" button hides and shows in the browser alone (a checkbox and
+#: CSS: no round trip), shown at first from 1200 px wide and hidden below; Step, Play and the
+#: day are in a bar over the map; the log stands beside the map down to 820 px.
 PAGE_CSS = """
-.brink-main { display: grid; grid-template-columns: minmax(0, 2.6fr) minmax(260px, 1fr);
-  gap: 12px; align-items: start; }
-@media (max-width: 1180px) { .brink-main { grid-template-columns: minmax(0, 1fr); } }
-img.brink-panels { max-width: 100%; height: auto; }
+.brink-page { display: grid; grid-template-columns: 300px minmax(0, 1fr); gap: 12px;
+  align-items: start; }
+@media (min-width: 1600px) { .brink-page { grid-template-columns: 340px minmax(0, 1fr); } }
+.brink-side { position: sticky; top: 8px; max-height: calc(100vh - 80px); overflow-y: auto; }
+.brink-page:has(#brink-side-toggle:checked) { grid-template-columns: minmax(0, 1fr); }
+.brink-page:has(#brink-side-toggle:checked) .brink-side { display: none; }
+@media (max-width: 1199px) {
+  .brink-page { grid-template-columns: minmax(0, 1fr); }
+  .brink-page .brink-side { display: none; }
+  .brink-page:has(#brink-side-toggle:checked) { grid-template-columns: 280px minmax(0, 1fr); }
+  .brink-page:has(#brink-side-toggle:checked) .brink-side { display: block; }
+}
+.brink-side-switch { position: fixed; top: 14px; right: 16px; z-index: 10; }
+.brink-side-switch label { cursor: pointer; color: #fff; font-size: 15px; font-weight: 500;
+  border: 1px solid rgba(255,255,255,0.7); border-radius: 4px; padding: 5px 12px; }
+#brink-side-toggle { display: none; }
+.brink-toolbar { display: flex; flex-wrap: wrap; align-items: center; gap: 4px 16px;
+  margin: 0 0 6px 0; }
+.brink-toolbar .brink-controls { display: flex; flex-wrap: wrap; align-items: center;
+  gap: 4px 14px; }
+.brink-toolbar .brink-buttons { margin: 0; }
+.brink-main { display: grid; grid-template-columns: minmax(0, 1fr) 260px; gap: 12px;
+  align-items: start; }
+@media (min-width: 1600px) { .brink-main { grid-template-columns: minmax(0, 1fr) 360px; } }
+@media (max-width: 819px) { .brink-main { grid-template-columns: minmax(0, 1fr); } }
+.brink-main .brink-log { max-height: calc(100vh - 200px) !important; }
+img.brink-panels { display: block; max-width: 100%; height: auto; }
 """
+
+#: The switch of the side column: a checkbox the CSS above reads, and its label as the button.
+SIDE_SWITCH = (
+    '<input type="checkbox" id="brink-side-toggle" aria-label="Settings">'
+    '<span class="brink-side-switch"><label for="brink-side-toggle" role="button">'
+    "☰ Settings</label></span>"
+)
+
+
+def Side():
+    """The side column of settings (see :data:`PAGE_CSS`)."""
+    return solara.Div(classes=["brink-side"])
+
+
+@contextlib.contextmanager
+def page_grid():
+    """The grid of the side column and the content, with the switch of the side column: made
+    by the page component itself, so that both columns are its direct children."""
+    with solara.Div(classes=["brink-page"]):
+        solara.HTML(tag="div", unsafe_innerHTML=SIDE_SWITCH, style="display: contents")
+        yield
 
 
 @solara.component
-def _Body(scenario, tables, key, shares, runs, horizon, note, dispute=None):
-    solara.Style(PAGE_CSS)
+def _Body(scenario, tables, key, shares, runs, horizon, note, dispute=None, toolbar=None):
     if error.value:
         solara.Error(error.value)
-    Heading(scenario, tables, note)
+    with solara.Div(classes=["brink-toolbar"]):
+        if toolbar is not None:
+            toolbar()
+        Heading(scenario, tables, note)
     with solara.Div(classes=["brink-main"]):
         with solara.Div():
             CrisisMap(scenario, tables, key)
         with solara.Div():
             EventLog(scenario, tables, key)
     Panels(scenario, tables, shares, runs, horizon, key, dispute)
+
+
+def _choose_run(value: str, choices: dict[str, int]) -> None:
+    """The run picker: a run by its number, or by what it shows (``the longest (run 7)``)."""
+    run = choices.get(value)
+    if run is None:
+        try:
+            run = int(value)
+        except ValueError:
+            return
+    replay_run.set(run)
+    replay_step.set(0)
 
 
 @solara.component
@@ -402,6 +556,7 @@ def ReplayPage(recorded: Recorded):
     step = min(replay_step.value, last)
     tables = solara.use_memo(lambda: recorded.tables_for(run, step), [run, step])
     shares = solara.use_memo(recorded.shares, [])
+    choices = solara.use_memo(lambda: choice_labels(recorded.picks()), [])
     n_runs = len(run_ids)
 
     def advance() -> bool:
@@ -411,48 +566,55 @@ def ReplayPage(recorded: Recorded):
         return replay_step.value < last
 
     def pause(shown: int = -1) -> None:
+        stop_playing()
         with PLAY_LOCK:
             playing.set(False)
             if 0 <= shown < replay_step.value:
                 replay_step.set(int(shown))
 
-    Player(advance, step < last, step_unit(recorded.scenario).lower())
-    with solara.Sidebar(), solara.Card("Recorded run"):
-        solara.Text(str(recorded.directory), style={"font-size": "12px"})
-        solara.Select(
-            "Run",
-            values=[str(r) for r in run_ids],
-            value=str(run),
-            on_value=lambda value: replay_run.set(int(value)),
-        )
-        solara.SliderInt(
-            f"{step_unit(recorded.scenario)}",
-            value=step,
-            min=0,
-            max=last,
-            on_value=replay_step.set,
-            thumb_label="always",
-        )
+    def toolbar():
         controls(
             recorded.scenario,
             step=step,
             last=last,
             running=step < last,
             forward="Forward",
+            step_days=recorded.params.step_days,
             event_forward=lambda *_: replay_step.set(min(last, step + 1)),
             event_back=lambda *_: replay_step.set(max(0, step - 1)),
             event_pause=lambda shown=-1: pause(int(shown)),
         )
-    _Body(
-        recorded.scenario,
-        tables,
-        ("replay", run, step),
-        shares,
-        n_runs,
-        recorded.params.horizon,
-        f"replay of run {run} of {n_runs}",
-        recorded.dispute,
-    )
+
+    Player(advance, step < last, step_unit(recorded.scenario).lower())
+    with page_grid():
+        with Side(), solara.Card("Recorded run"):
+            solara.Text(str(recorded.directory), style={"font-size": "12px"})
+            solara.Select(
+                "Run",
+                values=[*choices, *(str(r) for r in run_ids)],
+                value=str(run),
+                on_value=lambda value: _choose_run(value, choices),
+            )
+            solara.SliderInt(
+                f"{step_unit(recorded.scenario)}",
+                value=step,
+                min=0,
+                max=last,
+                on_value=replay_step.set,
+                thumb_label="always",
+            )
+        with solara.Div(classes=["brink-content"]):
+            _Body(
+                recorded.scenario,
+                tables,
+                ("replay", run, step),
+                shares,
+                n_runs,
+                recorded.params.horizon,
+                f"replay of run {run} of {n_runs}",
+                recorded.dispute,
+                toolbar=toolbar,
+            )
 
 
 @solara.component
@@ -464,6 +626,7 @@ def Page():
     solara.Title(title)
     with solara.AppBar():
         solara.AppBarTitle(title)
+    solara.Style(PAGE_CSS)
     if recorded is not None:
         ReplayPage(recorded)
     else:

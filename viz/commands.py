@@ -60,7 +60,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     animate.add_argument("run_dir", metavar="DIR", help="a directory written by 'brink run'")
     animate.add_argument("--out", required=True, metavar="FILE", help="FILE.gif or FILE.mp4")
-    animate.add_argument("--run", type=int, default=None, help="which run (default: the first)")
+    animate.add_argument(
+        "--run", type=int, default=None, help="which run (default: the most eventful)"
+    )
     animate.add_argument("--fps", type=float, default=4.0, help="frames per second (4)")
     animate.add_argument("--force", action="store_true", help="replace FILE if it exists")
     animate.set_defaults(handler=animate_command)
@@ -207,7 +209,10 @@ def animate_command(args: argparse.Namespace) -> int:
     if out.exists() and not args.force:
         raise BrinkInputError("exists; add --force to replace it, or give another name", where)
     recorded = Recorded.read(args.run_dir)
-    run = args.run if args.run is not None else recorded.run_ids[0]
+    # By default the run with the most notable events (issue 27: run 0 was often 3 frames).
+    run = (
+        args.run if args.run is not None else recorded.picks().get("eventful", recorded.run_ids[0])
+    )
     out.parent.mkdir(parents=True, exist_ok=True)
     # Drawn under a fresh name beside FILE (same suffix, so the same writer) and renamed.
     temporary = out.with_name(f".{out.stem}.{os.getpid()}.{secrets.token_hex(4)}{out.suffix}")

@@ -9,26 +9,41 @@ import pandas as pd
 import solara
 
 from brink.scenarios.spec import Scenario
-from brink.viz.narrate import ROUTINE_ACTIONS, merge_rows, narrate, sentence, step_unit
+from brink.viz.narrate import (
+    ROUTINE_ACTIONS,
+    merge_rows,
+    narrate,
+    one_yield,
+    sentence,
+    step_name,
+)
 from brink.viz.viewruns import Tables
 
 LOG_LINES = 300  # most recent lines shown in the event log
 
 
-def log_lines(events: pd.DataFrame, scenario: Scenario) -> list[str]:
+def log_lines(
+    events: pd.DataFrame,
+    scenario: Scenario,
+    outcomes: dict[str, str] | None = None,
+    step_days: float | None = None,
+) -> list[str]:
     """The event log, newest first: every notable event, and on a day with only routine moves
-    (press, resist, stay out) one line saying the standoff goes on."""
+    (press, resist, stay out) one line saying the standoff goes on. ``outcomes`` (dispute →
+    outcome) tell which of two same-day yields counted (:func:`one_yield`); ``step_days`` the
+    days a step lasts, when not the scenario's."""
     if len(events) == 0:
         return []
     days: list[list[str]] = []
     for step, rows in events.groupby("step", sort=True):
-        records = merge_rows(rows.to_dict("records"))
+        records = one_yield(merge_rows(rows.to_dict("records")), outcomes)
         notable = [row for row in records if row["action"] not in ROUTINE_ACTIONS]
         if notable:
-            days.append([narrate(row, scenario) for row in notable])
+            days.append([narrate(row, scenario, step_days) for row in notable])
         else:
             moves = "; ".join(sentence(row, scenario) for row in records)
-            days.append([f"{step_unit(scenario)} {int(step)} — the standoff goes on: {moves}"])
+            day = step_name(scenario, int(step), step_days)
+            days.append([f"{day} — the standoff goes on: {moves}"])
     # Newest day first; within a day, in the order things happened.
     return [line for day in reversed(days) for line in day]
 
@@ -52,8 +67,11 @@ def log_html(lines: list[str], shown: str = "") -> str:
 
 @solara.component
 def EventLog(scenario: Scenario, tables: Tables, key: Any):
-    lines = solara.use_memo(lambda: log_lines(tables.events, scenario)[:LOG_LINES], [key])
-    shown = f"{step_unit(scenario).lower()} {tables.step}" if tables.step > 0 else ""
+    lines = solara.use_memo(
+        lambda: log_lines(tables.events, scenario, tables.outcomes, tables.step_days)[:LOG_LINES],
+        [key],
+    )
+    shown = step_name(scenario, tables.step, tables.step_days).lower() if tables.step > 0 else ""
     with solara.Card("Event log"):
         solara.HTML(
             tag="div",

@@ -166,3 +166,50 @@ def day_text(page) -> str:
 
 def day_number(page) -> int:
     return int(day_text(page).split("·")[0].split()[1])
+
+
+def hidden_essentials(page) -> list[str]:
+    """The labels marked never to be hidden (principals, theatre, largest forces, the sides at
+    war) that the page hid nonetheless: none, if placement works."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('.brink-map .brink-label[data-essential="1"]')]
+            .filter(g => getComputedStyle(g).display === 'none')
+            .map(g => g.textContent)"""
+    )
+
+
+def visible_labels(page) -> dict[str, str]:
+    """The text of each label shown on the map, by the state it names (``data-code``), and of
+    the states listed in the strip beside the map."""
+    return page.evaluate(
+        """() => {
+            const out = {};
+            document.querySelectorAll('.brink-map .brink-label').forEach(g => {
+                if (getComputedStyle(g).display !== 'none' && g.dataset.code
+                    && !(g.dataset.code in out)) out[g.dataset.code] = g.textContent;
+            });
+            document.querySelectorAll('.brink-offmap-state').forEach(s => {
+                const r = s.getBoundingClientRect();
+                if (r.width > 0 && r.height > 0) out[s.dataset.code] = s.textContent;
+            });
+            return out;
+        }"""
+    )
+
+
+def offmap_over_land(page) -> list[str]:
+    """States named as off the map whose name lies over the map itself (none: they are in the
+    strip beside it), and any "off map" label inside the map."""
+    return page.evaluate(
+        """() => {
+            const map = document.querySelector('.brink-map svg').getBoundingClientRect();
+            const over = [...document.querySelectorAll('.brink-offmap-state')].filter(s => {
+                const r = s.getBoundingClientRect();
+                return r.left < map.right && map.left < r.right
+                    && r.top < map.bottom && map.top < r.bottom;
+            }).map(s => s.textContent);
+            const inside = [...document.querySelectorAll('.brink-map svg .brink-label')]
+                .filter(g => g.textContent.includes('off map')).map(g => g.textContent);
+            return [...over, ...inside];
+        }"""
+    )

@@ -33,9 +33,9 @@ from brink.scenarios.spec import Scenario
 from brink.viz.map_layers import (
     BORDER,
     OTHER_LAND,
-    POSTURE_COLOURS,
     SEA,
     _draw_alliances,
+    _draw_badges,
     _draw_capitals,
     _draw_crimea,
     _draw_demands,
@@ -43,11 +43,21 @@ from brink.viz.map_layers import (
     _draw_legend,
     _draw_sanctions,
     crimea_caption,
+    off_map_text,
 )
-from brink.viz.map_projection import Extent, _rings_in, map_extent, outline_owners
+from brink.viz.map_projection import (
+    Extent,
+    historical_owners,
+    map_extent,
+    map_rings,
+    outline_owners,
+)
+from brink.viz.map_sides import alignments
 from brink.viz.map_situation import Situation, situation
 from brink.viz.map_territories import draw_territories
+from brink.viz.map_war import draw_war
 from brink.viz.narrate import step_heading
+from brink.viz.warmap import wars_at
 
 
 def display_name(scenario: Scenario) -> str:
@@ -70,6 +80,7 @@ def draw_map(
     title: bool = True,
     legend: bool = True,
     layer: str = "all",
+    fronts: pd.DataFrame | None = None,
 ) -> Situation:
     """Draw the crisis on ``ax`` as it stands after ``step``; return what was drawn.
 
@@ -87,26 +98,35 @@ def draw_map(
             and every outline in grey, the same for every step), ``middle`` (what changes: the
             scenario's states in their postures, Crimea, ties, demands, sanctions, troops,
             title) and ``top`` (capitals, names, legend and caption, the same for every step).
+        fronts: The run's ``fronts`` rows: its wars (front, sides' forces, aid) are drawn.
     """
     extent = extent or map_extent(scenario)
     state = situation(scenario, steps, events, step, run)
+    if fronts is not None:
+        state = replace(state, wars=wars_at(scenario, fronts, step, run))
     _frame(ax, extent, layer)
-    rings = _rings_in(extent)
+    rings = map_rings(scenario, extent)
     owners = outline_owners(scenario)
     if layer in ("all", "bottom", "middle"):
         if layer == "middle":
             rings = tuple((code, ring) for code, ring in rings if code in owners)
+        sides = alignments(scenario, state)
+        joined = historical_owners(scenario)
+        # A state made of several of today's outlines first, its inner borders in its colour.
+        rings = tuple(sorted(rings, key=lambda item: owners.get(item[0]) not in joined))
         faces = [
-            POSTURE_COLOURS.get(state.postures.get(owners[code], 0), OTHER_LAND)
-            if code in owners and layer != "bottom"
-            else OTHER_LAND
+            sides[owners[code]].fill if code in owners and layer != "bottom" else OTHER_LAND
             for code, _ in rings
+        ]
+        edges = [
+            face if owners.get(code) in joined else BORDER
+            for face, (code, _) in zip(faces, rings, strict=True)
         ]
         ax.add_collection(
             PolyCollection(
                 [ring for _, ring in rings],
                 facecolors=faces,
-                edgecolors=BORDER,
+                edgecolors=edges,
                 linewidths=0.5,
                 zorder=1,
             )
@@ -118,6 +138,8 @@ def draw_map(
         _draw_sanctions(ax, scenario, state, extent)
         _draw_demands(ax, scenario, state, extent)
         _draw_deployments(ax, scenario, state, extent)
+        draw_war(ax, scenario, state, extent)
+        _draw_badges(ax, scenario, state, extent)
         if title:
             _draw_title(ax, scenario, step)
     if layer in ("all", "top"):
@@ -127,7 +149,7 @@ def draw_map(
         ax.text(
             0.0,
             -0.01,
-            crimea_caption(scenario),
+            "\n".join(filter(None, (off_map_text(scenario), crimea_caption(scenario)))),
             transform=ax.transAxes,
             fontsize=7.5,
             color="#555555",
@@ -135,6 +157,64 @@ def draw_map(
             ha="left",
         )
     return state
+
+
+def declutter(ax: Axes, essential: set[str] | None = None) -> int:
+    """Hide the map's labels that would overlap one placed before them; returns how many.
+
+    Labels are kept in order: those marked essential (``gid`` "essential": the sides at war,
+    the largest forces; and the texts in ``essential``: the principals' and theatre's names),
+    then names, then the rest; a label overlapping a kept one is tried a little above and
+    below, then hidden. So ``brink animate`` keeps its labels apart as the view does.
+    """
+    figure = ax.figure
+    renderer = figure.canvas.get_renderer() if hasattr(figure.canvas, "get_renderer") else None
+    if renderer is None:
+        renderer = FigureCanvasAgg(figure).get_renderer()
+    essential = essential or set()
+
+    def rank(text) -> int:
+        if text.get_gid() == "essential" or text.get_text() in essential:
+            return 0
+        return 1 if text.get_gid() == "name" else 2
+
+    texts = [t for t in ax.texts if t.get_visible() and t.get_text()]
+    texts.sort(key=rank)
+    frame = ax.get_window_extent(renderer)
+    kept = []
+    hidden = 0
+    for text in texts:
+        box = text.get_window_extent(renderer)
+        if (
+            any(box.overlaps(other) for other in kept)
+            and not _move_clear(text, box, kept, frame, renderer)
+            and rank(text) > 0
+        ):
+            text.set_visible(False)
+            hidden += 1
+            continue
+        kept.append(text.get_window_extent(renderer))
+    return hidden
+
+
+def _move_clear(text, box, kept, frame, renderer) -> bool:
+    """Move an annotation placed in offset points to the nearest of a ring of places around
+    where it is that meets no kept label and stays in the map; True if it found one."""
+    if not hasattr(text, "xyann") or text.get_anncoords() != "offset points":
+        return False
+    dpi = text.figure.dpi
+    x0, y0 = text.xyann
+    for reach in (1, 2, 3, 4):
+        for dx, dy in ((0, 1), (0, -1), (1, 0), (-1, 0), (1, 1), (-1, 1), (1, -1), (-1, -1)):
+            shift_x = dx * reach * (box.width / 2 + 2)
+            shift_y = dy * reach * (box.height + 2)
+            moved = box.translated(shift_x, shift_y)
+            inside = frame.x0 <= moved.x0 and moved.x1 <= frame.x1
+            inside = inside and frame.y0 <= moved.y0 and moved.y1 <= frame.y1
+            if inside and not any(moved.overlaps(other) for other in kept):
+                text.xyann = (x0 + shift_x * 72 / dpi, y0 + shift_y * 72 / dpi)
+                return True
+    return False
 
 
 def _frame(ax: Axes, extent: Extent, layer: str) -> None:

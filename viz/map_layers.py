@@ -24,10 +24,23 @@ from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from brink.figure_style import PALETTE
 from brink.scenarios.spec import Scenario
-from brink.viz.map_projection import Extent, _principal, anchor, border_point, outline_owners, world
+from brink.viz.map_projection import (
+    Extent,
+    _principal,
+    anchor,
+    border_point,
+    historical_name,
+    historical_owners,
+    off_map,
+    outline_owners,
+    two_germanys,
+    world,
+)
+from brink.viz.map_sides import SIDE_BORDER, alignments, side_legend
 from brink.viz.map_situation import Deployment, Situation, _start_year
-from brink.viz.narrate import LEVEL_LABELS, dispute_label, troops_text
+from brink.viz.narrate import LEVEL_LABELS, dispute_label, join_words, troops_text
 
 CRIMEA_CAPTION = (
     "Borders: Natural Earth 1:110m. Crimea (hatched) is shown as Ukrainian territory "
@@ -66,9 +79,38 @@ ALLIANCE_KINDS = {
 }
 
 
+#: The year Ukraine became independent: before it, Crimea's status is no question for the map.
+UKRAINE_INDEPENDENCE_YEAR = 1991
+
+
 def crimea_caption(scenario: Scenario) -> str:
-    """The caption's statement of the view the map takes of Crimea (``data/README.md``)."""
-    if _start_year(scenario) < CRIMEA_ANNEXATION_YEAR:
+    """The map's caption, fitting its year: where its borders come from, the states drawn from
+    today's outlines as they stood then (``data/historical-states.csv``), and, from 1991 on
+    where Ukraine is a state of its own on the map, the view it takes of Crimea
+    (``data/README.md``)."""
+    year = _start_year(scenario)
+    owners = outline_owners(scenario)
+    joined = sorted(historical_owners(scenario))
+    names = [
+        historical_name(code, year) or scenario.states[code].name
+        for code in joined
+        if code in scenario.states
+    ]
+    if two_germanys(year):
+        names.append("the two German states")
+        joined.append("GDR")
+    if joined:
+        text = (
+            f"Borders of {year}: {join_words(names)} drawn from today's outlines on their "
+            "territory (Natural Earth 1:110m; data/historical-states.csv)."
+        )
+    else:
+        text = "Borders: Natural Earth 1:110m."
+    if year >= 10_000 or "UKR" not in owners or owners.get("UKR") != "UKR":
+        return text if joined else CRIMEA_CAPTION.split(" Crimea")[0]
+    if year < UKRAINE_INDEPENDENCE_YEAR:
+        return text
+    if year < CRIMEA_ANNEXATION_YEAR:
         return CRIMEA_CAPTION_BEFORE_2014
     return CRIMEA_CAPTION
 
@@ -78,13 +120,14 @@ def _draw_crimea(ax: Axes, scenario: Scenario, state: Situation) -> None:
     if crimea is None or not crimea.rings:
         return
     owners = outline_owners(scenario)
+    sides = alignments(scenario, state)
 
     def colour(outline: str, default: str) -> str:
         owner = owners.get(outline)
-        return POSTURE_COLOURS.get(state.postures.get(owner, 0), default) if owner else default
+        return sides[owner].fill if owner in sides else default
 
     face = colour("UKR", OTHER_LAND)
-    if _start_year(scenario) < CRIMEA_ANNEXATION_YEAR:
+    if _start_year(scenario) < CRIMEA_ANNEXATION_YEAR or owners.get("UKR") == owners.get("RUS"):
         # Before 2014 Crimea is simply part of Ukraine.
         ax.add_collection(
             PolyCollection(
@@ -108,44 +151,54 @@ def _draw_crimea(ax: Axes, scenario: Scenario, state: Situation) -> None:
     )
 
 
-def _draw_capitals(ax: Axes, scenario: Scenario, extent: Extent) -> None:
-    off_map: list[tuple[float, float]] = []
-    for code, spec in scenario.states.items():
+def _draw_badges(ax: Axes, scenario: Scenario, state: Situation, extent: Extent) -> None:
+    """Each state's posture (MID hostility level) as a badge at its capital: the fill shows
+    its side (brink.viz.map_sides)."""
+    for code in scenario.states:
         lon, lat, on_map = anchor(scenario, code, extent)
-        if not on_map:
-            # Stack the badges of far-away states that land on the same stretch of edge.
-            height = 0.045 * (extent.lat_max - extent.lat_min)
-            while any(abs(lat - y) < height and abs(lon - x) < 8 for x, y in off_map):
-                lat -= height
-            off_map.append((lon, lat))
         if on_map:
-            ax.plot(lon, lat, "o", ms=3.5, color="#222222", zorder=6)
-            near_right = lon > extent.lon_max - 0.18 * (extent.lon_max - extent.lon_min)
-            ax.annotate(
-                spec.name,
-                (lon, lat),
-                xytext=(-4, 4) if near_right else (4, 4),
-                ha="right" if near_right else "left",
-                textcoords="offset points",
-                fontsize=8.5,
-                fontweight="bold",
-                color="#222222",
-                zorder=7,
-                bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.65),
+            level = state.postures.get(code, 1)
+            ax.scatter(
+                [lon],
+                [lat],
+                s=42,
+                facecolor=POSTURE_COLOURS.get(level, OTHER_LAND),
+                edgecolor="#222222",
+                linewidth=0.9,
+                zorder=6,
             )
-        else:
-            left_half = lon < (extent.lon_min + extent.lon_max) / 2
-            ax.annotate(
-                f"{spec.name} (off map)",
-                (lon, lat),
-                fontsize=8,
-                # Grow away from the nearer edge so a long name stays on the map.
-                ha="left" if left_half else "right",
-                va="center",
-                color="#222222",
-                zorder=7,
-                bbox=dict(boxstyle="round,pad=0.25", fc="white", ec="#999999", alpha=0.9),
-            )
+
+
+def _draw_capitals(ax: Axes, scenario: Scenario, extent: Extent) -> None:
+    """The names of the states on the map at their capitals (or on their land, where the
+    capital is off the map); those off it are listed in the caption (:func:`off_map_text`)."""
+    for spec in scenario.states.values():
+        lon, lat, on_map = anchor(scenario, spec.code, extent)
+        if not on_map:
+            continue
+        ax.plot(lon, lat, "o", ms=3.5, color="#222222", zorder=6)
+        near_right = lon > extent.lon_max - 0.18 * (extent.lon_max - extent.lon_min)
+        name = ax.annotate(
+            spec.name,
+            (lon, lat),
+            xytext=(-4, 4) if near_right else (4, 4),
+            ha="right" if near_right else "left",
+            textcoords="offset points",
+            fontsize=8.5,
+            fontweight="bold",
+            color="#222222",
+            zorder=7,
+            bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.65),
+        )
+        name.set_gid("name")
+
+
+def off_map_text(scenario: Scenario) -> str:
+    """``Off the map: ← United States, ← Canada`` (empty when every state is on it)."""
+    entries = off_map(scenario)
+    if not entries:
+        return ""
+    return "Off the map: " + ", ".join(f"{e['arrow']} {e['name']}" for e in entries)
 
 
 def alliance_ties(points: dict[str, tuple[float, float]]) -> list[tuple[str, str]]:
@@ -299,9 +352,20 @@ def _marker_size(thousands: float) -> float:
     return 12.0 * max(thousands, 0.5)
 
 
+def fought_deployments(state: Situation) -> list[Deployment]:
+    """The deployments drawn, largest first: in a war the sides' discs stand for the forces in
+    the theatre, so the deployments they count are not drawn again beside them."""
+    fought = {(code, war.theatre) for war in state.wars for side in war.sides for code in side}
+    return [
+        d
+        for d in sorted(state.deployments, key=lambda d: -d.troops)
+        if (d.owner, d.host) not in fought and (d.owner, d.near) not in fought
+    ]
+
+
 def _draw_deployments(ax: Axes, scenario: Scenario, state: Situation, extent: Extent) -> None:
     placed: dict[tuple[float, float], int] = {}
-    for deployment in sorted(state.deployments, key=lambda d: -d.troops):
+    for rank, deployment in enumerate(fought_deployments(state)):
         x, y = _deployment_position(scenario, deployment, extent)
         # Several owners in one host: fan the markers out around the spot.
         key = (round(x, 1), round(y, 1))
@@ -322,7 +386,7 @@ def _draw_deployments(ax: Axes, scenario: Scenario, state: Situation, extent: Ex
         )
         code = deployment.owner
         label = f"{code} {_troops_short(deployment.troops)}"
-        ax.annotate(
+        text = ax.annotate(
             label,
             (x, y),
             xytext=(-math.sqrt(_marker_size(deployment.troops)) / 2 - 2, -2),
@@ -334,6 +398,7 @@ def _draw_deployments(ax: Axes, scenario: Scenario, state: Situation, extent: Ex
             zorder=8,
             bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none", alpha=0.6),
         )
+        text.set_gid("essential" if rank < 2 else "troops")
 
 
 def _troops_short(thousands: float) -> str:
@@ -357,11 +422,41 @@ def _legend_corner(scenario: Scenario, extent: Extent) -> str:
 
 
 def _draw_legend(ax: Axes, scenario: Scenario, state: Situation, extent: Extent) -> None:
+    ax.legend(
+        handles=legend_handles(scenario, state),
+        loc=_legend_corner(scenario, extent),
+        fontsize=7.5,
+        title=LEGEND_TITLE,
+        title_fontsize=8,
+        framealpha=0.9,
+        borderpad=0.5,
+        labelspacing=0.35,
+    )
+
+
+LEGEND_TITLE = "Sides; posture (MID level) at the capital"
+
+
+def legend_handles(scenario: Scenario, state: Situation) -> list:
+    """The legend's entries, in words: the sides, the posture badges, symbols, alliances."""
     handles = [
-        Patch(facecolor=POSTURE_COLOURS[level], edgecolor=BORDER, label=LEVEL_LABELS[level])
-        for level in range(1, 6)
+        Patch(facecolor=entry["colour"], edgecolor=SIDE_BORDER, label=entry["text"])
+        for entry in side_legend(scenario, state)
     ]
     handles.append(Patch(facecolor=OTHER_LAND, edgecolor=BORDER, label="not in the scenario"))
+    handles.extend(
+        Line2D(
+            [],
+            [],
+            ls="",
+            marker="o",
+            markersize=6,
+            markerfacecolor=POSTURE_COLOURS[level],
+            markeredgecolor="#222222",
+            label=f"posture: {LEVEL_LABELS[level][2:]}",
+        )
+        for level in range(1, 6)
+    )
     handles.append(Line2D([], [], color=DEMAND_COLOUR, lw=1.8, label="demand"))
     handles.append(Line2D([], [], color=SANCTION_COLOUR, lw=1, ls="--", label="sanctions"))
     for index, alliance_id in enumerate(sorted(state.alliances)):
@@ -383,13 +478,17 @@ def _draw_legend(ax: Axes, scenario: Scenario, state: Situation, extent: Extent)
             label=f"{troops_text(10)} deployed",
         )
     )
-    ax.legend(
-        handles=handles,
-        loc=_legend_corner(scenario, extent),
-        fontsize=7.5,
-        title="Posture (MID hostility level)",
-        title_fontsize=8,
-        framealpha=0.9,
-        borderpad=0.5,
-        labelspacing=0.35,
-    )
+    if state.wars:
+        handles.extend(
+            [
+                Patch(
+                    facecolor="white",
+                    edgecolor="#111111",
+                    hatch="////",
+                    label="held by the challenger",
+                ),
+                Line2D([], [], color="#111111", lw=3, label="front line"),
+                Line2D([], [], color=PALETTE["green"], lw=2, label="aid (donor → side it helps)"),
+            ]
+        )
+    return handles

@@ -42,22 +42,41 @@ def step_unit(scenario: Scenario | None) -> str:
     return "Week" if scenario is not None and scenario.step == "week" else "Day"
 
 
-def step_date(scenario: Scenario | None, step: int) -> dt.date | None:
-    """Calendar date of a step: step 1 is the first step after the start date (spec.py)."""
+def days_per_step(scenario: Scenario | None, step_days: float | None = None) -> float:
+    """Days one step lasts: the run's ``step_days`` when given, else the scenario's step."""
+    if step_days is not None and step_days > 0:
+        return float(step_days)
+    return 7.0 if scenario is not None and scenario.step == "week" else 1.0
+
+
+def step_name(scenario: Scenario | None, step: int, step_days: float | None = None) -> str:
+    """``Day 70`` for step 10 of 7 days in a daily scenario; ``Week 10`` where a step is the
+    scenario's week: the heading, the log and the counter count the days a step lasts."""
+    days = days_per_step(scenario, step_days)
+    if scenario is not None and scenario.step == "week" and days == 7:
+        return f"Week {int(step)}"
+    return f"Day {int(step) * days:g}"
+
+
+def step_date(
+    scenario: Scenario | None, step: int, step_days: float | None = None
+) -> dt.date | None:
+    """Calendar date of a step: step 1 is the first step after the start date (spec.py), and
+    each step lasts :func:`days_per_step`."""
     if scenario is None or not scenario.start_date:
         return None
     try:
         start = dt.date.fromisoformat(str(scenario.start_date)[:10])
     except ValueError:
         return None
-    days = 7 if scenario.step == "week" else 1
-    return start + dt.timedelta(days=days * int(step))
+    return start + dt.timedelta(days=days_per_step(scenario, step_days) * int(step))
 
 
-def step_heading(scenario: Scenario | None, step: int) -> str:
-    """``Day 12 · 13 January 2022``: the step and, when the scenario has a start date, its date."""
-    date = step_date(scenario, step)
-    text = f"{step_unit(scenario)} {int(step)}"
+def step_heading(scenario: Scenario | None, step: int, step_days: float | None = None) -> str:
+    """``Day 12 · 13 January 2022``: the step and, when the scenario has a start date, its date
+    (``step_days``: the run's days a step, when they differ from the scenario's)."""
+    date = step_date(scenario, step, step_days)
+    text = step_name(scenario, step, step_days)
     if date is not None:
         text += f" · {date.day} {date:%B %Y}"
     return text
@@ -94,6 +113,16 @@ def troops_text(thousands: Any) -> str:
     if number is None:
         return "troops"
     return f"{round(number * 1000):,} troops"
+
+
+def troops_place(scenario: Scenario | None, host: Any, near: Any = None) -> str:
+    """Where troops stand, in the one wording the map, its hover text, a state's block and its
+    panel all use: ``in Poland``, or ``in Russia at the border of Ukraine`` for troops massed
+    toward a neighbour (a deployment's ``near``)."""
+    where = f"in {state_name(scenario, host)}"
+    if near is not None and _text(near) and _text(near) != _text(host):
+        where += f" at the border of {state_name(scenario, near)}"
+    return where
 
 
 def _number(value: Any) -> float | None:
@@ -229,6 +258,16 @@ def _talks(actor: str, target: str, row: Mapping[str, Any], scenario: Scenario |
     return f"{actor} and {target} hold talks" + (f" on {dispute}" if dispute else "")
 
 
+def _stay_out(actor: str, target: str, row: Mapping[str, Any], scenario: Scenario | None) -> str:
+    verb = "stay" if _plural(row) else "stays"
+    if target == "someone":  # the model logs no target: it stayed out of the whole war
+        dispute = _text(row.get("dispute"))
+        if dispute and scenario is not None:
+            return f"{actor} {verb} out of the war over {dispute_label(scenario, dispute)}"
+        return f"{actor} {verb} out of the war"
+    return f"{actor} {verb} out of the war on the side of {target}"
+
+
 def _simple(template: str, plural: str | None = None) -> Phrase:
     def phrase(actor: str, target: str, row: Mapping[str, Any], scenario) -> str:
         chosen = plural if plural and _plural(row) else template
@@ -261,16 +300,17 @@ PHRASES: dict[str, Phrase] = {
     "accept_ultimatum": _simple("{actor} accepts the ultimatum of {target}"),
     "reject_ultimatum": _simple("{actor} rejects the ultimatum of {target}"),
     "war": _simple("War: {actor} fights {target}"),
+    # A join's target is the side it joins (sim/war.py logs the side's decider), not the enemy.
     "join_war": _simple(
-        "{actor} enters the war against {target}", "{actor} enter the war against {target}"
+        "{actor} joins the war on the side of {target}",
+        "{actor} join the war on the side of {target}",
     ),
-    "stay_out": _simple(
-        "{actor} stays out of the war against {target}",
-        "{actor} stay out of the war against {target}",
-    ),
+    "stay_out": _stay_out,
     "settle": _settle,
     "break": _simple("The forces of {actor} break against {target}"),
     "spiral": _simple("A clash spirals out of control: war between {actor} and {target}"),
+    # one_yield's row for two yields on one day whose outcome the log does not know
+    "both_yield": _simple("{actor} and {target} both give way on the same day"),
 }
 
 
@@ -280,6 +320,10 @@ def sentence(row: Mapping[str, Any], scenario: Scenario | None = None) -> str:
     actor = state_name(scenario, row.get("actor"))
     target = state_name(scenario, row.get("target"))
     phrase = PHRASES.get(action)
+    if row.get("also_yielded") is not None and phrase is not None:
+        other = state_name(scenario, row.get("also_yielded"))
+        told = phrase(actor, target, row, scenario)
+        return f"{told} ({other} was ready to give way that day too)"
     if phrase is None:
         text = f"{actor} {action.replace('_', ' ')}"
         if target != "someone":
@@ -288,9 +332,11 @@ def sentence(row: Mapping[str, Any], scenario: Scenario | None = None) -> str:
     return phrase(actor, target, row, scenario)
 
 
-def narrate(row: Mapping[str, Any], scenario: Scenario | None = None) -> str:
+def narrate(
+    row: Mapping[str, Any], scenario: Scenario | None = None, step_days: float | None = None
+) -> str:
     """One log line: ``Day 12 — France deploys 1,000 troops to Romania``."""
-    return f"{step_unit(scenario)} {int(row['step'])} — {sentence(row, scenario)}"
+    return f"{step_name(scenario, int(row['step']), step_days)} — {sentence(row, scenario)}"
 
 
 #: Actions many states take together (each sender of one sanction logs its own row); the log
@@ -327,11 +373,68 @@ def merge_rows(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
 
 
 def narrate_all(
-    rows: Iterable[Mapping[str, Any]], scenario: Scenario | None = None, *, routine: bool = False
+    rows: Iterable[Mapping[str, Any]],
+    scenario: Scenario | None = None,
+    *,
+    routine: bool = False,
+    outcomes: Mapping[str, str] | None = None,
+    step_days: float | None = None,
 ) -> list[str]:
-    """Log lines for many rows, in order; routine status-quo moves are skipped unless asked."""
+    """Log lines for many rows, in order; routine status-quo moves are skipped unless asked;
+    two sides' yields on one day are told as one (:func:`one_yield`)."""
     return [
-        narrate(row, scenario)
-        for row in merge_rows(rows)
+        narrate(row, scenario, step_days)
+        for row in one_yield(merge_rows(rows), outcomes)
         if routine or _text(row.get("action")) not in ROUTINE_ACTIONS
     ]
+
+
+#: A challenger's ways of giving way, and the target's (sim/dispute_moves.py).
+CHALLENGER_YIELDS = frozenset({"back_down", "accept_offer"})
+TARGET_YIELDS = frozenset({"concede"})
+#: Which side's yield counted, by the dispute's outcome (sim/record.py OUTCOMES).
+YIELD_OF_OUTCOME = {
+    "yield_target": "target",
+    "yield_challenger": "challenger",
+    "compromise": "challenger",
+    "stalemate": "challenger",  # a challenger that only threatened and backs down
+}
+
+
+def one_yield(
+    rows: Iterable[Mapping[str, Any]], outcomes: Mapping[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """Rows with at most one side giving way per dispute and day.
+
+    When both sides of a dispute yield on the same day the model counts only one of them (a
+    war of attrition has no ties: sim/dispute_moves.py picks which came first); the log would
+    otherwise say "Russia backs down" and "Ukraine concedes" side by side. The yield that
+    counted, told by the dispute's ``outcomes`` (dispute → outcome), stays and says the other
+    side was ready to give way too; without an outcome the two become one sentence.
+    """
+    rows = [dict(row) for row in rows]
+    by_day: dict[tuple, dict[str, int]] = {}
+    for index, row in enumerate(rows):
+        action = _text(row.get("action"))
+        side = (
+            "challenger"
+            if action in CHALLENGER_YIELDS
+            else ("target" if action in TARGET_YIELDS else "")
+        )
+        if side:
+            by_day.setdefault((row.get("step"), _text(row.get("dispute"))), {})[side] = index
+    dropped: set[int] = set()
+    for (_, dispute), sides in by_day.items():
+        if len(sides) < 2:
+            continue
+        counted = YIELD_OF_OUTCOME.get(_text((outcomes or {}).get(dispute)))
+        if counted is None:
+            first = rows[sides["challenger"]]
+            first["action"] = "both_yield"
+            first["detail"] = ""
+            dropped.add(sides["target"])
+            continue
+        other = "target" if counted == "challenger" else "challenger"
+        rows[sides[counted]]["also_yielded"] = rows[sides[other]].get("actor")
+        dropped.add(sides[other])
+    return [row for index, row in enumerate(rows) if index not in dropped]

@@ -15,7 +15,7 @@ import solara
 import solara.lab
 
 from brink.scenarios.spec import Scenario
-from brink.viz.narrate import step_unit
+from brink.viz.narrate import days_per_step, step_name
 from brink.viz.widgets import ControlsView
 
 ENV_PLAY_INTERVAL = "BRINK_VIEW_PLAY_INTERVAL"
@@ -33,6 +33,10 @@ def _initial_speed() -> float:
 
 
 playing = solara.reactive(False)
+#: Counts the Pauses: a loop that started before the latest Pause stops before its next step,
+#: whatever ``playing`` reads in its thread (issue 27: once under load a loop kept advancing
+#: after the buttons showed Play).
+generation = solara.reactive(0)
 speed = solara.reactive(_initial_speed())
 rate = solara.reactive("")  # the speed measured while playing, in words
 #: Held while Play takes a step and while Pause stops it, so no step slips in after a Pause.
@@ -56,11 +60,16 @@ def Player(advance, can_advance: bool, unit: str = "day"):
         # latest loop runs: a Pause and Play in quick succession do not leave two playing.
         token = object()
         current.current = token
+        mine = generation.value
         times: list[float] = []
-        while playing.value and can_advance and current.current is token:
+
+        def going() -> bool:
+            return playing.value and current.current is token and generation.value == mine
+
+        while can_advance and going():
             started = time.perf_counter()
             with PLAY_LOCK:
-                if not playing.value or current.current is not token:
+                if not going():
                     return
                 more = advance()
             times = [*times[-8:], time.perf_counter()]
@@ -91,11 +100,34 @@ def _play() -> None:
     playing.set(True)
 
 
-def controls(scenario: Scenario, *, step: int, last: int, running: bool, forward: str, **events):
-    """The controls template with what live and replay pages share: play, speed, the rate."""
+def stop_playing() -> None:
+    """Stop the loop before anything else a Pause does: no step starts after this returns
+    (one under way finishes; the Pause then goes back to the day shown)."""
+    generation.set(generation.value + 1)
+    playing.set(False)
+
+
+def controls(
+    scenario: Scenario,
+    *,
+    step: int,
+    last: int,
+    running: bool,
+    forward: str,
+    step_days: float | None = None,
+    **events,
+):
+    """The controls template with what live and replay pages share: play, speed, the rate;
+    the counter in the days a step lasts (``step_days``)."""
+    label = step_name(scenario, step, step_days)
+    unit = label.split()[0]
+    if unit == "Day" and days_per_step(scenario, step_days) != 1:
+        unit = "Step"  # the speed counts steps of several days
     return ControlsView(
-        unit=step_unit(scenario),
+        unit=unit,
         step=step,
+        label=label,
+        last_label=step_name(scenario, last, step_days).split()[-1],
         last=last,
         running=running,
         playing=playing.value,

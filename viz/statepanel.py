@@ -12,9 +12,9 @@ import pandas as pd
 
 from brink.scenarios.spec import Scenario
 from brink.viz.map_situation import situation
-from brink.viz.narrate import ROUTINE_ACTIONS, narrate, state_name, step_heading
+from brink.viz.narrate import ROUTINE_ACTIONS, narrate, state_name, step_heading, troops_place
 from brink.viz.timeline import latest_beliefs
-from brink.viz.vector import forces_in_theatre, thousands
+from brink.viz.vector import forces_text, thousands
 
 DECISIONS_SHOWN = 40  # the most recent notable decisions listed
 
@@ -49,15 +49,17 @@ def panel_html(
     beliefs: pd.DataFrame | None,
     code: str,
     step: int,
+    step_days: float | None = None,
 ) -> str:
-    """The panel of state ``code`` after ``step``; empty for a code the scenario lacks."""
+    """The panel of state ``code`` after ``step``; empty for a code the scenario lacks
+    (``step_days``: the days a step lasts, when not the scenario's)."""
     spec = scenario.states.get(code)
     if spec is None:
         return ""
     parts = [
         f'<div class="brink-panel" data-code="{_escape(code)}">',
         f"<h3>{_escape(spec.name)}</h3>",
-        f'<div style="color:#555">{_escape(step_heading(scenario, step))}</div>',
+        f'<div style="color:#555">{_escape(step_heading(scenario, step, step_days))}</div>',
         "<h4>Beliefs about the others' resolve</h4>",
     ]
     rows = beliefs_rows(beliefs, code, step)
@@ -84,9 +86,7 @@ def panel_html(
     if abroad:
         parts.append("<table><tr><th>where</th><th class='num'>troops</th></tr>")
         for deployment in sorted(abroad, key=lambda d: -d.troops):
-            where = state_name(scenario, deployment.host)
-            if deployment.near:
-                where += f" (near {state_name(scenario, deployment.near)})"
+            where = troops_place(scenario, deployment.host, deployment.near)
             parts.append(
                 f"<tr><td>{_escape(where)}</td>"
                 f'<td class="num">{_escape(thousands(deployment.troops))}</td></tr>'
@@ -94,20 +94,16 @@ def panel_html(
         parts.append("</table>")
     else:
         parts.append("<div>none</div>")
-    theatre = forces_in_theatre(scenario, state, code)
+    theatre = forces_text(scenario, state, code)
     if theatre:
-        text = "; ".join(
-            f"{thousands(amount)} in {state_name(scenario, where)}"
-            for where, amount in theatre.items()
-        )
-        parts.append(f"<div>In the theatre: {_escape(text)}</div>")
+        parts.append(f"<div>In the theatre: {_escape(theatre)}</div>")
 
     notable, routine = decisions(events, code, step)
     parts.append("<h4>Decisions so far</h4>")
     if notable:
         parts.append('<ul class="brink-decisions" style="margin:0;padding-left:18px">')
         for row in notable[:DECISIONS_SHOWN]:
-            parts.append(f"<li>{_escape(narrate(row, scenario))}</li>")
+            parts.append(f"<li>{_escape(narrate(row, scenario, step_days))}</li>")
         parts.append("</ul>")
         if len(notable) > DECISIONS_SHOWN:
             parts.append(f"<div>… and {len(notable) - DECISIONS_SHOWN} earlier</div>")

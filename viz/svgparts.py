@@ -86,14 +86,32 @@ class Label:
     colour: str = "#222222"
     code: str = ""  # the state it names (hover and click read it)
     tip: str = ""  # what hovering shows when it is not a state
+    #: Never hidden (the principals, the theatre, the largest forces, the sides at war): the
+    #: page places it before the others, farther away with a leader line, or shortened to
+    #: ``short``, rather than drop it (issue 27).
+    essential: bool = False
+    short: str = ""
+
+    @property
+    def rank(self) -> float:
+        """The order the page places labels in: essential ones first, then by priority."""
+        return self.priority + (ESSENTIAL_RANK if self.essential else 0.0)
 
     def svg(self) -> str:
         data = f' data-code="{attr(self.code)}"' if self.code else ""
         if self.tip:
             data += f' data-tip="{attr(self.tip)}"'
+        if self.essential:
+            data += ' data-essential="1"'
+        if self.short:
+            data += f' data-short="{attr(self.short)}"'
         return (
             f'<g class="brink-label k-{self.kind}" data-x="{self.x:.1f}" data-y="{self.y:.1f}" '
-            f'data-priority="{self.priority:.3f}"{data}>'
+            f'data-priority="{self.rank:.3f}"{data}>'
+            f'<line class="leader" stroke="{self.colour}"/>'
             f'<rect rx="3" stroke="{self.colour}"/>'
             f'<text fill="{self.colour}">{html.escape(self.text)}</text></g>'
         )
+
+
+ESSENTIAL_RANK = 100.0

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 
 from brink.scenarios.spec import Scenario
 from brink.viz.map_layers import POSTURE_COLOURS
@@ -335,13 +336,39 @@ def panels_figure(
     run: int | None = None,
     size: tuple[float, float] = (12.0, 6.0),
     dpi: int = 90,
+    width_px: int | None = None,
 ) -> Figure:
     """The four panels in a 2 × 2 grid, as the browser view shows them under the map; laid
-    out by matplotlib's constrained layout, so no label is cut and legends sit beside."""
+    out by matplotlib's constrained layout, so no label is cut and legends sit beside.
+
+    With ``width_px`` (the width the page shows them at) they are drawn at that width at 100
+    dpi, in one column below :data:`TWO_COLUMNS_PX`, with no text under
+    :data:`MIN_TEXT_PT` (11 px): shown at their natural size, nothing is shrunk.
+    """
+    if width_px is not None:
+        dpi = 100
+        two = width_px >= TWO_COLUMNS_PX
+        height = (PANEL_HEIGHT_PX * (2 if two else 4)) / dpi
+        size = (width_px / dpi, height)
     figure = Figure(figsize=size, dpi=dpi, layout="constrained")
-    axes = figure.subplots(2, 2)
+    if width_px is not None and width_px < TWO_COLUMNS_PX:
+        column = figure.subplots(4, 1)
+        axes = np.array([[column[0], column[1]], [column[2], column[3]]])
+    else:
+        axes = figure.subplots(2, 2)
     draw_escalation(axes[0, 0], scenario, steps, step, horizon, run)
     draw_hostility(axes[0, 1], scenario, events, step, horizon, run)
     draw_outcomes(axes[1, 0], scenario, shares, step, horizon, ensemble_runs, dispute)
     draw_beliefs(axes[1, 1], scenario, beliefs, step, run)
+    if width_px is not None:
+        for text in figure.findobj(Text):
+            if text.get_fontsize() < MIN_TEXT_PT:
+                text.set_fontsize(MIN_TEXT_PT)
     return figure
+
+
+#: Below this width (pixels) the panels stand in one column; each panel is this tall.
+TWO_COLUMNS_PX = 900
+PANEL_HEIGHT_PX = 250
+#: The smallest text of the panels in the view: 8 pt at 100 dpi is 11.1 px.
+MIN_TEXT_PT = 8.0

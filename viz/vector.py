@@ -40,10 +40,19 @@ from brink.viz.map_layers import (
     SEA,
     _deployment_position,
     alliance_ties,
+    fought_deployments,
 )
-from brink.viz.map_projection import _rings_in, anchor, outline_owners, world
+from brink.viz.map_projection import (
+    _principal,
+    anchor,
+    historical_owners,
+    map_rings,
+    outline_owners,
+    world,
+)
+from brink.viz.map_sides import alignments, side_legend
 from brink.viz.map_situation import Situation, _start_year, situation
-from brink.viz.narrate import LEVEL_LABELS, dispute_label, state_name
+from brink.viz.narrate import LEVEL_LABELS, dispute_label, state_name, troops_place
 from brink.viz.svgparts import (
     WIDTH,
     Label,
@@ -82,12 +91,27 @@ def base_svg(scenario: Scenario) -> str:
 def _base_svg(scenario: Scenario) -> str:
     proj = projection(scenario)
     owners = outline_owners(scenario)
+    joined = historical_owners(scenario)
     rings: dict[str, list[np.ndarray]] = {}
-    for code, ring in _rings_in(proj.extent):
+    for code, ring in map_rings(scenario, proj.extent):
         rings.setdefault(code, []).append(ring)
     shapes = [f'<rect class="sea" width="{WIDTH:.0f}" height="{proj.height:.1f}" fill="{SEA}"/>']
+    # A state made of several of today's outlines is one path, drawn first, its inner borders
+    # in its own colour (_fills); the neighbours drawn after it keep their borders with it.
+    by_owner: dict[str, list[np.ndarray]] = {}
     for code, country_rings in rings.items():
         owner = owners.get(code)
+        if owner in joined:
+            by_owner.setdefault(owner, []).extend(country_rings)
+    for owner, owner_rings in by_owner.items():
+        shapes.append(
+            f'<path class="state s-{owner} h-{owner}" data-code="{owner}" '
+            f'd="{svg_path(owner_rings, proj)}"/>'
+        )
+    for code, country_rings in rings.items():
+        owner = owners.get(code)
+        if owner in joined:
+            continue
         if owner is None:
             shapes.append(f'<path class="land" d="{svg_path(country_rings, proj)}"/>')
         else:
@@ -125,12 +149,26 @@ def forces_in_theatre(scenario: Scenario, state: Situation, code: str) -> dict[s
     return forces
 
 
+def forces_text(scenario: Scenario, state: Situation, code: str) -> str:
+    """``code``'s forces in each theatre in the words the map's troop circles use
+    (:func:`~brink.viz.narrate.troops_place`): ``106k in Russia at the border of Ukraine``."""
+    parts = []
+    for theatre, amount in forces_in_theatre(scenario, state, code).items():
+        if theatre == code:
+            parts.append(f"{thousands(amount)} at home in {state_name(scenario, code)}")
+            continue
+        for deployment in sorted(state.deployments, key=lambda d: -d.troops):
+            if deployment.owner == code and theatre in (deployment.host, deployment.near):
+                place = troops_place(scenario, deployment.host, deployment.near)
+                parts.append(f"{thousands(deployment.troops)} {place}")
+    return "; ".join(dict.fromkeys(parts))
+
+
 def state_info(scenario: Scenario, state: Situation) -> dict[str, dict[str, str]]:
     """What hovering over each state shows: name, posture, capability, forces in the theatre,
     alliances and sanctions, as short strings keyed by field."""
     info = {}
     for code, spec in scenario.states.items():
-        forces = forces_in_theatre(scenario, state, code)
         alliances = [
             f"{scenario.alliances[a].name} ({ALLIANCE_KINDS.get(scenario.alliances[a].kind, '')})"
             for a, members in sorted(state.alliances.items())
@@ -149,11 +187,7 @@ def state_info(scenario: Scenario, state: Situation) -> dict[str, dict[str, str]
             "posture": LEVEL_LABELS.get(state.postures.get(code, 1), "1 none")[2:],
             "level": str(state.postures.get(code, 1)),
             "capability": f"{spec.capability:.3f} CINC share; {thousands(spec.troops)} troops",
-            "forces": "; ".join(
-                f"{thousands(amount)} in {state_name(scenario, theatre)}"
-                for theatre, amount in forces.items()
-            )
-            or "none",
+            "forces": forces_text(scenario, state, code) or "none",
             "alliances": "; ".join(alliances) or "none",
             "sanctions": "; ".join(dict.fromkeys(sanctions)) or "none",
         }
@@ -182,20 +216,26 @@ Layer = Callable[[Scenario, Situation, Projection], Iterator[tuple[str, list[Lab
 
 
 def _fills(scenario: Scenario, state: Situation, proj: Projection):
-    colours = {
-        code: POSTURE_COLOURS.get(state.postures.get(code, 1), OTHER_LAND)
-        for code in scenario.states
-    }
+    """Each state filled by its side in the crisis (:mod:`brink.viz.map_sides`); posture is
+    the badge at its capital (:func:`_capitals`)."""
+    colours = {code: side.fill for code, side in alignments(scenario, state).items()}
     rules = [f".brink-map path.s-{code}{{fill:{colour}}}" for code, colour in colours.items()]
+    # A state drawn from several of today's outlines is one shape: the borders inside it take
+    # its own colour (map_projection.HISTORICAL_OUTLINES).
+    rules.extend(
+        f".brink-map path.h-{code}{{stroke:{colours[code]}}}"
+        for code in historical_owners(scenario)
+        if code in colours
+    )
     owners = outline_owners(scenario)
     ukraine, russia = owners.get("UKR"), owners.get("RUS")
-    face = POSTURE_COLOURS.get(state.postures.get(ukraine, 1), OTHER_LAND)
+    face = colours.get(ukraine, OTHER_LAND)
     pattern = ""
-    if _start_year(scenario) < CRIMEA_ANNEXATION_YEAR or russia is None:
+    if _start_year(scenario) < CRIMEA_ANNEXATION_YEAR or russia is None or ukraine == russia:
         rules.append(f".brink-map path.crimea{{fill:{face}}}")
     else:
         # Ukraine's colour hatched in Russia's: Ukrainian territory under Russian control.
-        hatch = POSTURE_COLOURS.get(state.postures.get(russia, 1), "#777777")
+        hatch = colours.get(russia, "#777777")
         hatch = "#555555" if hatch == face else hatch
         rules.append(".brink-map path.crimea{fill:url(#brink-crimea)}")
         pattern = (
@@ -285,9 +325,15 @@ def _demands(scenario: Scenario, state: Situation, proj: Projection):
         )
 
 
+#: How many of the largest deployments keep their labels whatever else is on the map.
+ESSENTIAL_FORCES = 2
+
+
 def _forces(scenario: Scenario, state: Situation, proj: Projection):
     placed: dict[tuple[float, float], int] = {}
-    for deployment in sorted(state.deployments, key=lambda d: -d.troops):
+    # In a war the sides' discs (warmap) stand for the forces in the theatre: the deployments
+    # they count are not drawn again beside them (issue 27: three discs over one spot).
+    for rank, deployment in enumerate(fought_deployments(state)):
         lon, lat = _deployment_position(scenario, deployment, proj.extent)
         key = (round(lon, 1), round(lat, 1))
         count = placed.get(key, 0)
@@ -298,11 +344,9 @@ def _forces(scenario: Scenario, state: Situation, proj: Projection):
         x, y = proj.xy(lon, lat)
         # Area proportional to troops, as on the PNG map: 10,000 troops ↔ a 12-unit radius.
         radius = 3.8 * math.sqrt(max(deployment.troops, 0.5))
-        where = state_name(scenario, deployment.host)
-        if deployment.near:
-            where += f" near {state_name(scenario, deployment.near)}"
+        where = troops_place(scenario, deployment.host, deployment.near)
         owner = state_name(scenario, deployment.owner)
-        tip = f"{owner}: {thousands(deployment.troops)} troops in {where}"
+        tip = f"{owner}: {thousands(deployment.troops)} troops {where}"
         yield (
             f'<circle class="troops" cx="{x:.1f}" cy="{y:.1f}" r="{radius:.1f}" '
             f'data-code="{attr(deployment.owner)}" data-tip="{attr(tip)}"/>',
@@ -314,22 +358,45 @@ def _forces(scenario: Scenario, state: Situation, proj: Projection):
                     y + radius,
                     1.5 + deployment.troops / 1000,
                     code=deployment.owner,
+                    essential=rank < ESSENTIAL_FORCES,
                 )
             ],
         )
 
 
+def key_states(scenario: Scenario) -> set[str]:
+    """The states whose names are never hidden: each dispute's principals and theatre."""
+    found = set(theatres(scenario).values())
+    for spec in scenario.demands:
+        found.add(spec.by)
+        found.add(_principal(scenario, spec.on))
+    return {code for code in found if code in scenario.states}
+
+
 def _capitals(scenario: Scenario, state: Situation, proj: Projection):
+    key = key_states(scenario)
     for code, spec in scenario.states.items():
         lon, lat, on_map = anchor(scenario, code, proj.extent)
+        if not on_map:
+            continue  # named in the strip beside the map (off_map), never over land
         x, y = proj.xy(lon, lat)
-        if on_map:
-            yield (
-                f'<circle class="capital" cx="{x:.1f}" cy="{y:.1f}" r="3" data-code="{code}"/>',
-                [Label("name", spec.name, x, y, 4.0 + spec.capability, code=code)],
-            )
-        else:
-            yield "", [Label("offmap", f"{spec.name} (off map)", x, y, 3.5, code=code)]
+        posture = POSTURE_COLOURS.get(state.postures.get(code, 1), OTHER_LAND)
+        yield (
+            f'<circle class="capital" cx="{x:.1f}" cy="{y:.1f}" r="4.5" data-code="{code}" '
+            f'data-posture="{state.postures.get(code, 1)}" style="fill:{posture}"/>',
+            [
+                Label(
+                    "name",
+                    spec.name,
+                    x,
+                    y,
+                    4.0 + spec.capability,
+                    code=code,
+                    essential=code in key,
+                    short=code,
+                )
+            ],
+        )
 
 
 #: What the step's layer draws, bottom to top: each is a function of the scenario, the step's
@@ -379,7 +446,7 @@ def step_map(
         for svg, layer_labels in layer(scenario, state, proj):
             shapes.append(svg)
             labels.extend(layer_labels)
-    labels.sort(key=lambda label: -label.priority)
+    labels.sort(key=lambda label: -label.rank)
     return StepMap(
         step,
         "".join(shapes),
@@ -389,12 +456,15 @@ def step_map(
 
 
 def legend(scenario: Scenario) -> list[dict[str, str]]:
-    """The legend's entries: posture colours, symbols and alliances, in words."""
-    entries = [
-        {"kind": "fill", "colour": POSTURE_COLOURS[level], "text": LEVEL_LABELS[level][2:]}
-        for level in range(1, 6)
-    ]
+    """The legend's entries in words: the sides (fills), the posture badges at the capitals,
+    symbols and alliances."""
+    entries = side_legend(scenario, situation(scenario, None, None, 0))
     entries.append({"kind": "fill", "colour": OTHER_LAND, "text": "not in the scenario"})
+    entries.append({"kind": "label", "colour": "#222222", "text": "posture at the capital:"})
+    entries.extend(
+        {"kind": "badge", "colour": POSTURE_COLOURS[level], "text": LEVEL_LABELS[level][2:]}
+        for level in range(1, 6)
+    )
     entries.append({"kind": "line", "colour": DEMAND_COLOUR, "text": "demand"})
     entries.append({"kind": "dash", "colour": SANCTION_COLOUR, "text": "sanctions"})
     entries.append({"kind": "dot", "colour": "#222222", "text": "troops (area ∝ number)"})

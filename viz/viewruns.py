@@ -42,6 +42,10 @@ class Tables:
     step: int
     running: bool
     fronts: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=FRONT_COLUMNS))
+    #: How each dispute ended by the step shown (dispute → outcome), for the log's words.
+    outcomes: dict[str, str] = field(default_factory=dict)
+    #: Days a step lasts in this run (its ``step_days``).
+    step_days: float | None = None
 
 
 class LiveRun:
@@ -95,21 +99,41 @@ class LiveRun:
                 shown,
                 bool(self.model.running) or shown < self.model.steps_done,
                 pd.DataFrame(rows(record.fronts), columns=list(FRONT_COLUMNS)),
+                {
+                    dispute.id: str(dispute.outcome)
+                    for dispute in self.model.disputes.values()
+                    if getattr(dispute, "outcome", None) is not None
+                    and getattr(dispute, "end_step", None) is not None
+                    and dispute.end_step <= shown
+                },
+                float(self.params.step_days),
             )
 
 
 def ensemble_shares(scenario: Scenario, params: ModelParams, seed: int, runs: int):
-    """The outcome estimate of the live view: ``runs`` replications from root ``seed``."""
+    """The outcome estimate of the live view: ``runs`` replications from root ``seed``; the
+    shares of each outcome by day, the dispute they follow, and the seed of the run that ends
+    in war, of the most likely ending, of the longest and of the most eventful
+    (:func:`brink.viz.run_choice.pick_runs`; a run is the same from its seed alone)."""
+    from brink.viz.run_choice import pick_runs
+
+    seeds = spawn_seeds(seed, runs)
     records = [
-        simulate(scenario, params, run_seed, run=index)
-        for index, run_seed in enumerate(spawn_seeds(seed, runs))
+        simulate(scenario, params, run_seed, run=index) for index, run_seed in enumerate(seeds)
     ]
     runs_frame = pd.DataFrame([row for record in records for row in record.runs])
-    events_frame = pd.DataFrame(
-        [row for record in records for row in record.events if row["action"] in ("war", "spiral")]
+    all_events = pd.DataFrame([row for record in records for row in record.events])
+    events_frame = (
+        all_events[all_events["action"].isin(("war", "spiral"))] if len(all_events) else all_events
     )
+    lengths = pd.DataFrame(
+        [{"run": index, "step": record.steps[-1]["step"] if record.steps else 0}
+         for index, record in enumerate(records)]
+    )  # fmt: skip
     dispute = main_dispute(scenario, runs_frame)
-    return outcome_shares(runs_frame, events_frame, dispute, params.horizon), dispute
+    picks = pick_runs(runs_frame, lengths, all_events, dispute)
+    by_seed = {kind: seeds[run] for kind, run in picks.items()}
+    return outcome_shares(runs_frame, events_frame, dispute, params.horizon), dispute, by_seed
 
 
 _ENSEMBLE_POOL: ProcessPoolExecutor | None = None
@@ -206,12 +230,31 @@ class Recorded:
             step,
             step < self.last_step(run),
             upto(self.tables["fronts"]),
+            self.outcomes_by(run, step),
+            float(self.params.step_days),
         )
+
+    def outcomes_by(self, run: int, step: int) -> dict[str, str]:
+        """How each dispute of run ``run`` had ended by ``step`` (dispute → outcome)."""
+        runs = self.tables["runs"]
+        if len(runs) == 0 or not {"dispute", "outcome", "end_step"} <= set(runs.columns):
+            return {}
+        rows = runs[(runs["run"] == run) & (runs["end_step"] <= step)]
+        return {str(row.dispute): str(row.outcome) for row in rows.itertuples()}
 
     @property
     def dispute(self) -> str:
         """The dispute the outcome panel follows (:func:`main_dispute`)."""
         return main_dispute(self.scenario, self.tables["runs"])
+
+    def picks(self) -> dict[str, int]:
+        """The run that ends in war, of the most likely ending, the longest and the most
+        eventful (:func:`brink.viz.run_choice.pick_runs`)."""
+        from brink.viz.run_choice import pick_runs
+
+        return pick_runs(
+            self.tables["runs"], self.tables["steps"], self.tables["events"], self.dispute
+        )
 
     def shares(self) -> pd.DataFrame:
         return outcome_shares(

@@ -32,7 +32,7 @@ from matplotlib.path import Path as MplPath
 
 from brink.figure_style import PALETTE, SIDE_COLOURS
 from brink.scenarios.spec import Scenario
-from brink.viz.map_projection import _principal, _rings_in, anchor, outline_owners
+from brink.viz.map_projection import _principal, anchor, map_rings, outline_owners
 from brink.viz.map_situation import Situation
 from brink.viz.narrate import state_name
 from brink.viz.svgparts import Label, Projection, attr, curve, svg_path, thousands
@@ -154,7 +154,7 @@ def _ground(scenario: Scenario, proj: Projection, theatre: str, challenger: str)
 
 def _measure(scenario: Scenario, proj: Projection, theatre: str, challenger: str):
     owners = outline_owners(scenario)
-    rings = [ring for code, ring in _rings_in(proj.extent) if owners.get(code) == theatre]
+    rings = [ring for code, ring in map_rings(scenario, proj.extent) if owners.get(code) == theatre]
     if not rings:
         return None
     projected = [np.column_stack(proj.xy(ring[:, 0], ring[:, 1])) for ring in rings]
@@ -202,6 +202,25 @@ def front_position(ground: _Ground, control: float) -> tuple[float, tuple[float,
     return offset, (float(middle[0]), float(middle[1]))
 
 
+#: The front is drawn at least this far into the theatre (share of its depth), so a front on
+#: the border itself (nothing held yet) is still a line one can see (issue 27).
+FRONT_MIN_DEPTH = 0.03
+
+
+def front_ends(ground: _Ground, offset: float) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The two ends of the front line drawn: across the theatre where it runs, at least
+    :data:`FRONT_MIN_DEPTH` of its depth in from the challenger's side."""
+    low, high = float(ground.depth[0]), float(ground.depth[-1])
+    at = max(offset, low + FRONT_MIN_DEPTH * (high - low))
+    at = min(at, high - FRONT_MIN_DEPTH * (high - low))
+    near = np.abs(ground.depth - at) <= 2 * GRID
+    points = ground.points[near] if near.any() else ground.points
+    across = points @ np.array(ground.across)
+    (ax, ay), (cx, cy) = ground.axis, ground.across
+    ends = [(at * ax + value * cx, at * ay + value * cy) for value in (across.min(), across.max())]
+    return ends[0], ends[1]
+
+
 def held_share(ground: _Ground, offset: float) -> float:
     """Share of the theatre's grid points on the challenger's side of a front at ``offset``."""
     return float(np.searchsorted(ground.depth, offset, side="right") / len(ground.depth))
@@ -226,6 +245,41 @@ def disc_places(
     kept = ground.points[~held] if (~held).any() else ground.points
     target = kept.mean(axis=0)
     return (float(challenger[0]), float(challenger[1])), (float(target[0]), float(target[1]))
+
+
+def apart(
+    first: tuple[float, float], second: tuple[float, float], radii: tuple[float, float]
+) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The two sides' discs moved apart along the line between them until they no longer
+    overlap (issue 27: they sat on each other while the front was near the border)."""
+    gap = 6.0
+    dx, dy = second[0] - first[0], second[1] - first[1]
+    distance = math.hypot(dx, dy)
+    needed = radii[0] + radii[1] + gap
+    if distance >= needed:
+        return first, second
+    if distance < 1e-6:
+        dx, dy, distance = 1.0, 0.0, 1.0
+    push = (needed - distance) / 2
+    ux, uy = dx / distance, dy / distance
+    return (
+        (first[0] - push * ux, first[1] - push * uy),
+        (second[0] + push * ux, second[1] + push * uy),
+    )
+
+
+def side_discs(ground: _Ground, war: WarFront):
+    """Each side's disc: radii (area ∝ troops, as the deployments' discs: 10,000 ↔ a 12-unit
+    radius) and centres, kept apart (:func:`apart`)."""
+    radii = tuple(3.8 * math.sqrt(max(troops, 0.5)) for troops in war.forces)
+    return radii, apart(*disc_places(ground, war.control, radii), radii)
+
+
+def _sides_fighting(war: WarFront):
+    """(index, side, troops) of each side with troops in the theatre."""
+    for index, side in enumerate(("challenger", "target")):
+        if war.forces[index] > 0:
+            yield index, side, war.forces[index]
 
 
 # -- the layers ---------------------------------------------------------------------------------
@@ -259,8 +313,10 @@ def front_layer(scenario: Scenario, state: Situation, proj: Projection) -> Itera
             (fx - reach * cx - reach * ax, fy - reach * cy - reach * ay),
             (fx + reach * cx - reach * ax, fy + reach * cy - reach * ay),
         ]
+        ends = front_ends(ground, offset)
         clip = f"brink-theatre-{attr(war.dispute)}"
         share = round(100 * war.control)
+        share_text = f"{share} %" if share > 0 or war.control <= 0 else "under 1 %"
         where = state_name(scenario, war.theatre)
         tip = (
             f"Front, day {war.day:g} of the war: {state_name(scenario, challenger)} holds "
@@ -277,19 +333,20 @@ def front_layer(scenario: Scenario, state: Situation, proj: Projection) -> Itera
             f'<g clip-path="url(#{clip})" pointer-events="none">'
             f'<polygon class="held" points="{polygon}" fill="url(#{clip}-held)" '
             f'fill-opacity="0.85"/></g>'
-            f'<g clip-path="url(#{clip})"><line class="front-line" '
-            f'x1="{held[0][0]:.1f}" y1="{held[0][1]:.1f}" x2="{held[1][0]:.1f}" '
-            f'y2="{held[1][1]:.1f}" stroke="{FRONT_COLOUR}" stroke-width="3.5" '
-            f'data-tip="{attr(tip)}"/></g></g>',
+            f'<line class="front-line" x1="{ends[0][0]:.1f}" y1="{ends[0][1]:.1f}" '
+            f'x2="{ends[1][0]:.1f}" y2="{ends[1][1]:.1f}" stroke="{FRONT_COLOUR}" '
+            f'stroke-width="4" stroke-linecap="round" data-tip="{attr(tip)}"/></g>',
             [
                 Label(
                     "front",
-                    f"front: {state_name(scenario, challenger)} holds {share} % of {where}",
-                    mx,
-                    my,
+                    f"front: {state_name(scenario, challenger)} holds {share_text} of {where}",
+                    # at one end of the line, so the label does not hide the line itself
+                    *max(ends, key=lambda end: end[1]),
                     8.5,
                     FRONT_COLOUR,
                     tip=tip,
+                    essential=True,
+                    short=f"front: {share_text}",
                 )
             ],
         )
@@ -302,13 +359,8 @@ def side_forces_layer(scenario: Scenario, state: Situation, proj: Projection) ->
         ground = _ground(scenario, proj, war.theatre, principals[0])
         if ground is None:
             continue
-        # Area proportional to troops, as the deployments' discs: 10,000 ↔ a 12-unit radius.
-        radii = tuple(3.8 * math.sqrt(max(troops, 0.5)) for troops in war.forces)
-        places = disc_places(ground, war.control, radii)
-        for index, side in enumerate(("challenger", "target")):
-            troops = war.forces[index]
-            if troops <= 0:
-                continue
+        radii, places = side_discs(ground, war)
+        for index, side, troops in _sides_fighting(war):
             radius = radii[index]
             x, y = places[index]
             who = _side_name(scenario, principals[index])
@@ -321,11 +373,19 @@ def side_forces_layer(scenario: Scenario, state: Situation, proj: Projection) ->
             colour = SIDE_COLOURS[side]
             yield (
                 f'<circle class="side-forces side-{side}" cx="{x:.1f}" cy="{y:.1f}" '
-                f'r="{radius:.1f}" fill="{colour}" fill-opacity="0.3" stroke="{colour}" '
-                f'stroke-width="2" data-troops="{troops:.3f}" data-tip="{attr(tip)}"/>',
+                f'r="{radius:.1f}" fill="#ffffff" fill-opacity="0.45" stroke="{colour}" '
+                f'stroke-width="3" data-troops="{troops:.3f}" data-tip="{attr(tip)}"/>',
                 [
                     Label(
-                        "troops", f"{who} {thousands(troops)}", x, y + radius, 7.0, colour, tip=tip
+                        "troops",
+                        f"{who} {thousands(troops)}",
+                        x,
+                        y + radius,
+                        7.0,
+                        colour,
+                        tip=tip,
+                        essential=True,
+                        short=f"{principals[index]} side {thousands(troops)}",
                     )
                 ],
             )

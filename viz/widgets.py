@@ -132,9 +132,12 @@ def MapView(
     legend: list,
     caption: str,
     title: str,
+    heading: str,
+    offmap: list,
     panel: str,
     selected: str,
     event_select: Any = None,
+    event_resize: Any = None,
 ):
     pass
 
@@ -143,6 +146,8 @@ def MapView(
 def ControlsView(
     unit: str,
     step: int,
+    label: str,
+    last_label: str,
     last: int,
     running: bool,
     playing: bool,
