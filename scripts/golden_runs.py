@@ -21,7 +21,8 @@ from pathlib import Path
 
 RECORD = Path(__file__).resolve().parents[1] / "tests" / "data" / "golden_runs.json"
 
-#: (bundled scenario, runs, seed). black_sea_2022 with seed 11 has wars with fronts in 100 runs.
+#: (bundled scenario, runs, seed). Under the screening standoff black_sea_2022 with seed 11 has
+#: one war in 100 runs (over `nato_rollback`); the cases were chosen before it, when it had more.
 GOLDEN_CASES = (
     ("black_sea_2022", 100, 11),
     ("baltic_tripwire", 40, 3),
