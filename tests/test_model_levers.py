@@ -37,6 +37,15 @@ def uses_force(row):
     return row["challenger_level"] >= 4
 
 
+def deterrence_fails(row):
+    """The challenger attacks or gets its way: a war, its victory, or the target giving in.
+
+    Under the screening standoff a use of force (MID level 4) is a rung of the ladder that a
+    long contest reaches more often, not an attack; deterrence shows in whether the challenger
+    fights or prevails (Huth 1988: deterrence fails when the challenger attacks or coerces)."""
+    return bool(row["war"]) or row["outcome"] in ("yield_target", "victory_challenger")
+
+
 def paired_effect(without, with_lever, indicator, runs=RUNS):
     """Mean of indicator(with) − indicator(without) over common seeds, and its standard error."""
     differences = []
@@ -61,7 +70,7 @@ def test_tripwire_deployment_deters_attack():
     # Schelling 1966: an ally's troops on the protected state's soil engage the ally from the
     # first day, raising the chance it fights; 5,000 troops.
     effect, se = paired_effect(
-        protected_state_scenario(), protected_state_scenario(tripwire_troops=5.0), uses_force
+        protected_state_scenario(), protected_state_scenario(tripwire_troops=5.0), deterrence_fails
     )
     assert_effect(effect, se, at_most=-0.10)
 
@@ -74,8 +83,8 @@ def test_defence_pact_deters_and_more_when_credible():
     no_pact = protected_state_scenario(pact=False, massed=60.0)
     weak = protected_state_scenario(pact_reliability=0.3, massed=60.0)
     strong = protected_state_scenario(pact_reliability=1.0, massed=60.0)
-    effect_weak, se_weak = paired_effect(no_pact, weak, uses_force)
-    effect_strong, se_strong = paired_effect(weak, strong, uses_force)
+    effect_weak, se_weak = paired_effect(no_pact, weak, deterrence_fails)
+    effect_strong, se_strong = paired_effect(weak, strong, deterrence_fails)
     assert_effect(effect_weak, se_weak, at_most=-0.03)
     assert_effect(effect_strong, se_strong, at_most=-0.20)
 
@@ -120,7 +129,7 @@ def test_two_nuclear_principals_almost_never_fight():
     nuclear = protected_state_scenario(nuclear_target=True)
     runs = [simulate(nuclear, seed=seed).runs[0]["war"] for seed in range(RUNS)]
     assert sum(runs) / RUNS <= 0.02
-    effect, se = paired_effect(conventional, nuclear, lambda row: row["war"])
+    effect, se = paired_effect(conventional, nuclear, deterrence_fails)
     assert_effect(effect, se, at_most=-0.03)
 
 
