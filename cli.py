@@ -16,6 +16,7 @@ import sys
 
 from brink import __version__
 from brink.errors import EXIT_FAILURE, EXIT_USAGE, BrinkInputError, BrinkRunError
+from brink.options import BrinkParser
 from brink.safe_output import describe_os_error
 
 # Modules that define ``register(subparsers)``; each adds its own subcommands.
@@ -32,7 +33,7 @@ COMMAND_MODULES = (
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = BrinkParser(
         prog="brink",
         description="Agent-based simulation of international crises and alliance dynamics.",
     )

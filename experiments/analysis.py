@@ -252,6 +252,20 @@ def _stem(text: str) -> str:
     return text.replace(".", "_").replace("/", "_")
 
 
+def _check_pair(pair: list[str], factors: list[str]) -> None:
+    """``--pair``: two different factors of the sweep, or a located error."""
+    from brink.errors import BrinkInputError, Location, did_you_mean
+
+    where = Location(file="command line", key="--pair")
+    for name in pair:
+        if name not in factors:
+            raise BrinkInputError(
+                f"'{name}' is not a factor of this sweep{did_you_mean(name, factors)}", where
+            )
+    if pair[0] == pair[1]:
+        raise BrinkInputError(f"'{pair[0]}' twice: the heat map needs two different factors", where)
+
+
 def analyze_sweep(
     directory: Path | str, pair: list[str] | None = None, options: Any = None
 ) -> Path:
@@ -270,7 +284,7 @@ def analyze_sweep(
     Raises:
         BrinkInputError: if ``directory`` is not a sweep, or ``pair`` names no factor of it.
     """
-    from brink.errors import BrinkInputError, Location, did_you_mean
+    from brink.errors import BrinkInputError, Location
 
     directory = Path(directory)
     manifest = read_manifest(directory)
@@ -293,6 +307,8 @@ def analyze_sweep(
     raw_runs = read_runs(directory, list(types), factors)
     if options is not None:  # a mistake in the options is reported before anything is written
         options.check(manifest, types)
+    if pair:
+        _check_pair(pair, factors)
     # categorical and yes/no factors as the index of their choice, for the analyses of numbers
     design, runs = _coded(raw_design, manifest), _coded(raw_runs, manifest)
     seed = int(manifest["root_seed"])
@@ -348,16 +364,7 @@ def analyze_sweep(
         first["size"] = first[rank_column].abs()
         ranking = list(first.sort_values("size", ascending=False)["factor"])
 
-    if pair:
-        for name in pair:
-            if name not in factors:
-                raise BrinkInputError(
-                    f"'{name}' is not a factor of this sweep{did_you_mean(name, factors)}",
-                    Location(file="command line", key="--pair"),
-                )
-        heat_pair = (pair[0], pair[1])
-    else:
-        heat_pair = tuple(ranking[:2]) if len(factors) >= 2 else None
+    heat_pair = (pair[0], pair[1]) if pair else tuple(ranking[:2]) if len(factors) >= 2 else None
 
     files: list[Path] = []
     write_text_atomic(tables_dir / "points.csv", points.to_csv(index=False))

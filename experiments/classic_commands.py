@@ -8,6 +8,7 @@ import argparse
 from pathlib import Path
 
 from brink.errors import BrinkInputError, Location
+from brink.options import number, output_path
 from brink.safe_output import staged_folder
 
 
@@ -18,14 +19,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     classic.set_defaults(handler=lambda _args: classic.print_help() or 2)
 
     tribute = models.add_parser("tribute", help="Axelrod's tribute model (v4.0 rules)")
-    tribute.add_argument("--years", type=int, default=1000, help="years per population")
-    tribute.add_argument("--seed", type=int, default=0, help="root seed")
-    tribute.add_argument("--populations", type=int, default=10, help="independent populations")
-    tribute.add_argument("--actors", type=int, default=10, help="actors on the ring")
     tribute.add_argument(
-        "--threshold", type=int, default=50, help="least mutual commitment (%%) in a cluster"
+        "--years", type=number(whole=True), default=1000, help="years per population"
     )
-    tribute.add_argument("--out", type=Path, default=None, help="directory for tables and figures")
+    tribute.add_argument("--seed", type=number(whole=True), default=0, help="root seed")
+    tribute.add_argument(
+        "--populations", type=number(whole=True), default=10, help="independent populations"
+    )
+    tribute.add_argument("--actors", type=number(whole=True), default=10, help="actors on the ring")
+    tribute.add_argument(
+        "--threshold",
+        type=number(whole=True),
+        default=50,
+        help="least mutual commitment (%%) in a cluster",
+    )
+    tribute.add_argument(
+        "--out", type=output_path, default=None, help="directory for tables and figures"
+    )
     tribute.add_argument(
         "--force", action="store_true", help="replace this command's earlier output in --out"
     )
@@ -42,10 +52,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--europe-1936", action="store_true", help="the bundled 1936 Europe case"
     )
     landscape.add_argument(
-        "--starts", type=int, default=None, help="random starts (default: all, n <= 20)"
+        "--starts",
+        type=number(whole=True),
+        default=None,
+        help="random starts (default: all, n <= 20)",
     )
-    landscape.add_argument("--seed", type=int, default=0, help="seed for random starts")
-    landscape.add_argument("--out", type=Path, default=None, help="directory for tables")
+    landscape.add_argument(
+        "--seed", type=number(whole=True), default=0, help="seed for random starts"
+    )
+    landscape.add_argument("--out", type=output_path, default=None, help="directory for tables")
     landscape.add_argument(
         "--force", action="store_true", help="replace this command's earlier output in --out"
     )
@@ -60,9 +75,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     bdm.add_argument("--scenario", help="scenario file or bundled name (with --demand)")
     bdm.add_argument("--demand", help="id of the scenario's demand to forecast talks over")
-    bdm.add_argument("--rounds", type=int, default=10, help="rounds of offers")
-    bdm.add_argument("--dimension", type=int, default=1, help="issue dimension of a KTAB file")
-    bdm.add_argument("--out", type=Path, default=None, help="directory for tables and figure")
+    bdm.add_argument("--rounds", type=number(whole=True), default=10, help="rounds of offers")
+    bdm.add_argument(
+        "--dimension", type=number(whole=True), default=1, help="issue dimension of a KTAB file"
+    )
+    bdm.add_argument(
+        "--out", type=output_path, default=None, help="directory for tables and figure"
+    )
     bdm.add_argument(
         "--force", action="store_true", help="replace this command's earlier output in --out"
     )

@@ -23,6 +23,7 @@ from typing import Any
 from brink.errors import BrinkInputError, Location
 from brink.extras import require
 from brink.lifeline import terminate_group
+from brink.options import number, output_path
 
 DEFAULT_PORT = 8765
 
@@ -50,7 +51,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="run the live model with a params file's values (e.g. brink fit's params.yaml)",
     )
     view.add_argument("--host", default="127.0.0.1", help="address to serve on (127.0.0.1)")
-    view.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port ({DEFAULT_PORT})")
+    view.add_argument(
+        "--port", type=number(whole=True), default=DEFAULT_PORT, help=f"port ({DEFAULT_PORT})"
+    )
     view.set_defaults(handler=view_command)
 
     animate = subparsers.add_parser(
@@ -59,9 +62,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Draw the view's map and panels for each step of one run of a run directory.",
     )
     animate.add_argument("run_dir", metavar="DIR", help="a directory written by 'brink run'")
-    animate.add_argument("--out", required=True, metavar="FILE", help="FILE.gif or FILE.mp4")
-    animate.add_argument("--run", type=int, default=None, help="which run (default: the first)")
-    animate.add_argument("--fps", type=float, default=4.0, help="frames per second (4)")
+    animate.add_argument(
+        "--out", required=True, type=output_path, metavar="FILE", help="FILE.gif or FILE.mp4"
+    )
+    animate.add_argument(
+        "--run", type=number(whole=True), default=None, help="which run (default: the first)"
+    )
+    animate.add_argument("--fps", type=number(), default=4.0, help="frames per second (4)")
     animate.add_argument("--force", action="store_true", help="replace FILE if it exists")
     animate.set_defaults(handler=animate_command)
 

@@ -1,0 +1,135 @@
+"""Issue 23's cases, each one: a located one-line error and exit 2 (or a correct result),
+nothing of the user's changed, nothing left behind.
+
+The sweep and run folders are made once per module by the real commands; each test copies what
+it damages.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from test_sweep_experiment import EXPERIMENT, WORLD
+
+from brink.cli import main
+
+BRINK = [sys.executable, "-m", "brink"]
+SCENARIO = "classics/fearon_ultimatum"
+
+
+def cli(*argv: str) -> tuple[int, str, str]:
+    """``brink ARGV`` in this process: exit status, standard output, standard error."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main([str(a) for a in argv])
+        except SystemExit as stop:
+            code = stop.code
+    return int(code or 0), out.getvalue(), err.getvalue()
+
+
+def refused(*argv: str, where: str = "command line") -> str:
+    """Run ``brink ARGV``; assert exit 2 with one ``brink: WHERE…`` line; return the line."""
+    code, _out, err = cli(*argv)
+    lines = [line for line in err.splitlines() if line.startswith("brink: ")]
+    assert code == 2, err
+    assert "Traceback" not in err
+    assert len(lines) == 1 and lines[0].startswith(f"brink: {where}"), err
+    return lines[0]
+
+
+@pytest.fixture(scope="module")
+def sweep_dir(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("sweep")
+    (folder / "world.yaml").write_text(WORLD, encoding="utf-8")
+    (folder / "exp.yaml").write_text(textwrap.dedent(EXPERIMENT), encoding="utf-8")
+    out = folder / "sw"
+    subprocess.run(
+        [*BRINK, "sweep", str(folder / "exp.yaml"), "--out", str(out), "--jobs", "1"]
+        + ["--no-progress", "--quiet"],
+        check=True,
+    )
+    return out
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("run") / "r"
+    subprocess.run(
+        [*BRINK, "run", SCENARIO, "--runs", "3", "--seed", "1", "--out", str(out), "-q"],
+        check=True,
+    )
+    return out
+
+
+def copy_of(folder: Path, tmp_path: Path) -> Path:
+    target = tmp_path / folder.name
+    shutil.copytree(folder, target)
+    return target
+
+
+# -- one numeric-option parser: no NaN, no inf, anywhere ----------------------------------------
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "1e400", "NaN", "x"])
+@pytest.mark.parametrize(
+    "flags",
+    [
+        ["--prim", "war", "--threshold"],
+        ["--robust", "deployments.tripwire.troops", "--satisficing"],
+        ["--min-coverage"],
+    ],
+)
+def test_analyze_refuses_a_number_that_is_not_finite(sweep_dir, tmp_path, flags, value):
+    copy = copy_of(sweep_dir, tmp_path)
+    line = refused("analyze", copy, *flags, value)
+    assert flags[-1] in line
+    assert not (copy / "analysis.md").exists()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["animate", "DIR", "--out", "a.gif", "--fps", "nan"],
+        ["animate", "DIR", "--out", "a.gif", "--fps", "inf"],
+        ["view", "--port", "nan"],
+        ["classic", "tribute", "--years", "1e400"],
+        ["classic", "bdm", "ec_1992", "--rounds", "inf"],
+        ["sweep", "tripwire", "--replications", "nan"],
+        ["run", SCENARIO, "--runs", "nan"],
+        ["run", SCENARIO, "--seed", "inf"],
+    ],
+)
+def test_every_command_refuses_a_number_that_is_not_finite(argv, tmp_path):
+    line = refused(*[str(tmp_path) if a == "DIR" else a for a in argv])
+    assert argv[-2] in line
+
+
+def test_analyze_refuses_the_same_factor_twice_for_the_heat_map(sweep_dir, tmp_path):
+    copy = copy_of(sweep_dir, tmp_path)
+    name = "alliances.PACT.reliability"
+    line = refused("analyze", copy, "--pair", name, name)
+    assert "--pair" in line and "twice" in line
+    assert not (copy / "analysis.md").exists() and not (copy / "tables").exists()
+
+
+@pytest.mark.parametrize("command", ["run", "casebook", "retrodict", "sweep", "animate"])
+def test_an_empty_out_is_refused_not_the_default_folder(command, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    first = {
+        "run": [SCENARIO],
+        "casebook": [],
+        "retrodict": ["x.csv"],
+        "sweep": ["tripwire"],
+        "animate": ["DIR"],
+    }[command]
+    line = refused(command, *first, "--out", "")
+    assert "--out" in line
+    assert list(tmp_path.iterdir()) == []
