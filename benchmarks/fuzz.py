@@ -36,10 +36,12 @@ from fuzz_inputs import (  # noqa: E402
     check_classic_file,
     check_command,
     check_experiment,
+    check_folder,
     check_mid,
     check_run_flags,
     classic_flags,
     experiment_texts,
+    folder_damages,
     landscape_csvs,
     mid_csvs,
     run_flags,
@@ -273,6 +275,29 @@ def main() -> int:
     )
     fuzz(tally, "classic flags", classic_flags(), check_command, args.examples)
     fuzz(tally, "run flags", run_flags(), check_run_flags, max(1, args.examples // 5))
+    # Issue 23: the folders a user hands to analyze, view --run and animate, damaged.
+    folders = max(1, args.examples // 5)
+    fuzz(
+        tally,
+        "sweep folders (analyze)",
+        folder_damages("sweep"),
+        lambda d: check_folder("analyze", d),
+        folders,
+    )
+    fuzz(
+        tally,
+        "run folders (view --run)",
+        folder_damages("run"),
+        lambda d: check_folder("view", d),
+        args.examples,
+    )
+    fuzz(
+        tally,
+        "run folders (animate)",
+        folder_damages("run"),
+        lambda d: check_folder("animate", d),
+        folders,
+    )
     if args.faults:
         print(f"faults: {args.faults} attempts each")
         work = Path(tempfile.mkdtemp(prefix="brink-fuzz-"))

@@ -26,13 +26,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from brink.experiments import plots, shards
+from brink.experiments import plots
 from brink.experiments.analysis_extras import extra_sections
+from brink.experiments.folders import read_sweep_design, read_sweep_runs, sweep_manifest
 from brink.experiments.intervals import mean_interval, wilson
 from brink.experiments.outcomes import outcome_type, reading
 from brink.experiments.report import BINS, report_text
-from brink.experiments.run_output import read_manifest, write_text_atomic
-from brink.experiments.sweep import read_design
+from brink.experiments.run_output import write_text_atomic
 from brink.figure_style import save
 
 #: Cells per side of a heat map over two sampled factors.
@@ -40,16 +40,6 @@ HEAT_BINS = 5
 #: Bootstrap resamples of the SRC intervals.
 BOOTSTRAP = 500
 FIGURES = "figures"
-
-
-def read_runs(directory: Path | str, outcome_names: list[str], factor_names: list[str]):
-    """One row per run: point, replication, seed, factors, error and each outcome (0/1 for
-    yes/no, a number, or a list for a series)."""
-    columns = ["point", "replication", "seed", "error", *factor_names]
-    columns += [shards.OUTCOME_PREFIX + name for name in outcome_names]
-    frame = shards.read_shards(directory, columns=columns)
-    frame = frame.drop_duplicates(["point", "replication"]).reset_index(drop=True)
-    return frame.rename(columns={shards.OUTCOME_PREFIX + n: n for n in outcome_names})
 
 
 def _proportions(groups, outcomes: list[str], scalars=frozenset()) -> pd.DataFrame:
@@ -284,18 +274,10 @@ def analyze_sweep(
     Raises:
         BrinkInputError: if ``directory`` is not a sweep, or ``pair`` names no factor of it.
     """
-    from brink.errors import BrinkInputError, Location
 
     directory = Path(directory)
-    manifest = read_manifest(directory)
-    if manifest.get("kind") != "sweep":
-        raise BrinkInputError("not a sweep directory", Location(file=str(directory)))
-    if not str(manifest.get("status", "")).startswith("complete"):
-        raise BrinkInputError(
-            f"the sweep did not finish (status {manifest.get('status')!r}); finish it with "
-            "brink sweep … --resume, then analyze it",
-            Location(file=str(directory / "manifest.json")),
-        )
+    # the one reader of a sweep folder: manifest, design and every shard checked first
+    manifest = sweep_manifest(directory)
     factors = [factor["name"] for factor in manifest["factors"]]
     units = {factor["name"]: factor["unit"] for factor in manifest["factors"]}
     specs = manifest["outcomes"]
@@ -303,8 +285,8 @@ def analyze_sweep(
     outcomes = [spec["name"] for spec in specs if types[spec["name"]] != "series"]
     scalars = frozenset(name for name, kind in types.items() if kind == "scalar")
     labels = {spec["name"]: reading(spec) for spec in specs}
-    raw_design = read_design(directory)
-    raw_runs = read_runs(directory, list(types), factors)
+    raw_design = read_sweep_design(directory, manifest)
+    raw_runs = read_sweep_runs(directory, manifest, list(types))
     if options is not None:  # a mistake in the options is reported before anything is written
         options.check(manifest, types)
     if pair:

@@ -6,7 +6,6 @@ import signal
 import sys
 from pathlib import Path
 
-from brink.errors import BrinkInputError, Location
 from brink.options import number, output_path
 
 EXIT_PARTIAL = 1
@@ -209,17 +208,6 @@ def analyze_command(args) -> int:
         satisficing=args.satisficing,
         min_coverage=args.min_coverage,
     )
-    if not (args.directory / "manifest.json").exists():
-        from brink.experiments.sweep import staging_folder
-
-        unfinished = staging_folder(args.directory)
-        raise BrinkInputError(
-            f"the sweep did not finish (its runs so far are in {unfinished}); finish it with "
-            "brink sweep ... --resume"
-            if (unfinished / "manifest.json").exists()
-            else "not a sweep directory (no manifest.json)",
-            Location(file=str(args.directory)),
-        )
     report = analyze_sweep(args.directory, pair=args.pair, options=options)
     print(f"brink analyze: wrote {report}")
     return 0

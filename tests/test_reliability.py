@@ -51,11 +51,8 @@ def sweep_dir(tmp_path_factory) -> Path:
     (folder / "world.yaml").write_text(WORLD, encoding="utf-8")
     (folder / "exp.yaml").write_text(textwrap.dedent(EXPERIMENT), encoding="utf-8")
     out = folder / "sw"
-    subprocess.run(
-        [*BRINK, "sweep", str(folder / "exp.yaml"), "--out", str(out), "--jobs", "1"]
-        + ["--no-progress", "--quiet"],
-        check=True,
-    )
+    argv = ["sweep", folder / "exp.yaml", "--out", out, "--jobs", "1", "--no-progress", "-q"]
+    subprocess.run([*BRINK, *map(str, argv)], check=True)
     return out
 
 
@@ -133,3 +130,57 @@ def test_an_empty_out_is_refused_not_the_default_folder(command, tmp_path, monke
     line = refused(command, *first, "--out", "")
     assert "--out" in line
     assert list(tmp_path.iterdir()) == []
+
+
+# -- one reader for a run folder and a sweep folder ------------------------------------------------
+
+
+def test_analyze_of_the_root_folder_is_a_located_error():
+    line = refused("analyze", "/", where="/")
+    assert "not a sweep folder" in line
+
+
+def test_analyze_of_a_sweep_whose_shards_are_gone(sweep_dir, tmp_path):
+    copy = copy_of(sweep_dir, tmp_path)
+    for shard in (copy / "shards").iterdir():
+        shard.unlink()
+    line = refused("analyze", copy, where=str(copy / "shards"))
+    assert "no run" in line
+    assert not (copy / "analysis.md").exists()
+
+
+@pytest.mark.parametrize("name", ["design.parquet", "manifest.json"])
+def test_analyze_of_a_sweep_with_a_corrupt_file(sweep_dir, tmp_path, name):
+    copy = copy_of(sweep_dir, tmp_path)
+    (copy / name).write_text("garbage\n")
+    refused("analyze", copy, where=str(copy / name))
+    assert not (copy / "analysis.md").exists()
+
+
+def test_view_run_refuses_a_junk_table_before_it_serves(run_dir, tmp_path):
+    """It started serving a run folder whose runs.parquet was junk (the page then failed)."""
+    copy = copy_of(run_dir, tmp_path)
+    (copy / "runs.parquet").write_text("junk\n")
+    line = refused("view", "--run", copy, "--port", "0", where=str(copy / "runs.parquet"))
+    assert "cannot be read" in line
+
+
+@pytest.mark.parametrize("table", ["steps", "events", "runs"])
+def test_animate_refuses_a_table_without_its_columns(run_dir, tmp_path, table):
+    import pyarrow.parquet as pq
+
+    copy = copy_of(run_dir, tmp_path)
+    path = copy / f"{table}.parquet"
+    pq.write_table(pq.read_table(path).drop_columns(["run"]), path)
+    line = refused("animate", copy, "--out", tmp_path / "a.gif", where=str(path))
+    assert "'run'" in line
+    assert not (tmp_path / "a.gif").exists()
+
+
+def test_a_fifo_in_place_of_a_table_is_refused_not_waited_on(run_dir, tmp_path):
+    import os
+
+    copy = copy_of(run_dir, tmp_path)
+    (copy / "steps.parquet").unlink()
+    os.mkfifo(copy / "steps.parquet")
+    refused("animate", copy, "--out", tmp_path / "a.gif", where=str(copy / "steps.parquet"))

@@ -98,9 +98,9 @@ def view_environment(args: argparse.Namespace) -> dict[str, str]:
             Location(file="command line", key="--run"),
         )
     if args.run_dir:
-        from brink.experiments.run_output import read_complete_manifest
+        from brink.viz.viewruns import Recorded
 
-        read_complete_manifest(args.run_dir)  # a located error unless a complete run
+        Recorded.read(args.run_dir)  # every table and the scenario checked before serving
         environment[app.ENV_RUN_DIR] = str(Path(args.run_dir).resolve())
     else:
         from brink.scenarios.loader import load_scenario, resolve_scenario_path
