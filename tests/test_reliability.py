@@ -72,7 +72,7 @@ def copy_of(folder: Path, tmp_path: Path) -> Path:
     return target
 
 
-# -- one numeric-option parser: no NaN, no inf, anywhere ----------------------------------------
+# -- one numeric-option parser: no NaN, no inf, anywhere ------------------------------------------
 
 
 @pytest.mark.parametrize("value", ["nan", "inf", "-inf", "1e400", "NaN", "x"])
@@ -132,7 +132,7 @@ def test_an_empty_out_is_refused_not_the_default_folder(command, tmp_path, monke
     assert list(tmp_path.iterdir()) == []
 
 
-# -- one reader for a run folder and a sweep folder ------------------------------------------------
+# -- one reader for a run folder and a sweep folder -----------------------------------------------
 
 
 def test_analyze_of_the_root_folder_is_a_located_error():
@@ -184,3 +184,76 @@ def test_a_fifo_in_place_of_a_table_is_refused_not_waited_on(run_dir, tmp_path):
     (copy / "steps.parquet").unlink()
     os.mkfifo(copy / "steps.parquet")
     refused("animate", copy, "--out", tmp_path / "a.gif", where=str(copy / "steps.parquet"))
+
+
+# -- figures and reports with few cases -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("n", [1, 2, 3])
+def test_the_calibration_figure_draws_one_to_three_cases_with_undefined_forecasts(n):
+    """``s must be float, but has type object`` with one to three usable cases: forecasts a
+    recalibration could not fit (NaN) left every bin empty."""
+    import math
+
+    import pandas as pd
+
+    from brink.experiments.retrodiction.figure import calibration_figure
+
+    cases = pd.DataFrame(
+        {
+            "observed_war": [True, False, True][:n],
+            "p_war": [0.2, 0.7, 0.5][:n],
+            "p_war_recalibrated": [math.nan] * n,
+            "p_war_logistic": [0.5, math.inf, math.nan][:n],
+            "p_war_base_rate": [0.5] * n,
+        }
+    )
+    figure = calibration_figure(cases)
+    top = figure.axes[0]
+    labels = [t.get_text() for t in top.get_legend().get_texts()]
+    assert "crisis model" in labels and "base rate (CV)" in labels
+    assert "model, recalibrated out of fold" not in labels  # nothing finite to show
+
+
+def test_a_figure_with_no_forecast_at_all_says_so():
+    import math
+
+    import pandas as pd
+
+    from brink.experiments.retrodiction.figure import calibration_figure
+
+    figure = calibration_figure(pd.DataFrame({"observed_war": [True], "p_war": [math.nan]}))
+    assert any("no case" in t.get_text() for t in figure.axes[0].texts)
+
+
+def test_retrodict_with_one_case_writes_its_report(tmp_path):
+    data = Path("/work/shared/data/gml-mid-dyadic-2.03.pre1990.csv")
+    one = tmp_path / "one.csv"
+    with data.open(encoding="utf-8") as handle:
+        one.write_text(handle.readline() + handle.readline(), encoding="utf-8")
+    code, out, err = cli("retrodict", one, "--runs", "2", "--jobs", "1", "--out", tmp_path / "r")
+    assert code == 0, err
+    assert "nan" not in out.lower()
+    report = (tmp_path / "r" / "retrodiction.md").read_text(encoding="utf-8")
+    assert "not fitted at all" in report
+    assert (tmp_path / "r" / "calibration.png").exists()
+
+
+@pytest.mark.parametrize(
+    ("folds", "cases", "text"),
+    [
+        (1000, 3, "fitted on 2 of 3 folds (one case a fold"),
+        (5, 3, "fitted on 2 of 3 folds"),
+        (5, 100, "fitted on 4 of 5 folds"),
+        (5, 1, "not fitted at all"),
+    ],
+)
+def test_the_report_says_how_many_folds_were_used(folds, cases, text):
+    """``--folds 1000`` with three cases reported "fitted on 999 of 1000 folds"."""
+    from brink.experiments.retrodiction.scores import folds as assign
+    from brink.experiments.retrodiction.summary import _folds_text
+
+    assert _folds_text(folds, cases).startswith(text)
+    if cases > 1:  # the text counts the folds the cases really were split into
+        used = len(set(assign(cases, folds, 0)))
+        assert f"of {used} folds" in _folds_text(folds, cases)

@@ -177,7 +177,8 @@ def retrodict_command(args: argparse.Namespace) -> int:
     )
     print(
         scores[["war_brier", "war_log_loss", "war_auc", "outcome_brier"]].to_string(
-            float_format=lambda v: f"{v:.4f}"
+            float_format=lambda v: f"{v:.4f}",
+            na_rep="n/a",  # undefined with few cases
         )
     )
     print(f"wrote {result.files['summary'].parent}/")
