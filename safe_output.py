@@ -129,6 +129,16 @@ def check_output_folder(directory: Path, *, kind: str, again: bool, flag: str = 
             )
 
 
+def nothing_to_resume(directory: Path, marker: str, kind: str) -> BrinkInputError:
+    """The one error of ``--resume`` where there is nothing to resume, the same in every
+    command (``sweep``, ``fit``): ``directory`` holds no ``marker`` of an earlier ``kind``."""
+    return BrinkInputError(
+        f"nothing to resume here (no {marker} of an earlier {kind}); leave out --resume to "
+        f"start a new {kind}",
+        Location(file=str(directory)),
+    )
+
+
 def listed_files(directory: Path) -> list[str]:
     """Every file under ``directory`` but the manifest, as sorted relative POSIX paths."""
     found = []

@@ -50,7 +50,7 @@ from brink.experiments.run_output import (
     write_text_atomic,
 )
 from brink.experiments.worker import RunTask, SweepContext, run_task
-from brink.safe_output import check_output_folder, write_atomic
+from brink.safe_output import check_output_folder, nothing_to_resume, write_atomic
 from brink.sim.seeds import spawn_seeds
 
 if TYPE_CHECKING:
@@ -156,7 +156,7 @@ def _prepare_directory(
         os.mkdir(staging)  # exclusive: fails on anything planted there
         return staging, None
     if not staging.exists() and not finished:
-        raise BrinkInputError("nothing to resume here (no manifest.json)", where)
+        raise nothing_to_resume(directory, "manifest.json", "sweep")
     old = read_manifest(staging if staging.exists() else directory)
     # Sweeps written before --params existed have no base parameters: the defaults, {}.
     differs = [

@@ -257,3 +257,18 @@ def test_the_report_says_how_many_folds_were_used(folds, cases, text):
     if cases > 1:  # the text counts the folds the cases really were split into
         used = len(set(assign(cases, folds, 0)))
         assert f"of {used} folds" in _folds_text(folds, cases)
+
+
+# -- --resume means the same in every command -----------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["fit", "sweep"])
+def test_resume_where_there_is_nothing_to_resume_is_refused_alike(command, tmp_path):
+    """``brink fit --out NEW --resume`` quietly started a new fit; ``sweep`` refused."""
+    new = tmp_path / "new"
+    first = {"fit": ["fit", "/work/shared/data/gml-mid-dyadic-2.03.pre1990.csv"]}.get(
+        command, ["sweep", "tripwire"]
+    )
+    line = refused(*first, "--out", new, "--resume", where=str(new))
+    assert "nothing to resume here" in line and "leave out --resume" in line
+    assert list(tmp_path.iterdir()) == []
