@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import shutil
 import subprocess
 import sys
@@ -271,4 +272,59 @@ def test_resume_where_there_is_nothing_to_resume_is_refused_alike(command, tmp_p
     )
     line = refused(*first, "--out", new, "--resume", where=str(new))
     assert "nothing to resume here" in line and "leave out --resume" in line
+    assert list(tmp_path.iterdir()) == []
+
+
+# -- animate: never over a file Brink did not write, never naming its temporary file --------------
+
+
+@pytest.mark.parametrize("mine", [b"the user's notes\n", b"GIF89a\x01\x00\x01\x00\x00\x00\x00;"])
+def test_animate_force_leaves_a_users_own_file_alone(run_dir, tmp_path, mine):
+    """``--force`` overwrote a user's file (exit 0): it now replaces only a GIF it wrote."""
+    out = tmp_path / "talk.gif"
+    out.write_bytes(mine)
+    line = refused("animate", run_dir, "--out", out, "--force", where=str(out))
+    assert "did not write it" in line
+    assert out.read_bytes() == mine
+    assert [p.name for p in tmp_path.iterdir()] == ["talk.gif"]
+
+
+def test_animate_force_replaces_its_own_gif(run_dir, tmp_path):
+    from brink.viz.animate import written_by_brink
+
+    out = tmp_path / "talk.gif"
+    assert cli("animate", run_dir, "--out", out)[0] == 0
+    assert written_by_brink(out)
+    refused("animate", run_dir, "--out", out, where=str(out))  # without --force: refused
+    assert cli("animate", run_dir, "--out", out, "--force")[0] == 0
+    assert [p.name for p in tmp_path.iterdir()] == ["talk.gif"]
+
+
+@pytest.mark.parametrize(
+    ("name", "words"), [("a.txt", "neither .gif nor .mp4"), ("f/sub.gif", "is a file")]
+)
+def test_animate_names_the_file_asked_for(run_dir, tmp_path, name, words):
+    (tmp_path / "f").write_text("a file")
+    line = refused("animate", run_dir, "--out", tmp_path / name, where=str(tmp_path / name))
+    assert words in line and ".partial" not in line and f"{os.getpid()}" not in line
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["f"]
+
+
+def test_animate_on_a_full_or_read_only_disk_names_the_file(run_dir, tmp_path, monkeypatch):
+    import errno
+
+    import brink.viz.animate
+
+    def full(scenario, tables, shares, out, **kwargs):
+        Path(out).write_bytes(b"half")
+        raise OSError(errno.EROFS, "Read-only file system", str(out))
+
+    monkeypatch.setattr(brink.viz.animate, "animate_run", full)
+    out = tmp_path / "talk.gif"
+    code, _out, err = cli("animate", run_dir, "--out", out)
+    assert (
+        code == 1
+        and err.strip()
+        == f"brink: {out}: Read-only file system (choose an --out on a writable disk)"
+    )
     assert list(tmp_path.iterdir()) == []

@@ -204,17 +204,28 @@ def view_command(args: argparse.Namespace) -> int:
 
 def animate_command(args: argparse.Namespace) -> int:
     require("view", "brink animate")  # it reads the run as the view does (brink.viz.app)
-    from brink.viz.animate import animate_run
+    from brink.viz.animate import animate_run, written_by_brink
     from brink.viz.viewruns import Recorded
 
     out = Path(args.out)
     where = Location(file=str(out))
+    if out.suffix.lower() not in (".gif", ".mp4"):  # named here, not its temporary name
+        raise BrinkInputError("is neither .gif nor .mp4; give FILE.gif or FILE.mp4", where)
     if out.is_symlink() or (out.exists() and not out.is_file()):
         raise BrinkInputError("is a link or a folder; give a new file name", where)
     if out.exists() and not args.force:
         raise BrinkInputError("exists; add --force to replace it, or give another name", where)
+    if out.exists() and not written_by_brink(out):
+        raise BrinkInputError(
+            "exists and brink animate did not write it; --force replaces only an animation "
+            "Brink wrote: move it away or give another name",
+            where,
+        )
     recorded = Recorded.read(args.run_dir)
     run = args.run if args.run is not None else recorded.run_ids[0]
+    for parent in (out.parent, *out.parent.parents):
+        if parent.exists() and not parent.is_dir():
+            raise BrinkInputError(f"{parent} is a file, not a folder; give another --out", where)
     out.parent.mkdir(parents=True, exist_ok=True)
     # Drawn under a fresh name beside FILE (same suffix, so the same writer) and renamed.
     temporary = out.with_name(f".{out.stem}.{os.getpid()}.{secrets.token_hex(4)}{out.suffix}")
@@ -229,6 +240,8 @@ def animate_command(args: argparse.Namespace) -> int:
             fps=args.fps,
         )
         os.replace(temporary, out)
+    except OSError as error:  # a full or read-only disk: name FILE, not its temporary name
+        raise OSError(error.errno, error.strerror, str(out)) from None
     finally:
         temporary.unlink(missing_ok=True)
     print(f"brink animate: {frames} frames of run {run} written to {args.out}")
