@@ -187,16 +187,28 @@ def staged_folder(
 _STAGING = re.compile(r"\.(?P<name>.+)\.(?:partial|old)-(?P<pid>\d+)-[0-9a-f]{8}")
 
 
+_STALE_FILE = re.compile(r"\.(?P<name>.+)\.(?P<pid>\d+)\.[0-9a-f]{8}\.partial")
+
+
 def _remove_stale_staging(directory: Path) -> None:
-    """Remove staging folders of ``directory`` left by a Brink process that was killed (its
-    process id no longer runs): Brink made them, and nothing reads them."""
-    for entry in directory.parent.glob(f".{glob_escape(directory.name)}.*-*-*"):
-        match = _STAGING.fullmatch(entry.name)
-        if not match or match["name"] != directory.name:
+    """Remove the staging folders and temporary files beside ``directory`` left by a Brink
+    process that was killed (SIGKILL, a power cut: its process id no longer runs). Brink made
+    them under names of its own, with its process id, and nothing reads them; they may be of
+    any output in that folder (``brink run``'s default ``out/NAME-TIME`` is a new name each
+    time, so waiting for the same name again would keep them forever)."""
+    try:
+        entries = list(os.scandir(directory.parent))
+    except OSError:
+        return
+    for entry in entries:
+        match = _STAGING.fullmatch(entry.name) or _STALE_FILE.fullmatch(entry.name)
+        if not match or entry.is_symlink() or _running(int(match["pid"])):
             continue
-        if entry.is_symlink() or not entry.is_dir() or _running(int(match["pid"])):
-            continue
-        shutil.rmtree(entry, ignore_errors=True)
+        if entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path, ignore_errors=True)
+        elif match.re is _STALE_FILE and entry.is_file(follow_symlinks=False):
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
 
 
 def _running(pid: int) -> bool:
@@ -207,10 +219,6 @@ def _running(pid: int) -> bool:
     except PermissionError:
         return True
     return True
-
-
-def glob_escape(name: str) -> str:
-    return re.sub(r"([*?\[])", r"[\1]", name)
 
 
 _RENAME_EXCHANGE = 2  # linux/fs.h

@@ -328,3 +328,57 @@ def test_animate_on_a_full_or_read_only_disk_names_the_file(run_dir, tmp_path, m
         == f"brink: {out}: Read-only file system (choose an --out on a writable disk)"
     )
     assert list(tmp_path.iterdir()) == []
+
+
+# -- no leftovers: SIGTERM unwinds, and the next start clears what SIGKILL left -------------------
+
+
+def _start_and_wait_for_staging(argv: list[str], parent: Path) -> subprocess.Popen:
+    import time
+
+    child = subprocess.Popen(
+        [*BRINK, *argv], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if parent.is_dir() and any(".partial-" in p.name for p in parent.iterdir()):
+            return child
+        assert child.poll() is None, child.stderr.read()
+        time.sleep(0.1)
+    child.kill()
+    raise AssertionError("no staging folder appeared")
+
+
+LONG = {
+    "run": ["run", SCENARIO, "--runs", "1000000", "--no-progress", "-q"],
+    "casebook": ["casebook", "--runs", "100000", "--no-progress"],
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("command", ["run", "casebook"])
+def test_sigterm_leaves_no_partial_folder(command, tmp_path):
+    import signal
+
+    child = _start_and_wait_for_staging([*LONG[command], "--out", str(tmp_path / "o")], tmp_path)
+    child.send_signal(signal.SIGTERM)
+    _out, err = child.communicate(timeout=120)
+    assert child.returncode == 128 + signal.SIGTERM
+    assert err.strip().splitlines() == ["brink: terminated (SIGTERM); nothing half-written is left"]
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.slow
+def test_the_next_start_clears_what_sigkill_left(tmp_path):
+    """A killed run's ``.NAME.partial-PID-…`` is removed by the next command writing beside it,
+    whatever its own --out (``brink run``'s default out/NAME-TIME is new each time)."""
+    import signal
+
+    child = _start_and_wait_for_staging([*LONG["run"], "--out", str(tmp_path / "a")], tmp_path)
+    child.send_signal(signal.SIGKILL)
+    child.communicate(timeout=60)
+    assert any(".partial-" in p.name for p in tmp_path.iterdir())
+    mine = tmp_path / ".notes.partial-1-00000000"  # the user's, by chance like Brink's names
+    mine.write_text("keep")
+    assert cli("run", SCENARIO, "--runs", "2", "--out", tmp_path / "b", "-q")[0] == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".notes.partial-1-00000000", "b"]
