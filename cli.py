@@ -126,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as error:
         # Not the user's input but the machine: a full, read-only or forbidden place. One line,
         # exit 1; the writers leave nothing half-written under a real name (safe_output).
-        print(f"brink: {describe_os_error(error)}", file=sys.stderr)
+        print(f"brink: {describe_os_error(error, getattr(args, 'out', None))}", file=sys.stderr)
         return EXIT_FAILURE
 
 

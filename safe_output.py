@@ -88,6 +88,13 @@ def check_output_folder(directory: Path, *, kind: str, again: bool, flag: str = 
         BrinkInputError: naming the folder and what to do instead.
     """
     where = Location(file=str(directory))
+    for parent in directory.parents:  # `--out notes.txt/run` said only "File exists"
+        if parent.exists() and not parent.is_dir():
+            raise BrinkInputError(
+                f"{parent} is a file, not a folder, so nothing can be written inside it; "
+                "choose another --out",
+                where,
+            )
     if directory.is_symlink():
         raise BrinkInputError(
             "is a symbolic link; Brink writes only into real folders (give the folder it points "
@@ -310,9 +317,10 @@ def user_path(path: str | os.PathLike[str]) -> str:
     return str(Path(*parts)) if parts else str(path)
 
 
-def describe_os_error(error: OSError) -> str:
+def describe_os_error(error: OSError, destination: str | os.PathLike[str] | None = None) -> str:
     """One line for an OS error: the user's destination (never a staging name), the reason,
-    and the usual remedy."""
+    and the usual remedy. ``destination`` (the command's ``--out``) is named when the error
+    itself names no file, as a full disk's does not."""
     reason = error.strerror or str(error) or type(error).__name__
     hints = {
         errno.ENOSPC: "free some space or choose another --out",
@@ -323,6 +331,8 @@ def describe_os_error(error: OSError) -> str:
     }
     hint = hints.get(error.errno or 0)
     name = error.filename
+    if name is None and destination is not None:
+        name = destination
     if isinstance(name, str | bytes | os.PathLike):
         name = user_path(os.fsdecode(name))
     where = f"{name}: " if name else ""

@@ -382,3 +382,77 @@ def test_the_next_start_clears_what_sigkill_left(tmp_path):
     mine.write_text("keep")
     assert cli("run", SCENARIO, "--runs", "2", "--out", tmp_path / "b", "-q")[0] == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == [".notes.partial-1-00000000", "b"]
+
+
+# -- messages that name the place the user gave ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["run", SCENARIO, "--runs", "2"],
+        ["classic", "tribute", "--years", "2"],
+        ["sweep", "tripwire"],
+    ],
+)
+def test_an_out_inside_a_file_is_named_not_file_exists(argv, tmp_path):
+    """``--out FILE/sub`` said only "File exists"."""
+    (tmp_path / "notes.txt").write_text("mine")
+    out = tmp_path / "notes.txt" / "sub"
+    line = refused(*argv, "--out", out, where=str(out))
+    assert "notes.txt is a file, not a folder" in line
+    assert (tmp_path / "notes.txt").read_text() == "mine"
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+
+
+def test_a_full_disk_names_the_out_folder(tmp_path, monkeypatch):
+    """ "No space left on device" named no folder: the writer's error carries no file name."""
+    import errno
+
+    import brink.experiments.run_commands as run_commands
+
+    def full(args):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(run_commands, "run_command", full)
+    out = tmp_path / "r"
+    code, _out, err = cli("run", SCENARIO, "--out", out)
+    assert code == 1
+    assert (
+        err.strip() == f"brink: {out}: No space left on device (free some space or choose "
+        "another --out)"
+    )
+
+
+def test_a_sweep_whose_executor_cannot_start_leaves_no_staging_folder(tmp_path):
+    """``--scheduler tcp://127.0.0.1:1`` left ``.NAME.sweep-partial`` behind."""
+    from brink.errors import BrinkInputError, Location
+    from brink.experiments.experiment import load_experiment
+    from brink.experiments.sweep import run_sweep
+
+    (tmp_path / "world.yaml").write_text(WORLD, encoding="utf-8")
+    (tmp_path / "exp.yaml").write_text(textwrap.dedent(EXPERIMENT), encoding="utf-8")
+
+    def unreachable():
+        raise BrinkInputError("cannot reach the scheduler", Location("command line"))
+
+    with pytest.raises(BrinkInputError):
+        run_sweep(load_experiment(tmp_path / "exp.yaml"), tmp_path / "s", unreachable)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["exp.yaml", "world.yaml"]
+
+
+def test_a_second_sweep_into_the_same_out_is_told_another_is_at_work(tmp_path):
+    """The loser of two sweeps into one --out said the other's staging folder "holds no Brink
+    output"."""
+    import fcntl
+
+    staging = tmp_path / ".s.sweep-partial"
+    (staging / "shards").mkdir(parents=True)
+    descriptor = os.open(staging, os.O_RDONLY)
+    fcntl.flock(descriptor, fcntl.LOCK_EX)  # as the first sweep holds it
+    try:
+        line = refused("sweep", "tripwire", "--out", tmp_path / "s", where=str(tmp_path / "s"))
+    finally:
+        os.close(descriptor)
+    assert "another brink sweep is writing into it now" in line
+    assert sorted(p.name for p in staging.iterdir()) == ["shards"]
