@@ -456,3 +456,46 @@ def test_a_second_sweep_into_the_same_out_is_told_another_is_at_work(tmp_path):
         os.close(descriptor)
     assert "another brink sweep is writing into it now" in line
     assert sorted(p.name for p in staging.iterdir()) == ["shards"]
+
+
+def test_view_names_a_host_it_cannot_serve_on_at_once():
+    """``--host 999.1.1.1`` exited after about 13 s with the server's own line."""
+    import time
+
+    started = time.monotonic()
+    line = refused("view", "--host", "999.1.1.1")
+    assert "--host" in line and "999.1.1.1" in line
+    assert time.monotonic() - started < 5
+
+
+def test_view_names_a_port_in_use():
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        line = refused("view", "--port", str(port))
+    assert "--port" in line and f"port {port} is in use" in line
+
+
+@pytest.mark.parametrize("kind", ["fifo", "folder", "device"])
+def test_a_scenario_that_is_no_regular_file_is_named_for_what_it_is(kind, tmp_path):
+    """A FIFO, a folder or a device given as a scenario said "no scenario file"."""
+    path = {"device": Path("/dev/null")}.get(kind, tmp_path / "s.yaml")
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "folder":
+        path.mkdir()
+    for command in ("validate", "run"):
+        line = refused(command, path, where=str(path))
+        assert ("a folder" if kind == "folder" else "not a regular file") in line
+
+
+@pytest.mark.parametrize("escape", ["\\0", "\\x07", "\\e"])
+def test_a_name_holding_an_escaped_control_character_is_refused(escape, tmp_path):
+    """``name: "Gr\\0eat"`` was accepted (a NUL in the name)."""
+    path = tmp_path / "world.yaml"
+    path.write_text(WORLD.replace("name: Great,", f'name: "Gr{escape}eat",'), encoding="utf-8")
+    line = refused("validate", path, where=f"{path}:6:")
+    assert "states.GRT.name" in line and "control character" in line
