@@ -499,3 +499,73 @@ def test_a_name_holding_an_escaped_control_character_is_refused(escape, tmp_path
     path.write_text(WORLD.replace("name: Great,", f'name: "Gr{escape}eat",'), encoding="utf-8")
     line = refused("validate", path, where=f"{path}:6:")
     assert "states.GRT.name" in line and "control character" in line
+
+
+# -- classic tribute: every documented maximum runs in a minute -----------------------------------
+
+
+def test_tribute_with_the_most_actors_runs_quickly():
+    """``--actors 1000 --years 2`` ran past 120 s with no output (the documented maximum)."""
+    import time
+
+    started = time.monotonic()
+    code, out, err = cli("classic", "tribute", "--actors", "1000", "--years", "2",
+                         "--populations", "1", "--seed", "1")  # fmt: skip
+    assert code == 0, err
+    assert "1 populations of 1000 actors, 2 years" in out
+    assert time.monotonic() - started < 60
+
+
+@pytest.mark.parametrize(
+    ("years", "populations", "actors", "what"),
+    [
+        ("50001", "1", "2", "--years: 50,001 is above the most allowed"),
+        ("50000", "2", "2", "population-years"),
+        ("5001", "1", "100", "actor-years"),
+        ("1", "1", "1001", "--actors"),
+    ],
+)
+def test_tribute_beyond_a_minutes_work_is_refused(years, populations, actors, what):
+    line = refused("classic", "tribute", "--years", years, "--populations", populations,
+                   "--actors", actors)  # fmt: skip
+    assert what in line
+
+
+def test_tribute_reports_its_progress_year_by_year():
+    from brink.sim.classics.tribute_runs import run_populations
+
+    seen: list[int] = []
+    run_populations(years=250, seed=1, populations=2, progress=seen.append)
+    assert seen == [100, 200, 250, 350, 450, 500]
+
+
+def test_the_quick_cluster_finder_finds_what_checking_every_start_finds():
+    """find_clusters now starts only where two neighbours bind each other; the same arcs as
+    trying every start with the whole pairwise matrix (the rule as first written)."""
+    import numpy as np
+
+    from brink.sim.classics.tribute_runs import find_clusters
+
+    def every_start(matrix, threshold):
+        n = matrix.shape[0]
+        bound = (matrix >= threshold) & (threshold <= matrix.T)
+        arcs = set()
+        for start in range(n):
+            members = [start]
+            for offset in range(1, n):
+                k = (start + offset) % n
+                if not bound[k, members].all():
+                    break
+                members.append(k)
+            if len(members) >= 2:
+                arcs.add(frozenset(members))
+        maximal = [a for a in arcs if not any(a < b for b in arcs)]
+        return sorted(maximal, key=lambda a: (min(a), len(a)))
+
+    rng = np.random.default_rng(5)
+    for _ in range(300):
+        n = int(rng.integers(2, 12))
+        matrix = rng.choice([0, 40, 50, 60, 100], size=(n, n), p=[0.3, 0.1, 0.2, 0.2, 0.2])
+        np.fill_diagonal(matrix, 100)
+        for threshold in (50, 60):
+            assert find_clusters(matrix, threshold) == every_start(matrix, threshold)
