@@ -569,3 +569,21 @@ def test_the_quick_cluster_finder_finds_what_checking_every_start_finds():
         np.fill_diagonal(matrix, 100)
         for threshold in (50, 60):
             assert find_clusters(matrix, threshold) == every_start(matrix, threshold)
+
+
+@pytest.mark.parametrize("how", ["delete", "no rows"])
+def test_a_run_folder_with_no_step_is_named_not_blamed_on_run(run_dir, tmp_path, how):
+    """Found by the fuzz suite: a run folder whose steps table was gone or empty was blamed on
+    ``--run`` ("run 0 is not in this directory"), a flag the user had not given."""
+    import pyarrow.parquet as pq
+
+    copy = copy_of(run_dir, tmp_path)
+    steps = copy / "steps.parquet"
+    if how == "delete":
+        steps.unlink()
+    else:
+        pq.write_table(pq.read_table(steps).slice(0, 0), steps)
+    for argv in (["animate", copy, "--out", tmp_path / "a.gif"], ["view", "--run", copy]):
+        line = refused(*argv, where=str(copy))
+        assert "no step to show" in line
+    assert not (tmp_path / "a.gif").exists()

@@ -99,9 +99,7 @@ def view_environment(args: argparse.Namespace) -> dict[str, str]:
             Location(file="command line", key="--run"),
         )
     if args.run_dir:
-        from brink.viz.viewruns import Recorded
-
-        Recorded.read(args.run_dir)  # every table and the scenario checked before serving
+        replay(args.run_dir)  # every table and the scenario checked before serving
         environment[app.ENV_RUN_DIR] = str(Path(args.run_dir).resolve())
     else:
         from brink.scenarios.loader import load_scenario, resolve_scenario_path
@@ -147,6 +145,21 @@ def check_address(host: str, port: int) -> None:
                 "of this machine",
                 Location(file="command line", key="--host"),
             ) from None
+
+
+def replay(run_dir: str):
+    """The run folder ``run_dir`` read for a replay (:class:`brink.viz.viewruns.Recorded`);
+    a located error for a folder with no step to show (its steps table gone or empty)."""
+    from brink.viz.viewruns import Recorded
+
+    recorded = Recorded.read(run_dir)
+    if len(recorded.tables["steps"]) == 0:
+        raise BrinkInputError(
+            "holds no step to show (its steps table is missing or has no rows); write the run "
+            "again with brink run",
+            Location(file=str(run_dir)),
+        )
+    return recorded
 
 
 def server_command(host: str, port: int) -> list[str]:
@@ -242,7 +255,6 @@ def view_command(args: argparse.Namespace) -> int:
 def animate_command(args: argparse.Namespace) -> int:
     require("view", "brink animate")  # it reads the run as the view does (brink.viz.app)
     from brink.viz.animate import animate_run, written_by_brink
-    from brink.viz.viewruns import Recorded
 
     out = Path(args.out)
     where = Location(file=str(out))
@@ -258,7 +270,7 @@ def animate_command(args: argparse.Namespace) -> int:
             "Brink wrote: move it away or give another name",
             where,
         )
-    recorded = Recorded.read(args.run_dir)
+    recorded = replay(args.run_dir)
     run = args.run if args.run is not None else recorded.run_ids[0]
     for parent in (out.parent, *out.parent.parents):
         if parent.exists() and not parent.is_dir():
