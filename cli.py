@@ -10,12 +10,16 @@ permission) into one line and exit status 1.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
+import signal
 import sys
+import threading
 
 from brink import __version__
 from brink.errors import EXIT_FAILURE, EXIT_USAGE, BrinkInputError, BrinkRunError
+from brink.options import BrinkParser
 from brink.safe_output import describe_os_error
 
 # Modules that define ``register(subparsers)``; each adds its own subcommands.
@@ -33,7 +37,7 @@ COMMAND_MODULES = (
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = BrinkParser(
         prog="brink",
         description="Agent-based simulation of international crises and alliance dynamics.",
     )
@@ -66,6 +70,38 @@ def complete(parser: argparse.ArgumentParser) -> None:
     argcomplete.autocomplete(parser)
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (``kill``, a scheduler ending a job): unwound like Ctrl-C, so every staging
+    folder and temporary file is removed on the way out (``safe_output.staged_folder``)."""
+
+
+@contextlib.contextmanager
+def _terminate_cleanly():
+    """While a command runs, SIGTERM raises :class:`Terminated` in this process.
+
+    Python's default for SIGTERM is to die at once, running no ``finally``, which left a
+    hidden ``.NAME.partial-…`` folder behind a ``brink run`` or ``casebook`` that was sent
+    ``kill``. A child forked from this process (a worker) keeps the default: it just ends.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    owner = os.getpid()
+
+    def terminate(signum, frame) -> None:
+        if os.getpid() != owner:  # a forked child inherited this handler: end as by default
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     complete(parser)
@@ -74,10 +110,14 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     try:
-        return int(args.handler(args) or 0)
+        with _terminate_cleanly():
+            return int(args.handler(args) or 0)
     except BrinkInputError as error:
         print(f"brink: {error}", file=sys.stderr)
         return EXIT_USAGE
+    except Terminated:
+        print("brink: terminated (SIGTERM); nothing half-written is left", file=sys.stderr)
+        return 128 + signal.SIGTERM
     except KeyboardInterrupt:
         print("brink: interrupted", file=sys.stderr)
         return 130
@@ -87,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as error:
         # Not the user's input but the machine: a full, read-only or forbidden place. One line,
         # exit 1; the writers leave nothing half-written under a real name (safe_output).
-        print(f"brink: {describe_os_error(error)}", file=sys.stderr)
+        print(f"brink: {describe_os_error(error, getattr(args, 'out', None))}", file=sys.stderr)
         return EXIT_FAILURE
 
 

@@ -88,6 +88,13 @@ def check_output_folder(directory: Path, *, kind: str, again: bool, flag: str = 
         BrinkInputError: naming the folder and what to do instead.
     """
     where = Location(file=str(directory))
+    for parent in directory.parents:  # `--out notes.txt/run` said only "File exists"
+        if parent.exists() and not parent.is_dir():
+            raise BrinkInputError(
+                f"{parent} is a file, not a folder, so nothing can be written inside it; "
+                "choose another --out",
+                where,
+            )
     if directory.is_symlink():
         raise BrinkInputError(
             "is a symbolic link; Brink writes only into real folders (give the folder it points "
@@ -127,6 +134,16 @@ def check_output_folder(directory: Path, *, kind: str, again: bool, flag: str = 
                 f"first: {flag} replaces only Brink's own files",
                 where,
             )
+
+
+def nothing_to_resume(directory: Path, marker: str, kind: str) -> BrinkInputError:
+    """The one error of ``--resume`` where there is nothing to resume, the same in every
+    command (``sweep``, ``fit``): ``directory`` holds no ``marker`` of an earlier ``kind``."""
+    return BrinkInputError(
+        f"nothing to resume here (no {marker} of an earlier {kind}); leave out --resume to "
+        f"start a new {kind}",
+        Location(file=str(directory)),
+    )
 
 
 def listed_files(directory: Path) -> list[str]:
@@ -177,16 +194,28 @@ def staged_folder(
 _STAGING = re.compile(r"\.(?P<name>.+)\.(?:partial|old)-(?P<pid>\d+)-[0-9a-f]{8}")
 
 
+_STALE_FILE = re.compile(r"\.(?P<name>.+)\.(?P<pid>\d+)\.[0-9a-f]{8}\.partial")
+
+
 def _remove_stale_staging(directory: Path) -> None:
-    """Remove staging folders of ``directory`` left by a Brink process that was killed (its
-    process id no longer runs): Brink made them, and nothing reads them."""
-    for entry in directory.parent.glob(f".{glob_escape(directory.name)}.*-*-*"):
-        match = _STAGING.fullmatch(entry.name)
-        if not match or match["name"] != directory.name:
+    """Remove the staging folders and temporary files beside ``directory`` left by a Brink
+    process that was killed (SIGKILL, a power cut: its process id no longer runs). Brink made
+    them under names of its own, with its process id, and nothing reads them; they may be of
+    any output in that folder (``brink run``'s default ``out/NAME-TIME`` is a new name each
+    time, so waiting for the same name again would keep them forever)."""
+    try:
+        entries = list(os.scandir(directory.parent))
+    except OSError:
+        return
+    for entry in entries:
+        match = _STAGING.fullmatch(entry.name) or _STALE_FILE.fullmatch(entry.name)
+        if not match or entry.is_symlink() or _running(int(match["pid"])):
             continue
-        if entry.is_symlink() or not entry.is_dir() or _running(int(match["pid"])):
-            continue
-        shutil.rmtree(entry, ignore_errors=True)
+        if entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path, ignore_errors=True)
+        elif match.re is _STALE_FILE and entry.is_file(follow_symlinks=False):
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
 
 
 def _running(pid: int) -> bool:
@@ -197,10 +226,6 @@ def _running(pid: int) -> bool:
     except PermissionError:
         return True
     return True
-
-
-def glob_escape(name: str) -> str:
-    return re.sub(r"([*?\[])", r"[\1]", name)
 
 
 _RENAME_EXCHANGE = 2  # linux/fs.h
@@ -292,9 +317,10 @@ def user_path(path: str | os.PathLike[str]) -> str:
     return str(Path(*parts)) if parts else str(path)
 
 
-def describe_os_error(error: OSError) -> str:
+def describe_os_error(error: OSError, destination: str | os.PathLike[str] | None = None) -> str:
     """One line for an OS error: the user's destination (never a staging name), the reason,
-    and the usual remedy."""
+    and the usual remedy. ``destination`` (the command's ``--out``) is named when the error
+    itself names no file, as a full disk's does not."""
     reason = error.strerror or str(error) or type(error).__name__
     hints = {
         errno.ENOSPC: "free some space or choose another --out",
@@ -305,6 +331,8 @@ def describe_os_error(error: OSError) -> str:
     }
     hint = hints.get(error.errno or 0)
     name = error.filename
+    if name is None and destination is not None:
+        name = destination
     if isinstance(name, str | bytes | os.PathLike):
         name = user_path(os.fsdecode(name))
     where = f"{name}: " if name else ""

@@ -1,15 +1,20 @@
 """Issue 14's probe, repeatable: hostile inputs and faults against every command, counted.
 
-    .venv/bin/python benchmarks/fuzz.py [--examples N] [--faults K]
+    .venv/bin/python benchmarks/fuzz.py [--examples N] [--faults K] [--cases-only]
 
 Inputs: the Hypothesis strategies of ``tests/fuzz_inputs.py`` (experiment files, MID CSVs,
-classic bdm and landscape CSVs, ``brink run`` and ``brink classic`` flags), ``N`` attempts each
-(run flags ``N/5``: each valid one runs the model). Faults, ``K`` attempts each, on the real
-command in a child process: a worker of ``brink run --jobs 2`` killed, the parent killed, a
-``--force`` run killed over a finished one, a sweep into a folder of other files, a read-only
-and a full output disk (a 256 KiB tmpfs; these two need root to mount, else they are listed
-as not run). Prints a table of attempts, tracebacks, silent errors, unlocated errors and files
-lost; every column but attempts must be zero. Exits 1 if one is not.
+classic bdm and landscape CSVs, ``brink run`` and ``brink classic`` flags, and, since issue 23,
+damaged sweep folders handed to ``analyze`` and run folders handed to ``view --run`` and
+``animate``), ``N`` attempts each (run flags, sweep folders and animated run folders ``N/5``:
+each takes seconds). Then issue 23's cases, each once in a child process with a 60 s limit
+(a hang is counted), with the user's files and Brink's leftovers checked; SIGTERM and SIGKILL
+during ``run`` and ``casebook``; two sweeps into one ``--out``. Faults, ``K`` attempts each,
+on the real command in a child process: a worker of ``brink run --jobs 2`` killed, the parent
+killed, a ``--force`` run killed over a finished one, a sweep into a folder of other files, a
+read-only and a full output disk (a 256 KiB tmpfs; these two need root to mount, else they
+are listed as not run). Prints a table of attempts, tracebacks, hangs, silent errors,
+unlocated errors and files lost; every column but attempts must be zero. Exits 1 if one is
+not.
 """
 
 from __future__ import annotations
@@ -36,10 +41,12 @@ from fuzz_inputs import (  # noqa: E402
     check_classic_file,
     check_command,
     check_experiment,
+    check_folder,
     check_mid,
     check_run_flags,
     classic_flags,
     experiment_texts,
+    folder_damages,
     landscape_csvs,
     mid_csvs,
     run_flags,
@@ -48,7 +55,7 @@ from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
 
 SCENARIO = "classics/fearon_ultimatum"
 BRINK = [sys.executable, "-m", "brink"]
-COLUMNS = ("attempts", "tracebacks", "silent", "unlocated", "files lost")
+COLUMNS = ("attempts", "tracebacks", "hangs", "silent", "unlocated", "files lost")
 
 
 class Tally:
@@ -60,7 +67,11 @@ class Tally:
         row = self.rows.setdefault(kind, collections.Counter())
         row["attempts"] += 1
         row["files lost"] += lost
-        for column, prefix in (("tracebacks", "traceback"), ("silent", "silent")):
+        for column, prefix in (
+            ("tracebacks", "traceback"),
+            ("hangs", "hang"),
+            ("silent", "silent"),
+        ):
             if outcome.startswith(prefix):
                 row[column] += 1
         if outcome.startswith("unlocated"):
@@ -118,15 +129,19 @@ def outcome_of(done: subprocess.CompletedProcess | tuple[int, str], want: tuple[
     if code not in want:
         return f"silent: exit {code}, expected {want}: {err.strip()[:200]}"
     errors = [
-        line for line in err.splitlines() if line.startswith("brink: ") and "wrote" not in line
+        line
+        for line in err.splitlines()
+        if line.startswith("brink: ") and not line.startswith("brink: wrote")
     ]
     if code != 0 and len(errors) != 1:
         return f"unlocated: {len(errors)} error lines"
     return "ok" if code == 0 else "refused"
 
 
-def brink(*args: str, **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run([*BRINK, *args], capture_output=True, text=True, timeout=600, **kwargs)
+def brink(*args: str, timeout: float = 600, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [*BRINK, *args], capture_output=True, text=True, timeout=timeout, **kwargs
+    )
 
 
 def pool_workers(pid: int, count: int, timeout: float = 120) -> list[int]:
@@ -221,6 +236,155 @@ def faults(tally: Tally, work: Path, attempts: int) -> None:
     disk_faults(tally, work, attempts)
 
 
+def leftovers(folder: Path) -> list[str]:
+    """Brink's temporary names left in ``folder`` (and one level down)."""
+    names = [p for p in folder.rglob("*") if p.relative_to(folder).parts[:-1] == ()]
+    names += [p for p in folder.glob("*/*")]
+    return sorted(
+        p.name for p in names if ".partial" in p.name or p.name.endswith(".sweep-partial")
+    )
+
+
+def issue_cases(tally: Tally, work: Path) -> None:
+    """Issue 23's nineteen inputs (and the poor messages it names), each once, as a child
+    process with a 60 s limit: the exit status, one located line, nothing of the user's
+    changed, nothing left behind."""
+    from fuzz_inputs import MID_FILE, base_folder
+    from test_sweep_experiment import EXPERIMENT, WORLD
+
+    work.mkdir(parents=True, exist_ok=True)
+    (work / "world.yaml").write_text(WORLD, encoding="utf-8")
+    (work / "exp.yaml").write_text(__import__("textwrap").dedent(EXPERIMENT), encoding="utf-8")
+    sweep, run = base_folder("sweep"), base_folder("run")
+    with open(MID_FILE, encoding="utf-8") as handle:
+        head = [handle.readline() for _ in range(40)]
+    (work / "one.csv").write_text("".join(head[:2]), encoding="utf-8")
+    (work / "small.csv").write_text("".join(head), encoding="utf-8")
+    # the first dispute as it is; every other row with a code of nan, inf or 1e400
+    column = head[0].strip().split(",").index("ccode1")
+    first = head[1].split(",")[0]
+    odd = [head[0]]
+    for k, row in enumerate(head[1:]):
+        cells = row.split(",")
+        if cells[0] != first:
+            cells[column] = ("nan", "inf", "1e400")[k % 3]
+        odd.append(",".join(cells))
+    (work / "odd.csv").write_text("".join(odd), encoding="utf-8")
+
+    def copy(folder: Path, name: str, damage=None) -> Path:
+        target = work / name
+        shutil.copytree(folder, target)
+        if damage:
+            damage(target)
+        return target
+
+    def empty_shards(folder: Path) -> None:
+        for shard in (folder / "shards").iterdir():
+            shard.unlink()
+
+    (work / "mine.gif").write_bytes(b"GIF89a the user's own picture")
+    (work / "notes.txt").write_text("the user's notes")
+    os.mkfifo(work / "fifo.yaml")
+    nul = WORLD.replace("name: Great,", 'name: "Gr\\0eat",')
+    (work / "nul.yaml").write_text(nul, encoding="utf-8")
+    cases = [
+        ("analyze /", ["analyze", "/"], 2),
+        ("analyze, shards/ empty", ["analyze", copy(sweep, "s1", empty_shards)], 2),
+        ("analyze, corrupt design.parquet",
+         ["analyze", copy(sweep, "s2", lambda f: (f / "design.parquet").write_text("garbage"))], 2),
+        ("retrodict, one case", ["retrodict", "one.csv", "--runs", "2", "--jobs", "1",
+                                 "--out", "r1"], 0),
+        ("retrodict, rows of nan/inf/huge", ["retrodict", "odd.csv", "--runs", "2", "--jobs",
+                                              "1", "--out", "r2"], 0),
+        ("retrodict --folds 1000, three cases", ["retrodict", "small.csv", "--limit", "3",
+                                                 "--folds", "1000", "--runs", "2", "--jobs", "1",
+                                                 "--out", "r3"], 0),
+        ("animate --force over a user's file", ["animate", run, "--out", "mine.gif", "--force"], 2),
+        ("view --run, junk runs.parquet",
+         ["view", "--run", copy(run, "v1", lambda f: (f / "runs.parquet").write_text("junk")),
+          "--port", "0"], 2),
+        ("classic tribute --actors 1000", ["classic", "tribute", "--actors", "1000", "--years",
+                                           "2", "--populations", "1", "--seed", "1"], 0),
+        ("analyze --threshold nan", ["analyze", copy(sweep, "s3"), "--prim", "war",
+                                     "--threshold", "nan"], 2),
+        ("analyze --satisficing nan", ["analyze", sweep, "--robust",
+                                       "deployments.tripwire.troops", "--satisficing", "nan"], 2),
+        ("analyze --pair F F", ["analyze", sweep, "--pair", "alliances.PACT.reliability",
+                                "alliances.PACT.reliability"], 2),
+        ("fit --resume, a new folder", ["fit", str(MID_FILE), "--out", "newfit", "--resume"], 2),
+        ('run --out ""', ["run", SCENARIO, "--runs", "2", "--out", ""], 2),
+        ("validate, escaped NUL in a name", ["validate", "nul.yaml"], 2),
+        ("animate into a.txt", ["animate", run, "--out", "a.txt"], 2),
+        ("view --host 999.1.1.1", ["view", "--host", "999.1.1.1"], 2),
+        ("--out FILE/sub", ["run", SCENARIO, "--runs", "2", "--out", "notes.txt/sub"], 2),
+        ("a FIFO as a scenario", ["validate", "fifo.yaml"], 2),
+        ("a folder as a scenario", ["run", str(work), "--runs", "2"], 2),
+        ("a device as a scenario", ["validate", "/dev/null"], 2),
+        ("sweep --scheduler tcp://127.0.0.1:1", ["sweep", "exp.yaml", "--out", "sch",
+                                                 "--scheduler", "tcp://127.0.0.1:1"], 2),
+    ]  # fmt: skip
+    for name, argv, want in cases:
+        mine = {p: p.read_bytes() for p in (work / "mine.gif", work / "notes.txt")}
+        started = time.monotonic()
+        try:
+            done = brink(*map(str, argv), cwd=work, timeout=60)
+            outcome = outcome_of(done, (want,))
+        except subprocess.TimeoutExpired:
+            outcome = "hang: over 60 s"
+        lost = sum(1 for p, data in mine.items() if p.read_bytes() != data)
+        left = leftovers(work)
+        if left and outcome in ("ok", "refused"):
+            outcome = f"silent: left {left}"
+        if "out" in {p.name for p in work.iterdir()}:
+            outcome = "silent: wrote out/ (the default folder)"
+        tally.add(f"issue 23: {name}", outcome, lost)
+        print(f"  issue 23: {name}: {outcome} ({time.monotonic() - started:.0f} s)")
+    signal_cases(tally, work)
+
+
+def signal_cases(tally: Tally, work: Path) -> None:
+    """SIGTERM during ``run`` and ``casebook`` (nothing may be left), SIGKILL during ``run``
+    (the next start beside it must clear what is left), and two sweeps into one --out."""
+    long = {
+        "run": ["run", SCENARIO, "--runs", "1000000", "--no-progress", "-q"],
+        "casebook": ["casebook", "--runs", "100000", "--no-progress"],
+    }
+    for command, how in (("run", "SIGTERM"), ("casebook", "SIGTERM"), ("run", "SIGKILL")):
+        folder = work / f"{command}-{how}"
+        folder.mkdir()
+        child = subprocess.Popen(
+            [*BRINK, *long[command], "--out", str(folder / "o")],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not leftovers(folder):
+            time.sleep(0.1)
+        child.send_signal(getattr(signal, how))
+        _out, err = child.communicate(timeout=120)
+        if how == "SIGKILL":
+            brink("run", SCENARIO, "--runs", "2", "--out", str(folder / "next"), "-q")
+            err = ""
+        left = leftovers(folder)
+        outcome = f"silent: left {left}" if left else outcome_of((0, err), (0,))
+        tally.add(f"issue 23: {how} during {command}", outcome)
+        print(f"  issue 23: {how} during {command}: {outcome}")
+    first = subprocess.Popen(
+        [*BRINK, "sweep", "exp.yaml", "--out", "twice", "--jobs", "1", "--no-progress", "-q"],
+        cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not (work / ".twice.sweep-partial").exists():
+        time.sleep(0.05)
+    second = brink("sweep", "exp.yaml", "--out", "twice", "--jobs", "1", "--no-progress",
+                   cwd=work, timeout=60)  # fmt: skip
+    first.wait(timeout=300)
+    outcome = outcome_of(second, (2, 0))
+    if second.returncode == 2 and "another brink sweep" not in second.stderr:
+        outcome = f"unlocated: {second.stderr.strip()[:200]}"
+    tally.add("issue 23: two sweeps into one --out", outcome)
+    print(f"  issue 23: two sweeps into one --out: {outcome}")
+
+
 def disk_faults(tally: Tally, work: Path, attempts: int) -> None:
     mount = work / "tiny"
     mount.mkdir()
@@ -253,27 +417,56 @@ def disk_faults(tally: Tally, work: Path, attempts: int) -> None:
         subprocess.run(["umount", str(mount)], check=False)
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--examples", type=int, default=300, help="attempts per input kind")
-    parser.add_argument("--faults", type=int, default=3, help="attempts per fault")
-    args = parser.parse_args()
-    tally = Tally()
-    started = time.perf_counter()
-    print(f"inputs: {args.examples} attempts per kind (run flags {max(1, args.examples // 5)})")
-    fuzz(tally, "experiment files", experiment_texts(), check_experiment, args.examples)
-    fuzz(tally, "MID CSV files", mid_csvs(), check_mid, args.examples)
-    fuzz(tally, "bdm CSV files", bdm_csvs(), lambda d: check_classic_file("bdm", d), args.examples)
+def inputs(tally: Tally, examples: int) -> None:
+    """Every input kind, ``examples`` attempts each (run flags and two kinds of folder that
+    take seconds an attempt: a fifth of it)."""
+    fifth = max(1, examples // 5)
+    print(f"inputs: {examples} attempts per kind ({fifth} for run flags, sweep folders and "
+          "animated run folders)")  # fmt: skip
+    fuzz(tally, "experiment files", experiment_texts(), check_experiment, examples)
+    fuzz(tally, "MID CSV files", mid_csvs(), check_mid, examples)
+    fuzz(tally, "bdm CSV files", bdm_csvs(), lambda d: check_classic_file("bdm", d), examples)
     fuzz(
         tally,
         "landscape CSV files",
         landscape_csvs(),
         lambda d: check_classic_file("landscape", d),
-        args.examples,
+        examples,
     )
-    fuzz(tally, "classic flags", classic_flags(), check_command, args.examples)
-    fuzz(tally, "run flags", run_flags(), check_run_flags, max(1, args.examples // 5))
-    if args.faults:
+    fuzz(tally, "classic flags", classic_flags(), check_command, examples)
+    fuzz(tally, "run flags", run_flags(), check_run_flags, fifth)
+    # Issue 23: the folders a user hands to analyze, view --run and animate, damaged.
+    for kind, command, count in (
+        ("sweep", "analyze", fifth),
+        ("run", "view", examples),
+        ("run", "animate", fifth),
+    ):
+        fuzz(
+            tally,
+            f"{kind} folders ({command})",
+            folder_damages(kind),
+            lambda d, command=command: check_folder(command, d),
+            count,
+        )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--examples", type=int, default=300, help="attempts per input kind")
+    parser.add_argument("--faults", type=int, default=3, help="attempts per fault")
+    parser.add_argument("--cases-only", action="store_true", help="issue 23's cases alone")
+    args = parser.parse_args()
+    tally = Tally()
+    started = time.perf_counter()
+    if not args.cases_only:
+        inputs(tally, args.examples)
+    print("issue 23's cases, each once:")
+    cases = Path(tempfile.mkdtemp(prefix="brink-fuzz-cases-"))
+    try:
+        issue_cases(tally, cases / "work")
+    finally:
+        shutil.rmtree(cases, ignore_errors=True)
+    if args.faults and not args.cases_only:
         print(f"faults: {args.faults} attempts each")
         work = Path(tempfile.mkdtemp(prefix="brink-fuzz-"))
         try:

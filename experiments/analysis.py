@@ -26,13 +26,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from brink.experiments import plots, shards
+from brink.experiments import plots
 from brink.experiments.analysis_extras import extra_sections
+from brink.experiments.folders import read_sweep_design, read_sweep_runs, sweep_manifest
 from brink.experiments.intervals import mean_interval, wilson
 from brink.experiments.outcomes import outcome_type, reading
 from brink.experiments.report import BINS, report_text
-from brink.experiments.run_output import read_manifest, write_text_atomic
-from brink.experiments.sweep import read_design
+from brink.experiments.run_output import write_text_atomic
 from brink.figure_style import save
 
 #: Cells per side of a heat map over two sampled factors.
@@ -40,16 +40,6 @@ HEAT_BINS = 5
 #: Bootstrap resamples of the SRC intervals.
 BOOTSTRAP = 500
 FIGURES = "figures"
-
-
-def read_runs(directory: Path | str, outcome_names: list[str], factor_names: list[str]):
-    """One row per run: point, replication, seed, factors, error and each outcome (0/1 for
-    yes/no, a number, or a list for a series)."""
-    columns = ["point", "replication", "seed", "error", *factor_names]
-    columns += [shards.OUTCOME_PREFIX + name for name in outcome_names]
-    frame = shards.read_shards(directory, columns=columns)
-    frame = frame.drop_duplicates(["point", "replication"]).reset_index(drop=True)
-    return frame.rename(columns={shards.OUTCOME_PREFIX + n: n for n in outcome_names})
 
 
 def _proportions(groups, outcomes: list[str], scalars=frozenset()) -> pd.DataFrame:
@@ -252,6 +242,20 @@ def _stem(text: str) -> str:
     return text.replace(".", "_").replace("/", "_")
 
 
+def _check_pair(pair: list[str], factors: list[str]) -> None:
+    """``--pair``: two different factors of the sweep, or a located error."""
+    from brink.errors import BrinkInputError, Location, did_you_mean
+
+    where = Location(file="command line", key="--pair")
+    for name in pair:
+        if name not in factors:
+            raise BrinkInputError(
+                f"'{name}' is not a factor of this sweep{did_you_mean(name, factors)}", where
+            )
+    if pair[0] == pair[1]:
+        raise BrinkInputError(f"'{pair[0]}' twice: the heat map needs two different factors", where)
+
+
 def analyze_sweep(
     directory: Path | str, pair: list[str] | None = None, options: Any = None
 ) -> Path:
@@ -270,18 +274,10 @@ def analyze_sweep(
     Raises:
         BrinkInputError: if ``directory`` is not a sweep, or ``pair`` names no factor of it.
     """
-    from brink.errors import BrinkInputError, Location, did_you_mean
 
     directory = Path(directory)
-    manifest = read_manifest(directory)
-    if manifest.get("kind") != "sweep":
-        raise BrinkInputError("not a sweep directory", Location(file=str(directory)))
-    if not str(manifest.get("status", "")).startswith("complete"):
-        raise BrinkInputError(
-            f"the sweep did not finish (status {manifest.get('status')!r}); finish it with "
-            "brink sweep … --resume, then analyze it",
-            Location(file=str(directory / "manifest.json")),
-        )
+    # the one reader of a sweep folder: manifest, design and every shard checked first
+    manifest = sweep_manifest(directory)
     factors = [factor["name"] for factor in manifest["factors"]]
     units = {factor["name"]: factor["unit"] for factor in manifest["factors"]}
     specs = manifest["outcomes"]
@@ -289,10 +285,12 @@ def analyze_sweep(
     outcomes = [spec["name"] for spec in specs if types[spec["name"]] != "series"]
     scalars = frozenset(name for name, kind in types.items() if kind == "scalar")
     labels = {spec["name"]: reading(spec) for spec in specs}
-    raw_design = read_design(directory)
-    raw_runs = read_runs(directory, list(types), factors)
+    raw_design = read_sweep_design(directory, manifest)
+    raw_runs = read_sweep_runs(directory, manifest, list(types))
     if options is not None:  # a mistake in the options is reported before anything is written
         options.check(manifest, types)
+    if pair:
+        _check_pair(pair, factors)
     # categorical and yes/no factors as the index of their choice, for the analyses of numbers
     design, runs = _coded(raw_design, manifest), _coded(raw_runs, manifest)
     seed = int(manifest["root_seed"])
@@ -348,16 +346,7 @@ def analyze_sweep(
         first["size"] = first[rank_column].abs()
         ranking = list(first.sort_values("size", ascending=False)["factor"])
 
-    if pair:
-        for name in pair:
-            if name not in factors:
-                raise BrinkInputError(
-                    f"'{name}' is not a factor of this sweep{did_you_mean(name, factors)}",
-                    Location(file="command line", key="--pair"),
-                )
-        heat_pair = (pair[0], pair[1])
-    else:
-        heat_pair = tuple(ranking[:2]) if len(factors) >= 2 else None
+    heat_pair = (pair[0], pair[1]) if pair else tuple(ranking[:2]) if len(factors) >= 2 else None
 
     files: list[Path] = []
     write_text_atomic(tables_dir / "points.csv", points.to_csv(index=False))

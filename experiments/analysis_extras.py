@@ -6,6 +6,7 @@ they were set (categorical ones as their choices) and writes a section of ``anal
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -91,6 +92,9 @@ class Options:
                 "or above it; add --below for at or below)",
                 _cli("--threshold"),
             )
+        for flag, value in (("--threshold", self.threshold), ("--satisficing", self.satisficing)):
+            if value is not None and not math.isfinite(value):
+                raise BrinkInputError(f"{value} is not a finite number", _cli(flag))
         if not 0 < self.min_coverage <= 1:
             raise BrinkInputError(
                 f"{self.min_coverage:g} is not a share in (0, 1]", _cli("--min-coverage")

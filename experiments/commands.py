@@ -6,7 +6,7 @@ import signal
 import sys
 from pathlib import Path
 
-from brink.errors import BrinkInputError, Location
+from brink.options import number, output_path
 
 EXIT_PARTIAL = 1
 
@@ -21,21 +21,28 @@ def register(subparsers) -> None:
         "DIR/failures.csv), 2 a mistake in the input, 130 interrupted.",
     )
     sweep.add_argument("experiment", help="experiment file, or a bundled one's name (tripwire)")
-    sweep.add_argument("--out", type=Path, help="output directory (default: sweeps/NAME)")
-    sweep.add_argument("--jobs", type=int, help="worker processes (default: one per core)")
+    sweep.add_argument("--out", type=output_path, help="output directory (default: sweeps/NAME)")
+    sweep.add_argument(
+        "--jobs", type=number(1, whole=True), help="worker processes (default: one per core)"
+    )
     sweep.add_argument("--scheduler", help="address of a running Dask scheduler, tcp://HOST:PORT")
     sweep.add_argument(
-        "--local-cluster", type=int, metavar="N", help="start a Dask LocalCluster of N workers"
+        "--local-cluster",
+        type=number(1, whole=True),
+        metavar="N",
+        help="start a Dask LocalCluster of N workers",
     )
     sweep.add_argument("--resume", action="store_true", help="finish an interrupted sweep in --out")
     sweep.add_argument(
         "--samples",
-        type=int,
+        type=number(1, whole=True),
         metavar="K",
         help="design size: points of a Latin hypercube, base samples of a Sobol design, "
         "trajectories of a Morris design, levels per ranged factor of a factorial design",
     )
-    sweep.add_argument("--replications", type=int, metavar="R", help="runs per design point")
+    sweep.add_argument(
+        "--replications", type=number(1, whole=True), metavar="R", help="runs per design point"
+    )
     sweep.add_argument("--no-progress", action="store_true", help="no progress bar")
     sweep.add_argument(
         "--params",
@@ -69,7 +76,7 @@ def register(subparsers) -> None:
     )
     analyze.add_argument(
         "--threshold",
-        type=float,
+        type=number(),
         help="cases of interest: a number outcome at or above it (a yes/no outcome: points "
         "whose probability reaches it)",
     )
@@ -78,7 +85,7 @@ def register(subparsers) -> None:
     )
     analyze.add_argument(
         "--min-coverage",
-        type=float,
+        type=number(),
         default=0.5,
         help="PRIM shows the densest box holding at least this share of the cases (0.5)",
     )
@@ -106,7 +113,7 @@ def register(subparsers) -> None:
     )
     analyze.add_argument(
         "--satisficing",
-        type=float,
+        type=number(),
         metavar="LEVEL",
         help="for --robust: the share of futures where the outcome stays at or below LEVEL",
     )
@@ -201,17 +208,6 @@ def analyze_command(args) -> int:
         satisficing=args.satisficing,
         min_coverage=args.min_coverage,
     )
-    if not (args.directory / "manifest.json").exists():
-        from brink.experiments.sweep import staging_folder
-
-        unfinished = staging_folder(args.directory)
-        raise BrinkInputError(
-            f"the sweep did not finish (its runs so far are in {unfinished}); finish it with "
-            "brink sweep ... --resume"
-            if (unfinished / "manifest.json").exists()
-            else "not a sweep directory (no manifest.json)",
-            Location(file=str(args.directory)),
-        )
     report = analyze_sweep(args.directory, pair=args.pair, options=options)
     print(f"brink analyze: wrote {report}")
     return 0

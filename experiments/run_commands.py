@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from brink.errors import BrinkInputError, Location, did_you_mean
+from brink.options import output_path, parse_number
 from brink.sim.params import ModelParams, parse_assignments
 
 if TYPE_CHECKING:
@@ -54,7 +55,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     add_params_arguments(parser, posterior=True)
     parser.add_argument(
-        "--out", default=None, metavar="DIR", help="output directory (default out/NAME-TIME)"
+        "--out",
+        type=output_path,
+        default=None,
+        metavar="DIR",
+        help="output directory (default out/NAME-TIME)",
     )
     parser.add_argument("--jobs", default="1", metavar="J", help="worker processes (default 1)")
     parser.add_argument(
@@ -81,16 +86,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def whole_number(text: str | None, flag: str, low: int, high: int | None = None) -> int:
-    """A command-line integer in ``[low, high]``, or a one-line located error."""
-    where = Location(file=COMMAND_LINE, key=flag)
-    try:
-        value = int(str(text).strip())
-    except ValueError:
-        raise BrinkInputError(f"'{text}' is not a whole number", where) from None
-    if value < low or (high is not None and value > high):
-        allowed = f"at least {low}" if high is None else f"{low}–{high}"
-        raise BrinkInputError(f"{value} is out of range (use {allowed})", where)
-    return value
+    """A command-line integer in ``[low, high]``, or a one-line located error (the one parser
+    of numeric options, :func:`brink.options.parse_number`)."""
+    return int(parse_number(str(text), flag, low=low, high=high, whole=True))
 
 
 def add_params_arguments(parser: argparse.ArgumentParser, *, posterior: bool = False) -> None:
@@ -202,7 +200,7 @@ def run_command(args: argparse.Namespace) -> int:
     started = run_output.now_iso()
     clock = time.perf_counter()
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    directory = Path(args.out) if args.out else Path("out") / f"{path.stem}-{stamp}"
+    directory = Path(args.out) if args.out is not None else Path("out") / f"{path.stem}-{stamp}"
 
     how = {"command_line": reproducing_command(args, root, directory), "argv": sys.argv}
     manifest = run_manifest(

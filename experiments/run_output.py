@@ -323,14 +323,13 @@ def read_run_dir(directory: Path | str) -> dict[str, Any]:
         and ``manifest`` as a dict.
 
     Raises:
-        BrinkInputError: if ``directory`` holds no manifest, or a run that did not complete.
+        BrinkInputError: if ``directory`` holds no manifest, a run that did not complete, or a
+            table that cannot be read or lacks its key columns
+            (:func:`brink.experiments.folders.read_run_folder`, which this is).
     """
-    directory = Path(directory)
-    result: dict[str, Any] = {"manifest": read_complete_manifest(directory)}
-    for name in TABLE_COLUMNS:
-        if any((directory / table_file(name, fmt)).exists() for fmt in FORMATS):
-            result[name] = read_table(directory, name)
-    return result
+    from brink.experiments.folders import read_run_folder
+
+    return read_run_folder(directory)
 
 
 def read_manifest(directory: Path | str) -> dict[str, Any]:
@@ -341,6 +340,8 @@ def read_manifest(directory: Path | str) -> dict[str, Any]:
         raise BrinkInputError(
             "not a Brink run directory (no manifest.json)", Location(file=str(directory))
         )
+    if not path.is_file():  # a folder, a FIFO or a device would block or fail the read
+        raise BrinkInputError("is not a regular file; not a Brink manifest", where)
     try:
         if path.stat().st_size > 50_000_000:
             raise BrinkInputError("larger than 50,000,000 bytes; not a Brink manifest", where)

@@ -60,6 +60,11 @@ def blocks(missing: list[int]) -> list[tuple[int, int]]:
     return found
 
 
+def is_shard_name(name: str) -> bool:
+    """Whether ``name`` is a shard's file name (``p0000003_r00010-00019.parquet``)."""
+    return bool(_NAME.match(name))
+
+
 def shard_name(point: int, first: int, last: int | None = None, failed: bool = False) -> str:
     """The file name of the shard of replications ``first`` to ``last`` of ``point``."""
     span = f"r{first:05d}" if last is None or last == first else f"r{first:05d}-{last:05d}"

@@ -22,6 +22,7 @@ go or resumed.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import sys
@@ -50,7 +51,7 @@ from brink.experiments.run_output import (
     write_text_atomic,
 )
 from brink.experiments.worker import RunTask, SweepContext, run_task
-from brink.safe_output import check_output_folder, write_atomic
+from brink.safe_output import check_output_folder, nothing_to_resume, write_atomic
 from brink.sim.seeds import spawn_seeds
 
 if TYPE_CHECKING:
@@ -142,6 +143,8 @@ def _prepare_directory(
     # New, empty, or a sweep's own folder with --resume: never a folder of other files.
     check_output_folder(directory, kind="sweep", again=resume, flag="--resume")
     staging = staging_folder(directory)
+    if staging.is_dir() and not staging.is_symlink():
+        os.close(_lock(staging, where))  # refused if another sweep is at work in it
     check_output_folder(staging, kind="sweep", again=resume, flag="--resume")
     if staging.is_dir() and not any(staging.iterdir()):
         staging.rmdir()  # made by a sweep stopped before it wrote anything
@@ -156,7 +159,7 @@ def _prepare_directory(
         os.mkdir(staging)  # exclusive: fails on anything planted there
         return staging, None
     if not staging.exists() and not finished:
-        raise BrinkInputError("nothing to resume here (no manifest.json)", where)
+        raise nothing_to_resume(directory, "manifest.json", "sweep")
     old = read_manifest(staging if staging.exists() else directory)
     # Sweeps written before --params existed have no base parameters: the defaults, {}.
     differs = [
@@ -173,6 +176,22 @@ def _prepare_directory(
     if finished:
         os.rename(directory, staging)  # from here until done, NAME holds no half-done sweep
     return staging, old
+
+
+def _lock(folder: Path, where: Location | None = None) -> int:
+    """An exclusive lock on ``folder`` (``flock``), as an open descriptor to close when done;
+    the kernel drops it if the process dies. Refused while another process holds it."""
+    descriptor = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(descriptor)
+        raise BrinkInputError(
+            f"another brink sweep is writing into it now (into {folder}); wait for it to "
+            "finish, or choose another --out",
+            where or Location(file=str(folder)),
+        ) from None
+    return descriptor
 
 
 def _move_into_place(staging: Path, directory: Path) -> None:
@@ -245,6 +264,35 @@ def run_sweep(
     identity = _identity(experiment, design)
     final.parent.mkdir(parents=True, exist_ok=True)
     directory, old = _prepare_directory(final, identity, resume)
+    # held while this process works in the staging folder: a second sweep into the same --out
+    # is told so, instead of taking the first's half-made folder for someone else's files
+    lock = _lock(directory)
+    try:
+        return _sweep(
+            experiment, final, directory, old, design, identity, runner, progress, command
+        )
+    except Exception:  # an interrupted sweep keeps its staging folder, to be resumed
+        if old is None and directory != final and not shards.completed(directory):
+            shutil.rmtree(directory, ignore_errors=True)  # nothing run yet: leave nothing
+        raise
+    finally:
+        os.close(lock)
+
+
+def _sweep(
+    experiment: Experiment,
+    final: Path,
+    directory: Path,
+    old: dict[str, Any] | None,
+    design: Design,
+    identity: dict[str, Any],
+    runner: Runner | Callable[[], Runner],
+    progress: bool,
+    command: list[str] | None,
+) -> SweepResult:
+    """The body of :func:`run_sweep` once ``directory`` (the staging folder) is ready and
+    locked; ``old`` is the manifest of the sweep being resumed (None for a new one)."""
+    resume = old is not None
     (directory / shards.SHARD_DIR).mkdir(exist_ok=True)
     if resume:
         set_aside = shards.set_aside_unreadable(directory)

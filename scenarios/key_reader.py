@@ -29,6 +29,8 @@ from brink.sim.params import PARAMETERS, coerce_parameter
 _SIMPLE_NAME = re.compile(r"[\w-]+")
 _WORDS = {ScalarNode: "a single value", SequenceNode: "a list", MappingNode: "a mapping"}
 
+#: Control characters a text may not hold (a tab and a line break it may).
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 #: A plain scalar that YAML 1.2 reads as a number (exponents without a dot included).
 YAML12_NUMBER = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
 
@@ -202,6 +204,13 @@ class KeyReader:
         return node.value
 
     def _check_text(self, value: str, kind: K.Text, path: str) -> None:
+        control = CONTROL.search(value)  # "\0" in a double-quoted name was kept as a NUL
+        if control:
+            raise self.fail(
+                f"holds the control character U+{ord(control[0]):04X} (an escape such as "
+                "\\0 in quotes); use printable text",
+                path,
+            )
         if kind.choices and value not in kind.choices:
             raise self.fail(
                 f"'{value}' is not one of {', '.join(kind.choices)}"

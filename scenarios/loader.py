@@ -53,6 +53,12 @@ def resolve_scenario_path(name_or_path: str | Path) -> Path:
     name = str(name_or_path).removesuffix(".yaml")
     if name in bundled:
         return bundled[name]
+    if path.exists():  # a folder, a FIFO or a device: say what it is, not "no scenario file"
+        what = "a folder" if path.is_dir() else "not a regular file (a FIFO, socket or device)"
+        raise located_error(
+            f"is {what}; give a scenario file (.yaml) or a bundled scenario's name",
+            Location(file=str(name_or_path)),
+        )
     raise located_error(
         f"no scenario file or bundled scenario '{name_or_path}'{did_you_mean(name, bundled)}",
         Location(file=str(name_or_path)),

@@ -265,3 +265,150 @@ def check_classic_file(model: str, data: bytes) -> str:
 def check_run_flags(argv: list[str]) -> str:
     with tempfile.TemporaryDirectory() as folder:
         return check_command([*argv, "--out", str(Path(folder) / "out")])
+
+
+# -- the folders a user hands to analyze, view --run and animate ---------------------------------
+
+#: What can happen to a file of a folder Brink wrote: a copy cut short, other bytes, a folder
+#: or a FIFO in its place, a table with a column missing or of another type, no rows.
+DAMAGES = (
+    "junk", "truncate", "empty", "delete", "folder", "fifo", "drop column", "retype column",
+    "no rows", "manifest value",
+)  # fmt: skip
+RUN_FILES = ("manifest.json", "runs.parquet", "steps.parquet", "events.parquet",
+             "beliefs.parquet", "fronts.parquet")  # fmt: skip
+SWEEP_FILES = ("manifest.json", "design.parquet", "shards", "shards/FIRST", "shards/LAST")
+JSON_VALUES = (None, "x", -1, 0, 1.5, [], {}, True, [{}], [{"name": 1}], "complete")
+
+_BASES: dict[str, Path] = {}
+
+
+def base_folder(kind: str) -> Path:
+    """A small finished run folder (``run``) or sweep folder (``sweep``), made once by the
+    real commands in a temporary folder that lasts as long as this process."""
+    import atexit
+    import shutil
+    import subprocess
+    import sys
+
+    if kind not in _BASES:
+        folder = Path(tempfile.mkdtemp(prefix=f"brink-fuzz-{kind}-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        brink = [sys.executable, "-m", "brink"]
+        if kind == "run":
+            argv = ["run", "classics/fearon_ultimatum", "--runs", "3", "--seed", "1", "-q"]
+        else:
+            (folder / "world.yaml").write_text(WORLD, encoding="utf-8")
+            (folder / "exp.yaml").write_text(textwrap.dedent(EXPERIMENT), encoding="utf-8")
+            argv = ["sweep", str(folder / "exp.yaml"), "--jobs", "1", "--no-progress", "-q"]
+        subprocess.run([*brink, *argv, "--out", str(folder / kind)], check=True)
+        _BASES[kind] = folder / kind
+    return _BASES[kind]
+
+
+@st.composite
+def folder_damages(draw, kind: str) -> list[tuple[str, str, int]]:
+    """One to three ``(file, damage, k)`` of a run folder (``run``) or a sweep folder
+    (``sweep``); ``k`` picks the bytes, the column or the manifest key and value."""
+    files = RUN_FILES if kind == "run" else SWEEP_FILES
+    return draw(
+        st.lists(
+            st.tuples(st.sampled_from(files), st.sampled_from(DAMAGES), st.integers(0, 10**6)),
+            min_size=1,
+            max_size=3,
+        )
+    )
+
+
+def damage_folder(folder: Path, damages: list[tuple[str, str, int]]) -> None:
+    """Apply ``damages`` (see :func:`folder_damages`) to ``folder``, a copy."""
+    import json
+    import os
+    import random
+    import shutil
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    for name, how, k in damages:
+        if name.startswith("shards/"):
+            shards = (
+                sorted((folder / "shards").glob("*.parquet"))
+                if (folder / "shards").is_dir()
+                else []
+            )
+            if not shards:
+                continue
+            name = "shards/" + (shards[0] if name.endswith("FIRST") else shards[-1]).name
+        path = folder / name
+        if not path.exists() and not path.is_symlink():
+            continue
+        if how in ("delete", "folder", "fifo"):
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
+            if how == "folder":
+                path.mkdir()
+            elif how == "fifo":
+                os.mkfifo(path)
+            continue
+        if path.is_dir() or not path.is_file():
+            continue
+        data = path.read_bytes()
+        if how == "junk":
+            path.write_bytes(random.Random(k).randbytes(1 + k % 2000))
+        elif how == "truncate":
+            path.write_bytes(data[: k % max(1, len(data))])
+        elif how == "empty":
+            path.write_bytes(b"")
+        elif how == "manifest value" and name == "manifest.json":
+            try:
+                manifest = json.loads(data)
+            except ValueError:
+                continue
+            keys = sorted(manifest)
+            manifest[keys[k % len(keys)]] = JSON_VALUES[k % len(JSON_VALUES)]
+            path.write_text(json.dumps(manifest), encoding="utf-8")
+        elif how in ("drop column", "retype column", "no rows") and path.suffix == ".parquet":
+            try:
+                table = pq.read_table(path)
+            except (OSError, pa.ArrowException):
+                continue
+            if how == "no rows":
+                table = table.slice(0, 0)
+            elif table.num_columns:
+                index = k % table.num_columns
+                if how == "drop column":
+                    table = table.remove_column(index)
+                else:
+                    column = pa.array([str(v) for v in table.column(index).to_pylist()])
+                    table = table.set_column(index, table.field(index).name, column)
+            pq.write_table(table, path)
+
+
+def check_folder(command: str, damages: list[tuple[str, str, int]]) -> str:
+    """Hand a damaged copy of a folder to ``analyze``, ``view --run`` (its check before
+    serving) or ``animate``; classify the result."""
+    import argparse
+    import shutil
+
+    kind = "sweep" if command == "analyze" else "run"
+    with tempfile.TemporaryDirectory() as work:
+        folder = Path(work) / kind
+        shutil.copytree(base_folder(kind), folder)
+        damage_folder(folder, damages)
+        if command == "analyze":
+            return check_command(["analyze", str(folder)], file=str(folder))
+        if command == "animate":
+            out = Path(work) / "a.gif"
+            return check_command(["animate", str(folder), "--out", str(out)], file=str(folder))
+        from brink.viz.commands import view_environment
+
+        args = argparse.Namespace(
+            scenario=None, run_dir=str(folder), params_file=None, host="127.0.0.1", port=0
+        )
+        try:
+            view_environment(args)
+        except BrinkInputError as error:
+            return _classify_error(error, str(folder))
+        except Exception as error:
+            return f"traceback: {type(error).__name__}: {error}"[:300]
+        return "ok"

@@ -1,6 +1,7 @@
-"""Issue 14's fuzz suite, small budget: hostile experiment files, MID CSVs, classic CSVs and
-command-line flags each end in a sound result or one located line, never a traceback or a
-silently wrong result. ``benchmarks/fuzz.py`` runs the same strategies with a larger budget."""
+"""Issue 14's fuzz suite, small budget: hostile experiment files, MID CSVs, classic CSVs,
+command-line flags and (issue 23) damaged run and sweep folders each end in a sound result or
+one located line, never a traceback or a silently wrong result. ``benchmarks/fuzz.py`` runs
+the same strategies with a larger budget."""
 
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ from fuzz_inputs import (
     check_classic_file,
     check_command,
     check_experiment,
+    check_folder,
     check_mid,
     check_run_flags,
     classic_flags,
     experiment_texts,
+    folder_damages,
     landscape_csvs,
     mid_csvs,
     run_flags,
@@ -58,6 +61,26 @@ def test_hostile_run_flags(argv):
 @given(classic_flags())
 def test_hostile_classic_flags(argv):
     assert check_command(argv) in ("ok", "refused")
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck))
+@given(folder_damages("sweep"))
+def test_hostile_sweep_folders_for_analyze(damages):
+    """Issue 23: a sweep folder with a file cut short, replaced, emptied or of other columns."""
+    assert check_folder("analyze", damages) in ("ok", "refused")
+
+
+@SMALL
+@given(folder_damages("run"))
+def test_hostile_run_folders_for_view(damages):
+    """Issue 23: view --run checks every table before it serves (it served a junk table)."""
+    assert check_folder("view", damages) in ("ok", "refused")
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck))
+@given(folder_damages("run"))
+def test_hostile_run_folders_for_animate(damages):
+    assert check_folder("animate", damages) in ("ok", "refused")
 
 
 @pytest.mark.parametrize(

@@ -27,6 +27,9 @@ from brink.viz.timeline import draw_beliefs, draw_hostility, draw_outcomes
 from brink.viz.vector import key_states
 
 MAX_FRAMES = 120  # a longer run is sampled evenly so a GIF stays small
+#: Written into every animation (a GIF comment, MP4 metadata), so that ``--force`` replaces
+#: only a file Brink wrote (:func:`written_by_brink`), never a user's own GIF or MP4.
+WRITTEN_BY = "written by brink animate"
 
 
 #: Colours a frame must keep exactly: the map's postures, symbols and ties, and the panels'
@@ -94,7 +97,27 @@ class PaletteGifWriter(PillowWriter):
             duration=int(1000 / self.fps),
             loop=0,
             optimize=True,
+            comment=WRITTEN_BY.encode("ascii"),
         )
+
+
+def written_by_brink(path: Path) -> bool:
+    """Whether ``path`` is an animation ``brink animate`` wrote (it carries :data:`WRITTEN_BY`:
+    a GIF's comment, an MP4's metadata)."""
+    mark = WRITTEN_BY.encode("ascii")
+    if path.suffix.lower() == ".gif":
+        try:
+            with Image.open(path) as image:
+                return image.format == "GIF" and image.info.get("comment") == mark
+        except (OSError, ValueError, Image.DecompressionBombError):
+            return False
+    with open(path, "rb") as handle:  # an MP4's metadata sits in its moov box, often at the end
+        previous = b""
+        while chunk := handle.read(1 << 20):
+            if mark in previous[-len(mark) :] + chunk:
+                return True
+            previous = chunk
+    return False
 
 
 def frame_steps(last_step: int, max_frames: int = MAX_FRAMES) -> list[int]:
@@ -207,7 +230,11 @@ def animate_run(
         return []
 
     animation = FuncAnimation(figure, update, frames=frames, blit=False, repeat=False)
-    writer = PaletteGifWriter(fps=fps) if suffix == ".gif" else FFMpegWriter(fps=fps)
+    writer = (
+        PaletteGifWriter(fps=fps)
+        if suffix == ".gif"
+        else FFMpegWriter(fps=fps, metadata={"comment": WRITTEN_BY})
+    )
     out.parent.mkdir(parents=True, exist_ok=True)
     animation.save(str(out), writer=writer, dpi=dpi)
     return len(frames)

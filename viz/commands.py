@@ -23,6 +23,7 @@ from typing import Any
 from brink.errors import BrinkInputError, Location
 from brink.extras import require
 from brink.lifeline import terminate_group
+from brink.options import number, output_path
 
 DEFAULT_PORT = 8765
 
@@ -50,7 +51,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="run the live model with a params file's values (e.g. brink fit's params.yaml)",
     )
     view.add_argument("--host", default="127.0.0.1", help="address to serve on (127.0.0.1)")
-    view.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port ({DEFAULT_PORT})")
+    view.add_argument(
+        "--port", type=number(whole=True), default=DEFAULT_PORT, help=f"port ({DEFAULT_PORT})"
+    )
     view.set_defaults(handler=view_command)
 
     animate = subparsers.add_parser(
@@ -59,11 +62,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Draw the view's map and panels for each step of one run of a run directory.",
     )
     animate.add_argument("run_dir", metavar="DIR", help="a directory written by 'brink run'")
-    animate.add_argument("--out", required=True, metavar="FILE", help="FILE.gif or FILE.mp4")
     animate.add_argument(
-        "--run", type=int, default=None, help="which run (default: the most eventful)"
+        "--out", required=True, type=output_path, metavar="FILE", help="FILE.gif or FILE.mp4"
     )
-    animate.add_argument("--fps", type=float, default=4.0, help="frames per second (4)")
+    animate.add_argument(
+        "--run",
+        type=number(whole=True),
+        default=None,
+        help="which run (default: the most eventful)",
+    )
+    animate.add_argument("--fps", type=number(), default=4.0, help="frames per second (4)")
     animate.add_argument("--force", action="store_true", help="replace FILE if it exists")
     animate.set_defaults(handler=animate_command)
 
@@ -75,12 +83,13 @@ def view_environment(args: argparse.Namespace) -> dict[str, str]:
         BrinkInputError: for a scenario that does not exist, a directory that is not a run
             directory, both at once, or a port outside 0–65535.
     """
-    from brink.viz import app
-
     if not 0 <= args.port <= 65535:
         raise BrinkInputError(
             f"port {args.port} is outside 0–65535", Location(file="command line", key="--port")
         )
+    check_address(args.host, args.port)
+    from brink.viz import app
+
     environment = {app.ENV_SCENARIO: "", app.ENV_RUN_DIR: "", app.ENV_PARAMS: ""}
     if getattr(args, "params_file", None):
         from brink.scenarios.params_file import load_params_file
@@ -93,9 +102,7 @@ def view_environment(args: argparse.Namespace) -> dict[str, str]:
             Location(file="command line", key="--run"),
         )
     if args.run_dir:
-        from brink.experiments.run_output import read_complete_manifest
-
-        read_complete_manifest(args.run_dir)  # a located error unless a complete run
+        replay(args.run_dir)  # every table and the scenario checked before serving
         environment[app.ENV_RUN_DIR] = str(Path(args.run_dir).resolve())
     else:
         from brink.scenarios.loader import load_scenario, resolve_scenario_path
@@ -105,6 +112,57 @@ def view_environment(args: argparse.Namespace) -> dict[str, str]:
         load_scenario(path)  # a located error now, not a blank page later
         environment[app.ENV_SCENARIO] = str(path.resolve()) if Path(name).is_file() else name
     return environment
+
+
+def check_address(host: str, port: int) -> None:
+    """Refuse a ``--host`` this machine cannot serve on, or a ``--port`` in use, before the
+    server starts (it took 13 s to fail with the server's own words, naming no flag).
+
+    Binds a socket to the address and lets it go; the server binds it again a moment later.
+    """
+    import errno
+    import socket
+
+    try:
+        family, kind, proto, _name, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM
+        )[0]
+    except (OSError, UnicodeError) as error:
+        raise BrinkInputError(
+            f"cannot serve on {host!r}: not an address of this machine "
+            f"({getattr(error, 'strerror', None) or error}); use 127.0.0.1, or an address it has",
+            Location(file="command line", key="--host"),
+        ) from None
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server does
+        try:
+            probe.bind(address)
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                raise BrinkInputError(
+                    f"port {port} is in use on {host} (another server?); choose another --port",
+                    Location(file="command line", key="--port"),
+                ) from None
+            raise BrinkInputError(
+                f"cannot serve on {host!r} ({error.strerror}); use 127.0.0.1, or an address "
+                "of this machine",
+                Location(file="command line", key="--host"),
+            ) from None
+
+
+def replay(run_dir: str):
+    """The run folder ``run_dir`` read for a replay (:class:`brink.viz.viewruns.Recorded`);
+    a located error for a folder with no step to show (its steps table gone or empty)."""
+    from brink.viz.viewruns import Recorded
+
+    recorded = Recorded.read(run_dir)
+    if len(recorded.tables["steps"]) == 0:
+        raise BrinkInputError(
+            "holds no step to show (its steps table is missing or has no rows); write the run "
+            "again with brink run",
+            Location(file=str(run_dir)),
+        )
+    return recorded
 
 
 def server_command(host: str, port: int) -> list[str]:
@@ -199,20 +257,30 @@ def view_command(args: argparse.Namespace) -> int:
 
 def animate_command(args: argparse.Namespace) -> int:
     require("view", "brink animate")  # it reads the run as the view does (brink.viz.app)
-    from brink.viz.animate import animate_run
-    from brink.viz.viewruns import Recorded
+    from brink.viz.animate import animate_run, written_by_brink
 
     out = Path(args.out)
     where = Location(file=str(out))
+    if out.suffix.lower() not in (".gif", ".mp4"):  # named here, not its temporary name
+        raise BrinkInputError("is neither .gif nor .mp4; give FILE.gif or FILE.mp4", where)
     if out.is_symlink() or (out.exists() and not out.is_file()):
         raise BrinkInputError("is a link or a folder; give a new file name", where)
     if out.exists() and not args.force:
         raise BrinkInputError("exists; add --force to replace it, or give another name", where)
-    recorded = Recorded.read(args.run_dir)
+    if out.exists() and not written_by_brink(out):
+        raise BrinkInputError(
+            "exists and brink animate did not write it; --force replaces only an animation "
+            "Brink wrote: move it away or give another name",
+            where,
+        )
+    recorded = replay(args.run_dir)
     # By default the run with the most notable events (issue 27: run 0 was often 3 frames).
     run = (
         args.run if args.run is not None else recorded.picks().get("eventful", recorded.run_ids[0])
     )
+    for parent in (out.parent, *out.parent.parents):
+        if parent.exists() and not parent.is_dir():
+            raise BrinkInputError(f"{parent} is a file, not a folder; give another --out", where)
     out.parent.mkdir(parents=True, exist_ok=True)
     # Drawn under a fresh name beside FILE (same suffix, so the same writer) and renamed.
     temporary = out.with_name(f".{out.stem}.{os.getpid()}.{secrets.token_hex(4)}{out.suffix}")
@@ -227,6 +295,8 @@ def animate_command(args: argparse.Namespace) -> int:
             fps=args.fps,
         )
         os.replace(temporary, out)
+    except OSError as error:  # a full or read-only disk: name FILE, not its temporary name
+        raise OSError(error.errno, error.strerror, str(out)) from None
     finally:
         temporary.unlink(missing_ok=True)
     print(f"brink animate: {frames} frames of run {run} written to {args.out}")

@@ -16,6 +16,7 @@ from typing import Any
 
 from brink.experiments.casebook.defaults import DEFAULT_RUNS
 from brink.experiments.run_commands import add_params_arguments
+from brink.options import output_path
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -39,7 +40,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--jobs", default="1", metavar="J", help="worker processes (default 1)")
     parser.add_argument(
-        "--out", default=None, metavar="DIR", help="output folder (default out/casebook-TIME)"
+        "--out",
+        type=output_path,
+        default=None,
+        metavar="DIR",
+        help="output folder (default out/casebook-TIME)",
     )
     parser.add_argument(
         "--force", action="store_true", help="replace an earlier casebook's output in DIR"
@@ -122,7 +127,7 @@ def casebook_command(args: argparse.Namespace) -> int:
     if args.cases:
         names = chosen_cases(args.cases, names)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    directory = Path(args.out) if args.out else Path("out") / f"casebook-{stamp}"
+    directory = Path(args.out) if args.out is not None else Path("out") / f"casebook-{stamp}"
     command = _command_line(args, runs, seed, directory)
     clock = time.perf_counter()
     context: dict[str, Any] = {

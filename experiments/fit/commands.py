@@ -180,7 +180,7 @@ def fit(
         run_trials,
         write_settings,
     )
-    from brink.safe_output import check_output_folder
+    from brink.safe_output import check_output_folder, nothing_to_resume
     from brink.scenarios.params_file import load_params_file
     from brink.sim.params import ModelParams
 
@@ -188,6 +188,8 @@ def fit(
     free = check_free(list(free))
     directory = Path(out)
     check_output_folder(directory, kind="fit", again=resume, flag="--resume")
+    if resume and not (directory / "fit.json").is_file():
+        raise nothing_to_resume(directory, "fit.json", "fit")  # as brink sweep --resume does
     make_runner(jobs=jobs, scheduler=scheduler, check_only=True)
     base_values = dict(load_params_file(params_file).values) if params_file else {}
     horizon = horizon or int(base_values.get("horizon") or ModelParams().horizon)

@@ -14,6 +14,7 @@ import shlex
 from brink.errors import BrinkInputError, Location
 from brink.experiments.retrodiction.defaults import DEFAULT_FOLDS, DEFAULT_RUNS
 from brink.experiments.run_commands import add_params_arguments, read_params_option
+from brink.options import output_path
 from brink.sim.params import PARAMETERS, ModelParams, parse_assignments
 
 
@@ -37,7 +38,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--jobs", type=int, help="worker processes (default: all cores)")
     where.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler, tcp://HOST:PORT")
-    parser.add_argument("--out", metavar="DIR", help="output folder (default out/retrodict-NAME)")
+    parser.add_argument(
+        "--out", type=output_path, metavar="DIR", help="output folder (default out/retrodict-NAME)"
+    )
     parser.add_argument(
         "--force", action="store_true", help="replace an earlier retrodiction's output in DIR"
     )
@@ -171,7 +174,8 @@ def retrodict_command(args: argparse.Namespace) -> int:
     )
     print(
         scores[["war_brier", "war_log_loss", "war_auc", "outcome_brier"]].to_string(
-            float_format=lambda v: f"{v:.4f}"
+            float_format=lambda v: f"{v:.4f}",
+            na_rep="n/a",  # undefined with few cases
         )
     )
     model = scores.iloc[0]

@@ -5,6 +5,10 @@ frames). Each forecaster's cases are binned by forecast (ten equal-width bins); 
 bin's mean forecast against the share of its cases that reached war, its area proportional to
 the number of cases. A perfectly calibrated forecaster lies on the diagonal (Murphy & Winkler
 1977). Below, how often each forecaster gives each probability.
+
+With few cases some forecasts are undefined (a recalibration or a regression with nothing to
+fit on is NaN): those cases are left out of that forecaster's points, a forecaster with none
+left is left out, and a diagram with no point at all says so instead of failing.
 """
 
 from __future__ import annotations
@@ -42,20 +46,24 @@ def calibration_figure(cases: pd.DataFrame, title: str = "", bins: int = 10) -> 
         gridspec_kw={"height_ratios": [3, 1]},
         sharex=True,
     )
-    observed = cases["observed_war"].astype(float).to_numpy()
+    observed_all = pd.to_numeric(cases["observed_war"], errors="coerce").to_numpy(dtype=float)
     top.plot([0, 1], [0, 1], color="#999999", linewidth=0.6, linestyle="--")
     handles = [line("#999999", "--", "perfectly calibrated")]
     edges = np.linspace(0, 1, bins + 1)
     for column, (label, colour, marker) in FORECASTERS.items():
         if column not in cases:
             continue
-        forecast = cases[column].astype(float).to_numpy()
-        table = reliability(forecast, observed, bins)
+        forecast = pd.to_numeric(cases[column], errors="coerce").to_numpy(dtype=float)
+        usable = np.isfinite(forecast) & np.isfinite(observed_all)
+        if not usable.any():
+            continue
+        forecast, observed = np.clip(forecast[usable], 0, 1), observed_all[usable]
+        table = reliability(forecast, observed, bins).astype(float)
         top.plot(table["forecast"], table["observed"], color=colour, linewidth=0.8)
         top.scatter(
             table["forecast"],
             table["observed"],
-            s=4 + 40 * np.sqrt(table["count"] / max(1, len(cases))),
+            s=4 + 40 * np.sqrt(table["count"] / max(1, len(forecast))),
             color=colour,
             marker=marker,
             zorder=3,
@@ -65,6 +73,8 @@ def calibration_figure(cases: pd.DataFrame, title: str = "", bins: int = 10) -> 
         )
         counts, _ = np.histogram(forecast, bins=edges)
         bottom.stairs(counts, edges, color=colour, linewidth=0.8)
+    if len(handles) == 1:
+        top.text(0.5, 0.5, "no case with a forecast to show", ha="center", fontsize=7)
     top.set_xlim(0, 1)
     top.set_ylim(0, 1)
     top.set_ylabel("share of cases that reached war")

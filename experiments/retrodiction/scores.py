@@ -197,6 +197,9 @@ def platt_cross_fitted(p: np.ndarray, y: np.ndarray, fold: np.ndarray) -> np.nda
     out = np.zeros(len(p))
     for f in np.unique(fold):
         test = fold == f
+        if test.all():  # one fold (one case): nothing to fit the curve on, so no forecast
+            out[test] = np.nan
+            continue
         model = fit_logistic(logit[~test], y[~test].astype(int), 2)
         out[test] = model.predict(logit[test])[:, 1]
     return out

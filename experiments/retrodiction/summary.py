@@ -162,9 +162,8 @@ def summary_markdown(
             if train
             else "Every score is out of sample: the base rate, the logistic regression "
             f"(covariates {', '.join(COVARIATES)} and issue dummies) and the Platt "
-            f"recalibration of the model's war probability are fitted on {k_folds - 1} of "
-            f"{k_folds} folds (folds drawn by case, seeded by the root seed) and scored on the "
-            "held-out fold. "
+            f"recalibration of the model's war probability are {_folds_text(k_folds, len(cases))} "
+            "(folds drawn by case, seeded by the root seed) and scored on the held-out fold. "
         )
         + "No model parameter was tuned here"
         + (" (a fit's parameters were applied unchanged)" if params_file is not None else "")
@@ -214,3 +213,21 @@ def summary_markdown(
         "",
     ]
     return "\n".join(lines)
+
+
+def _folds_text(k_folds: int, n_cases: int) -> str:
+    """How many folds the baselines were fitted on: ``--folds``, but never more folds than
+    cases (:func:`brink.experiments.retrodiction.scores.folds` gives each case its own fold
+    then), and with one case no fold to fit on at all."""
+    used = min(k_folds, n_cases)
+    if used < 2:
+        return (
+            "not fitted at all: with one case there is no other fold to fit them on (they "
+            "forecast every class alike, and the recalibration is undefined)"
+        )
+    if used < k_folds:
+        return (
+            f"fitted on {used - 1} of {used} folds (one case a fold: --folds {k_folds} asks for "
+            f"more folds than the {n_cases} cases)"
+        )
+    return f"fitted on {used - 1} of {used} folds"

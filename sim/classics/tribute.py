@@ -100,6 +100,10 @@ class TributeModel(mesa.Model):
         n_actors: Number of actors on the ring (10 in Axelrod's runs).
         rng: Seed or numpy Generator; the only source of randomness.
         initial_wealth: Starting wealth of each actor; drawn uniform on [300, 500) if omitted.
+        keep_commitments: Keep the commitment matrix of every year in ``history.commitment``
+            (actors² numbers a year: 8 MB a year with 1,000 actors). A whole run
+            (:func:`~brink.sim.classics.tribute_runs.run_tribute`) reads each year's clusters
+            as it goes instead, and keeps only the last matrix.
     """
 
     def __init__(
@@ -107,6 +111,7 @@ class TributeModel(mesa.Model):
         n_actors: int = DEFAULT_ACTORS,
         rng: int | np.random.Generator | None = None,
         initial_wealth: Sequence[float] | None = None,
+        keep_commitments: bool = True,
     ):
         super().__init__(rng=rng)
         if n_actors < 2:
@@ -122,6 +127,7 @@ class TributeModel(mesa.Model):
         self.commitment = np.zeros((n_actors, n_actors), dtype=np.int64)
         np.fill_diagonal(self.commitment, FULL_COMMITMENT)
         self.year = 0
+        self.keep_commitments = keep_commitments
         self.history = TributeHistory()
         self.history.wealth.append(self.wealth.tolist())
 
@@ -316,4 +322,5 @@ class TributeModel(mesa.Model):
         for nation in self.nations:
             nation.wealth += HARVEST
         self.history.wealth.append(self.wealth.tolist())
-        self.history.commitment.append(self.commitment.copy())
+        if self.keep_commitments:
+            self.history.commitment.append(self.commitment.copy())

@@ -9,7 +9,7 @@ they held across populations (:func:`cluster_summary`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -40,17 +40,25 @@ def find_clusters(
         The clusters as sets of actor indices, sorted by their smallest member.
     """
     n = commitment.shape[0]
-    bound = (commitment >= threshold) & (threshold <= commitment.T)
+    ring = np.arange(n)
+    after = (ring + 1) % n
+    # An arc of two or more can start only where an actor and the next bind each other: the
+    # rest are skipped at once, so a year costs about n, not n² (1,000 actors, issue 23).
+    starts = np.flatnonzero(
+        (commitment[ring, after] >= threshold) & (commitment[after, ring] >= threshold)
+    )
     arcs: set[frozenset[int]] = set()
-    for start in range(n):
+    for start in starts.tolist():
         members = [start]
         for offset in range(1, n):
             k = (start + offset) % n
-            if not bound[k, members].all():
+            if not (
+                (commitment[k, members] >= threshold).all()
+                and (commitment[members, k] >= threshold).all()
+            ):
                 break
             members.append(k)
-        if len(members) >= 2:
-            arcs.add(frozenset(members))
+        arcs.add(frozenset(members))
     maximal = [arc for arc in arcs if not any(arc < other for other in arcs)]
     return sorted(maximal, key=lambda arc: (min(arc), len(arc)))
 
@@ -71,32 +79,48 @@ def cluster_spells(
         Columns ``members`` (space-separated indices), ``size``, ``formed`` (first year),
         ``last`` (last year), ``duration`` (years) and ``holding`` (still a cluster at the end).
     """
-    open_spells: dict[frozenset[int], int] = {}
-    rows = []
-    final_year = len(commitments)
-    for year, matrix in enumerate(commitments, start=1):
-        now = set(find_clusters(matrix, threshold))
-        for cluster in [c for c in open_spells if c not in now]:
-            formed = open_spells.pop(cluster)
-            rows.append((cluster, formed, year - 1, False))
+    spells = Spells()
+    for matrix in commitments:
+        spells.add(find_clusters(matrix, threshold))
+    return spells.table()
+
+
+class Spells:
+    """Cluster spells built year by year (:func:`cluster_spells` over a run, without keeping
+    every year's commitment matrix)."""
+
+    def __init__(self) -> None:
+        self.year = 0
+        self.open: dict[frozenset[int], int] = {}
+        self.rows: list[tuple[frozenset[int], int, int, bool]] = []
+
+    def add(self, clusters: Sequence[frozenset[int]]) -> None:
+        """The clusters standing at the end of the next year."""
+        self.year += 1
+        now = set(clusters)
+        for cluster in [c for c in self.open if c not in now]:
+            self.rows.append((cluster, self.open.pop(cluster), self.year - 1, False))
         for cluster in now:
-            open_spells.setdefault(cluster, year)
-    rows.extend((cluster, formed, final_year, True) for cluster, formed in open_spells.items())
-    frame = pd.DataFrame(
-        [
-            {
-                "members": " ".join(str(k) for k in sorted(cluster)),
-                "size": len(cluster),
-                "formed": formed,
-                "last": last,
-                "duration": last - formed + 1,
-                "holding": holding,
-            }
-            for cluster, formed, last, holding in rows
-        ],
-        columns=["members", "size", "formed", "last", "duration", "holding"],
-    )
-    return frame.sort_values(["formed", "members"], ignore_index=True)
+            self.open.setdefault(cluster, self.year)
+
+    def table(self) -> pd.DataFrame:
+        """Columns as :func:`cluster_spells` returns them."""
+        rows = self.rows + [(c, formed, self.year, True) for c, formed in self.open.items()]
+        frame = pd.DataFrame(
+            [
+                {
+                    "members": " ".join(str(k) for k in sorted(cluster)),
+                    "size": len(cluster),
+                    "formed": formed,
+                    "last": last,
+                    "duration": last - formed + 1,
+                    "holding": holding,
+                }
+                for cluster, formed, last, holding in rows
+            ],
+            columns=["members", "size", "formed", "last", "duration", "holding"],
+        )
+        return frame.sort_values(["formed", "members"], ignore_index=True)
 
 
 # -- whole runs ----------------------------------------------------------------------------------
@@ -134,6 +158,7 @@ def run_tribute(
     n_actors: int = DEFAULT_ACTORS,
     threshold: int = DEFAULT_CLUSTER_THRESHOLD,
     population: int = 0,
+    progress: Callable[[int], None] | None = None,
 ) -> TributeRun:
     """Run one population of the tribute model for ``years`` years.
 
@@ -143,22 +168,32 @@ def run_tribute(
         n_actors: Actors on the ring.
         threshold: Cluster threshold in percent (see :func:`find_clusters`).
         population: Index written into the tables.
+        progress: Called with the number of years done, every 100 years and at the end.
 
     Returns:
         The run's tables.
     """
     sequence = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
-    model = TributeModel(n_actors, rng=np.random.default_rng(sequence))
-    for _ in range(years):
+    model = TributeModel(n_actors, rng=np.random.default_rng(sequence), keep_commitments=False)
+    # Each year's clusters are read as the year ends, so no year's commitment matrix is kept
+    # (actors² numbers a year: the memory, not the model, limited long runs of many actors).
+    spells, counts = Spells(), []
+    for year in range(1, years + 1):
         model.step()
+        standing = find_clusters(model.commitment, threshold)
+        spells.add(standing)
+        counts.append(len(standing))
+        if progress is not None and (year % 100 == 0 or year == years):
+            progress(year)
     history = model.history
+    values = np.asarray(history.wealth, dtype=float)  # (years + 1) × actors
     wealth = pd.DataFrame(
-        [
-            (population, year, actor, value)
-            for year, row in enumerate(history.wealth)
-            for actor, value in enumerate(row)
-        ],
-        columns=["population", "year", "actor", "wealth"],
+        {
+            "population": population,
+            "year": np.repeat(np.arange(years + 1), n_actors),
+            "actor": np.tile(np.arange(n_actors), years + 1),
+            "wealth": values.reshape(-1),
+        }
     )
     events = pd.DataFrame(
         [
@@ -199,13 +234,13 @@ def run_tribute(
         )
     totals = np.array(history.wealth[1:]).sum(axis=1) if years else np.array([])
     year_rows["total_wealth"] = totals
-    year_rows["clusters"] = [len(find_clusters(m, threshold)) for m in history.commitment]
+    year_rows["clusters"] = counts
     final = model.commitment.copy()
     commitment = pd.DataFrame(
         [(population, i, j, int(final[i, j])) for i in range(n_actors) for j in range(n_actors)],
         columns=["population", "actor", "partner", "commitment"],
     )
-    clusters = cluster_spells(history.commitment, threshold)
+    clusters = spells.table()
     clusters.insert(0, "population", population)
     return TributeRun(
         population=population,
@@ -225,6 +260,7 @@ def run_populations(
     populations: int = 10,
     n_actors: int = DEFAULT_ACTORS,
     threshold: int = DEFAULT_CLUSTER_THRESHOLD,
+    progress: Callable[[int], None] | None = None,
 ) -> list[TributeRun]:
     """Run ``populations`` independent populations, seeded from ``SeedSequence(seed).spawn``.
 
@@ -234,15 +270,19 @@ def run_populations(
         populations: How many populations.
         n_actors: Actors on each ring.
         threshold: Cluster threshold in percent.
+        progress: Called with the number of years run so far, over all populations (for a
+            progress bar).
 
     Returns:
         One :class:`TributeRun` per population, in order.
     """
     children = np.random.SeedSequence(seed).spawn(populations)
-    return [
-        run_tribute(years, child, n_actors, threshold, population=index)
-        for index, child in enumerate(children)
-    ]
+    runs = []
+    for index, child in enumerate(children):
+        done = index * years
+        report = None if progress is None else (lambda year, done=done: progress(done + year))
+        runs.append(run_tribute(years, child, n_actors, threshold, index, report))
+    return runs
 
 
 def cluster_summary(runs: Sequence[TributeRun], years: int) -> dict[str, float]:
