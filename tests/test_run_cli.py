@@ -239,12 +239,18 @@ def test_the_2022_summary_answers_the_analysts_questions(tmp_path, capsys):
         "- NATO gives in to Russia (",
         "- A NATO member withdraws forces: ",
         "- Sanctions `",
-        "| state | with Russia | with Ukraine |",
+        "## Who fought on which side",
     ):
         assert question in text
+    # Who fought is answered by a table for each dispute that saw a war, principals first, or
+    # by saying no state fought (under the screening standoff a Russia–Ukraine war is rare in 30
+    # runs: README, "The founding scenario").
     lines = text.splitlines()
-    table = lines.index("| state | with Russia | with Ukraine |")
-    assert lines[table + 2].startswith("| Russia |") and lines[table + 3].startswith("| Ukraine |")
+    sides = lines[lines.index("## Who fought on which side") + 2]
+    assert sides == "No state fought in any run." or sides.startswith("Dispute `")
+    for header in [line for line in lines if line.startswith("| state | with Russia |")]:
+        table = lines.index(header)
+        assert lines[table + 2].startswith("| Russia |")
     runs = read_table(out, "runs")
     assert len(runs) == 30 * runs["dispute"].nunique()
     assert set(runs["outcome"]) <= set(OUTCOMES) and runs["max_level"].between(1, 5).all()

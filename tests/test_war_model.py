@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 import pytest
-from scenario_factory import protected_state_scenario, state
+from scenario_factory import protected_state_scenario, state, war_scenario
 
 from brink.scenarios.loader import bundled_scenarios, load_scenario
 from brink.scenarios.spec import AidSpec, DemandSpec, DeploymentSpec, Scenario
@@ -251,13 +251,21 @@ def test_the_theatre_state_is_not_put_on_a_side_by_default():
 
 
 def test_nuclear_cost_from_a_nuclear_ally_of_the_target_lowers_the_chance_of_war():
+    # Under the screening standoff war is rare in this test bed (a few runs in 120); the nuclear
+    # ally's deterrence shows in the challenger no longer attacking or prevailing at all.
     conventional = protected_state_scenario(nuclear_ally=False)
     nuclear_ally = protected_state_scenario(nuclear_ally=True)
-    wars = [
-        sum(simulate(scenario, seed=seed).runs[0]["war"] for seed in range(120))
+    rows = [
+        [simulate(scenario, seed=seed).runs[0] for seed in range(120)]
         for scenario in (conventional, nuclear_ally)
     ]
-    assert wars[1] < wars[0] - 10
+    wars = [sum(row["war"] for row in runs) for runs in rows]
+    prevails = [
+        sum(row["war"] or row["outcome"] in ("yield_target", "victory_challenger") for row in runs)
+        for runs in rows
+    ]
+    assert wars[1] <= wars[0]
+    assert prevails[1] < prevails[0] - 10
 
 
 # -- decisions that look ahead ---------------------------------------------------------------
@@ -337,11 +345,14 @@ def test_the_bundled_2022_scenario_masses_about_190000_by_february():
     assert near_ukraine == pytest.approx(190.0, abs=1.0)
 
 
-@pytest.mark.parametrize("name", ["black_sea_2022", "baltic_tripwire", "history/july_1914"])
+@pytest.mark.parametrize(
+    "name", ["black_sea_2022", "baltic_tripwire", "history/july_1914", "war_scenario"]
+)
 def test_a_run_without_step_records_is_the_same_run(name):
     """Retrodiction and fitting skip the steps and beliefs tables; nothing the model decides may
-    read them, so the runs and events rows agree seed for seed (seeds with wars included)."""
-    scenario = load_scenario(name)
+    read them, so the runs and events rows agree seed for seed (seeds with wars included: the
+    test bed of the war parameters fights in most runs)."""
+    scenario = war_scenario() if name == "war_scenario" else load_scenario(name)
     wars = 0
     for seed in range(40):
         full = simulate(scenario, seed=seed)
@@ -350,4 +361,4 @@ def test_a_run_without_step_records_is_the_same_run(name):
         assert lean.events == full.events
         assert full.steps and not lean.steps and not lean.beliefs
         wars += any(row["war"] for row in full.runs)
-    assert name != "black_sea_2022" or wars > 0
+    assert name != "war_scenario" or wars > 20
