@@ -57,6 +57,7 @@ from brink.experiments.retrodiction.data import (
     Pact,
     Records,
     capabilities,
+    capability_trend,
     capital,
     contiguous,
     nearest_milper,
@@ -439,9 +440,10 @@ def state_spec(
     nuclear: bool,
     name: str | None = None,
     regime: str | None = None,
+    capability_trend: float = 0.0,
 ) -> StateSpec:
-    """A state of a retrodiction scenario: its regime (an anocracy when unknown), default
-    resolve, no trade data."""
+    """A state of a retrodiction scenario: its regime (an anocracy when unknown), its capability
+    trend over the previous decade (the preventive motive), default resolve, no trade data."""
     return StateSpec(
         code=code,
         name=name or code,
@@ -451,6 +453,7 @@ def state_spec(
         capability=capability,
         troops=troops,
         capital=place,
+        capability_trend=capability_trend,
     )
 
 
@@ -567,6 +570,7 @@ def _case(
             place,
             is_nuclear(party.ccode, year),
             regime=regime,
+            capability_trend=capability_trend(party.ccode, year),
         )
     alliances, allied_pairs = _alliances(codes, when)
     c_code, t_code = codes[challenger.ccode], codes[target.ccode]

@@ -357,6 +357,21 @@ def _milper_years() -> dict[int, tuple[np.ndarray, np.ndarray]]:
     }
 
 
+#: Years over which a state's capability trend is measured (issue 21: the previous decade).
+TREND_YEARS = 10
+
+
+def capability_trend(ccode: int, year: int) -> float:
+    """Relative change of a state's CINC share a year over the ``TREND_YEARS`` before ``year``
+    (COW NMC v6), the trend a scenario's ``capability_trend`` declares; 0 where NMC lacks either
+    year. Known at onset: it reads only years before the case."""
+    now, then = capabilities(ccode, year), capabilities(ccode, year - TREND_YEARS)
+    if now is None or then is None or not (now.cinc > 0 and then.cinc > 0):
+        return 0.0
+    rate = (now.cinc / then.cinc) ** (1.0 / TREND_YEARS) - 1.0
+    return min(0.5, max(-0.5, rate))
+
+
 def nearest_milper(ccode: int, year: int) -> tuple[int, float] | None:
     """(year, milper) of the state's NMC year with a ``milper`` value nearest to ``year``."""
     years = _milper_years().get(ccode)
