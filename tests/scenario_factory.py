@@ -259,9 +259,21 @@ def war_scenario():
     )
     states = dict(base.states)
     states["NBR"] = state("NBR", 0.008, 120, (44.4, 26.1), regime="democracy", resolve=0.9)
+    # A great power (COW number 2, a major power since 1898) with no pact of defence: a
+    # consultation pact with NBR and a declared interest in SML are all that may bring it in
+    # (join_great_power, join_interest, reliability_consultation).
+    states["FRD"] = replace(
+        state("FRD", 0.15, 1400, (50.45, 30.52)), ccode=2, interests={"SML": 0.8}
+    )
     alliances = dict(base.alliances)
     alliances["PACT"] = replace(
         alliances["PACT"], members=(*alliances["PACT"].members, Membership("NBR", 2004))
+    )
+    alliances["TALK"] = AllianceSpec(
+        id="TALK",
+        name="Talks",
+        kind="consultation",
+        members=(Membership("NBR", 1995), Membership("FRD", 1995)),
     )
     # Issues the targets hold dear (stakes 3), so they fight rather than give in; each dispute
     # opens with a use of force, so that under any decision rule the standoff slides into war
