@@ -28,7 +28,7 @@ from test_sweep_experiment import EXPERIMENT, WORLD
 from brink.cli import main
 from brink.errors import BrinkInputError
 
-DATA = Path("/work/shared/data")
+DATA = Path(__file__).resolve().parents[1] / "data"  # the project's copies, with citations
 MID_FILE = DATA / "gml-mid-dyadic-2.03.pre1990.csv"
 
 #: Values that broke readers in issue 14's probe, and their relatives.

@@ -20,7 +20,7 @@ from brink.experiments.retrodiction.cases import build_cases
 from brink.experiments.retrodiction.data import read_records
 from brink.scenarios.loader import SCENARIO_DIR, load_scenario_text
 
-DATA = Path("/work/shared/data")
+DATA = Path(__file__).resolve().parents[1] / "data"  # the project's copies, with citations
 
 
 def experiment_error(tmp_path, text: str) -> BrinkInputError:

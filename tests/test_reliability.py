@@ -228,7 +228,7 @@ def test_a_figure_with_no_forecast_at_all_says_so():
 
 
 def test_retrodict_with_one_case_writes_its_report(tmp_path):
-    data = Path("/work/shared/data/gml-mid-dyadic-2.03.pre1990.csv")
+    data = Path(__file__).resolve().parents[1] / "data" / "gml-mid-dyadic-2.03.pre1990.csv"
     one = tmp_path / "one.csv"
     with data.open(encoding="utf-8") as handle:
         one.write_text(handle.readline() + handle.readline(), encoding="utf-8")
@@ -267,9 +267,8 @@ def test_the_report_says_how_many_folds_were_used(folds, cases, text):
 def test_resume_where_there_is_nothing_to_resume_is_refused_alike(command, tmp_path):
     """``brink fit --out NEW --resume`` quietly started a new fit; ``sweep`` refused."""
     new = tmp_path / "new"
-    first = {"fit": ["fit", "/work/shared/data/gml-mid-dyadic-2.03.pre1990.csv"]}.get(
-        command, ["sweep", "tripwire"]
-    )
+    mid_file = Path(__file__).resolve().parents[1] / "data" / "gml-mid-dyadic-2.03.pre1990.csv"
+    first = {"fit": ["fit", str(mid_file)]}.get(command, ["sweep", "tripwire"])
     line = refused(*first, "--out", new, "--resume", where=str(new))
     assert "nothing to resume here" in line and "leave out --resume" in line
     assert list(tmp_path.iterdir()) == []

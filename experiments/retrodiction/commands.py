@@ -181,9 +181,11 @@ def retrodict_command(args: argparse.Namespace) -> int:
     model = scores.iloc[0]
     if "joined_brier" in scores and model["joined_pairs"] > 0:
         base = scores["joined_brier"].dropna().iloc[-1]
+        auc = model["joined_auc"]
+        auc_text = "n/a" if auc != auc else f"{auc:.3f}"  # undefined when no state fought
         print(
             f"who joined: Brier {model['joined_brier']:.4f} (base rate {base:.4f}), AUC "
-            f"{model['joined_auc']:.3f} over {int(model['joined_pairs'])} state × case pairs"
+            f"{auc_text} over {int(model['joined_pairs'])} state × case pairs"
         )
     significant = result.effects[result.effects["verdict"] != "not significant"]
     if len(significant):
