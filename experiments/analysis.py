@@ -208,6 +208,9 @@ def sobol_indices(points, manifest, design_problem, outcomes, seed) -> pd.DataFr
     rows = []
     for outcome in outcomes:
         y = point_means(points, outcome)
+        if _constant(y):
+            rows += _undefined_rows(outcome, design_problem["names"], SOBOL_KEYS)
+            continue
         result = sobol.analyze(design_problem, y, calc_second_order=second, seed=seed)
         rows += _index_rows(outcome, design_problem["names"], result, SOBOL_KEYS)
     return pd.DataFrame(rows)
@@ -221,9 +224,25 @@ def morris_indices(points, design, design_problem, levels, outcomes, seed) -> pd
     rows = []
     for outcome in outcomes:
         y = point_means(points, outcome)
+        if _constant(y):
+            rows += _undefined_rows(outcome, design_problem["names"], MORRIS_KEYS)
+            continue
         result = morris.analyze(design_problem, x, y, num_levels=levels, seed=seed)
         rows += _index_rows(outcome, design_problem["names"], result, MORRIS_KEYS)
     return pd.DataFrame(rows)
+
+
+def _constant(y) -> bool:
+    """An outcome that does not vary over the design (e.g. no run had a war) has no
+    sensitivity indices: SALib would divide by its zero variance."""
+    values = np.asarray(y, dtype=float)
+    return bool(np.all(values == values[0]))
+
+
+def _undefined_rows(outcome: str, names, keys) -> list[dict[str, Any]]:
+    """Rows of undefined (NaN) indices for an outcome that does not vary."""
+    missing = np.full(len(names), np.nan)
+    return _index_rows(outcome, names, dict.fromkeys(keys, missing), keys)
 
 
 SOBOL_KEYS = ("S1", "S1_conf", "ST", "ST_conf")

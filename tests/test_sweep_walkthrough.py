@@ -12,11 +12,11 @@ import pytest
 
 BRINK = [sys.executable, "-m", "brink"]
 # the README's commands, on a small budget
-SWEEP = shlex.split("sweep tripwire --samples 3 --replications 1 --jobs 1 --no-progress --out")
+SWEEP = shlex.split("sweep tripwire --samples 3 --replications 4 --jobs 1 --no-progress --out")
 ANALYZE = shlex.split(
-    "--prim war --cart --feature-scores --stack --method rsa "
+    "--prim force --cart --feature-scores --stack --method rsa "
     "--robust deployments.tripwire_gbr.troops alliances.NATO.members.EST "
-    "--outcome casualties --satisficing 10"
+    "--outcome force --satisficing 0.5"
 )
 
 
@@ -33,20 +33,20 @@ def test_the_readme_walkthrough_runs(tmp_path):
         "## Feature scores (extra trees)",
         "## Dimensional stacking",
         "## Sensitivity: Regional (SALib)",
-        "## Robust choice of levers: mean war casualties",
+        "## Robust choice of levers: P(Russian force)",
     ):
         assert heading in report
     # a yes/no factor's rows read as its choices, not as the codes the analyses use
     for choice in ("true", "false"):
         assert f"| alliances.NATO.members.EST | {choice} |" in report
     stems = (
-        "prim_war_trajectory",
-        "prim_war_box",
-        "cart_war",
-        "robust_casualties",
-        "casualties_stack",
+        "prim_force_trajectory",
+        "prim_force_box",
+        "cart_force",
+        "robust_force",
+        "force_stack",
         "hostility_by_step",
-        "war_feature_scores",
+        "force_feature_scores",
     )
     for stem in stems:
         for suffix in (".png", ".pdf"):
