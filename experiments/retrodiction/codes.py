@@ -10,6 +10,7 @@ casebook.
 
 from __future__ import annotations
 
+from brink.scenarios.major_powers import MAJOR_POWER_YEARS, is_major_power
 from brink.sim.record import OUTCOMES
 
 OTHER = "other"
@@ -101,28 +102,13 @@ def model_outcome_class(outcome: str, source: str) -> str:
     return outcome
 
 
-#: The major powers of the Correlates of War project, by year (COW State System Membership
-#: v2016, ``majors2016``; Correlates of War Project 2017): first and last year of each spell,
-#: None for still one in 2016. Germany is Prussia before 1871; Russia the Soviet Union
-#: 1922–1991. Used as potential third states of a retrodiction case (a great power may join
-#: any dispute), a rule that reads nothing of the dispute but its start year.
-MAJOR_POWERS: dict[int, tuple[tuple[int, int | None], ...]] = {
-    2: ((1898, None),),  # United States
-    200: ((1816, None),),  # United Kingdom
-    220: ((1816, 1940), (1945, None)),  # France
-    255: ((1816, 1918), (1925, 1945), (1991, None)),  # Germany (Prussia)
-    300: ((1816, 1918),),  # Austria-Hungary
-    325: ((1860, 1943),),  # Italy
-    365: ((1816, 1917), (1922, None)),  # Russia / Soviet Union
-    710: ((1950, None),),  # China
-    740: ((1895, 1945), (1991, None)),  # Japan
-}
+#: The major powers of the Correlates of War project, by year: the one table in
+#: :mod:`brink.scenarios.major_powers` (COW State System Membership v2016). Used as potential
+#: third states of a retrodiction case (a great power may join any dispute), a rule that reads
+#: nothing of the dispute but its start year.
+MAJOR_POWERS = MAJOR_POWER_YEARS
 
 
 def major_powers(year: int) -> list[int]:
     """COW codes of the major powers in a year (:data:`MAJOR_POWERS`)."""
-    return [
-        ccode
-        for ccode, spells in MAJOR_POWERS.items()
-        if any(start <= year and (end is None or year <= end) for start, end in spells)
-    ]
+    return [ccode for ccode in MAJOR_POWERS if is_major_power(ccode, year)]
