@@ -14,6 +14,7 @@ from __future__ import annotations
 from brink.agents.crisis_choice import Outlook
 from brink.agents.decision import quantal_choice
 from brink.sim.decisions import HOLD, Situation
+from brink.sim.maths import chance_per_step
 
 
 class QuantalRule:
@@ -23,7 +24,7 @@ class QuantalRule:
 
     def choose(self, situation: Situation) -> str:
         model = situation.model
-        review_chance = 1.0 - (1.0 - model.params.review_rate) ** model.params.step_days
+        review_chance = chance_per_step(model.params.review_rate, model.params.step_days)
         draw = situation.rng.random()
         if situation.reviews or draw < review_chance:
             utilities = Outlook(model, situation.dispute, situation.side).option_utilities()

@@ -49,6 +49,7 @@ from brink.sim import standoff
 from brink.sim.decisions import HOLD, Situation
 from brink.sim.dispute import CHALLENGER, TARGET, WAR, Dispute, other
 from brink.sim.exit_costs import exit_cost, preventive_motive
+from brink.sim.maths import chance_per_step
 from brink.sim.standoff import USE_OF_FORCE, daily_hazard
 
 #: How far ahead (days) a side values the contest when it weighs a move; a year.
@@ -175,7 +176,7 @@ class ScreeningRule:
     # ------------------------------------------------------------------ the day's choice
     def choose(self, situation: Situation) -> str:
         model, dispute, side = situation.model, situation.dispute, situation.side
-        review_chance = 1.0 - (1.0 - model.params.review_rate) ** model.params.step_days
+        review_chance = chance_per_step(model.params.review_rate, model.params.step_days)
         reviews = situation.rng.random() < review_chance or situation.reviews
         current = self._standoff(situation)
         elapsed = situation.day - current.day

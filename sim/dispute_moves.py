@@ -17,6 +17,7 @@ from brink.sim.bargaining import optimal_demand
 from brink.sim.coalitions import join_probabilities
 from brink.sim.decisions import ESCALATIONS, HOLD, YIELDS, Situation, checked_choice, open_options
 from brink.sim.dispute import CHALLENGER, TARGET, WAR, Dispute, other
+from brink.sim.maths import chance_per_step
 from brink.sim.standoff import (
     FLAT_SLOPE,
     USE_OF_FORCE,
@@ -263,7 +264,7 @@ class DisputeMoves:
         hazard = daily_hazard(self, dispute.standoff_level)
         if hazard <= 0:
             return
-        if self.rng.random() < 1.0 - (1.0 - hazard) ** self.params.step_days:
+        if self.rng.random() < chance_per_step(hazard, self.params.step_days):
             self.log_event(
                 dispute.challenger,
                 "spiral",
@@ -282,7 +283,7 @@ class DisputeMoves:
         rate = self.params.lapse_rate
         if rate <= 0 or not dispute.is_open():
             return
-        if self.rng.random() < 1.0 - (1.0 - rate) ** self.params.step_days:
+        if self.rng.random() < chance_per_step(rate, self.params.step_days):
             self.log_event(
                 dispute.challenger,
                 "lapse",
