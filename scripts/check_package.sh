@@ -25,7 +25,7 @@ wheel=$(ls "$work"/dist/*.whl)
 sdist=$(ls "$work"/dist/*.tar.gz)
 
 step "installing the wheel alone (no extras) in a fresh environment outside the checkout"
-"$python" -m uv export --quiet --frozen --no-hashes --no-emit-project --extra dev \
+"$python" -m uv export --quiet --frozen --no-hashes --no-emit-project --all-extras \
     --format requirements-txt --output-file "$work/constraints.txt"
 "$python" -m uv venv --quiet --python "$python" "$work/venv"
 user="$work/venv/bin/python"

@@ -1,0 +1,39 @@
+"""Packaging: one version, developer tools out of the published extras."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from importlib.metadata import metadata, version
+from pathlib import Path
+
+import brink
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def pyproject() -> dict:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+
+
+def test_the_version_is_written_once_and_read_everywhere():
+    project = pyproject()
+    assert "version" not in project["project"] and project["project"]["dynamic"] == ["version"]
+    attr = project["tool"]["setuptools"]["dynamic"]["version"]["attr"]
+    assert attr == "brink.__version__"
+    assert version("brink") == brink.__version__  # the installed metadata, built from it
+    # CITATION.cff is read by citation tools, not by Python: it must agree, not be the source.
+    cited = re.search(r"^version: (\S+)$", (ROOT / "CITATION.cff").read_text(), re.MULTILINE)
+    assert cited and cited.group(1) == brink.__version__
+
+
+def test_developer_tools_are_a_dependency_group_not_an_extra():
+    project = pyproject()
+    extras = project["project"]["optional-dependencies"]
+    assert set(extras) == {"view", "cluster", "completion"}
+    tools = {re.split(r"[<>=\[ ;]", line)[0] for line in project["dependency-groups"]["dev"]}
+    assert {"pytest", "pytest-xdist", "ruff", "codespell", "playwright"} <= tools
+    published = metadata("brink")
+    assert "dev" not in (published.get_all("Provides-Extra") or [])
+    requires = {re.split(r"[<>=\[ ;]", line)[0] for line in published.get_all("Requires-Dist")}
+    assert not tools & requires  # a user installing brink, with any extra, gets none of them
