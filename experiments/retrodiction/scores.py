@@ -1,28 +1,35 @@
 """Scores of probabilistic forecasts against what happened, and the baselines they must beat.
 
-Proper scoring rules (Gneiting & Raftery 2007): the Brier score (Brier 1950), the mean squared
-error of a probability, and the log loss, the mean negative log probability of what happened,
-with probabilities clipped to [0.001, 0.999] so that one confident miss costs at most
-−log(0.001) ≈ 6.9 rather than infinity. The AUC (area under the ROC curve) is the probability
-that a random war case gets a higher forecast than a random peace case, ties counting half
-(Hanley & McNeil 1982); it measures ranking, not calibration.
+Proper scoring rules (Gneiting & Raftery 2007), computed by scikit-learn: the Brier score
+(Brier 1950), the mean squared error of a probability (``brier_score_loss``), and the log loss,
+the mean negative log probability of what happened (``log_loss``), with probabilities clipped
+to [0.001, 0.999] first so that one confident miss costs at most −log(0.001) ≈ 6.9 rather than
+infinity. The AUC (area under the ROC curve, ``roc_auc_score``) is the probability that a random
+war case gets a higher forecast than a random peace case, ties counting half (Hanley & McNeil
+1982); it measures ranking, not calibration. A forecast that is NaN (nothing to fit it on) makes
+its score NaN, as does an AUC with one class only.
 
 Baselines, fitted on training folds only and scored on the held-out fold (k-fold
-cross-validation, folds drawn by case with a seeded generator): the base rate of the training
-folds, and a multinomial logistic regression on the case covariates with a small ridge penalty,
-fitted by BFGS (numpy and scipy only).
+cross-validation, folds drawn by case with a seeded generator, :func:`folds`, and walked with
+scikit-learn's ``PredefinedSplit``): the base rate of the training folds, and a multinomial
+logistic regression on the standardised case covariates with a small ridge penalty
+(``StandardScaler`` and ``LogisticRegression``). Platt scaling is the same regression, binary,
+on the forecasts' logit.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import minimize
-from scipy.special import logsumexp, softmax
-from scipy.stats import rankdata
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import brier_score_loss, roc_auc_score
+from sklearn.metrics import log_loss as sklearn_log_loss
+from sklearn.model_selection import PredefinedSplit
+from sklearn.preprocessing import StandardScaler
 
 CLIP = 1e-3
 
@@ -32,38 +39,51 @@ def clip(p: np.ndarray) -> np.ndarray:
     return np.clip(np.asarray(p, dtype=float), CLIP, 1 - CLIP)
 
 
+def _binary(p: Sequence[float], y: Sequence[float]) -> tuple[np.ndarray, np.ndarray] | None:
+    """``p`` and ``y`` as arrays, or None where a forecast is NaN (the score is then NaN)."""
+    p, y = np.asarray(p, dtype=float), np.asarray(y, dtype=float)
+    return None if np.isnan(p).any() else (p, y)
+
+
 def brier(p: Sequence[float], y: Sequence[float]) -> float:
     """Brier score of binary forecasts ``p`` for outcomes ``y`` ∈ {0, 1} (lower is better)."""
-    p, y = np.asarray(p, dtype=float), np.asarray(y, dtype=float)
-    return float(np.mean((p - y) ** 2))
+    arrays = _binary(p, y)
+    if arrays is None:
+        return math.nan
+    return float(brier_score_loss(arrays[1], arrays[0], labels=[0, 1]))
 
 
 def log_loss(p: Sequence[float], y: Sequence[float]) -> float:
     """Mean negative log likelihood of binary outcomes, ``p`` clipped to [0.001, 0.999]."""
-    p, y = clip(p), np.asarray(y, dtype=float)
-    return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
+    arrays = _binary(p, y)
+    if arrays is None:
+        return math.nan
+    return float(sklearn_log_loss(arrays[1], clip(arrays[0]), labels=[0, 1]))
 
 
 def auc(p: Sequence[float], y: Sequence[float]) -> float:
-    """Area under the ROC curve (Mann–Whitney form, ties count half); NaN with one class only."""
-    p, y = np.asarray(p, dtype=float), np.asarray(y, dtype=bool)
-    positives, negatives = int(y.sum()), int((~y).sum())
-    if positives == 0 or negatives == 0:
-        return float("nan")
-    ranks = rankdata(p)
-    return float((ranks[y].sum() - positives * (positives + 1) / 2) / (positives * negatives))
+    """Area under the ROC curve (ties count half); NaN with one class only."""
+    arrays = _binary(p, y)
+    if arrays is None or len(np.unique(arrays[1])) < 2:
+        return math.nan
+    return float(roc_auc_score(arrays[1], arrays[0]))
 
 
 def multiclass_brier(probabilities: np.ndarray, labels: Sequence[int]) -> float:
     """Brier score summed over classes, averaged over cases (0 perfect, 2 worst)."""
     probabilities = np.asarray(probabilities, dtype=float)
-    truth = np.zeros_like(probabilities)
-    truth[np.arange(len(truth)), np.asarray(labels, dtype=int)] = 1.0
-    return float(np.mean(np.sum((probabilities - truth) ** 2, axis=1)))
+    if np.isnan(probabilities).any():
+        return math.nan
+    classes = list(range(probabilities.shape[1]))
+    return float(brier_score_loss(np.asarray(labels, dtype=int), probabilities, labels=classes))
 
 
 def multiclass_log_loss(probabilities: np.ndarray, labels: Sequence[int]) -> float:
-    """Mean negative log probability of the class that happened, clipped to [0.001, 0.999]."""
+    """Mean negative log probability of the class that happened, clipped to [0.001, 0.999].
+
+    Written out rather than scikit-learn's ``log_loss``: that one warns on rows that do not sum
+    to one, which a row clipped class by class no longer does.
+    """
     probabilities = clip(probabilities)
     chosen = probabilities[np.arange(len(probabilities)), np.asarray(labels, dtype=int)]
     return float(-np.mean(np.log(chosen)))
@@ -91,68 +111,73 @@ def reliability(p: Sequence[float], y: Sequence[float], bins: int = 10) -> pd.Da
 
 @dataclass(frozen=True)
 class Logistic:
-    """A fitted multinomial logistic regression (class 0 is the reference, coefficients 0)."""
+    """A fitted multinomial logistic regression on standardised covariates."""
 
-    mean: np.ndarray  # of the training covariates, for standardising
-    scale: np.ndarray
-    coefficients: np.ndarray  # (n_covariates + 1, n_classes), row 0 the intercepts
+    scaler: StandardScaler
+    model: LogisticRegression | None  # None where the training cases had one class only
+    n_classes: int
+    only_class: int = 0
 
     def predict(self, x: np.ndarray) -> np.ndarray:
-        """Class probabilities, one row per case."""
-        z = (np.asarray(x, dtype=float) - self.mean) / self.scale
-        design = np.column_stack([np.ones(len(z)), z])
-        return softmax(design @ self.coefficients, axis=1)
+        """Class probabilities, one row per case, one column per class 0…n_classes−1."""
+        x = np.asarray(x, dtype=float)
+        out = np.zeros((len(x), self.n_classes))
+        if self.model is None:
+            out[:, self.only_class] = 1.0
+            return out
+        out[:, self.model.classes_] = self.model.predict_proba(self.scaler.transform(x))
+        return out
 
     @property
     def slopes(self) -> np.ndarray:
-        """Coefficients on the original (unstandardised) covariates, (n_covariates, n_classes)."""
-        return self.coefficients[1:] / self.scale[:, None]
+        """Each class's coefficients against class 0's, on the original (unstandardised)
+        covariates: (n_covariates, n_classes), column 0 zero."""
+        out = np.zeros((len(self.scaler.scale_), self.n_classes))
+        if self.model is None:
+            return out
+        coefficients = self.model.coef_
+        if len(self.model.classes_) == 2:  # one row: the second class against the first
+            coefficients = np.vstack([np.zeros_like(coefficients), coefficients])
+        relative = coefficients - coefficients[0]
+        out[:, self.model.classes_] = relative.T / self.scaler.scale_[:, None]
+        return out
 
 
 def fit_logistic(
     x: np.ndarray, labels: Sequence[int], n_classes: int, ridge: float = 1e-3
 ) -> Logistic:
-    """Fit a multinomial logistic regression by penalised maximum likelihood (BFGS).
+    """Fit a multinomial logistic regression by penalised maximum likelihood (scikit-learn).
 
-    Covariates are standardised on the training data; ``ridge`` is the L2 penalty per case on
-    the standardised slopes (not the intercepts), enough to keep separable data finite. A
-    covariate that does not vary is kept with scale 1 and gets a zero slope.
+    Covariates are standardised on the training data (a covariate that does not vary keeps
+    scale 1 and gets a zero slope); ``ridge`` is the L2 penalty per case on the standardised
+    slopes (not the intercepts), enough to keep separable data finite: scikit-learn's ``C`` is
+    the inverse of the whole penalty, 1 / (ridge × cases). With two classes this is the fit the
+    hand-written BFGS made before (scores equal to 1e-7). With more, scikit-learn penalises
+    every class's slopes (the symmetric multinomial form) where the hand-written fit penalised
+    each class's difference from class 0, so the outcome baseline's scores moved in the fourth
+    decimal (CHANGELOG). A class absent from the training cases gets probability 0; with one
+    class only, that class gets 1.
     """
     x = np.asarray(x, dtype=float)
     labels = np.asarray(labels, dtype=int)
-    mean = x.mean(axis=0)
-    scale = x.std(axis=0)
-    scale[scale == 0] = 1.0
-    design = np.column_stack([np.ones(len(x)), (x - mean) / scale])
-    truth = np.zeros((len(x), n_classes))
-    truth[np.arange(len(x)), labels] = 1.0
-    n, k = design.shape
-    penalty = np.ones(k)
-    penalty[0] = 0.0
-
-    def loss(flat: np.ndarray) -> tuple[float, np.ndarray]:
-        weights = np.zeros((k, n_classes))
-        weights[:, 1:] = flat.reshape(k, n_classes - 1)
-        scores = design @ weights
-        log_norm = logsumexp(scores, axis=1)
-        value = -np.sum(truth * scores) + np.sum(log_norm)
-        value += 0.5 * ridge * n * np.sum(penalty[:, None] * weights**2)
-        probabilities = np.exp(scores - log_norm[:, None])
-        gradient = design.T @ (probabilities - truth) + ridge * n * penalty[:, None] * weights
-        return value / n, gradient[:, 1:].ravel() / n
-
-    start = np.zeros(k * (n_classes - 1))
-    # BFGS, not L-BFGS-B: with a few dozen coefficients the dense update is cheap, and L-BFGS-B's
-    # compiled routine was 50 times slower here per call on a busy two-core machine.
-    options = {"maxiter": 500, "gtol": 1e-8}
-    result = minimize(loss, start, jac=True, method="BFGS", options=options)
-    coefficients = np.zeros((k, n_classes))
-    coefficients[:, 1:] = result.x.reshape(k, n_classes - 1)
-    return Logistic(mean=mean, scale=scale, coefficients=coefficients)
+    scaler = StandardScaler().fit(x)
+    present = np.unique(labels)
+    if len(present) < 2:
+        return Logistic(scaler, None, n_classes, int(present[0]) if len(present) else 0)
+    strength = 1.0 / (ridge * len(x)) if ridge > 0 else np.inf
+    # lbfgs to a tight gradient tolerance: the fit the earlier hand-written BFGS reached
+    # (gtol 1e-8), so the baselines' scores are unchanged to the printed precision.
+    model = LogisticRegression(C=strength, tol=1e-10, max_iter=1000)
+    model.fit(scaler.transform(x), labels)
+    return Logistic(scaler, model, n_classes)
 
 
 def folds(n: int, k: int, seed: int) -> np.ndarray:
-    """Fold number (0…k−1) of each of ``n`` cases: a seeded random, balanced assignment."""
+    """Fold number (0…k−1) of each of ``n`` cases: a seeded random, balanced assignment.
+
+    Drawn from numpy's generator, not a scikit-learn splitter, so that a seed gives the folds it
+    always gave; :class:`sklearn.model_selection.PredefinedSplit` walks them.
+    """
     k = max(2, min(k, n))
     order = np.random.default_rng(seed).permutation(n)
     assignment = np.empty(n, dtype=int)
@@ -173,10 +198,9 @@ def cross_validated_baselines(
     """
     base = np.zeros((len(labels), n_classes))
     logistic = np.zeros((len(labels), n_classes))
-    for f in np.unique(fold):
-        test = fold == f
-        train = ~test & (labels >= 0)
-        if not train.any():  # nothing known to learn from: say so with a uniform forecast
+    for rest, test in PredefinedSplit(fold).split():
+        train = rest[labels[rest] >= 0]
+        if not len(train):  # nothing known to learn from: say so with a uniform forecast
             base[test] = logistic[test] = 1.0 / n_classes
             continue
         counts = np.bincount(labels[train], minlength=n_classes).astype(float)
@@ -192,14 +216,17 @@ def platt_cross_fitted(p: np.ndarray, y: np.ndarray, fold: np.ndarray) -> np.nda
     Each fold's forecasts are mapped by a curve fitted on the other folds only, so the model is
     calibrated on one part of the data and scored on another.
     """
-    p = clip(p)
-    logit = np.log(p / (1 - p))[:, None]
-    out = np.zeros(len(p))
-    for f in np.unique(fold):
-        test = fold == f
-        if test.all():  # one fold (one case): nothing to fit the curve on, so no forecast
-            out[test] = np.nan
-            continue
-        model = fit_logistic(logit[~test], y[~test].astype(int), 2)
+    logit = platt_logit(p)
+    out = np.zeros(len(logit))
+    if len(np.unique(fold)) < 2:  # one fold (one case): nothing to fit the curve on
+        return np.full(len(logit), np.nan)
+    for rest, test in PredefinedSplit(fold).split():
+        model = fit_logistic(logit[rest], y[rest].astype(int), 2)
         out[test] = model.predict(logit[test])[:, 1]
     return out
+
+
+def platt_logit(p: np.ndarray) -> np.ndarray:
+    """The logit of clipped forecasts, as the one column Platt's curve is fitted on."""
+    p = clip(p)
+    return np.log(p / (1 - p))[:, None]
