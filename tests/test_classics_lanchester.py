@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.integrate import solve_ivp
 
-from brink.sim.lanchester import (
+from brink.sim.classics.lanchester import (
     linear_law,
     square_law,
     square_law_survivors,
