@@ -64,10 +64,6 @@ def coded(x: pd.DataFrame) -> pd.DataFrame:
     return out.astype(float)
 
 
-def _table(frame: pd.DataFrame, digits: int = 3) -> str:
-    return markdown_table(frame, digits)
-
-
 def _limit_text(name: str, limits, initial) -> str:
     if isinstance(limits, frozenset):
         return f"`{name}` ∈ {{{', '.join(sorted(map(str, limits)))}}}"
@@ -179,7 +175,7 @@ def cart_section(
         "of the points; categorical factors coded by their choices' order). Each leaf is a "
         f"box (`tables/cart_{outcome}.csv`):",
         "",
-        _table(frame),
+        markdown_table(frame),
         "",
         f"![CART](figures/cart_{outcome}.png)",
         "",
@@ -249,7 +245,12 @@ def feature_section(
     ]
     for outcome in frame["outcome"].unique():
         part = frame[frame["outcome"] == outcome]
-        section.lines += [f"### {reading[outcome]}", "", _table(part.drop(columns="outcome")), ""]
+        section.lines += [
+            f"### {reading[outcome]}",
+            "",
+            markdown_table(part.drop(columns="outcome")),
+            "",
+        ]
         section.lines += [f"![feature scores](figures/{outcome}_feature_scores.png)", ""]
         section.files += save(
             plots.score_bars(part, reading[outcome]), figures / f"{outcome}_feature_scores"
@@ -351,7 +352,7 @@ def salib_section(
     ]
     for outcome in frame["outcome"].unique():
         part = frame[frame["outcome"] == outcome].drop(columns="outcome")
-        section.lines += [f"### {reading[outcome]}", "", _table(part), ""]
+        section.lines += [f"### {reading[outcome]}", "", markdown_table(part), ""]
         section.lines += [f"![{title}](figures/{outcome}_{stem}.png)", ""]
         part = frame[frame["outcome"] == outcome]
         fig = plots.score_bars(part, reading[outcome], column=keys[0], method=title)

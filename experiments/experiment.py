@@ -51,12 +51,12 @@ from brink.experiments.experiment_blocks import (
     MAX_SEED,
     DesignSpec,
     FactorSpec,
-    _check_count,
-    _cli,
-    _design,
-    _factors,
-    _mapping,
-    _outcomes,
+    check_count,
+    cli_location,
+    parse_design,
+    parse_factors,
+    parse_mapping,
+    parse_outcomes,
 )
 from brink.experiments.outcomes import OutcomeSpec
 from brink.safe_output import safe_name
@@ -107,7 +107,7 @@ class Experiment:
         """A copy with ``--samples`` and ``--replications`` applied (None keeps the file's)."""
         design = self.design
         if samples is not None:
-            _check_count(samples, "--samples", _cli("--samples"), maximum=MAX_SAMPLES)
+            check_count(samples, "--samples", cli_location("--samples"), maximum=MAX_SAMPLES)
             if design.kind == "factorial":
                 if all(
                     factor.levels is not None
@@ -117,14 +117,17 @@ class Experiment:
                     raise BrinkInputError(
                         "every factor of this factorial design lists its levels, so --samples "
                         "changes nothing; edit the levels in the experiment file instead",
-                        _cli("--samples"),
+                        cli_location("--samples"),
                     )
                 design = replace(design, levels=samples)
             else:
                 design = replace(design, samples=samples)
         if replications is not None:
-            _check_count(
-                replications, "--replications", _cli("--replications"), maximum=MAX_REPLICATIONS
+            check_count(
+                replications,
+                "--replications",
+                cli_location("--replications"),
+                maximum=MAX_REPLICATIONS,
             )
         resized = replace(
             self,
@@ -179,7 +182,7 @@ def load_experiment(path: Path | str) -> Experiment:
 
     path = find_experiment(str(path))
     doc = load_located(path)
-    data = _mapping(doc, doc.data, _TOP_KEYS)
+    data = parse_mapping(doc, doc.data, _TOP_KEYS)
     for key in ("scenario", "seed", "replications", "design"):
         if key not in data:
             raise doc.error(f"missing '{key}' (an experiment needs {key})", key)
@@ -208,12 +211,12 @@ def load_experiment(path: Path | str) -> Experiment:
     seed = data["seed"]
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
         raise doc.error(f"{seed!r} is not a whole number in 0–2**128−1 (the root seed)", "seed")
-    replications = _check_count(
+    replications = check_count(
         data["replications"], "runs per point", doc.where("replications"), 1, MAX_REPLICATIONS
     )
     horizon = data.get("horizon")
     if horizon is not None:
-        horizon = _check_count(horizon, "steps", doc.where("horizon"), 1, MAX_HORIZON)
+        horizon = check_count(horizon, "steps", doc.where("horizon"), 1, MAX_HORIZON)
     name = data.get("name")
     if name is None:
         name = path.stem
@@ -222,19 +225,19 @@ def load_experiment(path: Path | str) -> Experiment:
     # The name becomes the default output folder (sweeps/NAME): it may not leave it.
     safe_name(name, doc.where("name") if "name" in data else Location(file=str(path)))
 
-    design = _design(doc, data["design"])
+    design = parse_design(doc, data["design"])
     factors = ()
     if block in data:
-        factors = _factors(doc, data[block], scenario, design, block, "uncertainty")
+        factors = parse_factors(doc, data[block], scenario, design, block, "uncertainty")
     if "levers" in data:
-        factors += _factors(doc, data["levers"], scenario, design, "levers", "lever")
+        factors += parse_factors(doc, data["levers"], scenario, design, "levers", "lever")
     seen = [factor.name for factor in factors]
     twice = next((name for name in seen if seen.count(name) > 1), None)
     if twice is not None:
         raise doc.error(f"'{twice}' is both a lever and an uncertainty", "levers", twice)
     _check_design(design, factors, doc)
     _check_size(design, factors, replications, doc)
-    outcomes = _outcomes(doc, data.get("outcomes") or {"war": {"kind": "war"}}, scenario)
+    outcomes = parse_outcomes(doc, data.get("outcomes") or {"war": {"kind": "war"}}, scenario)
 
     return Experiment(
         name=name,
@@ -265,7 +268,7 @@ def _check_design(
 ) -> None:
     def fail(message: str, *path: Any) -> BrinkInputError:
         if doc is None:
-            return BrinkInputError(message, _cli("--samples"))
+            return BrinkInputError(message, cli_location("--samples"))
         return doc.error(message, *path)
 
     uncertainties = [factor for factor in factors if factor.role == "uncertainty"]
@@ -314,4 +317,8 @@ def _check_size(
             f"{design_points(design, factors):,} design points × {replications:,} replications "
             f"is {runs:,} runs, above the most a sweep may have, {MAX_RUNS:,}"
         )
-        raise doc.error(message, "design") if doc else BrinkInputError(message, _cli("--samples"))
+        raise (
+            doc.error(message, "design")
+            if doc
+            else BrinkInputError(message, cli_location("--samples"))
+        )

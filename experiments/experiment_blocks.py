@@ -101,11 +101,11 @@ class FactorSpec:
         return self.levels[min(int(coded), len(self.levels) - 1)]
 
 
-def _cli(key: str) -> Location:
+def cli_location(key: str) -> Location:
     return Location(file="command line", key=key)
 
 
-def _check_count(
+def check_count(
     value: Any, what: str, location: Location, minimum: int = 1, maximum: int | None = None
 ) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
@@ -129,7 +129,7 @@ def _number(doc: LocatedDocument, value: Any, *path: Any) -> float:
     return number
 
 
-def _mapping(doc: LocatedDocument, value: Any, allowed: tuple[str, ...], *path: Any) -> dict:
+def parse_mapping(doc: LocatedDocument, value: Any, allowed: tuple[str, ...], *path: Any) -> dict:
     if not isinstance(value, dict):
         raise doc.error(f"expected a mapping with keys {', '.join(allowed)}", *path)
     for key in value:
@@ -140,10 +140,10 @@ def _mapping(doc: LocatedDocument, value: Any, allowed: tuple[str, ...], *path: 
     return value
 
 
-def _design(doc: LocatedDocument, value: Any) -> DesignSpec:
+def parse_design(doc: LocatedDocument, value: Any) -> DesignSpec:
     if isinstance(value, str):
         value = {"kind": value}
-    value = _mapping(doc, value, _DESIGN_KEYS, "design")
+    value = parse_mapping(doc, value, _DESIGN_KEYS, "design")
     kind = value.get("kind")
     kind = _DESIGN_ALIASES.get(kind, kind)
     if kind not in DESIGN_KINDS:
@@ -154,10 +154,10 @@ def _design(doc: LocatedDocument, value: Any) -> DesignSpec:
         )
     samples = value.get("samples")
     if samples is not None:
-        _check_count(samples, "design samples", doc.where("design", "samples"), 1, MAX_SAMPLES)
+        check_count(samples, "design samples", doc.where("design", "samples"), 1, MAX_SAMPLES)
     levels = value.get("levels")
     if levels is not None:
-        _check_count(levels, "levels", doc.where("design", "levels"), 2, MAX_LEVELS)
+        check_count(levels, "levels", doc.where("design", "levels"), 2, MAX_LEVELS)
     second_order = value.get("second_order", False)
     if not isinstance(second_order, bool):
         raise doc.error(f"{second_order!r} is not true or false", "design", "second_order")
@@ -173,7 +173,7 @@ def _design(doc: LocatedDocument, value: Any) -> DesignSpec:
     return DesignSpec(kind, samples, levels, second_order, optimization)
 
 
-def _factors(
+def parse_factors(
     doc: LocatedDocument,
     value: Any,
     scenario: Scenario,
@@ -187,7 +187,7 @@ def _factors(
     for name, body in value.items():
         path = (block, name)
         target = resolve_factor(name, scenario, doc.where_key(*path))
-        body = _mapping(doc, body, _FACTOR_KEYS, *path)
+        body = parse_mapping(doc, body, _FACTOR_KEYS, *path)
         if target.choices is not None:
             factors.append(_choice_factor(doc, body, target, path, role))
         elif "levels" in body:
@@ -250,7 +250,7 @@ def _choice_factor(
     return FactorSpec(target.name, target, levels=tuple(levels), role=role)
 
 
-def _outcomes(doc: LocatedDocument, value: Any, scenario: Scenario) -> tuple[OutcomeSpec, ...]:
+def parse_outcomes(doc: LocatedDocument, value: Any, scenario: Scenario) -> tuple[OutcomeSpec, ...]:
     if not isinstance(value, dict) or not value:
         raise doc.error("expected a mapping of outcome names to outcomes", "outcomes")
     parties = set(scenario.states) | set(scenario.alliances)
@@ -262,7 +262,7 @@ def _outcomes(doc: LocatedDocument, value: Any, scenario: Scenario) -> tuple[Out
             raise doc.error("an outcome's name must be a plain identifier", *path)
         if isinstance(body, str):
             body = {"kind": body}
-        body = _mapping(doc, body, _OUTCOME_KEYS, *path)
+        body = parse_mapping(doc, body, _OUTCOME_KEYS, *path)
         kind = body.get("kind")
         if kind not in OUTCOME_KINDS:
             raise doc.error(
@@ -301,7 +301,7 @@ def _outcomes(doc: LocatedDocument, value: Any, scenario: Scenario) -> tuple[Out
             )
         at_least = body.get("at_least")
         if kind == "level":
-            _check_count(at_least, "a MID level 1–5", doc.where(*path, "at_least"))
+            check_count(at_least, "a MID level 1–5", doc.where(*path, "at_least"))
             if at_least > 5:
                 raise doc.error(f"{at_least} is above 5 (MID levels are 1–5)", *path, "at_least")
         aggregate = body.get("aggregate")

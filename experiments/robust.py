@@ -19,8 +19,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from brink.experiments.discovery import Section, _table
+from brink.experiments.discovery import Section
 from brink.experiments.discovery_plots import robust_boxes
+from brink.experiments.report import markdown_table
 from brink.figure_style import save
 
 
@@ -120,7 +121,7 @@ def robust_section(
         + f"Sorted by maximum regret (`tables/robust_{outcome}.csv`).",
         "",
         *warning,
-        _table(summary),
+        markdown_table(summary),
         "",
         f"Least-regret setting: **{best['setting']}** (maximum regret {best['max regret']:.3g}, "
         f"mean {best['mean']:.3g}).",

@@ -298,9 +298,9 @@ def test_the_hatched_part_of_the_theatre_has_the_share_the_challenger_holds(scen
     """The front is placed so that the challenger holds the share ``control`` of the theatre's
     area on the map, and it moves as control changes."""
     from brink.viz.svgparts import projection
-    from brink.viz.warmap import _ground, front_position, held_share
+    from brink.viz.warmap import front_position, held_share, war_ground
 
-    ground = _ground(scenario, projection(scenario), "UKR", "RUS")
+    ground = war_ground(scenario, projection(scenario), "UKR", "RUS")
     assert ground is not None and len(ground.depth) > 1000
     lines = []
     for control in (0.0, 0.1, 0.35, 0.8, 1.0):

@@ -34,15 +34,15 @@ from brink.viz.map_layers import (
     BORDER,
     OTHER_LAND,
     SEA,
-    _draw_alliances,
-    _draw_badges,
-    _draw_capitals,
-    _draw_crimea,
-    _draw_demands,
-    _draw_deployments,
-    _draw_legend,
-    _draw_sanctions,
     crimea_caption,
+    draw_alliances,
+    draw_badges,
+    draw_capitals,
+    draw_crimea,
+    draw_demands,
+    draw_deployments,
+    draw_legend,
+    draw_sanctions,
     off_map_text,
 )
 from brink.viz.map_projection import (
@@ -132,20 +132,20 @@ def draw_map(
             )
         )
     if layer in ("all", "middle"):
-        _draw_crimea(ax, scenario, state)
+        draw_crimea(ax, scenario, state)
         draw_territories(ax, scenario, extent)
-        _draw_alliances(ax, scenario, state, extent)
-        _draw_sanctions(ax, scenario, state, extent)
-        _draw_demands(ax, scenario, state, extent)
-        _draw_deployments(ax, scenario, state, extent)
+        draw_alliances(ax, scenario, state, extent)
+        draw_sanctions(ax, scenario, state, extent)
+        draw_demands(ax, scenario, state, extent)
+        draw_deployments(ax, scenario, state, extent)
         draw_war(ax, scenario, state, extent)
-        _draw_badges(ax, scenario, state, extent)
+        draw_badges(ax, scenario, state, extent)
         if title:
             _draw_title(ax, scenario, step)
     if layer in ("all", "top"):
-        _draw_capitals(ax, scenario, extent)
+        draw_capitals(ax, scenario, extent)
         if legend:
-            _draw_legend(ax, scenario, state, extent)
+            draw_legend(ax, scenario, state, extent)
         ax.text(
             0.0,
             -0.01,

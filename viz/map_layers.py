@@ -28,18 +28,18 @@ from brink.figure_style import PALETTE
 from brink.scenarios.spec import Scenario
 from brink.viz.map_projection import (
     Extent,
-    _principal,
     anchor,
     border_point,
     historical_name,
     historical_owners,
     off_map,
     outline_owners,
+    principal_of,
     two_germanys,
     world,
 )
 from brink.viz.map_sides import SIDE_BORDER, alignments, side_legend
-from brink.viz.map_situation import Deployment, Situation, _start_year
+from brink.viz.map_situation import Deployment, Situation, scenario_start_year
 from brink.viz.narrate import LEVEL_LABELS, dispute_label, join_words, troops_text
 
 CRIMEA_CAPTION = (
@@ -88,7 +88,7 @@ def crimea_caption(scenario: Scenario) -> str:
     today's outlines as they stood then (``data/historical-states.csv``), and, from 1991 on
     where Ukraine is a state of its own on the map, the view it takes of Crimea
     (``data/README.md``)."""
-    year = _start_year(scenario)
+    year = scenario_start_year(scenario)
     owners = outline_owners(scenario)
     joined = sorted(historical_owners(scenario))
     names = [
@@ -115,7 +115,7 @@ def crimea_caption(scenario: Scenario) -> str:
     return CRIMEA_CAPTION
 
 
-def _draw_crimea(ax: Axes, scenario: Scenario, state: Situation) -> None:
+def draw_crimea(ax: Axes, scenario: Scenario, state: Situation) -> None:
     crimea = world().get("CRIMEA")
     if crimea is None or not crimea.rings:
         return
@@ -127,7 +127,9 @@ def _draw_crimea(ax: Axes, scenario: Scenario, state: Situation) -> None:
         return sides[owner].fill if owner in sides else default
 
     face = colour("UKR", OTHER_LAND)
-    if _start_year(scenario) < CRIMEA_ANNEXATION_YEAR or owners.get("UKR") == owners.get("RUS"):
+    if scenario_start_year(scenario) < CRIMEA_ANNEXATION_YEAR or owners.get("UKR") == owners.get(
+        "RUS"
+    ):
         # Before 2014 Crimea is simply part of Ukraine.
         ax.add_collection(
             PolyCollection(
@@ -151,7 +153,7 @@ def _draw_crimea(ax: Axes, scenario: Scenario, state: Situation) -> None:
     )
 
 
-def _draw_badges(ax: Axes, scenario: Scenario, state: Situation, extent: Extent) -> None:
+def draw_badges(ax: Axes, scenario: Scenario, state: Situation, extent: Extent) -> None:
     """Each state's posture (MID hostility level) as a badge at its capital: the fill shows
     its side (brink.viz.map_sides)."""
     for code in scenario.states:
@@ -169,7 +171,7 @@ def _draw_badges(ax: Axes, scenario: Scenario, state: Situation, extent: Extent)
             )
 
 
-def _draw_capitals(ax: Axes, scenario: Scenario, extent: Extent) -> None:
+def draw_capitals(ax: Axes, scenario: Scenario, extent: Extent) -> None:
     """The names of the states on the map at their capitals (or on their land, where the
     capital is off the map); those off it are listed in the caption (:func:`off_map_text`)."""
     for spec in scenario.states.values():
@@ -220,7 +222,7 @@ def alliance_ties(points: dict[str, tuple[float, float]]) -> list[tuple[str, str
     return ties
 
 
-def _draw_alliances(ax: Axes, scenario: Scenario, state: Situation, extent: Extent) -> None:
+def draw_alliances(ax: Axes, scenario: Scenario, state: Situation, extent: Extent) -> None:
     for index, (_, members) in enumerate(sorted(state.alliances.items())):
         colour = ALLIANCE_COLOURS[index % len(ALLIANCE_COLOURS)]
         points = {
@@ -240,7 +242,9 @@ def _draw_alliances(ax: Axes, scenario: Scenario, state: Situation, extent: Exte
             )
 
 
-def _arrow(ax: Axes, start, end, colour: str, *, style="-|>", ls="-", lw=1.6, rad=0.15, alpha=1):
+def draw_arrow(
+    ax: Axes, start, end, colour: str, *, style="-|>", ls="-", lw=1.6, rad=0.15, alpha=1
+):
     ax.annotate(
         "",
         xy=end,
@@ -274,7 +278,7 @@ def _label(ax: Axes, x: float, y: float, text: str, colour: str, *, alpha: float
     )
 
 
-def _draw_demands(ax: Axes, scenario: Scenario, state: Situation, extent: Extent) -> None:
+def draw_demands(ax: Axes, scenario: Scenario, state: Situation, extent: Extent) -> None:
     for number, demand in enumerate(state.demands):
         # Alternate the bend so two demands from one capital do not run on top of each other.
         rad = 0.25 if number % 2 == 0 else -0.25
@@ -284,7 +288,7 @@ def _draw_demands(ax: Axes, scenario: Scenario, state: Situation, extent: Extent
         over = demand.status == "over"
         colour = POSTURE_COLOURS[5] if war else DEMAND_COLOUR
         alpha = 0.35 if over else 1.0
-        _arrow(ax, (sx, sy), (tx, ty), colour, lw=3.0 if war else 1.8, rad=rad, alpha=alpha)
+        draw_arrow(ax, (sx, sy), (tx, ty), colour, lw=3.0 if war else 1.8, rad=rad, alpha=alpha)
         if demand.target in scenario.alliances:
             _label(ax, tx, ty, demand.target, DEMAND_COLOUR, alpha=alpha)
         mx, my = _arc_midpoint((sx, sy), (tx, ty), rad)
@@ -300,7 +304,7 @@ def _arc_midpoint(start, end, rad: float) -> tuple[float, float]:
     return mx + rad * dy / 2, my - rad * dx / 2
 
 
-def _draw_sanctions(ax: Axes, scenario: Scenario, state: Situation, extent: Extent) -> None:
+def draw_sanctions(ax: Axes, scenario: Scenario, state: Situation, extent: Extent) -> None:
     # One arrow per sanction, from the middle of its senders on the map: fourteen NATO
     # capitals sending one threat should not draw fourteen lines.
     for sanction in state.sanctions:
@@ -315,7 +319,7 @@ def _draw_sanctions(ax: Axes, scenario: Scenario, state: Situation, extent: Exte
         sx = float(np.mean([x for x, _ in on_map]))
         sy = float(np.mean([y for _, y in on_map]))
         imposed = sanction.status == "imposed"
-        _arrow(
+        draw_arrow(
             ax,
             (sx, sy),
             (tx, ty),
@@ -337,12 +341,12 @@ def _draw_sanctions(ax: Axes, scenario: Scenario, state: Situation, extent: Exte
         _label(ax, mx, my, f"{what} by {who}", SANCTION_COLOUR)
 
 
-def _deployment_position(
+def deployment_position(
     scenario: Scenario, deployment: Deployment, extent: Extent
 ) -> tuple[float, float]:
     hx, hy, on_map = anchor(scenario, deployment.host, extent)
     if deployment.near and deployment.near in scenario.states and on_map:
-        nlat, nlon = scenario.states[_principal(scenario, deployment.near)].capital
+        nlat, nlon = scenario.states[principal_of(scenario, deployment.near)].capital
         return border_point(deployment.host, (hx, hy), (nlon, nlat))
     return hx, hy
 
@@ -363,10 +367,10 @@ def fought_deployments(state: Situation) -> list[Deployment]:
     ]
 
 
-def _draw_deployments(ax: Axes, scenario: Scenario, state: Situation, extent: Extent) -> None:
+def draw_deployments(ax: Axes, scenario: Scenario, state: Situation, extent: Extent) -> None:
     placed: dict[tuple[float, float], int] = {}
     for rank, deployment in enumerate(fought_deployments(state)):
-        x, y = _deployment_position(scenario, deployment, extent)
+        x, y = deployment_position(scenario, deployment, extent)
         # Several owners in one host: fan the markers out around the spot.
         key = (round(x, 1), round(y, 1))
         count = placed.get(key, 0)
@@ -385,7 +389,7 @@ def _draw_deployments(ax: Axes, scenario: Scenario, state: Situation, extent: Ex
             zorder=5,
         )
         code = deployment.owner
-        label = f"{code} {_troops_short(deployment.troops)}"
+        label = f"{code} {troops_short(deployment.troops)}"
         text = ax.annotate(
             label,
             (x, y),
@@ -401,7 +405,7 @@ def _draw_deployments(ax: Axes, scenario: Scenario, state: Situation, extent: Ex
         text.set_gid("essential" if rank < 2 else "troops")
 
 
-def _troops_short(thousands: float) -> str:
+def troops_short(thousands: float) -> str:
     if thousands >= 10:
         return f"{thousands:,.0f}k"
     return f"{thousands:,.1f}k".replace(".0k", "k")
@@ -421,7 +425,7 @@ def _legend_corner(scenario: Scenario, extent: Extent) -> str:
     return "lower left"
 
 
-def _draw_legend(ax: Axes, scenario: Scenario, state: Situation, extent: Extent) -> None:
+def draw_legend(ax: Axes, scenario: Scenario, state: Situation, extent: Extent) -> None:
     ax.legend(
         handles=legend_handles(scenario, state),
         loc=_legend_corner(scenario, extent),

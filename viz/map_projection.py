@@ -194,7 +194,7 @@ def border_point(
     return (start[0] + last * (toward[0] - start[0]), start[1] + last * (toward[1] - start[1]))
 
 
-def _principal(scenario: Scenario, target: str) -> str:
+def principal_of(scenario: Scenario, target: str) -> str:
     """The state that stands for a target: the state itself, or an alliance's leader."""
     alliance = scenario.alliances.get(target)
     if alliance is None:
@@ -305,7 +305,7 @@ def anchor(scenario: Scenario, code: str, extent: Extent) -> tuple[float, float,
         if points:
             lats, lons = zip(*points, strict=True)
             return float(np.mean(lons)), float(np.mean(lats)), True
-        code = _principal(scenario, code)
+        code = principal_of(scenario, code)
     spec = scenario.states.get(code)
     if spec is None:
         centre = ((extent.lon_min + extent.lon_max) / 2, (extent.lat_min + extent.lat_max) / 2)

@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from brink.scenarios.spec import Scenario
-from brink.viz.map_projection import _principal
+from brink.viz.map_projection import principal_of
 from brink.viz.map_situation import Situation
 from brink.viz.narrate import join_words, state_name
 
@@ -74,7 +74,7 @@ def camps(scenario: Scenario) -> dict[str, str]:
     camp_of: dict[str, str] = {}
     by_dispute: dict[str, str] = {}
     for demand in scenario.demands:
-        target = _principal(scenario, demand.on)
+        target = principal_of(scenario, demand.on)
         if demand.by in camp_of:
             camp = camp_of[demand.by]
         elif target in camp_of:
@@ -102,7 +102,7 @@ def alignments(scenario: Scenario, state: Situation) -> dict[str, Alignment]:
     for demand in scenario.demands:
         camp = dispute_camps[demand.id]
         put(demand.by, camp, "principal")
-        put(_principal(scenario, demand.on), _other(camp), "principal")
+        put(principal_of(scenario, demand.on), _other(camp), "principal")
         for member in state.alliances.get(demand.on, ()):
             put(member, _other(camp), "coalition")
     for alliance_id, members in state.alliances.items():

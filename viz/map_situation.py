@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from brink.scenarios.spec import Scenario
-from brink.viz.map_projection import _principal
+from brink.viz.map_projection import principal_of
 
 # Demands and threats of these outcomes are drawn faded: the dispute is over.
 ENDING_ACTIONS = frozenset(
@@ -178,7 +178,7 @@ def situation(
         sanctions[key] = Sanction(senders, target, severity, status)
 
     # Alliances: members in the start year, then joins and leaves.
-    year = _start_year(scenario)
+    year = scenario_start_year(scenario)
     alliances = {
         alliance_id: [
             member.state
@@ -223,7 +223,7 @@ def _sanction_key(scenario: Scenario, actor: str, target: str):
     return f"{actor}->{target}", (actor,), 0.0
 
 
-def _start_year(scenario: Scenario) -> int:
+def scenario_start_year(scenario: Scenario) -> int:
     try:
         return int(str(scenario.start_date)[:4])
     except ValueError:
@@ -242,7 +242,7 @@ def _postures(
         return postures
     # Before the first step: both sides of each dispute hold its initial level.
     for demand in demands:
-        for code in (demand.challenger, _principal(scenario, demand.target)):
+        for code in (demand.challenger, principal_of(scenario, demand.target)):
             if code in postures:
                 postures[code] = max(postures[code], demand.level)
     return postures

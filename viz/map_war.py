@@ -16,7 +16,7 @@ from matplotlib.path import Path as MplPath
 
 from brink.figure_style import SIDE_COLOURS
 from brink.scenarios.spec import Scenario
-from brink.viz.map_layers import _arrow, _troops_short
+from brink.viz.map_layers import draw_arrow, troops_short
 from brink.viz.map_projection import Extent, anchor, map_rings, outline_owners
 from brink.viz.map_situation import Situation
 from brink.viz.narrate import state_name
@@ -27,12 +27,12 @@ from brink.viz.warmap import (
     FRONT_COLOUR,
     HELD_COLOUR,
     MAX_ARROWS,
-    _ground,
-    _principals,
-    _sides_fighting,
     front_ends,
     front_position,
     side_discs,
+    sides_fighting,
+    war_ground,
+    war_principals,
 )
 
 
@@ -50,8 +50,8 @@ def draw_war(ax: Axes, scenario: Scenario, state: Situation, extent: Extent) -> 
     proj = projection(scenario)
     owners = outline_owners(scenario)
     for war in state.wars:
-        challenger, target = _principals(scenario, war)
-        ground = _ground(scenario, proj, war.theatre, challenger)
+        challenger, target = war_principals(scenario, war)
+        ground = war_ground(scenario, proj, war.theatre, challenger)
         if ground is None:
             continue
         rings = [
@@ -90,7 +90,7 @@ def draw_war(ax: Axes, scenario: Scenario, state: Situation, extent: Extent) -> 
             *zip(*ends, strict=True), color=FRONT_COLOUR, lw=3, solid_capstyle="round", zorder=4
         )
         radii, places = side_discs(ground, war)
-        for index, side, troops in _sides_fighting(war):
+        for index, side, troops in sides_fighting(war):
             lon, lat = _lonlat(proj, *places[index])
             # the disc's radius in points: SVG units over the map's width in points
             width_pt = ax.get_window_extent().width * 72 / ax.figure.dpi
@@ -102,7 +102,7 @@ def draw_war(ax: Axes, scenario: Scenario, state: Situation, extent: Extent) -> 
                        edgecolor=colour, linewidth=2.2, zorder=5)  # fmt: skip
             who = state_name(scenario, (challenger, target)[index])
             text = ax.annotate(
-                f"{who}'s side {_troops_short(troops)}",
+                f"{who}'s side {troops_short(troops)}",
                 (lon, lat),
                 xytext=(0, -radius_pt - 2),
                 textcoords="offset points",
@@ -128,7 +128,7 @@ def draw_war(ax: Axes, scenario: Scenario, state: Situation, extent: Extent) -> 
             ]
             for number, (donor, share) in enumerate(main[:MAX_ARROWS]):
                 start = anchor(scenario, donor, extent)[:2]
-                _arrow(
+                draw_arrow(
                     ax,
                     start,
                     end,

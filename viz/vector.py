@@ -38,20 +38,20 @@ from brink.viz.map_layers import (
     POSTURE_COLOURS,
     SANCTION_COLOUR,
     SEA,
-    _deployment_position,
     alliance_ties,
+    deployment_position,
     fought_deployments,
 )
 from brink.viz.map_projection import (
-    _principal,
     anchor,
     historical_owners,
     map_rings,
     outline_owners,
+    principal_of,
     world,
 )
 from brink.viz.map_sides import alignments, side_legend
-from brink.viz.map_situation import Situation, _start_year, situation
+from brink.viz.map_situation import Situation, scenario_start_year, situation
 from brink.viz.narrate import LEVEL_LABELS, dispute_label, state_name, troops_place
 from brink.viz.svgparts import (
     WIDTH,
@@ -231,7 +231,11 @@ def _fills(scenario: Scenario, state: Situation, proj: Projection):
     ukraine, russia = owners.get("UKR"), owners.get("RUS")
     face = colours.get(ukraine, OTHER_LAND)
     pattern = ""
-    if _start_year(scenario) < CRIMEA_ANNEXATION_YEAR or russia is None or ukraine == russia:
+    if (
+        scenario_start_year(scenario) < CRIMEA_ANNEXATION_YEAR
+        or russia is None
+        or ukraine == russia
+    ):
         rules.append(f".brink-map path.crimea{{fill:{face}}}")
     else:
         # Ukraine's colour hatched in Russia's: Ukrainian territory under Russian control.
@@ -334,7 +338,7 @@ def _forces(scenario: Scenario, state: Situation, proj: Projection):
     # In a war the sides' discs (warmap) stand for the forces in the theatre: the deployments
     # they count are not drawn again beside them (issue 27: three discs over one spot).
     for rank, deployment in enumerate(fought_deployments(state)):
-        lon, lat = _deployment_position(scenario, deployment, proj.extent)
+        lon, lat = deployment_position(scenario, deployment, proj.extent)
         key = (round(lon, 1), round(lat, 1))
         count = placed.get(key, 0)
         placed[key] = count + 1
@@ -369,7 +373,7 @@ def key_states(scenario: Scenario) -> set[str]:
     found = set(theatres(scenario).values())
     for spec in scenario.demands:
         found.add(spec.by)
-        found.add(_principal(scenario, spec.on))
+        found.add(principal_of(scenario, spec.on))
     return {code for code in found if code in scenario.states}
 
 

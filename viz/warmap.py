@@ -32,7 +32,7 @@ from matplotlib.path import Path as MplPath
 
 from brink.figure_style import PALETTE, SIDE_COLOURS
 from brink.scenarios.spec import Scenario
-from brink.viz.map_projection import _principal, anchor, map_rings, outline_owners
+from brink.viz.map_projection import anchor, map_rings, outline_owners, principal_of
 from brink.viz.map_situation import Situation
 from brink.viz.narrate import state_name
 from brink.viz.svgparts import Label, Projection, attr, curve, svg_path, thousands
@@ -49,7 +49,7 @@ GRID = 2.0
 def theatres(scenario: Scenario) -> dict[str, str]:
     """Each dispute's theatre: its ``theatre``, else the target state or alliance leader
     (sim/model.py builds disputes the same way)."""
-    return {spec.id: spec.theatre or _principal(scenario, spec.on) for spec in scenario.demands}
+    return {spec.id: spec.theatre or principal_of(scenario, spec.on) for spec in scenario.demands}
 
 
 @dataclass(frozen=True)
@@ -140,7 +140,9 @@ class _Ground:
 _GROUND_CACHE: dict[tuple[int, str, str], tuple[Scenario, _Ground | None]] = {}
 
 
-def _ground(scenario: Scenario, proj: Projection, theatre: str, challenger: str) -> _Ground | None:
+def war_ground(
+    scenario: Scenario, proj: Projection, theatre: str, challenger: str
+) -> _Ground | None:
     key = (id(scenario), theatre, challenger)
     cached = _GROUND_CACHE.get(key)
     if cached is not None and cached[0] is scenario:
@@ -275,7 +277,7 @@ def side_discs(ground: _Ground, war: WarFront):
     return radii, apart(*disc_places(ground, war.control, radii), radii)
 
 
-def _sides_fighting(war: WarFront):
+def sides_fighting(war: WarFront):
     """(index, side, troops) of each side with troops in the theatre."""
     for index, side in enumerate(("challenger", "target")):
         if war.forces[index] > 0:
@@ -285,9 +287,9 @@ def _sides_fighting(war: WarFront):
 # -- the layers ---------------------------------------------------------------------------------
 
 
-def _principals(scenario: Scenario, war: WarFront) -> tuple[str, str]:
+def war_principals(scenario: Scenario, war: WarFront) -> tuple[str, str]:
     spec = next(spec for spec in scenario.demands if spec.id == war.dispute)
-    return spec.by, _principal(scenario, spec.on)
+    return spec.by, principal_of(scenario, spec.on)
 
 
 def _side_name(scenario: Scenario, code: str) -> str:
@@ -297,8 +299,8 @@ def _side_name(scenario: Scenario, code: str) -> str:
 def front_layer(scenario: Scenario, state: Situation, proj: Projection) -> Iterator:
     """The territory the challenger holds, hatched, and the front line (see the module)."""
     for war in state.wars:
-        challenger, _target = _principals(scenario, war)
-        ground = _ground(scenario, proj, war.theatre, challenger)
+        challenger, _target = war_principals(scenario, war)
+        ground = war_ground(scenario, proj, war.theatre, challenger)
         if ground is None:
             continue
         offset, middle = front_position(ground, war.control)
@@ -355,12 +357,12 @@ def front_layer(scenario: Scenario, state: Situation, proj: Projection) -> Itera
 def side_forces_layer(scenario: Scenario, state: Situation, proj: Projection) -> Iterator:
     """A disc per side at the front, area ∝ its troops in the theatre."""
     for war in state.wars:
-        principals = _principals(scenario, war)
-        ground = _ground(scenario, proj, war.theatre, principals[0])
+        principals = war_principals(scenario, war)
+        ground = war_ground(scenario, proj, war.theatre, principals[0])
         if ground is None:
             continue
         radii, places = side_discs(ground, war)
-        for index, side, troops in _sides_fighting(war):
+        for index, side, troops in sides_fighting(war):
             radius = radii[index]
             x, y = places[index]
             who = _side_name(scenario, principals[index])
@@ -401,7 +403,7 @@ def aid_layer(scenario: Scenario, state: Situation, proj: Projection) -> Iterato
     """An arrow from each main donor to the side it helps, width ∝ its share of the side's aid;
     the side's aid factor on one label, every donor in its hover text."""
     for war in state.wars:
-        principals = _principals(scenario, war)
+        principals = war_principals(scenario, war)
         for index in (0, 1):
             donors = war.donors[index]
             total = sum(amount for _code, amount in donors)

@@ -15,7 +15,7 @@ from functools import cache
 
 import pandas as pd
 
-from brink.experiments.retrodiction.codes import _ICB_FROM_MODEL, ICB_OUTCOMES, MID_OUTCOMES
+from brink.experiments.retrodiction.codes import ICB_FROM_MODEL, ICB_OUTCOMES, MID_OUTCOMES
 from brink.scenarios.datasets import DATA_DIR
 from brink.scenarios.history import MIDS_FILE, WARS_FILE
 from brink.scenarios.spec import DemandSpec, DisputeHistory, Scenario
@@ -207,7 +207,7 @@ def _icb_problems(
     # victory for the West); ICB's is checked where no MID is named.
     if history.mid is None and coded is not None:
         coded = _SWAP.get(coded, coded) if flip else coded
-        mine = _ICB_FROM_MODEL.get(history.outcome, history.outcome)
+        mine = ICB_FROM_MODEL.get(history.outcome, history.outcome)
         if mine != coded:
             problems.append(f"outcome {history.outcome}, but ICB {history.icb} codes {coded}")
     if end is not None and (end - terminated).days > ICB_SLACK_DAYS:

@@ -68,7 +68,7 @@ OUTCOME_CLASSES: dict[str, tuple[str, ...]] = {
     "mid-dyadic": OUTCOMES,
     "icb-actor": ("victory_challenger", "victory_target", "compromise", "stalemate"),
 }
-_ICB_FROM_MODEL = {"yield_target": "victory_challenger", "yield_challenger": "victory_target"}
+ICB_FROM_MODEL = {"yield_target": "victory_challenger", "yield_challenger": "victory_target"}
 
 #: First year (and last, if it gave them up) each state had nuclear weapons: the year of its
 #: first test for the declared powers (USA 1945, USSR 1949, UK 1952, France 1960, China 1964,
@@ -98,7 +98,7 @@ def is_nuclear(ccode: int, year: int) -> bool:
 def model_outcome_class(outcome: str, source: str) -> str:
     """The outcome class a model outcome counts as in a record format (ICB has no yields)."""
     if source == "icb-actor":
-        return _ICB_FROM_MODEL.get(outcome, outcome)
+        return ICB_FROM_MODEL.get(outcome, outcome)
     return outcome
 
 
