@@ -9,13 +9,15 @@ API keeps them in memory, and for the same seed the tables and the summary are t
 
 from __future__ import annotations
 
+import ast
+import sys
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from brink.errors import BrinkInputError, Location
+from brink.errors import EXIT_USAGE, BrinkInputError, Location
 from brink.experiments.ensemble_run import (
     API_CALL,
     headline_records,
@@ -154,6 +156,64 @@ def _show_figures_in_notebooks() -> None:
         png.for_type(Figure, lambda figure: print_figure(figure, "png", bbox_inches="tight"))
 
 
+def check_main_guard(call: str, instead: str = "") -> None:
+    """Stop at once, in one line, a plain script that would start worker processes unguarded.
+
+    Worker processes are started through a fork server, and each imports the script that
+    started them again to find what it defines (Python's ``multiprocessing`` documentation,
+    "Safe importing of main module"). A script that calls ``call`` at its top level, outside
+    ``if __name__ == "__main__":``, would call it again in every worker, which fails after
+    retries as a broken process pool. A notebook, an interactive session and a call inside
+    the guard pass. ``instead`` names another way out, such as ``jobs=1``.
+
+    The script is stopped as the command line stops on a mistake: one located line on standard
+    error, exit status 2, no traceback (the script cannot go on: its workers would fail).
+
+    Raises:
+        SystemExit: with status 2, after the line naming the script's line and what to add.
+    """
+    main = sys.modules.get("__main__")
+    script = getattr(main, "__file__", None)
+    if script is None:  # a notebook or an interactive session: workers do not import it
+        return
+    frame = sys._getframe(1)
+    line = None
+    while frame is not None:  # the script's top-level statement that led here, if any
+        if frame.f_code.co_filename == script and frame.f_code.co_name == "<module>":
+            line = frame.f_lineno
+        frame = frame.f_back
+    if line is None:
+        return
+    try:
+        tree = ast.parse(Path(script).read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, UnicodeDecodeError):
+        return  # no source to read: let the call go on
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.If)
+            and _is_main_test(node.test)
+            and node.body[0].lineno <= line <= (node.body[-1].end_lineno or line)
+        ):
+            return
+    error = BrinkInputError(
+        f"{call} starts worker processes, which import this script again: put the call under "
+        'if __name__ == "__main__":' + (f" (or pass {instead})" if instead else ""),
+        Location(file=script, line=line),
+    )
+    print(error, file=sys.stderr)
+    raise SystemExit(EXIT_USAGE)
+
+
+def _is_main_test(test: ast.expr) -> bool:
+    """Whether ``test`` is ``__name__ == "__main__"`` (either way round)."""
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
+        return False
+    sides = [test.left, test.comparators[0]]
+    names = [s for s in sides if isinstance(s, ast.Name) and s.id == "__name__"]
+    mains = [s for s in sides if isinstance(s, ast.Constant) and s.value == "__main__"]
+    return isinstance(test.ops[0], ast.Eq) and len(names) == 1 and len(mains) == 1
+
+
 def run(
     scenario: str | Path | Scenario,
     *,
@@ -197,6 +257,8 @@ def run(
 
     n_runs = whole_number(runs, "runs", 1, MAX_RUNS)
     n_jobs = whole_number(jobs, "jobs", 1, MAX_JOBS)
+    if n_jobs > 1:
+        check_main_guard("brink.run(jobs=...)", "jobs=1")
     given = None if seed is None else whole_number(seed, "seed", 0, 2**128 - 1)
     checked = scenario if isinstance(scenario, Scenario) else load(scenario)
     params_file = load_params_file(params) if isinstance(params, str | Path) else None
@@ -304,6 +366,8 @@ def sweep(
     """
     from brink.experiments.executors import make_runner, start_fork_server
 
+    if scheduler is None:  # a process pool or a LocalCluster, whose workers import the script
+        check_main_guard("brink.sweep")
     if scheduler is None and local_cluster is None:
         start_fork_server()  # it imports the model while this process reads the experiment
     from brink.experiments.experiment import load_experiment
@@ -325,7 +389,7 @@ def sweep(
 def retrodict(data: str | Path, **options: Any) -> RetroResult:
     """Run the model on every dispute of a MID or ICB file and score it (``brink retrodict``).
 
-    Takes the keyword arguments of :func:`brink.experiments.retrodiction.retrodict`: ``runs``,
+    Takes the keyword arguments of :func:`brink.experiments.retrodiction.run.retrodict`: ``runs``,
     ``jobs``, ``scheduler``, ``out`` (default ``out/retrodict-NAME``), ``seed``, ``horizon``,
     ``limit``, ``k_folds``, ``overrides``, ``progress``, ``force``.
 
@@ -335,4 +399,6 @@ def retrodict(data: str | Path, **options: Any) -> RetroResult:
     """
     from brink.experiments.retrodiction.run import retrodict as run_retrodiction
 
+    if options.get("scheduler") is None and options.get("jobs") != 1:
+        check_main_guard("brink.retrodict", "jobs=1")
     return run_retrodiction(data, **options)

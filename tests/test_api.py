@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -154,6 +155,43 @@ def test_api_sweep_runs_what_the_command_runs(tmp_path):
     from brink.experiments.shards import read_shards
 
     pd.testing.assert_frame_equal(result.runs, read_shards(tmp_path / "cli"), check_exact=True)
+
+
+def run_script(folder: Path, text: str) -> tuple[subprocess.CompletedProcess, float]:
+    script = folder / "plain.py"
+    script.write_text(text, encoding="utf-8")
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, cwd=folder, timeout=300
+    )
+    return done, time.perf_counter() - started
+
+
+def test_a_sweep_script_without_a_main_guard_stops_at_once_saying_what_to_add(tmp_path):
+    """A sweep's workers import the script that started them: called at the script's top level,
+    brink.sweep used to run again in every worker and fail after four retries."""
+    from test_sweep_experiment import write
+
+    experiment = write(tmp_path)
+    call = f"brink.sweep({str(experiment)!r}, out='out', jobs=2)"
+    done, seconds = run_script(tmp_path, f"import brink\n\n{call}\n")
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip() == (
+        f"{tmp_path / 'plain.py'}:3: brink.sweep starts worker processes, which import this "
+        'script again: put the call under if __name__ == "__main__":'
+    )
+    assert not (tmp_path / "out").exists() and seconds < 60  # at once: nothing was started
+    done, _ = run_script(
+        tmp_path, "import brink\n\nbrink.run('classics/fearon_ultimatum', jobs=2)\n"
+    )
+    assert done.returncode == 2 and done.stderr.strip().endswith("(or pass jobs=1)")
+    # Under the guard (here through a function), the same sweep runs on two worker processes.
+    guarded = f"import brink\n\ndef main():\n    {call}\n\nif __name__ == '__main__':\n    main()\n"
+    done, _ = run_script(tmp_path, guarded)
+    assert done.returncode == 0, done.stderr
+    from brink.experiments.shards import read_shards
+
+    assert len(read_shards(tmp_path / "out")) == 27
 
 
 def test_api_retrodict_scores_what_the_command_scores(tmp_path):
