@@ -108,7 +108,7 @@ def add_trained_baselines(
 ) -> None:
     """Add baseline and recalibrated forecasts to the test ``frame`` (in place), each fitted on
     the training cases ``train`` only: the test file's outcomes are never read to fit."""
-    from brink.experiments.retrodiction.scores import clip, fit_logistic
+    from brink.experiments.retrodiction.scores import fit_logistic, platt_logit
 
     x_train, columns = design_matrix(train, COVARIATES)
     x_test = _same_design(frame, columns)
@@ -116,9 +116,8 @@ def add_trained_baselines(
     war = train["observed_war"].to_numpy(dtype=int)
     frame["p_war_base_rate"] = war.mean()
     frame["p_war_logistic"] = fit_logistic(x_train, war, 2).predict(x_test)[:, 1]
-    logit = lambda p: np.log(clip(p) / (1 - clip(p)))[:, None]  # noqa: E731
-    platt = fit_logistic(logit(train["p_war"].to_numpy()), war, 2)
-    frame["p_war_recalibrated"] = platt.predict(logit(frame["p_war"].to_numpy()))[:, 1]
+    platt = fit_logistic(platt_logit(train["p_war"].to_numpy()), war, 2)
+    frame["p_war_recalibrated"] = platt.predict(platt_logit(frame["p_war"].to_numpy()))[:, 1]
     known = (train["observed_outcome"] != OTHER).to_numpy()
     labels = train.loc[known, "observed_outcome"].map(_index(classes)).to_numpy(dtype=int)
     counts = np.bincount(labels, minlength=len(classes)).astype(float)
