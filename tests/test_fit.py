@@ -139,6 +139,7 @@ def run_here(capsys, monkeypatch, cwd: Path, *words: str) -> tuple[int, str]:
     return code, capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_run_with_params_records_them_and_posterior_draws_follow_the_seed(tmp_path):
     write(
         tmp_path / "p.yaml",
@@ -370,6 +371,7 @@ def split_mid(tmp_path: Path) -> tuple[Path, Path]:
     return tmp_path / "train.csv", tmp_path / "test.csv"
 
 
+@pytest.mark.slow
 def test_retrodict_with_train_never_fits_to_the_test_file(tmp_path):
     """The test file's outcomes are corrupted (every war made peace and every peace war, every
     outcome changed): the baselines' and recalibration's forecasts for it stay the same to the

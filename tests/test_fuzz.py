@@ -77,6 +77,7 @@ def test_hostile_run_folders_for_view(damages):
     assert check_folder("view", damages) in ("ok", "refused")
 
 
+@pytest.mark.slow  # ten animations
 @settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck))
 @given(folder_damages("run"))
 def test_hostile_run_folders_for_animate(damages):

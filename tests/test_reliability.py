@@ -288,6 +288,7 @@ def test_animate_force_leaves_a_users_own_file_alone(run_dir, tmp_path, mine):
     assert [p.name for p in tmp_path.iterdir()] == ["talk.gif"]
 
 
+@pytest.mark.slow  # two animations
 def test_animate_force_replaces_its_own_gif(run_dir, tmp_path):
     from brink.viz.animate import written_by_brink
 

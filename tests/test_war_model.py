@@ -346,7 +346,13 @@ def test_the_bundled_2022_scenario_masses_about_190000_by_february():
 
 
 @pytest.mark.parametrize(
-    "name", ["black_sea_2022", "baltic_tripwire", "history/july_1914", "war_scenario"]
+    "name",
+    [
+        pytest.param("black_sea_2022", marks=pytest.mark.slow),  # 20 s on a loaded machine
+        "baltic_tripwire",
+        "history/july_1914",
+        "war_scenario",
+    ],
 )
 def test_a_run_without_step_records_is_the_same_run(name):
     """Retrodiction and fitting skip the steps and beliefs tables; nothing the model decides may
