@@ -7,7 +7,7 @@
 #   3. the sdist unpacked in a temporary folder and a smoke subset of its own tests (the API and
 #      the map) run from there against the installed wheel (they import tests/view_scenario.py).
 # Versions come from uv.lock (as constraints), so the check installs what CI tests.
-# Usage: bash scripts/check_package.sh   (after bash .ci/setup; about a minute on two cores)
+# Usage: bash scripts/check_package.sh   (after bash .ci/setup; 35 s on two shared cores)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 checkout=$PWD
