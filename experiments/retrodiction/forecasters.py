@@ -153,4 +153,5 @@ COVARIATES = (
     "log_originators",
     "contiguous",
     "joint_democracy",
+    "log_rivalry",
 )
