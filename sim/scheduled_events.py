@@ -9,6 +9,7 @@ inherits them; they read and change the model's state through ``self``.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from brink.scenarios.spec import DemandSpec, DeploymentSpec, Event, SanctionSpec
@@ -127,6 +128,7 @@ class ScheduledEvents:
             start_step=self._event_step if self._event_step is not None else self.steps_done,
             demand=spec.size,
             target_territory=territory,
+            salience=1.0 + self.params.rivalry_salience * math.log1p(spec.rivalry),
         )
         for side in (CHALLENGER, TARGET):
             dispute.set_level(side, spec.initial_level)
