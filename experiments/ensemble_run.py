@@ -146,6 +146,7 @@ def run_manifest(
 
     ``how`` is how it was asked for (``brink run``'s command line and argv, or the API call).
     """
+    from brink.agents.rules import rule_records
     from brink.experiments import run_output as output
 
     path = Path(scenario.path) if scenario.path else None
@@ -159,6 +160,7 @@ def run_manifest(
         "scenario_file": str(path.resolve()) if path else None,
         "scenario_sha256": output.file_sha256(path) if path and path.is_file() else None,
         "parameters": params.as_dict(),
+        "rules": rule_records(params, scenario.rules),
         "params_file": None if params_file is None else _params_file_record(params_file),
         "posterior_draws": draws or None,
         "root_seed": root_seed,

@@ -54,6 +54,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="override a model parameter, e.g. --set spiral_hazard=0.05 (repeatable)",
     )
     add_params_arguments(parser, posterior=True)
+    add_rule_argument(parser)
     parser.add_argument(
         "--out",
         type=output_path,
@@ -110,6 +111,46 @@ def add_params_arguments(parser: argparse.ArgumentParser, *, posterior: bool = F
         )
 
 
+def add_rule_argument(parser: argparse.ArgumentParser) -> None:
+    """``--rule [STATE=]MODULE:NAME`` (repeatable): a decision rule from outside."""
+    parser.add_argument(
+        "--rule",
+        dest="rules",
+        action="append",
+        default=[],
+        metavar="[STATE=]MODULE:NAME",
+        help="decide by this rule: for STATE, or for every state without it; MODULE is a dotted "
+        "module or a .py file, or give a built-in or entry-point NAME alone (brink rules lists "
+        "them); overrides the scenario's rules: (repeatable)",
+    )
+
+
+def read_rule_option(args: argparse.Namespace, scenario: Scenario | None = None):
+    """The rules of ``--rule``, checked (the form; the states against ``scenario`` when given;
+    each one imported once here, so a missing rule is one located error before any run)."""
+    from brink.agents.rules import resolve_rule
+    from brink.scenarios.rule_specs import check_states, parse_rules
+
+    where = Location(file=COMMAND_LINE, key="--rule")
+    given = parse_rules(getattr(args, "rules", None) or ())
+    if scenario is not None:
+        check_states(given, scenario, where)
+    for spec in given:
+        resolve_rule(spec, where)
+    return given
+
+
+def scenario_with_rules(scenario: Scenario, given: tuple) -> Scenario:
+    """``scenario`` with ``--rule``'s rules over its own, every one of them importable (a rule
+    the scenario file names is reported at its ``rules:`` key)."""
+    from brink.agents.rules import resolve_rule
+    from brink.scenarios.rule_specs import with_rules
+
+    for spec in scenario.rules:
+        resolve_rule(spec, Location(file=scenario.path, key=f"rules.{spec.state}"))
+    return with_rules(scenario, given)
+
+
 def read_params_option(args: argparse.Namespace):
     """The checked params file of ``--params`` (None without it); ``--posterior`` needs one."""
     from brink.scenarios.params_file import load_params_file
@@ -160,6 +201,8 @@ def reproducing_command(args: argparse.Namespace, root: int, directory: Path) ->
         words += ["--horizon", str(args.horizon)]
     for assignment in args.assignments:
         words += ["--set", assignment]
+    for rule in args.rules:
+        words += ["--rule", rule]
     if args.params_file is not None:
         words += ["--params", str(args.params_file)]
     if args.posterior:
@@ -188,6 +231,7 @@ def run_command(args: argparse.Namespace) -> int:
 
     path = resolve_scenario_path(args.scenario)
     scenario = load_scenario(path)
+    scenario = scenario_with_rules(scenario, read_rule_option(args, scenario))
     params_file = read_params_option(args)
     params = resolve_parameters(scenario, args.assignments, args.horizon, params_file)
     draws = ()
