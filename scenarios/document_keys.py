@@ -326,7 +326,7 @@ SCENARIO = Record(
         Key(
             "rules",
             Table(RULE_STATE, RULE_NAME),
-            "decision rules by state code (`\"*\"`: every state), each `MODULE:NAME` (a dotted "
+            'decision rules by state code (`"*"`: every state), each `MODULE:NAME` (a dotted '
             "module or a `.py` file beside this one) or a built-in or entry-point name; "
             "`brink rules` lists them, `--rule` overrides them",
         ),
