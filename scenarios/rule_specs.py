@@ -92,10 +92,16 @@ def merged_rules(scenario_rules: tuple[RuleSpec, ...], given: tuple[RuleSpec, ..
     return (*kept, *last.values())
 
 
-def with_rules(scenario: Scenario, given: tuple[RuleSpec, ...]) -> Scenario:
-    """``scenario`` with the command line's rules over its own (itself when none is given)."""
+def with_rules(scenario: Scenario, given: tuple[RuleSpec, ...], cases: bool = False) -> Scenario:
+    """``scenario`` with the command line's rules over its own (itself when none is given).
+
+    With ``cases`` (a command that runs many cases: casebook, retrodiction, fitting), a rule for
+    a state that is not in this case is left out, so ``--rule RUS=...`` applies where Russia is.
+    """
     from dataclasses import replace
 
+    if cases:
+        given = tuple(s for s in given if s.state == EVERY_STATE or s.state in scenario.states)
     if not given:
         return scenario
     return replace(scenario, rules=merged_rules(scenario.rules, given))
