@@ -95,6 +95,7 @@ def simulate_ensemble(
     fmt: str = "parquet",
     progress: bool = False,
     draws: tuple[ModelParams, ...] = (),
+    runner=None,
 ) -> tuple[EnsembleResult, Summary]:
     """Run the ensemble and compute its summary: the one code path of ``brink run`` and
     :func:`run`.
@@ -116,6 +117,7 @@ def simulate_ensemble(
         fmt=fmt,
         progress=progress,
         draws=draws,
+        runner=runner,
     )
     summary = summarize(
         scenario,

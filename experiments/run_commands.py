@@ -64,6 +64,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--jobs", default="1", metavar="J", help="worker processes (default 1)")
     parser.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="run on a Dask scheduler, tcp://HOST:PORT (brink[cluster]); same tables as --jobs",
+    )
+    parser.add_argument(
+        "--local-cluster",
+        type=int,
+        default=None,
+        metavar="N",
+        help="run on a Dask LocalCluster of N workers started on 127.0.0.1 (brink[cluster])",
+    )
+    parser.add_argument(
         "--format", dest="fmt", default="parquet", metavar="FMT", help="parquet (default) or csv"
     )
     parser.add_argument(
@@ -208,6 +221,10 @@ def reproducing_command(args: argparse.Namespace, root: int, directory: Path) ->
     if args.posterior:
         words.append("--posterior")
     words += ["--out", str(directory), "--jobs", str(args.jobs), "--format", str(args.fmt)]
+    if args.scheduler is not None:
+        words += ["--scheduler", args.scheduler]
+    if args.local_cluster is not None:
+        words += ["--local-cluster", str(args.local_cluster)]
     return shlex.join(words)
 
 
@@ -221,6 +238,11 @@ def run_command(args: argparse.Namespace) -> int:
     runs = whole_number(args.runs, "--runs", 1, 10_000_000)
     jobs = whole_number(args.jobs, "--jobs", 1, 512)
     seed = None if args.seed is None else whole_number(args.seed, "--seed", 0, 2**128 - 1)
+    on_cluster = args.scheduler is not None or args.local_cluster is not None
+    if on_cluster:
+        from brink.experiments.executors import make_runner
+
+        make_runner(None, args.scheduler, args.local_cluster, check_only=True)
     fmt = str(args.fmt).lower()
     if fmt not in run_output.FORMATS:
         raise BrinkInputError(
@@ -259,11 +281,14 @@ def run_command(args: argparse.Namespace) -> int:
         how=how,
     )
     manifest.update(format=fmt, started=started, finished=None, seeds=spawn_seeds(root, runs))
+    cluster = (args.scheduler, args.local_cluster) if on_cluster else None
     # The run is built in a temporary sibling folder and renamed into place when complete, so
     # an interrupted run (or --force over a finished one) leaves the old run whole, or nothing.
     progress = args.progress and not args.quiet
     with staged_folder(directory, kind="run", again=args.force) as staging:
-        text, record = _write_run(scenario, params, manifest, staging, progress, clock, draws)
+        text, record = _write_run(
+            scenario, params, manifest, staging, progress, clock, draws, cluster
+        )
     if args.quiet:
         return 0
     if args.json:
@@ -283,11 +308,35 @@ def _write_run(
     progress: bool,
     clock: float,
     draws: tuple[ModelParams, ...] = (),
+    cluster: tuple[str | None, int | None] | None = None,
 ) -> tuple[str, dict[str, Any]]:
     """Run the ensemble into ``directory``; write its tables, summary, figures and manifest.
+    ``cluster`` is ``(scheduler, local workers)`` to run on Dask instead of ``jobs`` processes.
 
     Returns the summary's text and its JSON record.
     """
+    if cluster is not None:
+        from brink.experiments.executors import make_runner
+
+        with make_runner(None, *cluster) as runner:
+            manifest["executor"] = runner.description
+            return _write_run_body(
+                scenario, params, manifest, directory, progress, clock, draws, runner
+            )
+    return _write_run_body(scenario, params, manifest, directory, progress, clock, draws)
+
+
+def _write_run_body(
+    scenario: Scenario,
+    params: ModelParams,
+    manifest: dict[str, Any],
+    directory: Path,
+    progress: bool,
+    clock: float,
+    draws: tuple[ModelParams, ...] = (),
+    runner=None,
+) -> tuple[str, dict[str, Any]]:
+    """The body of :func:`_write_run`, on ``runner`` when given."""
     from brink.experiments import run_output
     from brink.experiments.ensemble_run import simulate_ensemble, summary_record
     from brink.viz.figures import write_figures
@@ -304,6 +353,7 @@ def _write_run(
         fmt=manifest["format"],
         progress=progress,
         draws=draws,
+        runner=runner,
     )
     text = summary.markdown()
     run_output.write_text_atomic(directory / run_output.SUMMARY, text)
