@@ -129,8 +129,14 @@ def _load(spec: RuleSpec, where: Location, load: Callable[[], Any]) -> Callable[
 def _checked_maker(spec: RuleSpec, maker: Any, where: Location) -> Callable[[], Any]:
     if not callable(maker):
         raise BrinkInputError(
-            f"rule '{spec}': {spec.name} is a {type(maker).__name__}, not a class or function "
-            "that makes a rule",
+            f"rule '{spec}': {spec.name} is of type {type(maker).__name__}, not a class or "
+            "function that makes a rule",
+            where,
+        )
+    if isinstance(maker, type) and not callable(getattr(maker, "choose", None)):
+        raise BrinkInputError(
+            f"rule '{spec}': class {spec.name} has no choose(situation) method (see "
+            "brink.sim.decisions.DecisionRule)",
             where,
         )
     return maker

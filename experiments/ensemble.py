@@ -22,12 +22,13 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
 from tqdm import tqdm
 
-from brink.errors import BrinkRunError
+from brink.errors import BrinkInputError, BrinkRunError
 from brink.experiments.run_output import TABLE_COLUMNS, TableCollector, TableWriter, rows_to_table
 from brink.lifeline import die_with_parent
 from brink.scenarios.spec import Scenario
@@ -102,13 +103,18 @@ def run_chunk(chunk: list[tuple[int, int]]) -> dict[str, pa.Table]:
     return {name: rows_to_table(name, table_rows) for name, table_rows in rows.items()}
 
 
-def run_chunk_with(chunk: list[tuple[int, int]], context: tuple) -> dict[str, pa.Table]:
+def run_chunk_with(chunk: list[tuple[int, int]], context: tuple) -> dict[str, Any]:
     """:func:`run_chunk` with the ensemble's ``(scenario, params, draws)`` sent along (a Dask
     worker has no pool initializer; it imports any rule from outside by name, as a process-pool
     worker does)."""
     scenario, params, draws = context
     _init_worker(scenario, params, None, draws)
-    return run_chunk(chunk)
+    try:
+        return run_chunk(chunk)
+    except BrinkInputError as error:
+        # A rule's mistake, not the worker's: sent back as a result and raised in the main
+        # process, so the Dask worker does not log it as a failed task with a traceback.
+        return {"error": error}
 
 
 def posterior_draw(draws: tuple[ModelParams, ...], seed: int) -> ModelParams:
@@ -137,7 +143,10 @@ def _results_in_order(
         results = results_in_order(
             runner, run_chunk_with, chunks, window, (scenario, params, draws)
         )
-        yield from zip(chunks, results, strict=True)
+        for chunk, tables in zip(chunks, results, strict=True):
+            if isinstance(tables.get("error"), BrinkInputError):
+                raise tables["error"]
+            yield chunk, tables
         return
     if jobs == 1:
         _init_worker(scenario, params, None, draws)
