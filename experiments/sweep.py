@@ -182,7 +182,7 @@ def _prepare_directory(
     differs = [
         key
         for key in IDENTITY_KEYS
-        if old.get(key, _OLDER.get(key, lambda: None)(identity)) != identity[key]
+        if old.get(key, _OLDER.get(key, lambda identity: None)(identity)) != identity[key]
     ]
     if differs:
         raise BrinkInputError(
