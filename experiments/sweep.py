@@ -130,6 +130,19 @@ def _identity(experiment: Experiment, design: Design) -> dict[str, Any]:
     }
 
 
+def _rule_levels(factor) -> dict[str, Any]:
+    """A rule factor's levels as a manifest records rules (module, name, version or SHA-256)."""
+    from brink.agents.rules import resolve_rule
+    from brink.experiments.factors import RULES
+    from brink.scenarios.rule_specs import parse_rule
+
+    if factor.target.section != RULES:
+        return {}
+    where = Location(key=factor.name)
+    specs = [parse_rule(level, where, state=factor.target.ident) for level in factor.levels]
+    return {"rules": [resolve_rule(spec, where).record() for spec in specs]}
+
+
 def _rule_records(experiment: Experiment) -> list[dict[str, Any]]:
     """What the manifest records of the rules the sweep's runs use outside its factors."""
     from brink.agents.rules import rule_records
@@ -341,6 +354,7 @@ def _sweep(
                 "unit": f.target.unit,
                 "role": f.role,
                 "kind": f.kind,
+                **_rule_levels(f),
             }
             for f in experiment.factors
         ],

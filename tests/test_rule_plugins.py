@@ -347,6 +347,9 @@ def test_a_sweep_varies_the_rule(tmp_path):
     assert set(rows["rules.RUS"]) == set(factor.levels)
     manifest = json.loads((tmp_path / "sweep" / "manifest.json").read_text())
     assert manifest["factors"][0]["unit"] == "rule"
+    recorded = manifest["factors"][0]["rules"]
+    assert [record["name"] for record in recorded] == ["ScreeningRule", "Stubborn"]
+    assert "sha256" in recorded[1] and recorded[1]["state"] == "RUS"
 
 
 def test_a_sweep_rule_level_that_does_not_exist_is_located(tmp_path):
@@ -367,3 +370,16 @@ def test_without_rules_the_scenario_is_unchanged():
     scenario = load_scenario("black_sea_2022")
     assert with_rules(scenario, ()) is scenario
     assert replace(scenario, rules=()) == scenario
+
+
+def test_the_api_takes_rules_and_records_them():
+    import brink
+
+    result = brink.run("black_sea_2022", runs=4, seed=1, rules=[f"RUS={STUBBORN}:Stubborn"])
+    assert f"rules=['RUS={STUBBORN}:Stubborn']" in result.manifest["call"]
+    assert result.manifest["rules"][1]["name"] == "Stubborn"
+    events = result.tables["events"]
+    assert not set(events[events.actor == "RUS"].action) & GIVING_WAY
+    with pytest.raises(BrinkInputError) as caught:
+        brink.run("black_sea_2022", runs=2, rules=["XUS=quantal"])
+    assert "did you mean 'USA'" in str(caught.value)
