@@ -315,28 +315,20 @@ def _write_run(
 
     Returns the summary's text and its JSON record.
     """
+    from contextlib import nullcontext
+
+    runner = None
     if cluster is not None:
         from brink.experiments.executors import make_runner
 
-        with make_runner(None, *cluster) as runner:
-            manifest["executor"] = runner.description
-            return _write_run_body(
-                scenario, params, manifest, directory, progress, clock, draws, runner
-            )
-    return _write_run_body(scenario, params, manifest, directory, progress, clock, draws)
+        runner = make_runner(None, *cluster)
+        manifest["executor"] = runner.description
+    with runner or nullcontext():  # a Dask runner closes its cluster on the way out
+        return _write_run_on(scenario, params, manifest, directory, progress, clock, draws, runner)
 
 
-def _write_run_body(
-    scenario: Scenario,
-    params: ModelParams,
-    manifest: dict[str, Any],
-    directory: Path,
-    progress: bool,
-    clock: float,
-    draws: tuple[ModelParams, ...] = (),
-    runner=None,
-) -> tuple[str, dict[str, Any]]:
-    """The body of :func:`_write_run`, on ``runner`` when given."""
+def _write_run_on(scenario, params, manifest, directory, progress, clock, draws, runner):
+    """The body of :func:`_write_run`, on ``runner`` (None: ``jobs`` local processes)."""
     from brink.experiments import run_output
     from brink.experiments.ensemble_run import simulate_ensemble, summary_record
     from brink.viz.figures import write_figures
