@@ -250,7 +250,7 @@ def run(
 
 def _with_rules(scenario: Scenario, rules: Sequence[str]) -> tuple[Scenario, tuple]:
     """``scenario`` with ``rules`` (checked and imported here) over its own, and the rules."""
-    from brink.agents.rules import resolve_rule
+    from brink.scenarios.rule_loader import resolve_rule
     from brink.scenarios.rule_specs import check_states, parse_rules, with_rules
 
     if isinstance(rules, str):

@@ -148,8 +148,8 @@ def run_manifest(
 
     ``how`` is how it was asked for (``brink run``'s command line and argv, or the API call).
     """
-    from brink.agents.rules import rule_records
     from brink.experiments import run_output as output
+    from brink.scenarios.rule_loader import rule_records
 
     path = Path(scenario.path) if scenario.path else None
     return {

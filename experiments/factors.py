@@ -157,7 +157,7 @@ RULES = "rules"
 def rule_level(value: Any, location: Location, base: Path | None = None) -> str:
     """A rule factor's level, checked and imported: its text, with a file's path made
     absolute (against ``base``, the experiment file's folder) so worker processes find it."""
-    from brink.agents.rules import resolve_rule
+    from brink.scenarios.rule_loader import resolve_rule
     from brink.scenarios.rule_specs import parse_rule
 
     if not isinstance(value, str):
@@ -297,11 +297,11 @@ def base_value(target: FactorTarget, scenario: Scenario) -> float | None:
     if target.section == "parameters":
         return getattr(params, target.fields[0])
     if target.section == RULES:
-        from brink.agents.rules import RULES as BUILT_IN_BY_NUMBER
+        from brink.scenarios.rule_loader import BY_NUMBER
         from brink.scenarios.rule_specs import rule_for_state
 
         spec = rule_for_state(scenario.rules, target.ident)
-        return spec.reference if spec else BUILT_IN_BY_NUMBER[params.decision_rule].name
+        return spec.reference if spec else BY_NUMBER[params.decision_rule]
     if target.section == "states":
         holder = scenario.states[target.ident]
     elif target.section == "alliances":

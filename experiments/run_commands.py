@@ -141,7 +141,7 @@ def add_rule_argument(parser: argparse.ArgumentParser) -> None:
 def read_rule_option(args: argparse.Namespace, scenario: Scenario | None = None):
     """The rules of ``--rule``, checked (the form; the states against ``scenario`` when given;
     each one imported once here, so a missing rule is one located error before any run)."""
-    from brink.agents.rules import resolve_rule
+    from brink.scenarios.rule_loader import resolve_rule
     from brink.scenarios.rule_specs import check_states, parse_rules
 
     where = Location(file=COMMAND_LINE, key="--rule")
@@ -156,7 +156,7 @@ def read_rule_option(args: argparse.Namespace, scenario: Scenario | None = None)
 def scenario_with_rules(scenario: Scenario, given: tuple) -> Scenario:
     """``scenario`` with ``--rule``'s rules over its own, every one of them importable (a rule
     the scenario file names is reported at its ``rules:`` key)."""
-    from brink.agents.rules import resolve_rule
+    from brink.scenarios.rule_loader import resolve_rule
     from brink.scenarios.rule_specs import with_rules
 
     for spec in scenario.rules:

@@ -132,8 +132,8 @@ def _identity(experiment: Experiment, design: Design) -> dict[str, Any]:
 
 def _rule_levels(factor) -> dict[str, Any]:
     """A rule factor's levels as a manifest records rules (module, name, version or SHA-256)."""
-    from brink.agents.rules import resolve_rule
     from brink.experiments.factors import RULES
+    from brink.scenarios.rule_loader import resolve_rule
     from brink.scenarios.rule_specs import parse_rule
 
     if factor.target.section != RULES:
@@ -145,8 +145,8 @@ def _rule_levels(factor) -> dict[str, Any]:
 
 def _rule_records(experiment: Experiment) -> list[dict[str, Any]]:
     """What the manifest records of the rules the sweep's runs use outside its factors."""
-    from brink.agents.rules import rule_records
     from brink.experiments.worker import base_parameters, sweep_scenario
+    from brink.scenarios.rule_loader import rule_records
 
     scenario = sweep_scenario(experiment.scenario, experiment.rules)
     params = base_parameters(scenario, experiment.horizon, experiment.base)

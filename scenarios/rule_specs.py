@@ -6,7 +6,7 @@ and a sweep's ``rule`` factor. ``MODULE`` is a dotted module (importable: instal
 to the working directory on the command line; kept as an absolute path so that worker processes
 find it too). A ``NAME`` alone is a built-in rule (``screening``, ``quantal``) or one an installed
 package declares in the ``brink.rules`` entry-point group. Only the text is checked here; the
-rule is imported by :func:`brink.agents.rules.resolve_rule`.
+rule is imported by :func:`brink.scenarios.rule_loader.resolve_rule`.
 """
 
 from __future__ import annotations

@@ -261,7 +261,7 @@ class RuleSpec:
     ``NAME`` in ``module`` (a dotted module, or an absolute path to a ``.py`` file).
 
     Plain strings, so a spec travels to worker processes and Dask workers, which import the rule
-    by name (:func:`brink.agents.rules.resolve_rule`).
+    by name (:func:`brink.scenarios.rule_loader.resolve_rule`).
     """
 
     state: str  # a state code, or EVERY_STATE

@@ -18,12 +18,13 @@ import pandas as pd
 import pytest
 from test_sweep_run import InProcess, brink
 
-from brink.agents import rules as rule_module
 from brink.agents.quantal_rule import QuantalRule
-from brink.agents.rules import resolve_rule, rule_for, rule_records
+from brink.agents.rules import rule_for
 from brink.agents.screening_rule import ScreeningRule
 from brink.errors import BrinkInputError, Location
+from brink.scenarios import rule_loader as rule_module
 from brink.scenarios.loader import load_scenario, load_scenario_text
+from brink.scenarios.rule_loader import resolve_rule, rule_records
 from brink.scenarios.rule_specs import merged_rules, parse_rule, rule_for_state, with_rules
 from brink.scenarios.spec import RuleSpec
 from brink.sim.decisions import HOLD, Situation
@@ -101,7 +102,7 @@ def test_the_command_line_overrides_the_scenario_rules():
 
 # ------------------------------------------------------------------ finding the rule
 def test_built_in_dotted_file_and_entry_point_rules_are_found(monkeypatch):
-    assert resolve_rule(RuleSpec("*", None, "quantal")).maker is QuantalRule
+    assert isinstance(resolve_rule(RuleSpec("*", None, "quantal")).maker(), QuantalRule)
     dotted = resolve_rule(RuleSpec("*", "brink.agents.screening_rule", "ScreeningRule"))
     assert dotted.maker is ScreeningRule
     from_file = resolve_rule(RuleSpec("RUS", str(STUBBORN), "Stubborn"))
@@ -383,3 +384,12 @@ def test_the_api_takes_rules_and_records_them():
     with pytest.raises(BrinkInputError) as caught:
         brink.run("black_sea_2022", runs=2, rules=["XUS=quantal"])
     assert "did you mean 'USA'" in str(caught.value)
+
+
+def test_the_built_ins_by_name_and_by_number_agree():
+    from brink.agents.rules import RULES
+    from brink.scenarios.rule_loader import BUILT_IN, BY_NUMBER
+
+    for number, rule in RULES.items():
+        assert BY_NUMBER[number] == rule.name
+        assert BUILT_IN[rule.name] == f"{rule.__module__}:{rule.__name__}"

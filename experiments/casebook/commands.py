@@ -113,12 +113,12 @@ def chosen_cases(cases: list[str], bundled: list[str]) -> list[str]:
 
 def casebook_command(args: argparse.Namespace) -> int:
     """Handler of ``brink casebook``."""
-    from brink.agents.rules import rule_records
     from brink.experiments import run_output as output
     from brink.experiments.casebook.cases import casebook_names, run_casebook
     from brink.experiments.casebook.report import write_report
     from brink.experiments.run_commands import read_params_option, read_rule_option, whole_number
     from brink.safe_output import staged_folder
+    from brink.scenarios.rule_loader import rule_records
     from brink.sim.params import ModelParams
     from brink.sim.seeds import draw_root_seed
 

@@ -28,8 +28,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def rules_command(args: argparse.Namespace) -> int:
     """Handler of ``brink rules``."""
-    from brink.agents.rules import available_rules, resolve_rule
     from brink.errors import Location
+    from brink.scenarios.rule_loader import available_rules, resolve_rule
     from brink.scenarios.rule_specs import parse_rule
 
     if args.checked:
