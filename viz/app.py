@@ -63,6 +63,7 @@ ENV_SCENARIO = "BRINK_VIEW_SCENARIO"
 ENV_RUN_DIR = "BRINK_VIEW_RUN"
 ENV_PARAMS = "BRINK_VIEW_PARAMS"  # a params file (brink view --params) under the scenario's
 ENV_ENSEMBLE = "BRINK_VIEW_ENSEMBLE"
+ENV_RULES = "BRINK_VIEW_RULES"  # brink view --rule: one rule a line, over the scenario's own
 DEFAULT_SCENARIO = "black_sea_2022"
 DEFAULT_ENSEMBLE = 40
 #: The run the view opens on. Most runs of the founding scenario end within days (Russia backs
@@ -129,10 +130,19 @@ def view_base():
     return base_params(load_params_file(path) if path else None)
 
 
+def view_rules(scenario):
+    """``scenario`` with the rules of ``brink view --rule`` over its own (a rule for a state
+    applies to the scenarios where that state is, when another is picked in the page)."""
+    from brink.scenarios.rule_specs import parse_rules, with_rules
+
+    given = parse_rules(os.environ.get(ENV_RULES, "").splitlines(), file=ENV_RULES)
+    return with_rules(scenario, given, cases=True)
+
+
 def start_live(name: str, chosen: dict[str, Any], root_seed: int) -> None:
     """Build a fresh model of scenario ``name`` with the slider values ``chosen``."""
     try:
-        scenario = load_scenario(name)
+        scenario = view_rules(load_scenario(name))
         params = scenario_params(scenario, chosen, base=view_base())
     except BrinkInputError as problem:
         error.set(str(problem))

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from brink.errors import BrinkInputError, Location
+from brink.experiments.run_commands import add_rule_argument, read_rule_option
 from brink.extras import require
 from brink.lifeline import terminate_group
 from brink.options import number, output_path
@@ -50,6 +51,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="FILE",
         help="run the live model with a params file's values (e.g. brink fit's params.yaml)",
     )
+    add_rule_argument(view)
     view.add_argument("--host", default="127.0.0.1", help="address to serve on (127.0.0.1)")
     view.add_argument(
         "--port", type=number(whole=True), default=DEFAULT_PORT, help=f"port ({DEFAULT_PORT})"
@@ -90,7 +92,12 @@ def view_environment(args: argparse.Namespace) -> dict[str, str]:
     check_address(args.host, args.port)
     from brink.viz import app
 
-    environment = {app.ENV_SCENARIO: "", app.ENV_RUN_DIR: "", app.ENV_PARAMS: ""}
+    environment = {
+        app.ENV_SCENARIO: "",
+        app.ENV_RUN_DIR: "",
+        app.ENV_PARAMS: "",
+        app.ENV_RULES: "",
+    }
     if getattr(args, "params_file", None):
         from brink.scenarios.params_file import load_params_file
 
@@ -101,6 +108,12 @@ def view_environment(args: argparse.Namespace) -> dict[str, str]:
             "give a SCENARIO or --run DIR, not both (a replay reads its scenario from the run)",
             Location(file="command line", key="--run"),
         )
+    if args.run_dir and getattr(args, "rules", None):
+        raise BrinkInputError(
+            "a replay shows the runs as recorded, with the rules they were run with; give "
+            "--rule with a SCENARIO",
+            Location(file="command line", key="--rule"),
+        )
     if args.run_dir:
         replay(args.run_dir)  # every table and the scenario checked before serving
         environment[app.ENV_RUN_DIR] = str(Path(args.run_dir).resolve())
@@ -109,7 +122,9 @@ def view_environment(args: argparse.Namespace) -> dict[str, str]:
 
         name = args.scenario or app.DEFAULT_SCENARIO
         path = resolve_scenario_path(name)
-        load_scenario(path)  # a located error now, not a blank page later
+        scenario = load_scenario(path)  # a located error now, not a blank page later
+        rules = read_rule_option(args, scenario)
+        environment[app.ENV_RULES] = "\n".join(str(rule) for rule in rules)
         environment[app.ENV_SCENARIO] = str(path.resolve()) if Path(name).is_file() else name
     return environment
 
