@@ -64,6 +64,7 @@ ENV_RUN_DIR = "BRINK_VIEW_RUN"
 ENV_PARAMS = "BRINK_VIEW_PARAMS"  # a params file (brink view --params) under the scenario's
 ENV_ENSEMBLE = "BRINK_VIEW_ENSEMBLE"
 ENV_RULES = "BRINK_VIEW_RULES"  # brink view --rule: one rule a line, over the scenario's own
+ENV_PLAY = "BRINK_VIEW_PLAY"  # states people play (brink view --play; viz/play_page.py)
 DEFAULT_SCENARIO = "black_sea_2022"
 DEFAULT_ENSEMBLE = 40
 #: The run the view opens on. Most runs of the founding scenario end within days (Russia backs
@@ -404,8 +405,14 @@ def SeedInput():
 @solara.component
 def LiveBody(run: LiveRun):
     """The map, the log and the panels of a live run; the only part that reads ``tick``."""
-    key = (id(run), tick.value)
-    tables = solara.use_memo(run.tables, [key])
+    LiveBodyOf(run, (id(run), tick.value), None, lambda: Controls(run), _changes(run))
+
+
+@solara.component
+def LiveBodyOf(run: LiveRun, key: Any, shown=None, toolbar=None, note: str = ""):
+    """The map, the log and the panels of ``run`` (a live run or a played game), redrawn when
+    ``key`` changes; ``shown`` filters the tables first (a seat of a game sees its own beliefs)."""
+    tables = solara.use_memo(lambda: (shown or (lambda rows: rows))(run.tables()), [key])
     runs = _ensemble_size()
 
     def estimate():
@@ -428,9 +435,9 @@ def LiveBody(run: LiveRun):
         shares,
         runs,
         run.params.horizon,
-        _changes(run),
+        note,
         dispute,
-        toolbar=lambda: Controls(run),
+        toolbar=toolbar,
     )
 
 
@@ -630,6 +637,7 @@ def ReplayPage(recorded: Recorded):
 @solara.component
 def Page():
     run_dir = os.environ.get(ENV_RUN_DIR)
+    search = solara.use_router().search or ""
     recorded = solara.use_memo(lambda: Recorded.read(run_dir) if run_dir else None, [run_dir])
     scenario = recorded.scenario if recorded else (live.value.scenario if live.value else None)
     title = f"Brink — {display_name(scenario)}" if scenario else "Brink"
@@ -639,5 +647,9 @@ def Page():
     solara.Style(PAGE_CSS)
     if recorded is not None:
         ReplayPage(recorded)
+    elif os.environ.get(ENV_PLAY) or "game=" in search:
+        from brink.viz.play_page import PlayPage
+
+        PlayPage()
     else:
         LivePage()
