@@ -146,9 +146,7 @@ def test_the_explanation_draws_nothing_and_changes_no_memory(scenario):
     model.step()
     dispute = model.disputes["nato_rollback"]
     rule = model.states["RUS"].rule
-    situation = Situation(
-        model, dispute, CHALLENGER, open_options(dispute, CHALLENGER), model.rng
-    )
+    situation = Situation(model, dispute, CHALLENGER, open_options(dispute, CHALLENGER), model.rng)
     state_before = copy.deepcopy(model.rng.bit_generator.state)
     memory_before = copy.deepcopy(rule.standoffs)
     reasons = rule.explain(situation)
@@ -163,7 +161,7 @@ def test_play_names_a_state_of_the_scenario():
         scenario="black_sea_2022", run_dir=None, params_file=None, play="XYZ",
         host="127.0.0.1", port=0,
     )  # fmt: skip
-    with pytest.raises(BrinkInputError, match="no state 'XYZ'.*RUS"):
+    with pytest.raises(BrinkInputError, match=r"no state 'XYZ'.*RUS"):
         view_environment(args)
     args.play = "rus"
     assert view_environment(args)["BRINK_VIEW_PLAY"] == "RUS"

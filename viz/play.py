@@ -31,6 +31,7 @@ a run folder (:meth:`Game.write`), replayable with ``brink view --run``: one run
 
 from __future__ import annotations
 
+import atexit
 import copy
 import multiprocessing
 import os
@@ -61,6 +62,7 @@ REVIEW_DAYS = 7
 #: Continuations per option of a "what if" (issue 26: 20 × each option in ≤ 3 s).
 WHAT_IF_RUNS = 20
 WHAT_IF_WORKERS = 2
+WHAT_IF_NICE = 5  # the view's ensemble runs at 19 (viz/viewruns.py)
 
 Key = tuple[int, str, str]  # (day, dispute, side)
 
@@ -274,11 +276,14 @@ class Game(LiveRun):
     def running(self) -> bool:
         return self.pending is not None or super().running
 
-    def answer(self, seat: str, option: str) -> None:
-        """``seat`` chooses ``option`` for the decision pending; the day is then stepped."""
+    def answer(self, seat: str, option: str, key: Key | None = None) -> None:
+        """``seat`` chooses ``option`` for the decision pending (the one of ``key``, if given:
+        a click on a card the page has since replaced is ignored); the day is then stepped."""
         with self.lock:
             pending = self.pending
             if pending is None or pending.state != seat or option not in pending.options:
+                return
+            if key is not None and key != pending.key:
                 return
             self.answers[pending.key] = option
             self.pending = None
@@ -455,6 +460,16 @@ _POOL: ProcessPoolExecutor | None = None
 _POOL_LOCK = threading.Lock()
 
 
+def _start_worker(server: int) -> None:
+    """A "what if" worker: below the page's priority but above the view's background
+    ensemble (a person waits for it), and gone with the server ``server``."""
+    from brink.viz.viewruns import _exit_with
+
+    if hasattr(os, "nice"):
+        os.nice(WHAT_IF_NICE)
+    threading.Thread(target=_exit_with, args=(server,), daemon=True).start()
+
+
 def _warm() -> bool:
     import brink.agents  # noqa: F401 - the states' rules, imported once per worker
 
@@ -466,14 +481,13 @@ def what_if_pool() -> ProcessPoolExecutor:
     global _POOL
     with _POOL_LOCK:
         if _POOL is None:
-            from brink.viz.viewruns import _start_worker
-
             _POOL = ProcessPoolExecutor(
                 max_workers=WHAT_IF_WORKERS,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_start_worker,
                 initargs=(os.getpid(),),
             )
+            atexit.register(_POOL.shutdown, cancel_futures=True)
             for _ in range(WHAT_IF_WORKERS):
                 _POOL.submit(_warm)
         return _POOL

@@ -11,6 +11,7 @@ the game ends a seat sees its own state's beliefs only, without the true values.
 
 from __future__ import annotations
 
+import contextvars
 import html
 import os
 import threading
@@ -26,7 +27,15 @@ from brink.scenarios.loader import load_scenario
 from brink.sim.params import scenario_params
 from brink.viz.app import ENV_PLAY
 from brink.viz.narrate import state_name, step_unit
-from brink.viz.play import ENDINGS, Decision, Game, find_game, open_game, what_if
+from brink.viz.play import (
+    ENDINGS,
+    Decision,
+    Game,
+    find_game,
+    open_game,
+    what_if,
+    what_if_pool,
+)
 from brink.viz.playback import Player, controls, playing
 from brink.viz.viewruns import Tables
 
@@ -179,7 +188,8 @@ def DecisionCard(game: Game, seat: str, version: int):
         solara.HTML(
             tag="div",
             unsafe_innerHTML=(
-                f"<p><b>Your decision, {step_unit(scenario).lower()} {pending.day}</b>: in the "
+                f'<p class="brink-asked" data-key="{html.escape(repr(pending.key))}">'
+                f"<b>Your decision for {step_unit(scenario).lower()} {pending.day}</b>: in the "
                 f"dispute with {html.escape(them)} ({html.escape(pending.issue[:200])}).</p>"
             ),
         )
@@ -188,7 +198,7 @@ def DecisionCard(game: Game, seat: str, version: int):
             def choose(option=option):
                 set_results(None)
                 set_asked(None)
-                game.answer(seat, option)
+                game.answer(seat, option, pending.key)
                 playing.set(True)  # on to the next decision point
 
             solara.Button(pending.words[option], on_click=choose, outlined=True, block=True)
@@ -218,7 +228,18 @@ def _runs() -> int:
 def JoinLink(game: Game, seat: str):
     """The address a second browser opens to play another state of this game."""
     router = solara.use_router()
-    others = [code for code in game.scenario.states if code != seat and code not in game.seats]
+    # The states this seat faces first (the other deciders of its disputes), then the rest.
+    facing = [
+        dispute.decider(side)
+        for dispute in game.model.disputes.values()
+        for side in ("challenger", "target")
+        if seat in (dispute.decider("challenger"), dispute.decider("target"))
+    ]
+    others = [
+        code
+        for code in dict.fromkeys([*facing, *game.scenario.states])
+        if code != seat and code not in game.seats
+    ]
     base = (router.root_path or "") + "/"
     choice, set_choice = solara.use_state(others[0] if others else "")
     if not others:
@@ -271,13 +292,19 @@ def PlayPage():
             return None, str(problem)
 
     game, seat = solara.use_memo(join, [game_id, wanted])
+    what_if_pool()  # its workers start (and import the model) while the page loads
     version, set_version = solara.use_state(0)
 
     def start_watch():
         if game is None:
             return None
         alive = {"on": True}
-        threading.Thread(target=_watch, args=(game, set_version, alive), daemon=True).start()
+        # Run in a copy of this page's context (as Solara's own tasks do), so that the version
+        # it sets re-renders this browser's page and no other.
+        context = contextvars.copy_context()
+        threading.Thread(
+            target=context.run, args=(_watch, game, set_version, alive), daemon=True
+        ).start()
 
         def stop():
             alive["on"] = False
