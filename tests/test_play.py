@@ -128,11 +128,11 @@ def test_what_if_continuations_are_seeded_and_each_option_counts(scenario):
     game = _game(scenario)
     decision = _until_decision(game)
     recipe = game.recipe()
-    seeds = [11, 12, 13]
-    first = play.continuations(recipe, decision.key, decision.options, seeds)
-    assert first == play.continuations(recipe, decision.key, decision.options, seeds)
+    draws = [(0, 11), (1, 12), (3, 13)]
+    first = play.continuations(recipe, decision.key, decision.options, draws)
+    assert first == play.continuations(recipe, decision.key, decision.options, draws)
     assert set(first) == set(decision.options)
-    assert all(len(rows) == len(seeds) for rows in first.values())
+    assert all(len(rows) == len(draws) for rows in first.values())
     # Backing down ends the dispute at once: never the challenger's way, never war.
     ends = play.shares(first["back_down"])
     assert ends["your way"] == 0.0 and ends["war"] == 0.0
@@ -165,3 +165,15 @@ def test_play_names_a_state_of_the_scenario():
         view_environment(args)
     args.play = "rus"
     assert view_environment(args)["BRINK_VIEW_PLAY"] == "RUS"
+
+
+def test_what_if_deals_strata_of_the_seats_belief_to_the_workers(scenario):
+    game = _game(scenario)
+    decision = _until_decision(game)
+    parts = play.split_draws(game.recipe(), decision, 20)
+    assert sorted(len(part) for part in parts) == [10, 10]
+    assert {stratum for part in parts for stratum, _ in part} == set(range(play.STRATA))
+    assert len({stratum % 2 for stratum, _ in parts[0]}) == 1  # a stratum stays in one worker
+    belief = game.model.states["RUS"].belief_about("USA")
+    quantiles = [play.resolve_quantile(belief, stratum, 0) for stratum in range(play.STRATA)]
+    assert quantiles == sorted(quantiles) and 0.0 < quantiles[0] < quantiles[-1] < 1.0

@@ -16,11 +16,12 @@ parameters, the seed and the answers (:meth:`Game.rebuild`).
 decision's day for each option: seeded (``spawn_seeds``; the same seeds for every option, so
 the options differ by the choice and not by luck), with the option forced on this decision and
 the model's rule playing the seat afterwards, and the other states' resolve, which the seat
-does not know, drawn from the seat's own beliefs (so a seat learns nothing it could not know).
-They run in two worker processes that rebuild the game from its answers (a model holds Mesa's
-weak references and cannot be pickled) and share one cache of war projections between
-continuations (:mod:`brink.sim.war_outlook` keys a projection by what it depends on, as a single
-run reuses it from day to day).
+does not know, taken from the seat's own beliefs (a stratified sample, :func:`resolve_quantile`),
+so that a seat learns nothing it could not know. They run in two worker processes that rebuild
+the game from its answers (a model holds Mesa's weak references and cannot be pickled); the
+continuations share the chances of joining (:mod:`brink.sim.coalitions` keys them by all they
+depend on) and, within a stratum of the others' resolve, the projections of a war
+(:mod:`brink.sim.war_outlook`), as a single run reuses both from day to day.
 
 Games live in a registry of this server process (:func:`open_game`, :func:`find_game`), keyed by
 an id that the page puts in its address, so a second browser joins with ``?game=ID&seat=USA``;
@@ -44,6 +45,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from scipy.special import betaincinv
 
 from brink.errors import BrinkInputError
 from brink.scenarios.spec import Scenario
@@ -52,6 +54,7 @@ from brink.sim.dispute import CHALLENGER, other
 from brink.sim.model import CrisisModel
 from brink.sim.params import ModelParams
 from brink.sim.seeds import spawn_seeds
+from brink.sim.war_outlook import GOLDEN
 from brink.viz.narrate import LEVEL_NAMES
 from brink.viz.viewruns import LiveRun
 
@@ -62,6 +65,10 @@ REVIEW_DAYS = 7
 #: Continuations per option of a "what if" (issue 26: 20 × each option in ≤ 3 s).
 WHAT_IF_RUNS = 20
 WHAT_IF_WORKERS = 2
+#: The others' resolve in "what if" is stratified over the seat's belief: continuation i takes
+#: the midpoint quantile of stratum i mod STRATA (a stratified sample of the belief, with the
+#: run's other chances seeded).
+STRATA = 4
 WHAT_IF_NICE = 5  # the view's ensemble runs at 19 (viz/viewruns.py)
 
 Key = tuple[int, str, str]  # (day, dispute, side)
@@ -383,33 +390,65 @@ def _seat_of(recipe: Recipe, key: Key, model: CrisisModel) -> str:
     return model.disputes[key[1]].decider(key[2])
 
 
+def resolve_quantile(belief: Any, stratum: int, index: int) -> float:
+    """The resolve of the ``index``-th state a seat holds a belief about, in stratum
+    ``stratum`` of :data:`STRATA`: the belief's quantile at the stratum's midpoint, shifted by
+    the golden ratio for each further state so that the states' strata are not aligned (as
+    :func:`brink.sim.war_outlook.coalitions` stratifies third states' joining)."""
+    level = ((stratum + 0.5) / STRATA + index * GOLDEN) % 1.0
+    return float(betaincinv(belief.alpha, belief.beta, level))
+
+
+def _fresh(rule: Any) -> Any:
+    """A new rule of the same kind (the same rule if it cannot be made without arguments)."""
+    try:
+        return type(rule)()
+    except TypeError:
+        return rule
+
+
 def continuations(
-    recipe: Recipe, key: Key, options: tuple[str, ...], seeds: list[int]
+    recipe: Recipe, key: Key, options: tuple[str, ...], draws: list[tuple[int, int]]
 ) -> dict[str, list[dict[str, Any]]]:
-    """For each option, one row per seed: how the decision's dispute ended when the game went
-    on from the start of its day with that option chosen (see the module's docstring)."""
+    """For each option, one row per draw ``(stratum, seed)``: how the decision's dispute ended
+    when the game went on from the start of its day with that option chosen (see the module's
+    docstring). The others' resolve is the stratum's quantile of the seat's belief
+    (:func:`resolve_quantile`)."""
     start = build(recipe)
     seat = _seat_of(recipe, key, start)
     observer = start.states[seat]
     today = {k: v for k, v in recipe.answers.items() if k[0] == key[0]}
-    shared_cache = start.war_view_cache
+    unknown = [code for code in observer.beliefs if code != seat and code in start.states]
     ended: dict[str, list[dict[str, Any]]] = {option: [] for option in options}
-    for seed in seeds:
+    joins = start.__dict__.setdefault("join_cache", {})
+    projections: dict[int, dict] = {}
+    for stratum, seed in draws:
+        # Read only, or keyed by all they depend on (the chances of joining: sim/coalitions.py):
+        # shared by every continuation rather than copied. The war projections depend on the
+        # others' resolve as well, so they are shared within a stratum only.
+        shared = {
+            id(start.crisis): start.crisis,
+            id(start.params): start.params,
+            id(joins): joins,
+            id(start.war_view_cache): projections.setdefault(stratum, {}),
+        }
         for option in options:
-            # The scenario and the parameters are read only, and the war projections are keyed by
-            # what they depend on: the continuations share them rather than copy them.
-            shared = {id(start.crisis): start.crisis, id(start.params): start.params}
-            model = copy.deepcopy(start, {**shared, id(shared_cache): shared_cache})
+            model = copy.deepcopy(start, dict(shared))
             model.rng = np.random.default_rng(seed)
-            # The seat does not know the others' resolve: each continuation draws it from the
-            # seat's belief (Beta), as the model's rule itself reasons (agents/beliefs.py).
-            for code, belief in observer.beliefs.items():
-                if code != seat and code in model.states:
-                    model.states[code].resolve = float(model.rng.beta(belief.alpha, belief.beta))
-            for code in recipe.seats:
-                rule = model.states[code].rule
+            for code in recipe.seats:  # today's answers, this option, then the model's rule
                 forced = {**today, key: option} if code == seat else today
-                model.states[code].rule = Continuation(forced, rule.model_rule)
+                model.states[code].rule = Continuation(forced, model.states[code].rule.model_rule)
+            # The seat does not know the others' resolve: it is taken from the seat's belief
+            # (Beta), as the model's rule itself reasons (agents/beliefs.py), the same for every
+            # option. Their rules start afresh, since a rule may keep what it worked out from
+            # the resolve it had (the screening rule's breaking point).
+            for index, code in enumerate(unknown):
+                state = model.states[code]
+                state.resolve = resolve_quantile(observer.beliefs[code], stratum, index)
+                if isinstance(state.rule, Continuation):
+                    state.rule.model_rule = _fresh(state.rule.model_rule)
+                else:
+                    state.rule = _fresh(state.rule)
             model.record_steps = False  # only how the dispute ends is read
             dispute = model.disputes[key[1]]
             # It has ended once settled or at war (a war is the ending counted, whoever wins).
@@ -493,6 +532,18 @@ def what_if_pool() -> ProcessPoolExecutor:
         return _POOL
 
 
+def split_draws(recipe: Recipe, decision: Decision, runs: int) -> list[list[tuple[int, int]]]:
+    """The ``(stratum, seed)`` of each continuation, seeded from the game's seed and the day,
+    dealt to the workers by stratum (a worker's continuations of one stratum share their war
+    projections)."""
+    seeds = spawn_seeds(recipe.seed * 100_003 + decision.day, runs)
+    draws = [(index % STRATA, seed) for index, seed in enumerate(seeds)]
+    return [
+        [draw for draw in draws if draw[0] % WHAT_IF_WORKERS == worker]
+        for worker in range(WHAT_IF_WORKERS)
+    ]
+
+
 def what_if(
     recipe: Recipe,
     decision: Decision,
@@ -501,12 +552,10 @@ def what_if(
 ) -> dict[str, dict[str, float]]:
     """For each option of ``decision``: the shares of :data:`ENDINGS` over ``runs``
     continuations, seeded from the game's seed and the day (the same seeds for every option)."""
-    seeds = spawn_seeds(recipe.seed * 100_003 + decision.day, runs)
     pool = pool or what_if_pool()
-    halves = [seeds[i::WHAT_IF_WORKERS] for i in range(WHAT_IF_WORKERS)]
     jobs = [
         pool.submit(continuations, recipe, decision.key, decision.options, part)
-        for part in halves
+        for part in split_draws(recipe, decision, runs)
         if part
     ]
     rows: dict[str, list[dict[str, Any]]] = {option: [] for option in decision.options}

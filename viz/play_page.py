@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextvars
 import html
+import math
 import os
 import threading
 import time
@@ -95,10 +96,12 @@ def reasons_html(decision: Decision, scenario) -> str:
         )
         if why.gives_way_now:
             lines.append("It is past its breaking point: it would give way today.")
-        else:
+        elif math.isfinite(why.days_to_yield) and why.days_to_yield < 10 * 365:
             lines.append(
                 f"It would hold about {why.days_to_yield:.0f} more days before giving way."
             )
+        else:
+            lines.append("It would not give way however long the standoff lasted.")
         values = ", ".join(f"{option} {value:+.3f}" for option, value in why.values.items())
         lines.append(f"Expected value of each course over giving way now (issue units): {values}.")
         chances = ", ".join(
@@ -126,7 +129,7 @@ def what_if_html(decision: Decision, results: dict[str, dict[str, float]], runs:
         rows.append(f'<tr data-option="{option}"><th>{html.escape(option)}</th>{cells}</tr>')
     return (
         f"<p>How {runs} continuations from this day ended, for each choice (the model playing "
-        "everyone afterwards; the others' resolve drawn from your beliefs):</p>"
+        "everyone afterwards; the others' resolve taken from your beliefs):</p>"
         f'<table class="brink-whatif"><tr><th></th>{head}</tr>{"".join(rows)}</table>'
     )
 
