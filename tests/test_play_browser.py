@@ -156,3 +156,13 @@ def test_a_second_browser_joins_as_the_united_states(browser, url):
     expect(second.locator(".brink-day")).not_to_contain_text("Day 0")
     _close(second, second_watch)
     _close(first, first_watch)
+
+
+def test_play_as_in_the_live_page_opens_a_game(browser):
+    with serve({ENV_SCENARIO: "black_sea_2022", ENV_ENSEMBLE: "0"}) as (live,):
+        page, watch = _open(browser, live)
+        page.locator(".v-input", has_text="Play as").locator(".v-select__slot").click()
+        page.locator(".menuable__content__active .v-list-item", has_text="RUS").click()
+        expect(page.locator(".brink-decision")).to_contain_text("You play Russia")
+        assert "seat=RUS" in page.url and "game=" in page.url
+        _close(page, watch)

@@ -442,6 +442,22 @@ def LiveBodyOf(run: LiveRun, key: Any, shown=None, toolbar=None, note: str = "")
 
 
 @solara.component
+def PlayAs(run: LiveRun):
+    """The "play as" choice: a game of this run's scenario, parameters and seed, with a person
+    in the chosen state's seat (viz/play_page.py); the page moves to its address."""
+    router = solara.use_router()
+
+    def play_as(code: str) -> None:
+        from brink.viz.play import open_game
+
+        if code in run.scenario.states:
+            game = open_game(run.scenario, run.params, run.seed, (code,))
+            router.push(f"{router.root_path}/?game={game.id}&seat={code}")
+
+    solara.Select("Play as", values=sorted(run.scenario.states), value=None, on_value=play_as)
+
+
+@solara.component
 def LivePage():
     run = live.value
     if _ensemble_size() > 0:
@@ -462,6 +478,7 @@ def LivePage():
                 solara.Text(run.scenario.description[:300], style={"font-size": "12px"})
             with solara.Card("Run"):
                 SeedInput()
+                PlayAs(run)
             with solara.Card("Parameters"):
                 ParameterSliders(run.params, overrides.value, choose_parameter)
         with solara.Div(classes=["brink-content"]):
