@@ -177,3 +177,16 @@ def test_what_if_deals_strata_of_the_seats_belief_to_the_workers(scenario):
     belief = game.model.states["RUS"].belief_about("USA")
     quantiles = [play.resolve_quantile(belief, stratum, 0) for stratum in range(play.STRATA)]
     assert quantiles == sorted(quantiles) and 0.0 < quantiles[0] < quantiles[-1] < 1.0
+
+
+def test_standing_firm_plays_out_as_holding_unless_the_other_just_escalated(scenario):
+    game = _game(scenario)
+    decision = _until_decision(game)
+    recipe = game.recipe()
+    assert play.same_as_holding(play.build(recipe), decision.key) == "press"
+    draws = [(0, 21), (1, 22), (2, 23), (3, 24)]
+    both = play.continuations(recipe, decision.key, ("hold", "press"), draws, skip_equivalent=False)
+    assert both["press"] == both["hold"]  # run apart, the same runs
+    model = play.build(recipe)
+    model._escalated_last_step.add((decision.dispute, "target"))
+    assert play.same_as_holding(model, decision.key) is None

@@ -407,14 +407,35 @@ def _fresh(rule: Any) -> Any:
         return rule
 
 
+def same_as_holding(model: CrisisModel, key: Key) -> str | None:
+    """The option that plays out exactly as holding would on the decision ``key`` (``press``
+    or ``resist``), or None.
+
+    Standing firm differs from holding only in being logged and, right after the other side
+    escalated, in reading as hesitation (``DisputeMoves._apply_choice``, sim/dispute_moves.py);
+    the log feeds only the record, and neither draws from the generator. So unless the other
+    side escalated the day before, their continuations are the same run."""
+    _day, dispute, side = key
+    if (dispute, other(side)) in model._escalated_last_step:
+        return None
+    return "press" if side == CHALLENGER else "resist"
+
+
 def continuations(
-    recipe: Recipe, key: Key, options: tuple[str, ...], draws: list[tuple[int, int]]
+    recipe: Recipe,
+    key: Key,
+    options: tuple[str, ...],
+    draws: list[tuple[int, int]],
+    skip_equivalent: bool = True,
 ) -> dict[str, list[dict[str, Any]]]:
     """For each option, one row per draw ``(stratum, seed)``: how the decision's dispute ended
     when the game went on from the start of its day with that option chosen (see the module's
     docstring). The others' resolve is the stratum's quantile of the seat's belief
-    (:func:`resolve_quantile`)."""
+    (:func:`resolve_quantile`). An option that plays out as holding (:func:`same_as_holding`)
+    is given holding's rows rather than run again, unless ``skip_equivalent`` is False."""
     start = build(recipe)
+    firm = same_as_holding(start, key) if skip_equivalent and HOLD in options else None
+    run = [option for option in options if option != firm]
     seat = _seat_of(recipe, key, start)
     observer = start.states[seat]
     today = {k: v for k, v in recipe.answers.items() if k[0] == key[0]}
@@ -432,7 +453,7 @@ def continuations(
             id(joins): joins,
             id(start.war_view_cache): projections.setdefault(stratum, {}),
         }
-        for option in options:
+        for option in run:
             model = copy.deepcopy(start, dict(shared))
             model.rng = np.random.default_rng(seed)
             for code in recipe.seats:  # today's answers, this option, then the model's rule
@@ -462,6 +483,8 @@ def continuations(
                     "side": key[2],
                 }
             )
+    if firm in ended:
+        ended[firm] = list(ended[HOLD])
     return ended
 
 
