@@ -190,3 +190,23 @@ def test_standing_firm_plays_out_as_holding_unless_the_other_just_escalated(scen
     model = play.build(recipe)
     model._escalated_last_step.add((decision.dispute, "target"))
     assert play.same_as_holding(model, decision.key) is None
+
+
+def test_a_seat_that_joins_later_is_replayed_from_the_day_it_joined(scenario):
+    game = _game(scenario)
+    _until_decision(game)
+    game.answer("RUS", "hold", game.pending.key)
+    while game.pending is not None:
+        game.answer(game.pending.state, "hold", game.pending.key)
+    for _ in range(2):  # the United States is the model's until it joins
+        game.step()
+        while game.pending is not None:
+            game.answer(game.pending.state, "hold", game.pending.key)
+    joined = game.model.steps_done + 1
+    assert joined > 2 and game.model.disputes["nato_rollback"].status == "open"
+    game.add_seat("USA")
+    assert dict(game.recipe().seats)["USA"] == joined
+    asked = _play_out(game, lambda d: "hold" if d.day < joined + 20 else d.options[-1])
+    assert any(d.state == "USA" for d in asked)
+    assert all(d.day >= joined for d in asked if d.state == "USA")
+    assert play.build(game.recipe()).record.events == game.model.record.events

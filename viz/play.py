@@ -93,13 +93,16 @@ class HumanRule:
 
     name = HUMAN
 
-    def __init__(self, code: str, answers: dict[Key, str], model_rule: Any):
+    def __init__(self, code: str, answers: dict[Key, str], model_rule: Any, since: int = 0):
         self.code = code
         self.answers = answers
         self.model_rule = model_rule
+        self.since = since  # the first day a person plays it (a seat may join a game later)
         self.last_asked: dict[str, int] = {}  # dispute -> day of the last answer
 
     def choose(self, situation: Situation) -> str:
+        if situation.day < self.since:
+            return self.model_rule.choose(situation)
         key = (situation.day, situation.dispute.id, situation.side)
         shadow = Situation(
             situation.model,
@@ -211,7 +214,7 @@ class Recipe:
     scenario: Scenario
     params: ModelParams
     seed: int
-    seats: tuple[str, ...]
+    seats: tuple[tuple[str, int], ...]  # (state, the first day a person plays it)
     answers: dict[Key, str]
     steps: int
 
@@ -220,9 +223,9 @@ def build(recipe: Recipe) -> CrisisModel:
     """The game's model after ``recipe.steps`` steps, its seats played by their answers."""
     model = CrisisModel(recipe.scenario, recipe.params, seed=recipe.seed, run=0)
     answers = dict(recipe.answers)
-    for code in recipe.seats:
+    for code, since in recipe.seats:
         state = model.states[code]
-        state.rule = HumanRule(code, answers, state.rule)
+        state.rule = HumanRule(code, answers, state.rule, since)
     while model.steps_done < recipe.steps:
         model.step()
     return model
@@ -237,6 +240,7 @@ class Game(LiveRun):
         self.id = secrets.token_hex(4)
         self.answers: dict[Key, str] = {}
         self.seats: list[str] = []
+        self.since: dict[str, int] = {}  # seat -> the first day a person plays it
         self.pending: Decision | None = None
         self.version = 0  # counts changes, for pages that show this game
         self.written: Path | None = None
@@ -254,8 +258,10 @@ class Game(LiveRun):
         with self.lock:
             if code not in self.seats:
                 state = self.model.states[code]
-                state.rule = HumanRule(code, self.answers, state.rule)
+                since = int(self.model.steps_done) + 1
+                state.rule = HumanRule(code, self.answers, state.rule, since)
                 self.seats.append(code)
+                self.since[code] = since
                 self.version += 1
 
     def step(self) -> None:
@@ -304,7 +310,7 @@ class Game(LiveRun):
                 self.scenario,
                 self.params,
                 self.seed,
-                tuple(self.seats),
+                tuple((code, self.since[code]) for code in self.seats),
                 dict(self.answers),
                 int(self.model.steps_done),
             )
@@ -456,7 +462,7 @@ def continuations(
         for option in run:
             model = copy.deepcopy(start, dict(shared))
             model.rng = np.random.default_rng(seed)
-            for code in recipe.seats:  # today's answers, this option, then the model's rule
+            for code, _since in recipe.seats:  # today's answers, this option, then the model
                 forced = {**today, key: option} if code == seat else today
                 model.states[code].rule = Continuation(forced, model.states[code].rule.model_rule)
             # The seat does not know the others' resolve: it is taken from the seat's belief
