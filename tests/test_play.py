@@ -165,6 +165,9 @@ def test_play_names_a_state_of_the_scenario():
         view_environment(args)
     args.play = "rus"
     assert view_environment(args)["BRINK_VIEW_PLAY"] == "RUS"
+    args.scenario, args.run_dir = None, "out/some-run"
+    with pytest.raises(BrinkInputError, match="cannot be played"):
+        view_environment(args)
 
 
 def test_what_if_deals_strata_of_the_seats_belief_to_the_workers(scenario):
