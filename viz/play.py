@@ -40,7 +40,7 @@ import secrets
 import threading
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -244,7 +244,6 @@ class Game(LiveRun):
         self.pending: Decision | None = None
         self.version = 0  # counts changes, for pages that show this game
         self.written: Path | None = None
-        self.what_ifs: dict[Key, dict[str, dict[str, float]]] = {}
         for code in seats:
             self.add_seat(code)
 
@@ -392,10 +391,6 @@ class Game(LiveRun):
 
 
 # ----------------------------------------------------------------------------- what if
-def _seat_of(recipe: Recipe, key: Key, model: CrisisModel) -> str:
-    return model.disputes[key[1]].decider(key[2])
-
-
 def resolve_quantile(belief: Any, stratum: int, index: int) -> float:
     """The resolve of the ``index``-th state a seat holds a belief about, in stratum
     ``stratum`` of :data:`STRATA`: the belief's quantile at the stratum's midpoint, shifted by
@@ -442,7 +437,7 @@ def continuations(
     start = build(recipe)
     firm = same_as_holding(start, key) if skip_equivalent and HOLD in options else None
     run = [option for option in options if option != firm]
-    seat = _seat_of(recipe, key, start)
+    seat = start.disputes[key[1]].decider(key[2])
     observer = start.states[seat]
     today = {k: v for k, v in recipe.answers.items() if k[0] == key[0]}
     unknown = [code for code in observer.beliefs if code != seat and code in start.states]
@@ -610,12 +605,3 @@ def open_game(scenario: Scenario, params: ModelParams, seed: int, seats: tuple[s
 def find_game(game_id: str) -> Game | None:
     with _GAMES_LOCK:
         return _GAMES.get(game_id)
-
-
-@dataclass
-class Seat:
-    """One browser's place at a game."""
-
-    game: Game
-    state: str
-    seen: dict[str, Any] = field(default_factory=dict)
