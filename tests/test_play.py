@@ -213,3 +213,23 @@ def test_a_seat_that_joins_later_is_replayed_from_the_day_it_joined(scenario):
     assert any(d.state == "USA" for d in asked)
     assert all(d.day >= joined for d in asked if d.state == "USA")
     assert play.build(game.recipe()).record.events == game.model.record.events
+
+
+def test_the_panel_of_a_seat_says_the_truth_is_hidden(scenario):
+    from brink.viz.statepanel import panel_html
+
+    game = _game(scenario)
+    for _ in range(3):
+        game.step()
+        while game.pending is not None:
+            game.answer(game.pending.state, "hold", game.pending.key)
+    tables = seat_tables(game.tables(), "RUS", finished=False)
+    html = panel_html(
+        scenario, tables.steps, tables.events, tables.beliefs, "RUS", tables.step, 1.0
+    )
+    assert "hidden" in html and "nan" not in html.lower()
+    shown = panel_html(
+        scenario, game.tables().steps, game.tables().events, game.tables().beliefs, "RUS",
+        tables.step, 1.0,
+    )  # fmt: skip
+    assert "hidden" not in shown
