@@ -93,7 +93,9 @@ def test_a_finished_game_is_a_run_folder_the_replay_reads(scenario, tmp_path):
     folder = game.write(tmp_path)
     recorded = Recorded.read(folder)
     manifest = pd.read_json(folder / "manifest.json", typ="series")
-    assert manifest["rules"] == [{"state": "RUS", "module": "brink.viz.play", "name": "human"}]
+    human = {"state": "RUS", "module": "brink.viz.play", "name": "human", "from_day": 1}
+    assert manifest["rules"][-1] == human
+    assert manifest["rules"][0]["name"] == "ScreeningRule"  # what the model played
     events = recorded.tables["events"]
     chosen = events[events["action"] == "human_choice"]
     assert list(chosen["detail"]) == [game.answers[d.key] for d in asked]

@@ -120,7 +120,9 @@ def test_russia_played_to_the_end_with_what_if_and_replayed(browser, url, games)
 
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["status"] == "complete"
-    assert manifest["rules"] == [{"state": "RUS", "module": "brink.viz.play", "name": "human"}]
+    human = {"state": "RUS", "module": "brink.viz.play", "name": "human", "from_day": 1}
+    assert manifest["rules"][-1] == human
+    assert manifest["rules"][0]["name"] == "ScreeningRule"  # what the model played
     assert manifest["human_choices"] == choices
 
     with serve({ENV_RUN_DIR: str(folder), ENV_ENSEMBLE: "0"}) as (replay,):

@@ -74,8 +74,12 @@ WHAT_IF_NICE = 5  # the view's ensemble runs at 19 (viz/viewruns.py)
 Key = tuple[int, str, str]  # (day, dispute, side)
 
 
-class DecisionNeeded(Exception):  # a signal to the game, not an error
-    """A played state has reached a decision point with no answer yet."""
+class DecisionNeeded(BaseException):
+    """A played state has reached a decision point with no answer yet.
+
+    A signal to the game, not an error: like ``KeyboardInterrupt`` it derives from
+    ``BaseException``, so that the model's guard around a rule (``sim.decisions.ask``, which
+    reports a rule's exception as a located error) lets it through to :class:`Game`."""
 
     def __init__(self, key: Key, situation: Situation):
         super().__init__(f"{situation.dispute.decider(situation.side)} must decide on {key}")
@@ -362,8 +366,14 @@ class Game(LiveRun):
             )
             manifest["format"] = "parquet"
             manifest["seeds"] = [self.seed]
+            # The rules the model played (as brink run records them), then each seat's person,
+            # who overrides them for that state from the day the seat was taken.
             manifest["rules"] = [
-                {"state": code, "module": "brink.viz.play", "name": HUMAN} for code in self.seats
+                *manifest.get("rules", []),
+                *(
+                    {"state": code, "module": "brink.viz.play", "name": HUMAN, "from_day": day}
+                    for code, day in self.since.items()
+                ),
             ]
             manifest["human_choices"] = len(self.answers)
             run_output.write_manifest(directory, manifest)

@@ -69,9 +69,9 @@ def _games_folder() -> Path:
 
 def new_game(seed: int) -> Game:
     """The game ``brink view --play`` asked for (its scenario and seats from the environment)."""
-    from brink.viz.app import _initial_scenario_name, view_base
+    from brink.viz.app import _initial_scenario_name, view_base, view_rules
 
-    scenario = load_scenario(_initial_scenario_name())
+    scenario = view_rules(load_scenario(_initial_scenario_name()))  # with brink view --rule
     params = scenario_params(scenario, base=view_base())
     seats = tuple(code.strip() for code in os.environ.get(ENV_PLAY, "").split(",") if code)
     return open_game(scenario, params, seed, seats)
