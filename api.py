@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -225,6 +225,7 @@ def run(
     posterior: bool = False,
     jobs: int = 1,
     progress: bool = False,
+    rules: Sequence[str] = (),
 ) -> RunResult:
     """Run an ensemble of a scenario in memory; no output folder is needed.
 
@@ -241,6 +242,8 @@ def run(
             (as ``--posterior``), so the intervals include parameter uncertainty.
         jobs: worker processes; 1 runs in this process.
         progress: show a progress bar on standard error.
+        rules: decision rules, each ``[STATE=]MODULE:NAME`` as ``--rule`` takes them (e.g.
+            ``["RUS=examples/rules/stubborn.py:Stubborn"]``), over the scenario's own.
 
     Returns:
         RunResult: the tables as data frames, outcome shares with Wilson intervals, the
@@ -261,6 +264,9 @@ def run(
         check_main_guard("brink.run(jobs=...)", "jobs=1")
     given = None if seed is None else whole_number(seed, "seed", 0, 2**128 - 1)
     checked = scenario if isinstance(scenario, Scenario) else load(scenario)
+    given_rules: tuple = ()
+    if rules:
+        checked, given_rules = _with_rules(checked, rules)
     params_file = load_params_file(params) if isinstance(params, str | Path) else None
     if posterior and params_file is None:
         raise BrinkInputError(
@@ -271,7 +277,9 @@ def run(
     draws = posterior_draws(checked, params_file, overrides, horizon) if posterior else ()
     root = draw_root_seed() if given is None else given
     clock = time.perf_counter()
-    call = _reproducing_call(checked, n_runs, root, params, overrides, horizon, posterior)
+    call = _reproducing_call(
+        checked, n_runs, root, params, overrides, horizon, posterior, given_rules
+    )
     manifest = run_manifest(
         checked,
         resolved,
@@ -302,6 +310,21 @@ def run(
     return RunResult(checked, resolved, root, result.tables, summary, manifest)
 
 
+def _with_rules(scenario: Scenario, rules: Sequence[str]) -> tuple[Scenario, tuple]:
+    """``scenario`` with ``rules`` (checked and imported here) over its own, and the rules."""
+    from brink.scenarios.rule_loader import resolve_rule
+    from brink.scenarios.rule_specs import check_states, parse_rules, with_rules
+
+    if isinstance(rules, str):
+        rules = [rules]
+    given = parse_rules(rules, key="rules", file=API_CALL)
+    where = Location(file=API_CALL, key="rules")
+    check_states(given, scenario, where)
+    for spec in given:
+        resolve_rule(spec, where)
+    return with_rules(scenario, given), given
+
+
 def _reproducing_call(
     scenario: Scenario,
     runs: int,
@@ -310,6 +333,7 @@ def _reproducing_call(
     overrides: Mapping[str, Any] | None,
     horizon: int | None,
     posterior: bool,
+    rules: tuple = (),
 ) -> str:
     """The :func:`run` call that makes the same tables, with the root seed made explicit."""
     target = scenario.path or scenario.name
@@ -324,6 +348,8 @@ def _reproducing_call(
         words.append(f"horizon={horizon!r}")
     if posterior:
         words.append("posterior=True")
+    if rules:
+        words.append(f"rules={[str(rule) for rule in rules]!r}")
     return f"brink.run({', '.join(words)})"
 
 

@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "brink.scenarios.commands",
     "brink.scenarios.data_commands",
     "brink.experiments.run_commands",
+    "brink.scenarios.rule_commands",
     "brink.experiments.commands",
     "brink.experiments.retrodiction.commands",
     "brink.experiments.fit.commands",

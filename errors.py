@@ -46,6 +46,11 @@ class BrinkInputError(Exception):
         self.location = location or Location()
         super().__init__(str(self))
 
+    def __reduce__(self):
+        # Rebuilt from its parts, so an error raised in a worker process (a rule from outside
+        # that fails there) reaches the main process with its location intact.
+        return (type(self), (self.message, self.location))
+
     def __str__(self) -> str:
         prefix = str(self.location)
         if self.location.key:

@@ -37,6 +37,7 @@ split the issue tells the other side that one's resolve is low, and is met by ho
 
 from __future__ import annotations
 
+import copy
 import math
 from dataclasses import dataclass
 
@@ -44,7 +45,7 @@ import numpy as np
 from scipy.special import betaincinv
 
 from brink.agents.attrition import AttritionView
-from brink.agents.decision import quantal_choice
+from brink.agents.decision import choice_probabilities, quantal_choice
 from brink.sim import standoff
 from brink.sim.decisions import HOLD, Situation
 from brink.sim.dispute import CHALLENGER, TARGET, WAR, Dispute, other
@@ -152,6 +153,22 @@ def threat_of_war(model, dispute: Dispute, side: str, belief, level: int) -> flo
     resolves = betaincinv(belief.alpha, belief.beta, _THREAT_QUANTILES)
     warlike = float(np.mean(terms.war_gain(resolves) > 0.0))
     return params.war_threat_rate * warlike
+
+
+@dataclass(frozen=True)
+class Reasons:
+    """What the screening rule weighs at a decision point (:meth:`ScreeningRule.explain`)."""
+
+    values: dict[str, float]  # each option's value over giving way now, in issue units
+    probabilities: dict[str, float]  # the quantal chance of each, were it to review today
+    war_now: bool  # the next rung is war and its gain beats everything the standoff offers
+    gives_way_now: bool  # past its breaking point: it gives way today
+    days_to_yield: float  # days it would still hold before giving way
+    chance_other_yields: float  # believed chance the other gives way first (within a year)
+    belief_other_resolve: float  # mean of its Beta belief over the other's resolve
+    war_gain: float  # G(r): a war now, over giving way now
+    war_share: float | None  # the share of the issue it expects a war to bring (sim/war_outlook)
+    war_days: float | None  # how long it expects such a war to last, in days
 
 
 @dataclass
@@ -290,6 +307,16 @@ class ScreeningRule:
         )
 
     def _review(self, situation: Situation, current: Standoff, elapsed: int, resolve: float):
+        values, war_now = self._weigh(situation, current, elapsed, resolve)
+        if war_now:
+            return "escalate" if situation.side == CHALLENGER else "counter_escalate"
+        return quantal_choice(values, situation.model.params.precision, situation.rng)
+
+    def _weigh(
+        self, situation: Situation, current: Standoff, elapsed: int, resolve: float
+    ) -> tuple[dict[str, float], bool]:
+        """The value of each option weighed at a decision point, over giving way now, and
+        whether the next rung is war and war's gain beats everything the standoff offers."""
         model, dispute, side = situation.model, situation.dispute, situation.side
         own_level = dispute.level[side]
         level = dispute.standoff_level
@@ -300,14 +327,14 @@ class ScreeningRule:
                 situation, current.view, current.days_to_yield, level, own_level, since=elapsed
             )
         }
+        war_now = False
         if escalate in situation.options:
             higher = own_level + 1
             if higher >= WAR:
                 # Starting a war is a deliberate decision, not a tremble: chosen when a war's
                 # gain beats everything the standoff offers, with no quantal noise.
                 mine = side_terms(model, dispute, side, side, level, own_level)
-                if float(mine.war_gain(resolve)) > max(values.values()):
-                    return escalate
+                war_now = float(mine.war_gain(resolve)) > max(values.values())
             else:
                 floor = current.view.floor_after(elapsed)
                 view, days = self._contest_view(situation, floor, max(level, higher), higher)
@@ -316,7 +343,38 @@ class ScreeningRule:
                     values[escalate] -= standoff.threatened_sanctions(model, dispute, side)
         if "accept_offer" in situation.options:
             values["accept_offer"] = self._offer_value(situation, CHALLENGER, resolve)
-        return quantal_choice(values, model.params.precision, situation.rng)
+        return values, war_now
+
+    # ------------------------------------------------------------------ what it weighs
+    def explain(self, situation: Situation) -> Reasons:
+        """What this rule weighs in ``situation``, for a person deciding in its place
+        (``brink view --play``): worked out on a copy of the rule, so neither the rule's memory
+        nor the run's generator is touched and no choice of the run changes."""
+        probe = copy.deepcopy(self)
+        model, dispute, side = situation.model, situation.dispute, situation.side
+        me = model.states[dispute.decider(side)]
+        them = dispute.decider(other(side))
+        current = probe._standoff(situation)
+        elapsed = situation.day - current.day
+        values, war_now = probe._weigh(situation, current, elapsed, me.resolve)
+        stop = min(max(0.0, current.days_to_yield - elapsed), CONTEST_HORIZON)
+        chance, _days = current.view.outlook(elapsed, elapsed + stop, model.params.lapse_rate)
+        mine = side_terms(model, dispute, side, side, dispute.standoff_level, dispute.level[side])
+        belief = me.belief_about(them)
+        views = getattr(dispute, "war_views", None) or {}
+        war = views.get(side)
+        return Reasons(
+            values=values,
+            probabilities=choice_probabilities(values, model.params.precision),
+            war_now=war_now,
+            gives_way_now=elapsed >= current.days_to_yield,
+            days_to_yield=max(0.0, current.days_to_yield - elapsed),
+            chance_other_yields=chance,
+            belief_other_resolve=belief.alpha / (belief.alpha + belief.beta),
+            war_gain=float(mine.war_gain(me.resolve)),
+            war_share=None if war is None else float(war.share),
+            war_days=None if war is None else float(war.days),
+        )
 
     def _offer_value(self, situation: Situation, side: str, resolve: float) -> float:
         """A compromise at share o of the demand, over giving way now: the challenger gains

@@ -67,7 +67,8 @@ class State(mesa.Agent):
             if perception.observer == self.code:
                 self.beliefs[perception.subject] = ResolveBelief(perception.alpha, perception.beta)
         self.commitments: dict[str, int] = {}  # dispute id -> public hands-tying commitments
-        self.rule = rule_for(model.params)
+        # the rule the scenario or --rule names for this state, else decision_rule's built-in
+        self.rule = rule_for(model.params, model.crisis.rules, self.code)
 
     @property
     def capability(self) -> float:

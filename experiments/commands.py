@@ -6,6 +6,7 @@ import signal
 import sys
 from pathlib import Path
 
+from brink.experiments.run_commands import add_rule_argument
 from brink.options import number, output_path
 
 EXIT_PARTIAL = 1
@@ -51,6 +52,7 @@ def register(subparsers) -> None:
         help="base point from a params file (e.g. brink fit's params.yaml), under the "
         "scenario's own parameters and the experiment's factors",
     )
+    add_rule_argument(sweep)
     sweep.add_argument(
         "-q", "--quiet", action="store_true", help="print nothing but errors and failed runs"
     )
@@ -135,13 +137,16 @@ def sweep_command(args) -> int:
     from dataclasses import replace
 
     from brink.experiments.experiment import load_experiment
-    from brink.experiments.run_commands import read_params_option
+    from brink.experiments.run_commands import read_params_option, read_rule_option
     from brink.experiments.sweep import SweepAborted, run_sweep, staging_folder
 
     experiment = load_experiment(args.experiment).resized(args.samples, args.replications)
     params_file = read_params_option(args)
     if params_file is not None:
         experiment = replace(experiment, base=tuple(sorted(params_file.values.items())))
+    rules = read_rule_option(args, experiment.scenario)
+    if rules:
+        experiment = replace(experiment, rules=tuple(str(spec) for spec in rules))
     directory = args.out or Path("sweeps") / experiment.name
     make_runner(args.jobs, args.scheduler, args.local_cluster, check_only=True)
 

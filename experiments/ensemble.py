@@ -22,12 +22,13 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
 from tqdm import tqdm
 
-from brink.errors import BrinkRunError
+from brink.errors import BrinkInputError, BrinkRunError
 from brink.experiments.run_output import TABLE_COLUMNS, TableCollector, TableWriter, rows_to_table
 from brink.lifeline import die_with_parent
 from brink.scenarios.spec import Scenario
@@ -102,6 +103,20 @@ def run_chunk(chunk: list[tuple[int, int]]) -> dict[str, pa.Table]:
     return {name: rows_to_table(name, table_rows) for name, table_rows in rows.items()}
 
 
+def run_chunk_with(chunk: list[tuple[int, int]], context: tuple) -> dict[str, Any]:
+    """:func:`run_chunk` with the ensemble's ``(scenario, params, draws)`` sent along (a Dask
+    worker has no pool initializer; it imports any rule from outside by name, as a process-pool
+    worker does)."""
+    scenario, params, draws = context
+    _init_worker(scenario, params, None, draws)
+    try:
+        return run_chunk(chunk)
+    except BrinkInputError as error:
+        # A rule's mistake, not the worker's: sent back as a result and raised in the main
+        # process, so the Dask worker does not log it as a failed task with a traceback.
+        return {"error": error}
+
+
 def posterior_draw(draws: tuple[ModelParams, ...], seed: int) -> ModelParams:
     """The parameter draw a run uses under ``--posterior``: its seed modulo the number of draws.
 
@@ -118,9 +133,21 @@ def _chunks(seeds: list[int]) -> list[list[tuple[int, int]]]:
 
 
 def _results_in_order(
-    chunks, scenario, params, jobs: int, draws: tuple[ModelParams, ...] = ()
+    chunks, scenario, params, jobs: int, draws: tuple[ModelParams, ...] = (), runner=None
 ) -> Iterator[tuple[list, dict]]:
     """``(chunk, tables)`` in run order; at most ``2 × jobs`` chunks in flight (flat memory)."""
+    if runner is not None:  # a Dask cluster (brink.experiments.executors); it reruns lost tasks
+        from brink.experiments.executors import results_in_order
+
+        window = 2 * runner.workers
+        results = results_in_order(
+            runner, run_chunk_with, chunks, window, (scenario, params, draws)
+        )
+        for chunk, tables in zip(chunks, results, strict=True):
+            if isinstance(tables.get("error"), BrinkInputError):
+                raise tables["error"]
+            yield chunk, tables
+        return
     if jobs == 1:
         _init_worker(scenario, params, None, draws)
         for chunk in chunks:
@@ -207,6 +234,7 @@ def run_ensemble(
     fmt: str = "parquet",
     progress: bool = True,
     draws: tuple[ModelParams, ...] = (),
+    runner=None,
 ) -> EnsembleResult:
     """Run ``runs`` replications and stream their tables into ``directory`` (or keep them).
 
@@ -222,6 +250,8 @@ def run_ensemble(
         progress: show a progress bar on standard error.
         draws: parameter draws (``--posterior``); when given, each run uses the draw its seed
             picks (:func:`posterior_draw`) instead of ``params``.
+        runner: a Dask runner (:class:`~brink.experiments.executors.DaskRunner`) to run the
+            chunks on instead of ``jobs`` local processes; the tables are the same.
 
     Returns:
         EnsembleResult: the seeds, the small tables the summary needs and the files written.
@@ -237,7 +267,9 @@ def run_ensemble(
         total=runs, unit="run", desc="brink run", file=sys.stderr, disable=not progress, leave=False
     )
     try:
-        for chunk, tables in _results_in_order(_chunks(seeds), scenario, params, jobs, draws):
+        for chunk, tables in _results_in_order(
+            _chunks(seeds), scenario, params, jobs, draws, runner
+        ):
             for name, table in tables.items():
                 writers[name].write_table(table)
             kept["runs"].append(tables["runs"].to_pandas())

@@ -95,6 +95,7 @@ def simulate_ensemble(
     fmt: str = "parquet",
     progress: bool = False,
     draws: tuple[ModelParams, ...] = (),
+    runner=None,
 ) -> tuple[EnsembleResult, Summary]:
     """Run the ensemble and compute its summary: the one code path of ``brink run`` and
     :func:`run`.
@@ -116,6 +117,7 @@ def simulate_ensemble(
         fmt=fmt,
         progress=progress,
         draws=draws,
+        runner=runner,
     )
     summary = summarize(
         scenario,
@@ -147,6 +149,7 @@ def run_manifest(
     ``how`` is how it was asked for (``brink run``'s command line and argv, or the API call).
     """
     from brink.experiments import run_output as output
+    from brink.scenarios.rule_loader import rule_records
 
     path = Path(scenario.path) if scenario.path else None
     return {
@@ -159,6 +162,7 @@ def run_manifest(
         "scenario_file": str(path.resolve()) if path else None,
         "scenario_sha256": output.file_sha256(path) if path and path.is_file() else None,
         "parameters": params.as_dict(),
+        "rules": rule_records(params, scenario.rules),
         "params_file": None if params_file is None else _params_file_record(params_file),
         "posterior_draws": draws or None,
         "root_seed": root_seed,

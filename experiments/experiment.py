@@ -102,6 +102,8 @@ class Experiment:
     outcomes: tuple[OutcomeSpec, ...]
     #: Parameter values under the scenario's (``--params``): the sweep's base point.
     base: tuple[tuple[str, Any], ...] = ()
+    #: Rules of ``--rule`` over the scenario's (``[STATE=]MODULE:NAME``, file paths absolute).
+    rules: tuple[str, ...] = ()
 
     def resized(self, samples: int | None = None, replications: int | None = None) -> Experiment:
         """A copy with ``--samples`` and ``--replications`` applied (None keeps the file's)."""

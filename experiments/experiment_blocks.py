@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from brink.errors import BrinkInputError, Location, did_you_mean
-from brink.experiments.factors import FactorTarget, base_value, resolve_factor
+from brink.experiments.factors import RULES, FactorTarget, base_value, resolve_factor, rule_level
 from brink.experiments.outcomes import (
     AGGREGATES,
     OUTCOME_KINDS,
@@ -236,6 +236,8 @@ def _choice_factor(
     doc: LocatedDocument, body: dict, target: FactorTarget, path: tuple, role: str
 ) -> FactorSpec:
     """A categorical or yes/no factor: ``levels`` lists the choices it takes."""
+    if target.section == RULES:
+        return _rule_factor(doc, body, target, path, role)
     what = "yes/no" if target.kind == "boolean" else "categorical"
     allowed = ", ".join(str(choice).lower() for choice in target.choices)
     if set(body) != {"levels"}:
@@ -248,6 +250,27 @@ def _choice_factor(
     if len(set(levels)) != len(levels):
         raise doc.error("a level is given twice", *path, "levels")
     return FactorSpec(target.name, target, levels=tuple(levels), role=role)
+
+
+def _rule_factor(
+    doc: LocatedDocument, body: dict, target: FactorTarget, path: tuple, role: str
+) -> FactorSpec:
+    """A decision-rule factor: ``levels`` lists rules (a file's path read beside the experiment
+    file), each imported here so that a missing rule is an error before the sweep starts."""
+    from pathlib import Path
+
+    form = "a list of rules: screening, quantal, MODULE:NAME or path/to/file.py:NAME"
+    levels = body.get("levels")
+    if set(body) != {"levels"} or not isinstance(levels, list) or not levels:
+        raise doc.error(f"a rule factor takes levels: {form}", *path)
+    base = Path(doc.file).resolve().parent
+    checked = tuple(
+        rule_level(level, doc.where(*path, "levels", index), base)
+        for index, level in enumerate(levels)
+    )
+    if len(set(checked)) != len(checked):
+        raise doc.error("a level is given twice", *path, "levels")
+    return FactorSpec(target.name, target, levels=checked, role=role)
 
 
 def parse_outcomes(doc: LocatedDocument, value: Any, scenario: Scenario) -> tuple[OutcomeSpec, ...]:

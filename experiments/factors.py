@@ -22,6 +22,12 @@ Categorical and yes/no factors take a list of ``levels`` from a fixed set of cho
     alliances.NATO.members.ROU          true | false: the state is a member of the pact from
                                         the scenario's start, or not at all (a pact on or off)
 
+A decision rule is a categorical factor whose ``levels`` are rules, as ``--rule`` takes them
+(``brink rules`` lists the built-ins)::
+
+    rules.RUS                           screening | quantal | MODULE:NAME | path/to/file.py:NAME
+    rules.*                             the same, for every state
+
 Each factor's allowed range comes from the same declaration that checks scenario files and
 ``--set`` (docs/style.md, One place for each fact). An unknown name is an error with the nearest
 valid one. Values are applied to a copy: parameters through :meth:`ModelParams.with_overrides`,
@@ -33,11 +39,20 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 from brink.errors import BrinkInputError, Location, did_you_mean
 from brink.scenarios import keys
-from brink.scenarios.spec import ALLIANCE_KINDS, REGIMES, Membership, Scenario
+from brink.scenarios.rule_specs import with_rules
+from brink.scenarios.spec import (
+    ALLIANCE_KINDS,
+    EVERY_STATE,
+    REGIMES,
+    Membership,
+    RuleSpec,
+    Scenario,
+)
 from brink.sim.params import PARAMETERS, ModelParams
 
 #: Scenario quantities a factor may set: (section, attribute path) -> (spec field path, range).
@@ -104,12 +119,17 @@ class FactorTarget:
     @property
     def kind(self) -> str:
         """``number``, ``boolean`` (choices true and false) or ``category``."""
+        if self.section == RULES:
+            return "category"
         if self.choices is None:
             return "number"
         return "boolean" if set(self.choices) == {False, True} else "category"
 
     def check(self, value: Any, location: Location) -> None:
         """Raise a located error if ``value`` is outside the allowed range or choices."""
+        if self.section == RULES:
+            rule_level(value, location)
+            return
         if self.choices is not None:
             allowed = ", ".join(str(choice).lower() for choice in self.choices)
             if isinstance(value, bool) != (self.kind == "boolean") or value not in self.choices:
@@ -130,6 +150,45 @@ class FactorTarget:
             )
 
 
+#: The section of a decision-rule factor: ``rules.<CODE>`` or ``rules.*``.
+RULES = "rules"
+
+
+def rule_level(value: Any, location: Location, base: Path | None = None) -> str:
+    """A rule factor's level, checked and imported: its text, with a file's path made
+    absolute (against ``base``, the experiment file's folder) so worker processes find it."""
+    from brink.scenarios.rule_loader import resolve_rule
+    from brink.scenarios.rule_specs import parse_rule
+
+    if not isinstance(value, str):
+        raise BrinkInputError(f"{value!r} is not a rule (give MODULE:NAME or a name)", location)
+    spec = parse_rule(value, location, base)
+    if spec.state != EVERY_STATE:
+        raise BrinkInputError(
+            f"'{value}': a rule factor's level names no state (the factor's name does)",
+            location,
+        )
+    resolve_rule(spec, location)
+    return spec.reference
+
+
+def _rule_target(name: str, ident: str, scenario: Scenario) -> FactorTarget | None:
+    if ident != EVERY_STATE and ident not in scenario.states:
+        return None
+    return FactorTarget(
+        name=name,
+        section=RULES,
+        ident=ident,
+        fields=(RULES,),
+        low=0.0,
+        high=0.0,
+        open_low=False,
+        integer=True,
+        unit="rule",
+        choices=(),
+    )
+
+
 def _deploy_events(scenario: Scenario) -> list[str]:
     """Ids of the deployments the timeline makes (``deploy`` entries with an ``id``)."""
     return [event.ref for event in scenario.events if event.kind == "deploy" and event.ref]
@@ -147,6 +206,7 @@ def _ids(scenario: Scenario, section: str) -> list[str]:
 def factor_names(scenario: Scenario) -> list[str]:
     """Every valid factor name for ``scenario`` (for suggestions and documentation)."""
     names = [f"parameters.{name}" for name in PARAMETERS]
+    names += [f"{RULES}.{code}" for code in (EVERY_STATE, *scenario.states)]
     for section, attribute in [*_SCENARIO_QUANTITIES, *_SCENARIO_CHOICES]:
         if attribute == "members":
             names.extend(
@@ -182,6 +242,10 @@ def resolve_factor(name: str, scenario: Scenario, location: Location) -> FactorT
                 integer=spec.integer,
                 unit=spec.unit,
             )
+    elif section == RULES:
+        target = _rule_target(name, rest, scenario)
+        if target is not None:
+            return target
     else:
         ident, _, attribute = rest.partition(".")
         quantity = _SCENARIO_QUANTITIES.get((section, attribute))
@@ -232,6 +296,12 @@ def base_value(target: FactorTarget, scenario: Scenario) -> float | None:
     params = scenario_params(scenario)
     if target.section == "parameters":
         return getattr(params, target.fields[0])
+    if target.section == RULES:
+        from brink.scenarios.rule_loader import BY_NUMBER
+        from brink.scenarios.rule_specs import rule_for_state
+
+        spec = rule_for_state(scenario.rules, target.ident)
+        return spec.reference if spec else BY_NUMBER[params.decision_rule]
     if target.section == "states":
         holder = scenario.states[target.ident]
     elif target.section == "alliances":
@@ -287,12 +357,16 @@ def apply_factors(
     alliances = dict(scenario.alliances)
     lists: dict[str, list[Any]] = {}
     touched_resolve: set[str] = set()
+    rules: list[RuleSpec] = []
     for name, raw in values.items():
         target = targets[name]
         value = _coerce(target, raw)
         location = Location(key=name)
         target.check(value, location)
-        if target.section == "parameters":
+        if target.section == RULES:
+            module, colon, rule = value.rpartition(":")
+            rules.append(RuleSpec(target.ident, module if colon else None, rule))
+        elif target.section == "parameters":
             overrides[target.fields[0]] = value
         elif target.section == "states":
             state = states[target.ident]
@@ -325,7 +399,7 @@ def apply_factors(
     for code in sorted(touched_resolve):
         _check_resolve(code, states[code].resolve)
     changed = replace(
-        scenario,
+        with_rules(scenario, tuple(rules)),
         states=states,
         alliances=alliances,
         **{section: tuple(items) for section, items in lists.items()},

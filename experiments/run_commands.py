@@ -54,6 +54,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="override a model parameter, e.g. --set spiral_hazard=0.05 (repeatable)",
     )
     add_params_arguments(parser, posterior=True)
+    add_rule_argument(parser)
     parser.add_argument(
         "--out",
         type=output_path,
@@ -62,6 +63,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="output directory (default out/NAME-TIME)",
     )
     parser.add_argument("--jobs", default="1", metavar="J", help="worker processes (default 1)")
+    parser.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="run on a Dask scheduler, tcp://HOST:PORT (brink[cluster]); same tables as --jobs",
+    )
+    parser.add_argument(
+        "--local-cluster",
+        type=int,
+        default=None,
+        metavar="N",
+        help="run on a Dask LocalCluster of N workers started on 127.0.0.1 (brink[cluster])",
+    )
     parser.add_argument(
         "--format", dest="fmt", default="parquet", metavar="FMT", help="parquet (default) or csv"
     )
@@ -108,6 +122,46 @@ def add_params_arguments(parser: argparse.ArgumentParser, *, posterior: bool = F
             help="draw each run's parameters from the params file's posterior sample, so the "
             "reported intervals include parameter uncertainty",
         )
+
+
+def add_rule_argument(parser: argparse.ArgumentParser) -> None:
+    """``--rule [STATE=]MODULE:NAME`` (repeatable): a decision rule from outside."""
+    parser.add_argument(
+        "--rule",
+        dest="rules",
+        action="append",
+        default=[],
+        metavar="[STATE=]MODULE:NAME",
+        help="decide by this rule: for STATE, or for every state without it; MODULE is a dotted "
+        "module or a .py file, or give a built-in or entry-point NAME alone (brink rules lists "
+        "them); overrides the scenario's rules: (repeatable)",
+    )
+
+
+def read_rule_option(args: argparse.Namespace, scenario: Scenario | None = None):
+    """The rules of ``--rule``, checked (the form; the states against ``scenario`` when given;
+    each one imported once here, so a missing rule is one located error before any run)."""
+    from brink.scenarios.rule_loader import resolve_rule
+    from brink.scenarios.rule_specs import check_states, parse_rules
+
+    where = Location(file=COMMAND_LINE, key="--rule")
+    given = parse_rules(getattr(args, "rules", None) or ())
+    if scenario is not None:
+        check_states(given, scenario, where)
+    for spec in given:
+        resolve_rule(spec, where)
+    return given
+
+
+def scenario_with_rules(scenario: Scenario, given: tuple) -> Scenario:
+    """``scenario`` with ``--rule``'s rules over its own, every one of them importable (a rule
+    the scenario file names is reported at its ``rules:`` key)."""
+    from brink.scenarios.rule_loader import resolve_rule
+    from brink.scenarios.rule_specs import with_rules
+
+    for spec in scenario.rules:
+        resolve_rule(spec, Location(file=scenario.path, key=f"rules.{spec.state}"))
+    return with_rules(scenario, given)
 
 
 def read_params_option(args: argparse.Namespace):
@@ -160,11 +214,17 @@ def reproducing_command(args: argparse.Namespace, root: int, directory: Path) ->
         words += ["--horizon", str(args.horizon)]
     for assignment in args.assignments:
         words += ["--set", assignment]
+    for rule in args.rules:
+        words += ["--rule", rule]
     if args.params_file is not None:
         words += ["--params", str(args.params_file)]
     if args.posterior:
         words.append("--posterior")
     words += ["--out", str(directory), "--jobs", str(args.jobs), "--format", str(args.fmt)]
+    if args.scheduler is not None:
+        words += ["--scheduler", args.scheduler]
+    if args.local_cluster is not None:
+        words += ["--local-cluster", str(args.local_cluster)]
     return shlex.join(words)
 
 
@@ -178,6 +238,11 @@ def run_command(args: argparse.Namespace) -> int:
     runs = whole_number(args.runs, "--runs", 1, 10_000_000)
     jobs = whole_number(args.jobs, "--jobs", 1, 512)
     seed = None if args.seed is None else whole_number(args.seed, "--seed", 0, 2**128 - 1)
+    on_cluster = args.scheduler is not None or args.local_cluster is not None
+    if on_cluster:
+        from brink.experiments.executors import make_runner
+
+        make_runner(None, args.scheduler, args.local_cluster, check_only=True)
     fmt = str(args.fmt).lower()
     if fmt not in run_output.FORMATS:
         raise BrinkInputError(
@@ -188,6 +253,7 @@ def run_command(args: argparse.Namespace) -> int:
 
     path = resolve_scenario_path(args.scenario)
     scenario = load_scenario(path)
+    scenario = scenario_with_rules(scenario, read_rule_option(args, scenario))
     params_file = read_params_option(args)
     params = resolve_parameters(scenario, args.assignments, args.horizon, params_file)
     draws = ()
@@ -215,11 +281,14 @@ def run_command(args: argparse.Namespace) -> int:
         how=how,
     )
     manifest.update(format=fmt, started=started, finished=None, seeds=spawn_seeds(root, runs))
+    cluster = (args.scheduler, args.local_cluster) if on_cluster else None
     # The run is built in a temporary sibling folder and renamed into place when complete, so
     # an interrupted run (or --force over a finished one) leaves the old run whole, or nothing.
     progress = args.progress and not args.quiet
     with staged_folder(directory, kind="run", again=args.force) as staging:
-        text, record = _write_run(scenario, params, manifest, staging, progress, clock, draws)
+        text, record = _write_run(
+            scenario, params, manifest, staging, progress, clock, draws, cluster
+        )
     if args.quiet:
         return 0
     if args.json:
@@ -239,11 +308,27 @@ def _write_run(
     progress: bool,
     clock: float,
     draws: tuple[ModelParams, ...] = (),
+    cluster: tuple[str | None, int | None] | None = None,
 ) -> tuple[str, dict[str, Any]]:
     """Run the ensemble into ``directory``; write its tables, summary, figures and manifest.
+    ``cluster`` is ``(scheduler, local workers)`` to run on Dask instead of ``jobs`` processes.
 
     Returns the summary's text and its JSON record.
     """
+    from contextlib import nullcontext
+
+    runner = None
+    if cluster is not None:
+        from brink.experiments.executors import make_runner
+
+        runner = make_runner(None, *cluster)
+        manifest["executor"] = runner.description
+    with runner or nullcontext():  # a Dask runner closes its cluster on the way out
+        return _write_run_on(scenario, params, manifest, directory, progress, clock, draws, runner)
+
+
+def _write_run_on(scenario, params, manifest, directory, progress, clock, draws, runner):
+    """The body of :func:`_write_run`, on ``runner`` (None: ``jobs`` local processes)."""
     from brink.experiments import run_output
     from brink.experiments.ensemble_run import simulate_ensemble, summary_record
     from brink.viz.figures import write_figures
@@ -260,6 +345,7 @@ def _write_run(
         fmt=manifest["format"],
         progress=progress,
         draws=draws,
+        runner=runner,
     )
     text = summary.markdown()
     run_output.write_text_atomic(directory / run_output.SUMMARY, text)

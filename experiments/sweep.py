@@ -72,7 +72,12 @@ IDENTITY_KEYS = (
     "points",
     "horizon",
     "base_parameters",
+    "rules",
 )
+
+
+#: What an identity key was before a sweep's manifest recorded it (older sweeps).
+_OLDER = {"base_parameters": lambda identity: {}, "rules": lambda identity: identity["rules"]}
 
 
 class SweepAborted(RuntimeError):
@@ -121,7 +126,31 @@ def _identity(experiment: Experiment, design: Design) -> dict[str, Any]:
         "points": len(design),
         "horizon": experiment.horizon,
         "base_parameters": dict(experiment.base),
+        "rules": _rule_records(experiment),
     }
+
+
+def _rule_levels(factor) -> dict[str, Any]:
+    """A rule factor's levels as a manifest records rules (module, name, version or SHA-256)."""
+    from brink.experiments.factors import RULES
+    from brink.scenarios.rule_loader import resolve_rule
+    from brink.scenarios.rule_specs import parse_rule
+
+    if factor.target.section != RULES:
+        return {}
+    where = Location(key=factor.name)
+    specs = [parse_rule(level, where, state=factor.target.ident) for level in factor.levels]
+    return {"rules": [resolve_rule(spec, where).record() for spec in specs]}
+
+
+def _rule_records(experiment: Experiment) -> list[dict[str, Any]]:
+    """What the manifest records of the rules the sweep's runs use outside its factors."""
+    from brink.experiments.worker import base_parameters, sweep_scenario
+    from brink.scenarios.rule_loader import rule_records
+
+    scenario = sweep_scenario(experiment.scenario, experiment.rules)
+    params = base_parameters(scenario, experiment.horizon, experiment.base)
+    return rule_records(params, scenario.rules)
 
 
 def staging_folder(directory: Path | str) -> Path:
@@ -161,11 +190,12 @@ def _prepare_directory(
     if not staging.exists() and not finished:
         raise nothing_to_resume(directory, "manifest.json", "sweep")
     old = read_manifest(staging if staging.exists() else directory)
-    # Sweeps written before --params existed have no base parameters: the defaults, {}.
+    # Sweeps written before --params existed have no base parameters: the defaults, {}; those
+    # written before --rule existed used the default rules.
     differs = [
         key
         for key in IDENTITY_KEYS
-        if old.get(key, {} if key == "base_parameters" else None) != identity[key]
+        if old.get(key, _OLDER.get(key, lambda identity: None)(identity)) != identity[key]
     ]
     if differs:
         raise BrinkInputError(
@@ -324,6 +354,7 @@ def _sweep(
                 "unit": f.target.unit,
                 "role": f.role,
                 "kind": f.kind,
+                **_rule_levels(f),
             }
             for f in experiment.factors
         ],
@@ -352,6 +383,7 @@ def _sweep(
         outcomes=experiment.outcomes,
         factor_choices=design.choices,
         base=experiment.base,
+        rules=experiment.rules,
     )
     done = shards.completed(directory)
     failed = sum(done.values())

@@ -40,6 +40,7 @@ class SweepContext:
     outcomes: tuple[OutcomeSpec, ...]
     factor_choices: tuple[tuple[Any, ...] | None, ...] = ()  # per factor (None: a number)
     base: tuple[tuple[str, Any], ...] = ()  # --params values under the scenario's
+    rules: tuple[str, ...] = ()  # --rule's rules over the scenario's, imported by name here
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,13 @@ def base_parameters(scenario, horizon: int | None, base: tuple = ()) -> ModelPar
     )
 
 
+def sweep_scenario(scenario, rules: tuple[str, ...]):
+    """The scenario of a sweep's runs: its own rules under the sweep's ``--rule``."""
+    from brink.scenarios.rule_specs import parse_rules, with_rules
+
+    return with_rules(scenario, parse_rules(rules))
+
+
 def _prepare(context: SweepContext) -> _Prepared:
     prepared = _PREPARED.get(context)
     if prepared is None:
@@ -109,7 +117,7 @@ def _prepare(context: SweepContext) -> _Prepared:
                 f"{context.scenario_path} changed since the sweep started; "
                 "start a new sweep to use the new file"
             )
-        scenario = load_scenario(context.scenario_path)
+        scenario = sweep_scenario(load_scenario(context.scenario_path), context.rules)
         targets = {
             name: resolve_factor(name, scenario, Location(key=name))
             for name in context.factor_names

@@ -103,7 +103,26 @@ class ScenarioBuilder(SectionBuilder):
             horizon=doc.get("horizon"),
             path=self.reader.file,
             history=history_spec(self.doc["history"], self.fail) if "history" in doc else None,
+            rules=self.rules(states),
         )
+
+    def rules(self, states: Mapping[str, spec.StateSpec]) -> tuple[spec.RuleSpec, ...]:
+        """The ``rules:`` block: a file path is read beside the scenario file."""
+        from pathlib import Path
+
+        from brink.scenarios.rule_specs import parse_rule
+
+        base = Path(self.reader.file).resolve().parent if self.reader.file else None
+        result = []
+        for code, text in self.doc.get("rules", {}).items():
+            path = join_key("rules", code)
+            if code != spec.EVERY_STATE and code not in states:
+                raise self.fail(
+                    f"'{code}' is not a state of this scenario{did_you_mean(code, states)}",
+                    path,
+                )
+            result.append(parse_rule(text, self.reader.where(path), base, state=code))
+        return tuple(result)
 
     # -- timeline --
 

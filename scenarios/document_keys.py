@@ -52,6 +52,12 @@ from brink.scenarios.keys import (
 from brink.sim.params import PARAMETERS
 from brink.sim.record import RUN_OUTCOMES
 
+#: A ``rules:`` key: a state code, or ``"*"`` for every state.
+RULE_STATE = Text(pattern=r"^([A-Z]{3}|\*)$", hint='a state code, or "*" for every state')
+RULE_NAME = Text(
+    pattern=r"^\S+$", hint="a rule: MODULE:NAME, path/to/file.py:NAME, or a built-in name"
+)
+
 # -- timeline --------------------------------------------------------------------------------
 
 TEXT_KEY = Key("text", Text(), "what was said or done, for the log")
@@ -317,6 +323,13 @@ SCENARIO = Record(
         ),
         Key("timeline", ListOf(TIMELINE_ENTRY), "what happens on which day"),
         Key("arms_races", ListOf(ARMS_RACE), "Richardson arms races"),
+        Key(
+            "rules",
+            Table(RULE_STATE, RULE_NAME),
+            'decision rules by state code (`"*"`: every state), each `MODULE:NAME` (a dotted '
+            "module or a `.py` file beside this one) or a built-in or entry-point name; "
+            "`brink rules` lists them, `--rule` overrides them",
+        ),
         Key(
             "history", HISTORY, "what really happened (casebook scenarios; never read by the model)"
         ),

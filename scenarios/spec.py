@@ -251,6 +251,32 @@ class History:
     disputes: dict[str, DisputeHistory]
 
 
+#: The state key of a rule every state uses (``--rule MODULE:NAME``, ``rules: {"*": ...}``).
+EVERY_STATE = "*"
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    """Which decision rule a state uses: a built-in or entry-point name (``module`` None), or
+    ``NAME`` in ``module`` (a dotted module, or an absolute path to a ``.py`` file).
+
+    Plain strings, so a spec travels to worker processes and Dask workers, which import the rule
+    by name (:func:`brink.scenarios.rule_loader.resolve_rule`).
+    """
+
+    state: str  # a state code, or EVERY_STATE
+    module: str | None
+    name: str
+
+    @property
+    def reference(self) -> str:
+        """``MODULE:NAME``, or ``NAME`` for a built-in or entry point."""
+        return self.name if self.module is None else f"{self.module}:{self.name}"
+
+    def __str__(self) -> str:
+        return self.reference if self.state == EVERY_STATE else f"{self.state}={self.reference}"
+
+
 @dataclass(frozen=True)
 class Scenario:
     name: str
@@ -273,3 +299,4 @@ class Scenario:
     horizon: int | None = None  # None: the model parameter's default
     path: str | None = None  # file it was read from
     history: History | None = None  # what happened (casebook scoring only; never read by sim/)
+    rules: tuple[RuleSpec, ...] = ()  # decision rules by state; none: the decision_rule's

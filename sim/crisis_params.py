@@ -148,6 +148,15 @@ class CrisisParameters:
         "what giving way costs in reputation, growing with the dyad's earlier disputes (a rivalry)",
         group="standoff",
     )
+    rivalry_salience: float = _p(
+        0.0,
+        0.0,
+        2.0,
+        "per log(1 + earlier disputes)",
+        "how much more an issue weighs to both sides for each log unit of the dyad's earlier "
+        "disputes over it (Hensel 2001: issues fought over before are more salient)",
+        group="standoff",
+    )
     concession_cost: float = _p(
         0.2,
         0.0,

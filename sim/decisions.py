@@ -15,14 +15,15 @@ them: the states are made by a factory that ``brink.agents`` registers here when
 from __future__ import annotations
 
 import importlib
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
 
-from brink.errors import BrinkInputError
-from brink.sim.dispute import CHALLENGER, WAR, Dispute
+from brink.errors import BrinkInputError, Location
+from brink.sim.dispute import CHALLENGER, WAR, Dispute, other
 
 #: "hold": keep one's course with no new decision today (nothing is logged). "press" (the
 #: challenger) and "resist" (the target) are a reviewed decision to stand firm, which is logged
@@ -47,6 +48,21 @@ class Situation:
     @property
     def day(self) -> int:
         return self.model.steps_done
+
+    @property
+    def actor(self) -> str:
+        """The code of the state that decides (the side's leader)."""
+        return self.dispute.decider(self.side)
+
+    @property
+    def opponent(self) -> str:
+        """The code of the state that decides for the other side."""
+        return self.dispute.decider(other(self.side))
+
+    @property
+    def state(self) -> Any:
+        """The deciding state's agent (its resolve, beliefs, risk tolerance): read only."""
+        return self.model.states[self.actor]
 
     @property
     def reviews(self) -> bool:
@@ -79,17 +95,62 @@ def open_options(dispute: Dispute, side: str) -> tuple[str, ...]:
     return (HOLD, *(option for option in listed if not closed.get(option, False)))
 
 
+def rule_name(rule: object) -> str:
+    """What an error calls a rule: its ``name``, else its class's name."""
+    return str(getattr(rule, "name", type(rule).__name__))
+
+
 def checked_choice(rule: DecisionRule, situation: Situation, choice: object) -> str:
     """The rule's choice if it is one of the open options; a located error naming the rule
     otherwise."""
     if isinstance(choice, str) and choice in situation.options:
         return choice
-    name = getattr(rule, "name", type(rule).__name__)
     raise BrinkInputError(
-        f"decision rule '{name}' returned {choice!r} for {situation.side} in dispute "
-        f"'{situation.dispute.id}' on day {situation.day}; the options open were "
-        f"{', '.join(situation.options)}"
+        f"decision rule '{rule_name(rule)}' returned {choice!r} for {situation.actor} as "
+        f"{situation.side} in dispute '{situation.dispute.id}' on day {situation.day}; the "
+        f"options open were {', '.join(situation.options)}",
+        _rule_location(rule),
     )
+
+
+def ask(rule: DecisionRule, situation: Situation) -> str:
+    """The rule's checked choice for ``situation``. A rule that raises is a located error that
+    names the rule and the line of its code that raised (a rule from outside is the user's
+    code, so its failure is reported like a mistake in an input file, not as a traceback)."""
+    try:
+        choice = rule.choose(situation)
+    except BrinkInputError:
+        raise
+    except Exception as error:
+        frames = traceback.extract_tb(error.__traceback__)
+        last = frames[-1] if frames else None
+        where = (
+            Location(file=last.filename, line=last.lineno, key=f"{type(rule).__name__}.choose")
+            if last is not None
+            else _rule_location(rule)
+        )
+        raise BrinkInputError(
+            f"decision rule '{rule_name(rule)}' raised {type(error).__name__}: {error} (deciding "
+            f"for {situation.actor} as {situation.side} in dispute '{situation.dispute.id}' on "
+            f"day {situation.day})",
+            where,
+        ) from None
+    return checked_choice(rule, situation, choice)
+
+
+def _rule_location(rule: object) -> Location:
+    """The file and line where the rule's ``choose`` is defined, when Python knows them."""
+    import inspect
+
+    try:
+        method = type(rule).choose
+        return Location(
+            file=inspect.getsourcefile(method),
+            line=inspect.getsourcelines(method)[1],
+            key=f"{type(rule).__name__}.choose",
+        )
+    except (AttributeError, OSError, TypeError):
+        return Location(key=f"{type(rule).__name__}.choose")
 
 
 # ---------------------------------------------------------------------- the states' agents

@@ -49,6 +49,7 @@ class Dispute:
     review_due: set[str] = field(default_factory=lambda: {CHALLENGER, TARGET})
     target_territory: tuple[str, ...] = ()  # the target state, or every member of the alliance
     displayed_since: dict[str, int] = field(default_factory=dict)  # side -> step of level ≥ 3
+    salience: float = 1.0  # how much more the issue weighs for having been fought over before
 
     @property
     def id(self) -> str:
@@ -77,7 +78,8 @@ class Dispute:
         return self.challenger if side == CHALLENGER else self.target_leader
 
     def stakes(self, side: str) -> float:
-        return self.spec.stakes_challenger if side == CHALLENGER else self.spec.stakes_target
+        stakes = self.spec.stakes_challenger if side == CHALLENGER else self.spec.stakes_target
+        return stakes * self.salience
 
     def set_level(self, side: str, level: int, step: int | None = None) -> None:
         self.level[side] = level

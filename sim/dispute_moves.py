@@ -15,7 +15,7 @@ from scipy.special import betainc
 
 from brink.sim.bargaining import optimal_demand
 from brink.sim.coalitions import join_probabilities
-from brink.sim.decisions import ESCALATIONS, HOLD, YIELDS, Situation, checked_choice, open_options
+from brink.sim.decisions import ESCALATIONS, HOLD, YIELDS, Situation, ask, open_options
 from brink.sim.dispute import CHALLENGER, TARGET, WAR, Dispute, other
 from brink.sim.maths import chance_per_step
 from brink.sim.standoff import (
@@ -70,7 +70,7 @@ class DisputeMoves:
         for side in (CHALLENGER, TARGET):
             rule = self.states[dispute.decider(side)].rule
             situation = Situation(self, dispute, side, open_options(dispute, side), self.rng)
-            choices[side] = checked_choice(rule, situation, rule.choose(situation))
+            choices[side] = ask(rule, situation)
         dispute.review_due = set()
         levels_before = dict(dispute.level)
         highest_before = dict(dispute.max_level)

@@ -25,6 +25,7 @@ returns its :class:`RunRecord`.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -144,6 +145,17 @@ class CrisisModel(ScheduledEvents, DisputeMoves, RecordKeeping, mesa.Model):
             else:
                 self._schedule(event.day, self._fire, event)
         self.running = self._has_business()
+
+    def __deepcopy__(self, memo: dict) -> CrisisModel:
+        """An independent copy of the run as it stands, its generator's state included: stepped
+        on, it goes exactly where this run would (``tests/test_model_copy.py``). The "what if"
+        of ``brink view --play`` runs continuations from such copies."""
+        clone = object.__new__(type(self))
+        memo[id(self)] = clone
+        for name, value in self.__dict__.items():
+            clone.__dict__[name] = copy.deepcopy(value, memo)
+        clone._rebind_scheduled()
+        return clone
 
     # ------------------------------------------------------------------ geometry and lookups
     def distance(self, a: str, b: str) -> float:

@@ -9,6 +9,8 @@ inherits them; they read and change the model's state through ``self``.
 
 from __future__ import annotations
 
+import math
+import weakref
 from dataclasses import dataclass
 
 from brink.scenarios.spec import DemandSpec, DeploymentSpec, Event, SanctionSpec
@@ -37,13 +39,36 @@ class ScheduledEvents:
         # docs/model.md §2: events fire at the start of their step, before states decide. Step n
         # runs at Mesa time n, so the event is placed half a step earlier.
         # Mesa holds only a weak reference to the callback, so the model keeps it alive.
+        self.schedule_event(
+            self._scheduled_callback(day, function.__name__, argument), at=day - 0.5
+        )
+
+    def _scheduled_callback(self, day: int, name: str, argument):
+        """The callback that fires method ``name`` with ``argument`` at the start of ``day``,
+        kept alive by the model; it carries what it does (``scheduled``) so that a copy of the
+        model can make its own (:meth:`_rebind_scheduled`)."""
+        function = getattr(self, name)
+
         def callback():
             self._event_step = day  # what it logs belongs to the step it opens
             function(argument)
             self._event_step = None
 
+        callback.scheduled = (day, name, argument)
         self._callbacks.append(callback)
-        self.schedule_event(callback, at=day - 0.5)
+        return callback
+
+    def _rebind_scheduled(self) -> None:
+        """After a deep copy: point the copy's pending timeline at the copy's own callbacks.
+
+        Mesa's events hold weak references, which ``copy.deepcopy`` shares rather than copies,
+        so without this a copy's timeline would fire on the model it was copied from."""
+        self._callbacks = []
+        for event in self._event_list._events:
+            function = event.fn() if event.fn is not None else None
+            scheduled = getattr(function, "scheduled", None)
+            if scheduled is not None:
+                event.fn = weakref.ref(self._scheduled_callback(*scheduled))
 
     def _add_deployment(self, spec: DeploymentSpec, log: bool = True) -> None:
         self.deployments.append(Deployment(spec.id, spec.owner, spec.host, spec.troops, spec.near))
@@ -127,6 +152,7 @@ class ScheduledEvents:
             start_step=self._event_step if self._event_step is not None else self.steps_done,
             demand=spec.size,
             target_territory=territory,
+            salience=1.0 + self.params.rivalry_salience * math.log1p(spec.rivalry),
         )
         for side in (CHALLENGER, TARGET):
             dispute.set_level(side, spec.initial_level)

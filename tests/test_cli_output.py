@@ -180,7 +180,7 @@ def completions(line: str) -> list[str]:
 
 
 def test_the_shell_completes_commands_and_flags():
-    assert completions("brink ru") == ["run"]
+    assert completions("brink ru") == ["rules", "run"]
     assert completions("brink classic b") == ["bdm"]
     assert completions("brink run --se") == ["--seed", "--set"]
     assert "--format" in completions("brink validate --")

@@ -63,6 +63,8 @@ ENV_SCENARIO = "BRINK_VIEW_SCENARIO"
 ENV_RUN_DIR = "BRINK_VIEW_RUN"
 ENV_PARAMS = "BRINK_VIEW_PARAMS"  # a params file (brink view --params) under the scenario's
 ENV_ENSEMBLE = "BRINK_VIEW_ENSEMBLE"
+ENV_RULES = "BRINK_VIEW_RULES"  # brink view --rule: one rule a line, over the scenario's own
+ENV_PLAY = "BRINK_VIEW_PLAY"  # states people play (brink view --play; viz/play_page.py)
 DEFAULT_SCENARIO = "black_sea_2022"
 DEFAULT_ENSEMBLE = 40
 #: The run the view opens on. Most runs of the founding scenario end within days (Russia backs
@@ -129,10 +131,19 @@ def view_base():
     return base_params(load_params_file(path) if path else None)
 
 
+def view_rules(scenario):
+    """``scenario`` with the rules of ``brink view --rule`` over its own (a rule for a state
+    applies to the scenarios where that state is, when another is picked in the page)."""
+    from brink.scenarios.rule_specs import parse_rules, with_rules
+
+    given = parse_rules(os.environ.get(ENV_RULES, "").splitlines(), file=ENV_RULES)
+    return with_rules(scenario, given, cases=True)
+
+
 def start_live(name: str, chosen: dict[str, Any], root_seed: int) -> None:
     """Build a fresh model of scenario ``name`` with the slider values ``chosen``."""
     try:
-        scenario = load_scenario(name)
+        scenario = view_rules(load_scenario(name))
         params = scenario_params(scenario, chosen, base=view_base())
     except BrinkInputError as problem:
         error.set(str(problem))
@@ -394,8 +405,14 @@ def SeedInput():
 @solara.component
 def LiveBody(run: LiveRun):
     """The map, the log and the panels of a live run; the only part that reads ``tick``."""
-    key = (id(run), tick.value)
-    tables = solara.use_memo(run.tables, [key])
+    LiveBodyOf(run, (id(run), tick.value), None, lambda: Controls(run), _changes(run))
+
+
+@solara.component
+def LiveBodyOf(run: LiveRun, key: Any, shown=None, toolbar=None, note: str = ""):
+    """The map, the log and the panels of ``run`` (a live run or a played game), redrawn when
+    ``key`` changes; ``shown`` filters the tables first (a seat of a game sees its own beliefs)."""
+    tables = solara.use_memo(lambda: (shown or (lambda rows: rows))(run.tables()), [key])
     runs = _ensemble_size()
 
     def estimate():
@@ -418,10 +435,26 @@ def LiveBody(run: LiveRun):
         shares,
         runs,
         run.params.horizon,
-        _changes(run),
+        note,
         dispute,
-        toolbar=lambda: Controls(run),
+        toolbar=toolbar,
     )
+
+
+@solara.component
+def PlayAs(run: LiveRun):
+    """The "play as" choice: a game of this run's scenario, parameters and seed, with a person
+    in the chosen state's seat (viz/play_page.py); the page moves to its address."""
+    router = solara.use_router()
+
+    def play_as(code: str) -> None:
+        from brink.viz.play import open_game
+
+        if code in run.scenario.states:
+            game = open_game(run.scenario, run.params, run.seed, (code,))
+            router.push(f"{router.root_path}/?game={game.id}&seat={code}")
+
+    solara.Select("Play as", values=sorted(run.scenario.states), value=None, on_value=play_as)
 
 
 @solara.component
@@ -445,6 +478,7 @@ def LivePage():
                 solara.Text(run.scenario.description[:300], style={"font-size": "12px"})
             with solara.Card("Run"):
                 SeedInput()
+                PlayAs(run)
             with solara.Card("Parameters"):
                 ParameterSliders(run.params, overrides.value, choose_parameter)
         with solara.Div(classes=["brink-content"]):
@@ -620,6 +654,7 @@ def ReplayPage(recorded: Recorded):
 @solara.component
 def Page():
     run_dir = os.environ.get(ENV_RUN_DIR)
+    search = solara.use_router().search or ""
     recorded = solara.use_memo(lambda: Recorded.read(run_dir) if run_dir else None, [run_dir])
     scenario = recorded.scenario if recorded else (live.value.scenario if live.value else None)
     title = f"Brink — {display_name(scenario)}" if scenario else "Brink"
@@ -629,5 +664,9 @@ def Page():
     solara.Style(PAGE_CSS)
     if recorded is not None:
         ReplayPage(recorded)
+    elif os.environ.get(ENV_PLAY) or "game=" in search:
+        from brink.viz.play_page import PlayPage
+
+        PlayPage()
     else:
         LivePage()

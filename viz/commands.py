@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from brink.errors import BrinkInputError, Location
+from brink.experiments.run_commands import add_rule_argument, read_rule_option
 from brink.extras import require
 from brink.lifeline import terminate_group
 from brink.options import number, output_path
@@ -49,6 +50,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         dest="params_file",
         metavar="FILE",
         help="run the live model with a params file's values (e.g. brink fit's params.yaml)",
+    )
+    add_rule_argument(view)
+    view.add_argument(
+        "--play",
+        metavar="STATE",
+        help=(
+            "play STATE yourself (a state code, e.g. RUS): the page stops at its decisions; "
+            "finished games are written under ./brink-games"
+        ),
     )
     view.add_argument("--host", default="127.0.0.1", help="address to serve on (127.0.0.1)")
     view.add_argument(
@@ -90,7 +100,13 @@ def view_environment(args: argparse.Namespace) -> dict[str, str]:
     check_address(args.host, args.port)
     from brink.viz import app
 
-    environment = {app.ENV_SCENARIO: "", app.ENV_RUN_DIR: "", app.ENV_PARAMS: ""}
+    environment = {
+        app.ENV_SCENARIO: "",
+        app.ENV_RUN_DIR: "",
+        app.ENV_PARAMS: "",
+        app.ENV_RULES: "",
+        app.ENV_PLAY: "",
+    }
     if getattr(args, "params_file", None):
         from brink.scenarios.params_file import load_params_file
 
@@ -101,6 +117,18 @@ def view_environment(args: argparse.Namespace) -> dict[str, str]:
             "give a SCENARIO or --run DIR, not both (a replay reads its scenario from the run)",
             Location(file="command line", key="--run"),
         )
+    if args.run_dir and getattr(args, "rules", None):
+        raise BrinkInputError(
+            "a replay shows the runs as recorded, with the rules they were run with; give "
+            "--rule with a SCENARIO",
+            Location(file="command line", key="--rule"),
+        )
+    play = getattr(args, "play", None)
+    if args.run_dir and play:
+        raise BrinkInputError(
+            "--play runs a live game; a recorded run (--run) cannot be played",
+            Location(file="command line", key="--play"),
+        )
     if args.run_dir:
         replay(args.run_dir)  # every table and the scenario checked before serving
         environment[app.ENV_RUN_DIR] = str(Path(args.run_dir).resolve())
@@ -109,9 +137,29 @@ def view_environment(args: argparse.Namespace) -> dict[str, str]:
 
         name = args.scenario or app.DEFAULT_SCENARIO
         path = resolve_scenario_path(name)
-        load_scenario(path)  # a located error now, not a blank page later
+        scenario = load_scenario(path)  # a located error now, not a blank page later
+        rules = read_rule_option(args, scenario)
+        environment[app.ENV_RULES] = "\n".join(str(rule) for rule in rules)
         environment[app.ENV_SCENARIO] = str(path.resolve()) if Path(name).is_file() else name
+        if play:
+            environment.update(play_environment(play, scenario))
     return environment
+
+
+def play_environment(state: str, scenario) -> dict[str, str]:
+    """What tells the page that a person plays ``state`` (a located error for a state the
+    scenario does not have), and where finished games are written (``./brink-games``)."""
+    from brink.viz.app import ENV_PLAY
+    from brink.viz.play_page import ENV_GAMES
+
+    code = state.strip().upper()
+    if code not in scenario.states:
+        raise BrinkInputError(
+            f"no state '{state}' in scenario {scenario.name}; its states are "
+            f"{', '.join(sorted(scenario.states))}",
+            Location(file="command line", key="--play"),
+        )
+    return {ENV_PLAY: code, ENV_GAMES: str(Path.cwd() / "brink-games")}
 
 
 def check_address(host: str, port: int) -> None:
@@ -233,6 +281,8 @@ def view_command(args: argparse.Namespace) -> int:
     require("view", "brink view")
     extra = view_environment(args)
     shown = args.run_dir or args.scenario or "black_sea_2022"
+    if getattr(args, "play", None):
+        shown += f", played as {args.play.strip().upper()}"
     print(f"brink view: {shown} at http://{args.host}:{args.port}/ (Ctrl-C stops)", flush=True)
     with tempfile.TemporaryDirectory(prefix="brink-view-") as folder:
         server = start_server(args.host, args.port, extra, folder)

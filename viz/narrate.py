@@ -309,6 +309,11 @@ PHRASES: dict[str, Phrase] = {
     "settle": _settle,
     "break": _simple("The forces of {actor} break against {target}"),
     "spiral": _simple("A clash spirals out of control: war between {actor} and {target}"),
+    # A person's choice in a played game (brink view --play; viz/play.py): the option in detail.
+    "human_choice": lambda actor, target, row, scenario: (
+        f"{actor}'s player chooses to {_text(row.get('detail')).replace('_', ' ')} "
+        f"(facing {target})"
+    ),
     # one_yield's row for two yields on one day whose outcome the log does not know
     "both_yield": _simple("{actor} and {target} both give way on the same day"),
 }

@@ -69,12 +69,15 @@ def panel_html(
             '<th class="num">true</th><th class="num">error</th></tr>'
         )
         for row in rows.itertuples():
-            error = float(row.believed) - float(row.true)
+            true = float(row.true)
+            error = float(row.believed) - true
+            # A played game hides the truth from a seat until it ends (viz/play_page.py).
+            hidden = true != true  # NaN
             parts.append(
                 f"<tr><td>{_escape(state_name(scenario, row.subject))}</td>"
                 f'<td class="num">{float(row.believed):.2f}</td>'
-                f'<td class="num">{float(row.true):.2f}</td>'
-                f'<td class="num">{error:+.2f}</td></tr>'
+                f'<td class="num">{"hidden" if hidden else f"{true:.2f}"}</td>'
+                f'<td class="num">{"" if hidden else f"{error:+.2f}"}</td></tr>'
             )
         parts.append("</table>")
     else:

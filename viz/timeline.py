@@ -309,7 +309,8 @@ def draw_beliefs(
             color="black",
             linewidths=2.2,
             zorder=3,
-            label="true resolve",
+            # A played game hides the truth from a seat until it ends (viz/play_page.py).
+            label="true resolve" if np.isfinite(truth).any() else "_hidden",
         )
         labels = [
             f"{state_name(scenario, o)} on {state_name(scenario, s)}"

@@ -38,7 +38,8 @@ from brink.experiments.casebook.scores import (
 from brink.experiments.run_tables import side_table
 from brink.scenarios.history import MIDS_FILE
 from brink.scenarios.params_file import ParamsFile
-from brink.scenarios.spec import DisputeHistory, Scenario
+from brink.scenarios.rule_specs import with_rules
+from brink.scenarios.spec import DisputeHistory, RuleSpec, Scenario
 from brink.sim.params import ModelParams
 from brink.sim.record import RUN_OUTCOMES
 
@@ -271,6 +272,7 @@ def run_case(
     directory: Path,
     params_file: ParamsFile | None = None,
     progress: bool = False,
+    rules: tuple[RuleSpec, ...] = (),
 ) -> CaseRun:
     """Run one case ``runs`` times through the ensemble runner, its tables into ``directory``.
 
@@ -280,7 +282,7 @@ def run_case(
     from brink.experiments.ensemble import run_ensemble
     from brink.experiments.ensemble_run import resolve_params
 
-    scenario = load_case(name)
+    scenario = with_rules(load_case(name), rules, cases=True)
     params = resolve_params(scenario, params_file, where="command line")
     directory.mkdir(parents=True, exist_ok=True)
     clock = time.perf_counter()
@@ -313,6 +315,7 @@ def run_casebook(
     params_file: ParamsFile | None = None,
     progress: bool = False,
     on_case: Callable[[CaseRun], None] | None = None,
+    rules: tuple[RuleSpec, ...] = (),
 ) -> Casebook:
     """Run and score the cases; each case's tables go to ``directory/cases/NAME``."""
     cases = []
@@ -325,6 +328,7 @@ def run_casebook(
             directory=directory / "cases" / case_folder(name),
             params_file=params_file,
             progress=progress,
+            rules=rules,
         )
         cases.append(case)
         if on_case is not None:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from brink.experiments.casebook.defaults import DEFAULT_RUNS
-from brink.experiments.run_commands import add_params_arguments
+from brink.experiments.run_commands import add_params_arguments, add_rule_argument
 from brink.options import output_path
 
 
@@ -62,12 +62,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--no-progress", dest="progress", action="store_false", help="no progress bars"
     )
     add_params_arguments(parser)
+    add_rule_argument(parser)
     parser.set_defaults(handler=casebook_command)
 
 
 def _command_line(args: argparse.Namespace, runs: int, seed: int, out: Path) -> str:
     words = ["brink", "casebook", "--runs", str(runs), "--seed", str(seed)]
     words += ["--jobs", str(args.jobs), "--out", str(out)]
+    for rule in args.rules:
+        words += ["--rule", rule]
     for case in args.cases:
         words += ["--case", case]
     if args.params_file is not None:
@@ -113,8 +116,10 @@ def casebook_command(args: argparse.Namespace) -> int:
     from brink.experiments import run_output as output
     from brink.experiments.casebook.cases import casebook_names, run_casebook
     from brink.experiments.casebook.report import write_report
-    from brink.experiments.run_commands import read_params_option, whole_number
+    from brink.experiments.run_commands import read_params_option, read_rule_option, whole_number
     from brink.safe_output import staged_folder
+    from brink.scenarios.rule_loader import rule_records
+    from brink.sim.params import ModelParams
     from brink.sim.seeds import draw_root_seed
 
     runs = whole_number(args.runs, "--runs", 1, 10_000_000)
@@ -123,6 +128,7 @@ def casebook_command(args: argparse.Namespace) -> int:
         draw_root_seed() if args.seed is None else whole_number(args.seed, "--seed", 0, 2**128 - 1)
     )
     params_file = read_params_option(args)
+    rules = read_rule_option(args)
     names = casebook_names()
     if args.cases:
         names = chosen_cases(args.cases, names)
@@ -136,6 +142,7 @@ def casebook_command(args: argparse.Namespace) -> int:
         "command": command,
         "params_file": None if params_file is None else str(params_file.path),
         "params": {} if params_file is None else params_file.values,
+        "rules": [str(rule) for rule in rules],
     }
     manifest: dict[str, Any] = {
         "versions": output.software_versions(),
@@ -147,6 +154,8 @@ def casebook_command(args: argparse.Namespace) -> int:
         "runs": runs,
         "jobs": jobs,
         "cases": names,
+        # the built-in each case's decision_rule picks (the default's record) and --rule's
+        "rules": rule_records(ModelParams(), rules),
         "params_file": None
         if params_file is None
         else {
@@ -171,6 +180,7 @@ def casebook_command(args: argparse.Namespace) -> int:
             params_file=params_file,
             progress=args.progress,
             on_case=on_case,
+            rules=rules,
         )
         write_report(casebook, staging, context)
         manifest.update(

@@ -75,6 +75,7 @@ def report_markdown(casebook: Casebook, context: Mapping[str, Any]) -> str:
         f"`brink run CASE --runs {runs} --seed {context['seed']}`). Command: "
         f"`{context['command']}`.",
         "",
+        *_rules(context),
         _fairness(context),
         "",
         "## Scores",
@@ -106,6 +107,19 @@ def report_markdown(casebook: Casebook, context: Mapping[str, Any]) -> str:
         _sources(casebook),
     ]
     return "\n".join(parts)
+
+
+def _rules(context: Mapping[str, Any]) -> list[str]:
+    """A paragraph on the decision rules of ``--rule``, when any was given."""
+    rules = context.get("rules") or []
+    if not rules:
+        return []
+    named = ", ".join(f"`{rule}`" for rule in rules)
+    return [
+        f"States decided by the rules {named} (a rule for a state applies in the cases where "
+        "that state is a party; every other state by the built-in rule).",
+        "",
+    ]
 
 
 def _fairness(context: Mapping[str, Any]) -> str:

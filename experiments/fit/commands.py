@@ -24,6 +24,7 @@ from brink.experiments.fit.defaults import (
     DEFAULT_NOISE_REPEATS,
     DEFAULT_RUNS,
 )
+from brink.experiments.run_commands import add_rule_argument
 from brink.safe_output import write_text_atomic
 
 if TYPE_CHECKING:  # the command line registers `fit` in every process: import lazily
@@ -88,6 +89,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="FILE",
         help="start from a params file's values (the free parameters are searched on top)",
     )
+    add_rule_argument(parser)
     parser.set_defaults(handler=fit_command)
 
 
@@ -123,7 +125,10 @@ def _check_counts(args: argparse.Namespace) -> None:
 
 
 def fit_command(args: argparse.Namespace) -> int:
+    from brink.experiments.run_commands import read_rule_option
+
     _check_counts(args)
+    rules = read_rule_option(args)
     result = fit(
         args.data,
         out=args.out,
@@ -140,6 +145,7 @@ def fit_command(args: argparse.Namespace) -> int:
         resume=args.resume,
         params_file=args.params_file,
         command=shlex.join(["brink", *sys.argv[1:]]),
+        rules=rules,
     )
     print((result.directory / "fit.md").read_text())
     print(f"brink: wrote {result.directory}", file=sys.stderr)
@@ -164,8 +170,14 @@ def fit(
     params_file: str | None = None,
     command: str | None = None,
     progress: bool = True,
+    rules: tuple = (),
 ) -> FitResult:
-    """Fit the free parameters to the training files; write and return the results."""
+    """Fit the free parameters to the training files; write and return the results.
+
+    With ``rules`` (:class:`~brink.scenarios.spec.RuleSpec`, ``--rule``), the states of every
+    case decide by them (a rule for a state where that state is a party): the fit then finds
+    the model parameters that suit the model with those rules.
+    """
     import pandas as pd
 
     from brink.experiments.executors import make_runner
@@ -195,6 +207,16 @@ def fit(
     horizon = horizon or int(base_values.get("horizon") or ModelParams().horizon)
     base_values.pop("horizon", None)
     training = training_set(list(data), runs=runs, k_folds=k_folds, seed=seed, limit=limit)
+    if rules:
+        from dataclasses import replace
+
+        from brink.scenarios.rule_specs import with_rules
+
+        cases = tuple(
+            replace(case, scenario=with_rules(case.scenario, rules, cases=True))
+            for case in training.cases
+        )
+        training = replace(training, cases=cases)
     if not training.cases:
         raise BrinkInputError(
             "no case of the training files could be built; see their skipped "
@@ -213,6 +235,7 @@ def fit(
         horizon=horizon,
         limit=limit,
         base={k: v for k, v in base_values.items() if k not in free},
+        rules=[str(rule) for rule in rules],
     )
     directory.mkdir(parents=True, exist_ok=True)
     if resume and (directory / "fit.json").exists():

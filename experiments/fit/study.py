@@ -82,6 +82,7 @@ class FitSettings:
     horizon: int
     limit: int | None
     base: dict[str, Any] = field(default_factory=dict)  # --params values under the free ones
+    rules: list[str] = field(default_factory=list)  # --rule, as given (file paths absolute)
 
     def as_dict(self) -> dict[str, Any]:
         return dict(vars(self))
@@ -235,7 +236,8 @@ def check_resumable(directory: Path, settings: FitSettings) -> None:
         raise BrinkInputError("has no fit.json: nothing to resume", Location(file=str(directory)))
     earlier = json.loads(path.read_text())
     now = settings.as_dict()
-    differing = [key for key in now if earlier.get(key) != now[key]]
+    # fits written before --rule existed used the built-in rules: no rules
+    differing = [key for key in now if earlier.get(key, [] if key == "rules" else None) != now[key]]
     if differing:
         raise BrinkInputError(
             "was a different fit (" + ", ".join(differing) + " differ); resume it with the "

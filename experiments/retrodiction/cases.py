@@ -54,12 +54,15 @@ from brink.experiments.retrodiction.codes import (
 )
 from brink.experiments.retrodiction.data import (
     Capabilities,
+    DyadOnsets,
     Pact,
     Records,
     capabilities,
     capability_trend,
     capital,
     contiguous,
+    dyad_onsets,
+    earlier_disputes,
     nearest_milper,
     neighbours,
     pacts_by_member,
@@ -197,8 +200,10 @@ def build_cases(
     frame = records.frame
     if records.format == "mid-dyadic":
         key, prefix, build = "dispnum", "MID", _mid_case
+        onsets = dyad_onsets(frame)  # the file's own disputes count toward a later case's rivalry
     else:
         key, prefix, build = "crisno", "ICB", _icb_case
+        onsets = None
     cases: list[Case] = []
     skipped: list[SkippedRecord] = []
     # dropna=False: a row with an empty key is skipped with its reason, not silently lost
@@ -213,7 +218,7 @@ def build_cases(
             continue
         case_id = f"{prefix} {int(number)}"
         try:
-            cases.append(build(case_id, int(number), line, rows))
+            cases.append(build(case_id, int(number), line, rows, onsets))
         except CaseError as error:
             skipped.append(SkippedRecord(case_id, line, str(error)))
     return cases, skipped
@@ -222,7 +227,9 @@ def build_cases(
 # -- MID ------------------------------------------------------------------------------------
 
 
-def _mid_case(case_id: str, number: int, line: int, rows: pd.DataFrame) -> Case:
+def _mid_case(
+    case_id: str, number: int, line: int, rows: pd.DataFrame, onsets: DyadOnsets | None
+) -> Case:
     # Only the dyads of two originators are read to build the case: the other rows name the
     # states that joined later, which is what happened, not what was known at the onset.
     onset = rows[(rows["orig1"] == 1) & (rows["orig2"] == 1)]
@@ -270,6 +277,8 @@ def _mid_case(case_id: str, number: int, line: int, rows: pd.DataFrame) -> Case:
         hostlev == 5,
         outcome,
         notes,
+        onsets=onsets,
+        dispute_number=number,
     )
     fought = _mid_fought(rows, year, {challenger.ccode, target.ccode})
     return replace(case, level=hostlev, days=days, fought=fought)
@@ -314,7 +323,9 @@ def _days(rows: pd.DataFrame, *columns: str) -> float | None:
 # -- ICB ------------------------------------------------------------------------------------
 
 
-def _icb_case(case_id: str, number: int, line: int, rows: pd.DataFrame) -> Case:
+def _icb_case(
+    case_id: str, number: int, line: int, rows: pd.DataFrame, onsets: DyadOnsets | None
+) -> Case:
     year = int(rows["systrgyr"].iloc[0])
     month = _month(rows["systrgmo"].iloc[0])
     day = rows["systrgda"].iloc[0] if "systrgda" in rows else np.nan
@@ -367,6 +378,7 @@ def _icb_case(case_id: str, number: int, line: int, rows: pd.DataFrame) -> Case:
         war,
         outcome,
         notes,
+        onsets=onsets,
     )
     days = float(crisis_days) if pd.notna(crisis_days) and crisis_days >= 0 else None
     principals = {challenger.ccode, target.ccode}
@@ -457,8 +469,9 @@ def state_spec(
     )
 
 
-def dispute_spec(challenger: str, target: str, issue: str) -> DemandSpec:
-    """The one dispute of a retrodiction scenario, with stakes from the issue."""
+def dispute_spec(challenger: str, target: str, issue: str, rivalry: int = 0) -> DemandSpec:
+    """The one dispute of a retrodiction scenario, with stakes from the issue and the dyad's
+    earlier disputes as its ``rivalry``."""
     stakes_c, stakes_t = ISSUE_STAKES[issue]
     return DemandSpec(
         id="D1",
@@ -469,6 +482,7 @@ def dispute_spec(challenger: str, target: str, issue: str) -> DemandSpec:
         stakes_challenger=stakes_c,
         stakes_target=stakes_t,
         initial_level=INITIAL_LEVEL,
+        rivalry=rivalry,
     )
 
 
@@ -539,6 +553,9 @@ def _case(
     war: bool,
     outcome: str,
     notes: list[str],
+    *,
+    onsets: DyadOnsets | None = None,
+    dispute_number: int = -1,
 ) -> Case:
     if challenger.ccode == target.ccode:
         raise CaseError("challenger and target are the same state")
@@ -573,6 +590,9 @@ def _case(
             capability_trend=capability_trend(party.ccode, year),
         )
     alliances, allied_pairs = _alliances(codes, when)
+    rivalry = earlier_disputes(
+        challenger.ccode, target.ccode, when, extra=onsets, exclude=dispute_number
+    )
     c_code, t_code = codes[challenger.ccode], codes[target.ccode]
     scenario = Scenario(
         name=case_id,
@@ -580,7 +600,7 @@ def _case(
         start_date=f"{year:04d}-{month:02d}-{day:02d}",
         states=states,
         alliances=alliances,
-        demands=(dispute_spec(c_code, t_code, issue),),
+        demands=(dispute_spec(c_code, t_code, issue, rivalry),),
     )
     c_state, t_state = states[c_code], states[t_code]
     covariates = {
@@ -596,6 +616,8 @@ def _case(
         # war; the model sees regimes (audience costs, affinity), the baselines see both.
         "contiguous": float(contiguous(challenger.ccode, target.ccode, year)),
         "joint_democracy": float(c_state.regime == "democracy" and t_state.regime == "democracy"),
+        # Rivals fight more (Goertz & Diehl 1993; Vasquez 1993): the dyad's earlier disputes.
+        "log_rivalry": math.log1p(rivalry),
     }
     return Case(
         case_id=case_id,

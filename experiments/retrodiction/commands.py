@@ -13,7 +13,12 @@ import shlex
 
 from brink.errors import BrinkInputError, Location
 from brink.experiments.retrodiction.defaults import DEFAULT_FOLDS, DEFAULT_RUNS
-from brink.experiments.run_commands import add_params_arguments, read_params_option
+from brink.experiments.run_commands import (
+    add_params_arguments,
+    add_rule_argument,
+    read_params_option,
+    read_rule_option,
+)
 from brink.options import output_path
 from brink.sim.params import PARAMETERS, ModelParams, parse_assignments
 
@@ -63,6 +68,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="override a model parameter (the report lists every override)",
     )
     add_params_arguments(parser)
+    add_rule_argument(parser)
     parser.add_argument(
         "--train",
         nargs="+",
@@ -128,6 +134,8 @@ def _command_line(args: argparse.Namespace) -> str:
         words += ["--folds", str(args.folds)]
     for assignment in args.set:
         words += ["--set", assignment]
+    for rule in args.rules:
+        words += ["--rule", rule]
     return " ".join(shlex.quote(word) for word in words)
 
 
@@ -164,6 +172,7 @@ def retrodict_command(args: argparse.Namespace) -> int:
         command=_command_line(args),
         progress=not args.quiet,
         force=args.force,
+        rules=read_rule_option(args),
     )
     if args.quiet:
         return 0

@@ -479,3 +479,52 @@ def _neighbour_table() -> dict[tuple[int, int], tuple[int, ...]]:
 def neighbours(ccode: int, year: int) -> tuple[int, ...]:
     """The states contiguous to a state in a year (:func:`contiguous`), in code order."""
     return _neighbour_table().get((ccode, year), ())
+
+
+# -- earlier disputes of a dyad (a rivalry) --------------------------------------------------
+
+#: The project's copy of the MID record (GML v2.03, to 1989), read for a dyad's earlier disputes.
+MID_HISTORY_FILE = DATA_DIR / "gml-mid-dyadic-2.03.pre1990.csv"
+
+#: Per unordered dyad of COW codes, the onset (year + (month − 1)/12) of each dispute.
+DyadOnsets = dict[frozenset[int], dict[int, float]]
+
+
+def dyad_onsets(frame: pd.DataFrame) -> DyadOnsets:
+    """When each dispute of a dyadic MID table began for each dyad: its first row's year and
+    ``stmon`` (a missing month, -9, counts as January)."""
+    onsets: DyadOnsets = {}
+    columns = ("dispnum", "ccode1", "ccode2", "year", "stmon")
+    for dispnum, first, second, year, month in frame[list(columns)].itertuples(index=False):
+        try:
+            dispnum, first, second, year = int(dispnum), int(first), int(second), int(year)
+            month = int(month)
+        except (TypeError, ValueError):  # a row with a problem: its case is skipped anyway
+            continue
+        when = year + (min(max(month, 1), 12) - 1) / 12
+        dyad = onsets.setdefault(frozenset((first, second)), {})
+        dyad[dispnum] = min(dyad.get(dispnum, math.inf), when)
+    return onsets
+
+
+@cache
+def _shipped_onsets() -> DyadOnsets:
+    return dyad_onsets(
+        pd.read_csv(MID_HISTORY_FILE, usecols=["dispnum", "ccode1", "ccode2", "year", "stmon"])
+    )
+
+
+def earlier_disputes(
+    first: int, second: int, when: float, *, extra: DyadOnsets | None = None, exclude: int = -1
+) -> int:
+    """How many militarised disputes the two states had begun before ``when`` (year + (month −
+    1)/12): the rivalry a case knows at its onset (Goertz & Diehl 1993 count a dyad's disputes
+    to find its rivalries). Read from the project's MID record and, when given, the record file
+    being retrodicted (``extra``), counted once by dispute number; a case's own dispute
+    (``exclude``) and disputes that began the same month or later are not counted."""
+    dyad = frozenset((first, second))
+    onsets = dict(_shipped_onsets().get(dyad, {}))
+    if extra is not None:
+        for dispnum, start in extra.get(dyad, {}).items():
+            onsets[dispnum] = min(onsets.get(dispnum, math.inf), start)
+    return sum(1 for dispnum, start in onsets.items() if dispnum != exclude and start < when)

@@ -28,6 +28,7 @@ EFFECT_COVARIATES = (
     "target_nuclear",
     "contiguous",
     "joint_democracy",
+    "log_rivalry",
     "capability_parity",
 )
 RESAMPLES = 100
@@ -37,8 +38,11 @@ RIDGE = 1e-3
 
 def effect_design(frame: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
     """The standardised covariates and issue dummies of the cases, and their names."""
+    # A covariate missing from the table (a cases.csv of an earlier version) is left out.
     columns = {
-        c: frame[c].to_numpy(dtype=float) for c in EFFECT_COVARIATES if c != "capability_parity"
+        c: frame[c].to_numpy(dtype=float)
+        for c in EFFECT_COVARIATES
+        if c != "capability_parity" and c in frame
     }
     columns["capability_parity"] = 1 - np.abs(2 * frame["capability_share"].to_numpy(float) - 1)
     issues = frame["issue"].value_counts()

@@ -152,4 +152,5 @@ COVARIATES = (
     "log_originators",
     "contiguous",
     "joint_democracy",
+    "log_rivalry",
 )

@@ -172,6 +172,7 @@ def retrodict(
     command: str | None = None,
     progress: bool = False,
     force: bool = False,
+    rules: tuple = (),
 ) -> RetroResult:
     """Retrodict every dispute or crisis of a historical file; write and return the scores.
 
@@ -194,7 +195,11 @@ def retrodict(
         command: the command line, for the summary.
         progress: print a line per hundred cases to stderr.
         force: replace an earlier retrodiction's output in ``out``.
+        rules: decision rules (:class:`~brink.scenarios.spec.RuleSpec`, ``--rule``); a rule for
+            a state applies in the cases where that state is a party.
     """
+    from brink.scenarios.rule_specs import with_rules
+
     started = time.perf_counter()
     out_dir = Path(out) if out is not None else Path("out") / f"retrodict-{Path(data).stem}"
     check_output_folder(out_dir, kind="retrodiction", again=force)  # before hours of work
@@ -220,14 +225,14 @@ def retrodict(
         classes = OUTCOME_CLASSES[records.format]
         by_id = {case.case_id: case for case in cases}
         tasks = [
-            CaseTask(case.case_id, case.scenario, seeds)
+            CaseTask(case.case_id, with_rules(case.scenario, rules, cases=True), seeds)
             for case, seeds in zip(cases, case_seeds(seed, len(cases), runs), strict=True)
         ]
         # Training cases get seeds of their own (the test file's are those of a plain run).
         train_seeds = case_seeds(seed + 1, len(train_cases), runs)
         train_by_key = {f"{TRAIN_KEY}{i}": case for i, case in enumerate(train_cases)}
         tasks += [
-            CaseTask(key, case.scenario, seeds)
+            CaseTask(key, with_rules(case.scenario, rules, cases=True), seeds)
             for (key, case), seeds in zip(train_by_key.items(), train_seeds, strict=True)
         ]
         train_rows: dict[str, dict[str, Any]] = {}
@@ -320,6 +325,7 @@ def retrodict(
                 train=list(train or []),
                 train_cases=len(train_cases),
                 joined=joined_summary(cases),
+                rules=tuple(str(rule) for rule in rules),
             )
         )
     result.files = {key: final_dir / path.relative_to(out_dir) for key, path in files.items()}

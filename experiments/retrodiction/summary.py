@@ -102,6 +102,7 @@ def summary_markdown(
     train: list | None = None,
     train_cases: int = 0,
     joined: dict[str, int] | None = None,
+    rules: tuple = (),
 ) -> str:
     """The ``retrodiction.md`` summary."""
     cases, skipped, scores = result.cases, result.skipped, result.scores
@@ -133,6 +134,11 @@ def summary_markdown(
         + (", with " + ", ".join(f"{k}={v}" for k, v in settings.items()) if settings else "")
         + ".",
         f"- Model: {model_version()}.",
+        *(
+            ["- Decision rules (`--rule`): " + ", ".join(f"`{rule}`" for rule in rules) + "."]
+            if rules
+            else []
+        ),
         f"- Executor: {executor}; wall time {result.seconds:.1f} s, of which simulation "
         f"{result.simulate_seconds:.1f} s ({platform.node()}, Python "
         f"{platform.python_version()}).",
