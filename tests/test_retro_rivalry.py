@@ -69,3 +69,17 @@ def test_cases_carry_the_rivalry_they_knew_at_onset():
         when = start.year + (start.month - 1) / 12
         assert demand.rivalry == _direct_count(first, second, when, exclude=case.key)
         assert case.covariates["log_rivalry"] == math.log1p(demand.rivalry)
+
+
+def test_rows_read_with_a_problem_add_no_earlier_dispute():
+    rows = pd.DataFrame(
+        {
+            "dispnum": [1, 2],
+            "ccode1": [2, 2.7],
+            "ccode2": [365, 365],
+            "year": [1950, float("inf")],
+            "stmon": [3, 1],
+            "problem": ["", "line 3: ccode1 2.7 is not a whole number"],
+        }
+    )
+    assert dyad_onsets(rows) == {frozenset((2, 365)): {1: 1950 + 2 / 12}}

@@ -495,11 +495,13 @@ def dyad_onsets(frame: pd.DataFrame) -> DyadOnsets:
     ``stmon`` (a missing month, -9, counts as January)."""
     onsets: DyadOnsets = {}
     columns = ("dispnum", "ccode1", "ccode2", "year", "stmon")
+    if "problem" in frame:  # a row read with a problem (read_records) tells nothing reliable
+        frame = frame[frame["problem"] == ""]
     for dispnum, first, second, year, month in frame[list(columns)].itertuples(index=False):
         try:
             dispnum, first, second, year = int(dispnum), int(first), int(second), int(year)
             month = int(month)
-        except (TypeError, ValueError):  # a row with a problem: its case is skipped anyway
+        except (TypeError, ValueError, OverflowError):  # a row with a problem: its case is skipped
             continue
         when = year + (min(max(month, 1), 12) - 1) / 12
         dyad = onsets.setdefault(frozenset((first, second)), {})
