@@ -7,6 +7,8 @@ the page logged no error. The map's tests run at 1920×1080 and at 1024×768.
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from playwright.sync_api import expect
 
@@ -525,15 +527,20 @@ def test_a_state_of_its_time_is_a_shape_on_the_map(browser, scenario, code, name
         _close(page, watch)
 
 
+#: Play-and-pause trials of the pause check: six in the suite, which the old bug failed at the
+#: first; ``BRINK_PAUSE_TRIALS=20`` (or more) for the long check of a change to the controls.
+PAUSE_TRIALS = int(os.environ.get("BRINK_PAUSE_TRIALS", "6"))
+
+
 def test_pause_at_speed_8_never_shows_a_later_day(page, urls):
-    """Issue 27: Pause showed 1–5 days ahead for up to 2.5 s before rolling back. Twenty
-    times: play at 8 days a second, pause, and watch the map, its heading and the counter for
-    two seconds: none shows a day after the one paused on."""
+    """Issue 27: Pause showed 1–5 days ahead for up to 2.5 s before rolling back, at every
+    pause. ``PAUSE_TRIALS`` times: play at 8 days a second, pause, and watch the map, its
+    heading and the counter for two seconds: none shows a day after the one paused on."""
     page.goto(urls["live"])
     expect(page.locator(MAP)).to_be_visible()
     _reset_with_seed(page, 17)  # a run of 107 days
     page.get_by_label("Speed").select_option("8")
-    for trial in range(20):
+    for trial in range(PAUSE_TRIALS):
         if shown_step(page) > 80:  # the run ends on day 107: start it again
             _reset_with_seed(page, 17)
         start = shown_step(page)
