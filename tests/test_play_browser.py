@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from brink.viz.app import ENV_ENSEMBLE, ENV_PLAY, ENV_RUN_DIR, ENV_SCENARIO
-from brink.viz.harness import MAP, RequestWatch, open_browser, serve
+from brink.viz.harness import MAP, close_page, open_browser, open_page, serve
 from brink.viz.play_page import ENV_GAMES
 from brink.viz.playback import ENV_PLAY_INTERVAL
 
@@ -47,20 +47,13 @@ def url(games):
 
 
 def _open(browser, address: str):
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    page.set_default_timeout(TIMEOUT)
-    watch = RequestWatch()
-    watch.attach(page)
+    page, watch = open_page(browser, (1400, 1000), TIMEOUT)
     page.goto(address)
     page.wait_for_selector(MAP)
     return page, watch
 
 
-def _close(page, watch) -> None:
-    page.close()
-    assert watch.failed == [], f"requests failed: {watch.failed}"
-    assert watch.external == [], f"requests left this machine: {watch.external}"
-    assert watch.errors == [], f"the page logged errors: {watch.errors}"
+_close = close_page
 
 
 def _choose(page, words: str) -> None:

@@ -18,13 +18,14 @@ from brink.sim.params import PARAMETERS, scenario_params
 from brink.viz.app import ENV_ENSEMBLE, ENV_RUN_DIR, ENV_SCENARIO
 from brink.viz.harness import (
     MAP,
-    RequestWatch,
+    close_page,
     day_number,
     hidden_essentials,
     label_overlaps,
     map_source,
     offmap_over_land,
     open_browser,
+    open_page,
     serve,
     shown_step,
     visible_labels,
@@ -69,18 +70,10 @@ def urls(run_dir):
 
 
 def _open(browser, size=(1400, 1000)):
-    page = browser.new_page(viewport={"width": size[0], "height": size[1]})
-    page.set_default_timeout(TIMEOUT)
-    watch = RequestWatch()
-    watch.attach(page)
-    return page, watch
+    return open_page(browser, size, TIMEOUT)
 
 
-def _close(page, watch) -> None:
-    page.close()
-    assert watch.failed == [], f"requests failed: {watch.failed}"
-    assert watch.external == [], f"requests left this machine: {watch.external}"
-    assert watch.errors == [], f"the page logged errors: {watch.errors}"
+_close = close_page
 
 
 @pytest.fixture()

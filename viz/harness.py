@@ -122,6 +122,24 @@ class RequestWatch:
         )
 
 
+def open_page(browser, size: tuple[int, int], timeout: float):
+    """A new page of ``size`` (width, height) with a default ``timeout`` (ms), watched."""
+    page = browser.new_page(viewport={"width": size[0], "height": size[1]})
+    page.set_default_timeout(timeout)
+    watch = RequestWatch()
+    watch.attach(page)
+    return page, watch
+
+
+def close_page(page, watch: RequestWatch) -> None:
+    """Close ``page`` and check that no request failed or left this machine and that the page
+    logged no error."""
+    page.close()
+    assert watch.failed == [], f"requests failed: {watch.failed}"
+    assert watch.external == [], f"requests left this machine: {watch.external}"
+    assert watch.errors == [], f"the page logged errors: {watch.errors}"
+
+
 def shown_step(page) -> int:
     """The step the map shows (its ``data-step``)."""
     return int(page.evaluate(f"document.querySelector('{MAP}').dataset.step"))
