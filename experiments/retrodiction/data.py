@@ -32,6 +32,7 @@ import pandas as pd
 
 from brink.errors import BrinkInputError, Location
 from brink.scenarios.datasets import DATA_DIR, national_capabilities, nmc_rows
+from brink.scenarios.history import MIDS_FILE
 
 ATOP_MEMBER_FILE = DATA_DIR / "atop-v4-member-level.csv"
 ATOP_ALLIANCE_FILE = DATA_DIR / "atop-v4-alliance-level.csv"
@@ -484,7 +485,7 @@ def neighbours(ccode: int, year: int) -> tuple[int, ...]:
 # -- earlier disputes of a dyad (a rivalry) --------------------------------------------------
 
 #: The project's copy of the MID record (GML v2.03, to 1989), read for a dyad's earlier disputes.
-MID_HISTORY_FILE = DATA_DIR / "gml-mid-dyadic-2.03.pre1990.csv"
+MID_HISTORY_FILE = MIDS_FILE
 
 #: Per unordered dyad of COW codes, the onset (year + (month − 1)/12) of each dispute.
 DyadOnsets = dict[frozenset[int], dict[int, float]]
