@@ -22,6 +22,7 @@ from brink.experiments.fit.defaults import (
     DEFAULT_FOLDS,
     DEFAULT_FREE,
     DEFAULT_NOISE_REPEATS,
+    DEFAULT_RUNGS,
     DEFAULT_RUNS,
 )
 from brink.experiments.run_commands import add_rule_argument
@@ -81,6 +82,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--jobs", type=int, default=None, help="worker processes (default: all)")
     where.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler, tcp://HOST:PORT")
+    parser.add_argument(
+        "--rungs",
+        type=int,
+        default=DEFAULT_RUNGS,
+        help=(
+            "successive halving: score each trial on a ninth, then a third, then all of the "
+            "cases, going on only while it is among the best third (default "
+            f"{DEFAULT_RUNGS}; 1 scores every trial on every case)"
+        ),
+    )
     parser.add_argument("--resume", action="store_true", help="finish an interrupted fit in DIR")
     parser.add_argument(
         "--params",
@@ -116,6 +127,7 @@ def _check_counts(args: argparse.Namespace) -> None:
         ("--limit", args.limit, 1, 10_000_000),
         ("--horizon", args.horizon, 1, int(PARAMETERS["horizon"].high)),
         ("--jobs", args.jobs, 1, 512),
+        ("--rungs", args.rungs, 1, 6),
     ):
         if value is not None and not low <= value <= high:
             raise BrinkInputError(
@@ -146,6 +158,7 @@ def fit_command(args: argparse.Namespace) -> int:
         params_file=args.params_file,
         command=shlex.join(["brink", *sys.argv[1:]]),
         rules=rules,
+        rungs=args.rungs,
     )
     print((result.directory / "fit.md").read_text())
     print(f"brink: wrote {result.directory}", file=sys.stderr)
@@ -171,24 +184,29 @@ def fit(
     command: str | None = None,
     progress: bool = True,
     rules: tuple = (),
+    rungs: int = DEFAULT_RUNGS,
 ) -> FitResult:
     """Fit the free parameters to the training files; write and return the results.
 
     With ``rules`` (:class:`~brink.scenarios.spec.RuleSpec`, ``--rule``), the states of every
     case decide by them (a rule for a state where that state is a party): the fit then finds
-    the model parameters that suit the model with those rules.
+    the model parameters that suit the model with those rules. ``rungs`` > 1 scores trials by
+    successive halving (:mod:`brink.experiments.fit.fidelity`), as many rungs as the number of
+    cases allows.
     """
     import pandas as pd
 
     from brink.experiments.executors import make_runner
     from brink.experiments.fit import report
     from brink.experiments.fit.evaluate import training_set
+    from brink.experiments.fit.fidelity import rungs_used
     from brink.experiments.fit.study import (
         FitSettings,
         check_free,
         check_resumable,
         load_trial_cases,
         objective_noise,
+        pruned_count,
         run_trials,
         write_settings,
     )
@@ -236,6 +254,7 @@ def fit(
         limit=limit,
         base={k: v for k, v in base_values.items() if k not in free},
         rules=[str(rule) for rule in rules],
+        rungs=rungs_used(len(training.cases), rungs),
     )
     directory.mkdir(parents=True, exist_ok=True)
     if resume and (directory / "fit.json").exists():
@@ -287,6 +306,8 @@ def fit(
         "sampler": "TPESampler",
         "budget": budget,
         "trials": len(records),
+        "pruned": pruned_count(directory),
+        "rungs": settings.rungs,
         "runs_per_case": runs,
         "folds": k_folds,
         "seed": seed,
@@ -371,8 +392,9 @@ def fit_markdown(
         f"Command: `{command or 'brink fit'}`",
         "",
         f"- Library: Optuna {fit_block['library_version']}, TPE sampler (seed {settings.seed}); "
-        f"{len(result.trials)} trials of a budget of {fit_block['budget']}; trial 0 is the "
-        "default parameters.",
+        f"{len(result.trials)} trials scored on every case and {fit_block['pruned']} pruned on "
+        f"the way ({fit_block['rungs']} rung(s) of successive halving) of a budget of "
+        f"{fit_block['budget']}; trial 0 is the default parameters.",
         "- Data: "
         + "; ".join(
             f"`{f.path}` ({f.cases} cases, {f.skipped} skipped; sha256 {f.sha256[:12]}…)"

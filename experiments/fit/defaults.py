@@ -18,3 +18,6 @@ DEFAULT_RUNS = 10
 DEFAULT_FOLDS = 5
 #: Repeats of the best trial with fresh seeds, to measure the objective's noise.
 DEFAULT_NOISE_REPEATS = 3
+#: Rungs of successive halving (``brink fit --rungs``; brink.experiments.fit.fidelity): a ninth
+#: of the cases, a third, then every case.
+DEFAULT_RUNGS = 3

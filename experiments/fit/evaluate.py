@@ -10,7 +10,7 @@ cluster, :mod:`brink.experiments.executors`); each batch returns counts, not run
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -110,22 +110,44 @@ def run_batch(tasks: list[CaseTask], params: ModelParams) -> list[dict[str, Any]
 
 @dataclass
 class Evaluation:
-    """What one parameter set did on every training case."""
+    """What one parameter set did on the training cases it was run on."""
 
-    cases: pd.DataFrame  # one row per case: terms, forecasts, fold, file
+    cases: pd.DataFrame  # one row per case, in training order: terms, forecasts, fold, file
     duration_counts: np.ndarray  # the model's wars in each duration bin, all cases pooled
     war_days: list[float]
     seconds: float
+    war_running: list[bool] = field(default_factory=list)  # each war: still going at the end
+    positions: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
+
+    def joined(self, more: Evaluation) -> Evaluation:
+        """This evaluation and ``more`` (of other cases, same parameters) as one: what one
+        evaluation of both sets of cases would have given (each case's runs depend only on
+        its own seeds)."""
+        cases = pd.concat([self.cases, more.cases], ignore_index=True)
+        positions = np.concatenate([self.positions, more.positions])
+        order = np.argsort(positions, kind="stable")
+        war_days = self.war_days + more.war_days
+        running = self.war_running + more.war_running
+        return Evaluation(
+            cases=cases.iloc[order].reset_index(drop=True),
+            duration_counts=duration_counts(war_days, running),
+            war_days=war_days,
+            seconds=self.seconds + more.seconds,
+            war_running=running,
+            positions=positions[order],
+        )
 
 
-def evaluate(training: TrainingSet, params: ModelParams, runner=None) -> Evaluation:
-    """Run every training case with ``params`` (on ``runner``, or in this process)."""
+def evaluate(training: TrainingSet, params: ModelParams, runner=None, indices=None) -> Evaluation:
+    """Run the training cases with ``params`` (on ``runner``, or in this process): every case,
+    or only those at ``indices`` (positions in ``training.cases``)."""
     import time
 
     started = time.perf_counter()
+    positions = np.arange(len(training.cases)) if indices is None else np.sort(np.asarray(indices))
     tasks = [
-        CaseTask(case.case_id, case.scenario, seeds)
-        for case, seeds in zip(training.cases, training.seeds, strict=True)
+        CaseTask(training.cases[i].case_id, training.cases[i].scenario, training.seeds[i])
+        for i in positions
     ]
     results: dict[str, dict[str, Any]] = {}
     if runner is None:
@@ -140,17 +162,20 @@ def evaluate(training: TrainingSet, params: ModelParams, runner=None) -> Evaluat
         for batch in results_in_order(runner, run_batch, batches, window, params):
             for result in batch:
                 results[result["case_id"]] = result
+    chosen = [training.cases[i] for i in positions]
     rows = [
         case_row(case, results[case.case_id], training.fold[i], training.file_index[i])
-        for i, case in enumerate(training.cases)
+        for i, case in zip(positions, chosen, strict=True)
     ]
-    war_days = [d for case in training.cases for d in results[case.case_id]["war_days"]]
-    running = [r for case in training.cases for r in results[case.case_id]["war_running"]]
+    war_days = [d for case in chosen for d in results[case.case_id]["war_days"]]
+    running = [r for case in chosen for r in results[case.case_id]["war_running"]]
     return Evaluation(
         cases=pd.DataFrame(rows),
         duration_counts=duration_counts(war_days, running),
         war_days=war_days,
         seconds=time.perf_counter() - started,
+        war_running=running,
+        positions=positions,
     )
 
 

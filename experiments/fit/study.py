@@ -28,7 +28,8 @@ import pandas as pd
 
 from brink.errors import BrinkInputError, Location
 from brink.experiments.fit.defaults import DEFAULT_FREE  # noqa: F401  (re-exported)
-from brink.experiments.fit.evaluate import TrainingSet, evaluate, objective
+from brink.experiments.fit.evaluate import Evaluation, TrainingSet, evaluate, objective
+from brink.experiments.fit.fidelity import make_pruner, rung_cases, rung_step
 from brink.safe_output import write_atomic
 from brink.sim.params import PARAMETERS, ModelParams
 
@@ -83,6 +84,7 @@ class FitSettings:
     limit: int | None
     base: dict[str, Any] = field(default_factory=dict)  # --params values under the free ones
     rules: list[str] = field(default_factory=list)  # --rule, as given (file paths absolute)
+    rungs: int = 1  # rungs of successive halving the fit uses (brink.experiments.fit.fidelity)
 
     def as_dict(self) -> dict[str, Any]:
         return dict(vars(self))
@@ -110,6 +112,7 @@ def open_study(directory: Path, seed: int, resume: bool):
         study_name=STUDY_NAME,
         storage=storage,
         sampler=sampler,
+        pruner=make_pruner(),
         direction="maximize",
         load_if_exists=resume,
     )
@@ -144,11 +147,24 @@ def run_trials(
         defaults = {name: getattr(base, name) for name in settings.free}
         study.enqueue_trial(defaults, user_attrs={"default": True})
     (directory / "trials").mkdir(exist_ok=True)
+    added = rung_cases(training.file_index, settings.rungs, settings.seed)
     while _finished(study) < budget:
         trial = study.ask(distributions)
         values = {name: trial.params[name] for name in settings.free}
         params = base.with_overrides(values)
-        result = evaluate(training, params, runner)
+        result = _climb(trial, training, params, runner, added)
+        if result is None:
+            study.tell(trial, state=TrialState.PRUNED)
+            if progress:
+                attrs = trial.user_attrs
+                print(
+                    f"brink fit: trial {trial.number} ({_finished(study)}/{budget}): pruned at "
+                    f"rung {len(attrs['rung_scores'])} of {settings.rungs} (score "
+                    f"{attrs['rung_scores'][-1]:.4f} on {attrs['cases_run']} cases) in "
+                    f"{attrs['seconds']:.1f} s",
+                    file=sys.stderr,
+                )
+            continue
         parts = objective(result.cases, result.duration_counts, training.observed_war_days)
         frame = result.cases.assign(trial=trial.number)
         write_atomic(trial_path(directory, trial.number), partial(frame.to_parquet, index=False))
@@ -169,10 +185,42 @@ def run_trials(
     return finished_trials(study, directory)
 
 
+def _climb(trial, training: TrainingSet, params: ModelParams, runner, added) -> Evaluation | None:
+    """Score ``trial`` rung by rung (:mod:`brink.experiments.fit.fidelity`): the evaluation of
+    every case if it reached the last rung, None if it was pruned on the way. Trial 0, the
+    defaults, is never pruned."""
+    result: Evaluation | None = None
+    scores: list[float] = []
+    for rung, indices in enumerate(added):
+        more = evaluate(training, params, runner, indices=indices)
+        result = more if result is None else result.joined(more)
+        if rung == len(added) - 1:
+            break
+        score = objective(result.cases, result.duration_counts, training.observed_war_days)
+        scores.append(score["score"])
+        trial.set_user_attr("rung_scores", scores)
+        trial.set_user_attr("cases_run", len(result.cases))
+        trial.set_user_attr("seconds", result.seconds)
+        trial.report(score["score"], rung_step(rung))
+        if trial.should_prune() and not trial.user_attrs.get("default", False):
+            return None
+    return result
+
+
 def _finished(study) -> int:
+    """Trials that ended: scored on every case, or pruned on the way."""
     from optuna.trial import TrialState
 
-    return sum(t.state == TrialState.COMPLETE for t in study.get_trials(deepcopy=False))
+    ended = (TrialState.COMPLETE, TrialState.PRUNED)
+    return sum(t.state in ended for t in study.get_trials(deepcopy=False))
+
+
+def pruned_count(directory: Path) -> int:
+    """How many of a fit's trials were pruned (read from its journal)."""
+    from optuna.trial import TrialState
+
+    study = open_study(directory, 0, resume=True)
+    return sum(t.state == TrialState.PRUNED for t in study.get_trials(deepcopy=False))
 
 
 def finished_trials(study, directory: Path) -> list[TrialRecord]:
@@ -236,8 +284,9 @@ def check_resumable(directory: Path, settings: FitSettings) -> None:
         raise BrinkInputError("has no fit.json: nothing to resume", Location(file=str(directory)))
     earlier = json.loads(path.read_text())
     now = settings.as_dict()
-    # fits written before --rule existed used the built-in rules: no rules
-    differing = [key for key in now if earlier.get(key, [] if key == "rules" else None) != now[key]]
+    # fits written before --rule and --rungs existed used the built-in rules and one rung
+    older = {"rules": [], "rungs": 1}
+    differing = [key for key in now if earlier.get(key, older.get(key)) != now[key]]
     if differing:
         raise BrinkInputError(
             "was a different fit (" + ", ".join(differing) + " differ); resume it with the "
