@@ -214,6 +214,22 @@ def test_free_parameters_are_checked():
         check_free(["win_probability"])
 
 
+def test_hazards_and_costs_are_searched_on_a_log_scale_around_their_defaults():
+    from brink.experiments.fit.defaults import DEFAULT_FREE
+    from brink.experiments.fit.study import prior
+
+    hazard = prior("display_hazard")  # default 1e-5 on [0, 0.2]
+    assert hazard.log and hazard.low == pytest.approx(1e-7) and hazard.high == 0.2
+    assert prior("lapse_rate").log  # default 0.003 on [0, 0.2]
+    assert prior("review_rate").log  # [0.01, 1]: two decades with a positive floor
+    assert not prior("optimism").log and prior("optimism").low == 0.0  # default 0.4 on [0, 2]
+    # the screening standoff's parameters are fitted by default (issue 21, item 7)
+    assert {"standoff_cost", "lapse_rate", "loss_aversion", "concession_cost"} <= set(DEFAULT_FREE)
+    for name in DEFAULT_FREE:  # every default lies inside its prior
+        distribution, default = prior(name), getattr(ModelParams(), name)
+        assert distribution.low <= default <= distribution.high, name
+
+
 def settings_for(free: list[str], seed: int = 4) -> FitSettings:
     return FitSettings(
         files=[{"path": "synthetic"}],

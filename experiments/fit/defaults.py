@@ -2,7 +2,8 @@
 registers ``fit`` in every ``brink`` process)."""
 
 #: The parameters fitted by default: those that decide whether a dispute escalates to war, how
-#: it ends, and how long wars last (docs/fitting.md argues the choice).
+#: it ends, and how long standoffs and wars last — the crisis core's own among them (issue 21,
+#: item 7; docs/fitting.md argues the choice).
 DEFAULT_FREE = (
     "precision",
     "display_hazard",
@@ -12,6 +13,14 @@ DEFAULT_FREE = (
     "war_cost_scale",
     "optimism",
     "offer_rate",
+    "standoff_cost",
+    "lapse_rate",
+    "war_threat_rate",
+    "loss_aversion",
+    "concession_cost",
+    "third_party_optimism",
+    "join_interest",
+    "advance_rate",
 )
 DEFAULT_BUDGET = 60
 DEFAULT_RUNS = 10
