@@ -58,10 +58,7 @@ class AttritionView:
         floor: float,
         ratio_of: Callable[[np.ndarray], np.ndarray],
     ):
-        base = _cumulative_hazard(alpha, beta, floor)
-        self.u = base + _GRID
-        probabilities = -np.expm1(-self.u)
-        self.resolve = np.clip(betaincinv(alpha, beta, probabilities), floor, 1.0)
+        self.u, self.resolve = _types(alpha, beta, floor)
         ratios = np.maximum.accumulate(np.maximum(ratio_of(self.resolve), 0.0))
         self.ratios = ratios
         steps = 0.5 * (ratios[1:] + ratios[:-1]) * np.diff(self.u)
@@ -112,6 +109,28 @@ class AttritionView:
         days = float(np.dot(0.5 * (survival[1:] + survival[:-1]) * mid_kept, np.diff(times)))
         chance = float(np.dot(survival[:-1] - survival[1:], mid_kept))
         return chance, days
+
+
+#: Tables of the other's types kept for reuse (the belief and floor recur: every run of a case
+#: starts from the same prior, and a standoff's view is rebuilt when only the stakes moved).
+_TYPES_KEPT = 4096
+_types_cache: dict[tuple[float, float, float], tuple[np.ndarray, np.ndarray]] = {}
+
+
+def _types(alpha: float, beta: float, floor: float) -> tuple[np.ndarray, np.ndarray]:
+    """(u, r): the grid of the other's cumulative hazard of quitting from the floor up, and the
+    resolve of the marginal type at each point, r(u) = F⁻¹(1 − e⁻ᵘ) (read-only arrays)."""
+    key = (alpha, beta, floor)
+    kept = _types_cache.get(key)
+    if kept is None:
+        u = _cumulative_hazard(alpha, beta, floor) + _GRID
+        resolve = np.clip(betaincinv(alpha, beta, -np.expm1(-u)), floor, 1.0)
+        u.flags.writeable = False
+        resolve.flags.writeable = False
+        if len(_types_cache) >= _TYPES_KEPT:
+            _types_cache.clear()
+        kept = _types_cache[key] = (u, resolve)
+    return kept
 
 
 def _cumulative_hazard(alpha: float, beta: float, floor: float) -> float:
