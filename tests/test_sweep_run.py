@@ -7,8 +7,10 @@ sweep; every other way of getting there must give the same runs, each exactly on
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -65,6 +67,44 @@ def wait_for_shards(directory: Path, count: int, process: subprocess.Popen) -> N
         assert process.poll() is None, process.communicate()
         assert time.monotonic() < deadline, "the sweep made no progress"
         time.sleep(0.05)
+
+
+def signal_each(processes: list[psutil.Process], signum: int) -> None:
+    for process in processes:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            process.send_signal(signum)
+
+
+def paused_mid_sweep(world: Path, out: Path) -> tuple[subprocess.Popen, list[psutil.Process]]:
+    """``brink sweep --jobs 2`` into ``out``, and its processes below the main one, stopped
+    (SIGSTOP) with 30 runs to half the runs on disk: a sweep that cannot finish before the test
+    signals it. The test sends SIGCONT to them once it has.
+
+    Without the pause a test held up for two or three seconds (a loaded machine) saw 30 runs,
+    then signalled a sweep that had finished meanwhile and renamed its staging folder to
+    ``out``: nothing was left to interrupt. A sweep that gets past half its runs (or to its end)
+    before the pause is let finish, and another is started.
+    """
+    staging = staging_folder(out)
+    for _attempt in range(3):
+        process = start("sweep", str(world), "--out", str(out), "--jobs", "2")
+        deadline = time.monotonic() + 120
+        while process.poll() is None and len(shards.completed(staging)) < 30:
+            assert time.monotonic() < deadline, "the sweep made no progress"
+            time.sleep(0.05)
+        below = []
+        if process.returncode is None:  # not reaped: its process id is still its own
+            below = psutil.Process(process.pid).children(recursive=True)
+        signal_each(below, signal.SIGSTOP)
+        # no shard is written from here on: the runs on disk are the sweep's progress
+        if 30 <= len(shards.completed(staging)) <= TOTAL // 2:
+            return process, below
+        signal_each(below, signal.SIGCONT)
+        _, stderr = process.communicate(timeout=120)
+        assert process.returncode == 0, stderr  # a whole sweep, run before it could be paused
+        shutil.rmtree(out, ignore_errors=True)
+        shutil.rmtree(staging, ignore_errors=True)
+    pytest.fail("three sweeps ran past half their runs before the test could pause them")
 
 
 def assert_same_runs(directory: Path, reference: pd.DataFrame) -> None:
@@ -144,10 +184,9 @@ def test_one_worker_gives_the_same_runs_as_two(world, reference, tmp_path):
 def test_an_interrupted_sweep_resumes_to_the_same_runs(world, reference, tmp_path, how):
     out = tmp_path / "sweep"
     staging = staging_folder(out)
-    process = start("sweep", str(world), "--out", str(out), "--jobs", "2")
-    wait_for_shards(staging, 30, process)
-    workers = psutil.Process(process.pid).children(recursive=True)
+    process, workers = paused_mid_sweep(world, out)
     process.send_signal(how)
+    signal_each(workers, signal.SIGCONT)
     _, stderr = process.communicate(timeout=60)
     partial = len(shards.completed(staging))
     assert 30 <= partial < TOTAL
