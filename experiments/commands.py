@@ -129,6 +129,22 @@ def _raise_interrupt(signum, frame) -> None:
     raise KeyboardInterrupt
 
 
+def _complete_sweep_at(directory: Path) -> bool:
+    """Whether ``directory`` holds a finished sweep and no staging folder waits beside it."""
+    import json
+
+    from brink.experiments.sweep import staging_folder
+
+    manifest = Path(directory) / "manifest.json"
+    if staging_folder(directory).exists() or not manifest.is_file():
+        return False
+    try:
+        status = str(json.loads(manifest.read_text()).get("status", ""))
+    except (OSError, ValueError):
+        return False
+    return status.startswith("complete")
+
+
 def sweep_command(args) -> int:
     from brink.experiments.executors import make_runner, start_fork_server
 
@@ -165,6 +181,12 @@ def sweep_command(args) -> int:
             command=["brink", *sys.argv[1:]],
         )
     except KeyboardInterrupt:
+        if _complete_sweep_at(directory):  # Ctrl-C came after the sweep was put in place
+            print(
+                f"brink sweep: interrupted, but the sweep had finished: {directory}",
+                file=sys.stderr,
+            )
+            return 0
         print(
             f"brink sweep: interrupted; finish it with: brink sweep {args.experiment} "
             f"--out {directory} --resume (the runs so far are in {staging_folder(directory)})",

@@ -173,3 +173,35 @@ def test_an_interrupted_sweep_is_staged_and_resume_puts_it_in_place(tmp_path):
     assert not out.exists() and (staging / "manifest.json").exists()
     assert run_sweep(experiment, out, InProcess(), resume=True, progress=False).complete
     pd.testing.assert_frame_equal(shards.read_shards(out), shards.read_shards(reference))
+
+
+def test_ctrl_c_after_the_sweep_is_in_place_is_not_reported_as_an_interruption(
+    tmp_path, monkeypatch, capsys
+):
+    """A Ctrl-C that lands after the finished sweep was renamed into place leaves nothing to
+    resume: the command says the sweep finished and exits 0, not 130 with a staging folder
+    that no longer exists."""
+    from brink import cli
+    from brink.experiments import sweep
+
+    finish = sweep.run_sweep
+
+    def finished_then_interrupted(*args, **kwargs):
+        finish(*args, **kwargs)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(sweep, "run_sweep", finished_then_interrupted)
+    out = tmp_path / "sweep"
+    path = write(tmp_path, EXPERIMENT)
+    assert cli.main(["sweep", str(path), "--out", str(out), "--jobs", "1", "--no-progress"]) == 0
+    assert "had finished" in capsys.readouterr().err
+    assert json.loads((out / "manifest.json").read_text())["status"] == "complete"
+
+    # Interrupted before the end, it still says how to resume, and exits 130.
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(sweep, "run_sweep", interrupted)
+    again = tmp_path / "other"
+    assert cli.main(["sweep", str(path), "--out", str(again), "--jobs", "1"]) == 130
+    assert "--resume" in capsys.readouterr().err
