@@ -23,6 +23,11 @@ step "building the sdist, and the wheel from the sdist, into $work/dist"
 "$python" -m twine check --strict "$work"/dist/*
 wheel=$(ls "$work"/dist/*.whl)
 sdist=$(ls "$work"/dist/*.tar.gz)
+# PEP 561: the wheel says that the package is typed (the "Typing :: Typed" classifier)
+if ! "$python" -c 'import sys, zipfile; sys.exit("brink/py.typed" not in zipfile.ZipFile(sys.argv[1]).namelist())' "$wheel"; then
+    echo "check_package: the wheel has no brink/py.typed" >&2
+    exit 1
+fi
 
 step "installing the wheel alone (no extras) in a fresh environment outside the checkout"
 "$python" -m uv export --quiet --frozen --no-hashes --no-emit-project --all-extras \

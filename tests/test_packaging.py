@@ -27,6 +27,18 @@ def test_the_version_is_written_once_and_read_everywhere():
     assert cited and cited.group(1) == brink.__version__
 
 
+def test_the_package_ships_its_types():
+    """PEP 561: py.typed at the package's root goes into the wheel (scripts/check_package.sh
+    checks the built wheel), and mypy is configured with the stubs it needs in the dev group."""
+    project = pyproject()
+    assert (ROOT / "py.typed").is_file()
+    assert "py.typed" in project["tool"]["setuptools"]["package-data"]["brink"]
+    assert "Typing :: Typed" in project["project"]["classifiers"]
+    assert project["tool"]["mypy"]["check_untyped_defs"] is True
+    tools = {re.split(r"[<>=\[ ;]", line)[0] for line in project["dependency-groups"]["dev"]}
+    assert {"mypy", "pandas-stubs", "scipy-stubs", "types-PyYAML"} <= tools
+
+
 def test_developer_tools_are_a_dependency_group_not_an_extra():
     project = pyproject()
     extras = project["project"]["optional-dependencies"]
