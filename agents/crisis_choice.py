@@ -86,6 +86,8 @@ class Outlook:
     def accept_offer_value(self, share: float | None = None) -> float:
         """Challenger's value of settling at ``share``: partial audience cost for the shortfall."""
         share = self.dispute.offer if share is None else share
+        if share is None:
+            raise ValueError(f"dispute {self.dispute.id}: no offer is open to value")
         demand = max(self.dispute.demand, 1e-9)
         shortfall = max(0.0, 1.0 - share / demand)
         return self.stakes(CHALLENGER) * share - self.audience_cost(CHALLENGER) * shortfall

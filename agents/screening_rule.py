@@ -382,6 +382,8 @@ class ScreeningRule:
         keeps r·v·(x − o) and pays that share of its exit cost."""
         model, dispute = situation.model, situation.dispute
         share = dispute.offer if side == CHALLENGER else model.params.offer_share * dispute.demand
+        if share is None:  # accept_offer is open only to an open offer (sim/decisions.py)
+            raise ValueError(f"dispute {dispute.id}: no offer is open to value")
         demand = max(dispute.demand, 1e-9)
         exit = exit_cost(model, dispute, side)
         stakes = dispute.stakes(side)

@@ -138,7 +138,7 @@ def ask(rule: DecisionRule, situation: Situation) -> str:
     return checked_choice(rule, situation, choice)
 
 
-def _rule_location(rule: object) -> Location:
+def _rule_location(rule: DecisionRule) -> Location:
     """The file and line where the rule's ``choose`` is defined, when Python knows them."""
     import inspect
 

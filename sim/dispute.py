@@ -9,8 +9,12 @@ fight as third states do, with the alliance's commitment weighing on them (docs/
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from brink.scenarios.spec import DemandSpec
+
+if TYPE_CHECKING:
+    from brink.sim.war import War
 
 CHALLENGER = "challenger"
 TARGET = "target"
@@ -34,7 +38,7 @@ class Dispute:
     outcome: str | None = None
     settlement: float = 0.0
     end_step: int | None = None
-    war: object | None = None  # sim.war.War while fighting
+    war: War | None = None  # while fighting
     side_challenger: set[str] = field(default_factory=set)
     side_target: set[str] = field(default_factory=set)
     ever_war: bool = False

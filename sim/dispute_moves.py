@@ -18,6 +18,7 @@ from brink.sim.coalitions import join_probabilities
 from brink.sim.decisions import ESCALATIONS, HOLD, YIELDS, Situation, ask, open_options
 from brink.sim.dispute import CHALLENGER, TARGET, WAR, Dispute, other
 from brink.sim.maths import chance_per_step
+from brink.sim.model_parts import ModelParts
 from brink.sim.standoff import (
     FLAT_SLOPE,
     USE_OF_FORCE,
@@ -34,7 +35,7 @@ DEPLOYMENT_SIGNAL_TROOPS = 10.0  # thousands: a deployment this large signals li
 STAY_OUT_LOGGED = 0.05  # a third state's staying out of a war is logged when it had this chance
 
 
-class DisputeMoves:
+class DisputeMoves(ModelParts):
     """The moves of the parties of each dispute in :class:`~brink.sim.model.CrisisModel`."""
 
     # ------------------------------------------------------------------ signals (§5)
@@ -93,6 +94,8 @@ class DisputeMoves:
             else:
                 challenger_yields = False
         if challenger_yields and choices[CHALLENGER] == "accept_offer":
+            if dispute.offer is None:  # open_options opens accept_offer only to an open offer
+                raise ValueError(f"dispute {dispute.id}: an offer accepted that was not made")
             self._settle(dispute, "compromise", dispute.offer)
         elif challenger_yields:
             self._settle(dispute, self._backing_down_outcome(dispute), 0.0)
@@ -311,7 +314,9 @@ class DisputeMoves:
         dispute.side_target = set(members[TARGET])
 
     def _end_war(self, dispute: Dispute, outcome: str, share: float) -> None:
-        war: War = dispute.war
+        war = dispute.war
+        if war is None:
+            raise ValueError(f"dispute {dispute.id} has no war to end")
         settlement = share * dispute.demand
         self.log_event(
             dispute.challenger,

@@ -190,7 +190,16 @@ class CrisisModel(ScheduledEvents, DisputeMoves, RecordKeeping, mesa.Model):
         return self.start_date + dt.timedelta(days=self.steps_done * self.params.step_days)
 
     # ------------------------------------------------------------------ the event log
-    def log_event(self, actor, action, target, dispute, level, amount=None, detail=""):
+    def log_event(
+        self,
+        actor: str | None,
+        action: str,
+        target: str | None,
+        dispute: str | None,
+        level: int | None,
+        amount: float | None = None,
+        detail: str = "",
+    ) -> None:
         step = self._event_step if self._event_step is not None else self.steps_done
         self.record.events.append(
             {
@@ -232,8 +241,9 @@ class CrisisModel(ScheduledEvents, DisputeMoves, RecordKeeping, mesa.Model):
                 self._spiral(dispute)
             self._lapse(dispute)
         for dispute in list(self.disputes.values()):
-            if dispute.status == "war" and dispute.war.start_step < self.steps_done:
-                ended = dispute.war.step(self)
+            war = dispute.war
+            if dispute.status == "war" and war is not None and war.start_step < self.steps_done:
+                ended = war.step(self)
                 if ended is not None:
                     self._end_war(dispute, *ended)
         self._check_sanction_triggers()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import MISSING, Field, dataclass, fields, replace
 from typing import TYPE_CHECKING, Any
 
 from brink.errors import BrinkInputError, Location, did_you_mean
@@ -133,7 +133,7 @@ class ModelParams(WarParameters):
             BrinkInputError: for an unknown name (with the nearest valid one), a value of the
                 wrong type or one outside the parameter's range.
         """
-        changes = {}
+        changes: dict[str, Any] = {}  # name -> value, each checked against its spec
         for name, value in overrides.items():
             location = (locations or {}).get(name) or Location(key=f"parameters.{name}")
             changes[name] = coerce_parameter(name, value, location)
@@ -143,10 +143,13 @@ class ModelParams(WarParameters):
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
-PARAMETERS: dict[str, ParameterSpec] = {
-    f.name: ParameterSpec(name=f.name, default=f.default, **f.metadata["spec"])
-    for f in fields(ModelParams)
-}
+def _parameter_spec(field: Field[Any]) -> ParameterSpec:
+    if field.default is MISSING:  # every parameter has a default: ModelParams() is the default
+        raise TypeError(f"ModelParams.{field.name} has no default")
+    return ParameterSpec(name=field.name, default=field.default, **field.metadata["spec"])
+
+
+PARAMETERS: dict[str, ParameterSpec] = {f.name: _parameter_spec(f) for f in fields(ModelParams)}
 
 
 def _finite(value: float | int) -> bool:
@@ -156,7 +159,7 @@ def _finite(value: float | int) -> bool:
         return False
 
 
-def coerce_parameter(name: str, value: Any, location: Location | None = None) -> float | int:
+def coerce_parameter(name: str, value: Any, location: Location | None = None) -> float | int | None:
     """Check one parameter value (a number or a numeric string) against its spec."""
     location = location or Location(key=name)
     spec = PARAMETERS.get(name)

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from brink.sim import escalation
 from brink.sim.dispute import CHALLENGER, TARGET, WAR, other
+from brink.sim.model_parts import ModelParts
 from brink.sim.record import RunRecord
 from brink.sim.war_projection import SIDES
 
 
-class RecordKeeping:
+class RecordKeeping(ModelParts):
     """The step records and the runs table of :class:`~brink.sim.model.CrisisModel`."""
 
     # ------------------------------------------------------------------ records (§8)
@@ -26,7 +27,7 @@ class RecordKeeping:
                 for side in (CHALLENGER, TARGET):
                     for code in dispute.principals(side):
                         posture[code] = max(posture[code], dispute.level[side])
-            elif dispute.status == "war":
+            elif dispute.status == "war" and dispute.war is not None:
                 for members in dispute.war.members.values():
                     for code in members:
                         posture[code] = WAR
@@ -61,7 +62,7 @@ class RecordKeeping:
         at_war = {
             code
             for d in self.disputes.values()
-            if d.status == "war"
+            if d.status == "war" and d.war is not None
             for members in d.war.members.values()
             for code in members
         }

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import math
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol, cast
 
 from brink.scenarios.spec import DemandSpec, DeploymentSpec, Event, SanctionSpec
 from brink.sim.dispute import CHALLENGER, TARGET, Dispute, other
+from brink.sim.model_parts import ModelParts
 from brink.sim.sanctions import Sanction, severity_cost
 
 #: Timeline entries that mean nothing once their dispute has ended.
@@ -31,11 +34,28 @@ class Deployment:
     active: bool = True
 
 
-class ScheduledEvents:
+class _ScheduledCallback(Protocol):
+    """A timeline entry's callback: it fires ``name`` with ``argument`` at the start of ``day``,
+    and carries ``scheduled = (day, name, argument)`` so that a copy of the model can make its
+    own."""
+
+    scheduled: tuple[int, str, object]
+
+    def __call__(self) -> None: ...
+
+
+def _given(value: str | None, event: Event, name: str) -> str:
+    """A field that the scenario's checks require for the event's kind."""
+    if value is None:
+        raise ValueError(f"the {event.kind} event of day {event.day} has no {name}")
+    return value
+
+
+class ScheduledEvents(ModelParts):
     """The scheduled events and sanctions triggers of :class:`~brink.sim.model.CrisisModel`."""
 
     # ------------------------------------------------------------------ scheduled events
-    def _schedule(self, day: int, function, argument) -> None:
+    def _schedule(self, day: int, function: Callable[..., None], argument: object) -> None:
         # docs/model.md §2: events fire at the start of their step, before states decide. Step n
         # runs at Mesa time n, so the event is placed half a step earlier.
         # Mesa holds only a weak reference to the callback, so the model keeps it alive.
@@ -43,17 +63,18 @@ class ScheduledEvents:
             self._scheduled_callback(day, function.__name__, argument), at=day - 0.5
         )
 
-    def _scheduled_callback(self, day: int, name: str, argument):
+    def _scheduled_callback(self, day: int, name: str, argument: object) -> _ScheduledCallback:
         """The callback that fires method ``name`` with ``argument`` at the start of ``day``,
         kept alive by the model; it carries what it does (``scheduled``) so that a copy of the
         model can make its own (:meth:`_rebind_scheduled`)."""
         function = getattr(self, name)
 
-        def callback():
+        def fire() -> None:
             self._event_step = day  # what it logs belongs to the step it opens
             function(argument)
             self._event_step = None
 
+        callback = cast(_ScheduledCallback, fire)
         callback.scheduled = (day, name, argument)
         self._callbacks.append(callback)
         return callback
@@ -184,18 +205,18 @@ class ScheduledEvents:
         if kind == "deploy":
             spec = DeploymentSpec(
                 id=event.ref or f"{event.actor}-{event.target}-{event.day}",
-                owner=event.actor,
-                host=event.target,
+                owner=_given(event.actor, event, "actor"),
+                host=_given(event.target, event, "target"),
                 troops=event.troops or 0.0,
                 near=event.near,
             )
             self._add_deployment(spec, log=log)
         elif kind == "withdraw":
-            self._withdraw(event.ref)
+            self._withdraw(_given(event.ref, event, "ref"))
         elif kind == "impose":
-            self._impose(self.sanctions[event.ref], log=log)
+            self._impose(self.sanctions[_given(event.ref, event, "ref")], log=log)
         elif kind == "lift":
-            sanction = self.sanctions[event.ref]
+            sanction = self.sanctions[_given(event.ref, event, "ref")]
             if sanction.status == "imposed" and log:
                 for sender in sanction.spec.senders:
                     self.log_event(
@@ -210,19 +231,19 @@ class ScheduledEvents:
             sanction.status = "lifted"
         elif kind == "statement":
             if event.ties_hands and event.dispute in self.disputes:
-                speaker = self.states[event.actor]
+                actor = _given(event.actor, event, "actor")
+                speaker = self.states[actor]
                 speaker.commitments[event.dispute] = speaker.commitments.get(event.dispute, 0) + 1
                 # Tying hands is costly exactly by the audience cost it creates (Fearon 1997).
                 self._signal(
-                    event.actor,
-                    self.params.audience_cost(speaker.regime) / self._stakes_of(event.actor),
+                    actor, self.params.audience_cost(speaker.regime) / self._stakes_of(actor)
                 )
             if log:
                 self.log_event(
                     event.actor, "statement", event.target, event.dispute, None, detail=event.text
                 )
         elif kind == "offer":
-            dispute = self.disputes.get(event.dispute)
+            dispute = self.disputes.get(event.dispute) if event.dispute is not None else None
             if dispute is not None and dispute.is_open():
                 dispute.offer = (event.share or 0.0) * dispute.demand
                 if log:
@@ -236,11 +257,12 @@ class ScheduledEvents:
                         detail=event.text,
                     )
         elif kind in ("join_alliance", "leave_alliance"):
-            alliance = self.alliances[event.ref]
+            alliance = self.alliances[_given(event.ref, event, "ref")]
+            member = _given(event.actor, event, "actor")
             if kind == "join_alliance":
-                alliance.add(event.actor)
+                alliance.add(member)
             else:
-                alliance.remove(event.actor)
+                alliance.remove(member)
             if log:
                 self.log_event(event.actor, kind, event.ref, None, None, detail=event.text)
         elif kind == "talks" and log:

@@ -34,6 +34,18 @@ class Theatre:
     """Per-slot lists over the belligerents of one war; ``challenger[slot]`` marks the
     challenger's side."""
 
+    # the per-slot lists of _FIELDS, made by __init__
+    in_theatre: list[float]
+    pool: list[float]
+    tau: list[float]
+    quality: list[float]
+    weight: list[float]
+    sent: list[float]
+    lost: list[float]
+    manpower: list[float]
+    capability: list[float]
+    cut: list[float]
+
     def __init__(self) -> None:
         self.codes: list[str] = []
         self.slot: dict[str, int] = {}

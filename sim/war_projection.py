@@ -12,9 +12,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from brink.sim import support, war_termination
 from brink.sim.dispute import CHALLENGER, TARGET
+
+if TYPE_CHECKING:
+    from brink.sim.theatre import Theatre
 
 SIDES = (CHALLENGER, TARGET)
 #: A projection's stride grows to this share of the days already projected: a long war's later
@@ -38,6 +42,28 @@ class WarProjection:
 class WarProjecting:
     """The projection half of :class:`brink.sim.war.War` (a mixin: it uses the war's forces,
     fighting and bargaining)."""
+
+    if TYPE_CHECKING:
+        # what the projection uses of the war (sim/war.py declares and makes them)
+        theatre_forces: Theatre
+        tripwire_side: dict[str, str]
+        candidates: dict[str, tuple[float, float]]
+        control: float
+        days: float
+        last_log_ratio: float
+        _weights_version: int
+
+        def add(self, model, code: str, side: str, weight: float) -> None: ...
+
+        def changed(self) -> None: ...
+
+        def fight(self, model, days: float, luck: float = 0.0) -> None: ...
+
+        def casualties(self, side: str | None = None) -> float: ...
+
+        def offer_range(self, model) -> tuple[float, float] | None: ...
+
+        def _decisive_end(self, model) -> tuple[str, float] | None: ...
 
     def project(
         self, model, horizon_days: float, joiners: dict[str, str], stride: float = 3.0

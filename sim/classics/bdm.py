@@ -277,7 +277,9 @@ def forecast(
     position = np.array([actor.position for actor in actors], dtype=float)
     if spread is None:
         spread = float(position.max() - position.min()) or 1.0
-    rows, summary, offers = [], [], []
+    rows: list[tuple[int, str, float, float, float]] = []
+    summary: list[tuple[int, float, float]] = []
+    offers: list[Offer] = []
     for round_number in range(rounds + 1):
         risk, exponent = risk_exponents(capability, salience, position, spread)
         rows.extend(
@@ -412,7 +414,8 @@ def read_actors(path: str | Path, dimension: int = 1) -> list[BdmActor]:
             "KTAB's 'Actor,Description,Power,Pstn1,Sal1,...'",
             at(header_line, 1),
         )
-    actors, seen = [], {}
+    actors: list[BdmActor] = []
+    seen: dict[str, int] = {}
     for line, row in lines[header_at + 1 :]:
         if len(row) < len(header):
             raise BrinkInputError(

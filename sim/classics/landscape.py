@@ -90,14 +90,14 @@ def canonical(config: Sequence[int]) -> Config:
     return sides if sides[0] == 0 else tuple(1 - side for side in sides)
 
 
-def frustration(landscape: Landscape, config: Sequence[int]) -> np.ndarray:
+def frustration(landscape: Landscape, config: Sequence[int] | np.ndarray) -> np.ndarray:
     """F_i(X) = Σ_j s_j·p_ij·d_ij(X) for every actor (Axelrod & Bennett 1993)."""
     sides = np.asarray(config)
     apart = sides[:, None] != sides[None, :]
     return (landscape.propensities * landscape.sizes[None, :] * apart).sum(axis=1)
 
 
-def energy(landscape: Landscape, config: Sequence[int]) -> float:
+def energy(landscape: Landscape, config: Sequence[int] | np.ndarray) -> float:
     """E(X) = Σ_i s_i·F_i(X) (Axelrod & Bennett 1993)."""
     return float(landscape.sizes @ frustration(landscape, config))
 
@@ -168,7 +168,7 @@ def enumerate_minima(landscape: Landscape) -> pd.DataFrame:
     """
     _check_exhaustive(landscape)
     tolerance = landscape._tolerance()
-    rows = []
+    rows: list[Config] = []
     total = 1 << (landscape.n - 1)
     for start in range(0, total, BATCH):
         configs = _all_configs(landscape.n, start, min(total, start + BATCH))

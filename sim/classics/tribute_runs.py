@@ -228,9 +228,9 @@ def run_tribute(
         chosen = events["outcome"] != "none" if outcome is None else events["outcome"] == outcome
         year_rows[column] = np.bincount(year_of[chosen.to_numpy()], minlength=years)
     for column, outcome in (("tribute", "pay"), ("destroyed", "fight")):
-        chosen = (events["outcome"] == outcome).to_numpy()
+        rows_of = (events["outcome"] == outcome).to_numpy()
         year_rows[column] = np.bincount(
-            year_of[chosen], weights=events["amount"].to_numpy()[chosen], minlength=years
+            year_of[rows_of], weights=events["amount"].to_numpy()[rows_of], minlength=years
         )
     totals = np.array(history.wealth[1:]).sum(axis=1) if years else np.array([])
     year_rows["total_wealth"] = totals
