@@ -80,7 +80,11 @@ class ScenarioBuilder(SectionBuilder):
         self.check_refs(states, alliances, territories)
         self.check_events(dated_events, demands, alliances)
         forces = [(d.owner, d.troops, f"deployments.{d.id}") for d in deployments]
-        forces += [(e.actor, e.troops, p) for e, p in dated_events if e.kind == "deploy"]
+        forces += [
+            (e.actor, e.troops, p)
+            for e, p in dated_events
+            if e.kind == "deploy" and e.actor is not None and e.troops is not None
+        ]
         check_slips(self.fail, doc, states, forces, self.start.year)
         return spec.Scenario(
             name=doc.get("name", self.name),
@@ -158,6 +162,8 @@ class ScenarioBuilder(SectionBuilder):
         return events
 
     def event(self, action: str, value: Any, day: int, path: str) -> spec.Event:
+        if not spec.is_event_kind(action):  # the document's checks allow only these here
+            raise self.fail(f"'{action}' is not an entry of the timeline", path)
         if action in ("withdraw", "impose", "lift"):
             return spec.Event(day=day, kind=action, ref=value)
         if action == "deploy":
@@ -238,7 +244,7 @@ class ScenarioBuilder(SectionBuilder):
         }
         for event, path in events:
             kinds = {"withdraw": "deployment", "impose": "sanction", "lift": "sanction"}
-            if event.kind in kinds:
+            if event.kind in kinds and event.ref is not None:
                 since = self.declared[kinds[event.kind]][event.ref]
                 if since > event.day:
                     raise self.fail(
@@ -262,15 +268,12 @@ class ScenarioBuilder(SectionBuilder):
                             f"({dispute.by} against {dispute.on})",
                             f"{path}.by",
                         )
-            if event.kind == "join_alliance":
-                if event.actor in members[event.ref]:
-                    raise self.fail(
-                        f"'{event.actor}' is already a member of {event.ref}", f"{path}.state"
-                    )
-                members[event.ref].add(event.actor)
-            if event.kind == "leave_alliance":
-                if event.actor not in members[event.ref]:
-                    raise self.fail(
-                        f"'{event.actor}' is not a member of {event.ref}", f"{path}.state"
-                    )
-                members[event.ref].discard(event.actor)
+            state, alliance = event.actor, event.ref
+            if event.kind == "join_alliance" and state is not None and alliance is not None:
+                if state in members[alliance]:
+                    raise self.fail(f"'{state}' is already a member of {alliance}", f"{path}.state")
+                members[alliance].add(state)
+            if event.kind == "leave_alliance" and state is not None and alliance is not None:
+                if state not in members[alliance]:
+                    raise self.fail(f"'{state}' is not a member of {alliance}", f"{path}.state")
+                members[alliance].discard(state)

@@ -96,7 +96,7 @@ def validate_command(args: argparse.Namespace) -> int:
     records = []
     for file in args.files:
         scenario, errors = check_scenario(file)
-        if errors:
+        if errors or scenario is None:  # a scenario comes back exactly when there are no errors
             status = EXIT_USAGE
             records.append({"file": file, "ok": False, "errors": list(map(error_record, errors))})
             if args.fmt == "text":

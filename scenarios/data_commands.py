@@ -134,7 +134,7 @@ def _year(text: str) -> int:
 
 def _states(date: dt.date, match: str | None) -> list[dict[str, Any]]:
     from brink.scenarios import state_data as data
-    from brink.scenarios.datasets import nmc_rows
+    from brink.scenarios.datasets import nmc_number, nmc_rows
     from brink.scenarios.skeleton import check_date
 
     check_date(date)
@@ -157,8 +157,8 @@ def _states(date: dt.date, match: str | None) -> list[dict[str, Any]]:
                 "polity2": score,
                 "regime": None if score is None else data.regime_of(score),
                 "nuclear": data.nuclear_on(ccode, date)[0],
-                "cinc": _value(row["cinc"]),
-                "milper": _value(row["milper"]),
+                "cinc": _value(nmc_number(row, "cinc")),
+                "milper": _value(nmc_number(row, "milper")),
             }
         )
     return records
@@ -186,7 +186,7 @@ def _pacts(queries: list[str], date: dt.date) -> list[dict[str, Any]]:
 
 def _capabilities(queries: list[str], year: int) -> list[dict[str, Any]]:
     from brink.scenarios import state_data as data
-    from brink.scenarios.datasets import nmc_rows
+    from brink.scenarios.datasets import nmc_number, nmc_rows
 
     records = []
     for query in queries:
@@ -198,7 +198,7 @@ def _capabilities(queries: list[str], year: int) -> list[dict[str, Any]]:
                 "cow": ccode,
                 "year": year,
                 **{
-                    column: _value(row[column])
+                    column: _value(nmc_number(row, column))
                     for column in ("milex", "milper", "irst", "pec", "tpop", "upop", "cinc")
                 },
             }

@@ -29,7 +29,7 @@ def national_capabilities() -> pd.DataFrame:
     """
     import pandas as pd  # here: scenario loading reads NMC without pandas (see nmc_rows)
 
-    frame = pd.read_csv(NMC_FILE, na_values=[-9])
+    frame = pd.read_csv(NMC_FILE, na_values=["-9"])
     return frame.set_index(["ccode", "year"]).sort_index()
 
 
@@ -52,6 +52,14 @@ def nmc_rows() -> dict[tuple[int, int], dict[str, float | str]]:
                 values[column] = math.nan if number == -9 else number
             rows[int(values["ccode"]), int(values["year"])] = values
     return rows
+
+
+def nmc_number(row: dict[str, float | str], column: str) -> float:
+    """A number of an NMC row: every column but ``stateabb`` is one (NaN where missing)."""
+    value = row[column]
+    if isinstance(value, str):
+        raise TypeError(f"NMC's {column} is text, not a number")
+    return value
 
 
 def nmc_record(ccode: int, year: int, location: Location | None = None) -> dict[str, float | str]:

@@ -127,7 +127,8 @@ def war_history(ccodes: Iterable[int], before: int, since: int = 0) -> dict[Pair
     wars = wars[(start < before) & (start >= since) & wars["ccode"].isin(wanted)]
     counts: dict[Pair, dict[str, int]] = {}
     for _, war in wars.groupby("war"):
-        opposed, together = set(), set()
+        opposed: set[Pair] = set()
+        together: set[Pair] = set()
         for _, sub in war.groupby("subwar"):
             sides = sub.groupby("side")["ccode"].apply(set).to_dict()
             for a, b in itertools.product(sides.get(0, set()), sides.get(1, set())):
@@ -170,10 +171,8 @@ def territorial_disputes(ccodes: Iterable[int], start: int, before: int) -> dict
         & mids["ccode1"].isin(wanted)
         & mids["ccode2"].isin(wanted)
     ]
-    pairs = {
-        (int(row.dispnum), _pair(int(row.ccode1), int(row.ccode2)))
-        for row in chosen.itertuples(index=False)
-    }
+    columns = (chosen[name].to_numpy() for name in ("dispnum", "ccode1", "ccode2"))
+    pairs = {(int(dispnum), _pair(int(a), int(b))) for dispnum, a, b in zip(*columns, strict=True)}
     return dict(Counter(pair for _, pair in pairs))
 
 

@@ -76,11 +76,13 @@ class KeyReader:
         reader = getattr(self, "_read_" + type(kind).__name__.lower())
         return reader(node, kind, path)
 
-    def _expect(self, node: Node, node_type: type, kind: Any, path: str) -> None:
+    def _expect[N: Node](self, node: Node, node_type: type[N], kind: Any, path: str) -> N:
+        """``node`` as a ``node_type``, or a located error saying what was expected."""
         if not isinstance(node, node_type):
             raise self.fail(
                 f"got {_WORDS[type(node)]}{_show(node)}, expected {_expected(kind)}", path
             )
+        return node
 
     def _scalar(self, node: ScalarNode, path: str) -> Any:
         try:
@@ -115,7 +117,7 @@ class KeyReader:
         return pairs
 
     def _read_record(self, node: Node, kind: K.Record, path: str) -> dict[str, Any]:
-        self._expect(node, MappingNode, kind, path)
+        node = self._expect(node, MappingNode, kind, path)
         result: dict[str, Any] = {}
         for name, key_path, value_node in self._pairs(node, path):
             if name not in kind.names:
@@ -154,7 +156,7 @@ class KeyReader:
             raise self.fail(f"needs one of: {', '.join(kind.choose_one)}", path)
 
     def _read_table(self, node: Node, kind: K.Table, path: str) -> dict[str, Any]:
-        self._expect(node, MappingNode, kind, path)
+        node = self._expect(node, MappingNode, kind, path)
         result = {}
         for name, key_path, value_node in self._pairs(node, path):
             self._check_text(name, kind.key, key_path)
@@ -164,7 +166,7 @@ class KeyReader:
         return result
 
     def _read_listof(self, node: Node, kind: K.ListOf, path: str) -> list[Any]:
-        self._expect(node, SequenceNode, kind, path)
+        node = self._expect(node, SequenceNode, kind, path)
         items = [self.read(item, kind.item, f"{path}[{i}]") for i, item in enumerate(node.value)]
         if len(items) < kind.min_items or (
             kind.max_items is not None and len(items) > kind.max_items
@@ -176,7 +178,7 @@ class KeyReader:
         return items
 
     def _read_positional(self, node: Node, kind: K.Positional, path: str) -> list[Any]:
-        self._expect(node, SequenceNode, kind, path)
+        node = self._expect(node, SequenceNode, kind, path)
         if len(node.value) != len(kind.items):
             raise self.fail(
                 f"has {len(node.value)} items, expected exactly {len(kind.items)} "
@@ -199,7 +201,7 @@ class KeyReader:
         raise self.fail(f"got a list, expected {_expected(kind)}", path)
 
     def _read_text(self, node: Node, kind: K.Text, path: str) -> str:
-        self._expect(node, ScalarNode, kind, path)
+        node = self._expect(node, ScalarNode, kind, path)
         self._check_text(node.value, kind, path)
         return node.value
 
@@ -223,7 +225,7 @@ class KeyReader:
             self.refs.append(_Ref(kind.ref, value, self.where(path)))
 
     def _read_number(self, node: Node, kind: K.Number, path: str) -> float | int:
-        self._expect(node, ScalarNode, kind, path)
+        node = self._expect(node, ScalarNode, kind, path)
         value = self._scalar(node, path)
         hint = _range_hint(kind)
         if isinstance(value, str) and node.style is None and YAML12_NUMBER.fullmatch(value):
@@ -253,14 +255,14 @@ class KeyReader:
         return value
 
     def _read_flag(self, node: Node, kind: K.Flag, path: str) -> bool:
-        self._expect(node, ScalarNode, kind, path)
+        node = self._expect(node, ScalarNode, kind, path)
         value = self._scalar(node, path)
         if not isinstance(value, bool):
             raise self.fail(f"{node.value!r} is not true or false", path)
         return value
 
     def _read_date(self, node: Node, kind: K.Date, path: str) -> dt.date:
-        self._expect(node, ScalarNode, kind, path)
+        node = self._expect(node, ScalarNode, kind, path)
         value = self._scalar(node, path)
         if isinstance(value, dt.datetime):
             raise self.fail(f"{node.value!r} has a time; give a date, YYYY-MM-DD", path)
@@ -272,20 +274,20 @@ class KeyReader:
         return value
 
     def _read_when(self, node: Node, kind: K.When, path: str) -> int | dt.date:
-        self._expect(node, ScalarNode, kind, path)
+        node = self._expect(node, ScalarNode, kind, path)
         if node.tag in (YAML_TAG + "int", YAML_TAG + "float"):
-            return self._read_number(node, K.DAY, path)
+            return int(self._read_number(node, K.DAY, path))
         return self._read_date(node, K.Date(), path)
 
     def _read_parameters(self, node: Node, kind: K.Parameters, path: str) -> dict[str, Any]:
-        self._expect(node, MappingNode, kind, path)
+        node = self._expect(node, MappingNode, kind, path)
         result = {}
         for name, key_path, value_node in self._pairs(node, path):
             try:
                 if name not in PARAMETERS:  # coerce_parameter names the nearest; at the key
                     coerce_parameter(name, None, self.where(key_path))
                 self.nodes[key_path] = value_node
-                self._expect(value_node, ScalarNode, kind, key_path)
+                value_node = self._expect(value_node, ScalarNode, kind, key_path)
                 value = self._scalar(value_node, key_path)
                 if isinstance(value, dt.date):
                     value = value_node.value

@@ -117,6 +117,8 @@ def _judgement() -> str:
     if "war_cost_scale" in PARAMETERS and "audience_cost_democracy" in PARAMETERS:
         cost = PARAMETERS["war_cost_scale"].default
         audience = PARAMETERS["audience_cost_democracy"].default
+        if cost is None or audience is None:  # neither parameter is optional
+            raise ValueError("war_cost_scale and audience_cost_democracy have no default")
         scale = (
             f"Stakes are in the issue units of the model's costs: at the default "
             f"`war_cost_scale`\n({cost:g} per 100 days of war, before the factors for the "

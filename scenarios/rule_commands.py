@@ -40,8 +40,8 @@ def rules_command(args: argparse.Namespace) -> int:
         return 0
     rows = available_rules()
     width = max(len(name) for name, _, _ in rows)
-    for name, where, summary in rows:
-        print(f"{name:<{width}}  {where}  {summary}")
+    for name, place, summary in rows:
+        print(f"{name:<{width}}  {place}  {summary}")
     print(
         "\nAny other rule: --rule [STATE=]MODULE:NAME, MODULE a dotted module or a .py file "
         "(docs/howto/write-a-rule.md)."

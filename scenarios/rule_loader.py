@@ -93,8 +93,8 @@ def _find(spec: RuleSpec, where: Location) -> ResolvedRule:
     if spec.module is None:
         if spec.name in BUILT_IN:
             module, _, name = BUILT_IN[spec.name].partition(":")
-            maker = _Deferred(module, name)
-            return ResolvedRule(spec, maker, module, name, "built-in")
+            deferred = _Deferred(module, name)
+            return ResolvedRule(spec, deferred, module, name, "built-in")
         found = {point.name: point for point in entry_points(group=ENTRY_POINT_GROUP)}
         if spec.name not in found:
             known = [*BUILT_IN, *found]
@@ -105,8 +105,8 @@ def _find(spec: RuleSpec, where: Location) -> ResolvedRule:
                 where,
             )
         point = found[spec.name]
-        maker = _load(spec, where, point.load)
-        return ResolvedRule(spec, maker, point.module, point.attr or spec.name, "entry point")
+        loaded = _load(spec, where, point.load)
+        return ResolvedRule(spec, loaded, point.module, point.attr or spec.name, "entry point")
     module = _import(spec, where)
     maker = getattr(module, spec.name, None)
     if maker is None:

@@ -39,13 +39,12 @@ def parse_rule(
     if state is None and equals and STATE_PART.match(head.strip()):
         state, text = head.strip(), tail.strip()
     state = state or EVERY_STATE
-    module, colon, name = text.rpartition(":")
+    written, colon, name = text.rpartition(":")
     if not colon:
-        module, name = None, text
+        written, name = "", text
     if not NAME.match(name):
         raise BrinkInputError(f"'{text}': '{name}' is not a rule's name; {FORM}", where)
-    if module is not None:
-        module = _module(module, text, where, base)
+    module = _module(written, text, where, base) if colon else None
     return RuleSpec(state, module, name)
 
 

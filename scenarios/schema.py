@@ -46,7 +46,7 @@ def _record(record: K.Record) -> dict[str, Any]:
     required = [key.name for key in record.keys if key.required]
     if required:
         schema["required"] = required
-    rules = []
+    rules: list[dict[str, Any]] = []
     # At most one group of an exclusive set: no key of one group beside a key of another.
     for first, second in itertools.combinations(record.exclusive, 2):
         for a, b in itertools.product(first, second):

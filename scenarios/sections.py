@@ -70,7 +70,7 @@ class SectionBuilder:
         capabilities = self.doc.get("capabilities")
         if capabilities:
             # the data are read only when a scenario asks for them
-            from brink.scenarios.datasets import nmc_record
+            from brink.scenarios.datasets import nmc_number, nmc_record
         states = {}
         for code, record in self.doc["states"].items():
             path = f"states.{code}"
@@ -80,13 +80,13 @@ class SectionBuilder:
                 row = nmc_record(record["cow"], year, self.reader.where(join_key(path, "cow")))
                 for key, column in (("capability", "cinc"), ("troops", "milper")):
                     if key not in filled:
-                        if math.isnan(row[column]):
+                        if math.isnan(nmc_number(row, column)):
                             raise self.fail(
                                 f"NMC has no {column} for COW {record['cow']} in {year}; "
                                 f"give {key}",
                                 path,
                             )
-                        filled[key] = float(row[column])
+                        filled[key] = nmc_number(row, column)
             for key in ("capability", "troops"):
                 if key not in filled:
                     raise self.fail(
@@ -94,7 +94,7 @@ class SectionBuilder:
                         "`capabilities: {source: cow-nmc, year: ...}`",
                         path,
                     )
-            extra = {}
+            extra: dict[str, Any] = {}  # the keys a record may leave out
             if "resolve" in record:
                 extra["resolve"] = self.resolve(record["resolve"], join_key(path, "resolve"))
             for key in ("risk_tolerance", "committable", "reserves", "capability_trend"):

@@ -14,7 +14,7 @@ import math
 
 from brink.errors import BrinkInputError, Location
 from brink.scenarios import state_data as data
-from brink.scenarios.datasets import nmc_rows
+from brink.scenarios.datasets import nmc_number, nmc_rows
 from brink.scenarios.spec import ResolveSpec
 from brink.sim.params import PARAMETERS
 
@@ -151,7 +151,7 @@ def _state(ccode: int, code: str, date: dt.date) -> list[str]:
     row = nmc_rows()[ccode, year]
     name = data.state_name(ccode, year)
     lines = [f"  {code}:", f"    name: {_quoted(name)} # [polity]"]
-    cinc, milper = row["cinc"], row["milper"]
+    cinc, milper = nmc_number(row, "cinc"), nmc_number(row, "milper")
     lines.append(
         f"    cow: {ccode} # [nmc] {code}: cinc {_number(cinc, '.4f')}, "
         f"milper {_number(milper, ',.0f')} thousand"
@@ -179,7 +179,7 @@ def _state(ccode: int, code: str, date: dt.date) -> list[str]:
             f"    capital: [{capital.lat:.2f}, {capital.lon:.2f}] # [capital] {capital.name}"
         )
     for key, column in (("capability", "cinc"), ("troops", "milper")):
-        if math.isnan(row[column]):
+        if math.isnan(nmc_number(row, column)):
             lines.append(_nearest(ccode, year, key, column))
     default = ResolveSpec()
     lines.append(
@@ -195,7 +195,7 @@ def _nearest(ccode: int, year: int, key: str, column: str) -> str:
     years = sorted(
         (abs(known - year), known)
         for (code, known), row in rows.items()
-        if code == ccode and not math.isnan(row[column])
+        if code == ccode and not math.isnan(nmc_number(row, column))
     )
     if not years:
         fallback = "0.0001" if key == "capability" else "1"

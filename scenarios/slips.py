@@ -23,7 +23,7 @@ from typing import Any
 
 from brink.errors import BrinkInputError
 from brink.scenarios import spec
-from brink.scenarios.datasets import DATA_DIR, nmc_rows
+from brink.scenarios.datasets import DATA_DIR, nmc_number, nmc_rows
 
 OUTLINES_FILE = DATA_DIR / "naturalearth-110m-countries.geojson"
 #: How far a capital may lie from COW's capital of the state and still be taken as meant: a
@@ -59,19 +59,20 @@ def check_slips(
         start_year: The year of ``start``.
     """
     for code, state in states.items():
-        if state.ccode is None:
+        ccode = state.ccode
+        if ccode is None:
             continue
         path = f"states.{code}"
-        _check_code(fail, code, state, path, start_year)
-        _check_troops(fail, doc, code, state, path, start_year)
-        _check_capital(fail, code, state, path, start_year)
+        _check_code(fail, code, ccode, path, start_year)
+        _check_troops(fail, doc, code, state, ccode, path, start_year)
+        _check_capital(fail, code, state, ccode, path, start_year)
     for owner, troops, path in forces:
-        state = states.get(owner)
-        if state is None or troops <= state.troops:
+        owner_state = states.get(owner)
+        if owner_state is None or troops <= owner_state.troops:
             continue
         raise fail(
             f"{troops:,.4g} thousand troops is more than {owner}'s whole armed forces "
-            f"({state.troops:,.4g} thousand); troops are in thousands: {troops:,.4g} means "
+            f"({owner_state.troops:,.4g} thousand); troops are in thousands: {troops:,.4g} means "
             f"{troops * 1000:,.0f} soldiers",
             f"{path}.troops",
         )
@@ -87,39 +88,45 @@ def _by_letters() -> dict[str, int]:
     return {str(row["stateabb"]): code for (code, _), row in nmc_rows().items()}
 
 
-def _check_code(fail: Fail, code: str, state: spec.StateSpec, path: str, year: int) -> None:
-    span = _nmc_span(state.ccode)
+def _check_code(fail: Fail, code: str, ccode: int, path: str, year: int) -> None:
+    span = _nmc_span(ccode)
     if span is None:
         hint = ""
         if code in _by_letters():
             hint = f"; {code} is COW {_by_letters()[code]}"
         raise fail(
-            f"COW code {state.ccode} is no state of the COW system (not in NMC v6.0){hint}; "
+            f"COW code {ccode} is no state of the COW system (not in NMC v6.0){hint}; "
             "brink data states --date DATE --match NAME finds a state's code",
             f"{path}.cow",
         )
     last_data_year = max(known for _, known in nmc_rows())
-    if year <= last_data_year and (state.ccode, year) not in nmc_rows():
-        abb = nmc_rows()[state.ccode, span[0]]["stateabb"]
+    if year <= last_data_year and (ccode, year) not in nmc_rows():
+        abb = nmc_rows()[ccode, span[0]]["stateabb"]
         raise fail(
-            f"COW {state.ccode} ({abb}) is not a state of the COW system in {year} (NMC has it "
+            f"COW {ccode} ({abb}) is not a state of the COW system in {year} (NMC has it "
             f"in {span[0]}–{span[1]}, with gaps where it was occupied or absorbed)",
             f"{path}.cow",
         )
 
 
 def _check_troops(
-    fail: Fail, doc: Mapping[str, Any], code: str, state: spec.StateSpec, path: str, year: int
+    fail: Fail,
+    doc: Mapping[str, Any],
+    code: str,
+    state: spec.StateSpec,
+    ccode: int,
+    path: str,
+    year: int,
 ) -> None:
     record = doc["states"][code]
     if "troops" not in record:
         return  # filled from NMC
     capabilities = doc.get("capabilities") or {}
     year = capabilities.get("year", year)
-    row = nmc_rows().get((state.ccode, year))
-    if row is None or math.isnan(row["milper"]) or row["milper"] <= 0:
+    row = nmc_rows().get((ccode, year))
+    milper = math.nan if row is None else nmc_number(row, "milper")
+    if math.isnan(milper) or milper <= 0:
         return
-    milper = row["milper"]
     if state.troops > MOBILISATION_LIMIT * milper:
         raise fail(
             f"{state.troops:,.4g} thousand troops is {state.troops / milper:.0f} times {code}'s "
@@ -222,10 +229,12 @@ def _fits(point: tuple[float, float], capital: tuple[float, float], rings: Any) 
     return rings is not None and outline_distance_km(point, rings) <= NEAR_OUTLINE_KM
 
 
-def _check_capital(fail: Fail, code: str, state: spec.StateSpec, path: str, year: int) -> None:
+def _check_capital(
+    fail: Fail, code: str, state: spec.StateSpec, ccode: int, path: str, year: int
+) -> None:
     from brink.scenarios.state_data import capital_of
 
-    known = capital_of(state.ccode, year)
+    known = capital_of(ccode, year)
     if known is None:
         return
     capital = (known.lat, known.lon)
@@ -244,6 +253,6 @@ def _check_capital(fail: Fail, code: str, state: spec.StateSpec, path: str, year
         advice = f"give [latitude, longitude]: {known.name} is [{known.lat:g}, {known.lon:g}]"
     raise fail(
         f"[{given[0]:g}, {given[1]:g}] is not in or near {place}, where {code} (COW "
-        f"{state.ccode}) has its capital in {year}; {advice}",
+        f"{ccode}) has its capital in {year}; {advice}",
         f"{path}.capital",
     )

@@ -11,10 +11,29 @@ scenario says ``step: week``, in which case the loader converts calendar dates i
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeGuard, get_args
 
 Regime = Literal["democracy", "anocracy", "autocracy"]
 AllianceKind = Literal["defense", "offense", "neutrality", "nonaggression", "consultation"]
+#: What a timeline entry does (:class:`Event`).
+EventKind = Literal[
+    "deploy",
+    "withdraw",
+    "impose",
+    "lift",
+    "statement",
+    "offer",
+    "join_alliance",
+    "leave_alliance",
+    "talks",
+]
+EVENT_KINDS: tuple[EventKind, ...] = get_args(EventKind)
+
+
+def is_event_kind(text: str) -> TypeGuard[EventKind]:
+    return text in EVENT_KINDS
+
+
 REGIMES = ("democracy", "anocracy", "autocracy")
 ALLIANCE_KINDS = ("defense", "offense", "neutrality", "nonaggression", "consultation")
 
@@ -190,17 +209,7 @@ class Event:
     """
 
     day: int
-    kind: Literal[
-        "deploy",
-        "withdraw",
-        "impose",
-        "lift",
-        "statement",
-        "offer",
-        "join_alliance",
-        "leave_alliance",
-        "talks",
-    ]
+    kind: EventKind
     actor: str | None = None
     target: str | None = None
     ref: str | None = None

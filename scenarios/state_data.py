@@ -184,7 +184,7 @@ def state_name(ccode: int, year: int) -> str:
 @cache
 def _names() -> dict[str, int]:
     """Every name a state goes by, lower case → COW number."""
-    found = {}
+    found: dict[str, int] = {}
     for (code, _), (name, _) in _polity().items():
         found.setdefault(name.lower(), code)
     cow = set(abbreviations())
@@ -340,11 +340,14 @@ def pacts_on(ccodes: Iterable[int], date: dt.date) -> list[Pact]:
             (name for column, name in ATOP_KINDS if alliance[column] not in ("", "0")),
             "consultation",
         )
+        begins = _date(alliance["begyr"], alliance["begmo"], alliance["begday"])
+        if begins is None:  # ATOP v4 dates the start of every alliance (all 745 in data/)
+            raise ValueError(f"ATOP alliance {atopid} has no start date")
         pacts.append(
             Pact(
                 atopid=atopid,
                 kind=kind,
-                begins=_date(alliance["begyr"], alliance["begmo"], alliance["begday"]),
+                begins=begins,
                 ends=_date(alliance["endyr"], alliance["endmo"], alliance["endday"], last=True),
                 members=dict(sorted(joined.items())),
             )
