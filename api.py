@@ -28,9 +28,12 @@ from brink.experiments.ensemble_run import (
 )
 
 if TYPE_CHECKING:
+    from types import FrameType
+
     import pandas as pd
     from matplotlib.figure import Figure
 
+    from brink.experiments.executors import Runner
     from brink.experiments.retrodiction.run import RetroResult
     from brink.experiments.summary import Summary
     from brink.experiments.sweep import SweepResult
@@ -176,7 +179,7 @@ def check_main_guard(call: str, instead: str = "") -> None:
     script = getattr(main, "__file__", None)
     if script is None:  # a notebook or an interactive session: workers do not import it
         return
-    frame = sys._getframe(1)
+    frame: FrameType | None = sys._getframe(1)
     line = None
     while frame is not None:  # the script's top-level statement that led here, if any
         if frame.f_code.co_filename == script and frame.f_code.co_name == "<module>":
@@ -274,7 +277,11 @@ def run(
             Location(file=API_CALL, key="posterior"),
         )
     resolved = resolve_params(checked, params_file or params, overrides, horizon)
-    draws = posterior_draws(checked, params_file, overrides, horizon) if posterior else ()
+    draws = (
+        posterior_draws(checked, params_file, overrides, horizon)
+        if posterior and params_file is not None  # posterior without a file stopped above
+        else ()
+    )
     root = draw_root_seed() if given is None else given
     clock = time.perf_counter()
     call = _reproducing_call(
@@ -402,10 +409,17 @@ def sweep(
     checked = load_experiment(experiment).resized(samples, replications)
     directory = Path(out) if out is not None else Path("sweeps") / checked.name
     make_runner(jobs, scheduler, local_cluster, check_only=True)
+
+    def runner() -> Runner:
+        made = make_runner(jobs, scheduler, local_cluster)
+        if made is None:  # None only with check_only
+            raise RuntimeError("make_runner made no runner")
+        return made
+
     return run_sweep(
         checked,
         directory,
-        lambda: make_runner(jobs, scheduler, local_cluster),
+        runner,
         resume=resume,
         progress=progress,
         command=command,

@@ -13,11 +13,15 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+
+if TYPE_CHECKING:
+    from matplotlib.typing import LineStyleType, RcKeyType
 
 DPI = 200
 #: Widths of a figure in inches: one journal column and the full page width.
@@ -49,7 +53,7 @@ OUTCOME_COLOURS = {
 }
 SEQUENTIAL = "Blues"
 
-RC = {
+RC: dict[RcKeyType, Any] = {
     "figure.dpi": 100,
     "savefig.dpi": DPI,
     "savefig.bbox": "tight",
@@ -85,7 +89,7 @@ def house_style():
         yield
 
 
-def figure(width: float = DOUBLE_COLUMN, height: float = 3.0, **subplots) -> tuple[Figure, object]:
+def figure(width: float = DOUBLE_COLUMN, height: float = 3.0, **subplots) -> tuple[Figure, Any]:
     """A new figure in the house style: ``(figure, axes)`` as from ``plt.subplots``.
 
     The figure is not registered with pyplot's global state, so many can be made in a loop
@@ -120,6 +124,6 @@ def patch(colour: str, alpha: float, label: str) -> Patch:
     return Patch(facecolor=colour, alpha=alpha, edgecolor="none", label=label)
 
 
-def line(colour: str, linestyle: str, label: str) -> Line2D:
+def line(colour: str, linestyle: LineStyleType, label: str) -> Line2D:
     """A legend entry for a line."""
     return Line2D([], [], color=colour, linestyle=linestyle, label=label)

@@ -148,7 +148,7 @@ def nothing_to_resume(directory: Path, marker: str, kind: str) -> BrinkInputErro
 
 def listed_files(directory: Path) -> list[str]:
     """Every file under ``directory`` but the manifest, as sorted relative POSIX paths."""
-    found = []
+    found: list[str] = []
     for root, _folders, files in os.walk(directory, followlinks=False):
         base = Path(root).relative_to(directory)
         found.extend((base / name).as_posix() for name in files)
@@ -239,7 +239,13 @@ def _exchange(first: Path, second: Path) -> bool:
         renameat2 = libc.renameat2
     except (OSError, AttributeError):
         return False
-    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p] * 2 + [ctypes.c_uint]
+    renameat2.argtypes = [  # olddirfd, oldpath, newdirfd, newpath, flags
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_uint,
+    ]
     result = renameat2(
         _AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE
     )

@@ -88,6 +88,8 @@ class PaletteGifWriter(PillowWriter):
     purple and speckles flat colours; :func:`palette_image` keeps the legend's colours exact.
     """
 
+    _frames: list[Image.Image]  # made by PillowWriter.setup (matplotlib's stubs omit it)
+
     def finish(self) -> None:
         frames = [palette_image(frame) for frame in self._frames]
         frames[0].save(
@@ -230,10 +232,11 @@ def animate_run(
         return []
 
     animation = FuncAnimation(figure, update, frames=frames, blit=False, repeat=False)
+    # matplotlib's stubs say fps is an int; its writers take any rate (2.5 frames a second)
     writer = (
-        PaletteGifWriter(fps=fps)
+        PaletteGifWriter(fps=fps)  # type: ignore[arg-type]
         if suffix == ".gif"
-        else FFMpegWriter(fps=fps, metadata={"comment": WRITTEN_BY})
+        else FFMpegWriter(fps=fps, metadata={"comment": WRITTEN_BY})  # type: ignore[arg-type]
     )
     out.parent.mkdir(parents=True, exist_ok=True)
     animation.save(str(out), writer=writer, dpi=dpi)

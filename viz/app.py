@@ -423,11 +423,11 @@ def LiveBodyOf(run: LiveRun, key: Any, shown=None, toolbar=None, note: str = "")
         return job.result()
 
     estimate_task = solara.lab.use_task(estimate, dependencies=[id(run)], prefer_threaded=True)
-    estimate = estimate_task.latest
-    shares = estimate[0] if estimate is not None else pd.DataFrame()
-    dispute = estimate[1] if estimate is not None else None
-    picks = estimate[2] if estimate is not None and len(estimate) > 2 else {}
-    solara.use_effect(lambda: live_picks.set(dict(picks)), [id(estimate)])
+    latest = estimate_task.latest
+    shares = latest[0] if latest is not None else pd.DataFrame()
+    dispute = latest[1] if latest is not None else None
+    picks = latest[2] if latest is not None and len(latest) > 2 else {}
+    solara.use_effect(lambda: live_picks.set(dict(picks)), [id(latest)])
     _Body(
         run.scenario,
         tables,
@@ -447,10 +447,10 @@ def PlayAs(run: LiveRun):
     in the chosen state's seat (viz/play_page.py); the page moves to its address."""
     router = solara.use_router()
 
-    def play_as(code: str) -> None:
+    def play_as(code: str | None) -> None:
         from brink.viz.play import open_game
 
-        if code in run.scenario.states:
+        if code is not None and code in run.scenario.states:
             game = open_game(run.scenario, run.params, run.seed, (code,))
             router.push(f"{router.root_path}/?game={game.id}&seat={code}")
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 import solara
@@ -36,13 +36,15 @@ def log_lines(
         return []
     days: list[list[str]] = []
     for step, rows in events.groupby("step", sort=True):
-        records = one_yield(merge_rows(rows.to_dict("records")), outcomes)
+        # rows keyed by their column names; the step is a whole number
+        rows_read = cast("list[dict[str, Any]]", rows.to_dict("records"))
+        records = one_yield(merge_rows(rows_read), outcomes)
         notable = [row for row in records if row["action"] not in ROUTINE_ACTIONS]
         if notable:
             days.append([narrate(row, scenario, step_days) for row in notable])
         else:
             moves = "; ".join(sentence(row, scenario) for row in records)
-            day = step_name(scenario, int(step), step_days)
+            day = step_name(scenario, int(cast(int, step)), step_days)
             days.append([f"{day} — the standoff goes on: {moves}"])
     # Newest day first; within a day, in the order things happened.
     return [line for day in reversed(days) for line in day]

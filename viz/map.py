@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import matplotlib
 
@@ -28,6 +29,9 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from PIL import Image
+
+if TYPE_CHECKING:
+    from matplotlib.transforms import Bbox
 
 from brink.scenarios.spec import Scenario
 from brink.viz.map_layers import (
@@ -167,7 +171,9 @@ def declutter(ax: Axes, essential: set[str] | None = None) -> int:
     then names, then the rest; a label overlapping a kept one is tried a little above and
     below, then hidden. So ``brink animate`` keeps its labels apart as the view does.
     """
-    figure = ax.figure
+    figure = ax.get_figure(root=True)
+    if figure is None:
+        raise ValueError("the axes are on no figure")
     renderer = figure.canvas.get_renderer() if hasattr(figure.canvas, "get_renderer") else None
     if renderer is None:
         renderer = FigureCanvasAgg(figure).get_renderer()
@@ -181,7 +187,7 @@ def declutter(ax: Axes, essential: set[str] | None = None) -> int:
     texts = [t for t in ax.texts if t.get_visible() and t.get_text()]
     texts.sort(key=rank)
     frame = ax.get_window_extent(renderer)
-    kept = []
+    kept: list[Bbox] = []
     hidden = 0
     for text in texts:
         box = text.get_window_extent(renderer)

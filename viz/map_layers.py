@@ -13,12 +13,14 @@ caption (``data/README.md``).
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import matplotlib
 
 matplotlib.use("Agg")  # the view and the CLI draw off screen; never open a window
 
 import numpy as np
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.lines import Line2D
@@ -41,6 +43,9 @@ from brink.viz.map_projection import (
 from brink.viz.map_sides import SIDE_BORDER, alignments, side_legend
 from brink.viz.map_situation import Deployment, Situation, scenario_start_year
 from brink.viz.narrate import LEVEL_LABELS, dispute_label, join_words, troops_text
+
+if TYPE_CHECKING:
+    from matplotlib.typing import LegendLocType
 
 CRIMEA_CAPTION = (
     "Borders: Natural Earth 1:110m. Crimea (hatched) is shown as Ukrainian territory "
@@ -411,7 +416,7 @@ def troops_short(thousands: float) -> str:
     return f"{thousands:,.1f}k".replace(".0k", "k")
 
 
-def _legend_corner(scenario: Scenario, extent: Extent) -> str:
+def _legend_corner(scenario: Scenario, extent: Extent) -> LegendLocType:
     """Lower left (open sea in most crises) unless a capital stands there; then matplotlib's
     best place, which hides the fewest names."""
     for code in scenario.states:
@@ -441,9 +446,9 @@ def draw_legend(ax: Axes, scenario: Scenario, state: Situation, extent: Extent) 
 LEGEND_TITLE = "Sides; posture (MID level) at the capital"
 
 
-def legend_handles(scenario: Scenario, state: Situation) -> list:
+def legend_handles(scenario: Scenario, state: Situation) -> list[Artist]:
     """The legend's entries, in words: the sides, the posture badges, symbols, alliances."""
-    handles = [
+    handles: list[Artist] = [
         Patch(facecolor=entry["colour"], edgecolor=SIDE_BORDER, label=entry["text"])
         for entry in side_legend(scenario, state)
     ]

@@ -254,8 +254,10 @@ def map_extent(scenario: Scenario, reach_km: float = 2500.0, ratio: float = 1.45
     with an arrow toward where they are, so the theatre is not lost in an ocean.
     """
     states = scenario.states
-    core = {demand.by for demand in scenario.demands} | {demand.on for demand in scenario.demands}
-    core = [code for code in core if code in states] or list(states)
+    principals = {demand.by for demand in scenario.demands} | {
+        demand.on for demand in scenario.demands
+    }
+    core = [code for code in principals if code in states] or list(states)
     centre_lat = float(np.mean([states[c].capital[0] for c in core]))
     centre_lon = float(np.mean([states[c].capital[1] for c in core]))
     chosen = [

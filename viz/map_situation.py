@@ -140,11 +140,11 @@ def situation(
     for row in records:
         by_dispute.setdefault(_text(row.get("dispute")), []).append(row)
     demands = []
-    for spec in scenario.demands:
-        if spec.day > step:
+    for demand in scenario.demands:
+        if demand.day > step:
             continue
-        status, level = "open", spec.initial_level
-        for row in by_dispute.get(spec.id, []):
+        status, level = "open", demand.initial_level
+        for row in by_dispute.get(demand.id, []):
             action = row.get("action")
             if not pd.isna(row.get("level")) and row.get("level") is not None:
                 level = max(level, int(row["level"]))
@@ -152,14 +152,16 @@ def situation(
                 status, level = "war", 5
             elif action in ENDING_ACTIONS:
                 status = "over"
-        demands.append(Demand(spec.id, spec.by, spec.on, spec.issue, status, level))
+        demands.append(Demand(demand.id, demand.by, demand.on, demand.issue, status, level))
 
     # Sanctions: declared ones from the scenario; threats, impositions and lifts from the log.
     sanctions: dict[str, Sanction] = {}
-    for spec in scenario.sanctions:
-        if spec.day <= 0:
-            status = "threatened" if spec.trigger_actor else "imposed"
-            sanctions[spec.id] = Sanction(spec.senders, spec.target, spec.severity, status)
+    for declared in scenario.sanctions:
+        if declared.day <= 0:
+            status = "threatened" if declared.trigger_actor else "imposed"
+            sanctions[declared.id] = Sanction(
+                declared.senders, declared.target, declared.severity, status
+            )
     for row in records:
         action = row.get("action")
         if action not in ("threaten_sanctions", "impose_sanctions", "lift_sanctions"):

@@ -10,9 +10,10 @@ the layer of what changes.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from matplotlib.axes import Axes
-from matplotlib.patches import Ellipse, Polygon
+from matplotlib.patches import Ellipse, Patch, Polygon
 
 from brink.scenarios.spec import Scenario, TerritorySpec
 from brink.viz.map_projection import Extent
@@ -42,7 +43,7 @@ def draw_territories(ax: Axes, scenario: Scenario, extent: Extent) -> int:
         if not extent.inside(lon, lat):
             continue
         corners = territory_corners(place)
-        style = dict(
+        style: dict[str, Any] = dict(
             facecolor="none",
             edgecolor=TERRITORY_EDGE,
             linestyle="--",
@@ -51,6 +52,7 @@ def draw_territories(ax: Axes, scenario: Scenario, extent: Extent) -> int:
             zorder=4,
             label=f"territory {place.id}",
         )
+        patch: Patch
         if corners is not None:
             patch = Polygon(corners, closed=True, **style)
         else:

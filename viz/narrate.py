@@ -417,9 +417,9 @@ def one_yield(
     counted, told by the dispute's ``outcomes`` (dispute → outcome), stays and says the other
     side was ready to give way too; without an outcome the two become one sentence.
     """
-    rows = [dict(row) for row in rows]
+    copies = [dict(row) for row in rows]
     by_day: dict[tuple, dict[str, int]] = {}
-    for index, row in enumerate(rows):
+    for index, row in enumerate(copies):
         action = _text(row.get("action"))
         side = (
             "challenger"
@@ -434,12 +434,12 @@ def one_yield(
             continue
         counted = YIELD_OF_OUTCOME.get(_text((outcomes or {}).get(dispute)))
         if counted is None:
-            first = rows[sides["challenger"]]
+            first = copies[sides["challenger"]]
             first["action"] = "both_yield"
             first["detail"] = ""
             dropped.add(sides["target"])
             continue
         other = "target" if counted == "challenger" else "challenger"
-        rows[sides[counted]]["also_yielded"] = rows[sides[other]].get("actor")
+        copies[sides[counted]]["also_yielded"] = copies[sides[other]].get("actor")
         dropped.add(sides[other])
-    return [row for index, row in enumerate(rows) if index not in dropped]
+    return [row for index, row in enumerate(copies) if index not in dropped]

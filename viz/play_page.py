@@ -32,6 +32,7 @@ from brink.viz.play import (
     ENDINGS,
     Decision,
     Game,
+    Key,
     find_game,
     open_game,
     what_if,
@@ -148,7 +149,8 @@ def DecisionCard(game: Game, seat: str, version: int):
     scenario = game.scenario
     pending = game.pending
     results, set_results = solara.use_state(None)
-    asked, set_asked = solara.use_state(None)
+    not_asked: Key | None = None  # the decision whose continuations were asked for
+    asked, set_asked = solara.use_state(not_asked)
     key = None if pending is None else pending.key
 
     def run_what_if():

@@ -47,7 +47,8 @@ PLAY_LOCK = threading.RLock()
 def Player(advance, can_advance: bool, unit: str = "day"):
     """Play runs ``advance`` :data:`speed` times a second until paused or finished, and
     shows the speed it reaches (:data:`rate`, in ``unit``s a second)."""
-    current = solara.use_ref(None)
+    nothing: object | None = None  # the token of the loop playing now, when one is
+    current = solara.use_ref(nothing)
 
     def forget():
         current.current = None  # the page went away: a loop still running stops

@@ -9,6 +9,8 @@ so the replay's run picker, ``brink animate`` and the live view's ensemble choos
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from brink.viz.narrate import ROUTINE_ACTIONS
@@ -29,7 +31,7 @@ def choice_labels(picks: dict[str, int], kinds: tuple[str, ...] = ("war", "likel
     return {f"{CHOICES[kind]} (run {picks[kind]})": picks[kind] for kind in kinds if kind in picks}
 
 
-def _group(outcome: object, war: object) -> str:
+def _group(outcome: object, war: Any) -> str:
     if war is not None and not pd.isna(war) and bool(war):
         return "war"
     return GROUP_OF_OUTCOME.get(str(outcome), str(outcome))

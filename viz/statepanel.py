@@ -68,14 +68,16 @@ def panel_html(
             '<table class="brink-beliefs"><tr><th>about</th><th class="num">believed</th>'
             '<th class="num">true</th><th class="num">error</th></tr>'
         )
-        for row in rows.itertuples():
-            true = float(row.true)
-            error = float(row.believed) - true
+        for subject, believed, true_value in zip(
+            rows["subject"], rows["believed"], rows["true"], strict=True
+        ):
+            true = float(true_value)
+            error = float(believed) - true
             # A played game hides the truth from a seat until it ends (viz/play_page.py).
             hidden = true != true  # NaN
             parts.append(
-                f"<tr><td>{_escape(state_name(scenario, row.subject))}</td>"
-                f'<td class="num">{float(row.believed):.2f}</td>'
+                f"<tr><td>{_escape(state_name(scenario, subject))}</td>"
+                f'<td class="num">{float(believed):.2f}</td>'
                 f'<td class="num">{"hidden" if hidden else f"{true:.2f}"}</td>'
                 f'<td class="num">{"" if hidden else f"{error:+.2f}"}</td></tr>'
             )

@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from brink.scenarios.spec import Scenario
 from brink.viz.map_projection import Extent, map_extent
+
+if TYPE_CHECKING:
+    import numpy as np
 
 WIDTH = 1000.0  # the SVG's user units across; the page scales it to its column
 
@@ -29,7 +33,8 @@ class Projection:
     def height(self) -> float:
         return (self.extent.lat_max - self.extent.lat_min) * self.extent.aspect * self.scale
 
-    def xy(self, lon: float, lat: float) -> tuple[float, float]:
+    def xy[T: (float, np.ndarray)](self, lon: T, lat: T) -> tuple[T, T]:
+        """SVG coordinates of a point, or of arrays of points."""
         return (
             (lon - self.extent.lon_min) * self.scale,
             (self.extent.lat_max - lat) * self.extent.aspect * self.scale,

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -125,7 +126,7 @@ def outcome_shares(
     if runs is None or len(runs) == 0:
         return pd.DataFrame(columns=list(OUTCOME_GROUPS), index=index[:0], dtype=float)
     rows = runs[runs["dispute"] == dispute]
-    war_start: dict[int, int] = {}
+    war_start: dict[Any, int] = {}  # run -> the step its war began
     if events is not None and len(events):
         wars = events[(events["dispute"] == dispute) & events["action"].isin(WAR_ACTIONS)]
         war_start = wars.groupby("run")["step"].min().to_dict()
@@ -242,7 +243,8 @@ def draw_outcomes(
     dispute: str | None = None,
 ) -> None:
     demands = {demand.id: demand for demand in scenario.demands}
-    demand = demands.get(dispute) or (scenario.demands[0] if scenario.demands else None)
+    chosen = demands.get(dispute) if dispute is not None else None
+    demand = chosen or (scenario.demands[0] if scenario.demands else None)
     challenger = state_name(scenario, demand.by) if demand else "challenger"
     target = state_name(scenario, demand.on) if demand else "target"
     names = {
@@ -363,7 +365,8 @@ def panels_figure(
     draw_beliefs(axes[1, 1], scenario, beliefs, step, run)
     if width_px is not None:
         for text in figure.findobj(Text):
-            if text.get_fontsize() < MIN_TEXT_PT:
+            points = text.get_fontsize()  # points (the stubs allow a name; it is never one)
+            if isinstance(points, float | int) and points < MIN_TEXT_PT:
                 text.set_fontsize(MIN_TEXT_PT)
     return figure
 

@@ -229,7 +229,7 @@ def _fills(scenario: Scenario, state: Situation, proj: Projection):
     )
     owners = outline_owners(scenario)
     ukraine, russia = owners.get("UKR"), owners.get("RUS")
-    face = colours.get(ukraine, OTHER_LAND)
+    face = colours.get(ukraine, OTHER_LAND) if ukraine is not None else OTHER_LAND
     pattern = ""
     if (
         scenario_start_year(scenario) < CRIMEA_ANNEXATION_YEAR

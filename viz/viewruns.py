@@ -102,8 +102,8 @@ class LiveRun:
                 {
                     dispute.id: str(dispute.outcome)
                     for dispute in self.model.disputes.values()
-                    if getattr(dispute, "outcome", None) is not None
-                    and getattr(dispute, "end_step", None) is not None
+                    if dispute.outcome is not None
+                    and dispute.end_step is not None
                     and dispute.end_step <= shown
                 },
                 float(self.params.step_days),

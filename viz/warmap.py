@@ -273,7 +273,8 @@ def apart(
 def side_discs(ground: _Ground, war: WarFront):
     """Each side's disc: radii (area ∝ troops, as the deployments' discs: 10,000 ↔ a 12-unit
     radius) and centres, kept apart (:func:`apart`)."""
-    radii = tuple(3.8 * math.sqrt(max(troops, 0.5)) for troops in war.forces)
+    challenger, target = (3.8 * math.sqrt(max(troops, 0.5)) for troops in war.forces)
+    radii = (challenger, target)
     return radii, apart(*disc_places(ground, war.control, radii), radii)
 
 
