@@ -1,7 +1,7 @@
 """The Python API behind ``brink.load``, ``brink.run``, ``brink.sweep`` and ``brink.retrodict``.
 
 ``brink run`` on the command line and :func:`run` here go through the same functions
-(:mod:`brink.experiments.ensemble_run`): the command streams the tables to a run directory, the
+(:mod:`brink.experiments.ensemble.runner`): the command streams the tables to a run directory, the
 API keeps them in memory, and for the same seed the tables and the summary are the same
 (``tests/test_api.py`` compares them). Heavy libraries are imported inside the functions, so
 ``import brink`` stays quick.
@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from brink.errors import EXIT_USAGE, BrinkInputError, Location
-from brink.experiments.ensemble_run import (
+from brink.experiments.ensemble.runner import (
     API_CALL,
     headline_records,
     posterior_draws,
@@ -31,8 +31,8 @@ if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.figure import Figure
 
+    from brink.experiments.ensemble.summary import Summary
     from brink.experiments.retrodiction.run import RetroResult
-    from brink.experiments.summary import Summary
     from brink.experiments.sweep import SweepResult
     from brink.scenarios.spec import Scenario
     from brink.sim.params import ModelParams
@@ -116,7 +116,7 @@ class RunResult:
 
         Columns: dispute, challenger, target, outcome, count, runs, share, low, high.
         """
-        from brink.experiments.run_tables import outcome_table
+        from brink.experiments.ensemble.tables import outcome_table
 
         return outcome_table(self.runs)
 
@@ -253,7 +253,7 @@ def run(
         BrinkInputError: for an unknown scenario, a mistake in its file or the params file, or
             an argument out of range, located at the file's line or at the argument.
     """
-    from brink.experiments import run_output as output
+    from brink.experiments.ensemble import output
     from brink.scenarios.params_file import load_params_file
     from brink.scenarios.spec import Scenario
     from brink.sim.seeds import draw_root_seed, spawn_seeds

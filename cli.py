@@ -26,7 +26,7 @@ from brink.safe_output import describe_os_error
 COMMAND_MODULES = (
     "brink.scenarios.commands",
     "brink.scenarios.data_commands",
-    "brink.experiments.run_commands",
+    "brink.experiments.ensemble.commands",
     "brink.scenarios.rule_commands",
     "brink.experiments.commands",
     "brink.experiments.retrodiction.commands",

@@ -6,7 +6,7 @@ import signal
 import sys
 from pathlib import Path
 
-from brink.experiments.run_commands import add_rule_argument
+from brink.experiments.run_options import add_rule_argument
 from brink.options import number, output_path
 
 EXIT_PARTIAL = 1
@@ -137,7 +137,7 @@ def sweep_command(args) -> int:
     from dataclasses import replace
 
     from brink.experiments.experiment import load_experiment
-    from brink.experiments.run_commands import read_params_option, read_rule_option
+    from brink.experiments.run_options import read_params_option, read_rule_option
     from brink.experiments.sweep import SweepAborted, run_sweep, staging_folder
 
     experiment = load_experiment(args.experiment).resized(args.samples, args.replications)

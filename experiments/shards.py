@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from brink.experiments.designs import arrow_type
-from brink.experiments.run_output import COLUMN_TYPES
+from brink.experiments.ensemble.output import COLUMN_TYPES
 from brink.sim.record import RUN_COLUMNS
 
 if TYPE_CHECKING:

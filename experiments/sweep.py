@@ -39,9 +39,7 @@ from tqdm import tqdm
 from brink.errors import BrinkInputError, Location
 from brink.experiments import shards
 from brink.experiments.designs import Design, build_design
-from brink.experiments.executors import Runner
-from brink.experiments.experiment import Experiment
-from brink.experiments.run_output import (
+from brink.experiments.ensemble.output import (
     file_sha256,
     git_commit,
     now_iso,
@@ -50,6 +48,8 @@ from brink.experiments.run_output import (
     write_manifest,
     write_text_atomic,
 )
+from brink.experiments.executors import Runner
+from brink.experiments.experiment import Experiment
 from brink.experiments.worker import RunTask, SweepContext, run_task
 from brink.safe_output import check_output_folder, nothing_to_resume, write_atomic
 from brink.sim.seeds import spawn_seeds

@@ -109,7 +109,7 @@ def sweep_scenario(scenario, rules: tuple[str, ...]):
 def _prepare(context: SweepContext) -> _Prepared:
     prepared = _PREPARED.get(context)
     if prepared is None:
-        from brink.experiments.run_output import file_sha256
+        from brink.experiments.ensemble.output import file_sha256
         from brink.scenarios.loader import load_scenario
 
         if file_sha256(context.scenario_path) != context.scenario_sha256:

@@ -13,8 +13,8 @@ import pytest
 import brink
 from brink.cli import main
 from brink.errors import BrinkInputError
+from brink.experiments.ensemble.output import TABLE_COLUMNS, read_manifest, read_table
 from brink.experiments.intervals import wilson
-from brink.experiments.run_output import TABLE_COLUMNS, read_manifest, read_table
 
 SCENARIO = "classics/fearon_ultimatum"  # two states, a war in about half the runs: fast
 

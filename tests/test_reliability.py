@@ -409,7 +409,7 @@ def test_a_full_disk_names_the_out_folder(tmp_path, monkeypatch):
     """ "No space left on device" named no folder: the writer's error carries no file name."""
     import errno
 
-    import brink.experiments.run_commands as run_commands
+    import brink.experiments.ensemble.commands as run_commands
 
     def full(args):
         raise OSError(errno.ENOSPC, "No space left on device")

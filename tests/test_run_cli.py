@@ -11,8 +11,9 @@ import pandas as pd
 import pytest
 
 from brink.cli import main
-from brink.experiments import ensemble
-from brink.experiments.run_output import TABLE_COLUMNS, file_sha256, read_run_dir, read_table
+from brink.experiments.ensemble import replications as ensemble
+from brink.experiments.ensemble.folder import read_run_dir
+from brink.experiments.ensemble.output import TABLE_COLUMNS, file_sha256, read_table
 from brink.sim import seeds
 from brink.sim.record import RUN_COLUMNS
 from brink.sim.record import RUN_OUTCOMES as OUTCOMES

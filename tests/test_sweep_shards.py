@@ -20,8 +20,8 @@ from test_sweep_run import InProcess
 from brink.errors import BrinkInputError
 from brink.experiments import shards
 from brink.experiments.designs import build_design
+from brink.experiments.ensemble.output import file_sha256
 from brink.experiments.experiment import load_experiment
-from brink.experiments.run_output import file_sha256
 from brink.experiments.sweep import run_sweep, staging_folder
 from brink.experiments.worker import RunTask, SweepContext, run_task
 from brink.sim.seeds import spawn_seeds

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 def model_version() -> str:
     """The package version and, in a git checkout, the (short) commit, ``+dirty`` if edited."""
     from brink import __version__
-    from brink.experiments.run_output import git_commit
+    from brink.experiments.ensemble.output import git_commit
 
     commit = git_commit()
     if commit is None:

@@ -29,7 +29,12 @@ import pyarrow as pa
 from tqdm import tqdm
 
 from brink.errors import BrinkInputError, BrinkRunError
-from brink.experiments.run_output import TABLE_COLUMNS, TableCollector, TableWriter, rows_to_table
+from brink.experiments.ensemble.output import (
+    TABLE_COLUMNS,
+    TableCollector,
+    TableWriter,
+    rows_to_table,
+)
 from brink.lifeline import die_with_parent
 from brink.scenarios.spec import Scenario
 from brink.sim.params import ModelParams

@@ -20,6 +20,13 @@ import pandas as pd
 import pyarrow as pa
 
 from brink.errors import BrinkInputError, Location
+from brink.experiments.ensemble.output import (
+    FORMATS,
+    read_complete_manifest,
+    read_manifest,
+    read_table,
+    table_file,
+)
 
 #: The columns every reader of a run folder's table needs (the others are optional: runs
 #: written by older versions lack some).
@@ -80,8 +87,6 @@ def read_checked_table(
 ) -> pd.DataFrame:
     """Table ``name`` of a run folder (Parquet or CSV), with the columns ``needed``; a located
     error for a file that is not a readable table or lacks one of them."""
-    from brink.experiments.run_output import read_table, table_file
-
     path = directory / table_file(name, "parquet")
     if not path.exists():
         path = directory / table_file(name, "csv")
@@ -103,8 +108,8 @@ def read_checked_table(
     return frame
 
 
-def read_run_folder(directory: Path | str, required: Sequence[str] = ()) -> dict[str, Any]:
-    """A finished run folder, every table read and checked.
+def read_run_dir(directory: Path | str, required: Sequence[str] = ()) -> dict[str, Any]:
+    """A finished run folder written by ``brink run``, every table read and checked.
 
     Args:
         directory: a folder written by ``brink run``.
@@ -118,8 +123,6 @@ def read_run_folder(directory: Path | str, required: Sequence[str] = ()) -> dict
         BrinkInputError: naming the folder or file: not a finished run, a table missing,
             unreadable, or without the columns its readers use.
     """
-    from brink.experiments.run_output import FORMATS, read_complete_manifest, table_file
-
     directory = folder_path(directory)
     result: dict[str, Any] = {"manifest": read_complete_manifest(directory)}
     for name, needed in RUN_KEYS.items():
@@ -174,7 +177,6 @@ def _manifest_fields(manifest: dict[str, Any], path: Path) -> None:
 def sweep_manifest(directory: Path | str) -> dict[str, Any]:
     """The manifest of a finished sweep folder, checked; a located error for anything else
     (a folder with no manifest, an unfinished sweep, another command's output)."""
-    from brink.experiments.run_output import read_manifest
     from brink.experiments.sweep import staging_folder
 
     directory = Path(directory)
