@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
     from brink.experiments.ensemble.summary import Summary
     from brink.experiments.retrodiction.run import RetroResult
-    from brink.experiments.sweep import SweepResult
+    from brink.experiments.sweep.run import SweepResult
     from brink.scenarios.spec import Scenario
     from brink.sim.params import ModelParams
 
@@ -396,8 +396,8 @@ def sweep(
         check_main_guard("brink.sweep")
     if scheduler is None and local_cluster is None:
         start_fork_server()  # it imports the model while this process reads the experiment
-    from brink.experiments.experiment import load_experiment
-    from brink.experiments.sweep import run_sweep
+    from brink.experiments.sweep.experiment import load_experiment
+    from brink.experiments.sweep.run import run_sweep
 
     checked = load_experiment(experiment).resized(samples, replications)
     directory = Path(out) if out is not None else Path("sweeps") / checked.name

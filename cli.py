@@ -28,7 +28,7 @@ COMMAND_MODULES = (
     "brink.scenarios.data_commands",
     "brink.experiments.ensemble.commands",
     "brink.scenarios.rule_commands",
-    "brink.experiments.commands",
+    "brink.experiments.sweep.commands",
     "brink.experiments.retrodiction.commands",
     "brink.experiments.fit.commands",
     "brink.experiments.casebook.commands",

@@ -28,11 +28,11 @@ import pandas as pd
 
 from brink.experiments import plots
 from brink.experiments.analysis_extras import extra_sections
-from brink.experiments.ensemble.folder import read_sweep_design, read_sweep_runs, sweep_manifest
 from brink.experiments.ensemble.output import write_text_atomic
 from brink.experiments.intervals import mean_interval, wilson
-from brink.experiments.outcomes import outcome_type, reading
 from brink.experiments.report import BINS, report_text
+from brink.experiments.sweep.folder import read_sweep_design, read_sweep_runs, sweep_manifest
+from brink.experiments.sweep.outcomes import outcome_type, reading
 from brink.figure_style import save
 
 #: Cells per side of a heat map over two sampled factors.

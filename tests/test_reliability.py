@@ -427,8 +427,8 @@ def test_a_full_disk_names_the_out_folder(tmp_path, monkeypatch):
 def test_a_sweep_whose_executor_cannot_start_leaves_no_staging_folder(tmp_path):
     """``--scheduler tcp://127.0.0.1:1`` left ``.NAME.sweep-partial`` behind."""
     from brink.errors import BrinkInputError, Location
-    from brink.experiments.experiment import load_experiment
-    from brink.experiments.sweep import run_sweep
+    from brink.experiments.sweep.experiment import load_experiment
+    from brink.experiments.sweep.run import run_sweep
 
     (tmp_path / "world.yaml").write_text(WORLD, encoding="utf-8")
     (tmp_path / "exp.yaml").write_text(textwrap.dedent(EXPERIMENT), encoding="utf-8")

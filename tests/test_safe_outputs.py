@@ -58,7 +58,7 @@ def test_a_sweep_name_cannot_leave_the_output_folder(tmp_path, capsys):
     for name in ("../../escape", "/tmp/escape", ".hidden", "a/b"):
         experiment = write(tmp_path, EXPERIMENT.replace("name: smoke", f"name: '{name}'"))
         with pytest.raises(BrinkInputError, match="cannot name a folder") as caught:
-            from brink.experiments.experiment import load_experiment
+            from brink.experiments.sweep.experiment import load_experiment
 
             load_experiment(experiment)
         assert caught.value.location.line == 1 and caught.value.location.key == "name"

@@ -12,11 +12,11 @@ from hypothesis import strategies as st
 
 from brink.errors import BrinkInputError, Location
 from brink.experiments.analysis import _src
-from brink.experiments.designs import build_design, max_abs_correlation
-from brink.experiments.experiment import load_experiment
-from brink.experiments.factors import apply_factors, resolve_factor
 from brink.experiments.intervals import wilson
-from brink.experiments.outcomes import OutcomeEvaluator, OutcomeSpec
+from brink.experiments.sweep.designs import build_design, max_abs_correlation
+from brink.experiments.sweep.experiment import load_experiment
+from brink.experiments.sweep.factors import apply_factors, resolve_factor
+from brink.experiments.sweep.outcomes import OutcomeEvaluator, OutcomeSpec
 from brink.scenarios.loader import load_scenario
 from brink.sim.params import scenario_params
 

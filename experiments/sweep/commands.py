@@ -136,9 +136,9 @@ def sweep_command(args) -> int:
         start_fork_server()  # it imports the model while this process imports the rest
     from dataclasses import replace
 
-    from brink.experiments.experiment import load_experiment
     from brink.experiments.run_options import read_params_option, read_rule_option
-    from brink.experiments.sweep import SweepAborted, run_sweep, staging_folder
+    from brink.experiments.sweep.experiment import load_experiment
+    from brink.experiments.sweep.run import SweepAborted, run_sweep, staging_folder
 
     experiment = load_experiment(args.experiment).resized(args.samples, args.replications)
     params_file = read_params_option(args)
