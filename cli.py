@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "brink.experiments.ensemble.commands",
     "brink.scenarios.rule_commands",
     "brink.experiments.sweep.commands",
+    "brink.experiments.analysis.commands",
     "brink.experiments.retrodiction.commands",
     "brink.experiments.fit.commands",
     "brink.experiments.casebook.commands",

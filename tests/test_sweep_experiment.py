@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from brink.errors import BrinkInputError, Location
-from brink.experiments.analysis import _src
+from brink.experiments.analysis.analyze import _src
 from brink.experiments.intervals import wilson
 from brink.experiments.sweep.designs import build_design, max_abs_correlation
 from brink.experiments.sweep.experiment import load_experiment

@@ -23,7 +23,7 @@ import pytest
 from test_sweep_experiment import EXPERIMENT, write
 
 from brink.errors import BrinkInputError
-from brink.experiments.analysis import analyze_sweep
+from brink.experiments.analysis.analyze import analyze_sweep
 from brink.experiments.executors import Runner
 from brink.experiments.intervals import wilson
 from brink.experiments.sweep import shards

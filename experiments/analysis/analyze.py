@@ -26,11 +26,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from brink.experiments import plots
-from brink.experiments.analysis_extras import extra_sections
+from brink.experiments.analysis import figures as plots
+from brink.experiments.analysis.on_request import extra_sections
+from brink.experiments.analysis.report import BINS, report_text
 from brink.experiments.ensemble.output import write_text_atomic
 from brink.experiments.intervals import mean_interval, wilson
-from brink.experiments.report import BINS, report_text
 from brink.experiments.sweep.folder import read_sweep_design, read_sweep_runs, sweep_manifest
 from brink.experiments.sweep.outcomes import outcome_type, reading
 from brink.figure_style import save
@@ -284,7 +284,7 @@ def analyze_sweep(
         directory: a directory written by ``brink sweep``.
         pair: the two factors of the heat map (default: the two most influential).
         options: the optional analyses to add
-            (:class:`brink.experiments.analysis_extras.Options`: PRIM, CART, feature scores,
+            (:class:`brink.experiments.analysis.on_request.Options`: PRIM, CART, feature scores,
             SALib methods, stacking, robust choice of levers).
 
     Returns:
