@@ -130,7 +130,7 @@ class RunResult:
 
     def plot_outcomes(self) -> Figure:
         """How each dispute ends: share of runs with 95 % intervals (a matplotlib figure)."""
-        from brink.viz.figures import outcome_figure
+        from brink.experiments.ensemble.figures import outcome_figure
 
         _show_figures_in_notebooks()
         return outcome_figure(self.runs, self.summary.names)

@@ -34,7 +34,7 @@ COMMAND_MODULES = (
     "brink.experiments.fit.commands",
     "brink.experiments.casebook.commands",
     "brink.viz.commands",
-    "brink.experiments.classic_commands",
+    "brink.experiments.classic.commands",
 )
 
 

@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image
 
+from brink.experiments.ensemble.figures import write_figures
 from brink.experiments.ensemble.summary import summarize
 from brink.experiments.ensemble.tables import (
     escalation_bands,
@@ -30,7 +31,6 @@ from brink.scenarios.spec import (
 )
 from brink.sim.record import RUN_COLUMNS
 from brink.sim.record import RUN_OUTCOMES as OUTCOMES
-from brink.viz.figures import write_figures
 
 
 def _state(code: str, name: str) -> StateSpec:

@@ -8,5 +8,6 @@ process pool, and streams their tables; ``output`` is the run folder on disk (th
 tables of docs/model.md §8, their writers and readers); ``folder`` reads a finished run folder
 back, every table checked; ``tables`` makes the tables the summary and figures share (each
 outcome's share, who fought on which side, the escalation bands); ``summary`` says what the
-ensemble found (``summary.md``) and ``war_report`` what its wars were.
+ensemble found (``summary.md``), ``war_report`` what its wars were, and ``figures`` draws the
+run folder's figures.
 """

@@ -259,8 +259,8 @@ def _write_run(
 def _write_run_on(scenario, params, manifest, directory, progress, clock, draws, runner):
     """The body of :func:`_write_run`, on ``runner`` (None: ``jobs`` local processes)."""
     from brink.experiments.ensemble import output
+    from brink.experiments.ensemble.figures import write_figures
     from brink.experiments.ensemble.runner import simulate_ensemble, summary_record
-    from brink.viz.figures import write_figures
 
     output.write_manifest(directory, manifest)
     # the code path of brink.run, with the tables streamed to the directory
