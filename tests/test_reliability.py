@@ -252,12 +252,12 @@ def test_retrodict_with_one_case_writes_its_report(tmp_path):
 def test_the_report_says_how_many_folds_were_used(folds, cases, text):
     """``--folds 1000`` with three cases reported "fitted on 999 of 1000 folds"."""
     from brink.experiments.retrodiction.scores import folds as assign
-    from brink.experiments.retrodiction.summary import _folds_text
+    from brink.experiments.retrodiction.summary import folds_text
 
-    assert _folds_text(folds, cases).startswith(text)
+    assert folds_text(folds, cases).startswith(text)
     if cases > 1:  # the text counts the folds the cases really were split into
         used = len(set(assign(cases, folds, 0)))
-        assert f"of {used} folds" in _folds_text(folds, cases)
+        assert f"of {used} folds" in folds_text(folds, cases)
 
 
 # -- --resume means the same in every command -----------------------------------------------------

@@ -56,7 +56,7 @@ def test_seeds_come_from_spawned_seed_sequences():
 
 def test_chunks_do_not_depend_on_the_number_of_jobs():
     assert ensemble.chunk_size(40) == ensemble.chunk_size(40)
-    pairs = [pair for chunk in ensemble._chunks(list(range(100, 140))) for pair in chunk]
+    pairs = [pair for chunk in ensemble.seed_chunks(list(range(100, 140))) for pair in chunk]
     assert pairs == list(enumerate(range(100, 140)))
 
 

@@ -164,11 +164,11 @@ def src_importance(
         part = points[points["outcome"] == outcome].dropna(subset=["p"])
         x = part[factors].to_numpy(dtype=float)
         y = part["p"].to_numpy(dtype=float)
-        coefficients, r2 = _src(x, y)
+        coefficients, r2 = standardised_coefficients(x, y)
         draws = []
         for _ in range(BOOTSTRAP):
             pick = rng.integers(0, len(y), len(y))
-            draws.append(_src(x[pick], y[pick])[0])
+            draws.append(standardised_coefficients(x[pick], y[pick])[0])
         draws = np.array(draws)
         low = np.nanpercentile(draws, 2.5, axis=0)
         high = np.nanpercentile(draws, 97.5, axis=0)
@@ -186,7 +186,9 @@ def src_importance(
     return pd.DataFrame(rows)
 
 
-def _src(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
+def standardised_coefficients(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
+    """The standardised regression coefficients of ``y`` on the columns of ``x``, and the
+    linear model's R² (zeros and NaN when ``y`` does not vary)."""
     sx = x.std(axis=0)
     sy = y.std()
     if np.ptp(y) < 1e-12:  # the outcome does not vary over the design: nothing to explain
