@@ -18,12 +18,12 @@ from test_sweep_experiment import EXPERIMENT, write
 from test_sweep_run import InProcess
 
 from brink.errors import BrinkInputError
-from brink.experiments import shards
-from brink.experiments.designs import build_design
-from brink.experiments.experiment import load_experiment
-from brink.experiments.run_output import file_sha256
-from brink.experiments.sweep import run_sweep, staging_folder
-from brink.experiments.worker import RunTask, SweepContext, run_task
+from brink.experiments.ensemble.output import file_sha256
+from brink.experiments.sweep import shards
+from brink.experiments.sweep.designs import build_design
+from brink.experiments.sweep.experiment import load_experiment
+from brink.experiments.sweep.run import run_sweep, staging_folder
+from brink.experiments.sweep.worker import RunTask, SweepContext, run_task
 from brink.sim.seeds import spawn_seeds
 
 SIZE = shards.RUNS_PER_SHARD
