@@ -182,7 +182,7 @@ def test_ctrl_c_after_the_sweep_is_in_place_is_not_reported_as_an_interruption(
     resume: the command says the sweep finished and exits 0, not 130 with a staging folder
     that no longer exists."""
     from brink import cli
-    from brink.experiments import sweep
+    from brink.experiments.sweep import run as sweep
 
     finish = sweep.run_sweep
 

@@ -68,7 +68,7 @@ def _complete_sweep_at(directory: Path) -> bool:
     """Whether ``directory`` holds a finished sweep and no staging folder waits beside it."""
     import json
 
-    from brink.experiments.sweep import staging_folder
+    from brink.experiments.sweep.run import staging_folder
 
     manifest = Path(directory) / "manifest.json"
     if staging_folder(directory).exists() or not manifest.is_file():
