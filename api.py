@@ -1,7 +1,7 @@
 """The Python API behind ``brink.load``, ``brink.run``, ``brink.sweep`` and ``brink.retrodict``.
 
 ``brink run`` on the command line and :func:`run` here go through the same functions
-(:mod:`brink.experiments.ensemble_run`): the command streams the tables to a run directory, the
+(:mod:`brink.experiments.ensemble.runner`): the command streams the tables to a run directory, the
 API keeps them in memory, and for the same seed the tables and the summary are the same
 (``tests/test_api.py`` compares them). Heavy libraries are imported inside the functions, so
 ``import brink`` stays quick.
@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from brink.errors import EXIT_USAGE, BrinkInputError, Location
-from brink.experiments.ensemble_run import (
+from brink.experiments.ensemble.runner import (
     API_CALL,
     headline_records,
     posterior_draws,
@@ -33,10 +33,10 @@ if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.figure import Figure
 
+    from brink.experiments.ensemble.summary import Summary
     from brink.experiments.executors import Runner
     from brink.experiments.retrodiction.run import RetroResult
-    from brink.experiments.summary import Summary
-    from brink.experiments.sweep import SweepResult
+    from brink.experiments.sweep.run import SweepResult
     from brink.scenarios.spec import Scenario
     from brink.sim.params import ModelParams
 
@@ -119,7 +119,7 @@ class RunResult:
 
         Columns: dispute, challenger, target, outcome, count, runs, share, low, high.
         """
-        from brink.experiments.run_tables import outcome_table
+        from brink.experiments.ensemble.tables import outcome_table
 
         return outcome_table(self.runs)
 
@@ -133,7 +133,7 @@ class RunResult:
 
     def plot_outcomes(self) -> Figure:
         """How each dispute ends: share of runs with 95 % intervals (a matplotlib figure)."""
-        from brink.viz.figures import outcome_figure
+        from brink.experiments.ensemble.figures import outcome_figure
 
         _show_figures_in_notebooks()
         return outcome_figure(self.runs, self.summary.names)
@@ -256,7 +256,7 @@ def run(
         BrinkInputError: for an unknown scenario, a mistake in its file or the params file, or
             an argument out of range, located at the file's line or at the argument.
     """
-    from brink.experiments import run_output as output
+    from brink.experiments.ensemble import output
     from brink.scenarios.params_file import load_params_file
     from brink.scenarios.spec import Scenario
     from brink.sim.seeds import draw_root_seed, spawn_seeds
@@ -403,8 +403,8 @@ def sweep(
         check_main_guard("brink.sweep")
     if scheduler is None and local_cluster is None:
         start_fork_server()  # it imports the model while this process reads the experiment
-    from brink.experiments.experiment import load_experiment
-    from brink.experiments.sweep import run_sweep
+    from brink.experiments.sweep.experiment import load_experiment
+    from brink.experiments.sweep.run import run_sweep
 
     checked = load_experiment(experiment).resized(samples, replications)
     directory = Path(out) if out is not None else Path("sweeps") / checked.name

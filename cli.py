@@ -26,14 +26,15 @@ from brink.safe_output import describe_os_error
 COMMAND_MODULES = (
     "brink.scenarios.commands",
     "brink.scenarios.data_commands",
-    "brink.experiments.run_commands",
+    "brink.experiments.ensemble.commands",
     "brink.scenarios.rule_commands",
-    "brink.experiments.commands",
+    "brink.experiments.sweep.commands",
+    "brink.experiments.analysis.commands",
     "brink.experiments.retrodiction.commands",
     "brink.experiments.fit.commands",
     "brink.experiments.casebook.commands",
     "brink.viz.commands",
-    "brink.experiments.classic_commands",
+    "brink.experiments.classic.commands",
 )
 
 

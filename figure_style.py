@@ -1,5 +1,5 @@
-"""One look for every Brink figure, drawn by experiments/ (journal figures) and viz/ alike:
-journal-ready sizes, fonts and colours.
+"""One look for every Brink figure, drawn by each product of experiments/ (journal figures) and
+by viz/ alike: journal-ready sizes, fonts and colours.
 
 Use :func:`figure` to make a figure in the house style and :func:`save` to write it as a PNG at
 200 dpi (for screens and reports) and a vector PDF (for papers). Colours are the Okabe–Ito

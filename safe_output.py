@@ -10,7 +10,7 @@ are created exclusively (``O_EXCL``) and links are never followed, so a planted 
 cannot send a write elsewhere.
 
 A sweep is staged too, but under a fixed name (``.NAME.sweep-partial``, see
-:func:`brink.experiments.sweep.staging_folder`) so that ``--resume`` finds it after an
+:func:`brink.experiments.sweep.run.staging_folder`) so that ``--resume`` finds it after an
 interruption; it is renamed to ``NAME`` only when every run is on disk. An OS error names the
 user's destination, never a staging name (:func:`describe_os_error`).
 """

@@ -87,7 +87,7 @@ def run_brink(jobs: int, replications: int, horizon: int) -> int:
         )
         if code != 0:
             raise SystemExit(f"brink sweep failed with status {code}")
-        from brink.experiments import shards
+        from brink.experiments.sweep import shards
 
         return len(shards.completed(Path(folder) / "out"))  # runs, from the shards' names
 

@@ -64,7 +64,7 @@ def child(outcomes: str, replications: int) -> None:
         peak = own_peak_mib()  # the sweep's; reading the shards below is not the driver's work
         if code != 0:
             raise SystemExit(f"brink sweep failed with status {code}")
-        from brink.experiments import shards
+        from brink.experiments.sweep import shards
 
         runs = len(shards.completed(Path(folder) / "out"))
         series = None

@@ -9,7 +9,7 @@ from __future__ import annotations
 import mesa
 
 from brink.errors import Location
-from brink.experiments.factors import apply_factors, resolve_factor
+from brink.experiments.sweep.factors import apply_factors, resolve_factor
 from brink.scenarios.loader import load_scenario
 from brink.sim.model import CrisisModel
 from brink.sim.params import scenario_params

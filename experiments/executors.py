@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import multiprocessing.connection
 import os
+import signal
 import threading
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -57,7 +59,7 @@ class Runner:
 
 
 #: Modules a process-pool worker needs, imported once by the fork server before it forks.
-WORKER_MODULES = ["brink.experiments.worker", "brink.sim.model", "brink.scenarios.loader"]
+WORKER_MODULES = ["brink.experiments.sweep.worker", "brink.sim.model", "brink.scenarios.loader"]
 
 
 def start_fork_server() -> threading.Thread:
@@ -68,6 +70,26 @@ def start_fork_server() -> threading.Thread:
     thread = threading.Thread(target=forkserver.ensure_running, daemon=True)
     thread.start()
     return thread
+
+
+def _exit_with_parent(sentinel: int) -> None:
+    multiprocessing.connection.wait([sentinel])  # readable once the main process is gone
+    os._exit(1)
+
+
+def init_pool_worker() -> None:
+    """Initializer of a process-pool worker.
+
+    Ctrl-C reaches every process of the terminal's group: the worker ignores it and lets the
+    main process stop the sweep. If the main process is killed outright, the worker sees its
+    parent's sentinel close and exits instead of running on unseen (a fork-server child cannot
+    rely on its parent process id: its parent is the fork server, which outlives the sweep).
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        watcher = threading.Thread(target=_exit_with_parent, args=(parent.sentinel,), daemon=True)
+        watcher.start()
 
 
 class ProcessRunner(Runner):
@@ -87,8 +109,6 @@ class ProcessRunner(Runner):
         self._pool = self._new_pool()
 
     def _new_pool(self) -> ProcessPoolExecutor:
-        from brink.experiments.worker import init_pool_worker
-
         return ProcessPoolExecutor(
             max_workers=self.jobs, mp_context=self._context, initializer=init_pool_worker
         )

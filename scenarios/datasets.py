@@ -41,7 +41,7 @@ def nmc_rows() -> dict[tuple[int, int], dict[str, float | str]]:
     :func:`national_capabilities`, and the numbers are the same. Scenario loading and the
     retrodiction's case building need rows, not a frame; reading them without pandas keeps
     pandas out of processes that only load scenarios, such as a sweep's main process (see
-    :meth:`brink.experiments.designs.Design.table`). The rows are shared: do not change them.
+    :meth:`brink.experiments.sweep.designs.Design.table`). The rows are shared: do not change them.
     """
     rows: dict[tuple[int, int], dict[str, float | str]] = {}
     with open(NMC_FILE, newline="", encoding="utf-8") as handle:

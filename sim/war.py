@@ -41,6 +41,8 @@ class War(WarProjecting):
     employment: dict[str, float] = field(default_factory=dict)  # side -> force employment
     optimism: dict[str, float] = field(default_factory=dict)  # side -> misperception now
     resolve: dict[str, float] = field(default_factory=dict)
+    #: side -> share of its true break point a projection's viewer expects (1 in a real war)
+    cohesion_seen: dict[str, float] = field(default_factory=dict)
     risk: dict[str, float] = field(default_factory=dict)
     capability: dict[str, float] = field(default_factory=dict)  # donors' capability, by code
     candidates: dict[str, tuple[float, float]] = field(default_factory=dict)  # code -> logits
@@ -217,6 +219,14 @@ class War(WarProjecting):
                 war.optimism[side] = model.states[dispute.decider(side)].optimism
         else:
             expected = params.optimism * war_termination.HALF_NORMAL_MEAN
+            if projection_view in SIDES:
+                # The viewer does not know the other's resolve: it takes its belief's mean, and
+                # expects the other to break sooner than it will (cohesion_optimism).
+                opponent = other(projection_view)
+                viewer = model.states[dispute.decider(projection_view)]
+                belief = viewer.belief_about(dispute.decider(opponent))
+                war.resolve[opponent] = belief.mean
+                war.cohesion_seen[opponent] = math.exp(-params.cohesion_optimism)
             for side in SIDES:
                 war.employment[side] = 1.0
                 own = model.states[dispute.decider(side)].optimism
@@ -388,6 +398,7 @@ class War(WarProjecting):
         tallies = tallies or self.theatre_forces.tally()
         _, lost, own, coming, manpower = tallies[side]
         limit = war_termination.break_point(model.params, self.resolve[side])
+        limit *= self.cohesion_seen.get(side, 1.0)
         if manpower > 0 and lost / manpower >= limit:
             return True
         # Outnumbered twenty to one with nothing more on the way: the front gives (a side whose

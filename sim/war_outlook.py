@@ -57,7 +57,11 @@ def _signature(model, dispute: Dispute) -> tuple:
     sanctions = tuple(s.status for s in model.sanctions.values())
     arming = tuple(round(model.states[c].arming_multiplier, 2) for c in model.state_codes)
     aid = tuple(a.id for a in model.crisis.aid if a.day <= model.steps_done)
-    return (dispute.id, dispute.theatre, chances, deployments, sanctions, arming, aid)
+    beliefs = []  # each side projects the other's resolve from its belief (sim/war.py)
+    for side in SIDES:
+        belief = model.states[dispute.decider(side)].belief_about(dispute.decider(other(side)))
+        beliefs.append((belief.alpha, belief.beta))
+    return (dispute.id, dispute.theatre, chances, deployments, sanctions, arming, aid, *beliefs)
 
 
 def war_views(model, dispute: Dispute) -> dict[str, WarProjection]:
@@ -168,24 +172,34 @@ def nuclear_risk(model, dispute: Dispute) -> dict[str, float]:
     ``lone_nuclear_exposure`` if none would). A side that faces the bomb without one of its own
     pays too, and more than half as much: a nuclear monopoly deters (Beardsley & Asal 2009,
     "Winning with the Bomb"; Kroenig 2013 on nuclear superiority; the Berlin blockade of
-    1948–49 stopped short of war under the American monopoly)."""
+    1948–49 stopped short of war under the American monopoly). The chances are those the side
+    believes (:func:`believed_chances`): a side that underrates whether a third state would fight
+    against it underrates the bomb that state would bring, as it does the war (cached with the
+    war views)."""
     params = model.params
     if params.nuclear_war_cost <= 0:
         return dict.fromkeys((CHALLENGER, TARGET), 0.0)
-    fights = {}
-    for index, side in enumerate((CHALLENGER, TARGET)):
-        none_fights = 1.0
-        for code in dispute.principals(side):
-            if model.states[code].nuclear:
-                none_fights = 0.0
-        for code, chances in dispute.join_probabilities.items():
-            if model.states[code].nuclear:
-                none_fights *= 1.0 - chances[index]
-        fights[side] = 1.0 - none_fights
-    exposure = LONE_NUCLEAR_EXPOSURE
-    return {
-        side: params.nuclear_war_cost
-        * fights[other(side)]
-        * (fights[side] + (1.0 - fights[side]) * exposure)
-        for side in (CHALLENGER, TARGET)
-    }
+    key = ("nuclear", *_signature(model, dispute))
+    cached = model.war_view_cache.get(key)
+    if cached is not None:
+        return cached
+    risk = {}
+    for side in (CHALLENGER, TARGET):
+        chances = believed_chances(model, dispute, side)
+        fights = {}
+        for index, fighting_for in enumerate((CHALLENGER, TARGET)):
+            none_fights = 1.0
+            for code in dispute.principals(fighting_for):
+                if model.states[code].nuclear:
+                    none_fights = 0.0
+            for code, pair in chances.items():
+                if model.states[code].nuclear:
+                    none_fights *= 1.0 - pair[index]
+            fights[fighting_for] = 1.0 - none_fights
+        risk[side] = (
+            params.nuclear_war_cost
+            * fights[other(side)]
+            * (fights[side] + (1.0 - fights[side]) * LONE_NUCLEAR_EXPOSURE)
+        )
+    model.war_view_cache[key] = risk
+    return risk

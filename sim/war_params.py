@@ -173,6 +173,16 @@ class WarParameters(CrisisParameters):
         "(Blainey 1973: mutual optimism)",
         group="war",
     )
+    cohesion_optimism: float = _p(
+        0.0,
+        0.0,
+        2.0,
+        "log break point",
+        "how far a side, before a war, underrates the losses its opponent will bear before it "
+        "breaks (the opponent's cohesion: its government, army and people holding), in log "
+        "units (Blainey 1973 ch. 4; 1941 and 2022 expected quick collapses)",
+        group="war",
+    )
     learning_days: float = _p(
         60.0,
         1.0,

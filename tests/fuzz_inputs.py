@@ -179,7 +179,7 @@ def _classify_error(error: BrinkInputError, file: str) -> str:
 
 def check_experiment(text: str) -> str:
     """Read an experiment file (beside the test world scenario) with the real reader."""
-    from brink.experiments.experiment import load_experiment
+    from brink.experiments.sweep.experiment import load_experiment
 
     with tempfile.TemporaryDirectory() as folder:
         (Path(folder) / "world.yaml").write_text(WORLD, encoding="utf-8")

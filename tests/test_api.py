@@ -13,8 +13,8 @@ import pytest
 import brink
 from brink.cli import main
 from brink.errors import BrinkInputError
+from brink.experiments.ensemble.output import TABLE_COLUMNS, read_manifest, read_table
 from brink.experiments.intervals import wilson
-from brink.experiments.run_output import TABLE_COLUMNS, read_manifest, read_table
 
 SCENARIO = "classics/fearon_ultimatum"  # two states, a war in about half the runs: fast
 
@@ -152,7 +152,7 @@ def test_api_sweep_runs_what_the_command_runs(tmp_path):
                  "--no-progress"]) == 0  # fmt: skip
     result = brink.sweep(experiment, out=tmp_path / "api", jobs=1)
     assert result.complete and result.total == 9 * 3 and result.failed == 0
-    from brink.experiments.shards import read_shards
+    from brink.experiments.sweep.shards import read_shards
 
     pd.testing.assert_frame_equal(result.runs, read_shards(tmp_path / "cli"), check_exact=True)
 
@@ -189,7 +189,7 @@ def test_a_sweep_script_without_a_main_guard_stops_at_once_saying_what_to_add(tm
     guarded = f"import brink\n\ndef main():\n    {call}\n\nif __name__ == '__main__':\n    main()\n"
     done, _ = run_script(tmp_path, guarded)
     assert done.returncode == 0, done.stderr
-    from brink.experiments.shards import read_shards
+    from brink.experiments.sweep.shards import read_shards
 
     assert len(read_shards(tmp_path / "out")) == 27
 

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from brink.cli import main
+from brink.experiments.ensemble.output import read_table
 from brink.experiments.intervals import wilson
-from brink.experiments.run_output import read_table
 from brink.scenarios.loader import bundled_scenarios, load_scenario
 
 SCENARIO = "classics/fearon_ultimatum"

@@ -447,7 +447,7 @@ def test_a_fit_on_a_dask_scheduler_gives_the_same_trials_as_in_process(
 
 
 def test_a_sweep_base_point_takes_the_params_file_under_the_scenario():
-    from brink.experiments.worker import base_parameters
+    from brink.experiments.sweep.worker import base_parameters
 
     scenario = load_scenario("baltic_tripwire")
     base = (("spiral_hazard", 0.3), ("horizon", 50))

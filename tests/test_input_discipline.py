@@ -13,11 +13,11 @@ from test_sweep_experiment import EXPERIMENT, write
 
 from brink.cli import main
 from brink.errors import BrinkInputError
-from brink.experiments import shards
-from brink.experiments.experiment import load_experiment
-from brink.experiments.experiment_blocks import MAX_REPLICATIONS
 from brink.experiments.retrodiction.cases import build_cases
 from brink.experiments.retrodiction.data import read_records
+from brink.experiments.sweep import shards
+from brink.experiments.sweep.experiment import load_experiment
+from brink.experiments.sweep.experiment_blocks import MAX_REPLICATIONS
 from brink.scenarios.loader import SCENARIO_DIR, load_scenario_text
 
 DATA = Path(__file__).resolve().parents[1] / "data"  # the project's copies, with citations

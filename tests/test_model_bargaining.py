@@ -84,7 +84,7 @@ def test_complete_information_means_no_war():
 @pytest.mark.slow
 def test_bundled_fearon_scenario_through_the_command_line(tmp_path):
     from brink.cli import main
-    from brink.experiments.run_output import read_run_dir
+    from brink.experiments.ensemble.folder import read_run_dir
 
     out = tmp_path / "fearon"
     status = main(

@@ -19,7 +19,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from brink.experiments.run_output import read_table
+from brink.experiments.ensemble.output import read_table
 from brink.viz.commands import server_command
 from brink.viz.harness import free_port, serve
 

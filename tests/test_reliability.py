@@ -252,12 +252,12 @@ def test_retrodict_with_one_case_writes_its_report(tmp_path):
 def test_the_report_says_how_many_folds_were_used(folds, cases, text):
     """``--folds 1000`` with three cases reported "fitted on 999 of 1000 folds"."""
     from brink.experiments.retrodiction.scores import folds as assign
-    from brink.experiments.retrodiction.summary import _folds_text
+    from brink.experiments.retrodiction.summary import folds_text
 
-    assert _folds_text(folds, cases).startswith(text)
+    assert folds_text(folds, cases).startswith(text)
     if cases > 1:  # the text counts the folds the cases really were split into
         used = len(set(assign(cases, folds, 0)))
-        assert f"of {used} folds" in _folds_text(folds, cases)
+        assert f"of {used} folds" in folds_text(folds, cases)
 
 
 # -- --resume means the same in every command -----------------------------------------------------
@@ -409,7 +409,7 @@ def test_a_full_disk_names_the_out_folder(tmp_path, monkeypatch):
     """ "No space left on device" named no folder: the writer's error carries no file name."""
     import errno
 
-    import brink.experiments.run_commands as run_commands
+    import brink.experiments.ensemble.commands as run_commands
 
     def full(args):
         raise OSError(errno.ENOSPC, "No space left on device")
@@ -427,8 +427,8 @@ def test_a_full_disk_names_the_out_folder(tmp_path, monkeypatch):
 def test_a_sweep_whose_executor_cannot_start_leaves_no_staging_folder(tmp_path):
     """``--scheduler tcp://127.0.0.1:1`` left ``.NAME.sweep-partial`` behind."""
     from brink.errors import BrinkInputError, Location
-    from brink.experiments.experiment import load_experiment
-    from brink.experiments.sweep import run_sweep
+    from brink.experiments.sweep.experiment import load_experiment
+    from brink.experiments.sweep.run import run_sweep
 
     (tmp_path / "world.yaml").write_text(WORLD, encoding="utf-8")
     (tmp_path / "exp.yaml").write_text(textwrap.dedent(EXPERIMENT), encoding="utf-8")

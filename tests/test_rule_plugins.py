@@ -323,9 +323,9 @@ def test_brink_rules_lists_and_checks():
 
 # ------------------------------------------------------------------ a rule as a sweep factor
 def test_a_sweep_varies_the_rule(tmp_path):
-    from brink.experiments.experiment import load_experiment
-    from brink.experiments.factors import apply_factors
-    from brink.experiments.sweep import run_sweep
+    from brink.experiments.sweep.experiment import load_experiment
+    from brink.experiments.sweep.factors import apply_factors
+    from brink.experiments.sweep.run import run_sweep
 
     (tmp_path / "stubborn.py").write_text(STUBBORN.read_text())
     path = tmp_path / "compare.yaml"
@@ -354,7 +354,7 @@ def test_a_sweep_varies_the_rule(tmp_path):
 
 
 def test_a_sweep_rule_level_that_does_not_exist_is_located(tmp_path):
-    from brink.experiments.experiment import load_experiment
+    from brink.experiments.sweep.experiment import load_experiment
 
     path = tmp_path / "compare.yaml"
     path.write_text(

@@ -11,8 +11,9 @@ import pandas as pd
 import pytest
 
 from brink.cli import main
-from brink.experiments import ensemble
-from brink.experiments.run_output import TABLE_COLUMNS, file_sha256, read_run_dir, read_table
+from brink.experiments.ensemble import replications as ensemble
+from brink.experiments.ensemble.folder import read_run_dir
+from brink.experiments.ensemble.output import TABLE_COLUMNS, file_sha256, read_table
 from brink.sim import seeds
 from brink.sim.record import RUN_COLUMNS
 from brink.sim.record import RUN_OUTCOMES as OUTCOMES
@@ -55,7 +56,7 @@ def test_seeds_come_from_spawned_seed_sequences():
 
 def test_chunks_do_not_depend_on_the_number_of_jobs():
     assert ensemble.chunk_size(40) == ensemble.chunk_size(40)
-    pairs = [pair for chunk in ensemble._chunks(list(range(100, 140))) for pair in chunk]
+    pairs = [pair for chunk in ensemble.seed_chunks(list(range(100, 140))) for pair in chunk]
     assert pairs == list(enumerate(range(100, 140)))
 
 

@@ -11,14 +11,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image
 
-from brink.experiments.intervals import wilson
-from brink.experiments.run_tables import (
+from brink.experiments.ensemble.figures import write_figures
+from brink.experiments.ensemble.summary import summarize
+from brink.experiments.ensemble.tables import (
     escalation_bands,
     members_in_force,
     outcome_table,
     side_table,
 )
-from brink.experiments.summary import summarize
+from brink.experiments.intervals import wilson
 from brink.scenarios.spec import (
     AllianceSpec,
     DemandSpec,
@@ -30,7 +31,6 @@ from brink.scenarios.spec import (
 )
 from brink.sim.record import RUN_COLUMNS
 from brink.sim.record import RUN_OUTCOMES as OUTCOMES
-from brink.viz.figures import write_figures
 
 
 def _state(code: str, name: str) -> StateSpec:

@@ -19,7 +19,7 @@ from test_sweep_experiment import EXPERIMENT, write
 from brink import safe_output
 from brink.cli import main
 from brink.errors import BrinkInputError
-from brink.experiments.run_output import read_run_dir
+from brink.experiments.ensemble.folder import read_run_dir
 
 SCENARIO = "classics/fearon_ultimatum"  # two states, one step per run: fast
 
@@ -58,7 +58,7 @@ def test_a_sweep_name_cannot_leave_the_output_folder(tmp_path, capsys):
     for name in ("../../escape", "/tmp/escape", ".hidden", "a/b"):
         experiment = write(tmp_path, EXPERIMENT.replace("name: smoke", f"name: '{name}'"))
         with pytest.raises(BrinkInputError, match="cannot name a folder") as caught:
-            from brink.experiments.experiment import load_experiment
+            from brink.experiments.sweep.experiment import load_experiment
 
             load_experiment(experiment)
         assert caught.value.location.line == 1 and caught.value.location.key == "name"
@@ -148,7 +148,7 @@ def test_a_full_disk_is_one_line_and_exit_1_with_nothing_under_a_real_name(
     out = tmp_path / "r"
     assert run(out, "--seed", "1") == 0
     before = snapshot(out)
-    from brink.experiments import run_output as output
+    from brink.experiments.ensemble import output
 
     def full(path, text):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))

@@ -151,7 +151,7 @@ def test_the_pacts_of_1815_fit_the_alliance_years():
 
 
 def test_the_judgement_sweep_of_docs_scenarios_loads():
-    from brink.experiments.experiment import load_experiment
+    from brink.experiments.sweep.experiment import load_experiment
     from brink.scenarios.loader import SCENARIO_DIR
 
     experiment = load_experiment(SCENARIO_DIR.parent / "docs" / "howto" / "judgement_keys.yaml")

@@ -19,9 +19,9 @@ import pytest
 from test_sweep_experiment import EXPERIMENT, write
 from test_sweep_run import InProcess, brink, results, start, wait_for_shards
 
-from brink.experiments import shards
-from brink.experiments.experiment import load_experiment
-from brink.experiments.sweep import run_sweep, staging_folder
+from brink.experiments.sweep import shards
+from brink.experiments.sweep.experiment import load_experiment
+from brink.experiments.sweep.run import run_sweep, staging_folder
 
 #: 9 points × 30 replications.
 CLUSTER = EXPERIMENT.replace("replications: 3", "replications: 30")

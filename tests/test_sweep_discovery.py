@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from brink.experiments.discovery import feature_scores, salib_rows
-from brink.experiments.prim import Prim, choose_box
-from brink.experiments.robust import robustness
+from brink.experiments.analysis.discovery import feature_scores, salib_rows
+from brink.experiments.analysis.prim import Prim, choose_box
+from brink.experiments.analysis.robust import robustness
 
 
 def planted(seed: int, n: int = 1000):
@@ -149,7 +149,7 @@ def _inside(x: pd.DataFrame) -> np.ndarray:
 
 
 def test_cart_reads_its_boxes_back_in_the_factors_terms(tmp_path):
-    from brink.experiments.discovery import cart_section
+    from brink.experiments.analysis.discovery import cart_section
 
     x, y, _ = planted(1)
     section = cart_section(x, y, "y", "planted cases", (tmp_path, tmp_path), seed=1)
@@ -164,7 +164,7 @@ def test_cart_reads_its_boxes_back_in_the_factors_terms(tmp_path):
 
 
 def test_robust_warns_when_no_future_meets_two_settings(tmp_path):
-    from brink.experiments.robust import robust_section
+    from brink.experiments.analysis.robust import robust_section
 
     points = pd.DataFrame({"lever": [0.0, 1.0], "future": [0.1, 0.9], "value": [0.2, 0.4]})
     section = robust_section(

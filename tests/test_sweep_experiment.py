@@ -11,12 +11,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from brink.errors import BrinkInputError, Location
-from brink.experiments.analysis import _src
-from brink.experiments.designs import build_design, max_abs_correlation
-from brink.experiments.experiment import load_experiment
-from brink.experiments.factors import apply_factors, resolve_factor
+from brink.experiments.analysis.analyze import standardised_coefficients
 from brink.experiments.intervals import wilson
-from brink.experiments.outcomes import OutcomeEvaluator, OutcomeSpec
+from brink.experiments.sweep.designs import build_design, max_abs_correlation
+from brink.experiments.sweep.experiment import load_experiment
+from brink.experiments.sweep.factors import apply_factors, resolve_factor
+from brink.experiments.sweep.outcomes import OutcomeEvaluator, OutcomeSpec
 from brink.scenarios.loader import load_scenario
 from brink.sim.params import scenario_params
 
@@ -270,7 +270,7 @@ def test_standardised_regression_coefficients_recover_a_linear_model():
     rng = np.random.default_rng(3)
     x = rng.uniform(0, 1, (400, 3))
     y = 2 * x[:, 0] - 1 * x[:, 1] + 0 * x[:, 2]
-    coefficients, r2 = _src(x, y)
+    coefficients, r2 = standardised_coefficients(x, y)
     expected = np.array([2, -1, 0]) * x.std(axis=0) / y.std()
     assert np.allclose(coefficients, expected, atol=1e-9) and r2 == pytest.approx(1.0)
 
@@ -314,7 +314,7 @@ def test_samples_and_replications_resize_the_design(tmp_path):
 
 def test_an_outcome_that_never_varies_has_no_importance():
     x = np.random.default_rng(1).uniform(0, 1, (20, 2))
-    coefficients, r2 = _src(x, np.full(20, 0.2) + np.arange(20) * 1e-18)
+    coefficients, r2 = standardised_coefficients(x, np.full(20, 0.2) + np.arange(20) * 1e-18)
     assert np.array_equal(coefficients, np.zeros(2)) and np.isnan(r2)
 
 

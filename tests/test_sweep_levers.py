@@ -10,11 +10,11 @@ from test_sweep_experiment import write
 from test_sweep_run import InProcess
 
 from brink.errors import BrinkInputError
-from brink.experiments import shards
-from brink.experiments.designs import build_design
-from brink.experiments.experiment import load_experiment
-from brink.experiments.outcomes import OutcomeEvaluator, OutcomeSpec
-from brink.experiments.sweep import read_design, run_sweep
+from brink.experiments.sweep import shards
+from brink.experiments.sweep.designs import build_design
+from brink.experiments.sweep.experiment import load_experiment
+from brink.experiments.sweep.outcomes import OutcomeEvaluator, OutcomeSpec
+from brink.experiments.sweep.run import read_design, run_sweep
 from brink.scenarios.loader import load_scenario
 
 MIXED = """\
@@ -67,7 +67,7 @@ def test_levers_are_crossed_with_the_same_points_of_the_uncertainties(tmp_path):
 
 
 def test_a_yes_no_lever_changes_the_pact(tmp_path):
-    from brink.experiments.factors import apply_factors, resolve_factor
+    from brink.experiments.sweep.factors import apply_factors, resolve_factor
     from brink.scenarios.spec import Membership
     from brink.sim.params import scenario_params
 

@@ -25,12 +25,12 @@ import pytest
 from test_sweep_experiment import EXPERIMENT, write
 
 from brink.errors import BrinkInputError
-from brink.experiments import shards
-from brink.experiments.analysis import analyze_sweep
+from brink.experiments.analysis.analyze import analyze_sweep
 from brink.experiments.executors import Runner
-from brink.experiments.experiment import load_experiment
 from brink.experiments.intervals import wilson
-from brink.experiments.sweep import run_sweep, staging_folder
+from brink.experiments.sweep import shards
+from brink.experiments.sweep.experiment import load_experiment
+from brink.experiments.sweep.run import run_sweep, staging_folder
 
 #: 9 points × 40 replications: long enough (a few seconds) to interrupt in the middle.
 BIG = EXPERIMENT.replace("replications: 3", "replications: 40")

@@ -18,12 +18,12 @@ from test_sweep_experiment import EXPERIMENT, write
 from test_sweep_run import InProcess
 
 from brink.errors import BrinkInputError
-from brink.experiments import shards
-from brink.experiments.designs import build_design
-from brink.experiments.experiment import load_experiment
-from brink.experiments.run_output import file_sha256
-from brink.experiments.sweep import run_sweep, staging_folder
-from brink.experiments.worker import RunTask, SweepContext, run_task
+from brink.experiments.ensemble.output import file_sha256
+from brink.experiments.sweep import shards
+from brink.experiments.sweep.designs import build_design
+from brink.experiments.sweep.experiment import load_experiment
+from brink.experiments.sweep.run import run_sweep, staging_folder
+from brink.experiments.sweep.worker import RunTask, SweepContext, run_task
 from brink.sim.seeds import spawn_seeds
 
 SIZE = shards.RUNS_PER_SHARD
@@ -182,7 +182,7 @@ def test_ctrl_c_after_the_sweep_is_in_place_is_not_reported_as_an_interruption(
     resume: the command says the sweep finished and exits 0, not 130 with a staging folder
     that no longer exists."""
     from brink import cli
-    from brink.experiments import sweep
+    from brink.experiments.sweep import run as sweep
 
     finish = sweep.run_sweep
 

@@ -403,7 +403,7 @@ def war_run_dir(tmp_path_factory):
     import pyarrow.parquet as pq
     from view_scenario import forced_war_run
 
-    from brink.experiments.run_output import TABLE_COLUMNS, rows_to_table
+    from brink.experiments.ensemble.output import TABLE_COLUMNS, rows_to_table
 
     _scenario, live = forced_war_run(8)
     live.model.finish()

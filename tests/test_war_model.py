@@ -368,3 +368,69 @@ def test_a_run_without_step_records_is_the_same_run(name):
         assert full.steps and not lean.steps and not lean.beliefs
         wars += any(row["war"] for row in full.runs)
     assert name != "war_scenario" or wars > 20
+
+
+# -- what a side believes of its opponent ----------------------------------------------------
+
+
+def test_a_projection_takes_the_opponents_resolve_from_belief_and_a_real_war_from_truth():
+    """A side does not know its opponent's resolve: the war it projects has the opponent break
+    where its belief's mean says; the war fought, and the neutral projection, use the truth.
+    (Autocracies, so neither reads the other's resolve from open politics.)"""
+    from brink.sim.war import War
+
+    scenario = duel()
+    states = dict(scenario.states)
+    states["BBB"] = state("BBB", 0.01, 100.0, (50.0, 24.0), regime="autocracy", resolve=0.95)
+    states["AAA"] = state("AAA", 0.01, 100.0, (50.0, 20.0), regime="autocracy", resolve=0.5)
+    from dataclasses import replace
+
+    model = CrisisModel(replace(scenario, states=states), seed=3)
+    model.step()
+    dispute = next(iter(model.disputes.values()))
+    truth = model.states["BBB"].resolve
+    believed = model.states["AAA"].belief_about("BBB").mean
+    assert abs(truth - believed) > 0.1
+    seen_by_challenger = War.begin(model, dispute, projection_view=CHALLENGER)
+    assert seen_by_challenger.resolve[TARGET] == pytest.approx(believed)
+    assert seen_by_challenger.resolve[CHALLENGER] == model.states["AAA"].resolve  # its own
+    assert War.begin(model, dispute, projection_view="neutral").resolve[TARGET] == truth
+    assert War.begin(model, dispute).resolve[TARGET] == truth
+
+
+def test_expecting_the_opponent_to_break_sooner_makes_the_war_look_better():
+    """cohesion_optimism: the challenger's projected share grows with how far it underrates the
+    losses the target will bear before it breaks; the neutral projection (the truth) does not
+    move. Equal armies: at no bias the defender on its own soil holds about half the ground."""
+    from brink.sim.war_outlook import expected_war
+
+    shares, neutral = [], []
+    for bias in (0.0, 0.7):
+        scenario = duel(target_troops=100.0)
+        model = CrisisModel(
+            scenario, scenario_params(scenario, {"cohesion_optimism": bias}), seed=1
+        )
+        model.step()
+        dispute = next(iter(model.disputes.values()))
+        shares.append(expected_war(model, dispute, CHALLENGER).share)
+        neutral.append(neutral_projection(model, dispute).share)
+    assert shares[0] < 0.75 and shares[1] > shares[0] + 0.25, shares
+    assert neutral[0] == neutral[1]
+
+
+def test_a_side_that_doubts_a_nuclear_power_would_fight_weighs_less_of_the_bomb():
+    """The nuclear risk a side weighs comes from the chances of joining it believes: with no
+    pact, the challenger underrates the nuclear ally's coming (third_party_optimism) and with it
+    the nuclear cost; with no bias it weighs the true chance."""
+    from brink.sim.war_outlook import nuclear_risk
+
+    scenario = protected_state_scenario(pact=False, nuclear_ally=True)
+    risks = []
+    for bias in (0.0, 2.0):
+        params = scenario_params(scenario, {"third_party_optimism": bias})
+        model = CrisisModel(scenario, params, seed=0)
+        model.step()
+        dispute = next(iter(model.disputes.values()))
+        assert 0.0 < dispute.join_probabilities["ALY"][1] < 1.0
+        risks.append(nuclear_risk(model, dispute)[CHALLENGER])
+    assert 0.0 < risks[1] < risks[0]

@@ -59,7 +59,7 @@ def test_the_side_that_values_the_issue_more_always_wins():
 @pytest.mark.slow
 def test_war_of_attrition_through_the_command_line(tmp_path):
     from brink.cli import main
-    from brink.experiments.run_output import read_run_dir
+    from brink.experiments.ensemble.folder import read_run_dir
 
     out = tmp_path / "attrition"
     argv = ["run", "classics/war_of_attrition", "--runs", "1500", "--seed", "3"]

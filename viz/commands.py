@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from brink.errors import BrinkInputError, Location
-from brink.experiments.run_commands import add_rule_argument, read_rule_option
+from brink.experiments.run_options import add_rule_argument, read_rule_option
 from brink.extras import require
 from brink.lifeline import terminate_group
 from brink.options import number, output_path

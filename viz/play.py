@@ -346,8 +346,8 @@ class Game(LiveRun):
 
     def write(self, folder: Path) -> Path:
         """Write the finished game as a run folder (one run) that ``brink view --run`` replays."""
-        from brink.experiments import run_output
-        from brink.experiments.ensemble_run import run_manifest
+        from brink.experiments.ensemble import output
+        from brink.experiments.ensemble.runner import run_manifest
 
         with self.lock:
             if self.written is not None:
@@ -376,7 +376,7 @@ class Game(LiveRun):
                 ),
             ]
             manifest["human_choices"] = len(self.answers)
-            run_output.write_manifest(directory, manifest)
+            output.write_manifest(directory, manifest)
             events = sorted(
                 [*record.events, *self.human_events()], key=lambda row: int(row["step"])
             )
@@ -389,12 +389,12 @@ class Game(LiveRun):
             }
             files = []
             for name, rows in tables.items():
-                writer = run_output.TableWriter(directory, name, "parquet")
+                writer = output.TableWriter(directory, name, "parquet")
                 writer.write(rows)
                 writer.close()
                 files.append(writer.path.name)
-            manifest.update(status="complete", finished=run_output.now_iso(), files=files)
-            run_output.write_manifest(directory, manifest)
+            manifest.update(status="complete", finished=output.now_iso(), files=files)
+            output.write_manifest(directory, manifest)
             self.written = directory
             self.version += 1
             return directory

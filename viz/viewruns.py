@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from brink.experiments.run_output import read_run_dir
+from brink.experiments.ensemble.folder import read_run_dir
 from brink.scenarios.loader import load_scenario
 from brink.scenarios.spec import Scenario
 from brink.sim.model import CrisisModel, simulate

@@ -2,5 +2,5 @@
 
 ``cases`` runs and scores the cases, ``scores`` holds the scoring rules, ``checks`` compares each
 case's ``history:`` block with the MID, ICB and COW codes it names, ``report`` and ``figure``
-write the report, ``commands`` is the command-line handler.
+write the report, ``defaults`` and ``commands`` serve the command line.
 """

@@ -35,7 +35,7 @@ from brink.experiments.casebook.scores import (
     shares,
     smoothed,
 )
-from brink.experiments.run_tables import side_table
+from brink.experiments.ensemble.tables import side_table
 from brink.scenarios.history import MIDS_FILE
 from brink.scenarios.params_file import ParamsFile
 from brink.scenarios.rule_specs import with_rules
@@ -279,8 +279,8 @@ def run_case(
     Parameters as ``brink run CASE --params FILE`` resolves them: defaults ← the params file
     (unchanged) ← the case's own ``parameters:``.
     """
-    from brink.experiments.ensemble import run_ensemble
-    from brink.experiments.ensemble_run import resolve_params
+    from brink.experiments.ensemble.replications import run_ensemble
+    from brink.experiments.ensemble.runner import resolve_params
 
     scenario = with_rules(load_case(name), rules, cases=True)
     params = resolve_params(scenario, params_file, where="command line")

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from brink.experiments.casebook.defaults import DEFAULT_RUNS
-from brink.experiments.run_commands import add_params_arguments, add_rule_argument
+from brink.experiments.run_options import add_params_arguments, add_rule_argument
 from brink.options import output_path
 
 
@@ -113,10 +113,10 @@ def chosen_cases(cases: list[str], bundled: list[str]) -> list[str]:
 
 def casebook_command(args: argparse.Namespace) -> int:
     """Handler of ``brink casebook``."""
-    from brink.experiments import run_output as output
     from brink.experiments.casebook.cases import casebook_names, run_casebook
     from brink.experiments.casebook.report import write_report
-    from brink.experiments.run_commands import read_params_option, read_rule_option, whole_number
+    from brink.experiments.ensemble import output
+    from brink.experiments.run_options import read_params_option, read_rule_option, whole_number
     from brink.safe_output import staged_folder
     from brink.scenarios.rule_loader import rule_records
     from brink.sim.params import ModelParams

@@ -25,7 +25,7 @@ from brink.experiments.fit.defaults import (
     DEFAULT_RUNGS,
     DEFAULT_RUNS,
 )
-from brink.experiments.run_commands import add_rule_argument
+from brink.experiments.run_options import add_rule_argument
 from brink.safe_output import write_text_atomic
 
 if TYPE_CHECKING:  # the command line registers `fit` in every process: import lazily
@@ -137,7 +137,7 @@ def _check_counts(args: argparse.Namespace) -> None:
 
 
 def fit_command(args: argparse.Namespace) -> int:
-    from brink.experiments.run_commands import read_rule_option
+    from brink.experiments.run_options import read_rule_option
 
     _check_counts(args)
     rules = read_rule_option(args)
@@ -360,7 +360,7 @@ def _prior_text(name: str) -> str:
 
 
 def _write_manifest(directory: Path, status: str, command: str | None) -> None:
-    from brink.experiments import run_output as output
+    from brink.experiments.ensemble import output
 
     manifest = {
         "kind": "fit",

@@ -19,6 +19,7 @@ DEFAULT_FREE = (
     "loss_aversion",
     "concession_cost",
     "third_party_optimism",
+    "cohesion_optimism",
     "join_interest",
     "advance_rate",
 )

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from brink.experiments.ensemble.output import file_sha256
 from brink.experiments.fit.scoring import (
     LEVELS,
     class_term,
@@ -29,7 +30,6 @@ from brink.experiments.retrodiction.cases import Case, SkippedRecord, build_case
 from brink.experiments.retrodiction.codes import OTHER, OUTCOME_CLASSES, model_outcome_class
 from brink.experiments.retrodiction.data import read_records
 from brink.experiments.retrodiction.scores import folds
-from brink.experiments.run_output import file_sha256
 from brink.sim.params import ModelParams
 from brink.sim.record import OUTCOMES
 

@@ -13,7 +13,7 @@ import shlex
 
 from brink.errors import BrinkInputError, Location
 from brink.experiments.retrodiction.defaults import DEFAULT_FOLDS, DEFAULT_RUNS
-from brink.experiments.run_commands import (
+from brink.experiments.run_options import (
     add_params_arguments,
     add_rule_argument,
     read_params_option,

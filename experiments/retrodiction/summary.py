@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 def model_version() -> str:
     """The package version and, in a git checkout, the (short) commit, ``+dirty`` if edited."""
     from brink import __version__
-    from brink.experiments.run_output import git_commit
+    from brink.experiments.ensemble.output import git_commit
 
     commit = git_commit()
     if commit is None:
@@ -168,7 +168,7 @@ def summary_markdown(
             if train
             else "Every score is out of sample: the base rate, the logistic regression "
             f"(covariates {', '.join(COVARIATES)} and issue dummies) and the Platt "
-            f"recalibration of the model's war probability are {_folds_text(k_folds, len(cases))} "
+            f"recalibration of the model's war probability are {folds_text(k_folds, len(cases))} "
             "(folds drawn by case, seeded by the root seed) and scored on the held-out fold. "
         )
         + "No model parameter was tuned here"
@@ -221,7 +221,7 @@ def summary_markdown(
     return "\n".join(lines)
 
 
-def _folds_text(k_folds: int, n_cases: int) -> str:
+def folds_text(k_folds: int, n_cases: int) -> str:
     """How many folds the baselines were fitted on: ``--folds``, but never more folds than
     cases (:func:`brink.experiments.retrodiction.scores.folds` gives each case its own fold
     then), and with one case no fold to fit on at all."""

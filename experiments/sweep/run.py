@@ -1,6 +1,6 @@
 """Run a sweep: every design point, every replication, shards of runs streamed to disk.
 
-Each task is a block of up to :data:`~brink.experiments.shards.RUNS_PER_SHARD` replications of
+Each task is a block of up to :data:`~brink.experiments.sweep.shards.RUNS_PER_SHARD` replications of
 one point, written as one shard. The main process keeps a bounded window of blocks in flight,
 about two per worker, so its memory stays flat however many runs a sweep has. Blocks go
 through a :class:`~brink.experiments.executors.Runner`. A run that raises is recorded with its
@@ -37,11 +37,7 @@ import pyarrow.parquet as pq
 from tqdm import tqdm
 
 from brink.errors import BrinkInputError, Location
-from brink.experiments import shards
-from brink.experiments.designs import Design, build_design
-from brink.experiments.executors import Runner
-from brink.experiments.experiment import Experiment
-from brink.experiments.run_output import (
+from brink.experiments.ensemble.output import (
     file_sha256,
     git_commit,
     now_iso,
@@ -50,7 +46,11 @@ from brink.experiments.run_output import (
     write_manifest,
     write_text_atomic,
 )
-from brink.experiments.worker import RunTask, SweepContext, run_task
+from brink.experiments.executors import Runner
+from brink.experiments.sweep import shards
+from brink.experiments.sweep.designs import Design, build_design
+from brink.experiments.sweep.experiment import Experiment
+from brink.experiments.sweep.worker import RunTask, SweepContext, run_task
 from brink.safe_output import check_output_folder, nothing_to_resume, write_atomic
 from brink.sim.seeds import spawn_seeds
 
@@ -132,7 +132,7 @@ def _identity(experiment: Experiment, design: Design) -> dict[str, Any]:
 
 def _rule_levels(factor) -> dict[str, Any]:
     """A rule factor's levels as a manifest records rules (module, name, version or SHA-256)."""
-    from brink.experiments.factors import RULES
+    from brink.experiments.sweep.factors import RULES
     from brink.scenarios.rule_loader import resolve_rule
     from brink.scenarios.rule_specs import parse_rule
 
@@ -145,7 +145,7 @@ def _rule_levels(factor) -> dict[str, Any]:
 
 def _rule_records(experiment: Experiment) -> list[dict[str, Any]]:
     """What the manifest records of the rules the sweep's runs use outside its factors."""
-    from brink.experiments.worker import base_parameters, sweep_scenario
+    from brink.experiments.sweep.worker import base_parameters, sweep_scenario
     from brink.scenarios.rule_loader import rule_records
 
     scenario = sweep_scenario(experiment.scenario, experiment.rules)

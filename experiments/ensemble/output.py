@@ -4,8 +4,9 @@
 or CSV), ``summary.md`` and ``figures/``. Tables are streamed: each batch of runs becomes one
 Parquet row group (or a block of CSV lines), so memory stays flat however many runs there are.
 Every file is first written under a temporary name and renamed when complete, so an interrupted
-run never leaves a half-written file under a real name. :func:`read_run_dir` reads a directory
-back into data frames for the figures, the browser replay and the sweeps.
+run never leaves a half-written file under a real name.
+:func:`brink.experiments.ensemble.folder.read_run_dir` reads a directory back into data frames
+for the figures, the browser replay and the sweeps.
 """
 
 from __future__ import annotations
@@ -313,23 +314,6 @@ def read_table(directory: Path | str, name: str, columns: list[str] | None = Non
         f"no {name} table here (expected {parquet.name} or {text.name})",
         Location(file=str(directory)),
     )
-
-
-def read_run_dir(directory: Path | str) -> dict[str, Any]:
-    """Read a run directory written by ``brink run``.
-
-    Returns:
-        dict: ``runs``, ``steps``, ``events`` and ``beliefs`` as data frames (those present)
-        and ``manifest`` as a dict.
-
-    Raises:
-        BrinkInputError: if ``directory`` holds no manifest, a run that did not complete, or a
-            table that cannot be read or lacks its key columns
-            (:func:`brink.experiments.folders.read_run_folder`, which this is).
-    """
-    from brink.experiments.folders import read_run_folder
-
-    return read_run_folder(directory)
 
 
 def read_manifest(directory: Path | str) -> dict[str, Any]:

@@ -10,20 +10,15 @@ failure to write the shard itself escapes, and the sweep then runs the whole blo
 
 from __future__ import annotations
 
-import multiprocessing
-import multiprocessing.connection
-import os
-import signal
-import threading
 from dataclasses import dataclass
 from typing import Any
 
 import pyarrow as pa
 
 from brink.errors import Location
-from brink.experiments import shards
-from brink.experiments.factors import FactorTarget, apply_factors, resolve_factor
-from brink.experiments.outcomes import OutcomeEvaluator, OutcomeSpec
+from brink.experiments.sweep import shards
+from brink.experiments.sweep.factors import FactorTarget, apply_factors, resolve_factor
+from brink.experiments.sweep.outcomes import OutcomeEvaluator, OutcomeSpec
 from brink.sim.params import ModelParams
 from brink.sim.record import RUN_COLUMNS
 
@@ -109,7 +104,7 @@ def sweep_scenario(scenario, rules: tuple[str, ...]):
 def _prepare(context: SweepContext) -> _Prepared:
     prepared = _PREPARED.get(context)
     if prepared is None:
-        from brink.experiments.run_output import file_sha256
+        from brink.experiments.ensemble.output import file_sha256
         from brink.scenarios.loader import load_scenario
 
         if file_sha256(context.scenario_path) != context.scenario_sha256:
@@ -186,23 +181,3 @@ def run_task(context: SweepContext, task: RunTask) -> RunStatus:
     table = pa.Table.from_arrays(columns, schema=prepared.schema)
     shards.write_shard(context.out_dir, task.point, task.first, task.last, table)
     return RunStatus(task.point, task.first, task.runs, failed)
-
-
-def _exit_with_parent(sentinel: int) -> None:
-    multiprocessing.connection.wait([sentinel])  # readable once the main process is gone
-    os._exit(1)
-
-
-def init_pool_worker() -> None:
-    """Initializer of a process-pool worker.
-
-    Ctrl-C reaches every process of the terminal's group: the worker ignores it and lets the
-    main process stop the sweep. If the main process is killed outright, the worker sees its
-    parent's sentinel close and exits instead of running on unseen (a fork-server child cannot
-    rely on its parent process id: its parent is the fork server, which outlives the sweep).
-    """
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    parent = multiprocessing.parent_process()
-    if parent is not None:
-        watcher = threading.Thread(target=_exit_with_parent, args=(parent.sentinel,), daemon=True)
-        watcher.start()

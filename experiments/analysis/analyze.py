@@ -26,13 +26,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from brink.experiments import plots
-from brink.experiments.analysis_extras import extra_sections
-from brink.experiments.folders import read_sweep_design, read_sweep_runs, sweep_manifest
+from brink.experiments.analysis import figures as plots
+from brink.experiments.analysis.on_request import extra_sections
+from brink.experiments.analysis.report import BINS, report_text
+from brink.experiments.ensemble.output import write_text_atomic
 from brink.experiments.intervals import mean_interval, wilson
-from brink.experiments.outcomes import outcome_type, reading
-from brink.experiments.report import BINS, report_text
-from brink.experiments.run_output import write_text_atomic
+from brink.experiments.sweep.folder import read_sweep_design, read_sweep_runs, sweep_manifest
+from brink.experiments.sweep.outcomes import outcome_type, reading
 from brink.figure_style import save
 
 #: Cells per side of a heat map over two sampled factors.
@@ -164,11 +164,11 @@ def src_importance(
         part = points[points["outcome"] == outcome].dropna(subset=["p"])
         x = part[factors].to_numpy(dtype=float)
         y = part["p"].to_numpy(dtype=float)
-        coefficients, r2 = _src(x, y)
+        coefficients, r2 = standardised_coefficients(x, y)
         draws = []
         for _ in range(BOOTSTRAP):
             pick = rng.integers(0, len(y), len(y))
-            draws.append(_src(x[pick], y[pick])[0])
+            draws.append(standardised_coefficients(x[pick], y[pick])[0])
         draws = np.array(draws)
         low = np.nanpercentile(draws, 2.5, axis=0)
         high = np.nanpercentile(draws, 97.5, axis=0)
@@ -186,7 +186,9 @@ def src_importance(
     return pd.DataFrame(rows)
 
 
-def _src(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
+def standardised_coefficients(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
+    """The standardised regression coefficients of ``y`` on the columns of ``x``, and the
+    linear model's R² (zeros and NaN when ``y`` does not vary)."""
     sx = x.std(axis=0)
     sy = y.std()
     if np.ptp(y) < 1e-12:  # the outcome does not vary over the design: nothing to explain
@@ -284,7 +286,7 @@ def analyze_sweep(
         directory: a directory written by ``brink sweep``.
         pair: the two factors of the heat map (default: the two most influential).
         options: the optional analyses to add
-            (:class:`brink.experiments.analysis_extras.Options`: PRIM, CART, feature scores,
+            (:class:`brink.experiments.analysis.on_request.Options`: PRIM, CART, feature scores,
             SALib methods, stacking, robust choice of levers).
 
     Returns:

@@ -31,8 +31,9 @@ are set on a full-factorial grid (their ``levels``, or ``design.levels`` points 
 and every lever setting meets the same design points of the uncertainties, so settings can be
 compared future by future (``brink analyze --robust``).
 
-Factor names are listed in :mod:`brink.experiments.factors`, outcome kinds in
-:mod:`brink.experiments.outcomes`. Every mistake is reported with its file, line, column and key.
+Factor names are listed in :mod:`brink.experiments.sweep.factors`, outcome kinds in
+:mod:`brink.experiments.sweep.outcomes`. Every mistake is reported with its file, line, column
+and key.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from brink.errors import BrinkInputError, Location, did_you_mean
-from brink.experiments.experiment_blocks import (
+from brink.experiments.sweep.experiment_blocks import (
     MAX_REPLICATIONS,
     MAX_RUNS,
     MAX_SAMPLES,
@@ -58,7 +59,7 @@ from brink.experiments.experiment_blocks import (
     parse_mapping,
     parse_outcomes,
 )
-from brink.experiments.outcomes import OutcomeSpec
+from brink.experiments.sweep.outcomes import OutcomeSpec
 from brink.safe_output import safe_name
 from brink.scenarios.located_yaml import LocatedDocument, load_located
 from brink.scenarios.spec import Scenario

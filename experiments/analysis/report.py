@@ -1,5 +1,5 @@
 """The text of a sweep's ``analysis.md``: its default sections, in Markdown, around the
-sections the optional analyses add (:mod:`brink.experiments.analysis_extras`)."""
+sections the optional analyses add (:mod:`brink.experiments.analysis.on_request`)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from brink.experiments.analysis.figures import choice_text
 from brink.experiments.intervals import mean_interval, wilson
-from brink.experiments.plots import choice_text
 
 #: Quantile bins of a sampled factor in the "against one factor" tables.
 BINS = 8

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from brink.experiments.run_tables import (
+from brink.experiments.ensemble.tables import (
     USE_OF_FORCE,
     Estimate,
     actor_name,
@@ -58,7 +58,7 @@ class Summary:
     escalation: dict[str, float] = field(default_factory=dict)
     actions: list[Estimate] = field(default_factory=list)
     step_unit: str = "day"
-    wars: list[str] = field(default_factory=list)  # the wars (experiments/war_report.py)
+    wars: list[str] = field(default_factory=list)  # the wars (experiments/ensemble/war_report.py)
     timeline: list[Estimate] = field(default_factory=list)  # scheduled entries reached
 
     def headline(self) -> list[Estimate]:
@@ -323,7 +323,7 @@ def summarize(
         parties |= {a.leader for a in scenario.alliances.values() if a.id in parties and a.leader}
         action_estimates = _action_estimates(actions[actions["actor"].isin(parties)], n, name)
 
-    from brink.experiments.war_report import war_facts, war_markdown
+    from brink.experiments.ensemble.war_report import war_facts, war_markdown
 
     return Summary(
         wars=war_markdown(war_facts(runs, names)),

@@ -19,9 +19,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from brink.experiments.discovery import Section
-from brink.experiments.discovery_plots import robust_boxes
-from brink.experiments.report import markdown_table
+from brink.experiments.analysis.discovery import Section
+from brink.experiments.analysis.figures import robust_boxes
+from brink.experiments.analysis.report import markdown_table
 from brink.figure_style import save
 
 

@@ -14,11 +14,11 @@ import numpy as np
 import pandas as pd
 
 from brink.errors import BrinkInputError, Location, did_you_mean
-from brink.experiments import discovery
-from brink.experiments.discovery import Section
-from brink.experiments.discovery_plots import series_band
-from brink.experiments.outcomes import outcome_unit
-from brink.experiments.robust import robust_section, setting_name
+from brink.experiments.analysis import discovery
+from brink.experiments.analysis.discovery import Section
+from brink.experiments.analysis.figures import series_band
+from brink.experiments.analysis.robust import robust_section, setting_name
+from brink.experiments.sweep.outcomes import outcome_unit
 from brink.figure_style import save
 
 METHODS = ("delta", "pawn", "rbd-fast", "rsa")

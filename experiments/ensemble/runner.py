@@ -17,8 +17,8 @@ from brink.errors import BrinkInputError, Location
 if TYPE_CHECKING:
     import pandas as pd
 
-    from brink.experiments.ensemble import EnsembleResult
-    from brink.experiments.summary import Summary
+    from brink.experiments.ensemble.replications import EnsembleResult
+    from brink.experiments.ensemble.summary import Summary
     from brink.scenarios.params_file import ParamsFile
     from brink.scenarios.spec import Scenario
     from brink.sim.params import ModelParams
@@ -104,8 +104,8 @@ def simulate_ensemble(
     kept in memory as ``EnsembleResult.tables``. With ``draws`` (``--posterior``), each run
     takes the parameter draw its seed picks.
     """
-    from brink.experiments.ensemble import run_ensemble
-    from brink.experiments.summary import summarize
+    from brink.experiments.ensemble.replications import run_ensemble
+    from brink.experiments.ensemble.summary import summarize
 
     result = run_ensemble(
         scenario,
@@ -148,7 +148,7 @@ def run_manifest(
 
     ``how`` is how it was asked for (``brink run``'s command line and argv, or the API call).
     """
-    from brink.experiments import run_output as output
+    from brink.experiments.ensemble import output
     from brink.scenarios.rule_loader import rule_records
 
     path = Path(scenario.path) if scenario.path else None
@@ -174,7 +174,7 @@ def run_manifest(
 
 def _params_file_record(params_file: ParamsFile) -> dict[str, Any]:
     """What a manifest records of a params file: where, its hash and what it set."""
-    from brink.experiments import run_output as output
+    from brink.experiments.ensemble import output
 
     return {
         "path": str(Path(params_file.path).resolve()),
@@ -226,7 +226,7 @@ def headline_records(summary: Summary) -> list[dict[str, Any]]:
 def summary_record(summary: Summary, runs: pd.DataFrame) -> dict[str, Any]:
     """The summary as JSON values (``brink run --json``): the headline estimates and every
     outcome's share per dispute, each with its Wilson 95 % bounds."""
-    from brink.experiments.run_tables import outcome_table
+    from brink.experiments.ensemble.tables import outcome_table
 
     return {
         "scenario": summary.scenario,

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import binom
 
-from brink.experiments.run_tables import Estimate, percent
+from brink.experiments.ensemble.tables import Estimate, percent
 
 END_WORDS = {
     "settlement": "a negotiated settlement",

@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from brink.experiments.designs import arrow_type
-from brink.experiments.run_output import COLUMN_TYPES
+from brink.experiments.ensemble.output import COLUMN_TYPES
+from brink.experiments.sweep.designs import arrow_type
 from brink.sim.record import RUN_COLUMNS
 
 if TYPE_CHECKING:

@@ -3,9 +3,9 @@
 Each reader takes the located document (:mod:`brink.scenarios.located_yaml`) and returns the
 block's checked specs: :class:`DesignSpec` (how design points are chosen), :class:`FactorSpec`
 (an uncertainty or a lever and its range or levels) and the
-:class:`~brink.experiments.outcomes.OutcomeSpec` of each outcome; a mistake is reported with its
-file, line, column and key. The file as a whole, and the checks that tie its blocks together,
-are in :mod:`brink.experiments.experiment`, which also documents the format.
+:class:`~brink.experiments.sweep.outcomes.OutcomeSpec` of each outcome; a mistake is reported
+with its file, line, column and key. The file as a whole, and the checks that tie its blocks
+together, are in :mod:`brink.experiments.sweep.experiment`, which also documents the format.
 """
 
 from __future__ import annotations
@@ -15,8 +15,14 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from brink.errors import BrinkInputError, Location, did_you_mean
-from brink.experiments.factors import RULES, FactorTarget, base_value, resolve_factor, rule_level
-from brink.experiments.outcomes import (
+from brink.experiments.sweep.factors import (
+    RULES,
+    FactorTarget,
+    base_value,
+    resolve_factor,
+    rule_level,
+)
+from brink.experiments.sweep.outcomes import (
     AGGREGATES,
     OUTCOME_KINDS,
     OUTCOMES,
@@ -56,7 +62,7 @@ MAX_SEED = 2**128 - 1  # SeedSequence takes any size; the run command's bound, f
 
 @dataclass(frozen=True)
 class DesignSpec:
-    """How design points are chosen (see :mod:`brink.experiments.experiment`)."""
+    """How design points are chosen (see :mod:`brink.experiments.sweep.experiment`)."""
 
     kind: str
     samples: int | None = None

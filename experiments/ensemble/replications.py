@@ -29,7 +29,12 @@ import pyarrow as pa
 from tqdm import tqdm
 
 from brink.errors import BrinkInputError, BrinkRunError
-from brink.experiments.run_output import TABLE_COLUMNS, TableCollector, TableWriter, rows_to_table
+from brink.experiments.ensemble.output import (
+    TABLE_COLUMNS,
+    TableCollector,
+    TableWriter,
+    rows_to_table,
+)
 from brink.lifeline import die_with_parent
 from brink.scenarios.spec import Scenario
 from brink.sim.params import ModelParams
@@ -126,7 +131,9 @@ def posterior_draw(draws: tuple[ModelParams, ...], seed: int) -> ModelParams:
     return draws[seed % len(draws)]
 
 
-def _chunks(seeds: list[int]) -> list[list[tuple[int, int]]]:
+def seed_chunks(seeds: list[int]) -> list[list[tuple[int, int]]]:
+    """The runs ``(index, seed)`` in chunks of :func:`chunk_size`, in run order (the same chunks
+    whatever the number of jobs)."""
     size = chunk_size(len(seeds))
     pairs = list(enumerate(seeds))
     return [pairs[start : start + size] for start in range(0, len(pairs), size)]
@@ -268,7 +275,7 @@ def run_ensemble(
     )
     try:
         for chunk, tables in _results_in_order(
-            _chunks(seeds), scenario, params, jobs, draws, runner
+            seed_chunks(seeds), scenario, params, jobs, draws, runner
         ):
             for name, table in tables.items():
                 writers[name].write_table(table)

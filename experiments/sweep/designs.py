@@ -155,7 +155,7 @@ def _coded_levels(factor, default: int) -> tuple[float, ...]:
 
 
 def build_design(experiment) -> Design:
-    """The design points of an :class:`~brink.experiments.experiment.Experiment`.
+    """The design points of an :class:`~brink.experiments.sweep.experiment.Experiment`.
 
     The uncertainties are sampled by the experiment's design; every lever setting (the full
     factorial of the levers' levels) is crossed with every point of the uncertainties, lever

@@ -16,9 +16,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from brink.experiments import discovery_plots as plots
-from brink.experiments.prim import Prim, choose_box
-from brink.experiments.report import markdown_table
+from brink.experiments.analysis import figures as plots
+from brink.experiments.analysis.prim import Prim, choose_box
+from brink.experiments.analysis.report import markdown_table
 from brink.figure_style import save
 
 #: A number factor with at most this many distinct values is left out of SALib's methods.
@@ -85,7 +85,7 @@ def prim_section(
     folders: tuple[Path, Path],
     min_coverage: float = 0.5,
 ) -> Section:
-    """PRIM's peeling trajectory and its chosen box (see :mod:`brink.experiments.prim`)."""
+    """PRIM's peeling trajectory and its chosen box (see :mod:`brink.experiments.analysis.prim`)."""
     tables, figures = folders
     section = Section(["## Scenario discovery: PRIM", ""])
     if y.sum() == 0 or y.sum() == len(y):

@@ -20,13 +20,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from brink.errors import BrinkInputError, Location, did_you_mean
-from brink.options import output_path, parse_number
+from brink.experiments.run_options import (
+    add_params_arguments,
+    add_rule_argument,
+    read_params_option,
+    read_rule_option,
+    whole_number,
+)
+from brink.options import COMMAND_LINE, output_path
 from brink.sim.params import ModelParams, parse_assignments
 
 if TYPE_CHECKING:
     from brink.scenarios.spec import Scenario
-
-COMMAND_LINE = "command line"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -99,60 +104,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run_command)
 
 
-def whole_number(text: str | None, flag: str, low: int, high: int | None = None) -> int:
-    """A command-line integer in ``[low, high]``, or a one-line located error (the one parser
-    of numeric options, :func:`brink.options.parse_number`)."""
-    return int(parse_number(str(text), flag, low=low, high=high, whole=True))
-
-
-def add_params_arguments(parser: argparse.ArgumentParser, *, posterior: bool = False) -> None:
-    """``--params FILE`` (and, for commands that run ensembles, ``--posterior``)."""
-    parser.add_argument(
-        "--params",
-        dest="params_file",
-        default=None,
-        metavar="FILE",
-        help="run with the parameters of a params file (e.g. brink fit's DIR/params.yaml); "
-        "the scenario's own parameters and --set still override it",
-    )
-    if posterior:
-        parser.add_argument(
-            "--posterior",
-            action="store_true",
-            help="draw each run's parameters from the params file's posterior sample, so the "
-            "reported intervals include parameter uncertainty",
-        )
-
-
-def add_rule_argument(parser: argparse.ArgumentParser) -> None:
-    """``--rule [STATE=]MODULE:NAME`` (repeatable): a decision rule from outside."""
-    parser.add_argument(
-        "--rule",
-        dest="rules",
-        action="append",
-        default=[],
-        metavar="[STATE=]MODULE:NAME",
-        help="decide by this rule: for STATE, or for every state without it; MODULE is a dotted "
-        "module or a .py file, or give a built-in or entry-point NAME alone (brink rules lists "
-        "them); overrides the scenario's rules: (repeatable)",
-    )
-
-
-def read_rule_option(args: argparse.Namespace, scenario: Scenario | None = None):
-    """The rules of ``--rule``, checked (the form; the states against ``scenario`` when given;
-    each one imported once here, so a missing rule is one located error before any run)."""
-    from brink.scenarios.rule_loader import resolve_rule
-    from brink.scenarios.rule_specs import check_states, parse_rules
-
-    where = Location(file=COMMAND_LINE, key="--rule")
-    given = parse_rules(getattr(args, "rules", None) or ())
-    if scenario is not None:
-        check_states(given, scenario, where)
-    for spec in given:
-        resolve_rule(spec, where)
-    return given
-
-
 def scenario_with_rules(scenario: Scenario, given: tuple) -> Scenario:
     """``scenario`` with ``--rule``'s rules over its own, every one of them importable (a rule
     the scenario file names is reported at its ``rules:`` key)."""
@@ -164,28 +115,6 @@ def scenario_with_rules(scenario: Scenario, given: tuple) -> Scenario:
     return with_rules(scenario, given)
 
 
-def read_params_option(args: argparse.Namespace):
-    """The checked params file of ``--params`` (None without it); ``--posterior`` needs one."""
-    from brink.scenarios.params_file import load_params_file
-
-    path = getattr(args, "params_file", None)
-    wants_posterior = getattr(args, "posterior", False)
-    if path is None:
-        if wants_posterior:
-            raise BrinkInputError(
-                "--posterior needs --params FILE (a params file with a posterior: block)",
-                Location(file=COMMAND_LINE, key="--posterior"),
-            )
-        return None
-    params_file = load_params_file(path)
-    if wants_posterior and not params_file.posterior:
-        raise BrinkInputError(
-            "the params file has no posterior: block to draw from",
-            Location(file=str(path), key="posterior"),
-        )
-    return params_file
-
-
 def resolve_parameters(
     scenario: Scenario,
     assignments: list[str],
@@ -195,7 +124,7 @@ def resolve_parameters(
 ) -> ModelParams:
     """Defaults ← params file ← scenario (``step``, ``horizon``, ``parameters:``) ← ``--set`` ←
     ``--horizon``. ``draw`` takes a posterior draw of the params file instead of its values."""
-    from brink.experiments.ensemble_run import resolve_params
+    from brink.experiments.ensemble.runner import resolve_params
 
     params = resolve_params(
         scenario, params_file, parse_assignments(assignments), draw=draw, where=COMMAND_LINE
@@ -230,8 +159,8 @@ def reproducing_command(args: argparse.Namespace, root: int, directory: Path) ->
 
 def run_command(args: argparse.Namespace) -> int:
     """Handler of ``brink run``."""
-    from brink.experiments import run_output
-    from brink.experiments.ensemble_run import run_manifest
+    from brink.experiments.ensemble import output
+    from brink.experiments.ensemble.runner import run_manifest
     from brink.safe_output import staged_folder
     from brink.sim.seeds import draw_root_seed, spawn_seeds
 
@@ -244,9 +173,9 @@ def run_command(args: argparse.Namespace) -> int:
 
         make_runner(None, args.scheduler, args.local_cluster, check_only=True)
     fmt = str(args.fmt).lower()
-    if fmt not in run_output.FORMATS:
+    if fmt not in output.FORMATS:
         raise BrinkInputError(
-            f"'{args.fmt}' is not a table format{did_you_mean(fmt, run_output.FORMATS)}",
+            f"'{args.fmt}' is not a table format{did_you_mean(fmt, output.FORMATS)}",
             Location(file=COMMAND_LINE, key="--format"),
         )
     from brink.scenarios.loader import load_scenario, resolve_scenario_path
@@ -263,7 +192,7 @@ def run_command(args: argparse.Namespace) -> int:
             for i in range(len(params_file.posterior))
         )
     root = draw_root_seed() if seed is None else seed
-    started = run_output.now_iso()
+    started = output.now_iso()
     clock = time.perf_counter()
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     directory = Path(args.out) if args.out is not None else Path("out") / f"{path.stem}-{stamp}"
@@ -329,11 +258,11 @@ def _write_run(
 
 def _write_run_on(scenario, params, manifest, directory, progress, clock, draws, runner):
     """The body of :func:`_write_run`, on ``runner`` (None: ``jobs`` local processes)."""
-    from brink.experiments import run_output
-    from brink.experiments.ensemble_run import simulate_ensemble, summary_record
-    from brink.viz.figures import write_figures
+    from brink.experiments.ensemble import output
+    from brink.experiments.ensemble.figures import write_figures
+    from brink.experiments.ensemble.runner import simulate_ensemble, summary_record
 
-    run_output.write_manifest(directory, manifest)
+    output.write_manifest(directory, manifest)
     # the code path of brink.run, with the tables streamed to the directory
     result, summary = simulate_ensemble(
         scenario,
@@ -348,9 +277,9 @@ def _write_run_on(scenario, params, manifest, directory, progress, clock, draws,
         runner=runner,
     )
     text = summary.markdown()
-    run_output.write_text_atomic(directory / run_output.SUMMARY, text)
+    output.write_text_atomic(directory / output.SUMMARY, text)
     figures = write_figures(
-        directory / run_output.FIGURES,
+        directory / output.FIGURES,
         result.runs,
         result.escalation,
         summary.names,
@@ -359,13 +288,13 @@ def _write_run_on(scenario, params, manifest, directory, progress, clock, draws,
     )
     manifest.update(
         status="complete",
-        finished=run_output.now_iso(),
+        finished=output.now_iso(),
         seconds=round(time.perf_counter() - clock, 3),
         rows=result.rows,
         files=sorted(
             str(p.relative_to(directory))
-            for p in [*result.files.values(), *figures, directory / run_output.SUMMARY]
+            for p in [*result.files.values(), *figures, directory / output.SUMMARY]
         ),
     )
-    run_output.write_manifest(directory, manifest)
+    output.write_manifest(directory, manifest)
     return text, summary_record(summary, result.runs)

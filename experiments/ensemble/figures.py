@@ -5,7 +5,7 @@
 - :func:`sides_figure`: who joined whom, the share of runs in which each state fought on each side.
 
 Each takes the tables ``brink run`` writes (or
-:func:`brink.experiments.run_output.read_run_dir` reads back) and returns a
+:func:`brink.experiments.ensemble.folder.read_run_dir` reads back) and returns a
 :class:`matplotlib.figure.Figure` in the house style of :mod:`brink.figure_style`.
 """
 
@@ -19,7 +19,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from brink import figure_style as style
-from brink.experiments.run_tables import escalation_bands, outcome_table, side_table
+from brink.experiments.ensemble.tables import escalation_bands, outcome_table, side_table
 from brink.sim.record import RUN_OUTCOMES as OUTCOMES
 
 OUTCOME_WORDS = {

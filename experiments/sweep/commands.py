@@ -1,4 +1,5 @@
-"""``brink sweep`` and ``brink analyze``: run an experiment file, then read what it produced."""
+"""``brink sweep``: run an experiment file (``brink analyze`` reads what it produced:
+:mod:`brink.experiments.analysis.commands`)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import signal
 import sys
 from pathlib import Path
 
-from brink.experiments.run_commands import add_rule_argument
+from brink.experiments.run_options import add_rule_argument
 from brink.options import number, output_path
 
 EXIT_PARTIAL = 1
@@ -58,72 +59,6 @@ def register(subparsers) -> None:
     )
     sweep.set_defaults(handler=sweep_command)
 
-    analyze = subparsers.add_parser(
-        "analyze",
-        help="outcome probabilities, sensitivity indices and figures of a sweep",
-        description="Read a sweep directory and write analysis.md, tables (CSV) and figures "
-        "(PNG and PDF) into it.",
-    )
-    analyze.add_argument("directory", type=Path, help="a directory written by brink sweep")
-    analyze.add_argument(
-        "--pair",
-        nargs=2,
-        metavar=("FACTOR", "FACTOR"),
-        help="the two factors of the heat map (default: the two most influential)",
-    )
-    analyze.add_argument(
-        "--prim",
-        metavar="OUTCOME",
-        help="scenario discovery: PRIM's box of the runs (or points) where OUTCOME happens",
-    )
-    analyze.add_argument(
-        "--threshold",
-        type=number(),
-        help="cases of interest: a number outcome at or above it (a yes/no outcome: points "
-        "whose probability reaches it)",
-    )
-    analyze.add_argument(
-        "--below", action="store_true", help="cases of interest are at or below --threshold"
-    )
-    analyze.add_argument(
-        "--min-coverage",
-        type=number(),
-        default=0.5,
-        help="PRIM shows the densest box holding at least this share of the cases (0.5)",
-    )
-    analyze.add_argument("--cart", action="store_true", help="scenario discovery with CART")
-    analyze.add_argument(
-        "--feature-scores", action="store_true", help="extra-trees feature scores per outcome"
-    )
-    analyze.add_argument(
-        "--method",
-        action="append",
-        choices=("delta", "pawn", "rbd-fast", "rsa"),
-        default=[],
-        help="a SALib given-data sensitivity method (repeat for several)",
-    )
-    analyze.add_argument("--stack", action="store_true", help="dimensional stacking")
-    analyze.add_argument(
-        "--robust",
-        nargs="+",
-        metavar="LEVER",
-        default=[],
-        help="compare the settings of these levers across futures: regret and satisficing",
-    )
-    analyze.add_argument(
-        "--outcome", help="the outcome of --cart, --stack and --robust (default: --prim's)"
-    )
-    analyze.add_argument(
-        "--satisficing",
-        type=number(),
-        metavar="LEVEL",
-        help="for --robust: the share of futures where the outcome stays at or below LEVEL",
-    )
-    analyze.add_argument(
-        "--higher-is-better", action="store_true", help="for --robust: more of the outcome is good"
-    )
-    analyze.set_defaults(handler=analyze_command)
-
 
 def _raise_interrupt(signum, frame) -> None:
     raise KeyboardInterrupt
@@ -133,7 +68,7 @@ def _complete_sweep_at(directory: Path) -> bool:
     """Whether ``directory`` holds a finished sweep and no staging folder waits beside it."""
     import json
 
-    from brink.experiments.sweep import staging_folder
+    from brink.experiments.sweep.run import staging_folder
 
     manifest = Path(directory) / "manifest.json"
     if staging_folder(directory).exists() or not manifest.is_file():
@@ -152,9 +87,9 @@ def sweep_command(args) -> int:
         start_fork_server()  # it imports the model while this process imports the rest
     from dataclasses import replace
 
-    from brink.experiments.experiment import load_experiment
-    from brink.experiments.run_commands import read_params_option, read_rule_option
-    from brink.experiments.sweep import SweepAborted, run_sweep, staging_folder
+    from brink.experiments.run_options import read_params_option, read_rule_option
+    from brink.experiments.sweep.experiment import load_experiment
+    from brink.experiments.sweep.run import SweepAborted, run_sweep, staging_folder
 
     experiment = load_experiment(args.experiment).resized(args.samples, args.replications)
     params_file = read_params_option(args)
@@ -214,27 +149,4 @@ def sweep_command(args) -> int:
             file=sys.stderr,
         )
         return EXIT_PARTIAL
-    return 0
-
-
-def analyze_command(args) -> int:
-    from brink.experiments.analysis import analyze_sweep
-    from brink.experiments.analysis_extras import Options
-
-    options = Options(
-        prim=args.prim,
-        threshold=args.threshold,
-        below=args.below,
-        cart=args.cart,
-        feature_scores=args.feature_scores,
-        methods=tuple(dict.fromkeys(args.method)),
-        stack=args.stack,
-        robust=tuple(args.robust),
-        outcome=args.outcome,
-        higher_is_better=args.higher_is_better,
-        satisficing=args.satisficing,
-        min_coverage=args.min_coverage,
-    )
-    report = analyze_sweep(args.directory, pair=args.pair, options=options)
-    print(f"brink analyze: wrote {report}")
     return 0

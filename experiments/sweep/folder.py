@@ -1,140 +1,29 @@
-"""One reader for the folders Brink writes and other commands read back.
-
-A run folder (``brink run``; read by ``brink view --run`` and ``brink animate``) and a sweep
-folder (``brink sweep``; read by ``brink analyze``) are checked whole before anything starts:
-the manifest (finished, of the right kind, with the fields the readers use), and every table
-the command will use: present, readable as Parquet (or CSV), with the columns it needs. A
-damaged or foreign folder is one located error naming the file and what is wrong, never an
-Arrow or pandas exception from deep inside a figure, and never a server that starts on a run
-it cannot show.
+"""A finished sweep folder read back for ``brink analyze``, checked whole before anything starts:
+the manifest (finished, of a sweep, with the fields the analysis reads), the design and every
+shard, each readable and with the columns it needs; a damaged or foreign folder is one located
+error naming the file (the same checks as a run folder's, :mod:`brink.experiments.ensemble.folder`).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from brink.errors import BrinkInputError, Location
-
-#: The columns every reader of a run folder's table needs (the others are optional: runs
-#: written by older versions lack some).
-RUN_KEYS: dict[str, tuple[str, ...]] = {
-    "runs": ("run",),
-    "steps": ("run", "step", "state"),
-    "events": ("run", "step"),
-    "beliefs": ("run", "step"),
-    "fronts": ("run", "step"),
-}
-#: Tables a run folder must hold for a replay or an animation (``brink run`` writes them all).
-REPLAY_TABLES = ("runs", "steps", "events")
-
-
-def folder_path(directory: Path | str) -> Path:
-    """``directory`` as a folder that exists, or a located error (a file, nothing, or ``/``
-    named where a Brink folder is wanted)."""
-    directory = Path(directory)
-    where = Location(file=str(directory))
-    if not directory.exists():
-        raise BrinkInputError("no such folder", where)
-    if not directory.is_dir():
-        raise BrinkInputError("is not a folder (give the folder Brink wrote)", where)
-    return directory
-
-
-def regular_file(path: Path) -> Path:
-    """``path`` if it is a regular file (or a link to one); a located error for a folder, a
-    FIFO or a device, whose reading would fail or block."""
-    if not path.is_file():
-        raise BrinkInputError(
-            "is not a regular file; not a table Brink wrote", Location(file=str(path))
-        )
-    return path
-
-
-def _unreadable(path: Path, error: Exception) -> BrinkInputError:
-    kind = "Parquet" if path.suffix == ".parquet" else "CSV"
-    return BrinkInputError(
-        f"cannot be read as a {kind} table ({type(error).__name__}); the folder is damaged "
-        "or not Brink's: write it again",
-        Location(file=str(path)),
-    )
-
-
-def _check_columns(frame_columns: Sequence[str], needed: Sequence[str], path: Path) -> None:
-    missing = [name for name in needed if name not in frame_columns]
-    if missing:
-        raise BrinkInputError(
-            f"has no column {', '.join(repr(m) for m in missing)}; not a table Brink wrote "
-            "(write the folder again)",
-            Location(file=str(path)),
-        )
-
-
-def read_checked_table(
-    directory: Path, name: str, needed: Sequence[str], columns: list[str] | None = None
-) -> pd.DataFrame:
-    """Table ``name`` of a run folder (Parquet or CSV), with the columns ``needed``; a located
-    error for a file that is not a readable table or lacks one of them."""
-    from brink.experiments.run_output import read_table, table_file
-
-    path = directory / table_file(name, "parquet")
-    if not path.exists():
-        path = directory / table_file(name, "csv")
-    regular_file(path)
-    try:
-        frame = read_table(directory, name, columns)
-    except BrinkInputError:
-        raise
-    except (OSError, pa.ArrowException, ValueError, UnicodeDecodeError) as error:
-        raise _unreadable(path, error) from None
-    _check_columns(list(frame.columns), needed, path)
-    for key in ("run", "step"):
-        if key in needed and len(frame) and not pd.api.types.is_integer_dtype(frame[key]):
-            raise BrinkInputError(
-                f"column '{key}' holds {frame[key].dtype} values, not whole numbers; not a "
-                "table Brink wrote",
-                Location(file=str(path)),
-            )
-    return frame
-
-
-def read_run_folder(directory: Path | str, required: Sequence[str] = ()) -> dict[str, Any]:
-    """A finished run folder, every table read and checked.
-
-    Args:
-        directory: a folder written by ``brink run``.
-        required: tables that must be there (e.g. :data:`REPLAY_TABLES`).
-
-    Returns:
-        ``manifest`` (a dict) and each table present (``runs``, ``steps``, ``events``,
-        ``beliefs``, ``fronts``) as a data frame.
-
-    Raises:
-        BrinkInputError: naming the folder or file: not a finished run, a table missing,
-            unreadable, or without the columns its readers use.
-    """
-    from brink.experiments.run_output import FORMATS, read_complete_manifest, table_file
-
-    directory = folder_path(directory)
-    result: dict[str, Any] = {"manifest": read_complete_manifest(directory)}
-    for name, needed in RUN_KEYS.items():
-        if any((directory / table_file(name, fmt)).exists() for fmt in FORMATS):
-            result[name] = read_checked_table(directory, name, needed)
-        elif name in required:
-            raise BrinkInputError(
-                f"has no {name} table ({table_file(name, 'parquet')}); not a complete run "
-                "folder: write it again with brink run",
-                Location(file=str(directory)),
-            )
-    return result
-
-
-# -- sweeps ---------------------------------------------------------------------------------------
+from brink.experiments.ensemble.folder import (
+    check_columns,
+    folder_path,
+    regular_file,
+    unreadable_table,
+)
+from brink.experiments.ensemble.output import read_manifest
+from brink.experiments.sweep import shards
+from brink.experiments.sweep.run import DESIGN_FILE, staging_folder
 
 
 def _manifest_fields(manifest: dict[str, Any], path: Path) -> None:
@@ -174,8 +63,6 @@ def _manifest_fields(manifest: dict[str, Any], path: Path) -> None:
 def sweep_manifest(directory: Path | str) -> dict[str, Any]:
     """The manifest of a finished sweep folder, checked; a located error for anything else
     (a folder with no manifest, an unfinished sweep, another command's output)."""
-    from brink.experiments.run_output import read_manifest
-    from brink.experiments.sweep import staging_folder
 
     directory = Path(directory)
     path = directory / "manifest.json"
@@ -211,10 +98,6 @@ def sweep_manifest(directory: Path | str) -> dict[str, Any]:
 
 def read_sweep_design(directory: Path, manifest: dict[str, Any]) -> pd.DataFrame:
     """``design.parquet``: readable, one row per point 0…points−1, a column per factor."""
-    import pyarrow.parquet as pq
-
-    from brink.experiments.sweep import DESIGN_FILE
-
     path = directory / DESIGN_FILE
     if not path.exists():
         raise BrinkInputError("is missing; the sweep folder is incomplete", Location(str(path)))
@@ -222,9 +105,9 @@ def read_sweep_design(directory: Path, manifest: dict[str, Any]) -> pd.DataFrame
     try:
         frame = pq.read_table(path).to_pandas()
     except (OSError, pa.ArrowException, ValueError) as error:
-        raise _unreadable(path, error) from None
+        raise unreadable_table(path, error) from None
     factors = [factor["name"] for factor in manifest["factors"]]
-    _check_columns(list(frame.columns), ["point", *factors], path)
+    check_columns(list(frame.columns), ["point", *factors], path)
     points = sorted(frame["point"].tolist()) if len(frame) else []
     if points != list(range(int(manifest["points"]))):
         raise BrinkInputError(
@@ -241,8 +124,6 @@ def read_sweep_runs(
     """Every run of the shards: point, replication, seed, factors, error and outcomes (with
     the ``outcome_`` prefix dropped); a located error for no shard, a shard that cannot be
     read, or a run of a point the design does not have."""
-    from brink.experiments import shards
-
     folder = directory / shards.SHARD_DIR
     names = [n for n in os.listdir(folder) if shards.is_shard_name(n)] if folder.is_dir() else []
     if not names:

@@ -168,8 +168,8 @@ def run_tribute_command(args: argparse.Namespace) -> int:
     """Run the tribute model over populations; print a summary, write tables and figures."""
     import pandas as pd
 
+    from brink.experiments.classic.figures import tribute_figures
     from brink.sim.classics.tribute_runs import cluster_summary, run_populations
-    from brink.viz.classics import tribute_figures
 
     _check_out(args, "classic tribute")
     _seed(args.seed)
@@ -320,8 +320,8 @@ def run_bdm_command(args: argparse.Namespace) -> int:
     import numpy as np
     import pandas as pd
 
+    from brink.experiments.classic.figures import bdm_figure
     from brink.sim.classics.bdm import forecast, read_actors
-    from brink.viz.classics import bdm_figure
 
     _check_out(args, "classic bdm")
     args.file = bundled_table(args.file)
