@@ -33,10 +33,10 @@ from __future__ import annotations
 from brink.agents.beliefs import ResolveBelief
 from brink.sim import standoff
 from brink.sim.decisions import CHALLENGER_OPTIONS, TARGET_OPTIONS
-from brink.sim.dispute import CHALLENGER, TARGET, WAR, Dispute, other
+from brink.sim.dispute import CHALLENGER, TARGET, Dispute, other
+from brink.sim.hostility import Hostility
 from brink.sim.standoff import (
     FLAT_SLOPE,
-    USE_OF_FORCE,
     WarCost,
     running_cost,
     war_cost_function,
@@ -167,10 +167,10 @@ class Outlook:
 
     def rung_value(self, own_level: int) -> float:
         """V(ℓ'): value of standing at ``own_level`` on the ladder (see module docstring)."""
-        if own_level >= WAR:
+        if own_level >= Hostility.WAR:
             return self.war_value(self.side, self.me.resolve)
         level = max(own_level, self.dispute.level[self.opponent_side])
-        if level >= WAR:
+        if level >= Hostility.WAR:
             return self.war_value(self.side, self.me.resolve)
         opponent_yields = self.yield_probability(level)
         firm = self.continuation(self.side, own_level, level, self.me.resolve)
@@ -178,7 +178,7 @@ class Outlook:
             opponent_yields * self.gain_if_opponent_yields(self.side)
             + (1.0 - opponent_yields) * firm
         )
-        if own_level >= USE_OF_FORCE:
+        if own_level >= Hostility.USE_OF_FORCE:
             value -= self.threatened_sanctions(self.side)
         return value
 
@@ -187,8 +187,8 @@ class Outlook:
         own = self.dispute.level[self.side]
         hold = self.rung_value(own)
         escalate = None
-        if own < WAR:
-            escalate = max(self.rung_value(rung) for rung in range(own + 1, WAR + 1))
+        if own < Hostility.WAR:
+            escalate = max(self.rung_value(rung) for rung in range(own + 1, Hostility.WAR + 1))
             # Holding keeps the option of climbing later (Kahn 1965: the ladder can be climbed
             # at any time), worth a share δ of the best higher rung.
             hold = max(hold, self.model.params.option_value * escalate)

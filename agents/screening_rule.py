@@ -48,10 +48,11 @@ from brink.agents.attrition import AttritionView
 from brink.agents.decision import choice_probabilities, quantal_choice
 from brink.sim import standoff
 from brink.sim.decisions import HOLD, Situation
-from brink.sim.dispute import CHALLENGER, TARGET, WAR, Dispute, other
+from brink.sim.dispute import CHALLENGER, TARGET, Dispute, other
 from brink.sim.exit_costs import exit_cost, preventive_motive
+from brink.sim.hostility import Hostility
 from brink.sim.maths import chance_per_step
-from brink.sim.standoff import USE_OF_FORCE, daily_hazard
+from brink.sim.standoff import daily_hazard
 
 #: How far ahead (days) a side values the contest when it weighs a move; a year.
 CONTEST_HORIZON = 365.0
@@ -106,7 +107,7 @@ def side_terms(
     # Sanctions already imposed are not a cost of holding: they stay until the senders lift
     # them, whoever gives way (a sunk cost changes no choice). Threatened ones weigh on the
     # step that would trigger them (a use of force) and on war.
-    flow = params.standoff_cost + params.escalation_cost * max(0, own_level - 2)
+    flow = params.standoff_cost + params.escalation_cost * max(0, own_level - Hostility.THREAT)
     cost = standoff.war_cost_function(model, dispute, side, viewer)
     p = standoff.war_share(model, dispute, viewer)
     contested = dispute.spec.size
@@ -126,7 +127,7 @@ def side_terms(
         issue=weight * stakes * demand,
         exit=exit,
         flow=flow,
-        hazard=(daily_hazard(model, level) + threat) if level < WAR else 0.0,
+        hazard=(daily_hazard(model, level) + threat) if level < Hostility.WAR else 0.0,
         war_slope=cost.slope,
         war_ceiling=cost.ceiling,
         war_fixed=cost.fixed,
@@ -146,7 +147,7 @@ def threat_of_war(model, dispute: Dispute, side: str, belief, level: int) -> flo
     the threat is a military one. This is what makes a threat coerce (Schelling 1966, ch. 2:
     compellence): a side that believes the other would rather fight than give way counts the
     war it risks by holding, and the weaker gives way sooner."""
-    if dispute.level[side] < 3:
+    if dispute.level[side] < Hostility.DISPLAY:
         return 0.0
     params = model.params
     terms = side_terms(model, dispute, side, side, level, dispute.level[side])
@@ -330,7 +331,7 @@ class ScreeningRule:
         war_now = False
         if escalate in situation.options:
             higher = own_level + 1
-            if higher >= WAR:
+            if higher >= Hostility.WAR:
                 # Starting a war is a deliberate decision, not a tremble: chosen when a war's
                 # gain beats everything the standoff offers, with no quantal noise.
                 mine = side_terms(model, dispute, side, side, level, own_level)
@@ -339,7 +340,9 @@ class ScreeningRule:
                 floor = current.view.floor_after(elapsed)
                 view, days = self._contest_view(situation, floor, max(level, higher), higher)
                 values[escalate] = self._value(situation, view, days, max(level, higher), higher)
-                if higher == USE_OF_FORCE:  # a use of force sets off the sanctions threatened
+                if (
+                    higher == Hostility.USE_OF_FORCE
+                ):  # a use of force sets off the sanctions threatened
                     values[escalate] -= standoff.threatened_sanctions(model, dispute, side)
         if "accept_offer" in situation.options:
             values["accept_offer"] = self._offer_value(situation, CHALLENGER, resolve)

@@ -23,7 +23,8 @@ from typing import Any, Protocol
 import numpy as np
 
 from brink.errors import BrinkInputError, Location
-from brink.sim.dispute import CHALLENGER, WAR, Dispute, other
+from brink.sim.dispute import CHALLENGER, Dispute, other
+from brink.sim.hostility import Hostility
 
 #: "hold": keep one's course with no new decision today (nothing is logged). "press" (the
 #: challenger) and "resist" (the target) are a reviewed decision to stand firm, which is logged
@@ -84,7 +85,7 @@ class DecisionRule(Protocol):
 def open_options(dispute: Dispute, side: str) -> tuple[str, ...]:
     """The options open to ``side`` today: escalation below war, accepting an open offer (the
     challenger), offering a compromise when none is open (the target)."""
-    below_war = dispute.level[side] < WAR
+    below_war = dispute.level[side] < Hostility.WAR
     offer_open = dispute.offer is not None
     if side == CHALLENGER:
         closed = {"escalate": not below_war, "accept_offer": not offer_open}

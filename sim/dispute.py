@@ -12,15 +12,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from brink.scenarios.spec import DemandSpec
+from brink.sim.hostility import Hostility
 
 if TYPE_CHECKING:
     from brink.sim.war import War
 
 CHALLENGER = "challenger"
 TARGET = "target"
-NO_MILITARISED_ACTION = 1
-DISPLAY_OF_FORCE = 3
-WAR = 5
 
 
 @dataclass
@@ -88,7 +86,7 @@ class Dispute:
     def set_level(self, side: str, level: int, step: int | None = None) -> None:
         self.level[side] = level
         self.max_level[side] = max(self.max_level.get(side, level), level)
-        if level >= DISPLAY_OF_FORCE and side not in self.displayed_since:
+        if level >= Hostility.DISPLAY and side not in self.displayed_since:
             # A display of force is mobilisation and movement of troops (MID hiact 7–13):
             # from this step the side's forces start toward the theatre (sim/forces.py).
             self.displayed_since[side] = self.start_step if step is None else step

@@ -16,12 +16,12 @@ from scipy.special import betainc
 from brink.sim.bargaining import optimal_demand
 from brink.sim.coalitions import join_probabilities
 from brink.sim.decisions import ESCALATIONS, HOLD, YIELDS, Situation, ask, open_options
-from brink.sim.dispute import CHALLENGER, TARGET, WAR, Dispute, other
+from brink.sim.dispute import CHALLENGER, TARGET, Dispute, other
+from brink.sim.hostility import Hostility
 from brink.sim.maths import chance_per_step
 from brink.sim.model_parts import ModelParts
 from brink.sim.standoff import (
     FLAT_SLOPE,
-    USE_OF_FORCE,
     audience_cost,
     daily_hazard,
     running_cost,
@@ -101,15 +101,16 @@ class DisputeMoves(ModelParts):
             self._settle(dispute, self._backing_down_outcome(dispute), 0.0)
         elif target_yields:
             self._settle(dispute, "yield_target", dispute.demand)
-        elif max(dispute.level.values()) >= WAR:
+        elif max(dispute.level.values()) >= Hostility.WAR:
             self._begin_war(dispute, detail="chose war")
         if dispute.status == "settled":
             # Settled the same day one side moved to war: no war was fought, so the highest
             # level stays below war (MID hostility level 5 means a war took place).
             for side in (CHALLENGER, TARGET):
-                if dispute.level[side] >= WAR:
-                    dispute.level[side] = WAR - 1
-                    dispute.max_level[side] = max(highest_before.get(side, 1), WAR - 1)
+                if dispute.level[side] >= Hostility.WAR:
+                    dispute.level[side] = Hostility.USE_OF_FORCE
+                    before = highest_before.get(side, Hostility.NONE)
+                    dispute.max_level[side] = max(before, Hostility.USE_OF_FORCE)
         self._escalated_last_step = {
             (dispute.id, side)
             for side in (CHALLENGER, TARGET)
@@ -123,11 +124,11 @@ class DisputeMoves(ModelParts):
         opponent = dispute.decider(other(side))
         level = dispute.level[side]
         if choice in ESCALATIONS:
-            new_level = min(WAR, level + 1)
+            new_level = min(Hostility.WAR, level + 1)
             dispute.set_level(side, new_level, self.steps_done)
             self.log_event(actor, choice, opponent, dispute.id, new_level)
             added_cost = running_cost(self, new_level) - running_cost(self, level)
-            if new_level == USE_OF_FORCE:
+            if new_level == Hostility.USE_OF_FORCE:
                 added_cost += threatened_sanctions(self, dispute, side)
             self._signal(actor, added_cost / dispute.stakes(side))
         elif choice == "offer_compromise":
@@ -163,7 +164,7 @@ class DisputeMoves(ModelParts):
         staked = challenger.commitments.get(dispute.id, 0) - (1 if dispute.spec.public else 0)
         if dispute.spec.deadline is not None and dispute.spec.deadline <= self.steps_done:
             staked += 1
-        if dispute.max_level[CHALLENGER] <= 2 or staked <= 0:
+        if dispute.max_level[CHALLENGER] <= Hostility.THREAT or staked <= 0:
             return "stalemate"
         return "yield_challenger"
 
@@ -273,7 +274,7 @@ class DisputeMoves(ModelParts):
                 "spiral",
                 dispute.target_leader,
                 dispute.id,
-                WAR,
+                Hostility.WAR,
                 detail="the standoff slides into war",
             )
             self._begin_war(dispute, detail="spiral")
@@ -301,9 +302,14 @@ class DisputeMoves(ModelParts):
         dispute.status = "war"
         dispute.ever_war = True
         for side in (CHALLENGER, TARGET):
-            dispute.set_level(side, WAR, self.steps_done)
+            dispute.set_level(side, Hostility.WAR, self.steps_done)
         self.log_event(
-            dispute.challenger, "war", dispute.target_leader, dispute.id, WAR, detail=detail
+            dispute.challenger,
+            "war",
+            dispute.target_leader,
+            dispute.id,
+            Hostility.WAR,
+            detail=detail,
         )
         if not dispute.join_probabilities:
             dispute.join_probabilities = join_probabilities(self, dispute)
@@ -323,7 +329,7 @@ class DisputeMoves(ModelParts):
             "settle" if war.end_reason == "settlement" else "break",
             dispute.target_leader,
             dispute.id,
-            WAR,
+            Hostility.WAR,
             settlement,
             detail=f"{outcome} after {war.days:.0f} days of war ({war.end_reason})",
         )

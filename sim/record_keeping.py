@@ -10,7 +10,8 @@ when no member is attacked). :class:`RecordKeeping` holds these methods of
 from __future__ import annotations
 
 from brink.sim import escalation
-from brink.sim.dispute import CHALLENGER, TARGET, WAR, other
+from brink.sim.dispute import CHALLENGER, TARGET, other
+from brink.sim.hostility import Hostility
 from brink.sim.model_parts import ModelParts
 from brink.sim.record import RunRecord
 from brink.sim.war_projection import SIDES
@@ -30,7 +31,7 @@ class RecordKeeping(ModelParts):
             elif dispute.status == "war" and dispute.war is not None:
                 for members in dispute.war.members.values():
                     for code in members:
-                        posture[code] = WAR
+                        posture[code] = Hostility.WAR
         return posture
 
     def _cohesion(self) -> float:

@@ -17,6 +17,7 @@ from typing import Protocol, cast
 
 from brink.scenarios.spec import DemandSpec, DeploymentSpec, Event, SanctionSpec
 from brink.sim.dispute import CHALLENGER, TARGET, Dispute, other
+from brink.sim.hostility import Hostility
 from brink.sim.model_parts import ModelParts
 from brink.sim.sanctions import Sanction, severity_cost
 
@@ -294,5 +295,6 @@ class ScheduledEvents(ModelParts):
                     against = set(dispute.territory(other(side))) | (
                         {dispute.theatre} if side == CHALLENGER else set()
                     )
-                    if spec.trigger_against in against and dispute.level[side] >= 4:
+                    using_force = dispute.level[side] >= Hostility.USE_OF_FORCE
+                    if spec.trigger_against in against and using_force:
                         sanction.triggered = True

@@ -17,14 +17,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from brink.sim.dispute import CHALLENGER, TARGET, WAR, Dispute, other
+from brink.sim.dispute import CHALLENGER, TARGET, Dispute, other
+from brink.sim.hostility import Hostility
 from brink.sim.sanctions import severity_cost
 
 #: War cost c(r) = scale · (OPPONENT_FLOOR + opponent's share of power) · (RESOLVE_CEILING − r):
 #: a state of average resolve (0.5) facing an equal opponent pays 0.75 × scale.
 OPPONENT_FLOOR = 0.25
 RESOLVE_CEILING = 1.5
-USE_OF_FORCE = 4
 #: Below this, a war cost is treated as not depending on resolve at all (dividing by it would
 #: overflow): a difference of 1e-12 issue units changes no decision.
 FLAT_SLOPE = 1e-12
@@ -104,11 +104,11 @@ def _war_cost(model, dispute: Dispute, side: str, viewer: str | None) -> WarCost
 
 def daily_hazard(model, level: int) -> float:
     """Chance per day that a standoff at ``level`` becomes war without a decision."""
-    if level >= WAR:
+    if level >= Hostility.WAR:
         return 1.0
-    if level == USE_OF_FORCE:
+    if level == Hostility.USE_OF_FORCE:
         return model.params.spiral_hazard
-    if level == 3:
+    if level == Hostility.DISPLAY:
         return model.params.display_hazard
     return 0.0
 
@@ -120,7 +120,8 @@ def war_risk(model, level: int) -> float:
 
 def running_cost(model, level: int) -> float:
     """Cost over the planning horizon of holding one's own level (nothing up to a threat)."""
-    return model.params.escalation_cost * max(0, level - 2) * model.params.planning_days
+    above_threat = max(0, level - Hostility.THREAT)
+    return model.params.escalation_cost * above_threat * model.params.planning_days
 
 
 def audience_cost(model, dispute: Dispute, side: str) -> float:
