@@ -73,6 +73,42 @@ def test_duration_bins_and_term():
     assert duration_term([0, 1000, 1000, 1000], [10], runs=4) == pytest.approx(math.log(0.5 / 6))
 
 
+def test_dispute_length_is_scored_per_case_in_bins_up_to_six_months_or_more():
+    from dataclasses import replace
+
+    from brink.experiments.fit.evaluate import case_row
+    from brink.experiments.fit.scoring import dispute_bin, dispute_counts
+    from brink.experiments.retrodiction.cases import build_cases
+    from brink.experiments.retrodiction.data import read_records
+    from brink.sim.record import OUTCOMES
+
+    assert [dispute_bin(d) for d in (0, 6.9, 7, 29, 30, 89, 90, 179, 180, 900)] == [
+        0,
+        0,
+        1,
+        1,
+        2,
+        2,
+        3,
+        3,
+        4,
+        4,
+    ]
+    assert dispute_counts([1, 2, 40, 180, 180]) == [2, 0, 1, 0, 2]
+    case = build_cases(read_records(str(MID)), limit=1)[0][0]
+    result = {"runs": 4, "wars": 0, "dispute_days": [1.0, 2.0, 3.0, 200.0]}
+    result |= {f"n_{outcome}": 0 for outcome in OUTCOMES} | {"n_stalemate": 4}
+    result |= {f"n_level_{level}": 4 if level == 3 else 0 for level in range(1, 6)}
+    # Three runs ended within a week, one ran past six months; the record lasted 41 days.
+    lasting = case_row(replace(case, days=41.0), result, fold=0, file_index=0)
+    assert lasting["dispute_term"] == pytest.approx(math.log(0.5 / 6.5))
+    quick = case_row(replace(case, days=3.0), result, fold=0, file_index=0)
+    assert quick["dispute_term"] == pytest.approx(math.log(3.5 / 6.5))
+    unknown = case_row(replace(case, days=None), result, fold=0, file_index=0)
+    assert unknown["dispute_term"] == 0.0
+    assert lasting["case_term"] - unknown["case_term"] == pytest.approx(lasting["dispute_term"])
+
+
 # -- params files ----------------------------------------------------------------------------
 
 
@@ -290,7 +326,7 @@ def test_the_score_is_the_same_for_the_same_seeds_and_differs_for_other_params()
     pd.testing.assert_frame_equal(one.cases, two.cases)
     score = objective(one.cases, one.duration_counts, training.observed_war_days)
     assert score["score"] == pytest.approx(
-        score["war"] + score["outcome"] + score["level"] + score["duration"]
+        score["war"] + score["outcome"] + score["level"] + score["dispute"] + score["duration"]
     )
     hot = evaluate(training, params.with_overrides({"spiral_hazard": 0.5, "display_hazard": 0.2}))
     assert hot.cases["p_war"].mean() > one.cases["p_war"].mean()

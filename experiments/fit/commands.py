@@ -409,12 +409,13 @@ def fit_markdown(
         "## Score",
         "",
         "The score is the mean log probability the runs gave to what happened (war or not, "
-        "outcome class, highest hostility level; averaged per file, files averaged) plus the "
+        "outcome class, highest hostility level, how long the dispute lasted; averaged per "
+        "file, files averaged) plus the "
         "mean log probability of the COW wars' lengths under the model's war lengths. Higher is "
         "better.",
         "",
-        "| | score | war | outcome | level | duration |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| | score | war | outcome | level | dispute length | war length |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for label, record in (("best trial", best), ("default parameters", default)):
         if record is None:
@@ -422,7 +423,7 @@ def fit_markdown(
         p = record.parts
         lines.append(
             f"| {label} (trial {record.number}) | {record.score:.4f} | {p['war']:.4f} | "
-            f"{p['outcome']:.4f} | {p['level']:.4f} | {p['duration']:.4f} |"
+            f"{p['outcome']:.4f} | {p['level']:.4f} | {p['dispute']:.4f} | {p['duration']:.4f} |"
         )
     if noise_scores:
         lines += [

@@ -20,6 +20,8 @@ from brink.experiments.ensemble.output import file_sha256
 from brink.experiments.fit.scoring import (
     LEVELS,
     class_term,
+    dispute_bin,
+    dispute_counts,
     duration_counts,
     duration_term,
     smoothed,
@@ -200,6 +202,7 @@ def case_row(case: Case, result: dict[str, Any], fold: int, file_index: int) -> 
         "war_term": war_term(result["wars"], runs, case.war),
         "outcome_term": 0.0,
         "level_term": 0.0,
+        "dispute_term": 0.0,
     }
     row.update({f"p_{c}": float(p) for c, p in zip(classes, probabilities, strict=True)})
     if case.outcome != OTHER:
@@ -207,7 +210,11 @@ def case_row(case: Case, result: dict[str, Any], fold: int, file_index: int) -> 
     if case.level is not None:
         levels = [result[f"n_level_{level}"] for level in LEVELS]
         row["level_term"] = class_term(levels, LEVELS.index(case.level))
+    if case.days is not None:
+        counts = dispute_counts(result["dispute_days"])
+        row["dispute_term"] = class_term(counts, dispute_bin(case.days))
     row["case_term"] = row["war_term"] + row["outcome_term"] + row["level_term"]
+    row["case_term"] += row["dispute_term"]
     return row
 
 
@@ -228,8 +235,11 @@ def objective(
             ("war", "war_term"),
             ("outcome", "outcome_term"),
             ("level", "level_term"),
+            ("dispute", "dispute_term"),
         )
     }
     parts["duration"] = duration_term(counts, observed_war_days, int(cases["runs"].iloc[0]))
-    parts["score"] = parts["war"] + parts["outcome"] + parts["level"] + parts["duration"]
+    parts["score"] = (
+        parts["war"] + parts["outcome"] + parts["level"] + parts["dispute"] + parts["duration"]
+    )
     return parts

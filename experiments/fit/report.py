@@ -21,7 +21,7 @@ import pandas as pd
 import yaml
 
 from brink.experiments.fit.evaluate import TrainingSet, objective
-from brink.experiments.fit.scoring import DURATION_BINS
+from brink.experiments.fit.scoring import DURATION_BINS, PARTS
 from brink.experiments.fit.study import TrialRecord, prior
 from brink.experiments.retrodiction.codes import OTHER, OUTCOME_CLASSES
 from brink.experiments.retrodiction.scores import auc, brier
@@ -151,7 +151,7 @@ def trials_frame(records: list[TrialRecord]) -> pd.DataFrame:
                 "trial": r.number,
                 "default": r.default,
                 "score": r.score,
-                **{f"score_{k}": r.parts[k] for k in ("war", "outcome", "level", "duration")},
+                **{f"score_{k}": r.parts[k] for k in PARTS},
                 **r.params,
                 "seconds": r.seconds,
             }

@@ -11,7 +11,12 @@ Three terms per case, each a log probability (higher is better, 0 is perfect):
 
 - **war**: did the dispute reach war (MID hostility level 5; ICB violence 4)?
 - **outcome**: the outcome class (MID: six classes; ICB: four), for cases whose class is known;
-- **level**: the highest MID hostility level reached, 1–5 (MID files only: ICB has no levels).
+- **level**: the highest MID hostility level reached, 1–5 (MID files only: ICB has no levels);
+- **dispute**: how long the dispute or crisis lasted, in the bins of ``DISPUTE_BINS`` (MID: the
+  mean of ``mindur`` and ``maxdur``; ICB: trigger to termination), for cases whose length is
+  known. A run whose dispute is still open when it ends falls in the last bin, as does a record
+  of six months or more (right-censoring at the default horizon of 180 days). Without it a fit
+  is free to end every standoff in days, which history's do not (MID median 41 days).
 
 and one term for war **duration**, scored over the wars of the Correlates of War interstate war
 file (Sarkees & Wayman 2010) rather than per case, because a MID record dates the dispute, not
@@ -32,8 +37,13 @@ import numpy as np
 #: Edges of the war-length bins, in days: under a month, one to three months, three to six
 #: months, and six months or more (or unfinished at the horizon).
 DURATION_BINS = (0.0, 30.0, 90.0, 180.0)
+#: Edges of the dispute-length bins, in days: a week, a month, three months, six months, and six
+#: months or more (or still open when the run ends).
+DISPUTE_BINS = (0.0, 7.0, 30.0, 90.0, 180.0)
 #: Hostility levels of the MID scale (Jones, Bremer & Singer 1996).
 LEVELS = (1, 2, 3, 4, 5)
+#: The parts of the fit's score, in the order reports show them.
+PARTS = ("war", "outcome", "level", "dispute", "duration")
 #: Smoothing added to every cell (Jeffreys / Krichevsky–Trofimov).
 SMOOTHING = 0.5
 
@@ -60,6 +70,19 @@ def duration_bin(days: float, running: bool = False) -> int:
     if running:
         return len(DURATION_BINS) - 1
     return int(np.searchsorted(DURATION_BINS, days, side="right") - 1)
+
+
+def dispute_bin(days: float) -> int:
+    """The bin of :data:`DISPUTE_BINS` of a dispute of ``days`` days."""
+    return int(np.searchsorted(DISPUTE_BINS, max(days, 0.0), side="right") - 1)
+
+
+def dispute_counts(days: Iterable[float]) -> list[int]:
+    """How many of a case's runs ended their dispute in each bin of :data:`DISPUTE_BINS`."""
+    counts = [0] * len(DISPUTE_BINS)
+    for length in days:
+        counts[dispute_bin(length)] += 1
+    return counts
 
 
 def duration_counts(days: Iterable[float], running: Iterable[bool]) -> np.ndarray:

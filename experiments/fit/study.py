@@ -30,6 +30,7 @@ from brink.errors import BrinkInputError, Location
 from brink.experiments.fit.defaults import DEFAULT_FREE  # noqa: F401  (re-exported)
 from brink.experiments.fit.evaluate import Evaluation, TrainingSet, evaluate, objective
 from brink.experiments.fit.fidelity import make_pruner, rung_cases, rung_step
+from brink.experiments.fit.scoring import PARTS
 from brink.safe_output import write_atomic
 from brink.sim.params import PARAMETERS, ModelParams
 
@@ -250,7 +251,7 @@ def finished_trials(study, directory: Path) -> list[TrialRecord]:
                 params=dict(trial.params),
                 score=float(trial.value),
                 parts={
-                    **{k: attrs[k] for k in ("war", "outcome", "level", "duration")},
+                    **{k: attrs.get(k, 0.0) for k in PARTS},
                     "duration_counts": attrs.get("duration_counts"),
                     "war_days_quartiles": attrs.get("war_days_quartiles"),
                 },
