@@ -2,7 +2,7 @@
 
 Simulation-based calibration's first check (Cook, Gelman & Rubin 2006; Talts et al. 2018): make
 history with known parameters, fit, and see whether the fit finds them. Each real case keeps its
-states, alliances and demand; what happened (war, outcome, hostility level) is replaced by one
+states, alliances and demand; what happened (war, outcome, hostility level, the dispute's length) is replaced by one
 run of the model with the true parameters, ``copies`` times with different seeds.
 """
 
@@ -42,6 +42,7 @@ def synthetic_training(
                 war=bool(result["wars"]),
                 outcome=next(o for o in OUTCOMES if result[f"n_{o}"]),
                 level=next(lv for lv in range(1, 6) if result[f"n_level_{lv}"]),
+                days=result["dispute_days"][0],  # the dispute's length is scored too
             )
         )
     n = len(made)
