@@ -43,7 +43,8 @@ def cow_war_days() -> tuple[float, ...]:
     ends = [_date(*r) for r in zip(wars.year, wars.month_exit, wars.day_exit, strict=True)]
     frame = pd.DataFrame({"war": wars.init_war_id, "start": starts, "end": ends}).dropna()
     spans = frame.groupby("war").agg(start=("start", "min"), end=("end", "max"))
-    days = [(row.end - row.start).days + 1 for row in spans.itertuples()]
+    pairs = zip(spans["start"].tolist(), spans["end"].tolist(), strict=True)
+    days = [(end - start).days + 1 for start, end in pairs]
     return tuple(float(d) for d in days if d > 0)
 
 
@@ -60,7 +61,8 @@ def quartiles(days) -> tuple[float, float, float]:
     values = np.asarray(list(days), dtype=float)
     if values.size == 0:
         return (float("nan"),) * 3
-    return tuple(float(v) for v in np.percentile(values, QUARTILES))
+    low, median, high = (float(v) for v in np.percentile(values, QUARTILES))
+    return low, median, high
 
 
 def duration_report(model_days: list[float], model_challenger_wins: int) -> pd.DataFrame:

@@ -34,8 +34,14 @@ def is_event_kind(text: str) -> TypeGuard[EventKind]:
     return text in EVENT_KINDS
 
 
-REGIMES = ("democracy", "anocracy", "autocracy")
-ALLIANCE_KINDS = ("defense", "offense", "neutrality", "nonaggression", "consultation")
+REGIMES: tuple[Regime, ...] = ("democracy", "anocracy", "autocracy")
+ALLIANCE_KINDS: tuple[AllianceKind, ...] = (
+    "defense",
+    "offense",
+    "neutrality",
+    "nonaggression",
+    "consultation",
+)
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,20 @@ def test_the_package_ships_its_types():
     assert {"mypy", "pandas-stubs", "scipy-stubs", "types-PyYAML"} <= tools
 
 
+def test_ci_runs_mypy_on_the_package():
+    """.ci/test runs mypy with the project's config on a `brink` symlink to the checkout (CI's
+    clone has another folder name), after the lint and before the tests."""
+    script = (ROOT / ".ci" / "test").read_text()
+    run = re.search(r"^\(cd .*-m mypy --config-file brink/pyproject\.toml brink\)$", script, re.M)
+    assert run, ".ci/test does not run mypy on the package"
+    assert re.search(r'^ln -s "\$root" "\$mypy_dir/brink"$', script, re.M)
+    assert re.search(r"^trap .*rm -rf", script, re.M)
+    lines = script.splitlines()
+    mypy_line = lines.index(run.group(0))
+    assert lines.index(".venv/bin/codespell") < mypy_line
+    assert mypy_line < next(i for i, line in enumerate(lines) if line.startswith("pytest="))
+
+
 def test_developer_tools_are_a_dependency_group_not_an_extra():
     project = pyproject()
     extras = project["project"]["optional-dependencies"]

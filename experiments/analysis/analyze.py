@@ -165,11 +165,11 @@ def src_importance(
         x = part[factors].to_numpy(dtype=float)
         y = part["p"].to_numpy(dtype=float)
         coefficients, r2 = standardised_coefficients(x, y)
-        draws = []
+        samples = []
         for _ in range(BOOTSTRAP):
             pick = rng.integers(0, len(y), len(y))
-            draws.append(standardised_coefficients(x[pick], y[pick])[0])
-        draws = np.array(draws)
+            samples.append(standardised_coefficients(x[pick], y[pick])[0])
+        draws = np.array(samples)
         low = np.nanpercentile(draws, 2.5, axis=0)
         high = np.nanpercentile(draws, 97.5, axis=0)
         for index, name in enumerate(factors):

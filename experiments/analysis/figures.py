@@ -10,6 +10,8 @@ feature scores, dimensional stacking, robust boxes) and the series band.
 
 from __future__ import annotations
 
+from typing import Any
+
 import matplotlib
 import numpy as np
 import pandas as pd
@@ -124,7 +126,14 @@ def heat_map(
     top = float(np.nanmax(grid)) if np.isfinite(grid).any() else 1.0
     # At most ten colour steps of a round width from 0, so the colour bar reads 0, 0.1, 0.2 …
     # and cells and colour bar stay vector in the PDF.
-    widths = (0.005, 0.01, 0.02, 0.025, 0.05, 0.1)  # probabilities; then for means of numbers:
+    widths: tuple[float, ...] = (
+        0.005,
+        0.01,
+        0.02,
+        0.025,
+        0.05,
+        0.1,
+    )  # probabilities; then for means of numbers:
     widths += tuple(m * 10.0**e for e in range(0, 7) for m in (0.2, 0.25, 0.5, 1.0))
     step = next(w for w in widths if top / w <= 10)
     bounds = np.arange(0, step * (np.ceil(top / step) + 1) - step / 2, step)
@@ -164,7 +173,7 @@ def heat_map(
                         color="white" if value > threshold else "black",
                     )
         bar = fig.colorbar(image, ax=ax, shrink=0.9, format="%.3g")
-        bar.set_ticks(bounds[:: 2 if len(bounds) > 6 else 1])
+        bar.set_ticks(bounds[:: 2 if len(bounds) > 6 else 1].tolist())
         bar.set_label(f"{label}")
         ax.set_title(f"{label}")
     return fig
@@ -174,7 +183,7 @@ def index_bars(
     table: pd.DataFrame,
     outcome: str,
     label: str,
-    columns: list[tuple[str, str, str]],
+    columns: list[tuple[str, str | tuple[str, str], str]],
     title: str,
     xlabel: str,
     nonnegative: bool = False,
@@ -232,6 +241,7 @@ def morris_plane(table: pd.DataFrame, outcome: str, label: str, annotate: int = 
     with house_style():
         ax.scatter(part["mu_star"], part["sigma"], s=12, color=PALETTE["blue"], zorder=3)
         # labels alternate above and below their point, so close neighbours stay legible
+        row: Any  # pandas-stubs types a row's fields as any scalar
         for rank, row in enumerate(part.nlargest(annotate, "mu_star").itertuples()):
             ax.annotate(
                 factor_label(row.factor),
@@ -418,7 +428,9 @@ def series_band(table: pd.DataFrame, reading: str, title: str) -> Figure:
     middle 80 % of runs too (more bands would hide each other)."""
     groups = list(dict.fromkeys(table["group"]))
     fig, ax = figure(SINGLE_COLUMN + 1.6, 2.8)
-    palette = [PALETTE[n] for n in ("blue", "vermilion", "green", "orange", "purple", "sky")]
+    palette: list[str | tuple[float, float, float, float]] = [
+        PALETTE[n] for n in ("blue", "vermilion", "green", "orange", "purple", "sky")
+    ]
     if len(groups) > len(palette):
         cmap = matplotlib.colormaps["viridis"]
         palette = [cmap(i / max(1, len(groups) - 1)) for i in range(len(groups))]

@@ -229,8 +229,10 @@ def extra_sections(
         for method in options.methods:
             add(discovery.salib_section(method, ordered[factors], means, labels, folders, seed))
     if options.robust:
-        part = points[points["outcome"] == target][["point", "p"]].rename(columns={"p": "value"})
-        frame = design.merge(part, on="point")
+        target_values = points[points["outcome"] == target][["point", "p"]].rename(
+            columns={"p": "value"}
+        )
+        frame = design.merge(target_values, on="point")
         futures = [name for name in factors if name not in options.robust]
         add(
             robust_section(

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -79,7 +80,10 @@ class Prim:
         self.numbers = [c for c in x.columns if pd.api.types.is_float_dtype(x[c])]
         self.nominal = [c for c in x.columns if c not in self.numbers and x[c].nunique() > 1]
         self.columns = self.numbers + self.nominal
-        self.initial = {c: (float(x[c].min()), float(x[c].max())) for c in self.numbers}
+        # a number's range, or a nominal column's set of values
+        self.initial: dict[str, tuple[float, float] | frozenset[Any]] = {
+            c: (float(x[c].min()), float(x[c].max())) for c in self.numbers
+        }
         self.initial.update({c: frozenset(x[c].unique()) for c in self.nominal})
         self.cases = float(self.y.sum())
 

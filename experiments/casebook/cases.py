@@ -39,7 +39,7 @@ from brink.experiments.ensemble.tables import side_table
 from brink.scenarios.history import MIDS_FILE
 from brink.scenarios.params_file import ParamsFile
 from brink.scenarios.rule_specs import with_rules
-from brink.scenarios.spec import DisputeHistory, RuleSpec, Scenario
+from brink.scenarios.spec import DisputeHistory, History, RuleSpec, Scenario
 from brink.sim.params import ModelParams
 from brink.sim.record import RUN_OUTCOMES
 
@@ -76,6 +76,13 @@ def load_case(name: str) -> Scenario:
     return scenario
 
 
+def case_history(scenario: Scenario) -> History:
+    """A casebook scenario's ``history:`` block, which every case has (load_case checks it)."""
+    if scenario.history is None:
+        raise ValueError(f"{scenario.name}: a casebook case without a history block")
+    return scenario.history
+
+
 def user_case(path: str) -> Scenario:
     """A user's casebook file, checked as the bundled cases are: it loads, has a ``history:``
     block, and the block agrees with the MID, ICB and COW codes it names.
@@ -94,7 +101,9 @@ def user_case(path: str) -> Scenario:
         return scenario
     dispute, problem = problems[0].split(": ", 1)
     reader = KeyReader(path)
-    reader.read(compose_bounded(read_bounded(Path(path), "a scenario"), path), SCENARIO, "")
+    node = compose_bounded(read_bounded(Path(path), "a scenario"), path)
+    if node is not None:  # None only for an empty file, which load_case has refused
+        reader.read(node, SCENARIO, "")
     more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
     raise BrinkInputError(
         f"{problem}{more}; the history: block must agree with the codes it names, or leave the "
@@ -242,7 +251,7 @@ def score_cases(cases: list[CaseRun], base: Mapping[str, float]) -> Casebook:
     """Score every scored dispute of every case (pure: no model runs here)."""
     rows, sides = [], []
     for case in cases:
-        for history in case.scenario.history.disputes.values():
+        for history in case_history(case.scenario).disputes.values():
             rows.append(
                 dispute_row(case.name, case.scenario, case.params, history, case.runs, base)
             )

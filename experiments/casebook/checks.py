@@ -12,6 +12,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from functools import cache
+from typing import Any, cast
 
 import pandas as pd
 
@@ -64,14 +65,19 @@ def war_participation() -> pd.DataFrame:
         One row per war and state: ``war`` (``larger_war_id``), ``ccode``, ``entry``; and the
         war's first and last day, ``began`` and ``ended``.
     """
-    wars = pd.read_csv(WARS_FILE, na_values=["NA", -9])
+    # pandas reads numbers in na_values too; pandas-stubs allows only strings
+    wars = pd.read_csv(WARS_FILE, na_values=["NA", -9])  # type: ignore[list-item]
     named = [c for c in wars.columns if c.startswith(("ally", "adv")) and c.endswith("ccode")]
     principal: dict[tuple[int, int], dt.date] = {}
     mentioned: dict[tuple[int, int], dt.date] = {}
     spans: dict[int, tuple[dt.date, dt.date]] = {}
-    for (war, _), sub in wars.groupby(["larger_war_id", "init_war_id"]):
-        entry = min(_day(r.year, r.month_entry, r.day_entry) for r in sub.itertuples())
-        exit_ = max(_day(r.year, r.month_exit, r.day_exit, last=True) for r in sub.itertuples())
+    for (war_key, _), sub in wars.groupby(["larger_war_id", "init_war_id"]):
+        # pandas-stubs types group keys as Hashable and a row's fields as any scalar; these
+        # columns are numbers
+        war = cast(int, war_key)
+        records: list[Any] = list(sub.itertuples())
+        entry = min(_day(r.year, r.month_entry, r.day_entry) for r in records)
+        exit_ = max(_day(r.year, r.month_exit, r.day_exit, last=True) for r in records)
         began, ended = spans.get(war, (entry, exit_))
         spans[war] = (min(began, entry), max(ended, exit_))
         for columns, first in ((["init_ccode", "target_ccode"], principal), (named, mentioned)):
@@ -86,15 +92,15 @@ def war_participation() -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["war", "ccode", "entry", "began", "ended"])
 
 
-def _day(year: float, month: float, day: float, last: bool = False) -> dt.date:
+def _day(year: float, month: float, day: float | None, last: bool = False) -> dt.date:
     """A date from COW/MID/ICB parts; a missing day is the month's first (or last) day."""
-    year, month = int(year), int(month) if pd.notna(month) and 1 <= month <= 12 else None
-    if month is None:
-        return dt.date(year, 12, 31) if last else dt.date(year, 1, 1)
-    days_in_month = calendar.monthrange(year, month)[1]
-    if pd.isna(day) or not 1 <= day <= days_in_month:
-        return dt.date(year, month, days_in_month if last else 1)
-    return dt.date(year, month, int(day))
+    y, m = int(year), int(month) if pd.notna(month) and 1 <= month <= 12 else None
+    if m is None:
+        return dt.date(y, 12, 31) if last else dt.date(y, 1, 1)
+    days_in_month = calendar.monthrange(y, m)[1]
+    if day is None or pd.isna(day) or not 1 <= day <= days_in_month:
+        return dt.date(y, m, days_in_month if last else 1)
+    return dt.date(y, m, int(day))
 
 
 def history_disagreements(scenario: Scenario) -> list[str]:
@@ -167,10 +173,10 @@ def _mid_problems(
         ("challenger", challenger_side, history.fought_challenger),
         ("target", target_side, history.fought_target),
     ):
-        for code in states or ():
-            ccode = scenario.states[code].ccode
+        for state_code in states or ():
+            ccode = scenario.states[state_code].ccode
             if ccode is not None and ccode not in coded_side:
-                problems.append(f"{code} fought for the {side}, but is not on that MID side")
+                problems.append(f"{state_code} fought for the {side}, but is not on that MID side")
     return problems
 
 

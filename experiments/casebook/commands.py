@@ -12,11 +12,14 @@ import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from brink.experiments.casebook.defaults import DEFAULT_RUNS
 from brink.experiments.run_options import add_params_arguments, add_rule_argument
 from brink.options import output_path
+
+if TYPE_CHECKING:
+    from brink.scenarios.spec import Scenario
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -187,7 +190,7 @@ def casebook_command(args: argparse.Namespace) -> int:
             finished=output.now_iso(),
             seconds=round(time.perf_counter() - clock, 3),
             scenario_sha256={
-                case.name: output.file_sha256(case.scenario.path) for case in casebook.cases
+                case.name: output.file_sha256(_path(case.scenario)) for case in casebook.cases
             },
         )
     totals = casebook.totals
@@ -198,3 +201,10 @@ def casebook_command(args: argparse.Namespace) -> int:
     )
     print(f"brink: wrote {directory}", file=sys.stderr)
     return 0
+
+
+def _path(scenario: Scenario) -> str:
+    """The file a case was loaded from (every case is loaded from one)."""
+    if scenario.path is None:
+        raise ValueError(f"{scenario.name}: a case without its file")
+    return scenario.path

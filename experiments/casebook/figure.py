@@ -8,6 +8,8 @@ live model (docs/style.md: figures take data frames).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -79,7 +81,8 @@ def casebook_figure(table: pd.DataFrame, title: str = "") -> Figure:
     axes.set_xticks(range(len(RUN_OUTCOMES)), [HEADINGS[o] for o in RUN_OUTCOMES])
     axes.xaxis.tick_top()
     axes.tick_params(axis="x", length=0, labelsize=7)
-    labels = [row_label(r.case, r.dispute, r.start) for r in table.itertuples(index=False)]
+    rows: list[Any] = list(table.itertuples(index=False))  # pandas-stubs: fields any scalar
+    labels = [row_label(r.case, r.dispute, r.start) for r in rows]
     axes.set_yticks(range(n), labels)
     axes.tick_params(axis="y", length=0)
     axes.set_xlim(-0.5, len(RUN_OUTCOMES) - 0.5)

@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from brink.experiments.casebook.cases import MID_CITATION, Casebook
+from brink.experiments.casebook.cases import MID_CITATION, Casebook, case_history
 from brink.experiments.casebook.figure import HEADINGS, casebook_figure
 from brink.experiments.casebook.scores import PSEUDO_COUNT, mid_outcome_counts
 from brink.figure_style import save
@@ -150,6 +150,7 @@ def _outcome_table(table: pd.DataFrame) -> str:
         "| " + " | ".join(header) + " |",
         "|---|---|" + "---:|" * len(RUN_OUTCOMES) + "---|---:|---:|---|",
     ]
+    row: Any  # pandas-stubs types a row's fields as any scalar
     for row in table.itertuples(index=False):
         cells = []
         for outcome in RUN_OUTCOMES:
@@ -171,6 +172,7 @@ def _war_table(table: pd.DataFrame) -> str:
         "/ real |",
         "|---|---|---:|---|---|---|---|---|",
     ]
+    row: Any  # pandas-stubs types a row's fields as any scalar
     for row in table.itertuples(index=False):
         if math.isnan(row.war_days_median):
             model_war = "no war in any run"
@@ -207,6 +209,7 @@ def _sides_tables(casebook: Casebook) -> str:
             "fought on |",
             "|---|---:|---:|---|",
         ]
+        row: Any  # pandas-stubs types a row's fields as any scalar
         for row in group.itertuples(index=False):
             real = "not coded" if row.real_side is None else row.real_side
             if real == "none":
@@ -262,7 +265,7 @@ def _sources(casebook: Casebook) -> str:
     lines = []
     for case in casebook.cases:
         lines.append(f"- **{case.name}** ({case.scenario.start_date}):")
-        for history in case.scenario.history.disputes.values():
+        for history in case_history(case.scenario).disputes.values():
             codes = [
                 f"{label} {value}"
                 for label, value in (
@@ -274,6 +277,6 @@ def _sources(casebook: Casebook) -> str:
             ]
             coded = f" [{', '.join(codes)}]" if codes else ""
             lines.append(f"  - {history.dispute}: {history.note}{coded}")
-        for source in case.scenario.history.sources:
+        for source in case_history(case.scenario).sources:
             lines.append(f"  - {source}")
     return "\n".join(lines) + "\n"

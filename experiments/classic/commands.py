@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import cast
 
 from brink.errors import BrinkInputError, Location
 from brink.options import number, output_path
@@ -294,17 +295,18 @@ def run_landscape_command(args: argparse.Namespace) -> int:
     for rank, row in found.iterrows():
         side0, side1 = sides_of(landscape, row["config"])
         print(
-            f"  #{rank + 1} energy {row['energy']:.6g}, basin {row['basin']} "
+            # cast: pandas-stubs types an index label as Hashable; found's index is the rank
+            f"  #{cast(int, rank) + 1} energy {row['energy']:.6g}, basin {row['basin']} "
             f"({row['share']:.1%}): {{{', '.join(side0)}}} vs {{{', '.join(side1)}}}"
         )
     if args.europe_1936:
         print(europe_1936.describe(landscape, europe_1936.finding(landscape)))
         table = europe_1936.ablation()
         print("  each data source alone and left out (states placed as published / as in 1939):")
-        for row in table.itertuples(index=False):
+        for ablated in table.itertuples(index=False):
             print(
-                f"    {row.variant:36s} {row.as_published:2d} / {row.as_1939:2d} of 17 "
-                f"({row.minima} local minima)"
+                f"    {ablated.variant:36s} {ablated.as_published:2d} / {ablated.as_1939:2d} of 17 "
+                f"({ablated.minima} local minima)"
             )
     if args.out:
         table = found.copy()

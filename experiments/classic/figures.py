@@ -6,6 +6,7 @@ Each function writes ``<stem>.png`` and ``<stem>.pdf`` and returns the paths.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
 
@@ -15,7 +16,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-STYLE = {
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
+
+STYLE: dict[RcKeyType, Any] = {
     "font.size": 9,
     "axes.titlesize": 10,
     "axes.labelsize": 9,
@@ -136,6 +140,7 @@ def cluster_timeline_figure(clusters: pd.DataFrame, years: int, stem: Path) -> l
     with plt.rc_context(STYLE):
         figure, axis = plt.subplots(figsize=(6.5, 0.3 * len(populations) + 1.2))
         colours = plt.get_cmap("viridis")
+        row: Any  # pandas-stubs types a row's fields as any scalar; these are numbers
         for row in lasting.itertuples(index=False):
             axis.barh(
                 row.population,

@@ -185,7 +185,7 @@ def run_command(args: argparse.Namespace) -> int:
     scenario = scenario_with_rules(scenario, read_rule_option(args, scenario))
     params_file = read_params_option(args)
     params = resolve_parameters(scenario, args.assignments, args.horizon, params_file)
-    draws = ()
+    draws: tuple[ModelParams, ...] = ()
     if args.posterior:
         draws = tuple(
             resolve_parameters(scenario, args.assignments, args.horizon, params_file, draw=i)
@@ -251,6 +251,8 @@ def _write_run(
         from brink.experiments.executors import make_runner
 
         runner = make_runner(None, *cluster)
+        if runner is None:  # make_runner returns None only when asked to check its options
+            raise RuntimeError("make_runner gave no runner")
         manifest["executor"] = runner.description
     with runner or nullcontext():  # a Dask runner closes its cluster on the way out
         return _write_run_on(scenario, params, manifest, directory, progress, clock, draws, runner)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -163,6 +164,7 @@ def sides_figure(runs: pd.DataFrame, names: Mapping[str, str] | None = None) -> 
     states = [code for code in principals if code in totals.index]
     states += [code for code in totals.index if code not in states]
     grid = np.zeros((len(states), len(columns)))
+    row: Any  # pandas-stubs types a row's fields as any scalar; share is a number
     for row in sides.itertuples():
         j = next(i for i, (d, s, _) in enumerate(columns) if d == row.dispute and s == row.side)
         grid[states.index(row.state), j] = row.share

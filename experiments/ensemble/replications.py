@@ -71,8 +71,9 @@ class EnsembleResult:
 
 
 # The scenario and parameters of the ensemble in this process; a worker gets them once, from
-# the pool's initializer, instead of with every chunk.
-_CONTEXT: dict[str, object] = {}
+# the pool's initializer, instead of with every chunk: "scenario" (a Scenario), "params"
+# (ModelParams) and "draws" (a tuple of ModelParams), set by _init_worker.
+_CONTEXT: dict[str, Any] = {}
 
 
 def _init_worker(

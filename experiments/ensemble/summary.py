@@ -10,6 +10,7 @@ be recomputed from a run directory on disk.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import cast
 
 import pandas as pd
 
@@ -162,8 +163,9 @@ class Summary:
                 "|---|---:|---:|",
             ]
             for state, row in wide.iterrows():
+                code = cast(str, state)  # pandas-stubs: an index label is Hashable; a state code
                 lines.append(
-                    f"| {self.names.get(state, state)} | {percent(row['challenger'])} | "
+                    f"| {self.names.get(code, code)} | {percent(row['challenger'])} | "
                     f"{percent(row['target'])} |"
                 )
             lines.append("")
@@ -241,7 +243,8 @@ def summarize(
 
     disputes = []
     issues = {demand.id: demand.issue for demand in scenario.demands}
-    for dispute, group in runs.groupby("dispute", sort=False):
+    for key, group in runs.groupby("dispute", sort=False):
+        dispute = cast(str, key)  # pandas-stubs types a group key as any scalar; an id
         c, t = name(group["challenger"].iloc[0]), name(group["target"].iloc[0])
         trials = len(group)
         force = int((group["challenger_level"] >= USE_OF_FORCE).sum())
@@ -398,14 +401,16 @@ def _action_estimates(actions: pd.DataFrame, n: int, name) -> list[Estimate]:
     order = list(dict.fromkeys(acted["actor"]))
     counts["order"] = counts["actor"].map(order.index)
     counts = counts.sort_values(["order", "run"], ascending=[True, False])
-    counts = counts.set_index(["actor", "action", "dispute"])["run"]
+    by_key = counts.set_index(["actor", "action", "dispute"])["run"]
+    # cast: pandas-stubs types a MultiIndex label as Hashable; here (actor, action, dispute)
+    items = cast("list[tuple[tuple[str, str, str], int]]", list(by_key.items()))
     return [
         Estimate(
             f"{name(actor)}: {action.replace('_', ' ')}" + (f" (`{dispute}`)" if dispute else ""),
             int(count),
             n,
         )
-        for (actor, action, dispute), count in counts.items()
+        for (actor, action, dispute), count in items
     ]
 
 

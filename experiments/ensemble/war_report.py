@@ -61,7 +61,7 @@ class DisputeWars:
 
 def war_facts(runs: pd.DataFrame, names: dict[str, str]) -> list[DisputeWars]:
     """Per dispute, what its wars were like (only disputes with at least one war)."""
-    result = []
+    result: list[DisputeWars] = []
     if "war_days" not in runs:
         return result
     for dispute, group in runs.groupby("dispute", sort=False):

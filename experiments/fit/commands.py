@@ -285,13 +285,13 @@ def fit(
     finally:
         if runner is not None:
             runner.close()
-    cases = load_trial_cases(directory, records)
-    chosen = report.fold_choices(records, cases, training)
-    forecasts = report.out_of_fold_forecasts(cases, chosen)
+    trial_cases = load_trial_cases(directory, records)
+    chosen = report.fold_choices(records, trial_cases, training)
+    forecasts = report.out_of_fold_forecasts(trial_cases, chosen)
     default = next((r for r in records if r.default), None)
     rows = report.skill_table(forecasts, training, "fitted, out of fold")
     if default is not None:
-        rows += report.skill_table(cases[default.number], training, "default parameters")
+        rows += report.skill_table(trial_cases[default.number], training, "default parameters")
     scores = pd.DataFrame(rows)
     trials = report.trials_frame(records)
     import optuna

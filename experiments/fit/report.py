@@ -36,7 +36,7 @@ def fold_choices(
     records: list[TrialRecord], cases: dict[int, pd.DataFrame], training: TrainingSet
 ) -> dict[int, int]:
     """For each fold, the trial with the best score on the other folds."""
-    chosen = {}
+    chosen: dict[int, int] = {}
     for k in sorted(set(training.fold.tolist())):
         best, best_score = None, -math.inf
         for record in records:
@@ -45,6 +45,8 @@ def fold_choices(
             score = objective(frame, counts, training.observed_war_days, frame["fold"] != k)
             if score["score"] > best_score:
                 best, best_score = record.number, score["score"]
+        if best is None:
+            raise ValueError(f"fold {k}: no trial has a finite score")
         chosen[k] = best
     return chosen
 

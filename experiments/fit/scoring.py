@@ -33,6 +33,7 @@ import math
 from collections.abc import Iterable, Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 #: Edges of the war-length bins, in days: under a month, one to three months, three to six
 #: months, and six months or more (or unfinished at the horizon).
@@ -48,7 +49,7 @@ PARTS = ("war", "outcome", "level", "dispute", "duration")
 SMOOTHING = 0.5
 
 
-def smoothed(counts: Sequence[float]) -> np.ndarray:
+def smoothed(counts: ArrayLike) -> np.ndarray:
     """Probabilities from counts with :data:`SMOOTHING` added to every cell."""
     cells = np.asarray(counts, dtype=float) + SMOOTHING
     return cells / cells.sum()
@@ -93,9 +94,7 @@ def duration_counts(days: Iterable[float], running: Iterable[bool]) -> np.ndarra
     return counts
 
 
-def duration_term(
-    model_counts: Sequence[float], observed_days: Iterable[float], runs: int
-) -> float:
+def duration_term(model_counts: ArrayLike, observed_days: Iterable[float], runs: int) -> float:
     """Mean log probability of each observed war length under the model's binned lengths.
 
     The model's wars are pooled over every case, thousands of them, so their histogram is

@@ -109,7 +109,8 @@ class TrialRecord:
     number: int
     params: dict[str, float]
     score: float
-    parts: dict[str, float]
+    # the objective's terms and score (floats), the duration counts and war-day quartiles (lists)
+    parts: dict[str, Any]
     seconds: float
     default: bool
 
@@ -186,7 +187,7 @@ def run_trials(
             trial.set_user_attr(name, value)
         trial.set_user_attr("seconds", result.seconds)
         trial.set_user_attr("duration_counts", [float(c) for c in result.duration_counts])
-        quartiles = np.percentile(result.war_days, [25, 50, 75]) if result.war_days else []
+        quartiles = np.percentile(result.war_days, [25, 50, 75]) if result.war_days else ()
         trial.set_user_attr("war_days_quartiles", [float(q) for q in quartiles])
         trial.set_user_attr("wars", len(result.war_days))
         study.tell(trial, parts["score"])

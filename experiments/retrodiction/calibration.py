@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -131,7 +132,7 @@ def calibration_report(
     war_days: list[float] = []
     dispute_days: list[float] = []
     challenger_wins = 0
-    for i, dyad in drawn.iterrows():
+    for i, (_, dyad) in enumerate(drawn.iterrows()):  # drawn has a RangeIndex
         run_seed = int(children[i].generate_state(1, dtype=np.uint64)[0] >> np.uint64(1))
         task = CaseTask(f"generic {i}", generic_scenario(dyad, f"generic {i}"), (run_seed,))
         result = run_case(task, params)
@@ -239,7 +240,7 @@ def report_json(report: pd.DataFrame, disputes: int, seed: int, horizon: int) ->
     ``patterns`` (each ``{"name", "model", "history"}``) and the outcome shares; a value the
     model cannot give (no war in any run) is null."""
 
-    def number(value: float) -> float | None:
+    def number(value: Any) -> float | None:  # Any: a frame's float (pandas-stubs: any scalar)
         return None if value != value else float(value)
 
     return {

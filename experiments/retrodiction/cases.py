@@ -38,6 +38,7 @@ import itertools
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -75,6 +76,7 @@ from brink.scenarios.spec import (
     AllianceSpec,
     DemandSpec,
     Membership,
+    Regime,
     Scenario,
     StateSpec,
 )
@@ -82,7 +84,7 @@ from brink.sim.geography import great_circle_km
 
 DEMAND_SIZE = 0.5
 INITIAL_LEVEL = 2  # MID hostility level 2, threat to use force
-REGIME = "anocracy"
+REGIME: Regime = "anocracy"
 #: A state "fought" in the record when its own MID hostility level reached a use of force (4) or
 #: war (5), or, in ICB, when its crisis saw clashes (actor ``viol`` 2 minor, 3 serious, 4 war).
 FOUGHT_MID_LEVEL = 4
@@ -208,7 +210,9 @@ def build_cases(
     skipped: list[SkippedRecord] = []
     # dropna=False: a row with an empty key is skipped with its reason, not silently lost
     groups = frame.groupby(key, sort=False, dropna=False)
-    for number, rows in itertools.islice(groups, limit):
+    for key_value, rows in itertools.islice(groups, limit):
+        # cast: pandas-stubs types a group's key as any scalar; the key column is numeric
+        number = cast(float, key_value)
         line = int(rows["line"].min())
         bad = rows[rows["problem"] != ""] if "problem" in rows else rows.iloc[:0]
         if len(bad) or not (math.isfinite(number) and float(number).is_integer()):
@@ -423,14 +427,16 @@ def _attach_records(parties: Iterable[_Party], year: int) -> None:
 
 def _principal(parties: list[_Party], role: str) -> _Party:
     originators = [p for p in parties if p.originator] or parties
-    usable = [p for p in originators if p.record is not None]
+    usable = [(p, p.record) for p in originators if p.record is not None]
     if not usable:
         codes = ", ".join(str(p.ccode) for p in originators)
         raise CaseError(f"no NMC record for the principal candidates of {role} ({codes})")
-    return max(usable, key=lambda p: (p.record.cinc, -p.ccode))
+    return max(usable, key=lambda pr: (pr[1].cinc, -pr[0].ccode))[0]
 
 
 def _troops(party: _Party, year: int, notes: list[str]) -> float:
+    if party.record is None:  # a principal has an NMC record (_principal)
+        raise CaseError(f"no NMC record for state {party.ccode}")
     if not math.isnan(party.record.milper):
         return party.record.milper
     # NMC leaves milper missing for some state-years; the nearest year with a value is a better
@@ -451,7 +457,7 @@ def state_spec(
     place: tuple[float, float],
     nuclear: bool,
     name: str | None = None,
-    regime: str | None = None,
+    regime: Regime | None = None,
     capability_trend: float = 0.0,
 ) -> StateSpec:
     """A state of a retrodiction scenario: its regime (an anocracy when unknown), its capability

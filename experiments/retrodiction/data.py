@@ -22,10 +22,11 @@ from __future__ import annotations
 import csv
 import itertools
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -33,6 +34,7 @@ import pandas as pd
 from brink.errors import BrinkInputError, Location
 from brink.scenarios.datasets import DATA_DIR, national_capabilities, nmc_rows
 from brink.scenarios.history import MIDS_FILE
+from brink.scenarios.spec import AllianceKind, Regime
 
 ATOP_MEMBER_FILE = DATA_DIR / "atop-v4-member-level.csv"
 ATOP_ALLIANCE_FILE = DATA_DIR / "atop-v4-alliance-level.csv"
@@ -289,10 +291,10 @@ class Pact:
     end: float  # fractional year of exit (+inf: in force in 2016)
     joined: int
     left: int | None
-    kind: str | None  # the strongest obligation: defense > offense > neutrality > ...
+    kind: AllianceKind | None  # the strongest obligation: defense > offense > neutrality > ...
 
 
-_ATOP_KINDS = (
+_ATOP_KINDS: tuple[tuple[str, AllianceKind], ...] = (
     ("defense", "defense"),
     ("offense", "offense"),
     ("neutral", "neutrality"),
@@ -306,6 +308,8 @@ def pacts_by_member() -> dict[int, tuple[Pact, ...]]:
     """ATOP memberships grouped by member state, for fast look-ups per dispute."""
     frame = atop_members()
     result: dict[int, list[Pact]] = {}
+    # pandas-stubs types a row's fields as any scalar; these columns are numeric
+    row: Any
     for row in frame.itertuples(index=False):
         kind = next((k for column, k in _ATOP_KINDS if getattr(row, column) == 1), None)
         pact = Pact(
@@ -340,7 +344,7 @@ def _nmc_table() -> dict[tuple[int, int], Capabilities]:
     return {
         key: Capabilities(str(row["stateabb"]), float(row["cinc"]), float(row["milper"]))
         for key, row in nmc_rows().items()
-        if not math.isnan(row["cinc"])
+        if not math.isnan(float(row["cinc"]))
     }
 
 
@@ -353,7 +357,8 @@ def capabilities(ccode: int, year: int) -> Capabilities | None:
 def _milper_years() -> dict[int, tuple[np.ndarray, np.ndarray]]:
     frame = national_capabilities()["milper"].dropna().reset_index()
     return {
-        int(ccode): (group["year"].to_numpy(), group["milper"].to_numpy())
+        # cast: pandas-stubs types a group's key as any scalar; ccode is an integer column
+        int(cast(int, ccode)): (group["year"].to_numpy(), group["milper"].to_numpy())
         for ccode, group in frame.groupby("ccode")
     }
 
@@ -394,6 +399,8 @@ def capitals() -> pd.DataFrame:
 @cache
 def _capital_spans() -> dict[int, tuple[tuple[float, float, float, float], ...]]:
     result: dict[int, list[tuple[float, float, float, float]]] = {}
+    # pandas-stubs types a row's fields as any scalar; these columns are numeric
+    row: Any
     for row in capitals().itertuples(index=False):
         span = (float(row.from_year), float(row.to_year), float(row.lat), float(row.lon))
         result.setdefault(int(row.ccode), []).append(span)
@@ -425,9 +432,9 @@ CONTIGUOUS_TYPES = frozenset({1, 2, 3, 4})
 def _polity_table() -> dict[tuple[int, int], float]:
     frame = pd.read_csv(POLITY_FILE, usecols=["ccode", "year", "polity2"])
     frame = frame.dropna()
-    return {
-        (int(row.ccode), int(row.year)): float(row.polity2) for row in frame.itertuples(index=False)
-    }
+    # pandas-stubs types a row's fields as any scalar; these columns are numeric
+    rows: Iterable[Any] = frame.itertuples(index=False)
+    return {(int(row.ccode), int(row.year)): float(row.polity2) for row in rows}
 
 
 def polity2(ccode: int, year: int) -> float | None:
@@ -435,7 +442,7 @@ def polity2(ccode: int, year: int) -> float | None:
     return _polity_table().get((ccode, year))
 
 
-def regime_type(score: float | None) -> str | None:
+def regime_type(score: float | None) -> Regime | None:
     """``democracy``, ``anocracy`` or ``autocracy`` from a polity2 score (None if unknown)."""
     if score is None:
         return None
@@ -450,6 +457,8 @@ def regime_type(score: float | None) -> str | None:
 def _contiguity_table() -> dict[tuple[int, int, int], int]:
     frame = pd.read_csv(CONTIGUITY_FILE, usecols=["state1no", "state2no", "year", "conttype"])
     closest: dict[tuple[int, int, int], int] = {}
+    # pandas-stubs types a row's fields as any scalar; these columns are numeric
+    row: Any
     for row in frame.itertuples(index=False):
         key = (int(row.state1no), int(row.state2no), int(row.year))
         # A pair-year listed twice (contiguity changed that year) keeps the closer type.

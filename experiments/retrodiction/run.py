@@ -39,7 +39,7 @@ import pandas as pd
 from brink.experiments.retrodiction.case_runs import CaseTask, case_seeds, run_case
 from brink.experiments.retrodiction.cases import Case, SkippedRecord, build_cases
 from brink.experiments.retrodiction.codes import OUTCOME_CLASSES, model_outcome_class
-from brink.experiments.retrodiction.data import FORMAT_NAMES, read_records
+from brink.experiments.retrodiction.data import FORMAT_NAMES, RecordFormat, read_records
 from brink.experiments.retrodiction.defaults import DEFAULT_FOLDS, DEFAULT_RUNS
 from brink.experiments.retrodiction.effects import effects_table
 from brink.experiments.retrodiction.figure import calibration_figure
@@ -90,7 +90,10 @@ def _execute(
         return "in-process, 1 job"
     from brink.experiments.executors import make_runner, results_in_order
 
-    with make_runner(jobs=jobs, scheduler=scheduler) as runner:
+    runner = make_runner(jobs=jobs, scheduler=scheduler)
+    if runner is None:  # make_runner returns None only when asked to check its options
+        raise RuntimeError("make_runner gave no runner")
+    with runner:
         window = IN_FLIGHT_PER_WORKER * runner.workers
         for result in results_in_order(runner, run_case, tasks, window, params):
             on_result(result)
@@ -138,7 +141,7 @@ def _case_row(case: Case) -> dict[str, Any]:
 TRAIN_KEY = "train:"
 
 
-def _training_cases(paths: list[str | Path], record_format: str) -> list[Case]:
+def _training_cases(paths: list[str | Path], record_format: RecordFormat) -> list[Case]:
     """Every case of the training files, which must be of the test file's record format."""
     from brink.errors import BrinkInputError, Location
 

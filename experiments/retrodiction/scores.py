@@ -20,11 +20,11 @@ on the forecasts' logit.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import brier_score_loss, roc_auc_score
 from sklearn.metrics import log_loss as sklearn_log_loss
@@ -39,13 +39,13 @@ def clip(p: np.ndarray) -> np.ndarray:
     return np.clip(np.asarray(p, dtype=float), CLIP, 1 - CLIP)
 
 
-def _binary(p: Sequence[float], y: Sequence[float]) -> tuple[np.ndarray, np.ndarray] | None:
+def _binary(p: ArrayLike, y: ArrayLike) -> tuple[np.ndarray, np.ndarray] | None:
     """``p`` and ``y`` as arrays, or None where a forecast is NaN (the score is then NaN)."""
     p, y = np.asarray(p, dtype=float), np.asarray(y, dtype=float)
     return None if np.isnan(p).any() else (p, y)
 
 
-def brier(p: Sequence[float], y: Sequence[float]) -> float:
+def brier(p: ArrayLike, y: ArrayLike) -> float:
     """Brier score of binary forecasts ``p`` for outcomes ``y`` ∈ {0, 1} (lower is better)."""
     arrays = _binary(p, y)
     if arrays is None:
@@ -53,7 +53,7 @@ def brier(p: Sequence[float], y: Sequence[float]) -> float:
     return float(brier_score_loss(arrays[1], arrays[0], labels=[0, 1]))
 
 
-def log_loss(p: Sequence[float], y: Sequence[float]) -> float:
+def log_loss(p: ArrayLike, y: ArrayLike) -> float:
     """Mean negative log likelihood of binary outcomes, ``p`` clipped to [0.001, 0.999]."""
     arrays = _binary(p, y)
     if arrays is None:
@@ -61,7 +61,7 @@ def log_loss(p: Sequence[float], y: Sequence[float]) -> float:
     return float(sklearn_log_loss(arrays[1], clip(arrays[0]), labels=[0, 1]))
 
 
-def auc(p: Sequence[float], y: Sequence[float]) -> float:
+def auc(p: ArrayLike, y: ArrayLike) -> float:
     """Area under the ROC curve (ties count half); NaN with one class only."""
     arrays = _binary(p, y)
     if arrays is None or len(np.unique(arrays[1])) < 2:
@@ -69,7 +69,7 @@ def auc(p: Sequence[float], y: Sequence[float]) -> float:
     return float(roc_auc_score(arrays[1], arrays[0]))
 
 
-def multiclass_brier(probabilities: np.ndarray, labels: Sequence[int]) -> float:
+def multiclass_brier(probabilities: np.ndarray, labels: ArrayLike) -> float:
     """Brier score summed over classes, averaged over cases (0 perfect, 2 worst)."""
     probabilities = np.asarray(probabilities, dtype=float)
     if np.isnan(probabilities).any():
@@ -78,7 +78,7 @@ def multiclass_brier(probabilities: np.ndarray, labels: Sequence[int]) -> float:
     return float(brier_score_loss(np.asarray(labels, dtype=int), probabilities, labels=classes))
 
 
-def multiclass_log_loss(probabilities: np.ndarray, labels: Sequence[int]) -> float:
+def multiclass_log_loss(probabilities: np.ndarray, labels: ArrayLike) -> float:
     """Mean negative log probability of the class that happened, clipped to [0.001, 0.999].
 
     Written out rather than scikit-learn's ``log_loss``: that one warns on rows that do not sum
@@ -89,7 +89,7 @@ def multiclass_log_loss(probabilities: np.ndarray, labels: Sequence[int]) -> flo
     return float(-np.mean(np.log(chosen)))
 
 
-def reliability(p: Sequence[float], y: Sequence[float], bins: int = 10) -> pd.DataFrame:
+def reliability(p: ArrayLike, y: ArrayLike, bins: int = 10) -> pd.DataFrame:
     """Reliability table: per equal-width bin of forecasts, mean forecast, observed rate, count."""
     p, y = np.asarray(p, dtype=float), np.asarray(y, dtype=float)
     index = np.minimum((p * bins).astype(int), bins - 1)
@@ -143,9 +143,7 @@ class Logistic:
         return out
 
 
-def fit_logistic(
-    x: np.ndarray, labels: Sequence[int], n_classes: int, ridge: float = 1e-3
-) -> Logistic:
+def fit_logistic(x: np.ndarray, labels: ArrayLike, n_classes: int, ridge: float = 1e-3) -> Logistic:
     """Fit a multinomial logistic regression by penalised maximum likelihood (scikit-learn).
 
     Covariates are standardised on the training data (a covariate that does not vary keeps

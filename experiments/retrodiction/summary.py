@@ -6,7 +6,7 @@ import math
 import platform
 import shlex
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pandas as pd
 
@@ -57,7 +57,8 @@ def _joined_lines(scores: pd.DataFrame, names: list[str], joined: dict[str, int]
     if "joined_brier" not in scores or joined is None:
         return []
     by_name = scores.set_index("forecaster")
-    model, base = by_name.loc[names[0]], by_name.loc[names[2]]
+    # cast: pandas-stubs cannot tell that a label of a unique index gives one row (a Series)
+    model, base = (cast(pd.Series, by_name.loc[name]) for name in (names[0], names[2]))
     table = pd.DataFrame(
         {
             "forecaster": [names[0], names[2]],
@@ -109,7 +110,7 @@ def summary_markdown(
     war_rate = cases["observed_war"].mean()
     by_name = scores.set_index("forecaster")
     names = list(TRAINED_FORECASTERS if train else FORECASTERS)
-    model, recalibrated, base = (by_name.loc[name, "war_brier"] for name in names[:3])
+    model, recalibrated, base = (by_name["war_brier"].loc[name] for name in names[:3])
     reasons = (
         skipped["reason"].str.replace(r"\d+", "N", regex=True).value_counts()
         if len(skipped)

@@ -60,8 +60,8 @@ class Design:
         row = self.points[point]
         return tuple(
             float(row[index])
-            if self._choices(index) is None
-            else self._choices(index)[int(row[index])]
+            if (choices := self._choices(index)) is None
+            else choices[int(row[index])]
             for index in range(len(self.names))
         )
 
@@ -177,14 +177,15 @@ def build_design(experiment) -> Design:
         [np.hstack([inner_points, np.tile(row, (len(inner_points), 1))]) for row in settings]
     )
     factors = [*uncertainties, *levers]
+    names = [f.name for f in factors]
     problem = {
         "num_vars": len(factors),
-        "names": [f.name for f in factors],
+        "names": names,
         "bounds": [list(f.bounds) for f in factors],
     }
     return Design(
         inner.kind,
-        tuple(problem["names"]),
+        tuple(names),
         points,
         problem,
         levels=inner.levels,

@@ -149,11 +149,14 @@ def design_points(design: DesignSpec, factors: tuple[FactorSpec, ...]) -> int:
         return math.prod(
             len(f.levels) if f.levels is not None else design.levels or 5 for f in factors
         )
+    samples = design.samples
+    if samples is None:  # parse_design gives every design but a factorial one its samples
+        raise ValueError(f"a {design.kind} design has no samples")
     if design.kind == "latin_hypercube":
-        return design.samples
+        return samples
     if design.kind == "sobol":
-        return design.samples * ((2 * k + 2) if design.second_order else (k + 2))
-    return design.samples * (k + 1)  # morris
+        return samples * ((2 * k + 2) if design.second_order else (k + 2))
+    return samples * (k + 1)  # morris
 
 
 def find_scenario(reference: str, base: Path) -> Path | None:
@@ -229,7 +232,7 @@ def load_experiment(path: Path | str) -> Experiment:
     safe_name(name, doc.where("name") if "name" in data else Location(file=str(path)))
 
     design = parse_design(doc, data["design"])
-    factors = ()
+    factors: tuple[FactorSpec, ...] = ()
     if block in data:
         factors = parse_factors(doc, data[block], scenario, design, block, "uncertainty")
     if "levers" in data:
@@ -304,7 +307,7 @@ def _check_design(
                 )
     if design.kind in ("sobol", "morris") and len(uncertainties) < 2:
         raise fail(f"a {design.kind} analysis needs at least two factors", "factors")
-    if design.kind == "latin_hypercube" and design.samples < 2:
+    if design.kind == "latin_hypercube" and design.samples is not None and design.samples < 2:
         raise fail("a latin_hypercube design needs at least 2 samples", "design", "samples")
 
 

@@ -92,19 +92,28 @@ class FactorSpec:
         """``number``, ``boolean`` or ``category`` (from the factor's target)."""
         return self.target.kind
 
+    def _choices(self) -> tuple[Any, ...]:
+        """A categorical or yes/no factor's levels, which it always has."""
+        if self.levels is None:
+            raise ValueError(f"factor {self.name}: a {self.kind} factor has no levels")
+        return self.levels
+
     @property
     def bounds(self) -> tuple[float, float]:
         if self.kind != "number":
-            return 0.0, float(len(self.levels) - 1)
+            return 0.0, float(len(self._choices()) - 1)
         if self.levels is not None:
             return min(self.levels), max(self.levels)
+        if self.low is None or self.high is None:  # a number factor has levels or a range
+            raise ValueError(f"factor {self.name}: neither levels nor low and high")
         return self.low, self.high
 
     def value(self, coded: float) -> Any:
         """The factor's value at a design coordinate (a choice's index for a categorical one)."""
         if self.kind == "number":
             return float(coded)
-        return self.levels[min(int(coded), len(self.levels) - 1)]
+        choices = self._choices()
+        return choices[min(int(coded), len(choices) - 1)]
 
 
 def cli_location(key: str) -> Location:
@@ -245,6 +254,8 @@ def _choice_factor(
     if target.section == RULES:
         return _rule_factor(doc, body, target, path, role)
     what = "yes/no" if target.kind == "boolean" else "categorical"
+    if target.choices is None:  # a target of kind boolean or category has choices
+        raise ValueError(f"factor {target.name}: no choices")
     allowed = ", ".join(str(choice).lower() for choice in target.choices)
     if set(body) != {"levels"}:
         raise doc.error(f"a {what} factor takes a list of levels from: {allowed}", *path)
@@ -330,7 +341,7 @@ def parse_outcomes(doc: LocatedDocument, value: Any, scenario: Scenario) -> tupl
             )
         at_least = body.get("at_least")
         if kind == "level":
-            check_count(at_least, "a MID level 1–5", doc.where(*path, "at_least"))
+            at_least = check_count(at_least, "a MID level 1–5", doc.where(*path, "at_least"))
             if at_least > 5:
                 raise doc.error(f"{at_least} is above 5 (MID levels are 1–5)", *path, "at_least")
         aggregate = body.get("aggregate")

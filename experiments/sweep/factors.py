@@ -117,6 +117,13 @@ class FactorTarget:
     choices: tuple[Any, ...] | None = None
 
     @property
+    def key(self) -> str:
+        """The state code or id of a factor outside ``parameters``."""
+        if self.ident is None:
+            raise ValueError(f"factor {self.name}: no state code or id")
+        return self.ident
+
+    @property
     def kind(self) -> str:
         """``number``, ``boolean`` (choices true and false) or ``category``."""
         if self.section == RULES:
@@ -289,8 +296,9 @@ def resolve_factor(name: str, scenario: Scenario, location: Location) -> FactorT
     )
 
 
-def base_value(target: FactorTarget, scenario: Scenario) -> float | None:
-    """The value a factor has in the base scenario (a parameter: as the scenario sets it)."""
+def base_value(target: FactorTarget, scenario: Scenario) -> Any:
+    """The value a factor has in the base scenario (a parameter: as the scenario sets it): a
+    number, a choice, or a rule's name."""
     from brink.sim.params import scenario_params
 
     params = scenario_params(scenario)
@@ -300,12 +308,13 @@ def base_value(target: FactorTarget, scenario: Scenario) -> float | None:
         from brink.scenarios.rule_loader import BY_NUMBER
         from brink.scenarios.rule_specs import rule_for_state
 
-        spec = rule_for_state(scenario.rules, target.ident)
+        spec = rule_for_state(scenario.rules, target.key)
         return spec.reference if spec else BY_NUMBER[params.decision_rule]
+    holder: Any
     if target.section == "states":
-        holder = scenario.states[target.ident]
+        holder = scenario.states[target.key]
     elif target.section == "alliances":
-        alliance = scenario.alliances[target.ident]
+        alliance = scenario.alliances[target.key]
         return (
             alliance.reliability
             if alliance.reliability is not None
@@ -365,24 +374,24 @@ def apply_factors(
         target.check(value, location)
         if target.section == RULES:
             module, colon, rule = value.rpartition(":")
-            rules.append(RuleSpec(target.ident, module if colon else None, rule))
+            rules.append(RuleSpec(target.key, module if colon else None, rule))
         elif target.section == "parameters":
             overrides[target.fields[0]] = value
         elif target.section == "states":
-            state = states[target.ident]
+            state = states[target.key]
             if target.fields[0] == "resolve":
                 resolve = replace(state.resolve, **{target.fields[1]: value})
-                states[target.ident] = replace(state, resolve=resolve)
-                touched_resolve.add(target.ident)
+                states[target.key] = replace(state, resolve=resolve)
+                touched_resolve.add(target.key)
             else:
-                states[target.ident] = replace(state, **{target.fields[0]: value})
+                states[target.key] = replace(state, **{target.fields[0]: value})
         elif target.section == "alliances" and target.fields[0] == "members":
             year = int(scenario.start_date[:4])
-            alliance = alliances[target.ident]
-            alliances[target.ident] = _membership(alliance, target.fields[1], value, year)
+            alliance = alliances[target.key]
+            alliances[target.key] = _membership(alliance, target.fields[1], value, year)
         elif target.section == "alliances":
             field = target.fields[0]  # reliability or kind
-            alliances[target.ident] = replace(alliances[target.ident], **{field: value})
+            alliances[target.key] = replace(alliances[target.key], **{field: value})
         elif target.section == "deployments" and target.ident in _deploy_events(scenario):
             # a deployment the timeline makes: its troops are those of its `deploy` event
             items = lists.setdefault("events", list(scenario.events))
@@ -398,11 +407,9 @@ def apply_factors(
             items[index] = replace(items[index], **{target.fields[0]: value})
     for code in sorted(touched_resolve):
         _check_resolve(code, states[code].resolve)
+    sections: dict[str, Any] = {section: tuple(items) for section, items in lists.items()}
     changed = replace(
-        with_rules(scenario, tuple(rules)),
-        states=states,
-        alliances=alliances,
-        **{section: tuple(items) for section, items in lists.items()},
+        with_rules(scenario, tuple(rules)), states=states, alliances=alliances, **sections
     )
     return changed, params.with_overrides(overrides) if overrides else params
 

@@ -43,7 +43,7 @@ member: ``{kind: force, by: RUS, against: NATO}``.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -159,13 +159,14 @@ def members_at_start(scenario: Scenario) -> dict[str, frozenset[str]]:
     }
 
 
-def _combine(values: list[float], how: str) -> float | None:
-    values = [v for v in values if v is not None and not math.isnan(v)]
-    if not values:
+def _combine(values: Sequence[float | None], how: str) -> float | None:
+    present = [v for v in values if v is not None and not math.isnan(v)]
+    if not present:
         return None
     if how == "mean":
-        return sum(values) / len(values)
-    return float({"max": max, "min": min, "sum": sum}[how](values))
+        return sum(present) / len(present)
+    combiners: dict[str, Callable[[list[float]], float]] = {"max": max, "min": min, "sum": sum}
+    return float(combiners[how](present))
 
 
 class OutcomeEvaluator:
@@ -204,7 +205,9 @@ class OutcomeEvaluator:
         if spec.kind == "force":
             return int(row["challenger_level"]) >= 4
         if spec.kind == "level":
-            return int(row["max_level"]) >= int(spec.at_least)
+            if spec.at_least is None:  # the experiment file's check requires it for "level"
+                raise ValueError(f"outcome {spec.name!r}: a level outcome needs at_least")
+            return int(row["max_level"]) >= spec.at_least
         return row["outcome"] == spec.value
 
     def _scalar(self, spec: OutcomeSpec, rows, events) -> float | None:
@@ -236,9 +239,9 @@ class OutcomeEvaluator:
 
     def evaluate(
         self,
-        rows: list[Mapping[str, Any]],
-        steps: list[Mapping[str, Any]] = (),
-        events: list[Mapping[str, Any]] = (),
+        rows: Sequence[Mapping[str, Any]],
+        steps: Sequence[Mapping[str, Any]] = (),
+        events: Sequence[Mapping[str, Any]] = (),
         horizon: int | None = None,
     ) -> dict[str, Any]:
         """``{outcome name: value}`` of one run: a bool, a number (or None) or a list.

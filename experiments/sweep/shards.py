@@ -119,7 +119,7 @@ def set_aside_unreadable(directory: Path | str) -> list[Path]:
     copy cut short, a disk error) makes one unreadable; its runs must not count as done.
     """
     folder = Path(directory) / SHARD_DIR
-    moved = []
+    moved: list[Path] = []
     if not folder.is_dir():
         return moved
     for name in sorted(os.listdir(folder)):
