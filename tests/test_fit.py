@@ -289,7 +289,10 @@ def test_a_fit_recovers_a_parameter_from_cases_the_model_made(tmp_path):
     truth = ModelParams().with_overrides({"review_rate": 0.05, "horizon": 60})
     training = synthetic_training(MID, truth, cases=30, copies=3, runs=4, seed=11)
     settings = settings_for(["review_rate"])
-    records = run_trials(training, settings, tmp_path, budget=14, progress=False)
+    # 20 trials: the score's peak at the truth is narrow (on this history 0.05 scores −4.01,
+    # 0.025 −4.12 and 0.1 −4.13, the floor 0.01 −4.07), and since projections stopped knowing
+    # the opponent's resolve 14 trials of TPE stopped short of it, at the floor (8 December 2026).
+    records = run_trials(training, settings, tmp_path, budget=20, progress=False)
     best = max(records, key=lambda r: r.score)
     default = next(r for r in records if r.default)
     assert default.params == {"review_rate": 0.2}

@@ -211,8 +211,8 @@ def case_row(case: Case, result: dict[str, Any], fold: int, file_index: int) -> 
         levels = [result[f"n_level_{level}"] for level in LEVELS]
         row["level_term"] = class_term(levels, LEVELS.index(case.level))
     if case.days is not None:
-        counts = dispute_counts(result["dispute_days"])
-        row["dispute_term"] = class_term(counts, dispute_bin(case.days))
+        lengths = dispute_counts(result["dispute_days"])
+        row["dispute_term"] = class_term(lengths, dispute_bin(case.days))
     row["case_term"] = row["war_term"] + row["outcome_term"] + row["level_term"]
     row["case_term"] += row["dispute_term"]
     return row

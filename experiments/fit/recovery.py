@@ -2,8 +2,9 @@
 
 Simulation-based calibration's first check (Cook, Gelman & Rubin 2006; Talts et al. 2018): make
 history with known parameters, fit, and see whether the fit finds them. Each real case keeps its
-states, alliances and demand; what happened (war, outcome, hostility level, the dispute's length) is replaced by one
-run of the model with the true parameters, ``copies`` times with different seeds.
+states, alliances and demand; what happened (war, outcome, hostility level, the dispute's
+length) is replaced by one run of the model with the true parameters, ``copies`` times with
+different seeds.
 """
 
 from __future__ import annotations
