@@ -15,7 +15,6 @@ from typing import cast
 import pandas as pd
 
 from brink.experiments.ensemble.tables import (
-    USE_OF_FORCE,
     Estimate,
     actor_name,
     members_in_force,
@@ -25,6 +24,7 @@ from brink.experiments.ensemble.tables import (
     split_codes,
 )
 from brink.scenarios.spec import Scenario
+from brink.sim.hostility import Hostility
 from brink.sim.record import RUN_OUTCOMES as OUTCOMES
 from brink.sim.scheduled_events import MOOT_WHEN_SETTLED
 
@@ -247,7 +247,7 @@ def summarize(
         dispute = cast(str, key)  # pandas-stubs types a group key as any scalar; an id
         c, t = name(group["challenger"].iloc[0]), name(group["target"].iloc[0])
         trials = len(group)
-        force = int((group["challenger_level"] >= USE_OF_FORCE).sum())
+        force = int((group["challenger_level"] >= Hostility.USE_OF_FORCE).sum())
         war = int(group["war"].astype(bool).sum())
         gives_in = int((group["outcome"] == "yield_target").sum())
         issue = issues.get(dispute, "")

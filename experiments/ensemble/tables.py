@@ -19,9 +19,6 @@ from brink.experiments.intervals import wilson
 from brink.scenarios.spec import Scenario
 from brink.sim.record import RUN_OUTCOMES as OUTCOMES
 
-#: Hostility level of a use of force on the MID scale (docs/model.md §3).
-USE_OF_FORCE = 4
-
 
 @dataclass(frozen=True)
 class Estimate:
