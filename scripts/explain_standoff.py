@@ -76,6 +76,9 @@ def main(argv: list[str] | None = None) -> int:
             f"{view.days:.0f} days; war's gain over giving way {reasons.war_gain:.3f} "
             f"(nuclear risk {dispute.nuclear_risk[side]:.3f})"
         )
+    joiners = sorted(dispute.join_probabilities.items(), key=lambda item: -max(item[1]))
+    shown = [f"{code} {pc:.2f}/{pt:.2f}" for code, (pc, pt) in joiners if max(pc, pt) >= 0.01]
+    print("  third states' chances of joining (challenger/target): " + (", ".join(shown) or "none"))
     return 0
 
 

@@ -28,7 +28,7 @@ from brink.sim import combat, places, support, war_termination
 from brink.sim.dispute import CHALLENGER, TARGET, Dispute, other
 from brink.sim.forces import raise_contingent
 from brink.sim.theatre import Theatre
-from brink.sim.war_projection import SIDES, WarProjecting
+from brink.sim.war_projection import SIDES, WarProjecting, believed_resolve
 
 
 @dataclass
@@ -223,9 +223,7 @@ class War(WarProjecting):
                 # The viewer does not know the other's resolve: it takes its belief's mean, and
                 # expects the other to break sooner than it will (cohesion_optimism).
                 opponent = other(projection_view)
-                viewer = model.states[dispute.decider(projection_view)]
-                belief = viewer.belief_about(dispute.decider(opponent))
-                war.resolve[opponent] = belief.mean
+                war.resolve[opponent] = believed_resolve(model, dispute, projection_view)
                 war.cohesion_seen[opponent] = math.exp(-params.cohesion_optimism)
             for side in SIDES:
                 war.employment[side] = 1.0

@@ -26,8 +26,10 @@ decide who really fights (:mod:`brink.sim.war`); the believed ones only shape th
 expects.
 
 Projections are cached by everything they depend on that can change during a run (join chances
-rounded to ``JOIN_CHANCE_STEP``, deployments, sanctions, aid, arming), so a standoff that stands
-still costs one projection per side, not one a day.
+rounded to ``JOIN_CHANCE_STEP``, deployments, sanctions, aid, arming, and the viewer's belief
+about its opponent's resolve read at ``BELIEF_STEP``), each side's view apart from the other's, so
+a standoff that stands still costs one projection per side, not one a day, and a belief that
+drifts day by day costs one per step of ``BELIEF_STEP`` it crosses.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from brink.sim.coalitions import commitment, troops_on_territory
 from brink.sim.dispute import CHALLENGER, TARGET, Dispute, other
 from brink.sim.maths import logistic
 from brink.sim.war import War
-from brink.sim.war_projection import SIDES, WarProjection
+from brink.sim.war_projection import BELIEF_STEP, SIDES, WarProjection, believed_resolve
 
 JOIN_CHANCE_STEP = 0.02
 PROJECTION_STRIDE_DAYS = 5.0
@@ -57,21 +59,21 @@ def _signature(model, dispute: Dispute) -> tuple:
     sanctions = tuple(s.status for s in model.sanctions.values())
     arming = tuple(round(model.states[c].arming_multiplier, 2) for c in model.state_codes)
     aid = tuple(a.id for a in model.crisis.aid if a.day <= model.steps_done)
-    beliefs = []  # each side projects the other's resolve from its belief (sim/war.py)
-    for side in SIDES:
-        belief = model.states[dispute.decider(side)].belief_about(dispute.decider(other(side)))
-        beliefs.append((belief.alpha, belief.beta))
-    return (dispute.id, dispute.theatre, chances, deployments, sanctions, arming, aid, *beliefs)
+    return (dispute.id, dispute.theatre, chances, deployments, sanctions, arming, aid)
 
 
 def war_views(model, dispute: Dispute) -> dict[str, WarProjection]:
-    """Each side's projection of a war over ``dispute`` starting now (cached)."""
-    key = _signature(model, dispute)
+    """Each side's projection of a war over ``dispute`` starting now (cached, each side's by
+    what it depends on: the shared situation and its own belief about the other's resolve)."""
+    situation = _signature(model, dispute)
     cache = model.war_view_cache
-    views = cache.get(key)
-    if views is None:
-        views = {side: expected_war(model, dispute, side) for side in SIDES}
-        cache[key] = views
+    views = {}
+    for side in SIDES:
+        key = (situation, side, round(believed_resolve(model, dispute, side) / BELIEF_STEP))
+        view = cache.get(key)
+        if view is None:
+            view = cache[key] = expected_war(model, dispute, side)
+        views[side] = view
     return views
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from brink.sim import support, war_termination
-from brink.sim.dispute import CHALLENGER, TARGET
+from brink.sim.dispute import CHALLENGER, TARGET, other
 
 if TYPE_CHECKING:
     from brink.sim.theatre import Theatre
@@ -26,6 +26,18 @@ SIDES = (CHALLENGER, TARGET)
 #: settlement take any step), so a projection over three years costs about thirty steps, not
 #: two hundred.
 STRIDE_GROWTH = 1.0 / 6.0
+
+#: The resolution at which a projection reads the viewer's belief about its opponent's resolve
+#: (on the 0–1 resolve scale): a side does not plan a war on the third decimal of a belief.
+BELIEF_STEP = 0.02
+
+
+def believed_resolve(model, dispute, view: str) -> float:
+    """The resolve ``view`` (a side) expects of its opponent in a war: its belief's mean, read at
+    ``BELIEF_STEP`` (so that a projection, and its cache key, change only when it moves a step)."""
+    viewer = model.states[dispute.decider(view)]
+    belief = viewer.belief_about(dispute.decider(other(view)))
+    return round(belief.mean / BELIEF_STEP) * BELIEF_STEP
 
 
 @dataclass

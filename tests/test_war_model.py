@@ -23,6 +23,7 @@ from brink.sim.forces import Contingent
 from brink.sim.model import CrisisModel, simulate
 from brink.sim.params import ModelParams, scenario_params
 from brink.sim.war_outlook import coalitions, neutral_projection
+from brink.sim.war_projection import BELIEF_STEP
 
 SEEDS = range(60)
 
@@ -373,29 +374,60 @@ def test_a_run_without_step_records_is_the_same_run(name):
 # -- what a side believes of its opponent ----------------------------------------------------
 
 
+def autocrats_on_day_one(challenger_resolve, target_resolve):
+    """The duel between two autocracies of known resolve (so neither reads the other's from
+    open politics), after its first day: (model, dispute)."""
+    from dataclasses import replace
+
+    scenario = duel()
+    states = dict(scenario.states)
+    states["AAA"] = state(
+        "AAA", 0.01, 100.0, (50.0, 20.0), regime="autocracy", resolve=challenger_resolve
+    )
+    states["BBB"] = state(
+        "BBB", 0.01, 100.0, (50.0, 24.0), regime="autocracy", resolve=target_resolve
+    )
+    model = CrisisModel(replace(scenario, states=states), seed=3)
+    model.step()
+    return model, next(iter(model.disputes.values()))
+
+
 def test_a_projection_takes_the_opponents_resolve_from_belief_and_a_real_war_from_truth():
     """A side does not know its opponent's resolve: the war it projects has the opponent break
     where its belief's mean says; the war fought, and the neutral projection, use the truth.
     (Autocracies, so neither reads the other's resolve from open politics.)"""
     from brink.sim.war import War
 
-    scenario = duel()
-    states = dict(scenario.states)
-    states["BBB"] = state("BBB", 0.01, 100.0, (50.0, 24.0), regime="autocracy", resolve=0.95)
-    states["AAA"] = state("AAA", 0.01, 100.0, (50.0, 20.0), regime="autocracy", resolve=0.5)
-    from dataclasses import replace
-
-    model = CrisisModel(replace(scenario, states=states), seed=3)
-    model.step()
-    dispute = next(iter(model.disputes.values()))
+    model, dispute = autocrats_on_day_one(challenger_resolve=0.5, target_resolve=0.95)
     truth = model.states["BBB"].resolve
     believed = model.states["AAA"].belief_about("BBB").mean
     assert abs(truth - believed) > 0.1
     seen_by_challenger = War.begin(model, dispute, projection_view=CHALLENGER)
-    assert seen_by_challenger.resolve[TARGET] == pytest.approx(believed)
+    # read at BELIEF_STEP: within half a step of the belief's mean
+    assert seen_by_challenger.resolve[TARGET] == pytest.approx(believed, abs=BELIEF_STEP / 2)
     assert seen_by_challenger.resolve[CHALLENGER] == model.states["AAA"].resolve  # its own
     assert War.begin(model, dispute, projection_view="neutral").resolve[TARGET] == truth
     assert War.begin(model, dispute).resolve[TARGET] == truth
+
+
+def test_each_side_reprojects_only_when_its_own_belief_moves_a_step():
+    """Projections are cached by side: a challenger's belief that moves less than BELIEF_STEP
+    reuses its projection; one that moves a step makes a new one for the challenger, reading the
+    new belief, and leaves the target's projection as it was."""
+    from brink.sim.war_outlook import war_views
+
+    model, dispute = autocrats_on_day_one(challenger_resolve=0.5, target_resolve=0.9)
+    belief = model.states["AAA"].belief_about("BBB")
+    first = war_views(model, dispute)
+    belief.alpha *= 1.0 + 0.2 * BELIEF_STEP  # the mean moves by less than half a step
+    nudged = war_views(model, dispute)
+    assert nudged[CHALLENGER] is first[CHALLENGER] and nudged[TARGET] is first[TARGET]
+    belief.alpha *= 3.0  # the challenger now thinks the target far more resolved
+    moved = war_views(model, dispute)
+    assert moved[TARGET] is first[TARGET]
+    assert moved[CHALLENGER] is not first[CHALLENGER]
+    # a more resolved opponent holds out longer: the challenger expects less of the issue
+    assert moved[CHALLENGER].share < first[CHALLENGER].share
 
 
 def test_expecting_the_opponent_to_break_sooner_makes_the_war_look_better():
