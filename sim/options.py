@@ -9,8 +9,9 @@ and :data:`~brink.sim.decisions.TARGET_OPTIONS`.
 
 A ``StrEnum`` member is its value: it equals the plain string, hashes as it, prints as it
 (``str``, f-strings, ``json``, CSV and Parquet all write the value), so the tables keep writing
-the same words and a plug-in rule (docs/rules.md) may return ``"escalate"`` as well as
-``Option.ESCALATE``; :func:`brink.sim.decisions.checked_choice` turns either into the member.
+the same words and a rule from outside (docs/howto/write-a-rule.md) may return ``"escalate"``
+as well as ``Option.ESCALATE``; :func:`brink.sim.decisions.checked_choice` turns either into
+the member.
 Give ``yaml.safe_dump`` the value (``str(option)``): it refuses subclasses of ``str``.
 """
 
