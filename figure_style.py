@@ -42,6 +42,8 @@ PALETTE = {
 #: The colour of each side of a dispute, used everywhere a side is drawn.
 SIDE_COLOURS = {"challenger": PALETTE["vermilion"], "target": PALETTE["blue"]}
 #: The colour of each dispute outcome (MID vocabulary), used everywhere an outcome is drawn.
+#: Keyed by the values of :class:`brink.sim.outcomes.Outcome` (a member looks up as its value):
+#: this module is below ``sim/`` in the layers and imports nothing of it.
 OUTCOME_COLOURS = {
     "victory_challenger": PALETTE["vermilion"],
     "victory_target": PALETTE["blue"],

@@ -35,6 +35,7 @@ from brink.sim import standoff
 from brink.sim.decisions import CHALLENGER_OPTIONS, TARGET_OPTIONS
 from brink.sim.dispute import CHALLENGER, TARGET, Dispute, other
 from brink.sim.hostility import Hostility
+from brink.sim.options import Option
 from brink.sim.standoff import (
     FLAT_SLOPE,
     WarCost,
@@ -195,19 +196,19 @@ class Outlook:
 
         utilities: dict[str, float] = {}
         if self.side == CHALLENGER:
-            utilities["press"] = hold
+            utilities[Option.PRESS] = hold
             if escalate is not None:
-                utilities["escalate"] = escalate
+                utilities[Option.ESCALATE] = escalate
             if self.dispute.offer is not None:
-                utilities["accept_offer"] = self.accept_offer_value()
-            utilities["back_down"] = -self.audience_cost(CHALLENGER)
+                utilities[Option.ACCEPT_OFFER] = self.accept_offer_value()
+            utilities[Option.BACK_DOWN] = -self.audience_cost(CHALLENGER)
         else:
-            utilities["resist"] = hold
+            utilities[Option.RESIST] = hold
             if escalate is not None:
-                utilities["counter_escalate"] = escalate
+                utilities[Option.COUNTER_ESCALATE] = escalate
             if self.dispute.offer is None:
-                utilities["offer_compromise"] = self.offer_value(hold)
-            utilities["concede"] = self.yield_value(TARGET)
+                utilities[Option.OFFER_COMPROMISE] = self.offer_value(hold)
+            utilities[Option.CONCEDE] = self.yield_value(TARGET)
         return utilities
 
     def compromise_share(self) -> float:

@@ -52,6 +52,7 @@ from brink.sim.dispute import CHALLENGER, TARGET, Dispute, other
 from brink.sim.exit_costs import exit_cost, preventive_motive
 from brink.sim.hostility import Hostility
 from brink.sim.maths import chance_per_step
+from brink.sim.options import Option
 from brink.sim.standoff import daily_hazard
 
 #: How far ahead (days) a side values the contest when it weighs a move; a year.
@@ -211,19 +212,19 @@ class ScreeningRule:
         return self._review(situation, current, elapsed, me.resolve)
 
     @staticmethod
-    def _give_way(situation: Situation) -> str:
+    def _give_way(situation: Situation) -> Option:
         if situation.side == CHALLENGER:
-            if "accept_offer" in situation.options:
-                return "accept_offer"  # half a loaf beats none
-            return "back_down"
-        if "offer_compromise" in situation.options and situation.dispute.spec.size < 1.0:
+            if Option.ACCEPT_OFFER in situation.options:
+                return Option.ACCEPT_OFFER  # half a loaf beats none
+            return Option.BACK_DOWN
+        if Option.OFFER_COMPROMISE in situation.options and situation.dispute.spec.size < 1.0:
             # A last offer before giving in: the target that has reached its breaking point
             # proposes to split what is demanded (``offer_share`` of it) and concedes only if
             # the challenger will not take it (Pillar 1983, on concessions at the end of a
             # contest of resolve). A demand for the whole of an issue leaves nothing between
             # keeping it and giving it up.
-            return "offer_compromise"
-        return "concede"
+            return Option.OFFER_COMPROMISE
+        return Option.CONCEDE
 
     # ------------------------------------------------------------------ the running view
     def _signature(self, situation: Situation) -> tuple:
@@ -315,7 +316,7 @@ class ScreeningRule:
     def _review(self, situation: Situation, current: Standoff, elapsed: int, resolve: float):
         values, war_now = self._weigh(situation, current, elapsed, resolve)
         if war_now:
-            return "escalate" if situation.side == CHALLENGER else "counter_escalate"
+            return Option.ESCALATE if situation.side == CHALLENGER else Option.COUNTER_ESCALATE
         return quantal_choice(values, situation.model.params.precision, situation.rng)
 
     def _weigh(
@@ -326,9 +327,9 @@ class ScreeningRule:
         model, dispute, side = situation.model, situation.dispute, situation.side
         own_level = dispute.level[side]
         level = dispute.standoff_level
-        firm = "press" if side == CHALLENGER else "resist"
-        escalate = "escalate" if side == CHALLENGER else "counter_escalate"
-        values = {
+        firm = Option.PRESS if side == CHALLENGER else Option.RESIST
+        escalate = Option.ESCALATE if side == CHALLENGER else Option.COUNTER_ESCALATE
+        values: dict[str, float] = {
             firm: self._value(
                 situation, current.view, current.days_to_yield, level, own_level, since=elapsed
             )
@@ -349,8 +350,8 @@ class ScreeningRule:
                     higher == Hostility.USE_OF_FORCE
                 ):  # a use of force sets off the sanctions threatened
                     values[escalate] -= standoff.threatened_sanctions(model, dispute, side)
-        if "accept_offer" in situation.options:
-            values["accept_offer"] = self._offer_value(situation, CHALLENGER, resolve)
+        if Option.ACCEPT_OFFER in situation.options:
+            values[Option.ACCEPT_OFFER] = self._offer_value(situation, CHALLENGER, resolve)
         return values, war_now
 
     # ------------------------------------------------------------------ what it weighs

@@ -25,15 +25,17 @@ import numpy as np
 from brink.errors import BrinkInputError, Location
 from brink.sim.dispute import CHALLENGER, Dispute, other
 from brink.sim.hostility import Hostility
+from brink.sim.options import Option
 
 #: "hold": keep one's course with no new decision today (nothing is logged). "press" (the
 #: challenger) and "resist" (the target) are a reviewed decision to stand firm, which is logged
-#: and, right after the opponent escalated, reads as hesitation.
-HOLD = "hold"
-CHALLENGER_OPTIONS = ("press", "escalate", "accept_offer", "back_down")
-TARGET_OPTIONS = ("resist", "counter_escalate", "offer_compromise", "concede")
-ESCALATIONS = ("escalate", "counter_escalate")
-YIELDS = ("back_down", "concede")
+#: and, right after the opponent escalated, reads as hesitation. The options are the members of
+#: :class:`~brink.sim.options.Option`; these tuples say which side may take which.
+HOLD = Option.HOLD
+CHALLENGER_OPTIONS = (Option.PRESS, Option.ESCALATE, Option.ACCEPT_OFFER, Option.BACK_DOWN)
+TARGET_OPTIONS = (Option.RESIST, Option.COUNTER_ESCALATE, Option.OFFER_COMPROMISE, Option.CONCEDE)
+ESCALATIONS = (Option.ESCALATE, Option.COUNTER_ESCALATE)
+YIELDS = (Option.BACK_DOWN, Option.CONCEDE)
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,7 @@ class Situation:
     model: Any  # brink.sim.model.CrisisModel: read it, never change it
     dispute: Dispute
     side: str  # CHALLENGER or TARGET
-    options: tuple[str, ...]  # the options open today, in a fixed order
+    options: tuple[Option, ...]  # the options open today, in a fixed order
     rng: np.random.Generator  # the model's generator: the only source of chance a rule may use
 
     @property
@@ -78,20 +80,20 @@ class DecisionRule(Protocol):
     name: str
 
     def choose(self, situation: Situation) -> str:
-        """One of ``situation.options``."""
+        """One of ``situation.options``: an :class:`~brink.sim.options.Option` or its value."""
         ...
 
 
-def open_options(dispute: Dispute, side: str) -> tuple[str, ...]:
+def open_options(dispute: Dispute, side: str) -> tuple[Option, ...]:
     """The options open to ``side`` today: escalation below war, accepting an open offer (the
     challenger), offering a compromise when none is open (the target)."""
     below_war = dispute.level[side] < Hostility.WAR
     offer_open = dispute.offer is not None
     if side == CHALLENGER:
-        closed = {"escalate": not below_war, "accept_offer": not offer_open}
+        closed = {Option.ESCALATE: not below_war, Option.ACCEPT_OFFER: not offer_open}
         listed = CHALLENGER_OPTIONS
     else:
-        closed = {"counter_escalate": not below_war, "offer_compromise": offer_open}
+        closed = {Option.COUNTER_ESCALATE: not below_war, Option.OFFER_COMPROMISE: offer_open}
         listed = TARGET_OPTIONS
     return (HOLD, *(option for option in listed if not closed.get(option, False)))
 
@@ -101,11 +103,12 @@ def rule_name(rule: object) -> str:
     return str(getattr(rule, "name", type(rule).__name__))
 
 
-def checked_choice(rule: DecisionRule, situation: Situation, choice: object) -> str:
-    """The rule's choice if it is one of the open options; a located error naming the rule
+def checked_choice(rule: DecisionRule, situation: Situation, choice: object) -> Option:
+    """The rule's choice as an :class:`~brink.sim.options.Option` if it is one of the open
+    options (a plug-in rule may return the plain string); a located error naming the rule
     otherwise."""
     if isinstance(choice, str) and choice in situation.options:
-        return choice
+        return Option(choice)
     raise BrinkInputError(
         f"decision rule '{rule_name(rule)}' returned {choice!r} for {situation.actor} as "
         f"{situation.side} in dispute '{situation.dispute.id}' on day {situation.day}; the "
@@ -114,7 +117,7 @@ def checked_choice(rule: DecisionRule, situation: Situation, choice: object) -> 
     )
 
 
-def ask(rule: DecisionRule, situation: Situation) -> str:
+def ask(rule: DecisionRule, situation: Situation) -> Option:
     """The rule's checked choice for ``situation``. A rule that raises is a located error that
     names the rule and the line of its code that raised (a rule from outside is the user's
     code, so its failure is reported like a mistake in an input file, not as a traceback)."""

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from brink.scenarios.spec import DemandSpec
 from brink.sim.hostility import Hostility
+from brink.sim.outcomes import Outcome
 
 if TYPE_CHECKING:
     from brink.sim.war import War
@@ -33,7 +34,7 @@ class Dispute:
     demand: float = 0.0
     offer: float | None = None  # share of the issue offered to the challenger, open
     status: str = "open"  # open, war, settled
-    outcome: str | None = None
+    outcome: Outcome | None = None
     settlement: float = 0.0
     end_step: int | None = None
     war: War | None = None  # while fighting

@@ -20,6 +20,8 @@ from brink.sim.dispute import CHALLENGER, TARGET, Dispute, other
 from brink.sim.hostility import Hostility
 from brink.sim.maths import chance_per_step
 from brink.sim.model_parts import ModelParts
+from brink.sim.options import Option
+from brink.sim.outcomes import Outcome
 from brink.sim.standoff import (
     FLAT_SLOPE,
     audience_cost,
@@ -78,10 +80,10 @@ class DisputeMoves(ModelParts):
         for side in (CHALLENGER, TARGET):
             if choices[side] != HOLD:
                 self._apply_choice(dispute, side, choices[side], levels_before)
-            if choices[side] in (*ESCALATIONS, "offer_compromise"):
+            if choices[side] in (*ESCALATIONS, Option.OFFER_COMPROMISE):
                 dispute.review_due.add(other(side))
-        challenger_yields = choices[CHALLENGER] in ("back_down", "accept_offer")
-        target_yields = choices[TARGET] == "concede"
+        challenger_yields = choices[CHALLENGER] in (Option.BACK_DOWN, Option.ACCEPT_OFFER)
+        target_yields = choices[TARGET] == Option.CONCEDE
         if challenger_yields and target_yields:
             # Both give way on the same day. Concessions in a standoff are a war of attrition
             # in continuous time (Maynard Smith 1974; Fudenberg & Tirole 1986): two never fall
@@ -93,14 +95,14 @@ class DisputeMoves(ModelParts):
                 target_yields = False
             else:
                 challenger_yields = False
-        if challenger_yields and choices[CHALLENGER] == "accept_offer":
+        if challenger_yields and choices[CHALLENGER] == Option.ACCEPT_OFFER:
             if dispute.offer is None:  # open_options opens accept_offer only to an open offer
                 raise ValueError(f"dispute {dispute.id}: an offer accepted that was not made")
-            self._settle(dispute, "compromise", dispute.offer)
+            self._settle(dispute, Outcome.COMPROMISE, dispute.offer)
         elif challenger_yields:
             self._settle(dispute, self._backing_down_outcome(dispute), 0.0)
         elif target_yields:
-            self._settle(dispute, "yield_target", dispute.demand)
+            self._settle(dispute, Outcome.YIELD_TARGET, dispute.demand)
         elif max(dispute.level.values()) >= Hostility.WAR:
             self._begin_war(dispute, detail="chose war")
         if dispute.status == "settled":
@@ -118,7 +120,7 @@ class DisputeMoves(ModelParts):
         } | {key for key in self._escalated_last_step if key[0] != dispute.id}
 
     def _apply_choice(
-        self, dispute: Dispute, side: str, choice: str, levels_before: dict[str, int]
+        self, dispute: Dispute, side: str, choice: Option, levels_before: dict[str, int]
     ) -> None:
         actor = dispute.decider(side)
         opponent = dispute.decider(other(side))
@@ -131,7 +133,7 @@ class DisputeMoves(ModelParts):
             if new_level == Hostility.USE_OF_FORCE:
                 added_cost += threatened_sanctions(self, dispute, side)
             self._signal(actor, added_cost / dispute.stakes(side))
-        elif choice == "offer_compromise":
+        elif choice == Option.OFFER_COMPROMISE:
             dispute.offer = self.params.offer_share * dispute.demand
             self.log_event(actor, choice, opponent, dispute.id, level, dispute.offer)
             self._signal_weakness(actor, backing_down=False)
@@ -142,17 +144,17 @@ class DisputeMoves(ModelParts):
                 opponent,
                 dispute.id,
                 level,
-                dispute.demand if choice == "concede" else 0.0,
+                dispute.demand if choice == Option.CONCEDE else 0.0,
             )
             self._signal_weakness(actor, backing_down=True)
-        elif choice == "accept_offer":
+        elif choice == Option.ACCEPT_OFFER:
             self.log_event(actor, choice, opponent, dispute.id, level, dispute.offer)
         else:  # press / resist
             self.log_event(actor, choice, opponent, dispute.id, level)
             if (dispute.id, other(side)) in self._escalated_last_step:
                 self._signal_weakness(actor, backing_down=False)
 
-    def _backing_down_outcome(self, dispute: Dispute) -> str:
+    def _backing_down_outcome(self, dispute: Dispute) -> Outcome:
         """How a challenger's backing down is coded, by the MID rules (Jones, Bremer & Singer
         1996): a yield is a visible capitulation. A challenger that drops its demand without
         having staked more than the demand itself on it — no hands-tying statement, no
@@ -165,10 +167,10 @@ class DisputeMoves(ModelParts):
         if dispute.spec.deadline is not None and dispute.spec.deadline <= self.steps_done:
             staked += 1
         if dispute.max_level[CHALLENGER] <= Hostility.THREAT or staked <= 0:
-            return "stalemate"
-        return "yield_challenger"
+            return Outcome.STALEMATE
+        return Outcome.YIELD_CHALLENGER
 
-    def _settle(self, dispute: Dispute, outcome: str, settlement: float) -> None:
+    def _settle(self, dispute: Dispute, outcome: Outcome, settlement: float) -> None:
         dispute.status = "settled"
         dispute.outcome = outcome
         dispute.settlement = settlement
@@ -238,7 +240,7 @@ class DisputeMoves(ModelParts):
                 dispute.level[TARGET],
                 demand,
             )
-            self._settle(dispute, "yield_target", demand)
+            self._settle(dispute, Outcome.YIELD_TARGET, demand)
             return
         self.log_event(
             dispute.target_leader,
@@ -253,13 +255,13 @@ class DisputeMoves(ModelParts):
         else:
             self.log_event(
                 dispute.challenger,
-                "back_down",
+                Option.BACK_DOWN,
                 dispute.target_leader,
                 dispute.id,
                 dispute.level[CHALLENGER],
                 0.0,
             )
-            self._settle(dispute, "yield_challenger", 0.0)
+            self._settle(dispute, Outcome.YIELD_CHALLENGER, 0.0)
 
     # ------------------------------------------------------------------ war (§6)
     def _spiral(self, dispute: Dispute) -> None:
@@ -296,7 +298,7 @@ class DisputeMoves(ModelParts):
                 dispute.level[CHALLENGER],
                 detail="the issue lapses unresolved",
             )
-            self._settle(dispute, "stalemate", 0.0)
+            self._settle(dispute, Outcome.STALEMATE, 0.0)
 
     def _begin_war(self, dispute: Dispute, detail: str) -> None:
         dispute.status = "war"
@@ -319,7 +321,7 @@ class DisputeMoves(ModelParts):
         dispute.side_challenger = set(members[CHALLENGER])
         dispute.side_target = set(members[TARGET])
 
-    def _end_war(self, dispute: Dispute, outcome: str, share: float) -> None:
+    def _end_war(self, dispute: Dispute, outcome: Outcome, share: float) -> None:
         war = dispute.war
         if war is None:
             raise ValueError(f"dispute {dispute.id} has no war to end")

@@ -7,6 +7,8 @@ status quo 0, posturing 4, non-violent escalation 12, violent escalation 28, nuc
 
 from __future__ import annotations
 
+from brink.sim.options import Option
+
 DE_ESCALATION = -2
 STATUS_QUO = 0
 POSTURING = 4
@@ -24,19 +26,20 @@ LEVEL_SCORE = {
     5: VIOLENT_ESCALATION,
 }
 
-#: Score of each action a state can take in a step (events rows' ``action``).
+#: Score of each action a state can take in a step (events rows' ``action``): the options of a
+#: dispute (:class:`~brink.sim.options.Option`) and the other acts the model logs.
 ACTION_SCORE = {
-    "back_down": DE_ESCALATION,
-    "concede": DE_ESCALATION,
-    "accept_offer": DE_ESCALATION,
+    Option.BACK_DOWN: DE_ESCALATION,
+    Option.CONCEDE: DE_ESCALATION,
+    Option.ACCEPT_OFFER: DE_ESCALATION,
     "accept_ultimatum": DE_ESCALATION,
-    "offer_compromise": DE_ESCALATION,
+    Option.OFFER_COMPROMISE: DE_ESCALATION,
     "offer": DE_ESCALATION,
     "withdraw": DE_ESCALATION,
     "lift_sanctions": DE_ESCALATION,
     "settle": DE_ESCALATION,
-    "press": STATUS_QUO,
-    "resist": STATUS_QUO,
+    Option.PRESS: STATUS_QUO,
+    Option.RESIST: STATUS_QUO,
     "talks": STATUS_QUO,
     "stay_out": STATUS_QUO,
     "demand": POSTURING,
@@ -55,7 +58,7 @@ ACTION_SCORE = {
 
 def action_score(action: str, level: int | None) -> int:
     """Score of one action; escalations score by the level they reach."""
-    if action in ("escalate", "counter_escalate") and level is not None:
+    if action in (Option.ESCALATE, Option.COUNTER_ESCALATE) and level is not None:
         return LEVEL_SCORE[level]
     return ACTION_SCORE.get(action, STATUS_QUO)
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from brink.sim.outcomes import Outcome
+
 #: One row per run and dispute (``runs.parquet``).
 RUN_COLUMNS = (
     "run",  # replication index within the ensemble
@@ -17,7 +19,7 @@ RUN_COLUMNS = (
     "dispute",  # dispute id from the scenario
     "challenger",
     "target",  # a state code or an alliance id
-    "outcome",  # see OUTCOMES
+    "outcome",  # see OUTCOMES (sim/outcomes.py)
     "max_level",  # highest MID hostility level reached by either side, 1–5
     "challenger_level",  # highest level the challenger reached
     "target_level",  # highest level the target side reached
@@ -87,22 +89,23 @@ FRONT_COLUMNS = (
     # (AID: the capability-weighted aid the donor delivers that day, as aid_* is computed from)
 )
 
+#: The MID outcome classes, in the order the tables list them.
 OUTCOMES = (
-    "victory_challenger",
-    "victory_target",
-    "yield_challenger",
-    "yield_target",
-    "compromise",
-    "stalemate",
+    Outcome.VICTORY_CHALLENGER,
+    Outcome.VICTORY_TARGET,
+    Outcome.YIELD_CHALLENGER,
+    Outcome.YIELD_TARGET,
+    Outcome.COMPROMISE,
+    Outcome.STALEMATE,
 )
 #: Every outcome a run can report: the MID classes, and a war still being fought at the end.
-RUN_OUTCOMES = (*OUTCOMES, "war_ongoing")
+RUN_OUTCOMES = (*OUTCOMES, Outcome.WAR_ONGOING)
 
 
-def mid_outcome(outcome: str) -> str:
+def mid_outcome(outcome: str) -> Outcome:
     """The MID class of a run's outcome: a war unresolved at the horizon is a stalemate, as the
     MID project codes a dispute that ends with no settlement (Jones, Bremer & Singer 1996)."""
-    return "stalemate" if outcome == "war_ongoing" else outcome
+    return Outcome.STALEMATE if outcome == Outcome.WAR_ONGOING else Outcome(outcome)
 
 
 @dataclass

@@ -13,6 +13,7 @@ from brink.sim import escalation
 from brink.sim.dispute import CHALLENGER, TARGET, other
 from brink.sim.hostility import Hostility
 from brink.sim.model_parts import ModelParts
+from brink.sim.outcomes import Outcome
 from brink.sim.record import RunRecord
 from brink.sim.war_projection import SIDES
 
@@ -140,7 +141,9 @@ class RecordKeeping(ModelParts):
         """Write one runs row per dispute that was made; open ones end in stalemate."""
         imposed = ";".join(sorted(s.spec.id for s in self.sanctions.values() if s.ever_imposed))
         for dispute in self.disputes.values():
-            outcome = dispute.outcome or ("war_ongoing" if dispute.status == "war" else "stalemate")
+            outcome = dispute.outcome or (
+                Outcome.WAR_ONGOING if dispute.status == "war" else Outcome.STALEMATE
+            )
             end = dispute.end_step if dispute.end_step is not None else self.steps_done
             war = dispute.war
             casualties = war.casualties() if war is not None else 0.0

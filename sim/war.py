@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from brink.sim import combat, places, support, war_termination
 from brink.sim.dispute import CHALLENGER, TARGET, Dispute, other
 from brink.sim.forces import raise_contingent
+from brink.sim.outcomes import Outcome
 from brink.sim.theatre import Theatre
 from brink.sim.war_projection import SIDES, WarProjecting, believed_resolve
 
@@ -438,7 +439,7 @@ class War(WarProjecting):
             self.home_side == TARGET,
         )
 
-    def step(self, model) -> tuple[str, float] | None:
+    def step(self, model) -> tuple[Outcome, float] | None:
         """One step of war with its random draws; returns (outcome, share) when it ends."""
         params = model.params
         days = params.step_days
@@ -467,19 +468,19 @@ class War(WarProjecting):
                 return war_termination.settlement_outcome(share), share
         return None
 
-    def _decisive_end(self, model) -> tuple[str, float] | None:
+    def _decisive_end(self, model) -> tuple[Outcome, float] | None:
         tallies = self.theatre_forces.tally()
         challenger_broke = self.collapsed(CHALLENGER, model, tallies)
         target_broke = self.collapsed(TARGET, model, tallies)
         if challenger_broke and not target_broke:
             self.end_reason = "collapse of the challenger"
-            return "victory_target", 0.0
+            return Outcome.VICTORY_TARGET, 0.0
         if target_broke:
             self.end_reason = "collapse of the target"
-            return "victory_challenger", 1.0
+            return Outcome.VICTORY_CHALLENGER, 1.0
         if self.control >= 1.0:
             self.end_reason = "conquest"
-            return "victory_challenger", 1.0
+            return Outcome.VICTORY_CHALLENGER, 1.0
         return None
 
 

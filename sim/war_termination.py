@@ -52,6 +52,7 @@ from __future__ import annotations
 import math
 
 from brink.sim import combat
+from brink.sim.outcomes import Outcome
 
 MAX_BREAK_POINT = 0.95
 COLLAPSE_RATIO = 0.05
@@ -142,10 +143,10 @@ def commitment_problem(log_ratio_now: float, log_ratio_future: float, params) ->
     return abs(log_ratio_future - log_ratio_now) > params.commitment_shift
 
 
-def settlement_outcome(share: float) -> str:
+def settlement_outcome(share: float) -> Outcome:
     """MID outcome of a war settled with the challenger getting ``share`` of its demand."""
     if share <= DECISIVE_SHARE:
-        return "victory_target"
+        return Outcome.VICTORY_TARGET
     if share >= 1.0 - DECISIVE_SHARE:
-        return "victory_challenger"
-    return "compromise"
+        return Outcome.VICTORY_CHALLENGER
+    return Outcome.COMPROMISE

@@ -98,20 +98,20 @@ def view_environment(args: argparse.Namespace) -> dict[str, str]:
             f"port {args.port} is outside 0–65535", Location(file="command line", key="--port")
         )
     check_address(args.host, args.port)
-    from brink.viz import app
+    from brink.viz import page_parts
 
     environment = {
-        app.ENV_SCENARIO: "",
-        app.ENV_RUN_DIR: "",
-        app.ENV_PARAMS: "",
-        app.ENV_RULES: "",
-        app.ENV_PLAY: "",
+        page_parts.ENV_SCENARIO: "",
+        page_parts.ENV_RUN_DIR: "",
+        page_parts.ENV_PARAMS: "",
+        page_parts.ENV_RULES: "",
+        page_parts.ENV_PLAY: "",
     }
     if getattr(args, "params_file", None):
         from brink.scenarios.params_file import load_params_file
 
         load_params_file(args.params_file)  # a located error now, not a blank page later
-        environment[app.ENV_PARAMS] = str(Path(args.params_file).resolve())
+        environment[page_parts.ENV_PARAMS] = str(Path(args.params_file).resolve())
     if args.run_dir and args.scenario:
         raise BrinkInputError(
             "give a SCENARIO or --run DIR, not both (a replay reads its scenario from the run)",
@@ -131,16 +131,16 @@ def view_environment(args: argparse.Namespace) -> dict[str, str]:
         )
     if args.run_dir:
         replay(args.run_dir)  # every table and the scenario checked before serving
-        environment[app.ENV_RUN_DIR] = str(Path(args.run_dir).resolve())
+        environment[page_parts.ENV_RUN_DIR] = str(Path(args.run_dir).resolve())
     else:
         from brink.scenarios.loader import load_scenario, resolve_scenario_path
 
-        name = args.scenario or app.DEFAULT_SCENARIO
+        name = args.scenario or page_parts.DEFAULT_SCENARIO
         path = resolve_scenario_path(name)
         scenario = load_scenario(path)  # a located error now, not a blank page later
         rules = read_rule_option(args, scenario)
-        environment[app.ENV_RULES] = "\n".join(str(rule) for rule in rules)
-        environment[app.ENV_SCENARIO] = str(path.resolve()) if Path(name).is_file() else name
+        environment[page_parts.ENV_RULES] = "\n".join(str(rule) for rule in rules)
+        environment[page_parts.ENV_SCENARIO] = str(path.resolve()) if Path(name).is_file() else name
         if play:
             environment.update(play_environment(play, scenario))
     return environment
@@ -149,7 +149,7 @@ def view_environment(args: argparse.Namespace) -> dict[str, str]:
 def play_environment(state: str, scenario) -> dict[str, str]:
     """What tells the page that a person plays ``state`` (a located error for a state the
     scenario does not have), and where finished games are written (``./brink-games``)."""
-    from brink.viz.app import ENV_PLAY
+    from brink.viz.page_parts import ENV_PLAY
     from brink.viz.play_page import ENV_GAMES
 
     code = state.strip().upper()

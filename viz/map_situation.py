@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from brink.scenarios.spec import Scenario
+from brink.sim.options import Option
 from brink.viz.map_projection import principal_of
 
 # Demands and threats of these outcomes are drawn faded: the dispute is over.
 ENDING_ACTIONS = frozenset(
-    {"settle", "concede", "back_down", "accept_offer", "accept_ultimatum", "break"}
+    {"settle", Option.CONCEDE, Option.BACK_DOWN, Option.ACCEPT_OFFER, "accept_ultimatum", "break"}
 )
 WAR_ACTIONS = frozenset({"war", "spiral"})
 

@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from brink.scenarios.spec import Scenario
+from brink.sim.options import Option
+from brink.sim.outcomes import Outcome
 
 #: MID hostility levels (Gibler, Miller & Little 2016 codebook), as a noun phrase after "to".
 LEVEL_NAMES = {
@@ -34,7 +36,7 @@ LEVEL_LABELS = {
 
 #: Actions that only keep the status quo (docs/model.md §4.4); the view folds them into one line a
 #: day so that the log shows what changed.
-ROUTINE_ACTIONS = frozenset({"press", "resist", "stay_out"})
+ROUTINE_ACTIONS = frozenset({Option.PRESS, Option.RESIST, "stay_out"})
 
 
 def step_unit(scenario: Scenario | None) -> str:
@@ -288,14 +290,14 @@ PHRASES: dict[str, Phrase] = {
     "talks": _talks,
     "join_alliance": _simple("{actor} joins {target}"),
     "leave_alliance": _simple("{actor} leaves {target}"),
-    "press": _simple("{actor} keeps up the pressure on {target}"),
-    "escalate": _escalate,
-    "accept_offer": _simple("{actor} accepts the offer of {target}"),
-    "back_down": _simple("{actor} backs down before {target}"),
-    "resist": _simple("{actor} holds firm against {target}"),
-    "counter_escalate": _counter,
-    "offer_compromise": _offer,
-    "concede": _simple("{actor} concedes to {target}"),
+    Option.PRESS: _simple("{actor} keeps up the pressure on {target}"),
+    Option.ESCALATE: _escalate,
+    Option.ACCEPT_OFFER: _simple("{actor} accepts the offer of {target}"),
+    Option.BACK_DOWN: _simple("{actor} backs down before {target}"),
+    Option.RESIST: _simple("{actor} holds firm against {target}"),
+    Option.COUNTER_ESCALATE: _counter,
+    Option.OFFER_COMPROMISE: _offer,
+    Option.CONCEDE: _simple("{actor} concedes to {target}"),
     "ultimatum": _ultimatum,
     "accept_ultimatum": _simple("{actor} accepts the ultimatum of {target}"),
     "reject_ultimatum": _simple("{actor} rejects the ultimatum of {target}"),
@@ -395,14 +397,14 @@ def narrate_all(
 
 
 #: A challenger's ways of giving way, and the target's (sim/dispute_moves.py).
-CHALLENGER_YIELDS = frozenset({"back_down", "accept_offer"})
-TARGET_YIELDS = frozenset({"concede"})
-#: Which side's yield counted, by the dispute's outcome (sim/record.py OUTCOMES).
-YIELD_OF_OUTCOME = {
-    "yield_target": "target",
-    "yield_challenger": "challenger",
-    "compromise": "challenger",
-    "stalemate": "challenger",  # a challenger that only threatened and backs down
+CHALLENGER_YIELDS = frozenset({Option.BACK_DOWN, Option.ACCEPT_OFFER})
+TARGET_YIELDS = frozenset({Option.CONCEDE})
+#: Which side's yield counted, by the dispute's outcome (sim/outcomes.py).
+YIELD_OF_OUTCOME: dict[str, str] = {
+    Outcome.YIELD_TARGET: "target",
+    Outcome.YIELD_CHALLENGER: "challenger",
+    Outcome.COMPROMISE: "challenger",
+    Outcome.STALEMATE: "challenger",  # a challenger that only threatened and backs down
 }
 
 

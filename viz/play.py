@@ -52,6 +52,8 @@ from brink.scenarios.spec import Scenario
 from brink.sim.decisions import HOLD, Situation
 from brink.sim.dispute import CHALLENGER, other
 from brink.sim.model import CrisisModel
+from brink.sim.options import Option
+from brink.sim.outcomes import Outcome
 from brink.sim.params import ModelParams
 from brink.sim.seeds import spawn_seeds
 from brink.sim.war_outlook import GOLDEN
@@ -144,16 +146,16 @@ class Continuation:
 
 
 # ----------------------------------------------------------------------------- the decision
-OPTION_WORDS = {
-    "hold": "Hold: keep your course, make no new move today",
-    "press": "Press: restate the demand and stand firm",
-    "escalate": "Escalate to {next}",
-    "accept_offer": "Accept the compromise on the table ({offer:.0%} of the issue)",
-    "back_down": "Back down: drop the demand",
-    "resist": "Resist: refuse the demand and stand firm",
-    "counter_escalate": "Escalate to {next}",
-    "offer_compromise": "Offer a compromise ({share:.0%} of what is demanded)",
-    "concede": "Concede: give what is demanded",
+OPTION_WORDS: dict[str, str] = {
+    Option.HOLD: "Hold: keep your course, make no new move today",
+    Option.PRESS: "Press: restate the demand and stand firm",
+    Option.ESCALATE: "Escalate to {next}",
+    Option.ACCEPT_OFFER: "Accept the compromise on the table ({offer:.0%} of the issue)",
+    Option.BACK_DOWN: "Back down: drop the demand",
+    Option.RESIST: "Resist: refuse the demand and stand firm",
+    Option.COUNTER_ESCALATE: "Escalate to {next}",
+    Option.OFFER_COMPROMISE: "Offer a compromise ({share:.0%} of what is demanded)",
+    Option.CONCEDE: "Concede: give what is demanded",
 }
 
 
@@ -183,7 +185,7 @@ def describe(need: DecisionNeeded, model_rule: Any) -> Decision:
         "offer": dispute.offer or 0.0,
         "share": situation.model.params.offer_share,
     }
-    words = {
+    words: dict[str, str] = {
         option: OPTION_WORDS.get(option, option).format(**fill) for option in situation.options
     }
     probe = copy.deepcopy(model_rule)
@@ -429,7 +431,7 @@ def same_as_holding(model: CrisisModel, key: Key) -> str | None:
     _day, dispute, side = key
     if (dispute, other(side)) in model._escalated_last_step:
         return None
-    return "press" if side == CHALLENGER else "resist"
+    return Option.PRESS if side == CHALLENGER else Option.RESIST
 
 
 def continuations(
@@ -489,7 +491,7 @@ def continuations(
             ended[option].append(
                 {
                     "outcome": dispute.outcome
-                    or ("war_ongoing" if dispute.status == "war" else "stalemate"),
+                    or (Outcome.WAR_ONGOING if dispute.status == "war" else Outcome.STALEMATE),
                     "war": bool(dispute.ever_war),
                     "side": key[2],
                 }
@@ -503,8 +505,8 @@ def continuations(
 #: stalemate is a demand dropped without a visible yield, or a dispute still open at the horizon
 #: (the MID coding, sim/dispute_moves.py).
 ENDINGS = ("war", "your way", "compromise", "their way", "stalemate")
-_WINNER = {"victory_challenger": CHALLENGER, "yield_target": CHALLENGER}
-_LOSER = {"victory_target": CHALLENGER, "yield_challenger": CHALLENGER}
+_WINNER = {Outcome.VICTORY_CHALLENGER: CHALLENGER, Outcome.YIELD_TARGET: CHALLENGER}
+_LOSER = {Outcome.VICTORY_TARGET: CHALLENGER, Outcome.YIELD_CHALLENGER: CHALLENGER}
 
 
 def ending(row: dict[str, Any]) -> str:
@@ -514,7 +516,7 @@ def ending(row: dict[str, Any]) -> str:
         return "war"
     if row["war"]:
         return "war"
-    if outcome == "compromise":
+    if outcome == Outcome.COMPROMISE:
         return "compromise"
     if outcome in _WINNER:
         return "your way" if row["side"] == CHALLENGER else "their way"

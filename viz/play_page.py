@@ -1,12 +1,13 @@
 """The page of a played game: ``brink view SCENARIO --play STATE`` (the game: viz/play.py).
 
-The map, the log and the panels are the live page's (:mod:`brink.viz.app`), drawn from the
-game's rows; beside them a card puts each decision to its seat: the options in words, what the
-state's model rule would choose and why, a "What if…" that runs continuations for each option
-in the background, and the buttons that choose. A second browser joins the same game with the
-address the card shows (``?game=ID&seat=USA``): Solara keeps each browser's page state apart,
-while the games live in one registry of the server (:func:`brink.viz.play.find_game`). Until
-the game ends a seat sees its own state's beliefs only, without the true values.
+The map, the log and the panels are the live page's (:func:`brink.viz.page_parts.LiveBodyOf`),
+drawn from the game's rows; beside them a card puts each decision to its seat: the options in
+words, what the state's model rule would choose and why, a "What if…" that runs continuations
+for each option in the background, and the buttons that choose. A second browser joins the same
+game with the address the card shows (``?game=ID&seat=USA``): Solara keeps each browser's page
+state apart, while the games live in one registry of the server
+(:func:`brink.viz.play.find_game`). Until the game ends a seat sees its own state's beliefs
+only, without the true values.
 """
 
 from __future__ import annotations
@@ -26,8 +27,17 @@ import solara.lab
 from brink.errors import BrinkInputError
 from brink.scenarios.loader import load_scenario
 from brink.sim.params import scenario_params
-from brink.viz.app import ENV_PLAY
 from brink.viz.narrate import state_name, step_unit
+from brink.viz.page_parts import (
+    DEFAULT_SEED,
+    ENV_PLAY,
+    LiveBodyOf,
+    Side,
+    initial_scenario_name,
+    page_grid,
+    view_base,
+    view_rules,
+)
 from brink.viz.play import (
     ENDINGS,
     Decision,
@@ -70,9 +80,7 @@ def _games_folder() -> Path:
 
 def new_game(seed: int) -> Game:
     """The game ``brink view --play`` asked for (its scenario and seats from the environment)."""
-    from brink.viz.app import _initial_scenario_name, view_base, view_rules
-
-    scenario = view_rules(load_scenario(_initial_scenario_name()))  # with brink view --rule
+    scenario = view_rules(load_scenario(initial_scenario_name()))  # with brink view --rule
     params = scenario_params(scenario, base=view_base())
     seats = tuple(code.strip() for code in os.environ.get(ENV_PLAY, "").split(",") if code)
     return open_game(scenario, params, seed, seats)
@@ -273,8 +281,6 @@ def _watch(game: Game, set_version, alive: dict) -> None:
 
 @solara.component
 def PlayPage():
-    from brink.viz.app import DEFAULT_SEED, LiveBodyOf, Side, page_grid
-
     router = solara.use_router()
     query = parse_qs((router.search or "").lstrip("?"))
     game_id = (query.get("game") or [""])[0]

@@ -20,6 +20,7 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 
 from brink.scenarios.spec import Scenario
+from brink.sim.outcomes import Outcome
 from brink.viz.map_layers import POSTURE_COLOURS
 from brink.viz.map_situation import ENDING_ACTIONS, WAR_ACTIONS
 from brink.viz.narrate import LEVEL_LABELS, dispute_label, state_name, step_unit
@@ -34,14 +35,14 @@ OUTCOME_GROUP_COLOURS = {
     "ongoing": "#d9d9d9",
 }
 # Runs-table outcomes (sim/record.py OUTCOMES) in the view's groups.
-GROUP_OF_OUTCOME = {
-    "victory_challenger": "challenger",
-    "yield_target": "challenger",
-    "victory_target": "target",
-    "yield_challenger": "target",
-    "compromise": "compromise",
-    "stalemate": "ongoing",
-    "war_ongoing": "ongoing",
+GROUP_OF_OUTCOME: dict[str, str] = {
+    Outcome.VICTORY_CHALLENGER: "challenger",
+    Outcome.YIELD_TARGET: "challenger",
+    Outcome.VICTORY_TARGET: "target",
+    Outcome.YIELD_CHALLENGER: "target",
+    Outcome.COMPROMISE: "compromise",
+    Outcome.STALEMATE: "ongoing",
+    Outcome.WAR_ONGOING: "ongoing",
 }
 DISPUTE_COLOURS = ("#54278f", "#d95f02", "#1b9e77", "#e7298a", "#66a61e")
 

@@ -18,8 +18,9 @@ from __future__ import annotations
 from brink.agents.screening_rule import ScreeningRule
 from brink.sim.decisions import HOLD, Situation
 from brink.sim.dispute import CHALLENGER, TARGET, other
+from brink.sim.options import Option
 
-ESCALATE = {CHALLENGER: "escalate", TARGET: "counter_escalate"}
+ESCALATE = {CHALLENGER: Option.ESCALATE, TARGET: Option.COUNTER_ESCALATE}
 
 
 class Reciprocity:
@@ -38,8 +39,8 @@ class Reciprocity:
         climb = ESCALATE[side]
         if theirs > mine and climb in situation.options:
             return climb  # retaliatory: the opponent's climb is matched in kind
-        if side == CHALLENGER and "accept_offer" in situation.options:
-            return "accept_offer"  # forgiving: a concession is met with a concession
+        if side == CHALLENGER and Option.ACCEPT_OFFER in situation.options:
+            return Option.ACCEPT_OFFER  # forgiving: a concession is met with a concession
         if advised == climb:
             return HOLD  # nice: never the first to climb above the opponent
         return advised

@@ -20,6 +20,7 @@ from brink.experiments.retrodiction.codes import ICB_FROM_MODEL, ICB_OUTCOMES, M
 from brink.scenarios.datasets import DATA_DIR
 from brink.scenarios.history import MIDS_FILE, WARS_FILE
 from brink.scenarios.spec import DemandSpec, DisputeHistory, Scenario
+from brink.sim.outcomes import Outcome
 
 ICB_CRISES_FILE = DATA_DIR / "icb-v14-crises.pre1990.csv"
 ICB_ACTORS_FILE = DATA_DIR / "icb-v14-actors.pre1990.csv"
@@ -29,11 +30,11 @@ ICB_WAR = 4
 #: How far an end date may lie after ICB's termination date (ICB dates a crisis's end by the
 #: actor's exit, which can differ by days from the act that settled the dispute).
 ICB_SLACK_DAYS = 31
-_SWAP = {
-    "victory_challenger": "victory_target",
-    "victory_target": "victory_challenger",
-    "yield_challenger": "yield_target",
-    "yield_target": "yield_challenger",
+_SWAP: dict[str, Outcome] = {
+    Outcome.VICTORY_CHALLENGER: Outcome.VICTORY_TARGET,
+    Outcome.VICTORY_TARGET: Outcome.VICTORY_CHALLENGER,
+    Outcome.YIELD_CHALLENGER: Outcome.YIELD_TARGET,
+    Outcome.YIELD_TARGET: Outcome.YIELD_CHALLENGER,
 }
 
 
@@ -151,7 +152,7 @@ def _mid_problems(
     level = int(rows["hostlev"].max())
     last_year = int(rows["year"].max())
     mid_end = _day(last_year, rows["endmon"].iloc[0], None, last=True)
-    if history.outcome == "war_ongoing":
+    if history.outcome == Outcome.WAR_ONGOING:
         if end is not None and mid_end <= end:
             problems.append(f"war_ongoing, but MID {history.mid} ended by {mid_end:%B %Y}")
     elif code not in MID_OUTCOMES:
@@ -167,7 +168,7 @@ def _mid_problems(
         )
     if history.highest_level != level:
         problems.append(f"highest_level {history.highest_level}, but MID {history.mid} has {level}")
-    if end is not None and history.outcome != "war_ongoing" and end > mid_end:
+    if end is not None and history.outcome != Outcome.WAR_ONGOING and end > mid_end:
         problems.append(f"ends {end}, after MID {history.mid} ended ({mid_end:%B %Y})")
     for side, coded_side, states in (
         ("challenger", challenger_side, history.fought_challenger),
@@ -203,7 +204,7 @@ def _icb_problems(
         problems.append(f"war: false, but the principals fought a war in ICB {history.icb}")
     row, flip = (target.iloc[0], False) if not target.empty else (challenger.iloc[0], True)
     terminated = _day(row["yrterm"], row["moterm"], row["daterm"], last=True)
-    if history.outcome == "war_ongoing":
+    if history.outcome == Outcome.WAR_ONGOING:
         if end is not None and terminated <= end:
             problems.append(f"war_ongoing, but ICB {history.icb} ended on {terminated}")
         return problems
@@ -237,9 +238,9 @@ def _cow_problems(
             f"war_days {history.war_days}, but COW war {history.cow_war} ran {began} to {ended} "
             f"({length} days)"
         )
-    if end is not None and history.outcome == "war_ongoing" and ended <= end:
+    if end is not None and history.outcome == Outcome.WAR_ONGOING and ended <= end:
         problems.append(f"war_ongoing, but COW war {history.cow_war} ended on {ended}")
-    if end is not None and history.outcome != "war_ongoing" and ended > end:
+    if end is not None and history.outcome != Outcome.WAR_ONGOING and ended > end:
         problems.append(f"ends {end}, but COW war {history.cow_war} went on to {ended}")
     if end is None or history.fought_challenger is None or history.fought_target is None:
         return problems

@@ -16,17 +16,18 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from brink.figure_style import DOUBLE_COLUMN, PALETTE, SEQUENTIAL, figure
+from brink.sim.outcomes import Outcome
 from brink.sim.record import RUN_OUTCOMES
 
 #: Column headings, two lines each so the grid stays narrow.
-HEADINGS = {
-    "victory_challenger": "challenger\nwins",
-    "victory_target": "target\nwins",
-    "yield_challenger": "challenger\nyields",
-    "yield_target": "target\nyields",
-    "compromise": "compromise",
-    "stalemate": "stalemate",
-    "war_ongoing": "war still\ngoing",
+HEADINGS: dict[str, str] = {
+    Outcome.VICTORY_CHALLENGER: "challenger\nwins",
+    Outcome.VICTORY_TARGET: "target\nwins",
+    Outcome.YIELD_CHALLENGER: "challenger\nyields",
+    Outcome.YIELD_TARGET: "target\nyields",
+    Outcome.COMPROMISE: "compromise",
+    Outcome.STALEMATE: "stalemate",
+    Outcome.WAR_ONGOING: "war still\ngoing",
 }
 
 

@@ -19,6 +19,7 @@ from brink.experiments.casebook.scores import PSEUDO_COUNT, mid_outcome_counts
 from brink.figure_style import save
 from brink.safe_output import write_text_atomic
 from brink.scenarios.history import MIDS_FILE
+from brink.sim.outcomes import Outcome
 from brink.sim.record import RUN_OUTCOMES
 
 REPORT = "casebook.md"
@@ -182,7 +183,7 @@ def _war_table(table: pd.DataFrame) -> str:
             )
         if not row.real_war:
             real_war = "no war"
-        elif row.real_outcome == "war_ongoing" and _missing(row.real_war_days):
+        elif row.real_outcome == Outcome.WAR_ONGOING and _missing(row.real_war_days):
             real_war = f"still going at the horizon (day {row.horizon_days})"
         else:
             real_war = _days(row.real_war_days)

@@ -36,7 +36,7 @@ def outcome_counts(outcomes: Iterable[str]) -> dict[str, int]:
     Raises:
         ValueError: for an outcome that is not a class.
     """
-    counts = dict.fromkeys(RUN_OUTCOMES, 0)
+    counts: dict[str, int] = dict.fromkeys(RUN_OUTCOMES, 0)
     for outcome in outcomes:
         if outcome not in counts:
             raise ValueError(f"'{outcome}' is not an outcome class")

@@ -21,16 +21,17 @@ from matplotlib.figure import Figure
 
 from brink import figure_style as style
 from brink.experiments.ensemble.tables import escalation_bands, outcome_table, side_table
+from brink.sim.outcomes import Outcome
 from brink.sim.record import RUN_OUTCOMES as OUTCOMES
 
-OUTCOME_WORDS = {
-    "victory_challenger": "victory, {c}",
-    "victory_target": "victory, {t}",
-    "yield_challenger": "{c} backs down",
-    "yield_target": "{t} gives in",
-    "compromise": "compromise",
-    "stalemate": "stalemate",
-    "war_ongoing": "war still going",
+OUTCOME_WORDS: dict[str, str] = {
+    Outcome.VICTORY_CHALLENGER: "victory, {c}",
+    Outcome.VICTORY_TARGET: "victory, {t}",
+    Outcome.YIELD_CHALLENGER: "{c} backs down",
+    Outcome.YIELD_TARGET: "{t} gives in",
+    Outcome.COMPROMISE: "compromise",
+    Outcome.STALEMATE: "stalemate",
+    Outcome.WAR_ONGOING: "war still going",
 }
 
 

@@ -25,6 +25,7 @@ from brink.experiments.ensemble.tables import (
 )
 from brink.scenarios.spec import Scenario
 from brink.sim.hostility import Hostility
+from brink.sim.outcomes import Outcome
 from brink.sim.record import RUN_OUTCOMES as OUTCOMES
 from brink.sim.scheduled_events import MOOT_WHEN_SETTLED
 
@@ -176,15 +177,16 @@ LEVEL_NAMES = {1: "none", 2: "threat", 3: "display", 4: "use of force", 5: "war"
 
 
 def _outcome_label(outcome: str, challenger: str, target: str) -> str:
-    return {
-        "victory_challenger": f"victory for {challenger}",
-        "victory_target": f"victory for {target}",
-        "yield_challenger": f"{challenger} backs down",
-        "yield_target": f"{target} gives in",
-        "compromise": "compromise",
-        "stalemate": "stalemate (no settlement)",
-        "war_ongoing": "war still going at the end of the run",
-    }[outcome]
+    labels: dict[str, str] = {
+        Outcome.VICTORY_CHALLENGER: f"victory for {challenger}",
+        Outcome.VICTORY_TARGET: f"victory for {target}",
+        Outcome.YIELD_CHALLENGER: f"{challenger} backs down",
+        Outcome.YIELD_TARGET: f"{target} gives in",
+        Outcome.COMPROMISE: "compromise",
+        Outcome.STALEMATE: "stalemate (no settlement)",
+        Outcome.WAR_ONGOING: "war still going at the end of the run",
+    }
+    return labels[outcome]
 
 
 def _run_sets(runs: pd.DataFrame, column: str) -> dict[int, set[str]]:
@@ -249,7 +251,7 @@ def summarize(
         trials = len(group)
         force = int((group["challenger_level"] >= Hostility.USE_OF_FORCE).sum())
         war = int(group["war"].astype(bool).sum())
-        gives_in = int((group["outcome"] == "yield_target").sum())
+        gives_in = int((group["outcome"] == Outcome.YIELD_TARGET).sum())
         issue = issues.get(dispute, "")
         headline = [
             Estimate(f"{c} uses force against {t}", force, trials),

@@ -17,6 +17,7 @@ import pandas as pd
 from scipy.stats import binom
 
 from brink.experiments.ensemble.tables import Estimate, percent
+from brink.sim.outcomes import Outcome
 
 END_WORDS = {
     "settlement": "a negotiated settlement",
@@ -79,7 +80,7 @@ def war_facts(runs: pd.DataFrame, names: dict[str, str]) -> list[DisputeWars]:
             if (wars["war_end"] == end).any()
         ]
         ended = wars[~ongoing]
-        won = ended["outcome"].isin(["victory_challenger", "yield_target"])
+        won = ended["outcome"].isin([Outcome.VICTORY_CHALLENGER, Outcome.YIELD_TARGET])
         result.append(
             DisputeWars(
                 dispute=str(dispute),

@@ -31,6 +31,7 @@ from brink.experiments.war_durations import cow_war_days, duration_report, quart
 from brink.scenarios.datasets import DATA_DIR
 from brink.scenarios.params_file import base_params
 from brink.scenarios.spec import DemandSpec, Scenario
+from brink.sim.outcomes import Outcome
 from brink.sim.record import OUTCOMES
 
 MID_FILE = DATA_DIR / "gml-mid-dyadic-2.03.pre1990.csv"
@@ -178,7 +179,11 @@ def patterns(
     length (COW interstate wars, first entry to last exit)."""
     rows: list[dict[str, float | str]] = [
         {"name": "war_share", "model": model["war"], "history": rates["war"]},
-        {"name": "stalemate_share", "model": model["stalemate"], "history": rates["stalemate"]},
+        {
+            "name": "stalemate_share",
+            "model": model[Outcome.STALEMATE],
+            "history": rates[Outcome.STALEMATE],
+        },
     ]
     pairs = (
         ("dispute_days", quartiles(dispute_days), quartiles(mid_dispute_days(path))),

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from brink.scenarios.spec import Scenario
+from brink.sim.outcomes import Outcome
 from brink.sim.params import ModelParams
 from brink.sim.record import OUTCOMES, mid_outcome
 
@@ -60,7 +61,7 @@ def run_case(task: CaseTask, params: ModelParams) -> dict[str, Any]:
         if row["war"]:
             war_days.append(float(row["war_days"]))
             war_running.append(bool(row["war_ongoing"]))
-            challenger_wins += row["outcome"] in ("victory_challenger", "yield_target")
+            challenger_wins += row["outcome"] in (Outcome.VICTORY_CHALLENGER, Outcome.YIELD_TARGET)
     n = len(task.seeds)
     result: dict[str, Any] = {"case_id": task.case_id, "runs": n, "wars": wars}
     result.update({f"n_{outcome}": outcomes[outcome] for outcome in OUTCOMES})

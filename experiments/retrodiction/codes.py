@@ -11,6 +11,7 @@ casebook.
 from __future__ import annotations
 
 from brink.scenarios.major_powers import MAJOR_POWER_YEARS, is_major_power
+from brink.sim.outcomes import Outcome
 from brink.sim.record import OUTCOMES
 
 OTHER = "other"
@@ -49,26 +50,34 @@ ICB_ISSUES = {
 
 #: MID ``outcome`` → outcome class; 7 released, 8 unclear, 9 joins ongoing war → "other".
 MID_OUTCOMES = {
-    1: "victory_challenger",
-    2: "victory_target",
-    3: "yield_challenger",
-    4: "yield_target",
-    5: "stalemate",
-    6: "compromise",
+    1: Outcome.VICTORY_CHALLENGER,
+    2: Outcome.VICTORY_TARGET,
+    3: Outcome.YIELD_CHALLENGER,
+    4: Outcome.YIELD_TARGET,
+    5: Outcome.STALEMATE,
+    6: Outcome.COMPROMISE,
 }
 #: ICB ``outcom`` of the target principal → outcome class (1 victory, 2 compromise,
 #: 3 stalemate, 4 defeat, 5 other). ICB has no yields: they count as the other side's victory.
 ICB_OUTCOMES = {
-    1: "victory_target",
-    2: "compromise",
-    3: "stalemate",
-    4: "victory_challenger",
+    1: Outcome.VICTORY_TARGET,
+    2: Outcome.COMPROMISE,
+    3: Outcome.STALEMATE,
+    4: Outcome.VICTORY_CHALLENGER,
 }
 OUTCOME_CLASSES: dict[str, tuple[str, ...]] = {
     "mid-dyadic": OUTCOMES,
-    "icb-actor": ("victory_challenger", "victory_target", "compromise", "stalemate"),
+    "icb-actor": (
+        Outcome.VICTORY_CHALLENGER,
+        Outcome.VICTORY_TARGET,
+        Outcome.COMPROMISE,
+        Outcome.STALEMATE,
+    ),
 }
-ICB_FROM_MODEL = {"yield_target": "victory_challenger", "yield_challenger": "victory_target"}
+ICB_FROM_MODEL: dict[str, Outcome] = {
+    Outcome.YIELD_TARGET: Outcome.VICTORY_CHALLENGER,
+    Outcome.YIELD_CHALLENGER: Outcome.VICTORY_TARGET,
+}
 
 #: First year (and last, if it gave them up) each state had nuclear weapons: the year of its
 #: first test for the declared powers (USA 1945, USSR 1949, UK 1952, France 1960, China 1964,
