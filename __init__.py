@@ -26,8 +26,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from brink.errors import BrinkInputError
+from brink.version import __version__
 
-__version__ = "0.1.0"
 __all__ = [
     "BrinkInputError",
     "RunResult",

@@ -17,10 +17,10 @@ import signal
 import sys
 import threading
 
-from brink import __version__
 from brink.errors import EXIT_FAILURE, EXIT_USAGE, BrinkInputError, BrinkRunError
 from brink.options import BrinkParser
 from brink.safe_output import describe_os_error
+from brink.version import __version__
 
 # Modules that define ``register(subparsers)``; each adds its own subcommands.
 COMMAND_MODULES = (

@@ -182,7 +182,7 @@ def _provenance(module: str, origin: str) -> dict[str, str]:
         return {"sha256": _sha256(module)}
     top = module.split(".")[0]
     if top == "brink":
-        from brink import __version__
+        from brink.version import __version__
 
         return {"version": __version__}
     for distribution in packages_distributions().get(top, []):

@@ -20,7 +20,8 @@ def test_the_version_is_written_once_and_read_everywhere():
     project = pyproject()
     assert "version" not in project["project"] and project["project"]["dynamic"] == ["version"]
     attr = project["tool"]["setuptools"]["dynamic"]["version"]["attr"]
-    assert attr == "brink.__version__"
+    assert attr == "brink.version.__version__"
+    assert brink.__version__ == brink.version.__version__  # the root re-exports it
     assert version("brink") == brink.__version__  # the installed metadata, built from it
     # CITATION.cff is read by citation tools, not by Python: it must agree, not be the source.
     cited = re.search(r"^version: (\S+)$", (ROOT / "CITATION.cff").read_text(), re.MULTILINE)

@@ -27,7 +27,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-from brink import __version__, safe_output
+from brink import safe_output
 from brink.errors import BrinkInputError, Location
 from brink.sim.record import (
     BELIEF_COLUMNS,
@@ -36,6 +36,7 @@ from brink.sim.record import (
     RUN_COLUMNS,
     STEP_COLUMNS,
 )
+from brink.version import __version__
 
 FORMATS = ("parquet", "csv")
 MANIFEST = "manifest.json"

@@ -26,8 +26,8 @@ if TYPE_CHECKING:
 
 def model_version() -> str:
     """The package version and, in a git checkout, the (short) commit, ``+dirty`` if edited."""
-    from brink import __version__
     from brink.experiments.ensemble.output import git_commit
+    from brink.version import __version__
 
     commit = git_commit()
     if commit is None:
