@@ -30,13 +30,11 @@ def main(argv: list[str] | None = None) -> int:
 
     from brink.agents.screening_rule import ScreeningRule, side_terms
     from brink.scenarios.loader import load_scenario
-    from brink.sim.coalitions import join_probabilities
     from brink.sim.decisions import Situation, open_options
     from brink.sim.dispute import CHALLENGER, TARGET
     from brink.sim.model import CrisisModel
     from brink.sim.params import scenario_params
     from brink.sim.seeds import spawn_seeds
-    from brink.sim.war_outlook import nuclear_risk, war_views
 
     overrides = {}
     for item in args.set:
@@ -50,10 +48,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no dispute '{args.dispute}' opens on day 1: {sorted(model.disputes)}")
         return 2
     model.steps_done += 1  # day 1, as CrisisModel.step begins it
-    dispute.join_probabilities = join_probabilities(model, dispute)
-    dispute.war_views = war_views(model, dispute)
-    dispute.nuclear_risk = nuclear_risk(model, dispute)
-    dispute.win_probability = dispute.war_views[CHALLENGER].share
+    model.prepare(dispute)
     rule = ScreeningRule()
     print(f"{scenario.name}, dispute {dispute.id}, day 1 (seed {args.seed})")
     for side in (CHALLENGER, TARGET):

@@ -223,13 +223,7 @@ class CrisisModel(ScheduledEvents, DisputeMoves, RecordKeeping, mesa.Model):
         self._impose_triggered_sanctions()
         open_disputes = [d for d in self.disputes.values() if d.is_open()]
         for dispute in open_disputes:
-            dispute.join_probabilities = join_probabilities(self, dispute)
-            if self.params.win_probability is not None:  # Fearon mode: p is given
-                dispute.win_probability = win_probability(self, dispute, dispute.join_probabilities)
-            else:
-                dispute.war_views = war_views(self, dispute)
-                dispute.nuclear_risk = nuclear_risk(self, dispute)
-                dispute.win_probability = dispute.war_views[CHALLENGER].share
+            self.prepare(dispute)
         for dispute in open_disputes:
             if dispute.spec.deadline == self.steps_done:
                 # At its deadline the ultimatum takes the place of the day's decisions (§4.5).
@@ -251,6 +245,19 @@ class CrisisModel(ScheduledEvents, DisputeMoves, RecordKeeping, mesa.Model):
         self._record_step()
         if not self._has_business() or self.steps_done >= self.params.horizon:
             self.running = False
+
+    def prepare(self, dispute: Dispute) -> None:
+        """What the day's decisions over an open ``dispute`` read, worked out before anyone
+        decides: who would join a war, each side's projection of that war and its nuclear risk,
+        and the challenger's expected share of the issue (given, in Fearon mode). Draws nothing
+        from the run's generator (``scripts/explain_standoff.py`` calls it too)."""
+        dispute.join_probabilities = join_probabilities(self, dispute)
+        if self.params.win_probability is not None:  # Fearon mode: p is given
+            dispute.win_probability = win_probability(self, dispute, dispute.join_probabilities)
+        else:
+            dispute.war_views = war_views(self, dispute)
+            dispute.nuclear_risk = nuclear_risk(self, dispute)
+            dispute.win_probability = dispute.war_views[CHALLENGER].share
 
     def _has_business(self) -> bool:
         return self._pending_demands > 0 or any(
