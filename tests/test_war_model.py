@@ -346,10 +346,17 @@ def test_the_bundled_2022_scenario_masses_about_190000_by_february():
     assert near_ukraine == pytest.approx(190.0, abs=1.0)
 
 
+#: Seeds of the step-record check per scenario, 40 unless listed. The property holds run by
+#: run, so eight runs of the costly 2022 scenario (its 40 took 48 s of CI's slow stage on
+#: 8 December 2026; it has about one war in 100 runs) check its own paths, and the war test bed,
+#: which fights in most runs and takes 2.4 s for 40 seeds, takes 80.
+STEP_RECORD_SEEDS = {"black_sea_2022": 8, "war_scenario": 80}
+
+
 @pytest.mark.parametrize(
     "name",
     [
-        pytest.param("black_sea_2022", marks=pytest.mark.slow),  # 20 s on a loaded machine
+        pytest.param("black_sea_2022", marks=pytest.mark.slow),
         "baltic_tripwire",
         "history/july_1914",
         "war_scenario",
@@ -360,15 +367,16 @@ def test_a_run_without_step_records_is_the_same_run(name):
     read them, so the runs and events rows agree seed for seed (seeds with wars included: the
     test bed of the war parameters fights in most runs)."""
     scenario = war_scenario() if name == "war_scenario" else load_scenario(name)
+    seeds = STEP_RECORD_SEEDS.get(name, 40)
     wars = 0
-    for seed in range(40):
+    for seed in range(seeds):
         full = simulate(scenario, seed=seed)
         lean = simulate(scenario, seed=seed, record_steps=False)
         assert lean.runs == full.runs
         assert lean.events == full.events
         assert full.steps and not lean.steps and not lean.beliefs
         wars += any(row["war"] for row in full.runs)
-    assert name != "war_scenario" or wars > 20
+    assert name != "war_scenario" or wars > seeds / 2
 
 
 # -- what a side believes of its opponent ----------------------------------------------------
