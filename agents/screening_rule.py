@@ -143,23 +143,18 @@ _THREAT_QUANTILES = (np.arange(25) + 0.5) / 25
 
 def threat_of_war(model, dispute: Dispute, side: str, belief, level: int) -> float:
     """The daily chance, as one who holds ``belief`` over ``side``'s resolve sees it, that
-    ``side`` chooses war: once ``side`` uses force, so that its next rung is war, the rate of its
-    decision points (``review_rate``) times the believed share of its types for whom a war beats
-    giving way. This is what makes a threat coerce (Schelling 1966, ch. 2: compellence): a side
-    that believes the other would rather fight than give way counts the war it risks by holding,
-    and the weaker gives way sooner. The threat is believed exactly as far as this rule carries
-    it out — a side that prefers war starts one at its next decision point (:meth:`ScreeningRule
-    ._weigh`) — so beliefs about threats are consistent with the strategy, as in the
-    equilibrium models of crisis bargaining (Powell 1990; Fearon 1994). It was a free rate
-    (``war_threat_rate``, 0.0005 a day: four hundred times slower than the reviews that carry a
-    threat out), which left targets blind to wars their opponents were about to start."""
-    if dispute.level[side] < Hostility.USE_OF_FORCE:
+    ``side`` chooses war: ``war_threat_rate`` times the believed share of its types for whom a
+    war beats giving way — once it has displayed force, so that
+    the threat is a military one. This is what makes a threat coerce (Schelling 1966, ch. 2:
+    compellence): a side that believes the other would rather fight than give way counts the
+    war it risks by holding, and the weaker gives way sooner."""
+    if dispute.level[side] < Hostility.DISPLAY:
         return 0.0
     params = model.params
     terms = side_terms(model, dispute, side, side, level, dispute.level[side])
     resolves = betaincinv(belief.alpha, belief.beta, _THREAT_QUANTILES)
     warlike = float(np.mean(terms.war_gain(resolves) > 0.0))
-    return params.review_rate * warlike
+    return params.war_threat_rate * warlike
 
 
 @dataclass(frozen=True)

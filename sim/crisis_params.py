@@ -122,6 +122,15 @@ class CrisisParameters:
         "the dispute ends unresolved (a stalemate)",
         group="standoff",
     )
+    war_threat_rate: float = _p(
+        0.0005,
+        0.0,
+        0.2,
+        "1/day",
+        "daily chance a side believes the other will act on a preference for war over giving "
+        "way, once it has displayed force (the coercive weight of a military threat)",
+        group="standoff",
+    )
     loss_aversion: float = _p(
         1.5,
         1.0,

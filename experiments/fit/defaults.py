@@ -15,6 +15,7 @@ DEFAULT_FREE = (
     "offer_rate",
     "standoff_cost",
     "lapse_rate",
+    "war_threat_rate",
     "loss_aversion",
     "concession_cost",
     "third_party_optimism",
