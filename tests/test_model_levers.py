@@ -21,10 +21,11 @@ from brink.sim.model import simulate
 RUNS = 300
 #: Runs of the levers whose effect is many standard errors beyond its bound. Measured on
 #: 8 December 2026 (paired effect ± standard error at 300 runs → at 150): tripwire −0.293 ± 0.026
-#: → −0.253 ± 0.036 (bound −0.10); hands tied −0.267 ± 0.026 → −0.267 ± 0.036 (−0.05);
-#: sanctions −0.510 ± 0.029 → −0.460 ± 0.041 (−0.15); nuclear target −0.307 ± 0.027 →
-#: −0.260 ± 0.036 (−0.03), no war in either. The weak pact's −0.073 ± 0.018 at 300 is 4.0
-#: standard errors (3.1 at 150), so the pact test keeps 300.
+#: → −0.253 ± 0.036 (bound −0.10); sanctions −0.510 ± 0.029 → −0.460 ± 0.041 (−0.15); nuclear
+#: target −0.307 ± 0.027 → −0.260 ± 0.036 (−0.03), no war in either. The weak pact's −0.073 ±
+#: 0.018 at 300 is 4.0 standard errors (3.1 at 150), so the pact test keeps 300; so does the
+#: hands-tied test, whose effect on the model after the believed-resolve step (ac5d376) is
+#: −0.073 ± 0.015 at 300 runs and −0.047 ± 0.017 at 150, against its bound of −0.05.
 FEWER_RUNS = 150
 
 
@@ -122,7 +123,7 @@ def test_public_commitment_makes_a_democracy_less_likely_to_back_down():
     # compromise without war (with war as a process, a target seldom concedes outright).
     base = _feared_war(protected_state_scenario(pact=False))
     committed = with_hands_tied(base)
-    effect, se = paired_effect(base, committed, gives_way, runs=FEWER_RUNS)
+    effect, se = paired_effect(base, committed, gives_way)
     assert_effect(effect, se, at_most=-0.05)
 
 
