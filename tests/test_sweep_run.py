@@ -47,12 +47,21 @@ def brink(*args: str, **kwargs) -> subprocess.CompletedProcess:
     )
 
 
+def _interruptible() -> None:
+    """In the child, before ``brink`` starts: Ctrl-C's default, as at a terminal. A shell that
+    starts the test suite in the background (``bash .ci/run &``, nohup) leaves SIGINT ignored,
+    the child inherits that, and Python then never turns SIGINT into KeyboardInterrupt: the
+    sweep ran to its end and the interrupt test failed (two fresh-clone runs of 8 December)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start(*args: str) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "brink", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=_interruptible,
     )
 
 
