@@ -341,9 +341,8 @@ class ScreeningRule:
                 floor = current.view.floor_after(elapsed)
                 view, days = self._contest_view(situation, floor, max(level, higher), higher)
                 values[escalate] = self._value(situation, view, days, max(level, higher), higher)
-                if (
-                    higher == Hostility.USE_OF_FORCE
-                ):  # a use of force sets off the sanctions threatened
+                # a use of force sets off the sanctions threatened
+                if higher == Hostility.USE_OF_FORCE:
                     values[escalate] -= standoff.threatened_sanctions(model, dispute, side)
         if Option.ACCEPT_OFFER in situation.options:
             values[Option.ACCEPT_OFFER] = self._offer_value(situation, CHALLENGER, resolve)

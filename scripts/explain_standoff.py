@@ -29,19 +29,20 @@ def main(argv: list[str] | None = None) -> int:
     import numpy as np
 
     from brink.agents.screening_rule import ScreeningRule, side_terms
+    from brink.errors import BrinkInputError
     from brink.scenarios.loader import load_scenario
     from brink.sim.decisions import Situation, open_options
     from brink.sim.dispute import CHALLENGER, TARGET
     from brink.sim.model import CrisisModel
-    from brink.sim.params import scenario_params
+    from brink.sim.params import parse_assignments, scenario_params
     from brink.sim.seeds import spawn_seeds
 
-    overrides = {}
-    for item in args.set:
-        name, _, value = item.partition("=")
-        overrides[name] = float(value)
-    scenario = load_scenario(args.scenario)
-    params = scenario_params(scenario, overrides)
+    try:  # brink run's --set and scenario loading: checked, with located errors
+        scenario = load_scenario(args.scenario)
+        params = scenario_params(scenario, parse_assignments(args.set))
+    except BrinkInputError as error:
+        print(f"explain_standoff: {error}", file=sys.stderr)
+        return 2
     model = CrisisModel(scenario, params, seed=spawn_seeds(args.seed, 1)[0], run=0)
     dispute = model.disputes.get(args.dispute)
     if dispute is None:

@@ -41,7 +41,7 @@ from brink.sim.coalitions import commitment, troops_on_territory
 from brink.sim.dispute import CHALLENGER, TARGET, Dispute, other
 from brink.sim.maths import logistic
 from brink.sim.war import War
-from brink.sim.war_projection import BELIEF_STEP, SIDES, WarProjection, believed_resolve
+from brink.sim.war_projection import SIDES, WarProjection, believed_resolve
 
 JOIN_CHANCE_STEP = 0.02
 PROJECTION_STRIDE_DAYS = 5.0
@@ -69,7 +69,7 @@ def war_views(model, dispute: Dispute) -> dict[str, WarProjection]:
     cache = model.war_view_cache
     views = {}
     for side in SIDES:
-        key = (situation, side, round(believed_resolve(model, dispute, side) / BELIEF_STEP))
+        key = (situation, side, believed_resolve(model, dispute, side))
         view = cache.get(key)
         if view is None:
             view = cache[key] = expected_war(model, dispute, side)
